@@ -1,0 +1,20 @@
+# The two commands of the README: `make up` and `make test`. Both install what they need.
+.PHONY: up down test bootstrap realm unit
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+up: bootstrap
+	@.venv/bin/python -m stack up
+
+down:
+	@.venv/bin/python -m stack down
+
+realm:
+	@.venv/bin/python -m stack realm
+
+# Java unit tests, then every Python test (unit, integration against a real
+# Keycloak the run starts once, browser). pytest's exit 5 ("no tests ran") fails make too.
+test: bootstrap
+	@if [ -f keycloak-config/providers/pom.xml ]; then mvn -B -q -f keycloak-config/providers/pom.xml test; fi
+	@.venv/bin/python -m pytest

@@ -1,0 +1,100 @@
+"""A stand-in for the screening system: signs in through the realm (OIDC code flow
+with PKCE, via Authlib) and shows the claims the screening system would receive.
+"""
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+
+from authlib.integrations.flask_client import OAuth
+from flask import Flask, redirect, session, url_for
+
+GRANT_PATH = re.compile(r"^/institutions/(?P<institution>\d{10})/(?P<category>[A-Z]+-[A-Z]+)/(?P<group>managers|users)$")
+LEVEL = {"managers": "manager", "users": "user"}
+LEVEL_ZH = {"manager": "管理者", "user": "使用者"}
+
+
+def grants_from_claims(claims: dict) -> list[dict]:
+    """One row per (institution, category) grant: level from the group, functions from the roles."""
+    roles = set(claims.get("realm_access", {}).get("roles", []))
+    rows = []
+    for path in sorted(claims.get("groups", [])):
+        m = GRANT_PATH.match(path)
+        if not m:
+            continue
+        cat = m["category"]
+        functions = sorted(r.split(":", 2)[2] for r in roles if r.startswith(f"function:{cat}:"))
+        rows.append({"institution": m["institution"], "category": cat,
+                     "level": LEVEL[m["group"]], "functions": functions})
+    return rows
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.secret_key = os.environ.get("FLASK_SECRET_KEY") or os.urandom(24)
+    issuer = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8080/realms/cancer-screening")
+    oauth = OAuth(app)
+    oauth.register(
+        "keycloak",
+        client_id=os.environ.get("SCREENING_CLIENT_ID", "screening-system"),
+        client_secret=os.environ.get("SCREENING_CLIENT_SECRET", ""),
+        server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+        client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
+    )
+
+    def page(body: str) -> str:
+        return ('<!doctype html><html lang="zh-Hant"><meta charset="utf-8">'
+                "<title>癌症篩檢系統（示範）Screening system (stand-in)</title>"
+                "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #999;padding:4px 8px}"
+                "table{border-collapse:collapse}</style>"
+                f"<h1>癌症篩檢系統（示範）<br><small>Screening system (stand-in)</small></h1>{body}</html>")
+
+    @app.get("/")
+    def index():
+        claims = session.get("claims")
+        if not claims:
+            return page(f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>')
+        rows = "".join(
+            f'<tr class="grant"><td>{g["institution"]}</td><td>{g["category"]}</td>'
+            f'<td>{LEVEL_ZH[g["level"]]} {g["level"]}</td><td>{", ".join(g["functions"]) or "—"}</td></tr>'
+            for g in grants_from_claims(claims))
+        return page(
+            f'<p id="who">已登入 / Signed in: <b>{html.escape(claims.get("preferred_username", ""))}</b> '
+            f'{html.escape(claims.get("name", ""))}</p>'
+            "<h2>權限 / Grants</h2><table id=\"grants\"><tr><th>機構代碼 Institution</th>"
+            "<th>業務類別 Category</th><th>層級 Level</th><th>功能 Functions</th></tr>"
+            f"{rows}</table><h2>收到的權杖內容 / Claims received</h2>"
+            f'<pre id="claims">{html.escape(json.dumps(claims, ensure_ascii=False, indent=2))}</pre>'
+            f'<p><a href="{url_for("logout")}">登出 / Sign out</a></p>')
+
+    @app.get("/login")
+    def login():
+        return oauth.keycloak.authorize_redirect(url_for("callback", _external=True))
+
+    @app.get("/callback")
+    def callback():
+        token = oauth.keycloak.authorize_access_token()
+        # The access token carries the roles and groups the screening system acts on.
+        claims = dict(token.get("userinfo") or {})
+        claims.update(_access_claims(token["access_token"]))
+        session["claims"] = claims
+        return redirect(url_for("index"))
+
+    @app.get("/logout")
+    def logout():
+        session.clear()
+        return redirect(url_for("index"))
+
+    return app
+
+
+def _access_claims(access_token: str) -> dict:
+    """The access token's payload. Its signature was checked by Keycloak issuing it to us over
+    the back channel (code exchange), so reading it here for display is safe."""
+    import base64
+    payload = access_token.split(".")[1]
+    payload += "=" * (-len(payload) % 4)
+    data = json.loads(base64.urlsafe_b64decode(payload))
+    return {k: data[k] for k in ("realm_access", "groups", "preferred_username") if k in data}

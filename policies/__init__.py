@@ -1,0 +1,135 @@
+"""The agency's account rules as data: one source of truth.
+
+The TOML files beside this module are read by the sync service, by the realm
+generator (`python -m stack realm`) and by the tests that catch drift.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Function:
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    zh: str
+    en: str
+    functions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class ApplicationType:
+    id: str
+    zh: str
+    en: str
+    documents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PasswordRules:
+    min_length: int
+    max_length: int
+    upper_case: int
+    lower_case: int
+    digits: int
+    symbols: str
+    min_symbols: int
+    change_every_days: int
+    history: int
+    min_strength: int
+
+
+@dataclass(frozen=True)
+class LockoutRules:
+    failures: int
+    permanent: bool
+
+
+@dataclass(frozen=True)
+class Policies:
+    levels: tuple[str, ...]
+    functions: dict[str, Function]
+    categories: dict[str, Category]
+    documents: dict[str, Document]
+    application_types: dict[str, ApplicationType]
+    category_extra_documents: dict[str, dict[str, tuple[str, ...]]]
+    password: PasswordRules
+    lockout: LockoutRules
+    reset_link_lifetime_seconds: int
+
+    def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
+        """Documents an application of this type and category must carry (R-DOC-1..3)."""
+        docs = list(self.application_types[application_type].documents)
+        extra = self.category_extra_documents.get(category, {})
+        docs += extra.get(application_type, ())
+        return tuple(docs)
+
+
+def _read(name: str) -> dict:
+    with open(HERE / name, "rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def load() -> Policies:
+    cats = _read("categories.toml")
+    docs = _read("documents.toml")
+    sec = _read("security.toml")
+    extra: dict[str, dict[str, tuple[str, ...]]] = {}
+    for cat, spec in docs.get("category_extra_documents", {}).items():
+        extra[cat] = {t: tuple(spec["documents"]) for t in spec["application_types"]}
+    policies = Policies(
+        levels=tuple(cats["levels"]),
+        functions={k: Function(k, v["zh"], v["en"]) for k, v in cats["functions"].items()},
+        categories={
+            c["id"]: Category(c["id"], c["zh"], c["en"], tuple(c["functions"]))
+            for c in cats["categories"]
+        },
+        documents={k: Document(k, v["zh"], v["en"]) for k, v in docs["documents"].items()},
+        application_types={
+            k: ApplicationType(k, v["zh"], v["en"], tuple(v["documents"]))
+            for k, v in docs["application_types"].items()
+        },
+        category_extra_documents=extra,
+        password=PasswordRules(**sec["password"]),
+        lockout=LockoutRules(**sec["lockout"]),
+        reset_link_lifetime_seconds=sec["reset"]["link_lifetime_seconds"],
+    )
+    _check(policies)
+    return policies
+
+
+def _check(p: Policies) -> None:
+    """Refuse a policies folder that refers to things it does not define."""
+    for c in p.categories.values():
+        unknown = set(c.functions) - set(p.functions)
+        if unknown:
+            raise ValueError(f"category {c.id} names unknown functions {sorted(unknown)}")
+    for t in p.application_types.values():
+        unknown = set(t.documents) - set(p.documents)
+        if unknown:
+            raise ValueError(f"application type {t.id} names unknown documents {sorted(unknown)}")
+    for cat, by_type in p.category_extra_documents.items():
+        if cat not in p.categories:
+            raise ValueError(f"extra documents for unknown category {cat}")
+        for docs in by_type.values():
+            if set(docs) - set(p.documents):
+                raise ValueError(f"extra documents of {cat} name unknown documents")

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what `make up` and `make test` need on a fresh machine: Debian's
+# chromium and CJK fonts (browser tests, screenshots), the Python venv, the
+# Keycloak distribution (through Maven). Quiet and quick when all is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need_apt[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+stamp=.venv/.installed
+if [ ! -x .venv/bin/python ]; then
+  echo "creating the Python venv (.venv)"
+  python3 -m venv .venv
+fi
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "installing Python packages into .venv"
+  .venv/bin/pip install -q -U pip
+  .venv/bin/pip install -q -e '.[test]'
+  touch "$stamp"
+fi
+
+.venv/bin/python -c 'from stack.keycloak import ensure_distribution; ensure_distribution()'

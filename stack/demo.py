@@ -1,0 +1,31 @@
+"""The demo institution and user `make up` prints, so a person can sign in at once."""
+from __future__ import annotations
+
+from keycloak import KeycloakAdmin
+
+from sync_service.adapters.keycloak_groups import ensure_grant_group
+
+from .paths import REALM_NAME
+
+DEMO_INSTITUTION = "0401180014"  # National Taiwan University Hospital's real code, as an example
+DEMO_USERNAME = "demouser01"
+
+
+def admin_client(kc) -> KeycloakAdmin:
+    return KeycloakAdmin(server_url=kc.url, username=kc.admin_user, password=kc.admin_password,
+                         realm_name=REALM_NAME, user_realm_name="master")
+
+
+def ensure_demo_data(kc, secrets: dict) -> dict:
+    admin = admin_client(kc)
+    group = ensure_grant_group(admin, DEMO_INSTITUTION, "CRC-COL", "user")
+    user_id = admin.get_user_id(DEMO_USERNAME)
+    if user_id is None:
+        user_id = admin.create_user({
+            "username": DEMO_USERNAME, "email": "demouser01@clinic.example.tw", "enabled": True,
+            "firstName": "小明", "lastName": "王",
+            "attributes": {"department": ["家庭醫學科"], "phone": ["(02)2312-3456#116"]},
+            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
+        })
+        admin.group_user_add(user_id, group["id"])
+    return {"username": DEMO_USERNAME, "password": secrets["DEMO_USER_PASSWORD"]}

@@ -1,0 +1,189 @@
+"""Keycloak from Maven: fetch once, make an instance, start in dev mode, wait ready, stop.
+
+An instance is a private copy of the pristine distribution with our providers,
+theme and realm file installed. `make up` keeps one under var/keycloak; the test
+run makes its own under a temporary folder, so the two never share state and a
+dev-mode rebuild of one never races the other.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from .paths import CACHE, PROVIDERS_MODULE, REALM_FILE, THEMES
+
+VERSION = "26.7.3"
+ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:zip"
+DIST_DIR = CACHE / "keycloak"
+
+
+class KeycloakError(RuntimeError):
+    pass
+
+
+def _run(cmd: list[str], **kw) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if result.returncode != 0:
+        raise KeycloakError(f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+
+
+def ensure_distribution(log=print) -> Path:
+    """The unpacked distribution, fetched through Maven on first use only."""
+    pristine = DIST_DIR / f"keycloak-{VERSION}"
+    if (pristine / "bin" / "kc.sh").exists():
+        return pristine
+    DIST_DIR.mkdir(parents=True, exist_ok=True)
+    archive = DIST_DIR / f"keycloak-quarkus-dist-{VERSION}.zip"
+    if not archive.exists():
+        log(f"  fetching {ARTIFACT} through Maven (once) ...")
+        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={ARTIFACT}",
+              f"-DoutputDirectory={DIST_DIR}"])
+    log("  unpacking the distribution ...")
+    staging = DIST_DIR / "unpacking"
+    shutil.rmtree(staging, ignore_errors=True)
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(staging)
+    for script in (staging / f"keycloak-{VERSION}" / "bin").glob("*.sh"):
+        script.chmod(0o755)
+    (staging / f"keycloak-{VERSION}").rename(pristine)  # atomic: no half-unpacked dist
+    staging.rmdir()
+    return pristine
+
+
+def build_providers(log=print) -> list[Path]:
+    """Our extension jars and the libraries they need, ready to drop into providers/."""
+    pom = PROVIDERS_MODULE / "pom.xml"
+    if not pom.exists():
+        return []
+    log("  building keycloak-config/providers (Maven) ...")
+    _run(["mvn", "-B", "-q", "-DskipTests", "package", "-f", str(pom)])
+    return sorted((PROVIDERS_MODULE / "target" / "deploy").glob("*.jar"))
+
+
+@dataclass
+class KeycloakInstance:
+    home: Path
+    http_port: int = 8080
+    management_port: int = 9000
+    admin_user: str = "admin"
+    admin_password: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # fills ${...} placeholders of the realm file
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.management_port}/health/ready"
+
+    @property
+    def log_file(self) -> Path:
+        return self.home / "keycloak.log"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.home / "keycloak.pid"
+
+    def prepare(self, providers: list[Path], realm_file: Path = REALM_FILE) -> None:
+        """Copy the distribution (first time), then install providers, theme and realm afresh."""
+        pristine = ensure_distribution()
+        if not (self.home / "bin" / "kc.sh").exists():
+            shutil.copytree(pristine, self.home, symlinks=True, dirs_exist_ok=True)
+        for old in (self.home / "providers").glob("*.jar"):
+            old.unlink()
+        for jar in providers:
+            shutil.copy2(jar, self.home / "providers" / jar.name)
+        for theme in THEMES.iterdir():
+            target = self.home / "themes" / theme.name
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.copytree(theme, target)
+        imports = self.home / "data" / "import"
+        imports.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(realm_file, imports / "realm-export.json")
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        env.update(self.env)
+        env["KC_BOOTSTRAP_ADMIN_USERNAME"] = self.admin_user
+        env["KC_BOOTSTRAP_ADMIN_PASSWORD"] = self.admin_password
+        cmd = [
+            str(self.home / "bin" / "kc.sh"), "start-dev",
+            "--http-host=127.0.0.1", f"--http-port={self.http_port}",
+            f"--http-management-port={self.management_port}",
+            "--health-enabled=true", "--import-realm",
+        ]
+        log = open(self.log_file, "ab")
+        # Own process group: stop() ends the launcher script and the JVM together.
+        self.process = subprocess.Popen(cmd, cwd=self.home, env=env, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.pid_file.write_text(str(self.process.pid))
+
+    def is_ready(self) -> bool:
+        try:
+            return requests.get(self.health_url, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def wait_ready(self, timeout: float = 600, progress=None) -> float:
+        """Poll /health/ready until it answers 200; return the seconds it took."""
+        started = time.monotonic()
+        next_note = started + 15
+        while time.monotonic() - started < timeout:
+            if self.is_ready():
+                return time.monotonic() - started
+            if self.process is not None and self.process.poll() is not None:
+                raise KeycloakError(f"Keycloak exited with {self.process.returncode}:\n{self.log_tail()}")
+            if progress and time.monotonic() > next_note:
+                progress(f"  ... still starting ({time.monotonic() - started:.0f} s), log: {self.log_file}")
+                next_note += 15
+            time.sleep(0.5)  # polling interval of a readiness check, not a wait for readiness
+        raise KeycloakError(f"Keycloak not ready after {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+    def running_pid(self) -> int | None:
+        """The pid of a Keycloak started earlier from this home, if it still runs."""
+        try:
+            pid = int(self.pid_file.read_text())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+
+    def stop(self, timeout: float = 60) -> None:
+        pid = self.process.pid if self.process else self.running_pid()
+        if pid is None:
+            return
+        try:
+            os.killpg(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if self.process is not None:
+                    if self.process.poll() is not None:
+                        break
+                else:
+                    os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            os.killpg(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        self.process = None

@@ -1,0 +1,127 @@
+"""The realm pieces derived from policies/: computed here, written into realm-export.json.
+
+`python -m stack realm` rewrites them; `python -m stack realm --check` (and the
+drift test) lists where the file and policies/ disagree.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import policies as policies_pkg
+from policies import Policies
+
+from .paths import REALM_FILE
+
+RESET_LIFESPAN_KEY = "actionTokenGeneratedByUserLifespan.reset-credentials"
+GENERATED = "generated from policies/; edit policies/ and run `python -m stack realm`"
+
+
+def password_policy(p: Policies) -> str:
+    pw = p.password
+    symbols = pw.symbols
+    # The whole password must match (Java matches()): only letters, digits and the
+    # agency's symbols, with at least one of those symbols (R-PWD-3).
+    regex = f"^(?=.*[{symbols}])[A-Za-z0-9{symbols}]+$"
+    terms = [
+        f"length({pw.min_length})",
+        f"maxLength({pw.max_length})",
+        f"upperCase({pw.upper_case})",
+        f"lowerCase({pw.lower_case})",
+        f"digits({pw.digits})",
+        f"specialChars({pw.min_symbols})",
+        f"regexPattern({regex})",
+        "notUsername(undefined)",
+        "notContainsUsername(undefined)",
+        "notEmail(undefined)",
+        f"passwordHistory({pw.history})",
+        f"forceExpiredPasswordChange({pw.change_every_days})",
+    ]
+    return " and ".join(terms)
+
+
+def category_role(category: str) -> str:
+    return f"category:{category}"
+
+
+def function_role(category: str, function: str) -> str:
+    return f"function:{category}:{function}"
+
+
+def realm_roles(p: Policies) -> list[dict]:
+    """A role per category, composite of a role per function it carries (R-CAT-2)."""
+    roles = []
+    for cat in p.categories.values():
+        fn_roles = [function_role(cat.id, f) for f in cat.functions]
+        roles.append({
+            "name": category_role(cat.id),
+            "description": f"{cat.zh} / {cat.en} ({GENERATED})",
+            "composite": bool(fn_roles),
+            **({"composites": {"realm": fn_roles}} if fn_roles else {}),
+            "attributes": {"category": [cat.id]},
+        })
+        for f in cat.functions:
+            fn = p.functions[f]
+            roles.append({
+                "name": function_role(cat.id, f),
+                "description": f"{cat.zh}：{fn.zh} / {cat.en}: {fn.en} ({GENERATED})",
+                "composite": False,
+                "attributes": {"category": [cat.id], "function": [f]},
+            })
+    return roles
+
+
+def derived(p: Policies) -> dict:
+    """Realm settings that follow from policies/, keyed by their place in the export."""
+    return {
+        "passwordPolicy": password_policy(p),
+        "bruteForceProtected": True,
+        "permanentLockout": p.lockout.permanent,
+        "failureFactor": p.lockout.failures,
+        "maxTemporaryLockouts": 0,
+        f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
+        "roles.realm[generated]": realm_roles(p),
+    }
+
+
+def _is_generated(role: dict) -> bool:
+    return role["name"].startswith(("category:", "function:"))
+
+
+def read(realm: dict, key: str):
+    if key == "roles.realm[generated]":
+        return [r for r in realm.get("roles", {}).get("realm", []) if _is_generated(r)]
+    if key.startswith("attributes."):
+        return realm.get("attributes", {}).get(key.removeprefix("attributes."))
+    return realm.get(key)
+
+
+def write(realm: dict, key: str, value) -> None:
+    if key == "roles.realm[generated]":
+        roles = realm.setdefault("roles", {}).setdefault("realm", [])
+        roles[:] = [r for r in roles if not _is_generated(r)] + value
+    elif key.startswith("attributes."):
+        realm.setdefault("attributes", {})[key.removeprefix("attributes.")] = value
+    else:
+        realm[key] = value
+
+
+def drift(realm: dict, p: Policies) -> list[str]:
+    """Where the realm and policies/ disagree, one line each."""
+    out = []
+    for key, want in derived(p).items():
+        have = read(realm, key)
+        if have != want:
+            out.append(f"{key}: realm has {json.dumps(have, ensure_ascii=False)[:200]}, "
+                       f"policies/ want {json.dumps(want, ensure_ascii=False)[:200]}")
+    return out
+
+
+def regenerate(path: Path = REALM_FILE) -> list[str]:
+    realm = json.loads(path.read_text())
+    p = policies_pkg.load()
+    changes = drift(realm, p)
+    for key, value in derived(p).items():
+        write(realm, key, value)
+    path.write_text(json.dumps(realm, ensure_ascii=False, indent=2) + "\n")
+    return changes

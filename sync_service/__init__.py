@@ -1,0 +1,1 @@
+"""The sync service: HPA's decisions on account applications become access in Keycloak."""
