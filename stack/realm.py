@@ -79,6 +79,9 @@ def derived(p: Policies) -> dict:
         "permanentLockout": p.lockout.permanent,
         "failureFactor": p.lockout.failures,
         "maxTemporaryLockouts": 0,
+        # The quick-login check would lock temporarily on two fast failures, and failures
+        # during a temporary lockout are not counted: the third failure must lock for good.
+        "quickLoginCheckMilliSeconds": 0,
         f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
         "roles.realm[generated]": realm_roles(p),
     }

@@ -1,0 +1,172 @@
+package tw.gov.hpa.screening.keycloak.reset;
+
+import jakarta.ws.rs.core.MultivaluedMap;
+import org.keycloak.authentication.AuthenticationFlowContext;
+import org.keycloak.authentication.Authenticator;
+import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
+import org.keycloak.authentication.authenticators.browser.AbstractUsernameFormAuthenticator;
+import org.keycloak.events.Details;
+import org.keycloak.events.Errors;
+import org.keycloak.events.EventBuilder;
+import org.keycloak.models.DefaultActionTokenKey;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.models.utils.FormMessage;
+import org.keycloak.services.managers.AuthenticationManager;
+import org.keycloak.services.messages.Messages;
+
+/**
+ * The first step of the screening realm's reset-credentials flow, in place of Keycloak's
+ * "reset-credentials-choose-user": asks for account, e-mail and an image captcha (R-LCK-2).
+ *
+ * <p>A wrong or missing captcha shows the form again with a new image and sends nothing. With the
+ * captcha right, the user is set only when account and e-mail both match and the account may
+ * reset (see {@link ResetEligibility}); otherwise no user is set. Either way the step succeeds and
+ * Keycloak's "reset-credential-email" shows its usual "you should receive an e-mail" page, which
+ * for "no user" it shows without sending: the same page whatever happened.
+ */
+public class ResetChooseUser implements Authenticator {
+
+    static final String FIELD_USERNAME = "username";
+    static final String FIELD_EMAIL = "email";
+    static final String FIELD_CAPTCHA = "captcha";
+
+    /** Form attributes read by login-reset-password.ftl. */
+    static final String ATTR_CAPTCHA_IMAGE = "captchaImage";
+    static final String ATTR_USERNAME = "resetUsername";
+    static final String ATTR_EMAIL = "resetEmail";
+
+    static final String CAPTCHA_INVALID = "screeningCaptchaInvalidMessage";
+    static final String EMAIL_MISSING = "missingEmailMessage";
+    static final String ERROR_CAPTCHA = "invalid_captcha";
+
+    /**
+     * Set when the flow runs again from the mailed link; {@link UnlockOnResetListener} unlocks only
+     * a password set in such a session, i.e. at the end of a reset.
+     */
+    public static final String RESET_LINK_USER_NOTE = "screening.reset.link.user";
+
+    @Override
+    public void authenticate(AuthenticationFlowContext context) {
+        String actionTokenUserId = context.getAuthenticationSession().getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID);
+        if (actionTokenUserId != null) {
+            // Back from the mailed link: Keycloak has checked the token and that the user exists
+            // and is enabled (LockoutWindow made sure a locked-out one is).
+            UserModel user = context.getSession().users().getUserById(context.getRealm(), actionTokenUserId);
+            context.getAuthenticationSession().setAuthNote(RESET_LINK_USER_NOTE, actionTokenUserId);
+            context.setUser(user);
+            context.success();
+            return;
+        }
+        if (context.getAuthenticationSession().getAuthNote(AbstractIdpAuthenticator.EXISTING_USER_INFO) != null) {
+            // Re-authentication in a first broker login: same as Keycloak's step, the form is shown
+            // and the person still proves account, e-mail and captcha.
+            UserModel existing = AbstractIdpAuthenticator.getExistingUser(
+                    context.getSession(), context.getRealm(), context.getAuthenticationSession());
+            context.setUser(existing);
+            challenge(context, existing.getUsername(), "", null);
+            return;
+        }
+        AuthenticationManager.AuthResult sso =
+                AuthenticationManager.authenticateIdentityCookie(context.getSession(), context.getRealm(), true);
+        if (sso != null) {
+            // Already signed in in this browser: as in Keycloak's step, the mail goes to that user.
+            context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME,
+                    sso.user().getUsername());
+            context.setUser(sso.user());
+            context.success();
+            return;
+        }
+        challenge(context, "", "", null);
+    }
+
+    @Override
+    public void action(AuthenticationFlowContext context) {
+        EventBuilder event = context.getEvent();
+        MultivaluedMap<String, String> form = context.getHttpRequest().getDecodedFormParameters();
+        String username = trim(form.getFirst(FIELD_USERNAME));
+        String email = trim(form.getFirst(FIELD_EMAIL));
+
+        // The captcha first, and consumed whatever follows: nothing is looked up without it.
+        if (!captcha(context).check(form.getFirst(FIELD_CAPTCHA))) {
+            event.clone().detail(Details.USERNAME, username).error(ERROR_CAPTCHA);
+            // challenge(), not failureChallenge(): a failure would count against the account named
+            // in the form, letting anyone lock accounts with wrong captchas.
+            challenge(context, username, email, new FormMessage(FIELD_CAPTCHA, CAPTCHA_INVALID));
+            return;
+        }
+        if (username.isEmpty()) {
+            event.clone().error(Errors.USERNAME_MISSING);
+            challenge(context, username, email, new FormMessage(FIELD_USERNAME, Messages.MISSING_USERNAME));
+            return;
+        }
+        if (email.isEmpty()) {
+            event.clone().detail(Details.USERNAME, username).error(Errors.INVALID_EMAIL);
+            challenge(context, username, email, new FormMessage(FIELD_EMAIL, EMAIL_MISSING));
+            return;
+        }
+
+        KeycloakSession session = context.getSession();
+        RealmModel realm = context.getRealm();
+        context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, username);
+        // The account name only: R-LCK-2 asks for the account and the e-mail, both matching.
+        UserModel user = session.users().getUserByUsername(realm, username);
+        ResetEligibility.Decision decision = ResetEligibility.decide(user != null,
+                user == null ? null : user.getEmail(), email,
+                user != null && user.isEnabled(),
+                user == null ? null : user.getFirstAttribute(ResetEligibility.DISABLED_REASON));
+        switch (decision) {
+            case SEND_TO_LOCKED_OUT:
+                LockoutWindow.open(session, realm, user);
+                context.setUser(user);
+                break;
+            case SEND:
+                context.setUser(user);
+                break;
+            default:
+                event.clone().detail(Details.USERNAME, username).detail(Details.EMAIL, email)
+                        .error(user == null ? Errors.USER_NOT_FOUND
+                                : user.isEnabled() ? Errors.INVALID_EMAIL : Errors.USER_DISABLED);
+                context.clearUser();
+        }
+        context.success();
+    }
+
+    private void challenge(AuthenticationFlowContext context, String username, String email, FormMessage error) {
+        var form = context.form()
+                .setAttribute(ATTR_CAPTCHA_IMAGE, captcha(context).issueImage())
+                .setAttribute(ATTR_USERNAME, username)
+                .setAttribute(ATTR_EMAIL, email);
+        if (error != null) {
+            form.addError(error);
+        }
+        context.challenge(form.createPasswordReset());
+    }
+
+    private static Captcha captcha(AuthenticationFlowContext context) {
+        return new Captcha(new AuthNoteCaptchaStore(context.getAuthenticationSession()));
+    }
+
+    private static String trim(String s) {
+        return s == null ? "" : s.trim();
+    }
+
+    @Override
+    public boolean requiresUser() {
+        return false;
+    }
+
+    @Override
+    public boolean configuredFor(KeycloakSession session, RealmModel realm, UserModel user) {
+        return true;
+    }
+
+    @Override
+    public void setRequiredActions(KeycloakSession session, RealmModel realm, UserModel user) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

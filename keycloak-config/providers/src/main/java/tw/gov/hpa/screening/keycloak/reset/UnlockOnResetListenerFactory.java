@@ -1,0 +1,45 @@
+package tw.gov.hpa.screening.keycloak.reset;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/**
+ * Wires {@link UnlockOnResetListener} as "screening-unlock-on-reset". Global: it runs in every
+ * realm without being added to the realm's event listeners, because an unlock that depends on a
+ * realm setting someone can untick would silently stop R-LCK-3. It ignores all but two event
+ * types, and those only at the end of a reset.
+ */
+public class UnlockOnResetListenerFactory implements EventListenerProviderFactory {
+
+    public static final String ID = "screening-unlock-on-reset";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new UnlockOnResetListener(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,39 @@
+package tw.gov.hpa.screening.keycloak.personal;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class NationalIdTest {
+
+    @Test
+    void wholeIdItsDigitsAndLongRunsAreFragments() {
+        Set<String> f = NationalId.of("A123456789").fragments();
+        assertTrue(f.contains("a123456789"));
+        assertTrue(f.contains("123456789"));
+        assertTrue(f.contains("12345678"));
+        assertTrue(f.contains("456789"));
+        assertTrue(f.contains("234567"));
+    }
+
+    @Test
+    void shortRunsAreNotRefused() {
+        Set<String> f = NationalId.of("A123456789").fragments();
+        assertFalse(f.contains("12345"));
+        assertFalse(f.contains("6789"));
+    }
+
+    @Test
+    void residentCertificateOldAndNewFormats() {
+        assertTrue(NationalId.of("AB12345678").fragments().contains("12345678"));
+        assertTrue(NationalId.of("A800000014").fragments().contains("800000014"));
+    }
+
+    @Test
+    void nothingWithoutAnId() {
+        assertTrue(NationalId.of(null).fragments().isEmpty());
+        assertTrue(NationalId.of("A12").fragments().isEmpty());
+    }
+}

@@ -1,0 +1,38 @@
+package tw.gov.hpa.screening.keycloak.reset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static tw.gov.hpa.screening.keycloak.reset.ResetEligibility.Decision.PRETEND;
+import static tw.gov.hpa.screening.keycloak.reset.ResetEligibility.Decision.SEND;
+import static tw.gov.hpa.screening.keycloak.reset.ResetEligibility.Decision.SEND_TO_LOCKED_OUT;
+
+import org.junit.jupiter.api.Test;
+
+class ResetEligibilityTest {
+
+    private static final String MAIL = "wang@hospital.example.tw";
+
+    @Test
+    void matchOnAnEnabledAccountSends() {
+        assertEquals(SEND, ResetEligibility.decide(true, MAIL, "WANG@Hospital.example.tw ", true, null));
+    }
+
+    @Test
+    void noAccountOrOtherEmailSendsNothing() {
+        assertEquals(PRETEND, ResetEligibility.decide(false, null, MAIL, false, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "other@hospital.example.tw", true, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, null, MAIL, true, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "", true, null));
+    }
+
+    @Test
+    void permanentLockoutMayResetAdminDisabledMayNot() {
+        assertEquals(SEND_TO_LOCKED_OUT, ResetEligibility.decide(true, MAIL, MAIL, false, "permanentLockout"));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, "adminDecision"));
+    }
+
+    @Test
+    void lockedOutWithWrongEmailStillGetsNothing() {
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "x@y.tw", false, "permanentLockout"));
+    }
+}

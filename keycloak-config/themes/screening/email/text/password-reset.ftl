@@ -1,0 +1,2 @@
+<#ftl output_format="plainText">
+${msg("screeningPasswordResetBody", link, linkExpiration, realmName, linkExpirationFormatter(linkExpiration), user.username)}

@@ -1,0 +1,65 @@
+// The update-password page's strength meter (R-PWD-4): 弱 / 中 / 強 while typing.
+// The verdict comes from the server (the passwordStrength policy's own scorer and threshold),
+// never from a scorer in the browser: zxcvbn ports disagree, and the meter must say what the
+// server will decide. Calls are debounced; the server also throttles per session.
+const meter = document.getElementById("password-strength");
+const input = document.getElementById("password-new");
+
+if (meter && input) {
+  const levelEl = document.getElementById("password-strength-level");
+  const verdictEl = document.getElementById("password-strength-verdict");
+  const bars = meter.querySelectorAll(".password-strength-bar");
+  const colours = { weak: "#c9190b", medium: "#f0ab00", strong: "#3e8635" };
+  const filled = { weak: 1, medium: 2, strong: 3 };
+  const tabId = new URL(meter.dataset.action, window.location.href).searchParams.get("tab_id");
+  let timer = null;
+  let seq = 0;
+
+  const show = (level, accepted) => {
+    levelEl.dataset.level = level || "";
+    levelEl.textContent = level ? meter.dataset["label" + level[0].toUpperCase() + level.slice(1)] : "\u2014";
+    verdictEl.textContent = level ? "(" + (accepted ? meter.dataset.labelAccepted : meter.dataset.labelRefused) + ")" : "";
+    meter.dataset.accepted = level ? String(accepted) : "";
+    bars.forEach((bar, i) => {
+      bar.style.background = level && i < filled[level] ? colours[level] : "#d2d2d2";
+    });
+  };
+
+  const score = async (password, mine, retries = 2) => {
+    const response = await fetch(meter.dataset.endpoint, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      body: JSON.stringify({ password, tabId }),
+    });
+    if (response.status === 429 && retries > 0) {
+      await new Promise((r) => setTimeout(r, 1000));
+      return mine === seq ? score(password, mine, retries - 1) : null;
+    }
+    if (!response.ok) throw new Error(String(response.status));
+    return response.json();
+  };
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const password = input.value;
+    if (!password) {
+      seq++;
+      show(null, false);
+      return;
+    }
+    timer = setTimeout(async () => {
+      const mine = ++seq;
+      try {
+        const result = await score(password, mine);
+        if (result && mine === seq) show(result.level, result.accepted);
+      } catch (e) {
+        if (mine === seq) {
+          levelEl.dataset.level = "";
+          levelEl.textContent = meter.dataset.labelUnavailable;
+          verdictEl.textContent = "";
+        }
+      }
+    }, 300);
+  });
+}

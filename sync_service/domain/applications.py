@@ -1,0 +1,521 @@
+"""The `Application` aggregate: one form 1 (附件1) from intake to provisioning.
+
+    draft ─submit→ submitted ─record_originals_received→ originals_received ─approve→ approved
+                       │                                        │                      │
+                       └──────────────reject───────────────────┴→ rejected            ├─mark_provisioned→ provisioned
+                                                                                      └─mark_failed→ failed ─┬→ provisioned
+                                                                                                             └→ failed
+
+Approval itself, which must also respect the one-manager invariant, goes
+through `grants.approve_application`; `Application.approve` is the
+application's half of it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from enum import StrEnum
+
+import policies
+
+from . import fields
+from .errors import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition
+from .events import (
+    ApplicationApproved,
+    ApplicationProvisioned,
+    ApplicationRejected,
+    ApplicationSubmitted,
+    DocumentAttached,
+    Event,
+    OriginalsReceived,
+    ProvisioningFailed,
+    VendorProcessingRecorded,
+)
+
+# Taiwan has kept UTC+8 without daylight saving since 1979; a fixed offset
+# spares the domain a tz database. Calendar dates (effective dates, "today")
+# are Taiwanese dates, whatever the server's clock zone.
+TAIWAN = timezone(timedelta(hours=8), "Asia/Taipei")
+
+
+def taiwan_date(at: datetime) -> date:
+    return at.astimezone(TAIWAN).date()
+
+
+class ApplicationType(StrEnum):
+    """The four boxes of 申請作業 on form 1. Their names and documents live in
+    policies/documents.toml; what each *does* is code, hence this enum."""
+
+    A = "A"  # 管理者新申請: new account, new manager (R-MGR-2)
+    B = "B"  # 管理者註銷: revoke the manager (R-MGR-3)
+    C = "C"  # 已有帳號需申請管理者權限: existing account becomes manager (R-MGR-4)
+    D = "D"  # 管理者權限異動為使用者: manager becomes user (R-MGR-5)
+
+    @property
+    def creates_account(self) -> bool:
+        return self is ApplicationType.A
+
+    @property
+    def appoints_manager(self) -> bool:
+        return self in (ApplicationType.A, ApplicationType.C)
+
+    @property
+    def zh(self) -> str:
+        return policies.load().application_types[self.value].zh
+
+    @property
+    def en(self) -> str:
+        return policies.load().application_types[self.value].en
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    ORIGINALS_RECEIVED = "originals_received"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PROVISIONED = "provisioned"
+    FAILED = "failed"
+
+
+STATUS_LABELS: dict[Status, tuple[str, str]] = {
+    Status.DRAFT: ("草稿", "draft"),
+    Status.SUBMITTED: ("已送件", "submitted"),
+    Status.ORIGINALS_RECEIVED: ("已收正本", "originals received"),
+    Status.APPROVED: ("已核准", "approved"),
+    Status.REJECTED: ("已退件", "rejected"),
+    Status.PROVISIONED: ("已開通", "provisioned"),
+    Status.FAILED: ("開通失敗", "provisioning failed"),
+}
+
+# action: (states it may start from, state it leads to, zh label, en label)
+TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
+    "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED, "送件", "submit"),
+    "record_originals_received": (
+        frozenset({Status.SUBMITTED}),
+        Status.ORIGINALS_RECEIVED,
+        "登錄正本收件",
+        "record receipt of the originals",
+    ),
+    "approve": (frozenset({Status.ORIGINALS_RECEIVED}), Status.APPROVED, "核准", "approve"),
+    # A reviewer may reject before the originals arrive: a wrong application
+    # should not wait for a letter that cannot mend it.
+    "reject": (frozenset({Status.SUBMITTED, Status.ORIGINALS_RECEIVED}), Status.REJECTED, "退件", "reject"),
+    # A failed provisioning may be retried, and may fail again.
+    "mark_provisioned": (frozenset({Status.APPROVED, Status.FAILED}), Status.PROVISIONED, "開通完成", "mark provisioned"),
+    "mark_failed": (frozenset({Status.APPROVED, Status.FAILED}), Status.FAILED, "開通失敗", "mark failed"),
+}
+
+# Documents can be added until the reviewer decides: scans at intake, the
+# originals by letter, a missing licence sent later.
+_DOCUMENTS_OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.ORIGINALS_RECEIVED})
+# Statuses that come after an approval: provisioning reports "on whose approval".
+_APPROVED_LINE = frozenset({Status.APPROVED, Status.PROVISIONED, Status.FAILED})
+
+
+@dataclass(frozen=True)
+class Institution:
+    code: str  # 醫事機構代碼
+    name: str  # 醫事機構名稱
+
+
+@dataclass(frozen=True)
+class Form1:
+    """The applicant's part of 附件1, validated."""
+
+    department: str
+    applicant_name: str
+    account: str
+    phone: fields.Phone
+    national_id: fields.PersonalId
+    email: str
+    application_date: date
+    reason: str | None = None  # 註銷原因, B only
+    effective_date: date | None = None  # the departure date of B (R-MGR-6)
+
+    @property
+    def late_notice(self) -> bool:
+        """R-MGR-6 asks for 15 days' notice. Late notice does not stop a
+        revoke (refusing it would leave a departed person's access open);
+        it is shown to the reviewer."""
+        if self.effective_date is None:
+            return False
+        return (self.effective_date - self.application_date).days < 15
+
+
+@dataclass(frozen=True)
+class VendorRecord:
+    """維護廠商登錄 (R-FORM-6): filled by the system vendor."""
+
+    name: str
+    processed_on: date
+    notes: str = ""
+
+
+def parse_application_type(value: object, field: str = "type") -> ApplicationType:
+    text = fields.clean(value).upper()
+    if text not in ApplicationType.__members__:
+        raise FieldError(
+            f"{field}.unknown",
+            field,
+            "申請作業應為 A（管理者新申請）、B（管理者註銷）、C（已有帳號需申請管理者權限）或 D（管理者權限異動為使用者）",
+            "The application type must be A (new manager), B (revoke manager), "
+            "C (existing account becomes manager) or D (manager becomes user)",
+        )
+    return ApplicationType(text)
+
+
+def new_application(
+    *,
+    id: str,
+    type: object,
+    category: object,
+    institution_code: object,
+    institution_name: object,
+    department: object,
+    applicant_name: object,
+    account: object,
+    phone: object,
+    national_id: object,
+    email: object,
+    application_date: object,
+    reason: object = None,
+    effective_date: object = None,
+    today: date,
+) -> Application:
+    """A draft application from what the applicant typed (R-FORM-1..5).
+
+    Every field is checked and all mistakes are raised together as
+    `FormInvalid`, so a form is corrected in one pass.
+    """
+    errors: list[FieldError] = []
+    values: dict[str, object] = {}
+
+    def take(name: str, parse, *args, **kwargs) -> None:
+        try:
+            values[name] = parse(*args, **kwargs)
+        except FieldError as e:
+            errors.append(e)
+
+    take("type", parse_application_type, type)
+    take("category", fields.parse_category, category)
+    take("institution_code", fields.parse_institution_code, institution_code)
+    take("institution_name", fields.parse_institution_name, institution_name)
+    take("department", fields.parse_department, department)
+    take("applicant_name", fields.parse_person_name, applicant_name)
+    take("phone", fields.parse_phone, phone)
+    take("national_id", fields.parse_personal_id, national_id, today=today)
+    take("email", fields.parse_email, email)
+    take("application_date", fields.parse_application_date, application_date, today)
+
+    kind = values.get("type")
+    if kind is ApplicationType.A:
+        take("account", fields.parse_new_account_name, account)
+    else:
+        # B, C, D name the applicant's existing account (附件1 note 2); if the
+        # type itself is wrong, still check the shape so all errors show.
+        take("account", fields.parse_existing_account_name, account)
+
+    has_reason = bool(fields.clean(reason))
+    has_effective = bool(fields.clean(effective_date)) if not isinstance(effective_date, date) else True
+    if kind is ApplicationType.B:
+        take("reason", fields.parse_reason, reason)
+        if has_effective and "application_date" in values:
+            take("effective_date", fields.parse_effective_date, effective_date, values["application_date"])
+    elif kind is not None:
+        # Only B has these boxes on the form; a value elsewhere is a
+        # misunderstanding the applicant should hear about, not silently lose.
+        if has_reason:
+            errors.append(
+                FieldError(
+                    "reason.not_applicable",
+                    "reason",
+                    "註銷原因只適用於 B（管理者註銷）",
+                    "A reason for revoking applies only to type B (revoke manager)",
+                )
+            )
+        if has_effective:
+            errors.append(
+                FieldError(
+                    "effective_date.not_applicable",
+                    "effective_date",
+                    "生效日期只適用於 B（管理者註銷）",
+                    "An effective date applies only to type B (revoke manager)",
+                )
+            )
+
+    if errors:
+        raise FormInvalid(errors)
+    form = Form1(
+        department=values["department"],
+        applicant_name=values["applicant_name"],
+        account=values["account"],
+        phone=values["phone"],
+        national_id=values["national_id"],
+        email=values["email"],
+        application_date=values["application_date"],
+        reason=values.get("reason"),
+        effective_date=values.get("effective_date"),
+    )
+    return Application(
+        id=id,
+        type=values["type"],
+        institution=Institution(values["institution_code"], values["institution_name"]),
+        category=values["category"],
+        form=form,
+    )
+
+
+def require_actor(by: str, at: datetime) -> None:
+    # The audit chain must answer "who" and "when" without guessing.
+    if not by or not str(by).strip():
+        raise DomainError("actor.required", "必須記錄執行者", "The acting person must be recorded")
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise DomainError(
+            "time.naive",
+            "時間必須含時區",
+            "Times must carry a time zone",
+        )
+
+
+class Application:
+    """Aggregate root: one application of type A–D for one (institution, category)."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        type: ApplicationType,
+        institution: Institution,
+        category: str,
+        form: Form1,
+        status: Status = Status.DRAFT,
+        documents: Iterable[str] = (),
+        vendor_record: VendorRecord | None = None,
+        submitted_at: datetime | None = None,
+        originals_received_by: str | None = None,
+        originals_received_at: datetime | None = None,
+        decided_by: str | None = None,
+        decided_at: datetime | None = None,
+        replacing: str | None = None,
+        rejection_reason: str | None = None,
+        failure_reason: str | None = None,
+        provisioned_at: datetime | None = None,
+    ) -> None:
+        self.id = id
+        self.type = ApplicationType(type)
+        self.institution = institution
+        self.category = category
+        self.form = form
+        self.status = Status(status)
+        self.documents: set[str] = set(documents)
+        self.vendor_record = vendor_record
+        self.submitted_at = submitted_at
+        self.originals_received_by = originals_received_by
+        self.originals_received_at = originals_received_at
+        self.decided_by = decided_by
+        self.decided_at = decided_at
+        self.replacing = replacing
+        self.rejection_reason = rejection_reason
+        self.failure_reason = failure_reason
+        self.provisioned_at = provisioned_at
+        self.events: list[Event] = []
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id} {self.type} {self.institution.code}/{self.category} {self.status}>"
+
+    # ---- what the application must carry ------------------------------
+
+    @property
+    def account(self) -> str:
+        return self.form.account
+
+    @property
+    def required_documents(self) -> tuple[str, ...]:
+        """From policies: form 1 always; affidavit and consent for A and C;
+        the two licences for GAS-LAB's A and C (R-DOC-1..3)."""
+        return policies.load().required_documents(self.type.value, self.category)
+
+    @property
+    def missing_documents(self) -> tuple[str, ...]:
+        return tuple(d for d in self.required_documents if d not in self.documents)
+
+    @property
+    def approved_by(self) -> str | None:
+        return self.decided_by if self.status in _APPROVED_LINE else None
+
+    # ---- transitions ---------------------------------------------------
+
+    def _move(self, action: str) -> Status:
+        sources, target, zh, en = TRANSITIONS[action]
+        if self.status not in sources:
+            now_zh, now_en = STATUS_LABELS[self.status]
+            raise IllegalTransition(
+                f"transition.{action}",
+                f"申請案目前為「{now_zh}」，不能{zh}",
+                f"The application is {now_en}; it cannot {en}",
+            )
+        return target
+
+    def submit(self, *, by: str, at: datetime) -> None:
+        require_actor(by, at)
+        self.status = self._move("submit")
+        self.submitted_at = at
+        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at))
+
+    def attach_document(self, document: str, *, by: str, at: datetime) -> None:
+        """Record that a document is in the file. Only documents this type and
+        category asks for are accepted: anything else is a misfiled upload."""
+        require_actor(by, at)
+        if self.status not in _DOCUMENTS_OPEN:
+            now_zh, now_en = STATUS_LABELS[self.status]
+            raise IllegalTransition(
+                "transition.attach_document",
+                f"申請案目前為「{now_zh}」，不能再補件",
+                f"The application is {now_en}; documents can no longer be added",
+            )
+        self._check_document(document)
+        if document in self.documents:
+            return  # attaching twice changes nothing, and records nothing
+        self.documents.add(document)
+        self.events.append(DocumentAttached(application_id=self.id, by=by, at=at, document=document))
+
+    def _check_document(self, document: str) -> None:
+        if document not in self.required_documents:
+            known = policies.load().documents
+            asked = "、".join(known[d].zh for d in self.required_documents)
+            raise FieldError(
+                "documents.not_required",
+                "documents",
+                f"此申請不需要文件「{document}」；應檢附：{asked}",
+                f"Document {document!r} is not asked for by this application; it needs: "
+                + ", ".join(self.required_documents),
+            )
+
+    def record_originals_received(self, *, by: str, at: datetime, documents: Iterable[str] = ()) -> None:
+        """The signed paper originals arrived by official letter (R-DOC-4);
+        `documents` lists what the letter held, if not attached before."""
+        require_actor(by, at)
+        target = self._move("record_originals_received")
+        documents = tuple(dict.fromkeys(documents))
+        for document in documents:
+            self._check_document(document)  # all or nothing: no half-recorded letter
+        for document in documents:
+            self.attach_document(document, by=by, at=at)
+        self.status = target
+        self.originals_received_by = by
+        self.originals_received_at = at
+        self.events.append(OriginalsReceived(application_id=self.id, by=by, at=at, documents=documents))
+
+    def check_approvable(self) -> None:
+        """Raise unless `approve` would succeed: the state machine, the paper
+        originals (R-DOC-4), every required document (R-DOC-1..3, 5)."""
+        if self.status is Status.SUBMITTED:
+            raise ApprovalRefused(
+                "approval.originals_missing",
+                "尚未收到正本公文，不能核准",
+                "The signed paper originals have not been recorded as received; approval must wait",
+            )
+        self._move("approve")
+        missing = self.missing_documents
+        if missing:
+            known = policies.load().documents
+            raise ApprovalRefused(
+                "approval.documents_missing",
+                "缺少文件，不能核准：" + "、".join(known[d].zh for d in missing),
+                "Documents missing, approval must wait: " + "; ".join(known[d].en for d in missing),
+                missing=missing,
+            )
+
+    def approve(self, *, by: str, at: datetime, replacing: str | None = None, changes: tuple = ()) -> None:
+        """The application's half of an approval. Call it through
+        `grants.approve_application`, which also decides the manager seat."""
+        require_actor(by, at)
+        self.check_approvable()
+        self.status = Status.APPROVED
+        self.decided_by = by
+        self.decided_at = at
+        self.replacing = replacing
+        self.events.append(
+            ApplicationApproved(
+                application_id=self.id, by=by, at=at, approved_by=by, replacing=replacing, changes=tuple(changes)
+            )
+        )
+
+    def reject(self, *, by: str, at: datetime, reason: str) -> None:
+        require_actor(by, at)
+        target = self._move("reject")
+        text = fields.clean(reason)
+        if not text:
+            raise FieldError("reason.required", "reason", "退件必須說明原因", "A rejection needs a reason")
+        self.status = target
+        self.decided_by = by
+        self.decided_at = at
+        self.rejection_reason = text
+        self.events.append(ApplicationRejected(application_id=self.id, by=by, at=at, reason=text))
+
+    def mark_provisioned(self, *, by: str, at: datetime) -> None:
+        """The identity provider now reflects the decision (the worker reports)."""
+        require_actor(by, at)
+        self.status = self._move("mark_provisioned")
+        self.failure_reason = None
+        self.provisioned_at = at
+        self.events.append(
+            ApplicationProvisioned(application_id=self.id, by=by, at=at, approved_by=self.decided_by)
+        )
+
+    def mark_failed(self, reason: str, *, by: str, at: datetime) -> None:
+        require_actor(by, at)
+        target = self._move("mark_failed")
+        text = fields.clean(reason)
+        if not text:
+            raise FieldError("reason.required", "reason", "必須說明失敗原因", "A failure needs a reason")
+        self.status = target
+        self.failure_reason = text
+        self.events.append(
+            ProvisioningFailed(application_id=self.id, by=by, at=at, approved_by=self.decided_by, reason=text)
+        )
+
+    def record_vendor_processing(
+        self, name: object, processed_on: object, notes: object = "", *, by: str, at: datetime
+    ) -> None:
+        """維護廠商登錄 (R-FORM-6). Kept for every application once it has
+        been submitted, whatever the outcome; a later record replaces the
+        earlier one and both stay in the audit chain."""
+        require_actor(by, at)
+        if self.status is Status.DRAFT:
+            raise IllegalTransition(
+                "transition.record_vendor_processing",
+                "申請案尚未送件，不能登錄維護廠商處理紀錄",
+                "The application has not been submitted; there is nothing for the vendor to record",
+            )
+        errors = []
+        record = {}
+        for key, parse in (
+            ("vendor_name", lambda: fields.parse_text(name, "vendor_name", "維護廠商姓名", "Vendor name", 50)),
+            ("processed_on", lambda: fields.parse_date(processed_on, "processed_on", "處理日期", "Processing date")),
+        ):
+            try:
+                record[key] = parse()
+            except FieldError as e:
+                errors.append(e)
+        notes_text = fields.clean(notes)
+        if len(notes_text) > 1000:
+            errors.append(
+                FieldError("notes.too_long", "notes", "備註最多 1000 個字", "Notes have at most 1000 characters")
+            )
+        if errors:
+            raise FormInvalid(errors)
+        self.vendor_record = VendorRecord(record["vendor_name"], record["processed_on"], notes_text)
+        self.events.append(
+            VendorProcessingRecorded(
+                application_id=self.id,
+                by=by,
+                at=at,
+                approved_by=self.approved_by,
+                vendor_name=record["vendor_name"],
+                processed_on=record["processed_on"],
+                notes=notes_text,
+            )
+        )

@@ -1,0 +1,24 @@
+import pytest
+
+from sync_service.adapters.keycloak_groups import ensure_grant_group
+from tests.pages.keycloak import LoginPage
+from tests.pages.screening_client import ScreeningClientPage
+
+
+@pytest.fixture
+def screening(page, screening_client) -> ScreeningClientPage:
+    return ScreeningClientPage(page, screening_client)
+
+
+@pytest.fixture
+def login_page(page) -> LoginPage:
+    return LoginPage(page)
+
+
+@pytest.fixture
+def grant(admin):
+    """Give a user a grant: membership of the (institution, category, level) group."""
+    def give(user: dict, institution: str, category: str, level: str = "user") -> None:
+        group = ensure_grant_group(admin, institution, category, level)
+        admin.group_user_add(user["id"], group["id"])
+    return give

@@ -1,0 +1,49 @@
+"""A new account's first sign-in through the screening system (stand-in)."""
+import time
+
+from tests.pages.keycloak import ProfilePage, TermsPage, UpdatePasswordPage
+from tests.conftest import good_password
+
+
+def test_new_account_changes_password_confirms_profile_and_accepts_terms(
+        admin, make_user, grant, institution, screening, login_page, page):
+    """Covers: R-PWD-1, R-CONF-1, R-CAT-1, R-CAT-2
+
+    A user made with a temporary password must accept the confidentiality
+    consent, replace the password and confirm the profile before the
+    screening system receives a token with the user's grants."""
+    user = make_user(temporary=True, required_actions=None)  # the realm's default actions apply
+    grant(user, institution, "CRC-COL", "user")
+    grant(user, institution, "GAS-COL", "manager")
+
+    screening.start_sign_in()
+    login_page.sign_in(user["username"], user["password"])
+
+    terms = TermsPage(page)
+    assert terms.is_shown()
+    assert "保密同意暨個人資料提供同意書" in terms.heading()
+    assert "個人資料保護法" in terms.text()
+    accepted_after = int(time.time())
+    terms.accept()
+
+    update = UpdatePasswordPage(page)
+    assert update.is_shown(), "a temporary password must be replaced"
+    update.set_password(good_password())
+
+    profile = ProfilePage(page)
+    assert profile.is_shown(), "the person confirms the profile data"
+    assert profile.value("email") == user["email"]
+    assert profile.value("department") == "檢驗科"
+    profile.confirm()
+
+    assert screening.is_signed_in_as(user["username"])
+    assert sorted(screening.grants(), key=lambda g: g["category"]) == [
+        {"institution": institution, "category": "CRC-COL", "level": "user",
+         "functions": ["correction-query", "eligibility-query"]},
+        {"institution": institution, "category": "GAS-COL", "level": "manager",
+         "functions": ["eligibility-query"]},
+    ]
+    # The acceptance is recorded on the account (R-CONF-1).
+    recorded = admin.get_user(user["id"])["attributes"]["terms_and_conditions"][0]
+    assert int(recorded) >= accepted_after - 1
+    assert admin.get_user(user["id"])["requiredActions"] == []

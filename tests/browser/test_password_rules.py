@@ -1,0 +1,67 @@
+"""Keycloak refuses each kind of bad password with a message the person can act on."""
+import secrets
+
+import pytest
+
+from tests.pages.keycloak import UpdatePasswordPage
+
+
+@pytest.fixture
+def update_password_page(make_user, screening, login_page, page):
+    """A user with a temporary password, signed in and looking at the update-password page."""
+    user = make_user(temporary=True, required_actions=[])
+    screening.start_sign_in()
+    login_page.sign_in(user["username"], user["password"])
+    update = UpdatePasswordPage(page)
+    assert update.is_shown()
+    return user, update
+
+
+def test_each_bad_password_kind_is_refused_with_its_message(update_password_page, screening):
+    """Covers: R-PWD-3
+
+    Each password breaks exactly one rule, so the message shown is that rule's."""
+    user, update = update_password_page
+    lower = "kq" + secrets.token_hex(5)  # letters a-f and digits, no upper case
+    cases = {
+        "too short": ("Kq7~xZ9b", "長度至少 12 個字元"),
+        "no upper case": (lower + "~w7", "大寫字母"),
+        "no lower case": (lower.upper() + "~W7", "小寫字母"),
+        "no digit": ("Kqzvmwptrhsx~Wn", "數字"),
+        "symbol outside ~!#^*": ("Kq" + secrets.token_hex(4) + "$Zx7", "~!#^*"),
+        "contains the username": ("Q7~" + user["username"].capitalize(), "使用者名稱"),
+        "a recent password": (user["password"], "歷史密碼"),
+    }
+    seen = {}
+    for kind, (password, expected) in cases.items():
+        update.set_password(password)
+        assert update.is_shown(), f"{kind}: {password!r} was accepted"
+        seen[kind] = update.messages()
+        assert expected in seen[kind], f"{kind}: {seen[kind]}"
+    print("\n".join(f"{k}: {v}" for k, v in seen.items()))
+
+
+def test_password_equal_to_email_is_refused(update_password_page):
+    """Covers: R-PWD-3, R-PWD-5
+
+    An e-mail always holds '@', outside the symbol set, so the regex refuses it too;
+    whichever rule Keycloak reports first, the person sees an invalid-password message."""
+    user, update = update_password_page
+    update.set_password(user["email"])
+    assert update.is_shown()
+    assert "密碼無效" in update.messages()
+
+
+def test_username_with_different_case_is_still_refused(update_password_page):
+    """Covers: R-PWD-3"""
+    user, update = update_password_page
+    update.set_password(user["username"].upper() + "a~1")
+    assert update.is_shown()
+    assert "使用者名稱" in update.messages()
+
+
+def test_a_good_password_is_accepted(update_password_page, screening):
+    """Covers: R-PWD-3"""
+    user, update = update_password_page
+    update.set_password("Mz" + secrets.token_hex(5) + "^Tq4")
+    assert screening.is_signed_in_as(user["username"])

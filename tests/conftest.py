@@ -1,0 +1,153 @@
+"""The test run's real parts: one Keycloak (dev mode, our realm, providers and
+theme), one SMTP sink and one stand-in screening system, started once per run
+on free loopback ports. Each test makes its own users and institutions.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling out on a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("stack")
+
+
+@pytest.fixture(scope="session")
+def run_secrets() -> dict[str, str]:
+    from stack.secrets import WANTED, demo_password
+    return {k: (demo_password() if n == 0 else secrets.token_urlsafe(n)) for k, n in WANTED.items()}
+
+
+@pytest.fixture(scope="session")
+def ports() -> dict[str, int]:
+    return {name: free_port() for name in
+            ("keycloak", "management", "smtp", "mail-web", "sync-service", "screening-client")}
+
+
+@pytest.fixture(scope="session")
+def mail(run_dir, ports):
+    from stack.mailsink import MailSink
+    sink = MailSink(run_dir / "mail", ports["smtp"])
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def keycloak(run_dir, ports, run_secrets, mail):
+    """A real Keycloak 26.7.3 with realm-export.json imported, started once per run."""
+    from stack.__main__ import realm_env
+    from stack.keycloak import KeycloakInstance, build_providers
+    kc = KeycloakInstance(home=run_dir / "keycloak", http_port=ports["keycloak"],
+                          management_port=ports["management"],
+                          admin_password=run_secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+                          env=realm_env(run_secrets, ports))
+    kc.prepare(build_providers())
+    kc.start()
+    try:
+        kc.wait_ready(timeout=600)
+        yield kc
+    finally:
+        kc.stop()
+
+
+@pytest.fixture(scope="session")
+def admin(keycloak):
+    """python-keycloak's admin client on our realm, signed in as the bootstrap admin."""
+    from stack.demo import admin_client
+    return admin_client(keycloak)
+
+
+@pytest.fixture(scope="session")
+def screening_client(keycloak, ports, run_secrets):
+    """The stand-in screening system, served in this process; returns its base URL."""
+    from werkzeug.serving import make_server
+
+    from stack.paths import REALM_NAME
+    os.environ.update({"OIDC_ISSUER": f"{keycloak.url}/realms/{REALM_NAME}",
+                       "SCREENING_CLIENT_SECRET": run_secrets["SCREENING_CLIENT_SECRET"],
+                       "FLASK_SECRET_KEY": run_secrets["FLASK_SECRET_KEY"]})
+    from examples.screening_client import create_app
+    server = make_server("127.0.0.1", ports["screening-client"], create_app(), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{ports['screening-client']}"
+    server.shutdown()
+
+
+def unique(prefix: str = "t") -> str:
+    """An account name of the agency's shape: 6-20 letters and digits."""
+    return f"{prefix}{uuid.uuid4().hex[:10]}"
+
+
+def good_password() -> str:
+    return f"Kq{secrets.token_hex(4)}~Zx{secrets.randbelow(900) + 100}"
+
+
+@pytest.fixture
+def make_user(admin):
+    """Create a user of this test's own; returns its name, id, e-mail and password."""
+    def make(*, temporary: bool = False, required_actions: list[str] | None = None,
+             groups: list[str] = (), **attributes) -> dict:
+        username = unique("u")
+        email = f"{username}@clinic.example.tw"
+        password = good_password()
+        body = {
+            "username": username, "email": email, "enabled": True, "emailVerified": True,
+            "firstName": "怡君", "lastName": "陳",
+            "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"],
+                           **{k: [v] for k, v in attributes.items()}},
+            "credentials": [{"type": "password", "value": password, "temporary": temporary}],
+            "requiredActions": required_actions if required_actions is not None else [],
+            "groups": list(groups),
+        }
+        user_id = admin.create_user(body)
+        if required_actions is not None:
+            # The realm's default actions are added on creation; a test that names its own wants
+            # only those (and the password change a temporary password brings).
+            wanted = required_actions + (["UPDATE_PASSWORD"] if temporary else [])
+            admin.update_user(user_id, {"requiredActions": wanted})
+        return {"username": username, "id": user_id, "email": email, "password": password}
+    return make
+
+
+@pytest.fixture
+def institution() -> str:
+    """A fresh 10-digit institution code for this test."""
+    return f"{secrets.randbelow(10**10):010d}"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-TW", viewport={"width": 1100, "height": 900})
+    p = context.new_page()
+    p.set_default_timeout(20_000)
+    yield p
+    context.close()

@@ -1,0 +1,29 @@
+"""The stand-in screening system's pages."""
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+
+class ScreeningClientPage:
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def open(self) -> None:
+        self.page.goto(self.base_url + "/")
+
+    def start_sign_in(self) -> None:
+        self.open()
+        self.page.click("#sign-in")
+        self.page.wait_for_load_state()
+
+    def is_signed_in_as(self, username: str) -> bool:
+        return self.page.url.startswith(self.base_url) and username in self.page.locator("#who").inner_text()
+
+    def grants(self) -> list[dict]:
+        rows = []
+        for row in self.page.locator("#grants tr.grant").all():
+            cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+            rows.append({"institution": cells[0], "category": cells[1], "level": cells[2].split()[-1],
+                         "functions": [f for f in cells[3].split(", ") if f != "—"]})
+        return rows

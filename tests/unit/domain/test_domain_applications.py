@@ -1,0 +1,422 @@
+"""The Application aggregate: intake of form 1, documents, and the state machine."""
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+import policies
+from sync_service.domain import (
+    ApplicationType,
+    ApprovalRefused,
+    DomainError,
+    FieldError,
+    FormInvalid,
+    IllegalTransition,
+    Status,
+    new_application,
+)
+from sync_service.domain import events as ev
+
+TW = timezone(timedelta(hours=8))
+AT = datetime(2025, 5, 2, 10, 0, tzinfo=TW)
+TODAY = date(2025, 5, 2)
+
+FORM = dict(
+    category="CRC-COL",
+    institution_code="0401180014",
+    institution_name="國立臺灣大學醫學院附設醫院",
+    department="家庭醫學部",
+    applicant_name="王小明",
+    account="wang1234",
+    phone="(02)2312-3456#6521",
+    national_id="A123456789",
+    email="wang.xiaoming@ntuh.gov.tw",
+    application_date="2025-05-01",
+)
+
+
+def make(type_="A", status=None, documents=None, **overrides):
+    values = {**FORM, **overrides}
+    if type_ == "B":
+        values.setdefault("reason", "離職")
+    app = new_application(id="app-1", type=type_, today=TODAY, **values)
+    if documents is None:
+        documents = app.required_documents
+    app.documents = set(documents)
+    if status is not None:
+        app.status = status
+        if status in (Status.APPROVED, Status.PROVISIONED, Status.FAILED):
+            app.decided_by = "reviewer-lin"
+    return app
+
+
+# ---------------------------------------------------------------------------
+# Intake
+
+
+def test_new_application_is_a_validated_draft():
+    """Covers: R-FORM-1, R-FORM-3"""
+    app = make("A", documents=())
+    assert app.status is Status.DRAFT
+    assert app.type is ApplicationType.A
+    assert app.institution.code == "0401180014"
+    assert app.form.national_id.value == "A123456789"
+    assert app.form.phone.e164 == "+886223123456" and app.form.phone.extension == "6521"
+    assert app.form.application_date == date(2025, 5, 1)
+    assert app.events == []
+
+
+def test_all_field_errors_are_reported_together():
+    """Covers: R-FORM-1, R-FORM-2, R-FORM-3"""
+    with pytest.raises(FormInvalid) as e:
+        new_application(
+            id="x",
+            type="A",
+            category="LUNG",
+            institution_code="12345",
+            institution_name="",
+            department="",
+            applicant_name="仁愛診所",
+            account="adm12345",
+            phone="123",
+            national_id="A123456788",
+            email="wang@",
+            application_date="2099-01-01",
+            today=TODAY,
+        )
+    fields_in_error = {err.field for err in e.value.errors}
+    assert fields_in_error == {
+        "category", "institution_code", "institution_name", "department", "applicant_name",
+        "account", "phone", "national_id", "email", "application_date",
+    }
+    body = e.value.as_dict()
+    assert body["code"] == "form.invalid" and len(body["errors"]) == 10
+    assert "10" in e.value.zh
+
+
+def test_unknown_type_is_refused_and_the_rest_still_checked():
+    """Covers: R-FORM-1"""
+    with pytest.raises(FormInvalid) as e:
+        make("E", account="has space")
+    assert {(err.field, err.code) for err in e.value.errors} == {("type", "type.unknown"), ("account", "account.format")}
+
+
+@pytest.mark.parametrize("type_", ["B", "C", "D"])
+def test_existing_account_types_take_any_existing_account_shape(type_):
+    """Covers: R-MGR-3, R-MGR-4, R-MGR-5"""
+    # "lin" is too short for a new name (R-FORM-3) but may be an existing account
+    assert make(type_, account="Lin").account == "lin"
+
+
+def test_new_account_rules_apply_to_a():
+    """Covers: R-FORM-3, R-FORM-4"""
+    with pytest.raises(FormInvalid) as e:
+        make("A", account="lin")
+    assert e.value.errors[0].code == "account.format"
+    for type_ in "ABCD":
+        with pytest.raises(FormInvalid) as e:
+            make(type_, account="ADM0401180014")
+        assert e.value.errors[0].code == "account.adm_account"
+
+
+def test_b_requires_a_reason_and_may_carry_an_effective_date():
+    """Covers: R-FORM-1, R-MGR-6"""
+    app = make("B", reason="離職", effective_date="2025-05-20")
+    assert app.form.reason == "離職"
+    assert app.form.effective_date == date(2025, 5, 20)
+    assert not app.form.late_notice  # 19 days' notice
+    assert make("B", effective_date="2025-05-10").form.late_notice  # 9 days
+    assert make("B").form.effective_date is None
+    with pytest.raises(FormInvalid) as e:
+        make("B", reason="  ")
+    assert [err.code for err in e.value.errors] == ["reason.required"]
+    with pytest.raises(FormInvalid) as e:
+        make("B", effective_date="2027-01-01")
+    assert [err.code for err in e.value.errors] == ["effective_date.too_far"]
+
+
+@pytest.mark.parametrize("type_", ["A", "C", "D"])
+def test_reason_and_effective_date_belong_to_b_only(type_):
+    """Covers: R-FORM-1"""
+    with pytest.raises(FormInvalid) as e:
+        make(type_, reason="離職", effective_date="2025-05-20")
+    assert {err.code for err in e.value.errors} == {"reason.not_applicable", "effective_date.not_applicable"}
+
+
+def test_type_labels_come_from_policies():
+    """Covers: R-FORM-1"""
+    assert {t.value for t in ApplicationType} == set(policies.load().application_types)
+    assert ApplicationType.A.zh == "管理者新申請"
+    assert ApplicationType.D.en == "Manager becomes user"
+
+
+# ---------------------------------------------------------------------------
+# Documents
+
+
+@pytest.mark.parametrize(
+    "type_,category",
+    list(itertools.product("ABCD", ["CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB"])),
+)
+def test_required_documents_follow_policies(type_, category):
+    """Covers: R-DOC-1, R-DOC-2, R-DOC-3"""
+    app = make(type_, category=category)
+    expected = {"form-1"}
+    if type_ in "AC":
+        expected |= {"unit-affidavit", "confidentiality-consent"}
+        if category == "GAS-LAB":
+            expected |= {"lab-opening-licence", "technologist-licence"}
+    assert set(app.required_documents) == expected
+    assert app.required_documents == policies.load().required_documents(type_, category)
+
+
+def test_attaching_documents():
+    """Covers: R-DOC-1, R-AUD-1"""
+    app = make("A", documents=())
+    app.attach_document("form-1", by="applicant", at=AT)
+    app.attach_document("form-1", by="applicant", at=AT)  # twice: nothing new
+    assert app.documents == {"form-1"}
+    assert app.missing_documents == ("unit-affidavit", "confidentiality-consent")
+    assert [type(e) for e in app.events] == [ev.DocumentAttached]
+    with pytest.raises(FieldError) as e:
+        app.attach_document("lab-opening-licence", by="applicant", at=AT)  # not GAS-LAB
+    assert e.value.code == "documents.not_required"
+    with pytest.raises(FieldError):
+        app.attach_document("unit-affidavit-v2", by="applicant", at=AT)
+
+
+def test_documents_cannot_be_added_after_the_decision():
+    """Covers: R-DOC-4"""
+    for status in (Status.APPROVED, Status.REJECTED, Status.PROVISIONED, Status.FAILED):
+        app = make("A", status=status, documents=())
+        with pytest.raises(IllegalTransition):
+            app.attach_document("form-1", by="reviewer-lin", at=AT)
+
+
+def test_originals_letter_records_its_documents_all_or_nothing():
+    """Covers: R-DOC-4"""
+    app = make("C", category="GAS-LAB", status=Status.SUBMITTED, documents=())
+    with pytest.raises(FieldError):
+        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "bogus"])
+    assert app.status is Status.SUBMITTED and app.documents == set() and app.events == []
+    app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "unit-affidavit", "form-1"])
+    assert app.status is Status.ORIGINALS_RECEIVED
+    assert app.documents == {"form-1", "unit-affidavit"}
+    assert app.originals_received_by == "clerk-chen" and app.originals_received_at == AT
+    assert isinstance(app.events[-1], ev.OriginalsReceived)
+    assert app.events[-1].documents == ("form-1", "unit-affidavit")
+
+
+# ---------------------------------------------------------------------------
+# Approval preconditions
+
+
+def test_approval_waits_for_the_originals():
+    """Covers: R-DOC-4"""
+    app = make("A", status=Status.SUBMITTED)
+    with pytest.raises(ApprovalRefused) as e:
+        app.approve(by="reviewer-lin", at=AT)
+    assert e.value.code == "approval.originals_missing"
+    assert "正本" in e.value.zh
+    assert app.status is Status.SUBMITTED
+
+
+@pytest.mark.parametrize(
+    "type_,category,present,missing",
+    [
+        ("A", "CRC-COL", {"form-1"}, ("unit-affidavit", "confidentiality-consent")),
+        ("C", "HPV-COL", {"form-1", "confidentiality-consent"}, ("unit-affidavit",)),
+        (
+            "A",
+            "GAS-LAB",
+            {"form-1", "unit-affidavit", "confidentiality-consent"},
+            ("lab-opening-licence", "technologist-licence"),
+        ),
+        ("C", "GAS-LAB", {"form-1", "unit-affidavit", "confidentiality-consent", "lab-opening-licence"}, ("technologist-licence",)),
+        ("B", "GAS-LAB", set(), ("form-1",)),
+        ("D", "CER-COL", set(), ("form-1",)),
+    ],
+)
+def test_approval_refused_while_a_document_is_missing(type_, category, present, missing):
+    """Covers: R-DOC-1, R-DOC-2, R-DOC-3, R-DOC-5"""
+    app = make(type_, category=category, status=Status.ORIGINALS_RECEIVED, documents=present)
+    with pytest.raises(ApprovalRefused) as e:
+        app.approve(by="reviewer-lin", at=AT)
+    assert e.value.code == "approval.documents_missing"
+    assert e.value.missing == missing
+    assert app.status is Status.ORIGINALS_RECEIVED and app.events == []
+
+
+def test_b_and_d_need_form_1_only():
+    """Covers: R-DOC-3"""
+    for type_ in "BD":
+        app = make(type_, category="GAS-LAB", status=Status.ORIGINALS_RECEIVED, documents={"form-1"})
+        app.approve(by="reviewer-lin", at=AT)
+        assert app.status is Status.APPROVED
+
+
+# ---------------------------------------------------------------------------
+# The state machine: every (state, action) pair, legal or not.
+
+# Written out independently of the domain's TRANSITIONS table.
+LEGAL = {
+    (Status.DRAFT, "submit"): Status.SUBMITTED,
+    (Status.SUBMITTED, "record_originals_received"): Status.ORIGINALS_RECEIVED,
+    (Status.ORIGINALS_RECEIVED, "approve"): Status.APPROVED,
+    (Status.SUBMITTED, "reject"): Status.REJECTED,
+    (Status.ORIGINALS_RECEIVED, "reject"): Status.REJECTED,
+    (Status.APPROVED, "mark_provisioned"): Status.PROVISIONED,
+    (Status.FAILED, "mark_provisioned"): Status.PROVISIONED,
+    (Status.APPROVED, "mark_failed"): Status.FAILED,
+    (Status.FAILED, "mark_failed"): Status.FAILED,
+}
+EVENT_OF = {
+    "submit": ev.ApplicationSubmitted,
+    "record_originals_received": ev.OriginalsReceived,
+    "approve": ev.ApplicationApproved,
+    "reject": ev.ApplicationRejected,
+    "mark_provisioned": ev.ApplicationProvisioned,
+    "mark_failed": ev.ProvisioningFailed,
+}
+ACTIONS = {
+    "submit": lambda a: a.submit(by="applicant:wang1234", at=AT),
+    "record_originals_received": lambda a: a.record_originals_received(by="clerk-chen", at=AT),
+    "approve": lambda a: a.approve(by="reviewer-lin", at=AT),
+    "reject": lambda a: a.reject(by="reviewer-lin", at=AT, reason="切結書未蓋章"),
+    "mark_provisioned": lambda a: a.mark_provisioned(by="sync-worker", at=AT),
+    "mark_failed": lambda a: a.mark_failed("Keycloak unreachable", by="sync-worker", at=AT),
+}
+
+
+@pytest.mark.parametrize("status,action", list(itertools.product(Status, ACTIONS)))
+def test_every_transition(status, action):
+    """Covers: R-DOC-4, R-AUD-1"""
+    app = make("A", status=status)
+    if (status, action) in LEGAL:
+        ACTIONS[action](app)
+        assert app.status is LEGAL[(status, action)]
+        assert len(app.events) == 1 and isinstance(app.events[0], EVENT_OF[action])
+        event = app.events[0]
+        assert event.application_id == "app-1" and event.at == AT and event.by
+    else:
+        expected = ApprovalRefused if (status, action) == (Status.SUBMITTED, "approve") else IllegalTransition
+        with pytest.raises(expected) as e:
+            ACTIONS[action](app)
+        assert e.value.zh and e.value.en
+        assert app.status is status
+        assert app.events == []
+
+
+def test_the_domain_table_matches_the_written_one():
+    """Covers: R-DOC-4"""
+    from sync_service.domain import TRANSITIONS
+
+    derived = {(s, action): target for action, (sources, target, _, _) in TRANSITIONS.items() for s in sources}
+    assert derived == LEGAL
+
+
+def test_illegal_transition_message_names_the_state():
+    """Covers: R-AUD-1"""
+    app = make("A", status=Status.REJECTED)
+    with pytest.raises(IllegalTransition) as e:
+        app.approve(by="reviewer-lin", at=AT)
+    assert e.value.code == "transition.approve"
+    assert "已退件" in e.value.zh and "rejected" in e.value.en
+
+
+def test_full_happy_path_records_who_what_when_and_whose_approval():
+    """Covers: R-AUD-1, R-DOC-4"""
+    app = make("A", documents=())
+    app.submit(by="applicant:wang1234", at=AT)
+    app.attach_document("form-1", by="applicant:wang1234", at=AT)
+    app.record_originals_received(
+        by="clerk-chen", at=AT + timedelta(days=3), documents=["unit-affidavit", "confidentiality-consent"]
+    )
+    app.approve(by="reviewer-lin", at=AT + timedelta(days=4))
+    app.mark_failed("Keycloak unreachable", by="sync-worker", at=AT + timedelta(days=4, minutes=1))
+    app.mark_provisioned(by="sync-worker", at=AT + timedelta(days=4, minutes=5))
+    names = [e.name for e in app.events]
+    assert names == [
+        "application.submitted",
+        "application.document_attached",
+        "application.document_attached",
+        "application.document_attached",
+        "application.originals_received",
+        "application.approved",
+        "application.provisioning_failed",
+        "application.provisioned",
+    ]
+    approved, failed, provisioned = app.events[-3:]
+    assert approved.approved_by == "reviewer-lin"
+    assert failed.approved_by == "reviewer-lin" and failed.reason == "Keycloak unreachable"
+    assert provisioned.approved_by == "reviewer-lin" and provisioned.by == "sync-worker"
+    assert app.status is Status.PROVISIONED and app.failure_reason is None
+    assert app.approved_by == "reviewer-lin"
+
+
+def test_reject_needs_a_reason():
+    """Covers: R-AUD-1"""
+    app = make("A", status=Status.SUBMITTED)
+    with pytest.raises(FieldError) as e:
+        app.reject(by="reviewer-lin", at=AT, reason="  ")
+    assert e.value.code == "reason.required"
+    assert app.status is Status.SUBMITTED
+    app.reject(by="reviewer-lin", at=AT, reason="切結書未蓋章")
+    assert app.rejection_reason == "切結書未蓋章" and app.decided_by == "reviewer-lin"
+    assert app.approved_by is None
+
+
+def test_failure_needs_a_reason():
+    """Covers: R-AUD-1"""
+    app = make("A", status=Status.APPROVED)
+    with pytest.raises(FieldError):
+        app.mark_failed("", by="sync-worker", at=AT)
+    assert app.status is Status.APPROVED
+
+
+def test_every_step_needs_who_and_an_unambiguous_when():
+    """Covers: R-AUD-1"""
+    app = make("A")
+    with pytest.raises(DomainError) as e:
+        app.submit(by=" ", at=AT)
+    assert e.value.code == "actor.required"
+    with pytest.raises(DomainError) as e:
+        app.submit(by="applicant", at=datetime(2025, 5, 2, 10, 0))
+    assert e.value.code == "time.naive"
+    assert app.status is Status.DRAFT and app.events == []
+
+
+# ---------------------------------------------------------------------------
+# The vendor's processing record (維護廠商登錄)
+
+
+def test_vendor_record_is_kept_for_every_submitted_application():
+    """Covers: R-FORM-6, R-AUD-1"""
+    for status in set(Status) - {Status.DRAFT}:
+        app = make("A", status=status)
+        app.record_vendor_processing("陳工程師", "114/05/03", "已建立帳號", by="vendor-chen", at=AT)
+        assert app.vendor_record.name == "陳工程師"
+        assert app.vendor_record.processed_on == date(2025, 5, 3)
+        assert app.vendor_record.notes == "已建立帳號"
+        event = app.events[-1]
+        assert isinstance(event, ev.VendorProcessingRecorded) and event.by == "vendor-chen"
+        expected_approver = "reviewer-lin" if status in (Status.APPROVED, Status.PROVISIONED, Status.FAILED) else None
+        assert event.approved_by == expected_approver
+
+
+def test_vendor_record_rules():
+    """Covers: R-FORM-6"""
+    app = make("A")
+    with pytest.raises(IllegalTransition):
+        app.record_vendor_processing("陳工程師", "2025-05-03", by="vendor-chen", at=AT)
+    app.status = Status.SUBMITTED
+    with pytest.raises(FormInvalid) as e:
+        app.record_vendor_processing("", "2025-02-30", "備" * 1001, by="vendor-chen", at=AT)
+    assert {err.field for err in e.value.errors} == {"vendor_name", "processed_on", "notes"}
+    assert app.vendor_record is None and app.events == []
+    app.record_vendor_processing("陳工程師", "2025-05-03", by="vendor-chen", at=AT)
+    app.record_vendor_processing("林工程師", "2025-05-04", "補登", by="vendor-lin", at=AT)
+    assert app.vendor_record.name == "林工程師"
+    assert len(app.events) == 2  # both records stay on the audit chain

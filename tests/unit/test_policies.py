@@ -1,0 +1,59 @@
+"""policies/ is the one source of truth; realm-export.json must agree with it."""
+import copy
+import json
+
+import policies
+from stack import realm
+from stack.paths import REALM_FILE
+
+
+def test_realm_export_agrees_with_policies():
+    """Covers: R-PWD-2, R-PWD-3, R-LCK-1, R-LCK-4, R-CAT-2
+
+    Run `make realm` to regenerate the derived pieces when this fails."""
+    drift = realm.drift(json.loads(REALM_FILE.read_text()), policies.load())
+    assert drift == [], "\n".join(drift)
+
+
+def test_a_changed_number_in_policies_is_caught_as_drift():
+    """Covers: R-PWD-3, R-LCK-1"""
+    p = policies.load()
+    exported = json.loads(REALM_FILE.read_text())
+    tampered = copy.deepcopy(exported)
+    tampered["failureFactor"] = 5
+    tampered["passwordPolicy"] = tampered["passwordPolicy"].replace("length(12)", "length(8)")
+    found = realm.drift(tampered, p)
+    assert [line.split(":")[0] for line in found] == ["passwordPolicy", "failureFactor"]
+
+
+def test_password_policy_carries_every_agency_number():
+    """Covers: R-PWD-2, R-PWD-3"""
+    text = realm.password_policy(policies.load())
+    for term in ("length(12)", "upperCase(1)", "lowerCase(1)", "digits(1)", "specialChars(1)",
+                 "notUsername", "notContainsUsername", "notEmail", "passwordHistory(",
+                 "forceExpiredPasswordChange(60)", "maxLength("):
+        assert term in text
+    assert "regexPattern(^(?=.*[~!#^*])[A-Za-z0-9~!#^*]+$)" in text
+
+
+def test_roles_follow_the_category_table():
+    """Covers: R-CAT-1, R-CAT-2"""
+    roles = {r["name"]: r for r in realm.realm_roles(policies.load())}
+    assert roles["category:CRC-COL"]["composites"]["realm"] == [
+        "function:CRC-COL:eligibility-query", "function:CRC-COL:correction-query"]
+    assert roles["category:GAS-COL"]["composites"]["realm"] == ["function:GAS-COL:eligibility-query"]
+    assert "composites" not in roles["category:GAS-LAB"]
+    assert {n for n in roles if n.startswith("category:")} == {
+        "category:CRC-COL", "category:CER-COL", "category:HPV-COL", "category:GAS-COL", "category:GAS-LAB"}
+
+
+def test_documents_per_type_and_category():
+    """Covers: R-DOC-1, R-DOC-2, R-DOC-3"""
+    p = policies.load()
+    manager_docs = ("form-1", "unit-affidavit", "confidentiality-consent")
+    for cat in p.categories:
+        for t in "AC":
+            extra = ("lab-opening-licence", "technologist-licence") if cat == "GAS-LAB" else ()
+            assert p.required_documents(t, cat) == manager_docs + extra
+        for t in "BD":
+            assert p.required_documents(t, cat) == ("form-1",)
