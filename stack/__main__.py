@@ -15,10 +15,11 @@ import time
 from pathlib import Path
 
 from . import processes, realm
-from .paths import REALM_NAME, SECRETS_FILE, VAR
+from .paths import PORT_OFFSET, REALM_NAME, SECRETS_FILE, VAR
 
-PORTS = {"keycloak": 8080, "management": 9000, "smtp": 2525, "mail-web": 8025,
-         "sync-service": 5000, "screening-client": 5080}
+PORTS = {name: port + PORT_OFFSET for name, port in {
+    "keycloak": 8080, "management": 9000, "smtp": 2525, "mail-web": 8025,
+    "sync-service": 5000, "screening-client": 5080}.items()}
 
 
 def _keycloak(secrets: dict):
@@ -66,6 +67,7 @@ def up() -> int:
     issuer = f"{kc.url}/realms/{REALM_NAME}"
     processes.start("sync-service", ["-m", "sync_service", "--port", str(PORTS["sync-service"])], {
         "KEYCLOAK_URL": kc.url, "SYNC_SERVICE_CLIENT_SECRET": secrets["SYNC_SERVICE_CLIENT_SECRET"],
+        "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}", "SMTP_PORT": str(PORTS["smtp"]),
         "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"]})
     processes.start("screening-client", ["-m", "examples.screening_client", "--port",
                                          str(PORTS["screening-client"])], {

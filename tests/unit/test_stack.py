@@ -1,0 +1,43 @@
+"""The developer stack's own pieces: secrets, placeholders, mail sink."""
+import re
+import smtplib
+import stat
+from email.message import EmailMessage
+
+from stack.__main__ import PORTS, realm_env
+from stack.mailsink import MailSink, body_text
+from stack.paths import REALM_FILE
+from stack.secrets import WANTED, load_or_create
+from tests.conftest import free_port
+
+
+def test_secrets_are_made_once_kept_private_and_reused(tmp_path):
+    path = tmp_path / "secrets.env"
+    first = load_or_create(path)
+    assert set(first) == set(WANTED)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_or_create(path) == first
+
+
+def test_every_placeholder_of_the_realm_gets_a_value():
+    """A ${NAME} without a default would import as the literal text."""
+    names = set(re.findall(r"\$\{([A-Z_]+)(?::[^}]*)?\}", REALM_FILE.read_text()))
+    values = realm_env({k: "x" for k in WANTED}, PORTS)
+    assert names <= set(values), names - set(values)
+
+
+def test_mail_sink_stores_each_message_for_reading(tmp_path):
+    sink = MailSink(tmp_path / "mail", free_port())
+    sink.start()
+    try:
+        msg = EmailMessage()
+        msg["From"], msg["To"], msg["Subject"] = "kc@example.tw", "staff@clinic.example.tw", "重設密碼"
+        msg.set_content("請於 1 小時內重設密碼。")
+        with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
+            smtp.send_message(msg)
+        [got] = sink.wait_for("staff@clinic.example.tw", timeout=10)
+        assert got["Subject"] == "重設密碼"
+        assert "1 小時" in body_text(got)
+        assert sink.messages("someone-else@example.tw") == []
+    finally:
+        sink.stop()
