@@ -76,6 +76,7 @@ class KeycloakInstance:
     admin_user: str = "admin"
     admin_password: str = ""
     env: dict[str, str] = field(default_factory=dict)  # fills ${...} placeholders of the realm file
+    extra_args: list[str] = field(default_factory=list)  # more `kc.sh start-dev` options
     process: subprocess.Popen | None = None
 
     @property
@@ -120,7 +121,7 @@ class KeycloakInstance:
             str(self.home / "bin" / "kc.sh"), "start-dev",
             "--http-host=127.0.0.1", f"--http-port={self.http_port}",
             f"--http-management-port={self.management_port}",
-            "--health-enabled=true", "--import-realm",
+            "--health-enabled=true", "--import-realm", *self.extra_args,
         ]
         log = open(self.log_file, "ab")
         # Own process group: stop() ends the launcher script and the JVM together.
