@@ -36,6 +36,9 @@ def password_policy(p: Policies) -> str:
         "notEmail(undefined)",
         f"passwordHistory({pw.history})",
         f"forceExpiredPasswordChange({pw.change_every_days})",
+        # Our extensions (keycloak-config/providers): R-PWD-5 and R-PWD-4.
+        "noPersonalData",
+        f"passwordStrength({pw.min_strength})",
     ]
     return " and ".join(terms)
 

@@ -20,6 +20,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+CAPTCHA_ANSWER_LOG = "tw.gov.hpa.screening.keycloak.reset.captcha-answers"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -60,7 +63,15 @@ def keycloak(run_dir, ports, run_secrets, mail):
     kc = KeycloakInstance(home=run_dir / "keycloak", http_port=ports["keycloak"],
                           management_port=ports["management"],
                           admin_password=run_secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
-                          env=realm_env(run_secrets, ports))
+                          env=realm_env(run_secrets, ports),
+                          extra_args=[
+                              # Test seam of the reset step: the captcha answers it issues go to the
+                              # log, so a test can read the image it cannot see. Off in `make up`.
+                              f"--log-level=INFO,{CAPTCHA_ANSWER_LOG}:debug",
+                              # A meter polled by 200-password corpus tests; the default stays for people.
+                              "--spi-realm-restapi-extension--password-strength--rate=50",
+                              "--spi-realm-restapi-extension--password-strength--burst=50",
+                          ])
     kc.prepare(build_providers())
     kc.start()
     try:
@@ -104,11 +115,16 @@ def good_password() -> str:
 
 @pytest.fixture
 def make_user(admin):
-    """Create a user of this test's own; returns its name, id, e-mail and password."""
-    def make(*, temporary: bool = False, required_actions: list[str] | None = None,
+    """Create a user of this test's own; returns its name, id, e-mail and password.
+
+    By default an established account with nothing pending; `required_actions=None`
+    leaves the realm's default actions of a new account (terms, profile) in place."""
+    def make(*, temporary: bool = False, required_actions: list[str] | None = (),
              groups: list[str] = (), **attributes) -> dict:
         username = unique("u")
-        email = f"{username}@clinic.example.tw"
+        # The local part is not the account name, so a password holding the account name
+        # breaks the username rule alone, not the personal-data (e-mail) rule as well.
+        email = f"{username}.staff@clinic.example.tw"
         password = good_password()
         body = {
             "username": username, "email": email, "enabled": True, "emailVerified": True,
@@ -116,14 +132,14 @@ def make_user(admin):
             "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"],
                            **{k: [v] for k, v in attributes.items()}},
             "credentials": [{"type": "password", "value": password, "temporary": temporary}],
-            "requiredActions": required_actions if required_actions is not None else [],
+            "requiredActions": list(required_actions or []),
             "groups": list(groups),
         }
         user_id = admin.create_user(body)
         if required_actions is not None:
             # The realm's default actions are added on creation; a test that names its own wants
             # only those (and the password change a temporary password brings).
-            wanted = required_actions + (["UPDATE_PASSWORD"] if temporary else [])
+            wanted = list(required_actions) + (["UPDATE_PASSWORD"] if temporary else [])
             admin.update_user(user_id, {"requiredActions": wanted})
         return {"username": username, "id": user_id, "email": email, "password": password}
     return make

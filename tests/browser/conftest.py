@@ -1,7 +1,7 @@
 import pytest
 
 from sync_service.adapters.keycloak_groups import ensure_grant_group
-from tests.pages.keycloak import LoginPage
+from tests.pages.keycloak import CaptchaAnswers, LoginPage
 from tests.pages.screening_client import ScreeningClientPage
 
 
@@ -22,3 +22,8 @@ def grant(admin):
         group = ensure_grant_group(admin, institution, category, level)
         admin.group_user_add(user["id"], group["id"])
     return give
+
+
+@pytest.fixture(scope="session")
+def captcha_answers(keycloak) -> CaptchaAnswers:
+    return CaptchaAnswers(keycloak.log_file)

@@ -1,6 +1,10 @@
 """Keycloak's login pages in our theme (keycloak.v2 parent), as a person uses them."""
 from __future__ import annotations
 
+import re
+import time
+from urllib.parse import parse_qs, urlparse
+
 from playwright.sync_api import Page
 
 ERRORS = '[id^="input-error"], .kc-feedback-text'
@@ -38,6 +42,20 @@ class UpdatePasswordPage(KeycloakPage):
     def is_shown(self) -> bool:
         return self.page.locator("#password-new").count() == 1
 
+    def meter_after_typing(self, password: str) -> str:
+        """Type a password and read the meter's level (weak / medium / strong) once it answers."""
+        self.page.fill("#password-new", "")  # the meter clears; the next level shown is this password's
+        self.page.fill("#password-new", password)
+        self.page.wait_for_function(
+            "() => document.getElementById('password-strength-level').dataset.level")
+        return self.page.get_attribute("#password-strength-level", "data-level")
+
+    def meter_text(self) -> str:
+        return self.page.locator("#password-strength").inner_text()
+
+    def rules_text(self) -> str:
+        return self.page.locator("#screening-password-rules").inner_text()
+
     def set_password(self, password: str, confirm: str | None = None) -> None:
         self.page.fill("#password-new", password)
         self.page.fill("#password-confirm", password if confirm is None else confirm)
@@ -72,9 +90,38 @@ class ProfilePage(KeycloakPage):
 
 
 class ResetCredentialsPage(KeycloakPage):
-    """The stock "forgot password" page: asks for the account."""
+    """"Forgot password": account, e-mail and the captcha drawn on the server (R-LCK-2)."""
 
-    def request(self, username: str) -> None:
+    def tab_id(self) -> str:
+        action = self.page.get_attribute("#kc-reset-password-form", "action")
+        return parse_qs(urlparse(action).query)["tab_id"][0]
+
+    def captcha_shown(self) -> bool:
+        src = self.page.get_attribute("#captcha-image", "src") or ""
+        return src.startswith("data:image/png;base64,")
+
+    def request(self, username: str, email: str, captcha: str) -> None:
         self.page.fill("#username", username)
+        self.page.fill("#email", email)
+        self.page.fill("#captcha", captcha)
         self.page.click('#kc-reset-password-form [type="submit"]')
         self.page.wait_for_load_state()
+
+
+class CaptchaAnswers:
+    """Reads the answers the reset step issued from Keycloak's log (a test seam, off in production)."""
+
+    PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
+
+    def __init__(self, log_file):
+        self.log_file = log_file
+
+    def latest(self, tab_id: str, timeout: float = 10) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [a for t, a in self.PATTERN.findall(self.log_file.read_text(errors="replace")) if t == tab_id]
+            if found:
+                return found[-1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no captcha issued for tab {tab_id}")
+            time.sleep(0.1)  # the log line is written as the page is served; poll briefly

@@ -57,3 +57,27 @@ def test_documents_per_type_and_category():
             assert p.required_documents(t, cat) == manager_docs + extra
         for t in "BD":
             assert p.required_documents(t, cat) == ("form-1",)
+
+
+def _messages(lang: str) -> dict[str, str]:
+    path = REALM_FILE.parent / "keycloak-config/themes/screening/login/messages" / f"messages_{lang}.properties"
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if "=" in line and not line.startswith("#"):
+            k, v = line.split("=", 1)
+            out[k.strip()] = v
+    return out
+
+
+def test_the_rules_a_person_reads_carry_the_policy_numbers():
+    """Covers: R-PWD-2, R-PWD-3
+
+    The update-password page spells the rules out; the numbers in its text must be policies/'."""
+    pw = policies.load().password
+    spaced = " ".join(pw.symbols)
+    zh, en = _messages("zh_Hant"), _messages("en")
+    assert f"至少 {pw.min_length} 個字元" in zh["screeningPasswordRuleLength"]
+    assert f"At least {pw.min_length} characters" in en["screeningPasswordRuleLength"]
+    assert spaced in zh["screeningPasswordRuleSymbols"] and spaced in en["screeningPasswordRuleSymbols"]
+    assert pw.change_every_days == 60 and "兩個月" in zh["screeningPasswordRuleAge"]
+    assert "two months" in en["screeningPasswordRuleAge"]

@@ -54,7 +54,12 @@ public final class Captcha {
 
     /** Issues a challenge and returns it drawn as a PNG data URI, ready for an img src. */
     public String issueImage() {
-        return CaptchaImage.toDataUri(CaptchaImage.render(issue(), random));
+        return draw(issue());
+    }
+
+    /** A text drawn as a PNG data URI. */
+    public String draw(String text) {
+        return CaptchaImage.toDataUri(CaptchaImage.render(text, random));
     }
 
     /** True only for the right answer to an unexpired, unused challenge. Always consumes it. */

@@ -1,6 +1,7 @@
 package tw.gov.hpa.screening.keycloak.reset;
 
 import jakarta.ws.rs.core.MultivaluedMap;
+import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
@@ -15,6 +16,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.messages.Messages;
+import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The first step of the screening realm's reset-credentials flow, in place of Keycloak's
@@ -41,11 +43,12 @@ public class ResetChooseUser implements Authenticator {
     static final String EMAIL_MISSING = "missingEmailMessage";
     static final String ERROR_CAPTCHA = "invalid_captcha";
 
+
     /**
-     * Set when the flow runs again from the mailed link; {@link UnlockOnResetListener} unlocks only
-     * a password set in such a session, i.e. at the end of a reset.
+     * Test seam, off by default: with this category at DEBUG the issued answers are logged, so an
+     * automated end-to-end test can read the image it cannot see. Never enable it in production.
      */
-    public static final String RESET_LINK_USER_NOTE = "screening.reset.link.user";
+    static final Logger ANSWER_LOG = Logger.getLogger("tw.gov.hpa.screening.keycloak.reset.captcha-answers");
 
     @Override
     public void authenticate(AuthenticationFlowContext context) {
@@ -54,7 +57,6 @@ public class ResetChooseUser implements Authenticator {
             // Back from the mailed link: Keycloak has checked the token and that the user exists
             // and is enabled (LockoutWindow made sure a locked-out one is).
             UserModel user = context.getSession().users().getUserById(context.getRealm(), actionTokenUserId);
-            context.getAuthenticationSession().setAuthNote(RESET_LINK_USER_NOTE, actionTokenUserId);
             context.setUser(user);
             context.success();
             return;
@@ -134,8 +136,15 @@ public class ResetChooseUser implements Authenticator {
     }
 
     private void challenge(AuthenticationFlowContext context, String username, String email, FormMessage error) {
+        Captcha captcha = captcha(context);
+        String text = captcha.issue();
+        if (ANSWER_LOG.isDebugEnabled()) {
+            AuthenticationSessionModel authSession = context.getAuthenticationSession();
+            ANSWER_LOG.debugf("captcha issued: session=%s tab=%s answer=%s",
+                    authSession.getParentSession().getId(), authSession.getTabId(), text);
+        }
         var form = context.form()
-                .setAttribute(ATTR_CAPTCHA_IMAGE, captcha(context).issueImage())
+                .setAttribute(ATTR_CAPTCHA_IMAGE, captcha.draw(text))
                 .setAttribute(ATTR_USERNAME, username)
                 .setAttribute(ATTR_EMAIL, email);
         if (error != null) {

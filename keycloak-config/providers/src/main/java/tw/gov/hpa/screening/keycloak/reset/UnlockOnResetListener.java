@@ -10,7 +10,6 @@ import org.keycloak.events.admin.AdminEvent;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * Unlocks the account when a reset completes (R-LCK-3).
@@ -19,9 +18,15 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * set afterwards by the UPDATE_PASSWORD required action. A flow step placed after "reset-password"
  * would unlock before any password is chosen. The required action reports its success as the
  * UPDATE_PASSWORD and UPDATE_CREDENTIAL (type password) events, in the same request and
- * transaction; this listener reacts to the first of them when the authentication session came
- * from a reset link ({@link ResetChooseUser#RESET_LINK_USER_NOTE}), and records a RESET_PASSWORD
- * event with the detail {@value #UNLOCK_DETAIL} saying what was cleared.
+ * transaction; this listener reacts to them and records a RESET_PASSWORD event with the detail
+ * {@value #UNLOCK_DETAIL} saying what was cleared.
+ *
+ * <p>Why any password the person sets, not only one set through a reset link: when the link is
+ * opened in the browser that asked for it, Keycloak resumes that authentication session, skips the
+ * steps it already passed and sets the password as a required action of the sign-in, so no step of
+ * ours sees the link (found on 26.7.3). A user event setting a password always comes from the
+ * person: a locked-out account can reach one only through the mailed link, and a signed-in person
+ * who changes the password proves the account is theirs. Admin resets are admin events, not these.
  */
 public class UnlockOnResetListener implements EventListenerProvider {
 
@@ -40,12 +45,6 @@ public class UnlockOnResetListener implements EventListenerProvider {
         if (!isPasswordSet(event) || event.getUserId() == null) {
             return;
         }
-        AuthenticationSessionModel authSession = session.getContext().getAuthenticationSession();
-        if (authSession == null || !event.getUserId().equals(authSession.getAuthNote(ResetChooseUser.RESET_LINK_USER_NOTE))) {
-            return;
-        }
-        // Once per reset, whichever of the two events comes first.
-        authSession.removeAuthNote(ResetChooseUser.RESET_LINK_USER_NOTE);
         RealmModel realm = session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, event.getUserId());
         if (user == null) {
@@ -56,9 +55,10 @@ public class UnlockOnResetListener implements EventListenerProvider {
             return;
         }
         LOG.infof("reset completed: cleared %s for user %s in realm %s", cleared, user.getId(), realm.getName());
+        // Both events of one password change reach here; the second finds nothing left to clear.
         new EventBuilder(realm, session, session.getContext().getConnection())
                 .event(EventType.RESET_PASSWORD)
-                .client(authSession.getClient())
+                .client(event.getClientId())
                 .user(user)
                 .detail(Details.USERNAME, user.getUsername())
                 .detail(UNLOCK_DETAIL, cleared == ResetUnlock.Cleared.PERMANENT_LOCKOUT ? "permanentLockout" : "loginFailures")

@@ -3,7 +3,6 @@ package tw.gov.hpa.screening.keycloak.policy;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.keycloak.models.UserModel;
 
 /** A read-only UserModel for the policy tests: only the getters the policies use. */
@@ -38,9 +37,5 @@ final class FakeUser {
                         "firstName", "Hsiao-Ming", "lastName", "Wang"),
                 Map.of("nationalId", List.of("A123456789"), "birthDate", List.of("1990-03-12"),
                         "phone", List.of("02-2559-1969轉116"), "mobile", List.of("0933-521-864")));
-    }
-
-    static Stream<String> none() {
-        return Stream.empty();
     }
 }

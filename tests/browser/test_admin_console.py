@@ -1,0 +1,125 @@
+"""An institution manager in Keycloak's own admin console (Debian chromium): signs in,
+sees only their own users, creates one into their `users` group; in zh-Hant.
+Screenshots for docs/manager-guide.zh-Hant.md go to docs/screenshots/.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.integration.admin_console.world import (
+    OTHER_INSTITUTION,
+    OTHER_MANAGER,
+    OWN_CAT,
+    OWN_USER,
+    SAME_INSTITUTION_OTHER_CATEGORY,
+    ManagerWorld,
+)
+
+SHOTS = ROOT / "docs" / "screenshots"
+REALM = "cancer-screening"
+
+
+@pytest.fixture
+def world(admin, make_user, keycloak) -> ManagerWorld:
+    w = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
+    w.provision()
+    return w
+
+
+def set_locale(admin, user_id: str, locale: str) -> None:
+    rep = admin.get_user(user_id)
+    admin.update_user(user_id, {**{k: rep[k] for k in ("username", "email", "firstName", "lastName")},
+                                "attributes": {**rep["attributes"], "locale": [locale]}})
+
+
+def sign_in_to_console(page, keycloak, person: dict, route: str = "users") -> None:
+    page.goto(f"{keycloak.url}/admin/{REALM}/console/#/{REALM}/{route}")
+    page.fill("#username", person["username"])
+    page.fill("#password", person["password"])
+    page.click("#kc-login")
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(500)  # let the console's fade-in animations settle before the picture
+    page.screenshot(path=str(SHOTS / name))
+
+
+@pytest.mark.browser
+def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world):
+    """Covers: R-USR-1, R-USR-4"""
+    admin = world.admin
+    mine = [world.target(OWN_USER) for _ in range(2)]
+    others = [world.target(k) for k in (SAME_INSTITUTION_OTHER_CATEGORY, OTHER_INSTITUTION, OTHER_MANAGER)]
+    set_locale(admin, world.manager["id"], "zh-Hant")
+
+    sign_in_to_console(page, keycloak, world.manager)
+    page.wait_for_selector("[data-testid=add-user]")
+    table = page.locator("table")
+    for person in mine:
+        table.get_by_text(person["username"], exact=True).wait_for()
+    listed = table.inner_text()
+    for person in others + [world.manager]:
+        assert person["username"] not in listed
+    assert "使用者列表" in page.content()  # the console speaks zh-Hant
+    shot(page, "manager-01-users.png")
+
+    page.click("[data-testid=add-user]")
+    page.wait_for_selector("#kc-join-groups-button")
+    new = {"username": f"n{world.a[-6:]}x1", "email": f"n{world.a}@clinic.example.tw"}
+    page.fill("#username", new["username"])
+    page.fill("#email", new["email"])
+    page.fill("#lastName", "林")
+    page.fill("#firstName", "雅婷")
+    page.locator('[name="attributes.phone"]').fill("(02)2559-1969#117")
+    page.locator('[name="attributes.department"]').fill("檢驗科")
+
+    page.click("#kc-join-groups-button")
+    dialog = page.locator("[role=dialog]")
+    for step in ("institutions", world.a, OWN_CAT):
+        dialog.get_by_text(step, exact=True).click()
+    dialog.locator("tr, li").filter(has_text=re.compile(r"^\s*users\s*$")).locator("input[type=checkbox]").check()
+    shot(page, "manager-02-group-picker.png")
+    dialog.get_by_role("button", name="加入").click()
+    page.locator("form").get_by_text("users").first.wait_for()
+    shot(page, "manager-03-new-user.png")
+    page.click("[data-testid=user-creation-save]")
+
+    page.wait_for_url(re.compile(r"/users/[0-9a-f-]{36}/settings"))
+    page.get_by_text(new["username"]).first.wait_for()
+    shot(page, "manager-04-created.png")
+
+    new_id = admin.get_user_id(new["username"])
+    assert new_id
+    assert {g["id"] for g in admin.get_user_groups(new_id)} == {world.own_users_group["id"]}
+    assert {"UPDATE_PROFILE", "TERMS_AND_CONDITIONS"} <= set(admin.get_user(new_id)["requiredActions"])
+
+    page.get_by_role("tab", name=re.compile("憑證")).click()
+    page.wait_for_timeout(1000)
+    shot(page, "manager-05-credentials.png")
+
+
+@pytest.mark.browser
+def test_the_console_follows_the_managers_zh_hant_locale(browser, keycloak, world):
+    """keycloak#41452 (26.3): the console ignored zh-TW. In 26.7.3 a manager whose locale
+    is zh-Hant gets the console in zh-Hant, even from an English browser.
+
+    Covers: R-USR-4
+    """
+    set_locale(world.admin, world.manager["id"], "zh-Hant")
+    world.target(OWN_USER)  # an empty list shows another page, without the toolbar
+    context = browser.new_context(locale="en-US", viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    served = []
+    page.on("response", lambda r: served.append(r.url) if "/admin/" in r.url and "resources" in r.url else None)
+    try:
+        sign_in_to_console(page, keycloak, world.manager)
+        page.wait_for_selector("[data-testid=add-user]")
+        assert page.locator("[data-testid=add-user]").inner_text().strip() == "新增使用者"
+        assert any(u.endswith(f"/resources/{REALM}/admin/zh-Hant") for u in served)
+    finally:
+        context.close()
