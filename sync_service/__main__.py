@@ -1,10 +1,76 @@
-"""`python -m sync_service [--port N]`: serve the sync service (development server)."""
+"""`python -m sync_service [COMMAND]`
+
+  serve [--host H] [--port N]   the JSON API (development server); the default
+  worker [--once]               apply approved changes to Keycloak (--once: what is due now, then exit)
+  audit verify                  check the whole audit chain; exit 1 at the first broken link
+  db upgrade                    run the Alembic migrations to the newest revision
+
+`python -m sync_service --port N` (no command) still serves, as `make up` does.
+"""
+from __future__ import annotations
+
 import argparse
+import logging
+import signal
+import sys
+import threading
 
-from .web import create_app
 
-parser = argparse.ArgumentParser(prog="python -m sync_service")
-parser.add_argument("--host", default="127.0.0.1")
-parser.add_argument("--port", type=int, default=5000)
-args = parser.parse_args()
-create_app().run(host=args.host, port=args.port)
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-"):
+        argv.insert(0, "serve")
+    parser = argparse.ArgumentParser(prog="python -m sync_service")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    worker = commands.add_parser("worker")
+    worker.add_argument("--once", action="store_true")
+    audit = commands.add_parser("audit")
+    audit.add_argument("action", choices=["verify"])
+    db = commands.add_parser("db")
+    db.add_argument("action", choices=["upgrade"])
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from .bootstrap import bootstrap
+    from .settings import Settings
+
+    if args.command == "serve":
+        from .web import create_app
+        create_app().run(host=args.host, port=args.port)
+        return 0
+    if args.command == "db":
+        from .adapters import migrations
+        wiring = bootstrap(Settings(), migrate=False)
+        migrations.upgrade(wiring.engine)
+        print(f"database at revision {migrations.current(wiring.engine)}")
+        return 0
+    wiring = bootstrap(Settings())
+    if args.command == "audit":
+        with wiring.engine.connect() as conn:
+            report = wiring.chain.verify(conn)
+        if report.ok:
+            print(f"audit chain intact: {report.rows} rows / 稽核紀錄完整：{report.rows} 筆")
+            return 0
+        print(f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
+              f"稽核紀錄於第 {report.broken.seq} 筆斷裂", file=sys.stderr)
+        return 1
+    w = wiring.worker()
+    try:
+        if args.once:
+            outcome = w.run_until_idle()
+            print(f"done {outcome.done}, retried {outcome.retried}, failed {outcome.failed}")
+            return 0
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        w.run_forever(stop, poll_seconds=wiring.settings.worker_poll_seconds)
+        return 0
+    finally:
+        w.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

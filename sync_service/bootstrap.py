@@ -1,11 +1,25 @@
-"""Wires settings to adapters once. Connections open lazily, on first use."""
+"""Wires settings to adapters once. Connections open lazily, on first use.
+
+With `settings.auto_migrate` (the default) the database is brought to the
+newest Alembic revision here, so `python -m sync_service` and the worker
+start on a ready schema; production can switch it off and run
+`python -m sync_service db upgrade` as a release step instead.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from .adapters import migrations
+from .adapters.audit_chain import AuditChain
+from .adapters.crypto import PersonalDataCipher
+from .adapters.database import make_engine
+from .adapters.keys import load_or_create_key
+from .adapters.unit_of_work import SqlUnitOfWork
+from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
 
 
@@ -13,6 +27,15 @@ from .settings import Settings
 class Wiring:
     settings: Settings
     engine: Engine
+    cipher: PersonalDataCipher
+    chain: AuditChain
+    directory_factory: Callable[[], Directory]
+    mailer: Mailer
+    token_verifier: TokenVerifier
+    extras: dict = field(default_factory=dict)
+
+    def uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, self.cipher, self.chain)
 
     def database_ok(self) -> bool:
         try:
@@ -22,9 +45,34 @@ class Wiring:
         except Exception:  # health reports, it does not raise
             return False
 
+    def worker(self, **overrides):
+        from .services.worker import Worker
+        s = self.settings
+        options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
+                       max_backoff_seconds=s.worker_max_backoff_seconds)
+        options.update(overrides)
+        return Worker(self.uow, self.directory_factory, self.mailer, **options)
 
-def bootstrap(settings: Settings) -> Wiring:
-    if settings.database_url.startswith("sqlite:///"):
-        from pathlib import Path
-        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Wiring(settings=settings, engine=create_engine(settings.database_url))
+
+def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] | None = None,
+              mailer: Mailer | None = None, token_verifier: TokenVerifier | None = None,
+              migrate: bool | None = None) -> Wiring:
+    engine = make_engine(settings.database_url)
+    if settings.auto_migrate if migrate is None else migrate:
+        migrations.upgrade(engine)
+    cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
+    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file))
+    if directory_factory is None:
+        from .adapters.keycloak_directory import KeycloakDirectory
+
+        def directory_factory() -> Directory:
+            return KeycloakDirectory(settings.keycloak_url, settings.realm, settings.client_id,
+                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds)
+    if mailer is None:
+        from .adapters.mail import SmtpMailer
+        mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
+    if token_verifier is None:
+        from .adapters.tokens import RealmTokenVerifier
+        token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
+    return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
+                  directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)

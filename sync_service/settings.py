@@ -16,8 +16,31 @@ def _env(name: str, default: str) -> str:
 class Settings:
     database_url: str = field(default_factory=lambda: _env(
         "SYNC_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'sync-service.db'}"))
+    # Migrations run at bootstrap (idempotent, serialised on PostgreSQL by an
+    # advisory lock); production may switch this off and run `db upgrade`.
+    auto_migrate: bool = field(default_factory=lambda: _env("SYNC_AUTO_MIGRATE", "1") == "1")
     keycloak_url: str = field(default_factory=lambda: _env("KEYCLOAK_URL", "http://127.0.0.1:8080"))
     realm: str = field(default_factory=lambda: _env("KEYCLOAK_REALM", "cancer-screening"))
     client_id: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_ID", "sync-service"))
     client_secret: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_SECRET", ""))
     secret_key: str = field(default_factory=lambda: _env("FLASK_SECRET_KEY", ""))
+    # Personal data at rest (R-PD-1): a base64 key in the environment, else a
+    # key file made on first use. Never in the repository.
+    data_key: str = field(default_factory=lambda: _env("SYNC_DATA_KEY", ""))
+    data_key_file: Path = field(default_factory=lambda: Path(_env(
+        "SYNC_DATA_KEY_FILE", str(ROOT / "var" / "sync-data.key"))))
+    # The audit chain's Ed25519 signing key (R-AUD-1), same arrangement.
+    audit_key: str = field(default_factory=lambda: _env("SYNC_AUDIT_SIGNING_KEY", ""))
+    audit_key_file: Path = field(default_factory=lambda: Path(_env(
+        "SYNC_AUDIT_SIGNING_KEY_FILE", str(ROOT / "var" / "audit-signing.key"))))
+    smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "127.0.0.1"))
+    smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "2525")))
+    mail_from: str = field(default_factory=lambda: _env("SYNC_MAIL_FROM", "no-reply@screening.hpa.example"))
+    # Public intake of type A (no sign-in): submissions per client IP per hour.
+    submit_rate_per_hour: int = field(default_factory=lambda: int(_env("SYNC_SUBMIT_RATE_PER_HOUR", "20")))
+    # The worker: parallel Keycloak sessions, how long a claim holds, polling.
+    worker_threads: int = field(default_factory=lambda: int(_env("SYNC_WORKER_THREADS", "8")))
+    worker_lease_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_LEASE_SECONDS", "60")))
+    worker_poll_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_POLL_SECONDS", "1")))
+    worker_max_backoff_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_MAX_BACKOFF", "60")))
+    keycloak_timeout_seconds: float = field(default_factory=lambda: float(_env("KEYCLOAK_TIMEOUT", "10")))

@@ -1,0 +1,200 @@
+"""Provisioning throughput, measured in one run against one Keycloak:
+
+  1. end to end: N type-A approvals through the service layer (one transaction
+     each: decision, seat, outbox, audit), then the outbox worker until every
+     application is provisioned (account, group, password mail);
+  2. a naive loop of python-keycloak calls doing the same to Keycloak
+     (create the user with its password, make/find its group, join it), one
+     request after the other;
+  3. Keycloak's own partialImport of the same kind of users and groups.
+
+    .venv/bin/python bench/provision.py [--count 2000] [--threads 8]
+        [--keycloak-url URL --admin-password PW]   # else it starts its own Keycloak
+
+TODO: the partialImport step answers HTTP 500 on 26.7.3 (server log not yet
+read); the e2e and naive numbers stand on their own meanwhile.
+
+Each method gets its own institutions, so none reuses another's groups.
+Prints rates and ratios; copy them into docs/bench.md.
+"""
+from __future__ import annotations
+
+import argparse
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from keycloak import KeycloakAdmin  # noqa: E402
+
+from stack.paths import REALM_NAME  # noqa: E402
+from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
+from sync_service.adapters.keycloak_groups import ensure_grant_group  # noqa: E402
+from sync_service.bootstrap import bootstrap  # noqa: E402
+from sync_service.domain.passwords import generate_password  # noqa: E402
+from sync_service.services import applications as use_cases  # noqa: E402
+from tests.support.sync import REVIEWER, form, settings_for_tests  # noqa: E402
+
+CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seats(prefix: str, n: int):
+    """n distinct (institution, category) seats: one manager each (R-MGR-1)."""
+    run = secrets.randbelow(10**4)
+    for i in range(n):
+        yield f"{prefix}{run:04d}{i // len(CATEGORIES):04d}"[:10].rjust(10, "0"), CATEGORIES[i % len(CATEGORIES)]
+
+
+def admin_client(url: str, password: str) -> KeycloakAdmin:
+    return KeycloakAdmin(server_url=url + "/", username="admin", password=password, realm_name=REALM_NAME,
+                         user_realm_name="master", pool_maxsize=4)
+
+
+def end_to_end(url, password, smtp_port, n, threads, workdir) -> tuple[float, float]:
+    settings = settings_for_tests(f"sqlite:///{workdir / 'bench.db'}", workdir, keycloak_url=url,
+                                  smtp_host="127.0.0.1", smtp_port=smtp_port, worker_threads=threads)
+    wiring = bootstrap(settings, directory_factory=lambda: KeycloakDirectory(
+        url, REALM_NAME, "admin-cli", "", admin=admin_client(url, password)))
+    ids = []
+    for i, (code, cat) in enumerate(seats("1", n)):
+        # Submission and the arrival of the originals happen days before the decision: not timed.
+        account = f"e{secrets.token_hex(5)}"
+        app = use_cases.submit(wiring.uow(), form("A", code, account, category=cat), caller=None)
+        use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER,
+                                            documents=app.required_documents)
+        ids.append(app.id)
+    t0 = time.monotonic()
+    for app_id in ids:
+        use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
+    t_approved = time.monotonic()
+    worker = wiring.worker(threads=threads)
+    while True:
+        outcome = worker.run_until_idle()
+        if wiring.engine.connect().exec_driver_sql("SELECT count(*) FROM outbox WHERE status != 'done'").scalar() == 0:
+            break
+        if outcome.handled == 0:
+            time.sleep(0.2)
+    worker.close()
+    total = time.monotonic() - t0
+    wiring.engine.dispose()
+    return total, t_approved - t0
+
+
+def naive(url, password, n) -> float:
+    admin = admin_client(url, password)
+    t0 = time.monotonic()
+    for code, cat in seats("2", n):
+        username = f"n{secrets.token_hex(5)}"
+        user_id = admin.create_user({
+            "username": username, "email": f"{username}@clinic.example.tw", "enabled": True, "emailVerified": True,
+            "firstName": "小明", "lastName": "王",
+            "attributes": {"department": ["家庭醫學部"], "phone": ["02 2559 1969#116"], "nationalId": ["A123456789"]},
+            "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
+            "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"]})
+        group = ensure_grant_group(admin, code, cat, "manager")
+        admin.group_user_add(user_id, group["id"])
+    return time.monotonic() - t0
+
+
+def partial_import(url, password, n, chunk=500) -> float:
+    admin = admin_client(url, password)
+    all_seats = list(seats("3", n))
+    # The group tree of all seats. Roles are left off: partialImport answered
+    # 500 to groups carrying realmRoles (26.7.3), so this side does a little less work.
+    tree: dict[str, dict[str, None]] = {}
+    for code, cat in all_seats:
+        tree.setdefault(code, {})[cat] = None
+    # Under a root of its own: a SKIP of the existing /institutions would skip
+    # its new subgroups too, and OVERWRITE would drop the other methods' groups.
+    root = f"bench-import-{secrets.token_hex(3)}"
+    groups = [{"name": root, "subGroups": [
+        {"name": code, "subGroups": [
+            {"name": cat, "subGroups": [
+                {"name": "managers"}]}
+            for cat in cats]}
+        for code, cats in tree.items()]}]
+    users = []
+    for code, cat in all_seats:
+        username = f"p{secrets.token_hex(5)}"
+        users.append({
+            "username": username, "email": f"{username}@clinic.example.tw", "enabled": True, "emailVerified": True,
+            "firstName": "小明", "lastName": "王",
+            "attributes": {"department": ["家庭醫學部"], "phone": ["02 2559 1969#116"], "nationalId": ["A123456789"]},
+            "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
+            "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
+            "groups": [f"/{root}/{code}/{cat}/managers"]})
+    t0 = time.monotonic()
+    admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "FAIL", "groups": groups})
+    for i in range(0, len(users), chunk):
+        admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "FAIL", "users": users[i:i + chunk]})
+    return time.monotonic() - t0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--keycloak-url")
+    parser.add_argument("--admin-password")
+    args = parser.parse_args()
+
+    from stack.mailsink import MailSink
+    workdir = Path(tempfile.mkdtemp(prefix="bench-provision-"))
+    sink = MailSink(workdir / "mail", free_port())
+    sink.start()
+    kc = None
+    try:
+        if args.keycloak_url:
+            url, password = args.keycloak_url.rstrip("/"), args.admin_password
+        else:
+            from stack.__main__ import realm_env
+            from stack.keycloak import KeycloakInstance, build_providers
+            from stack.secrets import WANTED, demo_password
+            values = {k: demo_password() if s == 0 else secrets.token_urlsafe(s) for k, s in WANTED.items()}
+            ports = {"keycloak": free_port(), "management": free_port(), "smtp": sink.port,
+                     "sync-service": free_port(), "screening-client": free_port()}
+            kc = KeycloakInstance(home=workdir / "keycloak", http_port=ports["keycloak"],
+                                  management_port=ports["management"],
+                                  admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(values, ports))
+            kc.prepare(build_providers())
+            kc.start()
+            print("starting Keycloak ...", flush=True)
+            kc.wait_ready(timeout=600)
+            url, password = kc.url, values["KC_BOOTSTRAP_ADMIN_PASSWORD"]
+
+        n = args.count
+        print(f"{n} approvals each; worker threads {args.threads}", flush=True)
+        e2e, approving = end_to_end(url, password, sink.port, n, args.threads, workdir)
+        print(f"end to end     {e2e:8.1f} s  {n / e2e:7.1f}/s  (approvals alone {approving:.1f} s)", flush=True)
+        loop = naive(url, password, n)
+        print(f"naive loop     {loop:8.1f} s  {n / loop:7.1f}/s", flush=True)
+        print(f"end to end vs naive loop:    {loop / e2e:5.2f}x  (target >= 5x)", flush=True)
+        try:
+            imported = partial_import(url, password, n)
+        except Exception as e:  # known open problem: see the module's TODO
+            print(f"partialImport  FAILED: {e}")
+        else:
+            print(f"partialImport  {imported:8.1f} s  {n / imported:7.1f}/s")
+            print(f"end to end vs partialImport: {imported / e2e:5.2f}x  (target >= 0.5x)")
+    finally:
+        if kc:
+            kc.stop()
+        sink.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The `Directory` port on Keycloak, through python-keycloak, signed in as the
+`sync-service` client's service account.
+
+Keycloak's errors become ours here: no connection, 5xx, or a token that
+could not be had are `DirectoryUnavailable` (the worker retries); any other
+refusal is `DirectoryRefused` (retrying the same request will not help).
+"""
+from __future__ import annotations
+
+import functools
+import threading
+
+from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
+
+from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
+from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, _find_group, ensure_grant_group, grant_group_path
+
+_LEVEL_OF_GROUP = {v: k for k, v in GROUP_OF_LEVEL.items()}
+
+
+def _translated(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (DirectoryUnavailable, DirectoryRefused):
+            raise
+        except KeycloakConnectionError as e:
+            self._reset()
+            raise DirectoryUnavailable(str(e)[:200]) from e
+        except KeycloakAuthenticationError as e:
+            # Our token expired or Keycloak restarted: sign in afresh next time.
+            self._reset()
+            raise DirectoryUnavailable("authentication: " + str(e)[:200]) from e
+        except KeycloakError as e:
+            code = getattr(e, "response_code", None)
+            if code is None or code >= 500 or code == 429:
+                self._reset()
+                raise DirectoryUnavailable(f"HTTP {code}: {str(e)[:200]}") from e
+            raise DirectoryRefused(
+                f"keycloak.http_{code}",
+                f"身分管理系統拒絕此變更（HTTP {code}）：{e.error_message!s:.200}",
+                f"The identity provider refused the change (HTTP {code}): {e.error_message!s:.200}",
+            ) from e
+        except OSError as e:  # requests' own connection errors, should one slip through
+            self._reset()
+            raise DirectoryUnavailable(str(e)[:200]) from e
+
+    return wrapper
+
+
+class KeycloakDirectory:
+    """One instance per thread (it holds one HTTP session and one token)."""
+
+    # Group ids are stable and groups are never deleted by us: one cache for
+    # all threads of the process spares a lookup per change.
+    _groups: dict[str, str] = {}
+    _groups_lock = threading.Lock()
+
+    def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
+                 admin: KeycloakAdmin | None = None) -> None:
+        self._args = dict(server_url=server_url.rstrip("/") + "/", realm_name=realm, user_realm_name=realm,
+                          client_id=client_id, client_secret_key=client_secret, timeout=timeout)
+        self._admin = admin
+        self._given_admin = admin is not None
+
+    @property
+    def admin(self) -> KeycloakAdmin:
+        if self._admin is None:
+            self._admin = KeycloakAdmin(**self._args)
+        return self._admin
+
+    def _reset(self) -> None:
+        if not self._given_admin:
+            self._admin = None
+
+    # ---- accounts ----------------------------------------------------------
+
+    @_translated
+    def find_account(self, username: str) -> Account | None:
+        wanted = username.lower()  # Keycloak keeps usernames in lower case
+        for u in self.admin.get_users({"username": wanted, "exact": "true", "briefRepresentation": "false"}):
+            if u["username"] == wanted:
+                return Account(u["id"], u["username"], u.get("email"), u.get("attributes") or {})
+        return None
+
+    @_translated
+    def create_account(self, account: NewAccount) -> str:
+        try:
+            return self.admin.create_user({
+                "username": account.username, "email": account.email, "enabled": True,
+                # The password goes to this address; signing in with it proves the address works.
+                "emailVerified": True,
+                "firstName": account.first_name, "lastName": account.last_name,
+                "attributes": {k: [v] for k, v in account.attributes.items()},
+                "credentials": [{"type": "password", "value": account.password, "temporary": True}],
+                "requiredActions": list(account.required_actions),
+            }, exist_ok=False)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) == 409:
+                raise DirectoryRefused(
+                    "account.exists", f"帳號 {account.username} 已存在", f"Account {account.username} exists already"
+                ) from e
+            raise
+
+    @_translated
+    def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None:
+        self.admin.set_user_password(account_id, password, temporary=temporary)
+
+    @_translated
+    def end_sessions(self, account_id: str) -> None:
+        self.admin.user_logout(account_id)
+
+    # ---- grants ------------------------------------------------------------
+
+    def _group_id(self, institution: str, category: str, level: str, create: bool) -> str | None:
+        path = grant_group_path(institution, category, level)
+        with self._groups_lock:
+            cached = self._groups.get(path)
+        if cached:
+            return cached
+        if create:
+            group = ensure_grant_group(self.admin, institution, category, level)
+        else:
+            group = _find_group(self.admin, path)
+            if group is None:
+                return None
+        with self._groups_lock:
+            self._groups[path] = group["id"]
+        return group["id"]
+
+    def _forget_group(self, institution: str, category: str, level: str) -> None:
+        with self._groups_lock:
+            self._groups.pop(grant_group_path(institution, category, level), None)
+
+    @_translated
+    def join(self, account_id: str, institution: str, category: str, level: str) -> None:
+        group_id = self._group_id(institution, category, level, create=True)
+        try:
+            self.admin.group_user_add(account_id, group_id)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) != 404:
+                raise
+            # A cached group removed by hand: look it up again, once.
+            self._forget_group(institution, category, level)
+            self.admin.group_user_add(account_id, self._group_id(institution, category, level, create=True))
+
+    @_translated
+    def leave(self, account_id: str, institution: str, category: str, level: str) -> None:
+        group_id = self._group_id(institution, category, level, create=False)
+        if group_id is None:
+            return
+        try:
+            self.admin.group_user_remove(account_id, group_id)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) != 404:
+                raise
+            self._forget_group(institution, category, level)
+
+    @_translated
+    def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:
+        grants = set()
+        for g in self.admin.get_user_groups(account_id, brief_representation=True):
+            parts = g.get("path", "").strip("/").split("/")
+            if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
+                grants.add((parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
+        return grants

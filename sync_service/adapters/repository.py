@@ -1,0 +1,235 @@
+"""Repositories over one SQLAlchemy connection (one transaction): applications,
+manager seats, the outbox. Rows are mapped to domain objects by hand."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, exists, func, insert, or_, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
+from ..domain.fields import IdKind, PersonalId, Phone
+from ..domain.grants import ChangeKind, GrantChange
+from .crypto import PersonalDataCipher
+from .tables import applications, manager_seats, outbox
+
+
+class ConcurrentDecision(Exception):
+    """Another transaction changed the same manager seat first: reload and decide again."""
+
+
+class LeaseLost(Exception):
+    """The entry's claim expired and another worker may hold it now: stop touching it."""
+
+
+class ApplicationRepository:
+    def __init__(self, conn: Connection, cipher: PersonalDataCipher) -> None:
+        self.conn, self.cipher = conn, cipher
+        self.seen: dict[str, Application] = {}
+
+    def add(self, app: Application) -> None:
+        self.conn.execute(insert(applications).values(**self._row(app)))
+        self.seen[app.id] = app
+
+    def save(self, app: Application) -> None:
+        row = self._row(app)
+        row.pop("id")
+        self.conn.execute(update(applications).where(applications.c.id == app.id).values(**row))
+        self.seen[app.id] = app
+
+    def get(self, application_id: str) -> Application | None:
+        if application_id in self.seen:
+            return self.seen[application_id]
+        row = self.conn.execute(select(applications).where(applications.c.id == application_id)).first()
+        if row is None:
+            return None
+        app = self._application(row)
+        self.seen[app.id] = app
+        return app
+
+    def list(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
+             category: str | None = None, account: str | None = None, national_id: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[Application]:
+        query = select(applications)
+        for column, value in ((applications.c.status, status), (applications.c.type, type),
+                              (applications.c.institution_code, institution_code),
+                              (applications.c.category, category), (applications.c.account, account)):
+            if value is not None:
+                query = query.where(column == value)
+        if national_id is not None:
+            query = query.where(applications.c.national_id_hash == self.cipher.lookup_hash(national_id))
+        query = query.order_by(applications.c.submitted_at.desc(), applications.c.id).limit(limit).offset(offset)
+        return [self._application(r) for r in self.conn.execute(query)]
+
+    # ---- mapping --------------------------------------------------------
+
+    def _row(self, app: Application) -> dict:
+        f, v = app.form, app.vendor_record
+        return {
+            "id": app.id, "type": app.type.value, "category": app.category,
+            "institution_code": app.institution.code, "institution_name": app.institution.name,
+            "department": f.department, "applicant_name": f.applicant_name, "account": f.account,
+            "phone_e164": f.phone.e164, "phone_extension": f.phone.extension, "phone_national": f.phone.national,
+            "national_id_ciphertext": self.cipher.encrypt(f.national_id.value, context=app.id),
+            "national_id_hash": self.cipher.lookup_hash(f.national_id.value),
+            "national_id_kind": f.national_id.kind.value, "email": f.email,
+            "application_date": f.application_date, "reason": f.reason, "effective_date": f.effective_date,
+            "status": app.status.value, "documents": sorted(app.documents),
+            "vendor_name": v.name if v else None, "vendor_processed_on": v.processed_on if v else None,
+            "vendor_notes": v.notes if v else None,
+            "submitted_at": app.submitted_at, "originals_received_by": app.originals_received_by,
+            "originals_received_at": app.originals_received_at, "decided_by": app.decided_by,
+            "decided_at": app.decided_at, "replacing": app.replacing, "rejection_reason": app.rejection_reason,
+            "failure_reason": app.failure_reason, "provisioned_at": app.provisioned_at,
+        }
+
+    def _application(self, r) -> Application:
+        form = Form1(
+            department=r.department, applicant_name=r.applicant_name, account=r.account,
+            phone=Phone(r.phone_e164, r.phone_extension, r.phone_national),
+            national_id=PersonalId(self.cipher.decrypt(r.national_id_ciphertext, context=r.id),
+                                   IdKind(r.national_id_kind)),
+            email=r.email, application_date=r.application_date, reason=r.reason, effective_date=r.effective_date,
+        )
+        vendor = VendorRecord(r.vendor_name, r.vendor_processed_on, r.vendor_notes or "") if r.vendor_name else None
+        return Application(
+            id=r.id, type=ApplicationType(r.type), institution=Institution(r.institution_code, r.institution_name),
+            category=r.category, form=form, status=Status(r.status), documents=r.documents, vendor_record=vendor,
+            submitted_at=r.submitted_at, originals_received_by=r.originals_received_by,
+            originals_received_at=r.originals_received_at, decided_by=r.decided_by, decided_at=r.decided_at,
+            replacing=r.replacing, rejection_reason=r.rejection_reason, failure_reason=r.failure_reason,
+            provisioned_at=r.provisioned_at,
+        )
+
+
+class SeatRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def get(self, institution_code: str, category: str) -> ManagerSeat:
+        row = self.conn.execute(select(manager_seats).where(
+            manager_seats.c.institution_code == institution_code, manager_seats.c.category == category)).first()
+        if row is None:
+            return ManagerSeat(institution_code, category)
+        return ManagerSeat(row.institution_code, row.category, row.manager, row.leaving_on, row.version)
+
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+        """Store a decision taken on the copy loaded at `loaded_version`; refuse
+        it if someone else decided on the same seat meanwhile."""
+        values = {"manager": seat.manager, "leaving_on": seat.leaving_on, "version": seat.version,
+                  "application_id": application_id}
+        if loaded_version == 0:
+            try:
+                with self.conn.begin_nested():
+                    self.conn.execute(insert(manager_seats).values(
+                        institution_code=seat.institution_code, category=seat.category, **values))
+            except IntegrityError as e:
+                raise ConcurrentDecision() from e
+            return
+        done = self.conn.execute(update(manager_seats).where(
+            manager_seats.c.institution_code == seat.institution_code,
+            manager_seats.c.category == seat.category,
+            manager_seats.c.version == loaded_version,
+        ).values(**values))
+        if done.rowcount != 1:
+            raise ConcurrentDecision()
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    id: int
+    change: GrantChange
+    attempts: int
+    account_id: str | None
+    mail_sent_at: datetime | None
+    status: str
+    last_error: str | None
+    done_at: datetime | None
+
+
+class OutboxRepository:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, changes: Sequence[GrantChange], now: datetime) -> None:
+        # The changes of one decision keep their order (a replacement revokes
+        # before it grants): ids grow in insertion order.
+        for change in changes:
+            self.conn.execute(insert(outbox).values(
+                change_key=change.key, application_id=change.application_id, kind=change.kind.value,
+                institution_code=change.institution_code, category=change.category, account=change.account,
+                create_account=change.create_account, effective_on=change.effective_on, status="pending",
+                attempts=0, next_attempt_at=now, created_at=now,
+            ))
+
+    def claim(self, owner: str, now: datetime, today: date, lease: timedelta, limit: int) -> list[OutboxEntry]:
+        """Lease up to `limit` due entries. Within one (institution, category)
+        only the oldest due entry is handed out, so decisions on a seat reach
+        Keycloak in the order they were taken."""
+        o, p = outbox.alias("o"), outbox.alias("p")
+        due = and_(
+            o.c.status == "pending", o.c.next_attempt_at <= now,
+            or_(o.c.lease_until.is_(None), o.c.lease_until < now),
+            or_(o.c.effective_on.is_(None), o.c.effective_on <= today),
+        )
+        earlier = exists().where(
+            p.c.institution_code == o.c.institution_code, p.c.category == o.c.category, p.c.id < o.c.id,
+            p.c.status == "pending", or_(p.c.effective_on.is_(None), p.c.effective_on <= today),
+        )
+        ids = [r.id for r in self.conn.execute(select(o.c.id).where(due, ~earlier).order_by(o.c.id).limit(limit))]
+        if not ids:
+            return []
+        until = now + lease
+        self.conn.execute(update(outbox).where(
+            outbox.c.id.in_(ids), outbox.c.status == "pending",
+            or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now),
+        ).values(lease_owner=owner, lease_until=until, attempts=outbox.c.attempts + 1))
+        rows = self.conn.execute(select(outbox).where(
+            outbox.c.id.in_(ids), outbox.c.lease_owner == owner, outbox.c.lease_until == until
+        ).order_by(outbox.c.id))
+        return [self._entry(r) for r in rows]
+
+    def get(self, entry_id: int) -> OutboxEntry:
+        return self._entry(self.conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
+
+    def of_application(self, application_id: str) -> list[OutboxEntry]:
+        rows = self.conn.execute(select(outbox).where(outbox.c.application_id == application_id).order_by(outbox.c.id))
+        return [self._entry(r) for r in rows]
+
+    def _held(self, entry_id: int, owner: str, now: datetime, **values) -> None:
+        done = self.conn.execute(update(outbox).where(
+            outbox.c.id == entry_id, outbox.c.lease_owner == owner, outbox.c.status == "pending",
+            outbox.c.lease_until >= now,
+        ).values(**values))
+        if done.rowcount != 1:
+            raise LeaseLost(entry_id)
+
+    def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None:
+        """Record progress (account created, mail sent) and renew the lease."""
+        self._held(entry_id, owner, now, lease_until=now + lease, **progress)
+
+    def mark_done(self, entry_id: int, owner: str, now: datetime) -> None:
+        self._held(entry_id, owner, now, status="done", done_at=now, lease_owner=None, lease_until=None,
+                   last_error=None)
+
+    def mark_failed(self, entry_id: int, owner: str, now: datetime, error: str) -> None:
+        self._held(entry_id, owner, now, status="failed", lease_owner=None, lease_until=None, last_error=error)
+
+    def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None:
+        self._held(entry_id, owner, now, next_attempt_at=at, lease_owner=None, lease_until=None, last_error=error)
+
+    def unfinished_of(self, application_id: str) -> int:
+        return self.conn.execute(select(func.count()).select_from(outbox).where(
+            outbox.c.application_id == application_id, outbox.c.status != "done")).scalar_one()
+
+    def counts(self) -> dict[str, int]:
+        return dict(self.conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all())
+
+    @staticmethod
+    def _entry(r) -> OutboxEntry:
+        change = GrantChange(ChangeKind(r.kind), r.institution_code, r.category, r.account, r.application_id,
+                             create_account=r.create_account, effective_on=r.effective_on)
+        return OutboxEntry(r.id, change, r.attempts, r.account_id, r.mail_sent_at, r.status, r.last_error, r.done_at)

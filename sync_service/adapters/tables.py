@@ -1,0 +1,155 @@
+"""The database schema as SQLAlchemy Core tables. The Alembic migrations in
+`sync_service/migrations/` create exactly this; a test keeps them in step.
+
+Rows are mapped to domain objects by hand in `repository.py`: the domain
+stays free of SQLAlchemy, and what is stored (encrypted national ID, its
+look-up hash) is visible here rather than hidden in a mapper.
+"""
+from __future__ import annotations
+
+from datetime import timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend. SQLite
+    keeps no zone, so it stores naive UTC; comparisons in SQL stay right."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+applications = Table(
+    "applications", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("type", String(1), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("institution_code", String(10), nullable=False),
+    Column("institution_name", String(100), nullable=False),
+    Column("department", String(100), nullable=False),
+    Column("applicant_name", String(50), nullable=False),
+    Column("account", String(40), nullable=False),
+    Column("phone_e164", String(20), nullable=False),
+    Column("phone_extension", String(10)),
+    Column("phone_national", String(40), nullable=False),
+    # R-PD-1: never in clear; the hash finds an applicant's applications.
+    Column("national_id_ciphertext", LargeBinary, nullable=False),
+    Column("national_id_hash", String(64), nullable=False, index=True),
+    Column("national_id_kind", String(30), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("application_date", Date, nullable=False),
+    Column("reason", Text),
+    Column("effective_date", Date),
+    Column("status", String(20), nullable=False, index=True),
+    Column("documents", JSON, nullable=False),
+    Column("vendor_name", String(50)),
+    Column("vendor_processed_on", Date),
+    Column("vendor_notes", Text),
+    Column("submitted_at", UtcDateTime()),
+    Column("originals_received_by", String(255)),
+    Column("originals_received_at", UtcDateTime()),
+    Column("decided_by", String(255)),
+    Column("decided_at", UtcDateTime()),
+    Column("replacing", String(40)),
+    Column("rejection_reason", Text),
+    Column("failure_reason", Text),
+    Column("provisioned_at", UtcDateTime()),
+    Index("ix_applications_seat", "institution_code", "category"),
+)
+
+# The desired manager grants (R-MGR-1): one row per (institution, category),
+# so the primary key itself forbids a second manager; `version` refuses a
+# decision taken on a stale copy (optimistic locking).
+manager_seats = Table(
+    "manager_seats", metadata,
+    Column("institution_code", String(10), primary_key=True),
+    Column("category", String(20), primary_key=True),
+    Column("manager", String(40)),
+    Column("leaving_on", Date),
+    Column("version", Integer, nullable=False),
+    Column("application_id", String(40), ForeignKey("applications.id")),
+)
+
+# Work for the worker: one row per GrantChange, written in the approval's transaction.
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("change_key", String(200), nullable=False),
+    Column("application_id", String(40), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),
+    Column("institution_code", String(10), nullable=False),
+    Column("category", String(20), nullable=False),
+    Column("account", String(40), nullable=False),
+    Column("create_account", Boolean, nullable=False),
+    Column("effective_on", Date),
+    Column("status", String(10), nullable=False),  # pending, done, failed
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime(), nullable=False),
+    Column("lease_owner", String(80)),
+    Column("lease_until", UtcDateTime()),
+    Column("last_error", Text),
+    # Progress of an A entry, kept so a resumed entry neither creates the
+    # account again nor mails a second password.
+    Column("account_id", String(64)),
+    Column("mail_sent_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("done_at", UtcDateTime()),
+    UniqueConstraint("change_key", name="uq_outbox_change_key"),
+    Index("ix_outbox_due", "status", "next_attempt_at"),
+    Index("ix_outbox_seat", "institution_code", "category", "status"),
+)
+
+# Append-only, hash-linked, signed (R-AUD-1). `seq` is assigned, not
+# generated: two writers racing for the same link collide on the key.
+audit_log = Table(
+    "audit_log", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(80), nullable=False),
+    Column("application_id", String(40), index=True),
+    Column("approved_by", String(255)),
+    Column("payload", Text, nullable=False),  # canonical JSON, what the hash covers
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+)

@@ -1,0 +1,56 @@
+"""Bearer tokens of the realm, verified against its JWKS (python-keycloak's
+KeycloakOpenID.decode_token, i.e. jwcrypto). The key set is cached and
+fetched again when a token names a key we do not have (key rotation)."""
+from __future__ import annotations
+
+import threading
+import time
+
+from jwcrypto import jwk
+from keycloak import KeycloakOpenID
+
+from ..services.ports import Caller, TokenInvalid
+
+
+class RealmTokenVerifier:
+    def __init__(self, server_url: str, realm: str, client_id: str = "sync-service",
+                 refetch_after_seconds: float = 300) -> None:
+        self.issuer = f"{server_url.rstrip('/')}/realms/{realm}"
+        self._openid = KeycloakOpenID(server_url=server_url.rstrip("/") + "/", realm_name=realm,
+                                      client_id=client_id, timeout=10)
+        self._keys: jwk.JWKSet | None = None
+        self._fetched = 0.0
+        self._refetch_after = refetch_after_seconds
+        self._lock = threading.Lock()
+
+    def _key_set(self, refresh: bool = False) -> jwk.JWKSet:
+        with self._lock:
+            # At most one fetch per few seconds: a flood of forged kids must not hammer Keycloak.
+            stale = refresh and time.monotonic() - self._fetched > 5
+            if self._keys is None or stale or time.monotonic() - self._fetched > self._refetch_after:
+                try:
+                    keys = jwk.JWKSet()
+                    for cert in self._openid.certs()["keys"]:
+                        keys.add(jwk.JWK(**cert))
+                except Exception as e:
+                    raise TokenInvalid(f"cannot fetch the realm's keys: {e}") from e
+                self._keys, self._fetched = keys, time.monotonic()
+            return self._keys
+
+    def verify(self, token: str) -> Caller:
+        claims = None
+        for refresh in (False, True):
+            try:
+                claims = self._openid.decode_token(
+                    token, key=self._key_set(refresh), check_claims={"iss": self.issuer, "exp": None}, leeway=30)
+                break
+            except TokenInvalid:
+                raise
+            except Exception as e:  # jwcrypto raises many kinds; all mean "not a token of ours"
+                if refresh or "key" not in type(e).__name__.lower():
+                    raise TokenInvalid(f"{type(e).__name__}: {e}") from e
+        if claims.get("typ") not in (None, "Bearer"):
+            raise TokenInvalid("not an access token")
+        roles = frozenset((claims.get("realm_access") or {}).get("roles") or ())
+        return Caller(subject=claims.get("sub", ""), username=claims.get("preferred_username") or claims.get("sub", ""),
+                      roles=roles)

@@ -1,0 +1,62 @@
+"""One database transaction per use case: the repositories share it, and the
+domain events of every application touched go into the audit chain inside
+it, so a change and its record are written together or not at all."""
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy.engine import Engine
+
+from ..domain.events import Event
+from .audit_chain import AuditChain, AuditEntry
+from .crypto import PersonalDataCipher
+from .repository import ApplicationRepository, OutboxRepository, SeatRepository
+
+
+def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
+    details = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)
+               if f.name not in ("application_id", "by", "at", "approved_by")}
+    if "changes" in details:
+        details["changes"] = [dataclasses.asdict(c) for c in details["changes"]]
+    if vendor_record is not None:  # R-FORM-6: the vendor's record travels with every step
+        details["vendor_record"] = dataclasses.asdict(vendor_record)
+    return AuditEntry(actor=event.by, action=event.name, at=event.at, application_id=event.application_id,
+                      approved_by=event.approved_by, details=details)
+
+
+class SqlUnitOfWork:
+    def __init__(self, engine: Engine, cipher: PersonalDataCipher, chain: AuditChain) -> None:
+        self.engine, self.cipher, self.chain = engine, cipher, chain
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.conn = self.engine.connect()
+        self.transaction = self.conn.begin()
+        self.applications = ApplicationRepository(self.conn, self.cipher)
+        self.seats = SeatRepository(self.conn)
+        self.outbox = OutboxRepository(self.conn)
+        self._extra: list[AuditEntry] = []
+        return self
+
+    def record(self, entry: AuditEntry) -> None:
+        """An audit row that is no application event (e.g. the worker's Keycloak changes)."""
+        self._extra.append(entry)
+
+    def commit(self) -> None:
+        # Rows recorded by the use case itself (what it did to Keycloak) come
+        # before the application events that follow from them (provisioned).
+        for entry in self._extra:
+            self.chain.append(self.conn, entry)
+        self._extra.clear()
+        for app in self.applications.seen.values():
+            for event in app.events:
+                self.chain.append(self.conn, audit_entry_of(event, app.vendor_record))
+            app.events.clear()
+        self.transaction.commit()
+
+    def rollback(self) -> None:
+        if self.transaction.is_active:
+            self.transaction.rollback()
+
+    def __exit__(self, *exc) -> None:
+        self.rollback()  # anything not committed explicitly is not written
+        self.conn.close()

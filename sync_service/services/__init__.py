@@ -1,0 +1,1 @@
+"""Use cases of the sync service: what reviewers, applicants and the worker do."""

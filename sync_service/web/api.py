@@ -1,0 +1,193 @@
+"""The JSON API over the use cases: parse the request, call one use case, shape the answer."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from ..domain import STATUS_LABELS, Application
+from ..services import applications as use_cases
+from ..services.ports import Caller, TokenInvalid
+from .errors import ApiError
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+FILTERS = ("status", "type", "institution_code", "category", "account", "national_id")
+
+
+def _wiring():
+    return current_app.extensions["sync"]
+
+
+def _caller(required: bool = True) -> Caller | None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        if required:
+            raise ApiError(401, "auth.token_missing", "請以 Bearer token 登入", "Send a Bearer token")
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "auth.token_malformed", "授權標頭應為 Bearer token", "The Authorization header must be a Bearer token")
+    try:
+        return _wiring().token_verifier.verify(token.strip())
+    except TokenInvalid:
+        raise ApiError(401, "auth.token_invalid", "登入憑證無效或已過期", "The token is invalid or expired") from None
+
+
+def _body() -> dict:
+    data = request.get_json(silent=True)
+    if data is None:
+        if request.content_length == 0 or not request.data:
+            return {}
+        raise ApiError(400, "request.invalid_json", "請求內容應為 JSON 物件", "The body must be a JSON object")
+    if not isinstance(data, dict):
+        raise ApiError(400, "request.invalid_json", "請求內容應為 JSON 物件", "The body must be a JSON object")
+    return data
+
+
+def _text(data: dict, name: str) -> str | None:
+    value = data.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    raise ApiError(422, f"{name}.not_text", f"欄位 {name} 應為文字", f"Field {name} must be text", field=name)
+
+
+def _documents(data: dict) -> list[str]:
+    value = data.get("documents", [])
+    if not isinstance(value, list) or not all(isinstance(d, str) for d in value) or len(value) > 20:
+        raise ApiError(422, "documents.invalid", "documents 應為文件代碼的清單", "documents must be a list of document ids",
+                       field="documents")
+    return value
+
+
+def _application_id(application_id: str) -> str:
+    if len(application_id) > 40:
+        from ..services.errors import application_not_found
+        raise application_not_found(application_id[:40])
+    return application_id
+
+
+def represent(app: Application) -> dict:
+    f, v = app.form, app.vendor_record
+    zh, en = STATUS_LABELS[app.status]
+
+    def iso(value):
+        return value.isoformat() if value else None
+
+    return {
+        "id": app.id, "type": app.type.value, "category": app.category,
+        "institution": {"code": app.institution.code, "name": app.institution.name},
+        "department": f.department, "applicant_name": f.applicant_name, "account": f.account,
+        "phone": f.phone.national, "national_id": f.national_id.masked(), "email": f.email,
+        "application_date": iso(f.application_date), "reason": f.reason, "effective_date": iso(f.effective_date),
+        "late_notice": f.late_notice,
+        "status": app.status.value, "status_label": {"zh": zh, "en": en},
+        "documents": sorted(app.documents), "missing_documents": list(app.missing_documents),
+        "vendor_record": {"name": v.name, "processed_on": iso(v.processed_on), "notes": v.notes} if v else None,
+        "submitted_at": iso(app.submitted_at), "originals_received_by": app.originals_received_by,
+        "originals_received_at": iso(app.originals_received_at), "decided_by": app.decided_by,
+        "decided_at": iso(app.decided_at), "replacing": app.replacing, "rejection_reason": app.rejection_reason,
+        "failure_reason": app.failure_reason, "provisioned_at": iso(app.provisioned_at),
+    }
+
+
+@blueprint.post("/applications")
+def submit():
+    caller = _caller(required=False)
+    data = _body()
+    if caller is None:
+        # Public intake (A needs no account): bounded per client address.
+        allowed, retry_after = current_app.extensions["submit_limiter"].allow(request.remote_addr or "?")
+        if not allowed:
+            response = jsonify({"error": {"code": "rate_limited", "zh": "送件過於頻繁，請稍後再試",
+                                          "en": "Too many submissions from this address; try again later"}})
+            response.status_code = 429
+            response.headers["Retry-After"] = str(retry_after)
+            return response
+    form = {name: _text(data, name) for name in use_cases.FORM_FIELDS}
+    app = use_cases.submit(_wiring().uow(), form, caller=caller, documents=_documents(data))
+    response = jsonify(represent(app))
+    response.status_code = 201
+    response.headers["Location"] = f"/api/applications/{app.id}"
+    return response
+
+
+@blueprint.get("/applications")
+def search():
+    caller = _caller()
+    filters = {}
+    for name in FILTERS:
+        value = request.args.get(name)
+        if value is not None:
+            filters[name] = value
+    limits = {}
+    for name, low, high, default in (("limit", 1, 500, 100), ("offset", 0, 10**9, 0)):
+        raw = request.args.get(name, str(default))
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise ApiError(422, f"{name}.invalid", f"{name} 應為 {low} 到 {high} 的整數",
+                           f"{name} must be a whole number from {low} to {high}", field=name)
+        limits[name] = int(raw)
+    apps = use_cases.search(_wiring().uow(), caller=caller, **filters, **limits)
+    return jsonify({"items": [represent(a) for a in apps], **limits})
+
+
+@blueprint.get("/applications/<application_id>")
+def read(application_id):
+    app = use_cases.read(_wiring().uow(), _application_id(application_id), caller=_caller())
+    return jsonify(represent(app))
+
+
+@blueprint.post("/applications/<application_id>/originals")
+def originals(application_id):
+    caller = _caller()
+    data = _body()
+    app = use_cases.record_originals_received(_wiring().uow(), _application_id(application_id), caller=caller,
+                                              documents=_documents(data))
+    return jsonify(represent(app))
+
+
+@blueprint.post("/applications/<application_id>/approve")
+def approve(application_id):
+    caller = _caller()
+    data = _body()
+    application_id = _application_id(application_id)
+    changes = use_cases.approve(_wiring().uow(), application_id, caller=caller, replacing=_text(data, "replacing"))
+    app = use_cases.read(_wiring().uow(), application_id, caller=caller)
+    return jsonify({**represent(app), "changes": [
+        {"kind": c.kind.value, "account": c.account, "create_account": c.create_account,
+         "effective_on": c.effective_on.isoformat() if c.effective_on else None} for c in changes]})
+
+
+@blueprint.post("/applications/<application_id>/reject")
+def reject(application_id):
+    caller = _caller()
+    data = _body()
+    app = use_cases.reject(_wiring().uow(), _application_id(application_id), caller=caller,
+                           reason=_text(data, "reason"))
+    return jsonify(represent(app))
+
+
+@blueprint.post("/applications/<application_id>/vendor-record")
+def vendor_record(application_id):
+    caller = _caller()
+    data = _body()
+    app = use_cases.record_vendor_processing(
+        _wiring().uow(), _application_id(application_id), caller=caller, vendor_name=_text(data, "vendor_name"),
+        processed_on=_text(data, "processed_on"), notes=_text(data, "notes") or "")
+    return jsonify(represent(app))
+
+
+@blueprint.get("/applications/<application_id>/provisioning")
+def provisioning(application_id):
+    app, entries = use_cases.provisioning_status(_wiring().uow(), _application_id(application_id),
+                                                 caller=_caller())
+    zh, en = STATUS_LABELS[app.status]
+    return jsonify({
+        "application_id": app.id, "status": app.status.value, "status_label": {"zh": zh, "en": en},
+        "failure_reason": app.failure_reason,
+        "provisioned_at": app.provisioned_at.isoformat() if app.provisioned_at else None,
+        "changes": [{
+            "kind": e.change.kind.value, "account": e.change.account, "status": e.status,
+            "attempts": e.attempts, "last_error": e.last_error,
+            "effective_on": e.change.effective_on.isoformat() if e.change.effective_on else None,
+            "done_at": e.done_at.isoformat() if e.done_at else None,
+        } for e in entries],
+    })

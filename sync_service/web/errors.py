@@ -1,0 +1,78 @@
+"""Every error a JSON body `{error: {code, zh, en, field?, errors?}}` with its status."""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from ..domain import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition, ManagerSeatRefused
+from ..services.errors import Busy, Forbidden, NotFound, SignInRequired
+
+
+class ApiError(DomainError):
+    def __init__(self, status: int, code: str, zh: str, en: str, field: str | None = None) -> None:
+        super().__init__(code, zh, en)
+        self.status, self.field = status, field
+
+    def as_dict(self) -> dict:
+        body = super().as_dict()
+        if self.field:
+            body["field"] = self.field
+        return body
+
+
+STATUS_OF = (
+    (ApiError, None),
+    (FormInvalid, 422),
+    (FieldError, 422),
+    (NotFound, 404),
+    (SignInRequired, 401),
+    (Forbidden, 403),
+    (Busy, 503),
+    (IllegalTransition, 409),
+    (ApprovalRefused, 409),
+    (ManagerSeatRefused, 409),
+    (DomainError, 422),
+)
+
+HTTP_TEXT = {
+    400: ("請求格式錯誤", "The request is malformed"),
+    401: ("請先登入", "Sign-in required"),
+    403: ("沒有權限", "Not allowed"),
+    404: ("找不到此資源", "Not found"),
+    405: ("不支援此方法", "Method not allowed"),
+    413: ("請求內容過大", "Request too large"),
+    415: ("請以 JSON 傳送", "Send JSON"),
+    429: ("請求過於頻繁，請稍後再試", "Too many requests; try again later"),
+}
+
+
+def error_response(e: DomainError, status: int):
+    response = jsonify({"error": e.as_dict()})
+    response.status_code = status
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError):
+        for kind, status in STATUS_OF:
+            if isinstance(e, kind):
+                return error_response(e, status or e.status)
+        return error_response(e, 422)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        zh, en = HTTP_TEXT.get(e.code, ("請求無法處理", e.name))
+        response = jsonify({"error": {"code": f"http.{e.code}", "zh": zh, "en": en}})
+        response.status_code = e.code
+        if e.code == 405 and e.valid_methods:
+            response.headers["Allow"] = ", ".join(e.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception):
+        app.logger.exception("unexpected error")
+        response = jsonify({"error": {"code": "server.error", "zh": "系統發生錯誤，請稍後再試",
+                                      "en": "Something went wrong on our side; try again later"}})
+        response.status_code = 500
+        return response

@@ -1,0 +1,121 @@
+"""The OpenAPI 3 document of the JSON API, served at /openapi.json."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+blueprint = Blueprint("openapi", __name__)
+
+_TEXT = {"type": "string", "maxLength": 200}
+_NULLABLE_TEXT = {"type": ["string", "null"], "maxLength": 200}
+_ERROR = {"$ref": "#/components/responses/Error"}
+_ID = {"name": "application_id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 64}}
+
+
+def _json(schema_ref: str) -> dict:
+    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+def _op(summary: str, ok: str, *, body: str | None = None, public: bool = False, params=(), ok_status="200",
+        errors=("401", "403", "404", "409", "422")) -> dict:
+    op = {"summary": summary, "parameters": list(params),
+          "responses": {ok_status: {"description": "OK", **_json(ok)}, **{code: _ERROR for code in errors}}}
+    if body:
+        op["requestBody"] = {"required": False, **_json(body)}
+    if public:
+        op["security"] = [{}, {"bearer": []}]
+    return op
+
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "癌症篩檢資訊整合系統 帳號申請同步服務 / Screening system account applications",
+        "version": "1",
+        "description": "Applications A–D (form 1) from intake to Keycloak. Errors are "
+                       "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token "
+                       "(rate-limited per client address); everything else needs a realm token, and "
+                       "reviewing needs the realm role `hpa-reviewer`.",
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/api/applications": {
+            "post": _op("Submit form 1 (A: public; B, C, D: signed in)", "Application", body="Submission",
+                        public=True, ok_status="201", errors=("400", "401", "409", "422", "429")),
+            "get": _op("List and filter applications (reviewers)", "ApplicationList", errors=("401", "403", "422"),
+                       params=[{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                               for n in ("status", "type", "institution_code", "category", "account", "national_id")]
+                       + [{"name": "limit", "in": "query", "required": False,
+                           "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                          {"name": "offset", "in": "query", "required": False,
+                           "schema": {"type": "integer", "minimum": 0}}]),
+        },
+        "/api/applications/{application_id}": {
+            "get": _op("Read one application (reviewers)", "Application", params=[_ID]),
+        },
+        "/api/applications/{application_id}/originals": {
+            "post": _op("Record that the signed paper originals arrived (R-DOC-4)", "Application",
+                        body="Originals", params=[_ID]),
+        },
+        "/api/applications/{application_id}/approve": {
+            "post": _op("Approve; `replacing` names the current manager for a hand-over", "Decision",
+                        body="Approval", params=[_ID], errors=("400", "401", "403", "404", "409", "422", "503")),
+        },
+        "/api/applications/{application_id}/reject": {
+            "post": _op("Reject with a reason", "Application", body="Rejection", params=[_ID]),
+        },
+        "/api/applications/{application_id}/vendor-record": {
+            "post": _op("Record the vendor's processing (R-FORM-6)", "Application", body="VendorRecord",
+                        params=[_ID]),
+        },
+        "/api/applications/{application_id}/provisioning": {
+            "get": _op("Provisioning status: the changes queued for Keycloak and how far they got",
+                       "Provisioning", params=[_ID]),
+        },
+    },
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        "responses": {"Error": {"description": "An error, in zh-Hant and English", **_json("Error")}},
+        "schemas": {
+            "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+                "type": "object", "required": ["code", "zh", "en"],
+                "properties": {"code": {"type": "string"}, "zh": {"type": "string"}, "en": {"type": "string"},
+                               "field": {"type": "string"}, "errors": {"type": "array"}}}}},
+            "Submission": {"type": "object", "properties": {
+                "type": {"type": "string", "enum": ["A", "B", "C", "D"]},
+                "category": {"type": "string", "enum": ["CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB"]},
+                "institution_code": {"type": "string", "pattern": "^[0-9]{10}$"},
+                "institution_name": _TEXT, "department": _TEXT, "applicant_name": _TEXT,
+                "account": _TEXT, "phone": _TEXT, "national_id": _TEXT,
+                "email": {"type": "string", "format": "email"},
+                "application_date": {"type": "string", "format": "date"},
+                "reason": _NULLABLE_TEXT, "effective_date": {"type": ["string", "null"], "format": "date"},
+                "documents": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+            }},
+            "Originals": {"type": "object", "properties": {
+                "documents": {"type": "array", "items": {"type": "string"}, "maxItems": 20}}},
+            "Approval": {"type": "object", "properties": {"replacing": _NULLABLE_TEXT}},
+            "Rejection": {"type": "object", "required": ["reason"], "properties": {"reason": _TEXT}},
+            "VendorRecord": {"type": "object", "required": ["vendor_name", "processed_on"], "properties": {
+                "vendor_name": _TEXT, "processed_on": {"type": "string", "format": "date"}, "notes": _TEXT}},
+            "Application": {"type": "object", "required": ["id", "type", "status"], "properties": {
+                "id": {"type": "string"}, "type": {"type": "string"}, "category": {"type": "string"},
+                "status": {"type": "string", "enum": ["draft", "submitted", "originals_received", "approved",
+                                                      "rejected", "provisioned", "failed"]},
+                "national_id": {"type": "string", "description": "masked"},
+            }},
+            "Decision": {"allOf": [{"$ref": "#/components/schemas/Application"}, {
+                "type": "object", "properties": {"changes": {"type": "array"}}}]},
+            "ApplicationList": {"type": "object", "required": ["items"], "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Application"}},
+                "limit": {"type": "integer"}, "offset": {"type": "integer"}}},
+            "Provisioning": {"type": "object", "required": ["application_id", "status", "changes"], "properties": {
+                "application_id": {"type": "string"}, "status": {"type": "string"},
+                "changes": {"type": "array"}}},
+        },
+    },
+}
+
+
+@blueprint.get("/openapi.json")
+def openapi():
+    return jsonify(DOCUMENT)

@@ -1,0 +1,78 @@
+"""ensure_manager_permissions is idempotent, check_manager_permissions names drift, and a
+re-run repairs it (the reconciler's loop)."""
+from __future__ import annotations
+
+from sync_service.adapters.keycloak_permissions import (
+    AuthzApi,
+    check_manager_permissions,
+    ensure_manager_permissions,
+    institution_policy_name,
+    managers_policy_name,
+    remove_manager_permissions,
+    users_permission_name,
+)
+
+
+def test_ensure_is_idempotent_and_reuses_what_exists(admin, institution):
+    """Covers: R-MGR-2, R-MGR-4"""
+    first = ensure_manager_permissions(admin, institution, "CRC-COL")
+    again = ensure_manager_permissions(admin, institution, "CRC-COL")
+    assert first == again
+    assert check_manager_permissions(admin, institution, "CRC-COL") == []
+    api = AuthzApi(admin)
+    for name in (*first["policies"], *first["permissions"]):
+        assert api.find_by_name(name) is not None, name
+
+
+def test_a_second_category_joins_the_institution_policy(admin, institution):
+    """The institution's shared policy gathers the managers groups of all its categories.
+
+    Covers: R-CAT-1
+    """
+    ensure_manager_permissions(admin, institution, "CRC-COL")
+    ensure_manager_permissions(admin, institution, "GAS-LAB")
+    api = AuthzApi(admin)
+    policy = api.policy_detail("policy/group", api.find_by_name(institution_policy_name(institution))["id"])
+    paths = {admin.get_group(g["id"])["path"] for g in policy["groups"]}
+    assert paths == {f"/institutions/{institution}/CRC-COL/managers",
+                     f"/institutions/{institution}/GAS-LAB/managers"}
+    assert check_manager_permissions(admin, institution, "CRC-COL") == []
+    assert check_manager_permissions(admin, institution, "GAS-LAB") == []
+
+
+def test_drift_is_reported_and_repaired(admin, institution):
+    """Someone widens the permission (adds `manage` and the managers group) and points the
+    policy at a child-extending group: the check says so, ensure puts it back.
+
+    Covers: R-USR-4, R-MGR-1
+    """
+    ensure_manager_permissions(admin, institution, "CRC-COL")
+    api = AuthzApi(admin)
+    perm = api.find_by_name(users_permission_name(institution, "CRC-COL"))
+    users = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/users")
+    managers = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/managers")
+    policy = api.find_by_name(managers_policy_name(institution, "CRC-COL"))
+    api.update("permission/scope", perm["id"], {
+        "name": perm["name"], "resourceType": "Groups", "resources": [users["id"], managers["id"]],
+        "scopes": ["view", "view-members", "manage-members", "manage-membership", "manage"],
+        "policies": [policy["id"]], "decisionStrategy": "UNANIMOUS"})
+    api.update("policy/group", policy["id"], {"name": policy["name"], "logic": "POSITIVE",
+                                              "groups": [{"id": managers["id"], "extendChildren": True}]})
+    drift = check_manager_permissions(admin, institution, "CRC-COL")
+    assert any("scopes" in d for d in drift) and any("groups" in d and "users" in d for d in drift)
+    assert any("extends" in d or "groups" in d for d in drift if d.startswith(policy["name"]))
+
+    ensure_manager_permissions(admin, institution, "CRC-COL")
+    assert check_manager_permissions(admin, institution, "CRC-COL") == []
+
+
+def test_missing_permissions_are_reported_and_removal_is_idempotent(admin, institution):
+    """Covers: R-MGR-3"""
+    ensure_manager_permissions(admin, institution, "CRC-COL")
+    remove_manager_permissions(admin, institution, "CRC-COL")
+    remove_manager_permissions(admin, institution, "CRC-COL")
+    drift = check_manager_permissions(admin, institution, "CRC-COL")
+    assert f"{managers_policy_name(institution, 'CRC-COL')}: missing" in drift
+    assert f"{users_permission_name(institution, 'CRC-COL')}: missing" in drift
+    ensure_manager_permissions(admin, institution, "CRC-COL")
+    assert check_manager_permissions(admin, institution, "CRC-COL") == []

@@ -1,0 +1,93 @@
+"""A small world of institutions, categories, a manager and users, made through the same
+adapters the sync service uses (ensure_grant_group, ensure_manager_permissions).
+Shared by the integration and browser tests."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
+from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
+from tests.conftest import unique
+from tests.integration.admin_console.manager_api import AdminApiAs, password_token
+
+OWN_CAT, OTHER_CAT = "CRC-COL", "CER-COL"
+
+# The kinds of people a manager might act on, in the order the matrix prints them.
+OWN_USER = "own users"
+SAME_INSTITUTION_OTHER_CATEGORY = "other category, same institution"
+OTHER_INSTITUTION = "other institution"
+OTHER_MANAGER = "other managers"
+THEMSELVES = "themselves"
+TARGET_KINDS = (OWN_USER, SAME_INSTITUTION_OTHER_CATEGORY, OTHER_INSTITUTION, OTHER_MANAGER, THEMSELVES)
+
+
+def fresh_code() -> str:
+    return f"{secrets.randbelow(10**10):010d}"
+
+
+@dataclass
+class ManagerWorld:
+    """Two institutions x two categories, their groups and permissions, and one manager:
+    the manager of (institution A, CRC-COL)."""
+    admin: object
+    make_user: object
+    base_url: str
+    a: str = field(default_factory=fresh_code)
+    b: str = field(default_factory=fresh_code)
+    groups: dict = field(default_factory=dict)  # (code, cat, level) -> group
+    manager: dict | None = None
+
+    def provision(self) -> None:
+        for code in (self.a, self.b):
+            for cat in (OWN_CAT, OTHER_CAT):
+                for level in ("manager", "user"):
+                    self.groups[(code, cat, level)] = ensure_grant_group(self.admin, code, cat, level)
+                ensure_manager_permissions(self.admin, code, cat)
+        self.manager = self.person_in(self.a, OWN_CAT, "manager")
+
+    def group(self, code: str, cat: str, level: str) -> dict:
+        return self.groups[(code, cat, level)]
+
+    def person_in(self, code: str, cat: str, level: str) -> dict:
+        """A signed-in-ready person (no pending actions) holding one grant."""
+        return self.make_user(required_actions=[], groups=[grant_group_path(code, cat, level)])
+
+    @property
+    def own_users_group(self) -> dict:
+        return self.group(self.a, OWN_CAT, "user")
+
+    @property
+    def own_managers_group(self) -> dict:
+        return self.group(self.a, OWN_CAT, "manager")
+
+    def grant_group_of(self, kind: str) -> dict:
+        """The group a target of this kind belongs to (the one a manager would create it into)."""
+        return {OWN_USER: self.own_users_group,
+                SAME_INSTITUTION_OTHER_CATEGORY: self.group(self.a, OTHER_CAT, "user"),
+                OTHER_INSTITUTION: self.group(self.b, OWN_CAT, "user"),
+                OTHER_MANAGER: self.group(self.a, OTHER_CAT, "manager"),
+                THEMSELVES: self.own_managers_group}[kind]
+
+    def target(self, kind: str) -> dict:
+        """A fresh person of this kind (the manager themselves for THEMSELVES)."""
+        if kind == THEMSELVES:
+            return self.manager
+        g = self.grant_group_of(kind)
+        return self.make_user(required_actions=[], groups=[g["path"]])
+
+    def api_as(self, person: dict) -> AdminApiAs:
+        return AdminApiAs(self.base_url, password_token(self.base_url, person["username"], person["password"]))
+
+    def manager_api(self) -> AdminApiAs:
+        return self.api_as(self.manager)
+
+
+def new_user_body(groups: list[str], **extra) -> dict:
+    """What the console sends when a manager creates a person (the realm's profile needs
+    names, e-mail, phone and department)."""
+    username = unique("n")
+    return {"username": username, "email": f"{username}@clinic.example.tw", "enabled": True,
+            "firstName": "雅婷", "lastName": "林",
+            "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"]},
+            "groups": groups, **extra}

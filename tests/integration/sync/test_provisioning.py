@@ -1,0 +1,109 @@
+"""Applications A, B, C, D from approval to Keycloak: the person signs in and
+the token carries the right grants; A's password arrives by mail, nothing else does."""
+from __future__ import annotations
+
+import re
+import time
+
+from stack.mailsink import body_text
+from sync_service.domain import Status
+from sync_service.domain.passwords import satisfies_policy
+from sync_service.services import applications as use_cases
+from tests.support.sync import REVIEWER, new_account_name, ready_application
+
+CAT = "CRC-COL"
+
+
+def approve_and_apply(wiring, worker, app_id, **kw):
+    use_cases.approve(wiring.uow(), app_id, caller=REVIEWER, **kw)
+    worker.run_until_idle()
+    with wiring.uow() as uow:
+        app = uow.applications.get(app_id)
+    assert app.status is Status.PROVISIONED, app.failure_reason
+    return app
+
+
+def group(institution, level):
+    return f"/institutions/{institution}/{CAT}/{'managers' if level == 'manager' else 'users'}"
+
+
+def password_from(mail, to):
+    [message] = mail.wait_for(to)
+    match = re.search(r"預設密碼：(\S+)", body_text(message))
+    assert match, body_text(message)
+    return message, match.group(1)
+
+
+def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(wiring, worker, admin, mail, institution,
+                                                                   direct_login):
+    """Covers: R-MGR-2, R-PWD-1, R-PWD-3, R-PWD-6, R-CAT-1, R-CAT-2, R-CONF-1"""
+    account = new_account_name("a")
+    email = f"{account}@clinic.example.tw"
+    approve_and_apply(wiring, worker, ready_application(wiring, "A", institution, account, email=email))
+    user = admin.get_user(admin.get_user_id(account))
+    assert set(user["requiredActions"]) >= {"UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"}
+    assert user["email"] == email and user["lastName"] == "王" and user["firstName"] == "小明"
+    assert user["attributes"]["nationalId"] == ["A123456789"] and user["attributes"]["department"] == ["家庭醫學部"]
+    message, password = password_from(mail, email)
+    assert satisfies_policy(password)
+    assert "Default password" in body_text(message) and "癌症篩檢" in message["Subject"]
+    claims = direct_login(account, password)  # the mailed password works
+    assert group(institution, "manager") in claims["groups"]
+    assert {f"category:{CAT}", "institution-manager"} <= set(claims["realm_access"]["roles"])
+    # A replay of the whole entry: no second account, no second mail.
+    worker.run_until_idle()
+    time.sleep(0.5)
+    assert len(mail.messages(email)) == 1
+
+
+def test_c_existing_user_becomes_manager_without_mail(wiring, worker, admin, mail, make_user, institution,
+                                                     direct_login):
+    """Covers: R-MGR-4, R-CAT-2"""
+    from sync_service.adapters.keycloak_groups import ensure_grant_group
+    users = ensure_grant_group(admin, institution, CAT, "user")
+    person = make_user(groups=[users["path"]])
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    claims = direct_login(person["username"], person["password"])
+    assert group(institution, "manager") in claims["groups"]
+    assert group(institution, "user") not in claims["groups"]
+    assert "institution-manager" in claims["realm_access"]["roles"]
+    time.sleep(0.5)
+    assert mail.messages(person["email"]) == []
+
+
+def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_user, institution, direct_login):
+    """Covers: R-MGR-5, R-CAT-2"""
+    person = make_user()
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    approve_and_apply(wiring, worker, ready_application(wiring, "D", institution, person["username"]))
+    claims = direct_login(person["username"], person["password"])
+    assert group(institution, "user") in claims["groups"]
+    assert group(institution, "manager") not in claims["groups"]
+    assert "institution-manager" not in claims["realm_access"]["roles"]
+    assert f"category:{CAT}" in claims["realm_access"]["roles"]
+    time.sleep(0.5)
+    assert mail.messages(person["email"]) == []
+
+
+def test_b_revoke_removes_the_grant_and_ends_sessions(wiring, worker, admin, make_user, institution, direct_login):
+    """Covers: R-MGR-3"""
+    person = make_user()
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    direct_login(person["username"], person["password"])  # a session is open
+    assert admin.get_sessions(person["id"])
+    approve_and_apply(wiring, worker, ready_application(wiring, "B", institution, person["username"]))
+    assert admin.get_sessions(person["id"]) == []
+    claims = direct_login(person["username"], person["password"])
+    assert group(institution, "manager") not in claims.get("groups", [])
+    assert "institution-manager" not in claims["realm_access"]["roles"]
+
+
+def test_a_replacing_the_manager_is_one_decision(wiring, worker, admin, make_user, institution):
+    """Covers: R-MGR-1"""
+    old = make_user()
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, old["username"]))
+    new = make_user()
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, new["username"]),
+                      replacing=old["username"])
+    managers = admin.get_group_members(admin.get_group_by_path(group(institution, "manager"))["id"])
+    assert [m["username"] for m in managers] == [new["username"]]
