@@ -1,5 +1,5 @@
 # The two commands of the README: `make up` and `make test`. Both install what they need.
-.PHONY: up down test bootstrap realm unit
+.PHONY: up down clean test bootstrap realm
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -8,7 +8,12 @@ up: bootstrap
 	@.venv/bin/python -m stack up
 
 down:
-	@.venv/bin/python -m stack down
+	@if [ -x .venv/bin/python ]; then .venv/bin/python -m stack down; fi
+
+# Forget the dev stack's state (Keycloak's database, mail, secrets): the next `make up`
+# imports realm-export.json afresh. Keycloak skips the import of a realm it already has.
+clean: down
+	@rm -rf var/
 
 realm:
 	@.venv/bin/python -m stack realm

@@ -65,10 +65,16 @@ def up() -> int:
     demo_user = demo.ensure_demo_data(kc, secrets)
     print("5/5 sync service and the stand-in screening system")
     issuer = f"{kc.url}/realms/{REALM_NAME}"
-    processes.start("sync-service", ["-m", "sync_service", "--port", str(PORTS["sync-service"])], {
+    sync_env = {
         "KEYCLOAK_URL": kc.url, "SYNC_SERVICE_CLIENT_SECRET": secrets["SYNC_SERVICE_CLIENT_SECRET"],
         "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}", "SMTP_PORT": str(PORTS["smtp"]),
-        "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"]})
+        "SYNC_DATA_KEY_FILE": str(VAR / "sync-data.key"),
+        "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
+        "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"]}
+    processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])],
+                    sync_env)
+    # The worker applies approved decisions to Keycloak (the outbox); it retries while Keycloak is away.
+    processes.start("sync-worker", ["-m", "sync_service", "worker"], sync_env)
     processes.start("screening-client", ["-m", "examples.screening_client", "--port",
                                          str(PORTS["screening-client"])], {
         "OIDC_ISSUER": issuer, "SCREENING_CLIENT_SECRET": secrets["SCREENING_CLIENT_SECRET"],
@@ -83,11 +89,12 @@ def up() -> int:
   示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{PORTS['screening-client']}/
       登入 sign in as  {demo_user['username']}  /  {demo_user['password']}
       (first sign-in asks you to accept the terms and confirm your profile)
+      HPA reviewer 審核人員 (role hpa-reviewer): {demo_user['reviewer']}  /  {demo_user['password']}
   Keycloak 管理主控台 admin console          {kc.url}/admin/master/console/#/{REALM_NAME}
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {SECRETS_FILE}
   Realm account page                         {kc.url}/realms/{REALM_NAME}/account
   測試郵件匣 Mail sink                        http://127.0.0.1:{PORTS['mail-web']}/  (files: {VAR / 'mail'})
-  同步服務 Sync service                       http://127.0.0.1:{PORTS['sync-service']}/health
+  同步服務 Sync service (JSON API)            http://127.0.0.1:{PORTS['sync-service']}/openapi.json
   Logs: {processes.LOGS} and {kc.log_file}.  Stop everything: make down
 """)
     return 0
@@ -95,7 +102,7 @@ def up() -> int:
 
 def down() -> int:
     from .keycloak import KeycloakInstance
-    for name in ("screening-client", "sync-service", "mailsink"):
+    for name in ("screening-client", "sync-worker", "sync-service", "mailsink"):
         print(f"{name}: {'stopped' if processes.stop(name) else 'not running'}")
     kc = KeycloakInstance(home=VAR / "keycloak")
     was = kc.running_pid()

@@ -9,6 +9,7 @@ from .paths import REALM_NAME
 
 DEMO_INSTITUTION = "0401180014"  # National Taiwan University Hospital's real code, as an example
 DEMO_USERNAME = "demouser01"
+DEMO_REVIEWER = "hpareviewer01"
 
 
 def admin_client(kc) -> KeycloakAdmin:
@@ -28,4 +29,12 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
         })
         admin.group_user_add(user_id, group["id"])
-    return {"username": DEMO_USERNAME, "password": secrets["DEMO_USER_PASSWORD"]}
+    if admin.get_user_id(DEMO_REVIEWER) is None:
+        reviewer_id = admin.create_user({
+            "username": DEMO_REVIEWER, "email": "hpareviewer01@hpa.example.tw", "enabled": True,
+            "firstName": "美惠", "lastName": "林",
+            "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
+            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
+        })
+        admin.assign_realm_roles(reviewer_id, [admin.get_realm_role("hpa-reviewer")])
+    return {"username": DEMO_USERNAME, "reviewer": DEMO_REVIEWER, "password": secrets["DEMO_USER_PASSWORD"]}
