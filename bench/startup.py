@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stack.keycloak import KeycloakInstance, build_providers  # noqa: E402
-from stack.secrets import WANTED, demo_password  # noqa: E402
+from stack.credentials_file import WANTED, demo_password  # noqa: E402
 
 
 def keycloak_starts(providers, runs: int) -> tuple[list[float], list[float]]:

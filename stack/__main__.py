@@ -43,7 +43,7 @@ def realm_env(secrets: dict, ports: dict) -> dict[str, str]:
 
 def up() -> int:
     from . import demo, keycloak
-    from .secrets import load_or_create
+    from .credentials_file import load_or_create
 
     t0 = time.monotonic()
     secrets = load_or_create()

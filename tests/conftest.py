@@ -36,7 +36,7 @@ def run_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def run_secrets() -> dict[str, str]:
-    from stack.secrets import WANTED, demo_password
+    from stack.credentials_file import WANTED, demo_password
     return {k: (demo_password() if n == 0 else secrets.token_urlsafe(n)) for k, n in WANTED.items()}
 
 

@@ -7,7 +7,7 @@ from email.message import EmailMessage
 from stack.__main__ import PORTS, realm_env
 from stack.mailsink import MailSink, body_text
 from stack.paths import REALM_FILE
-from stack.secrets import WANTED, load_or_create
+from stack.credentials_file import WANTED, load_or_create
 from tests.conftest import free_port
 
 

@@ -1,0 +1,48 @@
+"""A person can see and correct the personal data the realm holds about them."""
+import requests
+
+from stack.paths import REALM_NAME
+
+
+def _token(keycloak, user) -> str:
+    # The realm's own admin-cli client allows the password grant; it is how a script of the
+    # person would call their account API. Only tokens for the person's own account result.
+    r = requests.post(f"{keycloak.url}/realms/{REALM_NAME}/protocol/openid-connect/token", data={
+        "client_id": "admin-cli", "grant_type": "password",
+        "username": user["username"], "password": user["password"]}, timeout=30)
+    r.raise_for_status()
+    return r.json()["access_token"]
+
+
+def test_person_views_and_corrects_own_profile(keycloak, admin, make_user):
+    """Covers: R-PD-2, R-PD-1
+
+    View (查詢或請求閱覽) and correct (請求補充或更正) through the account API; the
+    national ID stays with the administrators (shown on request, never to a shared screen)."""
+    user = make_user(nationalId="A123456789", birthDate="1990-03-12")
+    headers = {"Authorization": f"Bearer {_token(keycloak, user)}", "Accept": "application/json"}
+    url = f"{keycloak.url}/realms/{REALM_NAME}/account/"
+    mine = requests.get(url, headers=headers, params={"userProfileMetadata": "true"}, timeout=30).json()
+    assert mine["username"] == user["username"] and mine["email"] == user["email"]
+    assert mine["attributes"]["phone"] == ["(02)2559-1969#116"]
+    assert "nationalId" not in mine.get("attributes", {})
+
+    mine["attributes"]["phone"] = ["(02)2559-1969#117"]
+    mine.pop("userProfileMetadata", None)
+    r = requests.post(url, headers=headers, json=mine, timeout=30)
+    assert r.status_code == 204, r.text
+    assert admin.get_user(user["id"])["attributes"]["phone"] == ["(02)2559-1969#117"]
+    assert admin.get_user(user["id"])["attributes"]["nationalId"] == ["A123456789"], "untouched"
+
+
+def test_person_cannot_change_their_national_id(keycloak, admin, make_user):
+    """Covers: R-PD-1, R-CONF-2
+
+    The ID ties the account to one person; only the agency's administrators set it."""
+    user = make_user(nationalId="A123456789")
+    headers = {"Authorization": f"Bearer {_token(keycloak, user)}", "Accept": "application/json"}
+    url = f"{keycloak.url}/realms/{REALM_NAME}/account/"
+    mine = requests.get(url, headers=headers, timeout=30).json()
+    mine.setdefault("attributes", {})["nationalId"] = ["B123456780"]
+    requests.post(url, headers=headers, json=mine, timeout=30)
+    assert admin.get_user(user["id"])["attributes"]["nationalId"] == ["A123456789"]
