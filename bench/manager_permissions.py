@@ -2,14 +2,19 @@
 their groups, users and manager permissions in the realm, the same groups and users
 without permissions in a second realm; the manager's and the realm admin's user list
 and search timed in both, side by side (interleaved), medians and ratios (target <= 1.5x).
+A third realm with fine-grained admin permissions switched on but no permissions at all
+(same groups and users) tells what the switch costs by itself, whatever the permissions.
 
     .venv/bin/python bench/manager_permissions.py                      # 5,000 x 2 = 10,000 pairs
     .venv/bin/python bench/manager_permissions.py --institutions 50    # a quick look
 
-Both realms are made by the bench ({prefix}-fgap with adminPermissionsEnabled, {prefix}-plain
-without) with the project's realm roles, so they differ only by the permissions. By default
-it starts its own Keycloak (temporary folder, free ports); `--url` and `--admin-password`
-point it at a running one instead (a re-run of the same size reuses what is there).
+The realms are made by the bench ({prefix}-fgap with adminPermissionsEnabled and the
+permissions, {prefix}-plain without, {prefix}-empty with it on and none) with the project's
+realm roles, so they differ only by the permissions. People are imported without passwords
+(hashing 30,000 of them would be most of the set-up time); the measured manager gets one.
+By default it starts its own Keycloak (temporary folder, free ports); `--url` and
+`--admin-password` point it at a running one instead (a re-run of the same size reuses
+what is there).
 Prints a table for docs/bench.md.
 """
 from __future__ import annotations
@@ -36,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from keycloak import KeycloakAdmin  # noqa: E402
 
 from stack.paths import REALM_FILE  # noqa: E402
-from sync_service.adapters.keycloak_permissions import ensure_manager_permissions  # noqa: E402
+from sync_service.adapters.keycloak_permissions import BulkProvisioning, ensure_manager_permissions  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "GAS-LAB")
 PASSWORD = "Bench~Pass2026x"
@@ -85,18 +90,43 @@ def group_tree(institutions: int) -> dict:
     return {"name": "institutions", "path": "/institutions", "subGroups": subs}
 
 
-def import_groups(admin: KeycloakAdmin, realm: str, institutions: int) -> None:
-    """The whole tree in one partial import, into a realm that has no /institutions yet."""
+def import_groups(connect, realm: str, institutions: int, workers: int = 8) -> None:
+    """The tree of group_tree() into a realm that has no /institutions yet. One partial import
+    of the whole tree slows down with its size (~10,000 groups in one transaction); past a
+    few hundred institutions the groups are made through the REST API instead, one
+    institution per task, `workers` at a time."""
+    admin = connect()
     groups = admin.connection.raw_get(f"admin/realms/{realm}/groups", search="institutions", exact="true",
                                       briefRepresentation="true").json()
     root = next((g for g in groups if g["path"] == "/institutions"), None)
-    if root is None:
+    if root is None and institutions <= 200:
         admin.partial_import_realm(realm, {"ifResourceExists": "SKIP", "groups": [group_tree(institutions)]})
         return
-    children = admin.connection.raw_get(f"admin/realms/{realm}/groups/{root['id']}/children",
-                                        briefRepresentation="true", max=institutions + 1).json()
-    if {c["name"] for c in children} != {code_of(i) for i in range(institutions)}:
-        raise SystemExit(f"{realm}: /institutions holds another tree; use fresh realms (--realm-prefix)")
+    if root is not None:
+        children = admin.connection.raw_get(f"admin/realms/{realm}/groups/{root['id']}/children",
+                                            briefRepresentation="true", max=institutions + 1).json()
+        if {c["name"] for c in children} != {code_of(i) for i in range(institutions)}:
+            raise SystemExit(f"{realm}: /institutions holds another tree; use fresh realms (--realm-prefix)")
+        return
+    root_id = admin.create_group({"name": "institutions"})
+    roles = {r["name"]: r for r in admin.get_realm_roles(brief_representation=True)}
+    local = threading.local()
+
+    def one_institution(i: int) -> None:
+        if not hasattr(local, "admin"):
+            local.admin = connect()
+        a = local.admin
+        inst = a.create_group({"name": code_of(i)}, parent=root_id)
+        for cat in CATEGORIES:
+            cat_id = a.create_group({"name": cat}, parent=inst)
+            for name, wanted in (("managers", [f"category:{cat}", "institution-manager"]),
+                                 ("users", [f"category:{cat}"])):
+                a.assign_group_realm_roles(a.create_group({"name": name}, parent=cat_id),
+                                           [roles[r] for r in wanted])
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for f in as_completed([pool.submit(one_institution, i) for i in range(institutions)]):
+            f.result()
 
 
 def people(institutions: int, users_per_pair: int) -> list[dict]:
@@ -114,8 +144,12 @@ def _person(username: str, group: str) -> dict:
     return {"username": username, "enabled": True, "email": f"{username}@clinic.example.tw",
             "emailVerified": True, "firstName": "怡君", "lastName": "陳",
             "attributes": {"phone": ["(02)2559-1969"], "department": ["檢驗科"]},
-            "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
             "requiredActions": [], "groups": [group]}
+
+
+def set_password(admin: KeycloakAdmin, username: str) -> None:
+    """Only the people who sign in get a password (set after the import)."""
+    admin.set_user_password(admin.get_user_id(username), PASSWORD, temporary=False)
 
 
 def import_people(admin: KeycloakAdmin, realm: str, everyone: list[dict]) -> None:
@@ -126,8 +160,10 @@ def import_people(admin: KeycloakAdmin, realm: str, everyone: list[dict]) -> Non
 
 def provision_permissions(connect, institutions: int, workers: int, log) -> float:
     """ensure_manager_permissions for every pair; one institution per task (its two
-    categories share the institution's policy), `workers` tasks at a time."""
+    categories share the institution's policy), `workers` tasks at a time, sharing one
+    BulkProvisioning (objects created straight away, shared ones checked once)."""
     local = threading.local()
+    bulk = BulkProvisioning()
 
     def admin():
         if not hasattr(local, "admin"):
@@ -136,10 +172,10 @@ def provision_permissions(connect, institutions: int, workers: int, log) -> floa
 
     def one_institution(i: int) -> None:
         for cat in CATEGORIES:
-            ensure_manager_permissions(admin(), code_of(i), cat)
+            ensure_manager_permissions(admin(), code_of(i), cat, bulk)
 
     t = time.monotonic()
-    ensure_manager_permissions(connect(), code_of(0), CATEGORIES[0])  # the shared root objects first
+    ensure_manager_permissions(connect(), code_of(0), CATEGORIES[0], bulk)  # the shared root objects first
     done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for f in as_completed([pool.submit(one_institution, i) for i in range(institutions)]):
@@ -197,9 +233,14 @@ def measure(url: str, realms: dict[str, str], who: dict[str, dict], repeat: int)
 
 
 def report(result: dict, who, labels) -> str:
+    """labels: (with permissions, without[, switched on with none]); ratios against `without`,
+    and of `with` against `switched on with none` when there is such a realm."""
     samples, sizes = result["samples"], result["sizes"]
-    a, b = labels
-    lines = [f"| who | call | {a} median ms (rows) | {b} median ms (rows) | ratio |", "|---|---|---|---|---|"]
+    a, b, *rest = labels
+    head = f"| who | call | {a} median ms (rows) | {b} median ms (rows) | ratio |"
+    if rest:
+        head += f" {rest[0]} median ms (rows) | its ratio | {a} / {rest[0]} |"
+    lines = [head, "|---|---|---|---|---|" + ("---|---|---|" if rest else "")]
     worst = 0.0
     for name in who:
         for call in CALLS:
@@ -207,8 +248,13 @@ def report(result: dict, who, labels) -> str:
             mb = statistics.median(samples[(name, call, b)]) * 1000
             ratio = ma / mb if mb else float("inf")
             worst = max(worst, ratio)
-            lines.append(f"| {name} | {call} | {ma:.1f} ({sizes[(name, call, a)]}) | "
-                         f"{mb:.1f} ({sizes[(name, call, b)]}) | {ratio:.2f}x |")
+            row = (f"| {name} | {call} | {ma:.1f} ({sizes[(name, call, a)]}) | "
+                   f"{mb:.1f} ({sizes[(name, call, b)]}) | {ratio:.2f}x |")
+            if rest:
+                mc = statistics.median(samples[(name, call, rest[0])]) * 1000
+                row += (f" {mc:.1f} ({sizes[(name, call, rest[0])]}) | {mc / mb:.2f}x |"
+                        f" {ma / mc:.2f}x |")
+            lines.append(row)
     lines.append("")
     lines.append(f"worst ratio {worst:.2f}x (target <= 1.5x): {'met' if worst <= 1.5 else 'NOT met'}")
     return "\n".join(lines)
@@ -225,7 +271,7 @@ def own_keycloak(log):
     from stack.__main__ import realm_env
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
-    from stack.secrets import WANTED, demo_password
+    from stack.credentials_file import WANTED, demo_password
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}
     kc = KeycloakInstance(home=Path(tempfile.mkdtemp(prefix="kc-bench-mgr-")), http_port=free_port(),
@@ -268,21 +314,24 @@ def main(argv=None) -> int:
         log(f"{n} institutions x {len(CATEGORIES)} categories = {n * len(CATEGORIES)} pairs, "
             f"{args.users_per_pair} users per pair")
         fgap_realm, plain_realm = f"{args.realm_prefix}-fgap", f"{args.realm_prefix}-plain"
+        empty_realm = f"{args.realm_prefix}-empty"
         ensure_realm(connect("master"), fgap_realm, True)
         ensure_realm(connect("master"), plain_realm, False)
+        ensure_realm(connect("master"), empty_realm, True)
         everyone = people(n, args.users_per_pair)
-        for realm in (fgap_realm, plain_realm):
+        code, cat = code_of(n // 2), CATEGORIES[0]
+        for realm in (fgap_realm, plain_realm, empty_realm):
             t = time.monotonic()
-            import_groups(connect(realm), realm, n)
+            import_groups(lambda: connect(realm), realm, n)
             import_people(connect(realm), realm, everyone)
+            set_password(connect(realm), manager_name(code, cat))
             log(f"  {realm}: groups and {len(everyone)} people in {time.monotonic() - t:.0f} s")
         seconds = provision_permissions(lambda: connect(fgap_realm), n, args.workers, log)
         log(f"  {fgap_realm}: permissions of {n * len(CATEGORIES)} pairs in {seconds:.0f} s "
             f"({seconds / (n * len(CATEGORIES)) * 1000:.0f} ms a pair, {args.workers} workers)")
 
-        code, cat = code_of(n // 2), CATEGORIES[0]
-        labels = ("with permissions", "without")
-        realms = dict(zip(labels, (fgap_realm, plain_realm)))
+        labels = ("with permissions", "without", "switched on, none")
+        realms = dict(zip(labels, (fgap_realm, plain_realm, empty_realm)))
         who = {
             "manager": {"search": user_name(code, cat, 0)[:8],
                         "token": {lb: (lambda r=r: token(url, r, manager_name(code, cat), PASSWORD))

@@ -7,14 +7,17 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 """
 from __future__ import annotations
 
-import functools
 import threading
+
+import functools
+from collections.abc import Sequence
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
-from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, _find_group, ensure_grant_group, grant_group_path
+from .keycloak_permissions import ensure_manager_permissions
+from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, _find_group, grant_group_path
 
 _LEVEL_OF_GROUP = {v: k for k, v in GROUP_OF_LEVEL.items()}
 
@@ -55,8 +58,9 @@ class KeycloakDirectory:
 
     # Group ids are stable and groups are never deleted by us: one cache for
     # all threads of the process spares a lookup per change.
-    _groups: dict[str, str] = {}
-    _groups_lock = threading.Lock()
+    _groups = GrantGroups()
+    _manager_access: set[tuple[str, str]] = set()
+    _manager_access_lock = threading.Lock()
 
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
                  admin: KeycloakAdmin | None = None) -> None:
@@ -64,6 +68,7 @@ class KeycloakDirectory:
                           client_id=client_id, client_secret_key=client_secret, timeout=timeout)
         self._admin = admin
         self._given_admin = admin is not None
+        self.realm = realm
 
     @property
     def admin(self) -> KeycloakAdmin:
@@ -85,24 +90,56 @@ class KeycloakDirectory:
                 return Account(u["id"], u["username"], u.get("email"), u.get("attributes") or {})
         return None
 
+    @staticmethod
+    def _user(account: NewAccount) -> dict:
+        return {
+            "username": account.username, "email": account.email, "enabled": True,
+            # The password goes to this address; signing in with it proves the address works.
+            "emailVerified": True,
+            "firstName": account.first_name, "lastName": account.last_name,
+            "attributes": {k: [v] for k, v in account.attributes.items()},
+            "credentials": [{"type": "password", "value": account.password, "temporary": True}],
+            "requiredActions": list(account.required_actions),
+        }
+
     @_translated
     def create_account(self, account: NewAccount) -> str:
         try:
-            return self.admin.create_user({
-                "username": account.username, "email": account.email, "enabled": True,
-                # The password goes to this address; signing in with it proves the address works.
-                "emailVerified": True,
-                "firstName": account.first_name, "lastName": account.last_name,
-                "attributes": {k: [v] for k, v in account.attributes.items()},
-                "credentials": [{"type": "password", "value": account.password, "temporary": True}],
-                "requiredActions": list(account.required_actions),
-            }, exist_ok=False)
+            user_id = self.admin.create_user(self._user(account), exist_ok=False)
+            for grant in account.grants:
+                self.admin.group_user_add(user_id, self._group_id(*grant, create=True))
+            return user_id
         except KeycloakError as e:
             if getattr(e, "response_code", None) == 409:
                 raise DirectoryRefused(
                     "account.exists", f"帳號 {account.username} 已存在", f"Account {account.username} exists already"
                 ) from e
             raise
+
+    @_translated
+    def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
+        """One partialImport request: Keycloak makes the users, their
+        credentials (hashed as the realm says) and group memberships in one
+        transaction. `SKIP` leaves a name that exists as it is (also one whose
+        e-mail another account holds), so a repeated request changes nothing."""
+        if not accounts:
+            return {}
+        users = [self._imported_user(a) for a in accounts]
+        answer = self.admin.partial_import_realm(self.realm, {"ifResourceExists": "SKIP", "users": users})
+        return {r["resourceName"].lower(): r["id"] for r in answer.get("results") or []
+                if r.get("resourceType") == "USER" and r.get("action") == "ADDED"}
+
+    def _imported_user(self, account: NewAccount) -> dict:
+        user = self._user(account)
+        # An imported user gets what the realm gives a user created through the
+        # admin API by itself: the default roles. The grant groups must exist first.
+        user["realmRoles"] = [f"default-roles-{self.realm}"]
+        user["groups"] = [self._ensured_group_path(*grant) for grant in account.grants]
+        return user
+
+    def _ensured_group_path(self, institution: str, category: str, level: str) -> str:
+        self._group_id(institution, category, level, create=True)
+        return grant_group_path(institution, category, level)
 
     @_translated
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None:
@@ -115,24 +152,29 @@ class KeycloakDirectory:
     # ---- grants ------------------------------------------------------------
 
     def _group_id(self, institution: str, category: str, level: str, create: bool) -> str | None:
+        if create:
+            group_id = self._groups.ensure(self.admin, institution, category, level)
+            if level == "manager":
+                self._ensure_manager_access(institution, category)
+            return group_id
         path = grant_group_path(institution, category, level)
-        with self._groups_lock:
-            cached = self._groups.get(path)
+        cached = self._groups.cached(path)
         if cached:
             return cached
-        if create:
-            group = ensure_grant_group(self.admin, institution, category, level)
-        else:
-            group = _find_group(self.admin, path)
-            if group is None:
-                return None
-        with self._groups_lock:
-            self._groups[path] = group["id"]
-        return group["id"]
+        group = _find_group(self.admin, path)
+        return group["id"] if group else None
+
+    def _ensure_manager_access(self, institution: str, category: str) -> None:
+        """The admin-console permissions of the pair's manager (issue 5, decision 0005), made
+        with the pair's first manager grant; idempotent, once per pair and process."""
+        pair = (institution, category)
+        with self._manager_access_lock:
+            if pair not in self._manager_access:
+                ensure_manager_permissions(self.admin, institution, category)
+                self._manager_access.add(pair)
 
     def _forget_group(self, institution: str, category: str, level: str) -> None:
-        with self._groups_lock:
-            self._groups.pop(grant_group_path(institution, category, level), None)
+        self._groups.forget(grant_group_path(institution, category, level))
 
     @_translated
     def join(self, account_id: str, institution: str, category: str, level: str) -> None:

@@ -4,6 +4,8 @@ groups, so joining the group is the grant and nobody maps roles to people.
 """
 from __future__ import annotations
 
+import threading
+
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
@@ -56,3 +58,79 @@ def ensure_grant_group(admin: KeycloakAdmin, institution: str, category: str, le
     if missing:
         admin.assign_group_realm_roles(group["id"], missing)
     return group
+
+
+class GrantGroups:
+    """Ids of the grant groups and of the groups above them, made on first
+    need with as few requests as may be: a new group is created straight away
+    (its id comes back in the answer) and only looked up when it exists
+    already (409). Role representations are fetched once. One instance may
+    serve many threads: a race between two of them ends in a 409 and a look-up.
+
+    A group's id is kept only once the group is complete (a leaf: its roles
+    mapped), so nobody is handed a grant group without its roles."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}  # path -> id
+        self._roles: dict[str, dict] = {}  # realm role name -> representation
+        self._lock = threading.Lock()
+
+    def cached(self, path: str) -> str | None:
+        with self._lock:
+            return self._ids.get(path)
+
+    def forget(self, path: str) -> None:
+        with self._lock:
+            self._ids.pop(path, None)
+
+    def _remember(self, path: str, group_id: str) -> None:
+        with self._lock:
+            self._ids[path] = group_id
+
+    def ensure(self, admin: KeycloakAdmin, institution: str, category: str, level: str) -> str:
+        """The id of this grant's group, its roles mapped; made on first need, idempotent."""
+        leaf = grant_group_path(institution, category, level)
+        known = self.cached(leaf)
+        if known:
+            return known
+        parent_id, path = None, ""
+        for name in (ROOT_GROUP, institution, category):
+            path = f"{path}/{name}"
+            parent_id = self.cached(path) or self._make_or_find(admin, parent_id, name, path)[0]
+            self._remember(path, parent_id)
+        group_id, made = self._make_or_find(admin, parent_id, GROUP_OF_LEVEL[level], leaf)
+        self._map_roles(admin, group_id, category, level, made)
+        self._remember(leaf, group_id)
+        return group_id
+
+    @staticmethod
+    def _make_or_find(admin: KeycloakAdmin, parent_id: str | None, name: str, path: str) -> tuple[str, bool]:
+        """(id, made now?)"""
+        try:
+            group_id = admin.create_group({"name": name}, parent=parent_id)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) != 409:
+                raise
+        else:
+            if group_id:
+                return group_id, True
+        found = _find_group(admin, path)
+        if found is None:  # removed again in between: rare enough to be retried later
+            raise KeycloakError(f"group {path} vanished while being made", response_code=503)
+        return found["id"], False
+
+    def _map_roles(self, admin: KeycloakAdmin, group_id: str, category: str, level: str, made: bool) -> None:
+        wanted = roles_of_grant(category, level)
+        have = set() if made else {r["name"] for r in admin.get_group_realm_roles(group_id)}
+        missing = [self._role(admin, name) for name in wanted if name not in have]
+        if missing:
+            admin.assign_group_realm_roles(group_id, missing)
+
+    def _role(self, admin: KeycloakAdmin, name: str) -> dict:
+        with self._lock:
+            role = self._roles.get(name)
+        if role is None:
+            role = admin.get_realm_role(name)
+            with self._lock:
+                self._roles[name] = role
+        return role

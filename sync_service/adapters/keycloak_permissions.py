@@ -20,11 +20,13 @@ a re-run finds and reuses it, and the reconciler can ask what drifted.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from keycloak import KeycloakAdmin
+from keycloak.exceptions import KeycloakGetError
 
-from .keycloak_groups import ROOT_GROUP, ensure_grant_group, grant_group_path
+from .keycloak_groups import ROOT_GROUP, ensure_grant_group, grant_group_path, roles_of_grant
 
 ADMIN_PERMISSIONS_CLIENT = "admin-permissions"
 GROUPS = "Groups"
@@ -170,18 +172,21 @@ class ManagerAccess:
 class AuthzApi:
     """The authorization endpoints of the realm's `admin-permissions` client."""
 
-    def __init__(self, admin: KeycloakAdmin):
+    def __init__(self, admin: KeycloakAdmin, base: str | None = None):
         self.admin = admin
-        client_id = admin.get_client_id(ADMIN_PERMISSIONS_CLIENT)
-        if client_id is None:
-            raise RuntimeError("the realm has no admin-permissions client: is adminPermissionsEnabled on?")
-        realm = admin.connection.realm_name
-        self.base = f"admin/realms/{realm}/clients/{client_id}/authz/resource-server"
+        if base is None:
+            client_id = admin.get_client_id(ADMIN_PERMISSIONS_CLIENT)
+            if client_id is None:
+                raise RuntimeError("the realm has no admin-permissions client: is adminPermissionsEnabled on?")
+            realm = admin.connection.realm_name
+            base = f"admin/realms/{realm}/clients/{client_id}/authz/resource-server"
+        self.base = base
 
     def _call(self, method: str, path: str, body: dict | None = None, expect=(200, 201, 204)):
         import json
         conn = self.admin.connection
-        url = f"{conn.base_url}/{self.base}/{path}"
+        # base_url may end in "/" (python-keycloak keeps what it was given); Keycloak refuses "//".
+        url = f"{conn.base_url.rstrip('/')}/{self.base}/{path}"
         if method == "GET":
             r = conn.raw_get(url)
         elif method == "POST":
@@ -240,18 +245,22 @@ def manager_access(admin: KeycloakAdmin, institution: str, category: str) -> Man
     return ManagerAccess(institution, category, role["id"], root, inst, cat, managers["id"], users["id"])
 
 
-def _ensure_policy(api: AuthzApi, wanted: WantedPolicy) -> str:
-    found = api.find_by_name(wanted.name)
+def _ensure_policy(api: AuthzApi, wanted: WantedPolicy, create_first: bool = False) -> tuple[str, frozenset]:
+    """(id, the group ids it holds now). `create_first`: try the POST before any look-up
+    (cheaper when the policy is new, as in bulk provisioning; a 409 falls back to the check)."""
+    found = None if create_first else api.find_by_name(wanted.name)
     if found is None:
         made = api.create(wanted.kind, wanted.payload())
         if made is not None:
-            return made["id"]
+            return made["id"], frozenset(wanted.group_ids)
         found = api.find_by_name(wanted.name)  # made meanwhile: check it like any other
     detail = api.policy_detail(wanted.kind, found["id"])
+    groups = tuple(g["id"] for g in detail.get("groups", []))
     if wanted.drift(detail):
-        kept = tuple(g["id"] for g in detail.get("groups", [])) if wanted.open_ended else ()
+        kept = groups if wanted.open_ended else ()
         api.update(wanted.kind, found["id"], wanted.payload(kept))
-    return found["id"]
+        groups = tuple(dict.fromkeys(wanted.group_ids + kept))
+    return found["id"], frozenset(groups)
 
 
 def _permission_drift(api: AuthzApi, found: dict, wanted: WantedPermission, policy_id: str) -> list[str]:
@@ -273,8 +282,8 @@ def _permission_drift(api: AuthzApi, found: dict, wanted: WantedPermission, poli
     return drift
 
 
-def _ensure_permission(api: AuthzApi, wanted: WantedPermission, policy_id: str) -> str:
-    found = api.find_by_name(wanted.name)
+def _ensure_permission(api: AuthzApi, wanted: WantedPermission, policy_id: str, create_first: bool = False) -> str:
+    found = None if create_first else api.find_by_name(wanted.name)
     if found is None:
         made = api.create("permission/scope", wanted.payload(policy_id))
         if made is not None:
@@ -285,14 +294,109 @@ def _ensure_permission(api: AuthzApi, wanted: WantedPermission, policy_id: str) 
     return found["id"]
 
 
-def ensure_manager_permissions(admin: KeycloakAdmin, institution: str, category: str) -> dict:
+class BulkProvisioning:
+    """What many ensure_manager_permissions calls can share (one instance for a whole bulk run,
+    any number of threads, each with its own KeycloakAdmin): the authz endpoint, the manager
+    role, the ids of the groups above the grant groups, and the objects this run has made or
+    checked already.
+
+    With it, a pair's objects are created straight away (POST first; a 409 falls back to the
+    look-up and drift check) and an object shared by several pairs (`mgr-root-path`, the
+    institution's policy and path permission) is checked once per run, not once per pair.
+    That cuts a new pair from ~30 requests to ~10. Without it, ensure_manager_permissions
+    looks everything up first, as the reconciler wants.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._base: str | None = None
+        self._role_id: str | None = None
+        self._group_ids: dict[str, str] = {}  # path -> id, for the groups above the grant groups
+        self._policies: dict[str, tuple[str, frozenset]] = {}  # name -> (id, group ids held)
+        self._permissions: dict[str, str] = {}  # name -> id
+        self._policy_locks: dict[str, threading.Lock] = {}
+
+    def api(self, admin: KeycloakAdmin) -> AuthzApi:
+        if self._base is None:
+            base = AuthzApi(admin).base
+            with self._lock:
+                self._base = base
+        return AuthzApi(admin, self._base)
+
+    def role_id(self, admin: KeycloakAdmin) -> str:
+        if self._role_id is None:
+            role_id = admin.get_realm_role(MANAGER_ROLE)["id"]
+            with self._lock:
+                self._role_id = role_id
+        return self._role_id
+
+    def _group_id(self, admin: KeycloakAdmin, path: str) -> str:
+        with self._lock:
+            known = self._group_ids.get(path)
+        if known is None:
+            known = admin.get_group_by_path(path)["id"]
+            with self._lock:
+                self._group_ids[path] = known
+        return known
+
+    @staticmethod
+    def _grant_group_id(admin: KeycloakAdmin, institution: str, category: str, level: str) -> str:
+        """The grant group's id, its roles checked; made (ensure_grant_group) when missing."""
+        try:
+            group = admin.get_group_by_path(grant_group_path(institution, category, level))
+        except KeycloakGetError as e:
+            if e.response_code != 404:
+                raise
+            group = None
+        if group:
+            have = {r["name"] for r in admin.get_group_realm_roles(group["id"])}
+            if set(roles_of_grant(category, level)) <= have:
+                return group["id"]
+        return ensure_grant_group(admin, institution, category, level)["id"]
+
+    def access(self, admin: KeycloakAdmin, institution: str, category: str) -> ManagerAccess:
+        managers = self._grant_group_id(admin, institution, category, "manager")
+        users = self._grant_group_id(admin, institution, category, "user")
+        root = f"/{ROOT_GROUP}"
+        ids = [self._group_id(admin, p) for p in (root, f"{root}/{institution}", f"{root}/{institution}/{category}")]
+        return ManagerAccess(institution, category, self.role_id(admin), *ids, managers, users)
+
+    def _lock_for(self, name: str) -> threading.Lock:
+        with self._lock:
+            return self._policy_locks.setdefault(name, threading.Lock())
+
+    def policy(self, api: AuthzApi, wanted: WantedPolicy) -> str:
+        with self._lock_for(wanted.name):  # the institution's policy is extended by its categories
+            known = self._policies.get(wanted.name)
+            if known is not None and set(wanted.group_ids) <= known[1]:
+                return known[0]
+            policy_id, groups = _ensure_policy(api, wanted, create_first=known is None)
+            self._policies[wanted.name] = (policy_id, groups)
+            return policy_id
+
+    def permission(self, api: AuthzApi, wanted: WantedPermission, policy_id: str) -> str:
+        with self._lock_for(wanted.name):
+            known = self._permissions.get(wanted.name)
+            if known is None:
+                known = self._permissions[wanted.name] = _ensure_permission(api, wanted, policy_id, create_first=True)
+            return known
+
+
+def ensure_manager_permissions(admin: KeycloakAdmin, institution: str, category: str,
+                               bulk: BulkProvisioning | None = None) -> dict:
     """Make (or repair) the policies and permissions of the pair; a re-run changes nothing.
 
+    `bulk`: one BulkProvisioning shared by the calls of a bulk run (faster; see there).
     Returns the ids: {"policies": {name: id}, "permissions": {name: id}}.
     """
+    if bulk is not None:
+        access, api = bulk.access(admin, institution, category), bulk.api(admin)
+        policy_ids = {p.name: bulk.policy(api, p) for p in access.policies().values()}
+        permissions = {p.name: bulk.permission(api, p, policy_ids[p.policy.name]) for p in access.permissions()}
+        return {"policies": policy_ids, "permissions": permissions}
     access = manager_access(admin, institution, category)
     api = AuthzApi(admin)
-    policy_ids = {p.name: _ensure_policy(api, p) for p in access.policies().values()}
+    policy_ids = {p.name: _ensure_policy(api, p)[0] for p in access.policies().values()}
     permissions = {p.name: _ensure_permission(api, p, policy_ids[p.policy.name]) for p in access.permissions()}
     return {"policies": policy_ids, "permissions": permissions}
 

@@ -4,6 +4,7 @@ never as python-keycloak's or smtplib's.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -50,6 +51,8 @@ class NewAccount:
     attributes: dict[str, str]
     password: str  # temporary: the person replaces it at first sign-in (R-PWD-1)
     required_actions: tuple[str, ...]
+    # Grants the account holds from its creation on: (institution, category, level).
+    grants: tuple[tuple[str, str, str], ...] = ()
 
 
 class Directory(Protocol):
@@ -59,6 +62,12 @@ class Directory(Protocol):
 
     def create_account(self, account: NewAccount) -> str:
         """Returns the new account's id; DirectoryRefused('account.exists') if taken."""
+
+    def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
+        """Makes the accounts whose names are free, each with its grants, in
+        one go. Idempotent by name: a name taken already is left as it is and
+        missing from the answer. Returns the new accounts' ids by username
+        (in lower case, as Keycloak keeps it)."""
 
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None: ...
 

@@ -8,6 +8,11 @@ in effect.
   replay after a crash changes nothing. Creating an account (A) is the one
   step that is not: progress (account made, mail sent) is checkpointed, and a
   resumed entry finds the account it made instead of making another.
+- Batches: the new accounts (A) of a claimed batch are made together, a few
+  requests of Keycloak's partialImport (SKIP, so idempotent by name), with
+  their managers group; the threads split them, each with its own session.
+  An entry whose account was not made that way (name taken, Keycloak away,
+  a resumed entry) goes the one-by-one way below, which sorts it out.
 - Finish: the entry is marked done in the same transaction as the
   application's move to provisioned (or failed), with its audit rows.
 - Keycloak down or the mail server down: the entry is released with an
@@ -19,7 +24,7 @@ import logging
 import random
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -31,16 +36,35 @@ from ..domain.grants import ChangeKind
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
 from .notifications import password_mail
-from .ports import Directory, DirectoryRefused, DirectoryUnavailable, Mailer, MailUnavailable, NewAccount
+from .ports import (
+    Directory,
+    DirectoryError,
+    DirectoryRefused,
+    DirectoryUnavailable,
+    Mailer,
+    MailUnavailable,
+    NewAccount,
+)
 
 log = logging.getLogger(__name__)
 
 WORKER = "sync-service"  # the actor the audit chain names for the worker's own steps
 REQUIRED_ACTIONS = ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")  # R-PWD-1, R-CONF-1
+# Accounts per partialImport request: Keycloak spends 0.1-0.2 s on each new
+# password (hash and policy), and a request must end well within the timeout.
+ACCOUNTS_PER_REQUEST = 20
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class MadeAccount:
+    """An account the batch made for a type A entry, already in its managers group."""
+    account_id: str
+    password: str
+    app: Application
 
 
 @dataclass
@@ -67,11 +91,16 @@ class Worker:
     def __init__(self, uow_factory: Callable, directory_factory: Callable[[], Directory], mailer: Mailer, *,
                  threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
                  base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
-                 owner: str | None = None) -> None:
+                 owner: str | None = None, batch_size: int | None = None) -> None:
         self.uow_factory = uow_factory
         self.directory_factory = directory_factory
         self.mailer = mailer
         self.threads = max(1, threads)
+        # How many entries one claim takes. By default as many as the threads
+        # start at once; bulk loads raise it, so that one partialImport request
+        # makes many accounts. It must stay small enough to be worked off well
+        # within the lease.
+        self.batch_size = max(1, batch_size or self.threads)
         self.lease = timedelta(seconds=lease_seconds)
         self.max_backoff = max_backoff_seconds
         self.base_backoff = base_backoff_seconds
@@ -91,25 +120,29 @@ class Worker:
             self._local.directory = self.directory_factory()
         return self._local.directory
 
+    def _map(self, function: Callable, items: Iterable) -> list:
+        if self._pool:
+            return list(self._pool.map(function, items))
+        return [function(item) for item in items]
+
     # ---- the loop --------------------------------------------------------
 
     def run_batch(self) -> Outcome:
         """Claim what is due now and work it off."""
         now = self.clock()
         with self.uow_factory() as uow:
-            # No more than the threads can start at once: an entry claimed but
-            # left waiting would hold its lease idle, or lose it before it begins.
-            entries = uow.outbox.claim(self.owner, now, taiwan_date(now), self.lease, limit=self.threads)
+            entries = uow.outbox.claim(self.owner, now, taiwan_date(now), self.lease, limit=self.batch_size)
             uow.commit()
         outcome = Outcome()
         if not entries:
             return outcome
-        if self._pool:
-            for result in self._pool.map(self.process, entries):
-                outcome.add(result)
-        else:
-            for entry in entries:
-                outcome.add(self.process(entry))
+        try:
+            made = self._make_accounts(entries)
+        except Exception:  # then every entry goes the one-by-one way, where each failure has its handling
+            log.exception("making the batch's accounts failed")
+            made = {}
+        for result in self._map(lambda entry: self.process(entry, made.get(entry.id)), entries):
+            outcome.add(result)
         return outcome
 
     def run_until_idle(self) -> Outcome:
@@ -135,11 +168,54 @@ class Worker:
             if outcome.handled == 0:
                 stop.wait(poll_seconds)
 
+    # ---- the new accounts of a batch ----------------------------------------
+
+    def _make_accounts(self, entries: Sequence[OutboxEntry]) -> dict[int, MadeAccount]:
+        """Type A entries that have made no account yet get theirs here, in
+        partialImport requests spread over the threads. Returns what was made,
+        by entry id; everything else is left to `process`, entry by entry."""
+        wanted = _one_per_name([e for e in entries if _makes_new_account(e)])
+        if not wanted:
+            return {}
+        apps = self._load_applications([e.change.application_id for e in wanted])
+        planned = {e.id: self._plan_account(e, apps[e.change.application_id]) for e in wanted}
+        parts = max(self.threads, -(-len(wanted) // ACCOUNTS_PER_REQUEST))
+        chunks = _split([planned[e.id][0] for e in wanted], parts)
+        made_ids: dict[str, str] = {}
+        for ids in self._map(self._create_chunk, chunks):
+            made_ids.update(ids)
+        made = {}
+        for e in wanted:
+            account, app = planned[e.id]
+            account_id = made_ids.get(account.username.lower())
+            if account_id is not None:
+                made[e.id] = MadeAccount(account_id, account.password, app)
+        return made
+
+    def _plan_account(self, entry: OutboxEntry, app: Application) -> tuple[NewAccount, Application]:
+        change = entry.change
+        password = generate_password(_personal_data(app))
+        grant = (change.institution_code, change.category, "manager")
+        return _new_account(app, password, grants=(grant,)), app
+
+    def _create_chunk(self, accounts: list[NewAccount]) -> dict[str, str]:
+        try:
+            return self._directory().create_accounts(accounts)
+        except DirectoryError as e:  # each entry meets it again on its own and is retried or failed there
+            log.info("making %d accounts at once failed (%s); they go one by one", len(accounts), e)
+        except Exception:
+            log.exception("making %d accounts at once failed; they go one by one", len(accounts))
+        return {}
+
+    def _load_applications(self, application_ids: list[str]) -> dict[str, Application]:
+        with self.uow_factory() as uow:
+            return {i: uow.applications.get(i) for i in application_ids}
+
     # ---- one entry ---------------------------------------------------------
 
-    def process(self, entry: OutboxEntry) -> Outcome:
+    def process(self, entry: OutboxEntry, made: MadeAccount | None = None) -> Outcome:
         try:
-            self._apply(entry)
+            self._apply(entry, made)
         except LeaseLost:
             log.warning("lease on outbox entry %s lost; another worker will finish it", entry.id)
             return Outcome(lost=1)
@@ -165,10 +241,14 @@ class Worker:
             uow.outbox.checkpoint(entry.id, self.owner, self.clock(), self.lease, **progress)
             uow.commit()
 
-    def _apply(self, entry: OutboxEntry) -> None:
+    def _apply(self, entry: OutboxEntry, made: MadeAccount | None = None) -> None:
         change, directory = entry.change, self._directory()
         code, cat = change.institution_code, change.category
-        if change.kind is ChangeKind.GRANT:
+        if change.kind is ChangeKind.GRANT and made is not None:
+            # Made in the managers group and in no other: only the password mail is left.
+            self._checkpoint(entry, account_id=made.account_id)
+            self._mail_password(entry, made.app, made.password)
+        elif change.kind is ChangeKind.GRANT:
             account_id = self._account_for_grant(entry, directory)
             directory.join(account_id, code, cat, "manager")
             directory.leave(account_id, code, cat, "user")  # R-MGR-4: the manager level replaces the user level
@@ -192,8 +272,7 @@ class Worker:
                 raise _no_account(change.account)
             return account.id
         app = self._load_application(change.application_id)
-        personal = [app.form.national_id.value, app.form.phone.e164, app.form.phone.national, app.account,
-                    app.form.email.split("@")[0]]
+        personal = _personal_data(app)
         if account is None:
             password = generate_password(personal)
             account_id = directory.create_account(_new_account(app, password))
@@ -214,9 +293,13 @@ class Worker:
             # nobody knows that password, so a fresh one is set and mailed.
             password = generate_password(personal)
             directory.set_password(account_id, password, temporary=True)
-        self.mailer.send(password_mail(app, password, message_id=f"<outbox-{entry.id}-{uuid.uuid4().hex[:8]}@sync-service>"))
-        self._checkpoint(entry, mail_sent_at=self.clock())
+        self._mail_password(entry, app, password)
         return account_id
+
+    def _mail_password(self, entry: OutboxEntry, app: Application, password: str) -> None:
+        message_id = f"<outbox-{entry.id}-{uuid.uuid4().hex[:8]}@sync-service>"
+        self.mailer.send(password_mail(app, password, message_id=message_id))
+        self._checkpoint(entry, mail_sent_at=self.clock())
 
     def _finish(self, entry: OutboxEntry) -> None:
         now = self.clock()
@@ -276,13 +359,45 @@ def _made_for(account, entry: OutboxEntry, app: Application) -> bool:
     return (account.email or "").lower() == app.form.email.lower() and app.form.national_id.value in national_ids
 
 
-def _new_account(app: Application, password: str) -> NewAccount:
+def _makes_new_account(entry: OutboxEntry) -> bool:
+    """A type A entry that has not made its account yet, as far as we know."""
+    change = entry.change
+    return (change.kind is ChangeKind.GRANT and change.create_account
+            and entry.account_id is None and entry.mail_sent_at is None)
+
+
+def _one_per_name(entries: list[OutboxEntry]) -> list[OutboxEntry]:
+    """The first entry of each account name: a second one in the same request
+    would be skipped, yet answered with the first one's id."""
+    seen: set[str] = set()
+    first = []
+    for e in entries:
+        name = e.change.account.lower()
+        if name not in seen:
+            seen.add(name)
+            first.append(e)
+    return first
+
+
+def _split(items: list, parts: int) -> list[list]:
+    """Up to `parts` chunks of nearly equal size, none empty."""
+    size = -(-len(items) // max(1, parts))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _personal_data(app: Application) -> list[str]:
+    """What a generated password must not contain (R-PWD: no personal data)."""
+    return [app.form.national_id.value, app.form.phone.e164, app.form.phone.national, app.account,
+            app.form.email.split("@")[0]]
+
+
+def _new_account(app: Application, password: str, grants: tuple[tuple[str, str, str], ...] = ()) -> NewAccount:
     family, given = split_person_name(app.form.applicant_name)
     return NewAccount(
         username=app.account, email=app.form.email, first_name=given or family, last_name=family,
         attributes={"department": app.form.department, "phone": app.form.phone.national,
                     "nationalId": app.form.national_id.value},
-        password=password, required_actions=REQUIRED_ACTIONS,
+        password=password, required_actions=REQUIRED_ACTIONS, grants=grants,
     )
 
 

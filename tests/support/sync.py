@@ -53,7 +53,8 @@ def ready_application(wiring, type_: str, institution: str, account: str, **extr
 
 
 def new_account_name(prefix: str = "m") -> str:
-    return f"{prefix}{uuid.uuid4().hex[:10]}"
+    # A digit always: the account-name rule wants letters and digits both (R-FORM-3).
+    return f"{prefix}{uuid.uuid4().hex[:9]}7"
 
 
 class StaticTokens:

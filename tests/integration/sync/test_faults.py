@@ -40,6 +40,12 @@ def counts(wiring):
         return dict(conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all())
 
 
+def retried(wiring) -> int:
+    """The most attempts of any entry still pending."""
+    with wiring.engine.connect() as conn:
+        return conn.execute(select(func.max(outbox.c.attempts)).where(outbox.c.status == "pending")).scalar() or 0
+
+
 def wait_until(predicate, timeout, what):
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -79,7 +85,7 @@ def test_keycloak_down_mid_batch_then_back(keycloak, run_secrets, mail, admin, t
     try:
         wait_until(lambda: counts(wiring).get("done", 0) >= 2, 120, "the first entries")
         proxy.stop()  # Keycloak "goes down" mid-batch
-        time.sleep(4)
+        wait_until(lambda: retried(wiring) > 1, 60, "the worker to meet the outage and retry")
         down = counts(wiring)
         assert down.get("done", 0) < len(batch) and down.get("failed", 0) == 0
         proxy.start()  # and comes back on the same address

@@ -71,13 +71,29 @@ class FakeDirectory:
             self._call()
             if self.kc.id_of(account.username):
                 raise DirectoryRefused("account.exists", "帳號已存在", "exists")
-            account_id = str(uuid.uuid4())
-            self.kc.accounts[account_id] = {
-                "username": account.username.lower(), "email": account.email, "attributes": dict(account.attributes),
-                "first_name": account.first_name, "last_name": account.last_name,
-                "password": account.password, "temporary": True, "actions": tuple(account.required_actions)}
-            self.kc.creations += 1
-            return account_id
+            return self._add(account)
+
+    def _add(self, account: NewAccount) -> str:
+        account_id = str(uuid.uuid4())
+        self.kc.accounts[account_id] = {
+            "username": account.username.lower(), "email": account.email, "attributes": dict(account.attributes),
+            "first_name": account.first_name, "last_name": account.last_name,
+            "password": account.password, "temporary": True, "actions": tuple(account.required_actions)}
+        self.kc.creations += 1
+        for grant in account.grants:
+            self.kc.members.add((account_id, *grant))
+        return account_id
+
+    def create_accounts(self, accounts):
+        """One call for all, as Keycloak's partialImport with SKIP: taken names are left out."""
+        with self.kc.lock:
+            self._call()
+            made = {}
+            for account in accounts:
+                if self.kc.id_of(account.username):
+                    continue
+                made[account.username.lower()] = self._add(account)
+            return made
 
     def set_password(self, account_id, password, *, temporary=True):
         with self.kc.lock:
