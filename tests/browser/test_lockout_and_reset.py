@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+from stack.mailsink import body_text
 from tests.conftest import good_password
 from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage
 
@@ -31,7 +32,7 @@ def _lock(login_page, username: str) -> None:
         assert "無效" in login_page.messages()
 
 
-def test_three_wrong_passwords_lock_the_account(admin, make_user, screening, login_page):
+def test_three_wrong_passwords_lock_the_account(admin, make_user, mail, screening, login_page):
     """Covers: R-LCK-1"""
     user = make_user()
     screening.start_sign_in()
@@ -42,6 +43,10 @@ def test_three_wrong_passwords_lock_the_account(admin, make_user, screening, log
     locked = admin.get_user(user["id"])
     assert locked["enabled"] is False
     assert locked["attributes"].get("disabledReason") == ["permanentLockout"]
+    # The person is told, with the way out.
+    [notice] = mail.wait_for(user["email"])
+    assert "帳號已鎖定" in notice["Subject"]
+    assert "忘記密碼" in body_text(notice) and user["username"] in body_text(notice)
 
 
 def test_locked_out_person_resets_and_signs_in_again(
@@ -62,8 +67,8 @@ def test_locked_out_person_resets_and_signs_in_again(
     reset.request(user["username"], user["email"], captcha_answers.latest(reset.tab_id()))
     reset.screenshot(SHOTS / "forgot-password-sent.zh-Hant.png")
 
-    [message] = mail.wait_for(user["email"])
-    link = _link(message)
+    [reset_mail] = [m for m in mail.wait_for(user["email"], count=2) if "重設密碼" in m["Subject"]]
+    link = _link(reset_mail)
     token = _token_payload(link)
     # Keycloak stamps the expiry (now + 3600) and iat separately, so across a
     # second boundary exp - iat reads 3599; measured from the request it is 3600.

@@ -9,8 +9,8 @@ import org.keycloak.models.KeycloakSessionFactory;
 /**
  * Wires {@link UnlockOnResetListener} as "screening-unlock-on-reset". Global: it runs in every
  * realm without being added to the realm's event listeners, because an unlock that depends on a
- * realm setting someone can untick would silently stop R-LCK-3. It ignores all but two event
- * types, and those only at the end of a reset.
+ * realm setting someone can untick would silently stop R-LCK-3. It ignores all but the two event
+ * types that say the person set a password.
  */
 public class UnlockOnResetListenerFactory implements EventListenerProviderFactory {
 

@@ -1,0 +1,40 @@
+package tw.gov.hpa.screening.keycloak.lockout;
+
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+
+/** Wires {@link LockoutNoticeListener} as "screening-lockout-notice"; global, like the unlock. */
+public class LockoutNoticeListenerFactory implements EventListenerProviderFactory {
+
+    public static final String ID = "screening-lockout-notice";
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return new LockoutNoticeListener(session);
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return true;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
