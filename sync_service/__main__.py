@@ -4,6 +4,7 @@
   worker [--once]               apply approved changes to Keycloak (--once: what is due now, then exit)
   audit verify                  check the whole audit chain; exit 1 at the first broken link
   db upgrade                    run the Alembic migrations to the newest revision
+  reconcile                     make Keycloak's managers groups and permissions match the decisions
 
 `python -m sync_service --port N` (no command) still serves, as `make up` does.
 """
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     worker.add_argument("--once", action="store_true")
     audit = commands.add_parser("audit")
     audit.add_argument("action", choices=["verify"])
+    commands.add_parser("reconcile")
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -57,6 +59,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
               f"稽核紀錄於第 {report.broken.seq} 筆斷裂", file=sys.stderr)
         return 1
+    if args.command == "reconcile":
+        from .services.reconcile import reconcile
+        repairs = reconcile(wiring.uow, wiring.directory_factory())
+        for repair in repairs:
+            print(repair)
+        print(f"{len(repairs)} repairs / 修復 {len(repairs)} 項")
+        return 0
     w = wiring.worker()
     try:
         if args.once:

@@ -16,7 +16,7 @@ from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
-from .keycloak_permissions import ensure_manager_permissions
+from .keycloak_permissions import check_manager_permissions, ensure_manager_permissions
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, _find_group, grant_group_path
 
 _LEVEL_OF_GROUP = {v: k for k, v in GROUP_OF_LEVEL.items()}
@@ -199,6 +199,20 @@ class KeycloakDirectory:
             if getattr(e, "response_code", None) != 404:
                 raise
             self._forget_group(institution, category, level)
+
+    @_translated
+    def members(self, institution: str, category: str, level: str) -> dict[str, str]:
+        group_id = self._group_id(institution, category, level, create=False)
+        if group_id is None:
+            return {}
+        return {u["username"]: u["id"] for u in self.admin.get_group_members(group_id, {"briefRepresentation": True})}
+
+    @_translated
+    def repair_manager_access(self, institution: str, category: str) -> list[str]:
+        drift = check_manager_permissions(self.admin, institution, category)
+        if drift:
+            ensure_manager_permissions(self.admin, institution, category)
+        return drift
 
     @_translated
     def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:

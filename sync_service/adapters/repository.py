@@ -116,6 +116,11 @@ class SeatRepository:
             return ManagerSeat(institution_code, category)
         return ManagerSeat(row.institution_code, row.category, row.manager, row.leaving_on, row.version)
 
+    def held(self) -> list[ManagerSeat]:
+        """Every seat that has (or had, until its leaving date) a manager."""
+        rows = self.conn.execute(select(manager_seats).where(manager_seats.c.manager.is_not(None)))
+        return [ManagerSeat(r.institution_code, r.category, r.manager, r.leaving_on, r.version) for r in rows]
+
     def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
         """Store a decision taken on the copy loaded at `loaded_version`; refuse
         it if someone else decided on the same seat meanwhile."""

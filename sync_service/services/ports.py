@@ -79,6 +79,14 @@ class Directory(Protocol):
 
     def end_sessions(self, account_id: str) -> None: ...
 
+    def members(self, institution: str, category: str, level: str) -> dict[str, str]:
+        """The accounts in the grant's group, username -> account id ({} when no group)."""
+        ...
+
+    def repair_manager_access(self, institution: str, category: str) -> list[str]:
+        """Make the pair's admin-console permissions as they should be; the drift found, in words."""
+        ...
+
     def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:
         """(institution, category, level) of every grant group the account is in."""
 

@@ -126,3 +126,33 @@ def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, work
     names = {u["username"] for u in listed}
     assert staff["username"] in names
     assert outsider["username"] not in names and person["username"] not in names
+
+
+def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, worker, admin, make_user,
+                                                                      institution):
+    """Covers: R-MGR-1, R-USR-4
+
+    Someone adds a manager by hand and deletes a permission of the pair; the reconciler
+    removes the one and remakes the other, and leaves the users group alone."""
+    from sync_service.adapters.keycloak_groups import ensure_grant_group
+    from sync_service.adapters.keycloak_permissions import (
+        AuthzApi, check_manager_permissions, users_permission_name)
+    from sync_service.services.reconcile import reconcile
+    person = make_user()
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    intruder = make_user()
+    staff = make_user()
+    admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])
+    admin.group_user_add(staff["id"], ensure_grant_group(admin, institution, CAT, "user")["id"])
+    api = AuthzApi(admin)
+    api.delete(api.find_by_name(users_permission_name(institution, CAT))["id"])
+    assert check_manager_permissions(admin, institution, CAT) != []
+
+    repairs = reconcile(wiring.uow, wiring.directory_factory())
+
+    managers = admin.get_group_members(admin.get_group_by_path(group(institution, "manager"))["id"])
+    assert [m["username"] for m in managers] == [person["username"]]
+    users = admin.get_group_members(admin.get_group_by_path(group(institution, "user"))["id"])
+    assert [u["username"] for u in users] == [staff["username"]]
+    assert check_manager_permissions(admin, institution, CAT) == []
+    assert any(intruder["username"] in r.en for r in repairs)

@@ -115,6 +115,17 @@ class FakeDirectory:
             self._call()
             self.kc.logouts.append(account_id)
 
+    def members(self, institution, category, level):
+        with self.kc.lock:
+            self._call()
+            return {self.kc.accounts[a]["username"]: a for a, i, c, lv in self.kc.members
+                    if (i, c, lv) == (institution, category, level)}
+
+    def repair_manager_access(self, institution, category):
+        with self.kc.lock:
+            self._call()
+            return []
+
     def grants_of(self, account_id):
         with self.kc.lock:
             self._call()

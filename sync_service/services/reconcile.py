@@ -1,0 +1,60 @@
+"""The reconciler: Keycloak's manager groups and the managers' permissions made to match
+the decisions on record (DESIGN.md). Membership of a `managers` group changes only through an
+approved application, so anyone else found there is removed; the seat's manager is put back
+if missing; the pair's admin-console permissions are repaired. The `users` groups, which the
+institutions' managers own, are never touched.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain.applications import taiwan_date
+from .ports import Directory
+
+MANAGER = "manager"
+
+
+@dataclass(frozen=True)
+class Repair:
+    institution: str
+    category: str
+    zh: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.institution}/{self.category}: {self.zh} / {self.en}"
+
+
+def reconcile(uow_factory: Callable, directory: Directory, today: date | None = None) -> list[Repair]:
+    """Repair every seat on record; returns what was repaired ([] when all was as decided)."""
+    from datetime import datetime, timezone
+    today = today or taiwan_date(datetime.now(timezone.utc))
+    with uow_factory() as uow:
+        seats = uow.seats.held()
+    repairs: list[Repair] = []
+    for seat in seats:
+        repairs += _reconcile_seat(directory, seat.institution_code, seat.category, seat.holder(today))
+    return repairs
+
+
+def _reconcile_seat(directory: Directory, institution: str, category: str, manager: str | None) -> list[Repair]:
+    repairs = []
+    members = directory.members(institution, category, MANAGER)
+    for username, account_id in members.items():
+        if username != manager:
+            directory.leave(account_id, institution, category, MANAGER)
+            repairs.append(Repair(institution, category, f"移除未經核准的管理者 {username}",
+                                  f"removed {username}, a manager without an approved application"))
+    if manager and manager not in members:
+        account = directory.find_account(manager)
+        if account is not None:  # not yet created: the outbox worker will make it
+            directory.join(account.id, institution, category, MANAGER)
+            repairs.append(Repair(institution, category, f"恢復管理者 {manager}",
+                                  f"put the approved manager {manager} back"))
+    if manager:
+        for drift in directory.repair_manager_access(institution, category):
+            repairs.append(Repair(institution, category, f"修復管理權限：{drift}",
+                                  f"repaired the manager's permissions: {drift}"))
+    return repairs
