@@ -83,6 +83,16 @@ class Policies:
         return tuple(docs)
 
 
+def category_role(category: str) -> str:
+    """The realm role a grant of this category carries (mapped onto the grant groups)."""
+    return f"category:{category}"
+
+
+def function_role(category: str, function: str) -> str:
+    """The realm role of one function of a category; composites of the category role."""
+    return f"function:{category}:{function}"
+
+
 def _read(name: str) -> dict:
     with open(HERE / name, "rb") as f:
         return tomllib.load(f)

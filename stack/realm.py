@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import policies as policies_pkg
-from policies import Policies
+from policies import Policies, category_role, function_role
 
 from .paths import REALM_FILE
 
@@ -41,14 +41,6 @@ def password_policy(p: Policies) -> str:
         f"passwordStrength({pw.min_strength})",
     ]
     return " and ".join(terms)
-
-
-def category_role(category: str) -> str:
-    return f"category:{category}"
-
-
-def function_role(category: str, function: str) -> str:
-    return f"function:{category}:{function}"
 
 
 def realm_roles(p: Policies) -> list[dict]:

@@ -9,6 +9,8 @@ import threading
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
+from policies import category_role
+
 GROUP_OF_LEVEL = {"manager": "managers", "user": "users"}
 ROOT_GROUP = "institutions"
 
@@ -18,7 +20,7 @@ def grant_group_path(institution: str, category: str, level: str) -> str:
 
 
 def roles_of_grant(category: str, level: str) -> list[str]:
-    roles = [f"category:{category}"]
+    roles = [category_role(category)]
     if level == "manager":
         roles.append("institution-manager")
     return roles

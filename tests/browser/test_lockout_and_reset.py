@@ -16,8 +16,7 @@ WRONG = "Wrong~Password1"
 
 
 def _link(message) -> str:
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    return re.search(r"https?://\S+action-token\S+", body).group(0)
+    return re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
 
 
 def _token_payload(link: str) -> dict:

@@ -1,5 +1,6 @@
 """The meter a person sees and the policy that decides agree on every password of
 a corpus of 332 (Taiwanese names, birthdays, IDs, phones, keyboard walks, passphrases)."""
+import json
 import secrets
 import uuid
 from collections import Counter
@@ -34,7 +35,6 @@ def corpus_realm(admin, keycloak):
                               '"passwordPolicy": "passwordStrength(2)"}')
     profile = admin.connection.raw_get(f"admin/realms/{name}/users/profile").json()
     profile["unmanagedAttributePolicy"] = "ENABLED"
-    import json
     admin.connection.raw_put(f"admin/realms/{name}/users/profile", data=json.dumps(profile))
     yield name
     admin.connection.raw_delete(f"admin/realms/{name}")
@@ -42,7 +42,6 @@ def corpus_realm(admin, keycloak):
 
 def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus_realm, page):
     """Covers: R-PWD-4, R-PWD-5"""
-    import json
     passwords = CORPUS.read_text().splitlines()
     assert len(passwords) >= 200
     username = f"yjchen{secrets.token_hex(3)}"

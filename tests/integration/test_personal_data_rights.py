@@ -2,16 +2,12 @@
 import requests
 
 from stack.paths import REALM_NAME
+from tests.integration.admin_console.manager_api import password_token
 
 
 def _token(keycloak, user) -> str:
-    # The realm's own admin-cli client allows the password grant; it is how a script of the
-    # person would call their account API. Only tokens for the person's own account result.
-    r = requests.post(f"{keycloak.url}/realms/{REALM_NAME}/protocol/openid-connect/token", data={
-        "client_id": "admin-cli", "grant_type": "password",
-        "username": user["username"], "password": user["password"]}, timeout=30)
-    r.raise_for_status()
-    return r.json()["access_token"]
+    # The realm's own admin-cli allows the password grant: how a script of the person would call.
+    return password_token(keycloak.url, user["username"], user["password"])
 
 
 def test_person_views_and_corrects_own_profile(keycloak, admin, make_user):
