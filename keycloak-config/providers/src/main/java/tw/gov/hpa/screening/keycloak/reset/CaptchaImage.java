@@ -59,7 +59,7 @@ public final class CaptchaImage {
             double[] advance = new double[text.length()];
             double total = 0;
             for (int i = 0; i < advance.length; i++) {
-                advance[i] = 28 + random.nextDouble() * 9;
+                advance[i] = 25 + random.nextDouble() * 9;
                 total += advance[i];
             }
             double x = (WIDTH - total) / 2 + random.nextInt(13) - 6;
@@ -87,7 +87,7 @@ public final class CaptchaImage {
 
     /** One character: grid strokes, each vertex jittered, turned, scaled, then bent by the wave. */
     private static Path2D glyph(char c, double left, double slot, Random random, Wave wave) {
-        double scale = 6.0 + random.nextDouble() * 1.6;
+        double scale = 5.6 + random.nextDouble() * 1.4;
         double angle = Math.toRadians(random.nextInt(31) - 15);
         double cx = left + slot / 2 + random.nextInt(5) - 2;
         double cy = HEIGHT / 2.0 + random.nextInt(7) - 3;

@@ -26,7 +26,8 @@ public final class CaptchaSamples {
         Path dir = Files.createDirectories(Path.of(args[3]));
         for (int n = 0; n < count; n++) {
             StringBuilder text = new StringBuilder();
-            for (int i = 0; i < Captcha.LENGTH; i++) {
+            // The first captcha had five characters; the current one has Captcha.LENGTH.
+            for (int i = 0; i < (legacy ? 5 : Captcha.LENGTH); i++) {
                 text.append(StrokeGlyphs.ALPHABET.charAt(random.nextInt(StrokeGlyphs.ALPHABET.length())));
             }
             BufferedImage image = legacy ? LegacyCaptchaImage.render(text.toString(), random)
