@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
+from ..services.ports import AuditEntry
 from .tables import audit_log
 
 GENESIS = "0" * 64
@@ -26,16 +27,6 @@ AUDIT_HEAD_LOCK = 727_002
 
 def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    actor: str
-    action: str
-    at: datetime
-    application_id: str | None = None
-    approved_by: str | None = None
-    details: dict | None = None
 
 
 def _digest(prev_hash: str, seq: int, at: datetime, actor: str, action: str,

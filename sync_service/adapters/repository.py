@@ -3,7 +3,6 @@ manager seats, the outbox. Rows are mapped to domain objects by hand."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
@@ -13,16 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
+from ..services.ports import ConcurrentDecision, LeaseLost, OutboxEntry
 from .crypto import PersonalDataCipher
 from .tables import applications, manager_seats, outbox
-
-
-class ConcurrentDecision(Exception):
-    """Another transaction changed the same manager seat first: reload and decide again."""
-
-
-class LeaseLost(Exception):
-    """The entry's claim expired and another worker may hold it now: stop touching it."""
 
 
 class ApplicationRepository:
@@ -141,18 +133,6 @@ class SeatRepository:
         ).values(**values))
         if done.rowcount != 1:
             raise ConcurrentDecision()
-
-
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    change: GrantChange
-    attempts: int
-    account_id: str | None
-    mail_sent_at: datetime | None
-    status: str
-    last_error: str | None
-    done_at: datetime | None
 
 
 class OutboxRepository:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from .grants import GrantChange
+from .grants import GrantChange
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,12 +1,120 @@
-"""The ports the use cases talk through. Adapters implement them (python-keycloak,
-SMTP, SQLAlchemy); tests use in-memory fakes. Errors cross the port as ours,
-never as python-keycloak's or smtplib's.
+"""The ports the use cases talk through, and the types that cross them.
+Adapters implement them (SQLAlchemy, python-keycloak, SMTP); tests use
+in-memory fakes. Errors cross a port as ours, never as SQLAlchemy's,
+python-keycloak's or smtplib's. The service layer imports no adapter: a
+test (tests/unit/test_import_contract.py) keeps it so.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Protocol
+
+from ..domain import Application, GrantChange, ManagerSeat
+
+# ---- storage: repositories in one unit of work -----------------------------
+
+
+class ConcurrentDecision(Exception):
+    """Another transaction changed the same manager seat first: reload and decide again."""
+
+
+class LeaseLost(Exception):
+    """The entry's claim expired and another worker may hold it now: stop touching it."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the audit chain (R-AUD-1): who, what, when, on whose approval."""
+
+    actor: str
+    action: str
+    at: datetime
+    application_id: str | None = None
+    approved_by: str | None = None
+    details: dict | None = None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A decided grant change on its way to Keycloak, with the worker's progress."""
+
+    id: int
+    change: GrantChange
+    attempts: int
+    account_id: str | None
+    mail_sent_at: datetime | None
+    status: str
+    last_error: str | None
+    done_at: datetime | None
+
+
+class ApplicationRepository(Protocol):
+    def add(self, app: Application) -> None: ...
+
+    def save(self, app: Application) -> None: ...
+
+    def get(self, application_id: str) -> Application | None: ...
+
+    def list(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
+             category: str | None = None, account: str | None = None, national_id: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[Application]: ...
+
+
+class SeatRepository(Protocol):
+    def get(self, institution_code: str, category: str) -> ManagerSeat:
+        """The seat as stored; an empty seat (version 0) if none is."""
+
+    def held(self) -> list[ManagerSeat]:
+        """Every seat that has (or had, until its leaving date) a manager."""
+
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+        """ConcurrentDecision if someone decided on the seat since `loaded_version`."""
+
+
+class OutboxRepository(Protocol):
+    def add(self, changes: Sequence[GrantChange], now: datetime) -> None: ...
+
+    def claim(self, owner: str, now: datetime, today: date, lease: timedelta, limit: int) -> list[OutboxEntry]:
+        """Lease up to `limit` due entries, at most one per (institution, category)."""
+
+    def of_application(self, application_id: str) -> list[OutboxEntry]: ...
+
+    def unfinished_of(self, application_id: str) -> int: ...
+
+    # Each of these raises LeaseLost unless `owner` still holds the entry's lease.
+    def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None: ...
+
+    def mark_done(self, entry_id: int, owner: str, now: datetime) -> None: ...
+
+    def mark_failed(self, entry_id: int, owner: str, now: datetime, error: str) -> None: ...
+
+    def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
+    block without a commit writes nothing. The domain events of every
+    application touched are written to the audit chain with the commit."""
+
+    applications: ApplicationRepository
+    seats: SeatRepository
+    outbox: OutboxRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def record(self, entry: AuditEntry) -> None:
+        """An audit row that is no application event (e.g. the worker's Keycloak changes)."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+# ---- the identity provider --------------------------------------------------
 
 
 class DirectoryError(Exception):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
-from ..domain.applications import taiwan_date
-from .ports import Directory
+from ..domain import taiwan_date
+from .ports import Directory, UnitOfWork
 
 MANAGER = "manager"
 
@@ -27,9 +27,8 @@ class Repair:
         return f"{self.institution}/{self.category}: {self.zh} / {self.en}"
 
 
-def reconcile(uow_factory: Callable, directory: Directory, today: date | None = None) -> list[Repair]:
+def reconcile(uow_factory: Callable[[], UnitOfWork], directory: Directory, today: date | None = None) -> list[Repair]:
     """Repair every seat on record; returns what was repaired ([] when all was as decided)."""
-    from datetime import datetime, timezone
     today = today or taiwan_date(datetime.now(timezone.utc))
     with uow_factory() as uow:
         seats = uow.seats.held()

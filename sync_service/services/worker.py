@@ -29,21 +29,23 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..adapters.audit_chain import AuditEntry
-from ..adapters.repository import LeaseLost, OutboxEntry
 from ..domain import Application, Status, taiwan_date
 from ..domain.grants import ChangeKind
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
 from .notifications import password_mail
 from .ports import (
+    AuditEntry,
     Directory,
     DirectoryError,
     DirectoryRefused,
     DirectoryUnavailable,
+    LeaseLost,
     Mailer,
     MailUnavailable,
     NewAccount,
+    OutboxEntry,
+    UnitOfWork,
 )
 
 log = logging.getLogger(__name__)
@@ -88,7 +90,7 @@ class Outcome:
 
 
 class Worker:
-    def __init__(self, uow_factory: Callable, directory_factory: Callable[[], Directory], mailer: Mailer, *,
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], directory_factory: Callable[[], Directory], mailer: Mailer, *,
                  threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
                  base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
                  owner: str | None = None, batch_size: int | None = None) -> None:
