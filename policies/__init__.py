@@ -76,7 +76,7 @@ class Policies:
     reset_link_lifetime_seconds: int
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
-        """Documents an application of this type and category must carry (R-DOC-1..3)."""
+        """Documents an application of this type and category must carry (R-DOC-1, R-DOC-2, R-DOC-3)."""
         docs = list(self.application_types[application_type].documents)
         extra = self.category_extra_documents.get(category, {})
         docs += extra.get(application_type, ())

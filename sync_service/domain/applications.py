@@ -185,7 +185,7 @@ def new_application(
     effective_date: object = None,
     today: date,
 ) -> Application:
-    """A draft application from what the applicant typed (R-FORM-1..5).
+    """A draft application from what the applicant typed (R-FORM-1, R-FORM-2, R-FORM-3, R-FORM-4, R-FORM-5).
 
     Every field is checked and all mistakes are raised together as
     `FormInvalid`, so a form is corrected in one pass.
@@ -335,7 +335,7 @@ class Application:
     @property
     def required_documents(self) -> tuple[str, ...]:
         """From policies: form 1 always; affidavit and consent for A and C;
-        the two licences for GAS-LAB's A and C (R-DOC-1..3)."""
+        the two licences for GAS-LAB's A and C (R-DOC-1, R-DOC-2, R-DOC-3)."""
         return policies.load().required_documents(self.type.value, self.category)
 
     @property
@@ -411,7 +411,7 @@ class Application:
 
     def check_approvable(self) -> None:
         """Raise unless `approve` would succeed: the state machine, the paper
-        originals (R-DOC-4), every required document (R-DOC-1..3, 5)."""
+        originals (R-DOC-4), every required document (R-DOC-1, R-DOC-2, R-DOC-3)."""
         if self.status is Status.SUBMITTED:
             raise ApprovalRefused(
                 "approval.originals_missing",
@@ -454,7 +454,7 @@ class Application:
         return changes
 
     def _seat_decision(self, seat: ManagerSeat, *, today: date, replacing: str | None) -> tuple[GrantChange, ...]:
-        """What this application's type asks of the seat (R-MGR-2..5)."""
+        """What this application's type asks of the seat (R-MGR-2, R-MGR-3, R-MGR-4, R-MGR-5)."""
         if (self.institution.code, self.category) != (seat.institution_code, seat.category):
             raise DomainError(
                 "manager_seat.wrong_seat",

@@ -247,7 +247,7 @@ def test_approval_waits_for_the_originals():
     ],
 )
 def test_approval_refused_while_a_document_is_missing(type_, category, present, missing):
-    """Covers: R-DOC-1, R-DOC-2, R-DOC-3, R-DOC-5"""
+    """Covers: R-DOC-1, R-DOC-2, R-DOC-3"""
     app = make(type_, category=category, status=Status.ORIGINALS_RECEIVED, documents=present)
     with pytest.raises(ApprovalRefused) as e:
         app.approve(seat_for(app), by="reviewer-lin", at=AT)
@@ -325,7 +325,7 @@ def test_the_domain_table_matches_the_written_one():
 
 
 def test_illegal_transition_message_names_the_state():
-    """Covers: R-AUD-1"""
+    """A refused step says, in zh-Hant and English, which state the application is in."""
     app = make("A", status=Status.REJECTED)
     with pytest.raises(IllegalTransition) as e:
         app.approve(seat_for(app), by="reviewer-lin", at=AT)

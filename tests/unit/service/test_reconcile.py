@@ -16,7 +16,7 @@ def _provisioned_manager(wiring, worker) -> str:
 
 
 def test_nothing_to_repair_when_keycloak_matches(wiring, worker, fake_keycloak):
-    """Covers: R-MGR-1, R-AUD-1"""
+    """Covers: R-MGR-1"""
     _provisioned_manager(wiring, worker)
     assert reconcile(wiring.uow, fake_keycloak.directory()) == []
 
