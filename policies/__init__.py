@@ -83,6 +83,11 @@ class Policies:
         return tuple(docs)
 
 
+# The realm roles that belong to no category (realm-export.json defines them; a test checks).
+MANAGER_ROLE = "institution-manager"  # carried by every manager-level grant group
+REVIEWER_ROLE = "hpa-reviewer"  # HPA's reviewers: they decide applications through the sync service
+
+
 def category_role(category: str) -> str:
     """The realm role a grant of this category carries (mapped onto the grant groups)."""
     return f"category:{category}"

@@ -1,4 +1,4 @@
-"""The access model in Keycloak (DESIGN.md): a grant is membership of
+"""The access model in Keycloak (docs/decisions/0004-sync-service.md): a grant is membership of
 `/institutions/{code}/{CAT}/managers` or `/users`; roles are mapped onto those
 groups, so joining the group is the grant and nobody maps roles to people.
 """
@@ -9,7 +9,7 @@ import threading
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
-from policies import category_role
+from policies import MANAGER_ROLE, category_role
 
 GROUP_OF_LEVEL = {"manager": "managers", "user": "users"}
 ROOT_GROUP = "institutions"
@@ -22,7 +22,7 @@ def grant_group_path(institution: str, category: str, level: str) -> str:
 def roles_of_grant(category: str, level: str) -> list[str]:
     roles = [category_role(category)]
     if level == "manager":
-        roles.append("institution-manager")
+        roles.append(MANAGER_ROLE)
     return roles
 
 

@@ -26,11 +26,12 @@ from dataclasses import dataclass
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakGetError
 
+from policies import MANAGER_ROLE
+
 from .keycloak_groups import ROOT_GROUP, ensure_grant_group, grant_group_path, roles_of_grant
 
 ADMIN_PERMISSIONS_CLIENT = "admin-permissions"
 GROUPS = "Groups"
-MANAGER_ROLE = "institution-manager"
 
 # What a manager may do to their own users group and its members.
 USERS_GROUP_SCOPES = ("view", "view-members", "manage-members", "manage-membership",

@@ -38,7 +38,8 @@ def _required(value: object, field: str, zh_label: str, en_label: str) -> str:
 # --------------------------------------------------------------------------
 
 # The issuing-letter values run from 10 in this order; I, O, W, Z were added
-# after the others, which is why they sit at the end (notes/taiwan.md).
+# after the others, which is why they sit at the end (the published
+# checksum table of 身分證字號).
 _LETTER_ORDER = "ABCDEFGHJKLMNPQRSTUVXYWZIO"
 LETTER_VALUES: dict[str, int] = {ch: 10 + i for i, ch in enumerate(_LETTER_ORDER)}
 
@@ -277,7 +278,7 @@ _INSTITUTION_CODE_RE = re.compile(r"^[0-9]{10}$")
 
 def parse_institution_code(value: object, field: str = "institution_code") -> str:
     """醫事機構代碼: exactly 10 digits. Only the shape: no official specification
-    of the digit groups was found (notes/taiwan.md), so we do not guess one."""
+    of the digit groups has been found, so we do not guess one."""
     text = _required(value, field, "醫事機構代碼", "Medical institution code")
     if not _INSTITUTION_CODE_RE.match(text):
         raise FieldError(

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
+import policies
+
 from ..domain import Application, GrantChange, ManagerSeat
 
 # ---- storage: repositories in one unit of work -----------------------------
@@ -223,7 +225,7 @@ class Caller:
 
     @property
     def is_reviewer(self) -> bool:
-        return "hpa-reviewer" in self.roles
+        return policies.REVIEWER_ROLE in self.roles
 
 
 class TokenInvalid(Exception):

@@ -1,5 +1,5 @@
 """The reconciler: Keycloak's manager groups and the managers' permissions made to match
-the decisions on record (DESIGN.md). Membership of a `managers` group changes only through an
+the decisions on record (docs/decisions/0005-manager-permissions.md). Membership of a `managers` group changes only through an
 approved application, so anyone else found there is removed; the seat's manager is put back
 if missing; the pair's admin-console permissions are repaired. The `users` groups, which the
 institutions' managers own, are never touched.
