@@ -7,22 +7,22 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 """
 from __future__ import annotations
 
-import threading
-
 import functools
+import threading
 from collections.abc import Sequence
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
+from ..domain import Grant, Level
 from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
+from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_permissions import check_manager_permissions, ensure_manager_permissions
-from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, _find_group, grant_group_path
 
-_LEVEL_OF_GROUP = {v: k for k, v in GROUP_OF_LEVEL.items()}
+_LEVEL_OF_GROUP = {v: Level(k) for k, v in GROUP_OF_LEVEL.items()}
 
 
-def _translated(method):
+def _keycloak_errors_as_ours(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
@@ -82,7 +82,7 @@ class KeycloakDirectory:
 
     # ---- accounts ----------------------------------------------------------
 
-    @_translated
+    @_keycloak_errors_as_ours
     def find_account(self, username: str) -> Account | None:
         wanted = username.lower()  # Keycloak keeps usernames in lower case
         for u in self.admin.get_users({"username": wanted, "exact": "true", "briefRepresentation": "false"}):
@@ -102,21 +102,7 @@ class KeycloakDirectory:
             "requiredActions": list(account.required_actions),
         }
 
-    @_translated
-    def create_account(self, account: NewAccount) -> str:
-        try:
-            user_id = self.admin.create_user(self._user(account), exist_ok=False)
-            for grant in account.grants:
-                self.admin.group_user_add(user_id, self._group_id(*grant, create=True))
-            return user_id
-        except KeycloakError as e:
-            if getattr(e, "response_code", None) == 409:
-                raise DirectoryRefused(
-                    "account.exists", f"帳號 {account.username} 已存在", f"Account {account.username} exists already"
-                ) from e
-            raise
-
-    @_translated
+    @_keycloak_errors_as_ours
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """One partialImport request: Keycloak makes the users, their
         credentials (hashed as the realm says) and group memberships in one
@@ -134,34 +120,35 @@ class KeycloakDirectory:
         # An imported user gets what the realm gives a user created through the
         # admin API by itself: the default roles. The grant groups must exist first.
         user["realmRoles"] = [f"default-roles-{self.realm}"]
-        user["groups"] = [self._ensured_group_path(*grant) for grant in account.grants]
+        user["groups"] = [self._ensured_group_path(grant) for grant in account.grants]
         return user
 
-    def _ensured_group_path(self, institution: str, category: str, level: str) -> str:
-        self._group_id(institution, category, level, create=True)
-        return grant_group_path(institution, category, level)
+    def _ensured_group_path(self, grant: Grant) -> str:
+        self._group_id(grant, create=True)
+        return grant_group_path(grant.institution_code, grant.category, grant.level)
 
-    @_translated
+    @_keycloak_errors_as_ours
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None:
         self.admin.set_user_password(account_id, password, temporary=temporary)
 
-    @_translated
+    @_keycloak_errors_as_ours
     def end_sessions(self, account_id: str) -> None:
         self.admin.user_logout(account_id)
 
     # ---- grants ------------------------------------------------------------
 
-    def _group_id(self, institution: str, category: str, level: str, create: bool) -> str | None:
+    def _group_id(self, grant: Grant, create: bool) -> str | None:
+        institution, category, level = grant.institution_code, grant.category, grant.level
         if create:
             group_id = self._groups.ensure(self.admin, institution, category, level)
-            if level == "manager":
+            if level is Level.MANAGER:
                 self._ensure_manager_access(institution, category)
             return group_id
         path = grant_group_path(institution, category, level)
         cached = self._groups.cached(path)
         if cached:
             return cached
-        group = _find_group(self.admin, path)
+        group = find_group(self.admin, path)
         return group["id"] if group else None
 
     def _ensure_manager_access(self, institution: str, category: str) -> None:
@@ -173,24 +160,24 @@ class KeycloakDirectory:
                 ensure_manager_permissions(self.admin, institution, category)
                 self._manager_access.add(pair)
 
-    def _forget_group(self, institution: str, category: str, level: str) -> None:
-        self._groups.forget(grant_group_path(institution, category, level))
+    def _forget_group(self, grant: Grant) -> None:
+        self._groups.forget(grant_group_path(grant.institution_code, grant.category, grant.level))
 
-    @_translated
-    def join(self, account_id: str, institution: str, category: str, level: str) -> None:
-        group_id = self._group_id(institution, category, level, create=True)
+    @_keycloak_errors_as_ours
+    def join(self, account_id: str, grant: Grant) -> None:
+        group_id = self._group_id(grant, create=True)
         try:
             self.admin.group_user_add(account_id, group_id)
         except KeycloakError as e:
             if getattr(e, "response_code", None) != 404:
                 raise
             # A cached group removed by hand: look it up again, once.
-            self._forget_group(institution, category, level)
-            self.admin.group_user_add(account_id, self._group_id(institution, category, level, create=True))
+            self._forget_group(grant)
+            self.admin.group_user_add(account_id, self._group_id(grant, create=True))
 
-    @_translated
-    def leave(self, account_id: str, institution: str, category: str, level: str) -> None:
-        group_id = self._group_id(institution, category, level, create=False)
+    @_keycloak_errors_as_ours
+    def leave(self, account_id: str, grant: Grant) -> None:
+        group_id = self._group_id(grant, create=False)
         if group_id is None:
             return
         try:
@@ -198,27 +185,27 @@ class KeycloakDirectory:
         except KeycloakError as e:
             if getattr(e, "response_code", None) != 404:
                 raise
-            self._forget_group(institution, category, level)
+            self._forget_group(grant)
 
-    @_translated
-    def members(self, institution: str, category: str, level: str) -> dict[str, str]:
-        group_id = self._group_id(institution, category, level, create=False)
+    @_keycloak_errors_as_ours
+    def members(self, grant: Grant) -> dict[str, str]:
+        group_id = self._group_id(grant, create=False)
         if group_id is None:
             return {}
         return {u["username"]: u["id"] for u in self.admin.get_group_members(group_id, {"briefRepresentation": True})}
 
-    @_translated
+    @_keycloak_errors_as_ours
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
         drift = check_manager_permissions(self.admin, institution, category)
         if drift:
             ensure_manager_permissions(self.admin, institution, category)
         return drift
 
-    @_translated
-    def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:
+    @_keycloak_errors_as_ours
+    def grants_of(self, account_id: str) -> set[Grant]:
         grants = set()
         for g in self.admin.get_user_groups(account_id, brief_representation=True):
             parts = g.get("path", "").strip("/").split("/")
             if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
-                grants.add((parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
+                grants.add(Grant(parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
         return grants

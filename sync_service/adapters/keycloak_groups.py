@@ -26,7 +26,7 @@ def roles_of_grant(category: str, level: str) -> list[str]:
     return roles
 
 
-def _find_group(admin: KeycloakAdmin, path: str) -> dict | None:
+def find_group(admin: KeycloakAdmin, path: str) -> dict | None:
     try:
         group = admin.get_group_by_path(path)
     except KeycloakGetError as e:
@@ -38,7 +38,7 @@ def _find_group(admin: KeycloakAdmin, path: str) -> dict | None:
 
 def _ensure_child(admin: KeycloakAdmin, parent: dict | None, name: str) -> dict:
     path = f"{parent['path'] if parent else ''}/{name}"
-    found = _find_group(admin, path)
+    found = find_group(admin, path)
     if found:
         return found
     try:
@@ -46,7 +46,7 @@ def _ensure_child(admin: KeycloakAdmin, parent: dict | None, name: str) -> dict:
     except KeycloakError as e:
         if getattr(e, "response_code", None) != 409:  # made meanwhile by someone else: fine
             raise
-    return _find_group(admin, path)
+    return find_group(admin, path)
 
 
 def ensure_grant_group(admin: KeycloakAdmin, institution: str, category: str, level: str) -> dict:
@@ -116,7 +116,7 @@ class GrantGroups:
         else:
             if group_id:
                 return group_id, True
-        found = _find_group(admin, path)
+        found = find_group(admin, path)
         if found is None:  # removed again in between: rare enough to be retried later
             raise KeycloakError(f"group {path} vanished while being made", response_code=503)
         return found["id"], False

@@ -13,7 +13,6 @@ from datetime import date
 from enum import StrEnum
 
 
-
 class Level(StrEnum):
     """policies/categories.toml `levels`; a test keeps them in step."""
 
@@ -23,10 +22,15 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class Grant:
+    """What a person may do for an institution: one business category at one
+    level. In Keycloak it is membership of one grant group."""
+
     institution_code: str
     category: str
     level: Level
-    account: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", Level(self.level))
 
 
 class ChangeKind(StrEnum):
@@ -47,10 +51,11 @@ class GrantChange:
     # B with a departure date still ahead: apply on that Taiwanese date, not before.
     effective_on: date | None = None
 
-    @property
-    def grant(self) -> Grant:
-        """The manager grant this change concerns."""
-        return Grant(self.institution_code, self.category, Level.MANAGER, self.account)
+    def grant(self, level: Level = Level.MANAGER) -> Grant:
+        """The change's institution and category at `level` (the manager level
+        is the one decided; the user level is what a grant replaces or a
+        demotion leaves)."""
+        return Grant(self.institution_code, self.category, level)
 
     @property
     def key(self) -> str:

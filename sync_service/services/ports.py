@@ -13,7 +13,7 @@ from typing import Protocol
 
 import policies
 
-from ..domain import Application, GrantChange, ManagerSeat
+from ..domain import Application, Grant, GrantChange, ManagerSeat
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -161,44 +161,45 @@ class NewAccount:
     attributes: dict[str, str]
     password: str  # temporary: the person replaces it at first sign-in (R-PWD-1)
     required_actions: tuple[str, ...]
-    # Grants the account holds from its creation on: (institution, category, level).
-    grants: tuple[tuple[str, str, str], ...] = ()
+    # The grants the account holds from its creation on.
+    grants: tuple[Grant, ...] = ()
 
 
 class Directory(Protocol):
-    """Accounts and grants in the identity provider (Keycloak)."""
+    """Accounts and grants in the identity provider (Keycloak). One contract
+    suite (tests/integration/test_directory_contract.py) holds the fake and
+    the Keycloak adapter to the same behaviour."""
 
     def find_account(self, username: str) -> Account | None: ...
 
-    def create_account(self, account: NewAccount) -> str:
-        """Returns the new account's id; DirectoryRefused('account.exists') if taken."""
-
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """Makes the accounts whose names are free, each with its grants, in
-        one go. Idempotent by name: a name taken already is left as it is and
-        missing from the answer. Returns the new accounts' ids by username
-        (in lower case, as Keycloak keeps it)."""
+        one go (one or many). Idempotent by name: a name taken already is
+        left as it is and missing from the answer. Returns the new accounts'
+        ids by username (in lower case, as Keycloak keeps it)."""
 
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None: ...
 
-    def join(self, account_id: str, institution: str, category: str, level: str) -> None:
-        """Idempotent: joining twice is joining once. Creates the group on first need."""
+    def join(self, account_id: str, grant: Grant) -> None:
+        """Idempotent: joining twice is joining once. Creates the grant's group
+        on first need (and, for the manager level, the pair's admin-console
+        permissions)."""
 
-    def leave(self, account_id: str, institution: str, category: str, level: str) -> None:
+    def leave(self, account_id: str, grant: Grant) -> None:
         """Idempotent: leaving a group one is not in changes nothing."""
 
     def end_sessions(self, account_id: str) -> None: ...
 
-    def members(self, institution: str, category: str, level: str) -> dict[str, str]:
-        """The accounts in the grant's group, username -> account id ({} when no group)."""
+    def members(self, grant: Grant) -> dict[str, str]:
+        """The accounts holding the grant, username -> account id ({} when no group)."""
         ...
 
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
-        """Make the pair's admin-console permissions as they should be; the drift found, in words."""
+        """Make the pair's admin-console permissions as they should be; the drift found, in words ([] if none)."""
         ...
 
-    def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:
-        """(institution, category, level) of every grant group the account is in."""
+    def grants_of(self, account_id: str) -> set[Grant]:
+        """Every grant the account holds."""
 
 
 @dataclass(frozen=True)

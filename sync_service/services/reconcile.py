@@ -10,10 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from ..domain import taiwan_date
+from ..domain import Grant, Level, taiwan_date
 from .ports import Directory, UnitOfWork
-
-MANAGER = "manager"
 
 
 @dataclass(frozen=True)
@@ -40,16 +38,17 @@ def reconcile(uow_factory: Callable[[], UnitOfWork], directory: Directory, today
 
 def _reconcile_seat(directory: Directory, institution: str, category: str, manager: str | None) -> list[Repair]:
     repairs = []
-    members = directory.members(institution, category, MANAGER)
+    managers = Grant(institution, category, Level.MANAGER)
+    members = directory.members(managers)
     for username, account_id in members.items():
         if username != manager:
-            directory.leave(account_id, institution, category, MANAGER)
+            directory.leave(account_id, managers)
             repairs.append(Repair(institution, category, f"移除未經核准的管理者 {username}",
                                   f"removed {username}, a manager without an approved application"))
     if manager and manager not in members:
         account = directory.find_account(manager)
         if account is not None:  # not yet created: the outbox worker will make it
-            directory.join(account.id, institution, category, MANAGER)
+            directory.join(account.id, managers)
             repairs.append(Repair(institution, category, f"恢復管理者 {manager}",
                                   f"put the approved manager {manager} back"))
     if manager:

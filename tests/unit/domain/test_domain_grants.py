@@ -265,10 +265,12 @@ def test_a_seat_decision_uses_the_taiwanese_date():
     assert [c.kind for c in changes] == [ChangeKind.GRANT]
 
 
-def test_grant_change_identity():
-    """Covers: R-AUD-1"""
+def test_grant_change_identity_and_its_grants():
+    """A change names its grants as values (no rule id: the worker's vocabulary)."""
     change = GrantChange(ChangeKind.GRANT, CODE, CAT, "wang1234", "app-7", create_account=True)
-    assert change.grant == Grant(CODE, CAT, Level.MANAGER, "wang1234")
+    assert change.grant() == Grant(CODE, CAT, Level.MANAGER)
+    assert change.grant(Level.USER) == Grant(CODE, CAT, Level.USER)
+    assert Grant(CODE, CAT, "user").level is Level.USER
     assert change.key == "app-7:grant:0401180014:CRC-COL:wang1234"
 
 
