@@ -8,7 +8,6 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Sequence
 
 from keycloak import KeycloakAdmin
@@ -17,7 +16,7 @@ from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionE
 from ..domain import Grant, Level
 from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
-from .keycloak_permissions import check_manager_permissions, ensure_manager_permissions
+from .keycloak_permissions import ManagerPermissions
 
 _LEVEL_OF_GROUP = {v: Level(k) for k, v in GROUP_OF_LEVEL.items()}
 
@@ -57,10 +56,10 @@ class KeycloakDirectory:
     """One instance per thread (it holds one HTTP session and one token)."""
 
     # Group ids are stable and groups are never deleted by us: one cache for
-    # all threads of the process spares a lookup per change.
+    # all threads of the process spares a lookup per change. The same for the
+    # managers' permissions (each pair's made once per process, issue 5).
     _groups = GrantGroups()
-    _manager_access: set[tuple[str, str]] = set()
-    _manager_access_lock = threading.Lock()
+    _permissions = ManagerPermissions(_groups)
 
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
                  admin: KeycloakAdmin | None = None) -> None:
@@ -142,7 +141,9 @@ class KeycloakDirectory:
         if create:
             group_id = self._groups.ensure(self.admin, institution, category, level)
             if level is Level.MANAGER:
-                self._ensure_manager_access(institution, category)
+                # The admin-console permissions of the pair's manager (decision 0005), made
+                # with the pair's first manager grant; idempotent, once per pair and process.
+                self._permissions.ensure(self.admin, institution, category)
             return group_id
         path = grant_group_path(institution, category, level)
         cached = self._groups.cached(path)
@@ -150,15 +151,6 @@ class KeycloakDirectory:
             return cached
         group = find_group(self.admin, path)
         return group["id"] if group else None
-
-    def _ensure_manager_access(self, institution: str, category: str) -> None:
-        """The admin-console permissions of the pair's manager (issue 5, decision 0005), made
-        with the pair's first manager grant; idempotent, once per pair and process."""
-        pair = (institution, category)
-        with self._manager_access_lock:
-            if pair not in self._manager_access:
-                ensure_manager_permissions(self.admin, institution, category)
-                self._manager_access.add(pair)
 
     def _forget_group(self, grant: Grant) -> None:
         self._groups.forget(grant_group_path(grant.institution_code, grant.category, grant.level))
@@ -196,10 +188,7 @@ class KeycloakDirectory:
 
     @_keycloak_errors_as_ours
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
-        drift = check_manager_permissions(self.admin, institution, category)
-        if drift:
-            ensure_manager_permissions(self.admin, institution, category)
-        return drift
+        return self._permissions.repair(self.admin, institution, category)
 
     @_keycloak_errors_as_ours
     def grants_of(self, account_id: str) -> set[Grant]:

@@ -3,7 +3,7 @@ vendor record, read. Each is one transaction (one unit of work)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timezone
 
 from ..domain import Application, ApplicationType, GrantChange, new_application, taiwan_date

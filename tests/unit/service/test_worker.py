@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from sync_service.adapters.tables import outbox
 from sync_service.domain import Grant, Level, Status
-from sync_service.domain.passwords import satisfies_policy
+from tests.support.passwords import satisfies_policy
 from sync_service.services import applications as use_cases
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
