@@ -14,32 +14,28 @@ HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True)
-class Function:
+class Named:
+    """Something the rules name: its id, its zh-Hant name, its English name."""
     id: str
     zh: str
     en: str
+
+
+class Function(Named):
+    """A function of the screening system a category gives access to."""
+
+
+class Document(Named):
+    """A document an application carries."""
 
 
 @dataclass(frozen=True)
-class Category:
-    id: str
-    zh: str
-    en: str
+class Category(Named):
     functions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Document:
-    id: str
-    zh: str
-    en: str
-
-
-@dataclass(frozen=True)
-class ApplicationType:
-    id: str
-    zh: str
-    en: str
+class ApplicationType(Named):
     documents: tuple[str, ...]
 
 
@@ -59,6 +55,8 @@ class PasswordRules:
 
 @dataclass(frozen=True)
 class LockoutRules:
+    """Brute-force lockout: after `failures` wrong passwords in a row the account
+    is locked, until a password reset if `permanent` (R-LCK-1, R-LCK-3)."""
     failures: int
     permanent: bool
 

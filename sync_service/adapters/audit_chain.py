@@ -40,12 +40,14 @@ def _digest(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
 
 @dataclass(frozen=True)
 class Broken:
+    """The first row where the chain breaks, and how."""
     seq: int
     reason: str
 
 
 @dataclass(frozen=True)
 class VerifyReport:
+    """What `verify` read, and the first break if there is one."""
     rows: int
     broken: Broken | None
 

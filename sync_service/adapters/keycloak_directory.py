@@ -152,32 +152,31 @@ class KeycloakDirectory:
         group = find_group(self.admin, path)
         return group["id"] if group else None
 
-    def _forget_group(self, grant: Grant) -> None:
-        self._groups.forget(grant_group_path(grant.institution_code, grant.category, grant.level))
+    def _on_group(self, grant: Grant, act, *, create: bool) -> bool:
+        """`act(group id)` on the grant's group (nothing when there is none and
+        `create` is off); False when the cached group was removed by hand (404)."""
+        group_id = self._group_id(grant, create=create)
+        if group_id is None:
+            return True
+        try:
+            act(group_id)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) != 404:
+                raise
+            self._groups.forget(grant_group_path(grant.institution_code, grant.category, grant.level))
+            return False
+        return True
 
     @_keycloak_errors_as_ours
     def join(self, account_id: str, grant: Grant) -> None:
-        group_id = self._group_id(grant, create=True)
-        try:
+        def add(group_id: str) -> None:
             self.admin.group_user_add(account_id, group_id)
-        except KeycloakError as e:
-            if getattr(e, "response_code", None) != 404:
-                raise
-            # A cached group removed by hand: look it up again, once.
-            self._forget_group(grant)
-            self.admin.group_user_add(account_id, self._group_id(grant, create=True))
+        if not self._on_group(grant, add, create=True):
+            self._on_group(grant, add, create=True)  # made again after a removal by hand, once
 
     @_keycloak_errors_as_ours
     def leave(self, account_id: str, grant: Grant) -> None:
-        group_id = self._group_id(grant, create=False)
-        if group_id is None:
-            return
-        try:
-            self.admin.group_user_remove(account_id, group_id)
-        except KeycloakError as e:
-            if getattr(e, "response_code", None) != 404:
-                raise
-            self._forget_group(grant)
+        self._on_group(grant, lambda group_id: self.admin.group_user_remove(account_id, group_id), create=False)
 
     @_keycloak_errors_as_ours
     def members(self, grant: Grant) -> dict[str, str]:

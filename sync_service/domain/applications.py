@@ -280,6 +280,14 @@ def require_actor(by: str, at: datetime) -> None:
         )
 
 
+def _reason_given(reason: object, zh: str, en: str) -> str:
+    """A rejection or a failure says why: the cleaned text, or a FieldError."""
+    text = fields.clean(reason)
+    if not text:
+        raise FieldError("reason.required", "reason", zh, en)
+    return text
+
+
 class Application:
     """Aggregate root: one application of type A–D for one (institution, category)."""
 
@@ -478,9 +486,7 @@ class Application:
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
         require_actor(by, at)
         target = self._check_transition("reject")
-        text = fields.clean(reason)
-        if not text:
-            raise FieldError("reason.required", "reason", "退件必須說明原因", "A rejection needs a reason")
+        text = _reason_given(reason, "退件必須說明原因", "A rejection needs a reason")
         self.status = target
         self.decided_by = by
         self.decided_at = at
@@ -500,9 +506,7 @@ class Application:
     def mark_failed(self, reason: str, *, by: str, at: datetime) -> None:
         require_actor(by, at)
         target = self._check_transition("mark_failed")
-        text = fields.clean(reason)
-        if not text:
-            raise FieldError("reason.required", "reason", "必須說明失敗原因", "A failure needs a reason")
+        text = _reason_given(reason, "必須說明失敗原因", "A failure needs a reason")
         self.status = target
         self.failure_reason = text
         self.events.append(

@@ -71,8 +71,7 @@ class ManagerSeat:
             )
         if replacing is not None and replacing != current:
             # The reviewer decided on a picture that is no longer true.
-            held_zh = f"目前管理者為 {current}" if current else "目前沒有管理者"
-            held_en = f"the manager is {current}" if current else "there is no manager"
+            held_zh, held_en = _who_holds(current)
             raise ManagerSeatRefused(
                 "manager_seat.replacing_mismatch",
                 f"核准時指定取代 {replacing}，但{held_zh}；請重新確認",
@@ -123,8 +122,7 @@ class ManagerSeat:
     def _require_manager(self, account: str, today: date) -> None:
         current = self.holder(today)
         if current != account:
-            held_zh = f"目前管理者為 {current}" if current else "目前沒有管理者"
-            held_en = f"the manager is {current}" if current else "there is no manager"
+            held_zh, held_en = _who_holds(current)
             raise ManagerSeatRefused(
                 "manager_seat.not_manager",
                 f"帳號 {account} 不是此機構此業務類別的管理者（{held_zh}）",
@@ -133,3 +131,10 @@ class ManagerSeat:
 
     def _change(self, kind: ChangeKind, account: str, application_id: str, **extra) -> GrantChange:
         return GrantChange(kind, self.institution_code, self.category, account, application_id, **extra)
+
+
+def _who_holds(current: str | None) -> tuple[str, str]:
+    """The seat's holder in words, zh-Hant and English."""
+    if current:
+        return f"目前管理者為 {current}", f"the manager is {current}"
+    return "目前沒有管理者", "there is no manager"

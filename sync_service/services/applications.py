@@ -3,7 +3,7 @@ vendor record, read. Each is one transaction (one unit of work)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from ..domain import Application, ApplicationType, GrantChange, new_application, taiwan_date
@@ -58,15 +58,22 @@ def _load(uow: UnitOfWork, application_id: str) -> Application:
     return app
 
 
-def record_originals_received(uow: UnitOfWork, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
-                              now: datetime | None = None) -> Application:
+def _reviewer_step(uow: UnitOfWork, application_id: str, caller: Caller,
+                   step: Callable[[Application], None]) -> Application:
+    """One step a reviewer takes on one application, in one transaction."""
     _require_reviewer(caller)
     with uow:
         app = _load(uow, application_id)
-        app.record_originals_received(by=caller.username, at=now or utcnow(), documents=documents)
+        step(app)
         uow.applications.save(app)
         uow.commit()
     return app
+
+
+def record_originals_received(uow: UnitOfWork, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
+                              now: datetime | None = None) -> Application:
+    return _reviewer_step(uow, application_id, caller, lambda app: app.record_originals_received(
+        by=caller.username, at=now or utcnow(), documents=documents))
 
 
 def approve(uow: UnitOfWork, application_id: str, *, caller: Caller, replacing: str | None = None,
@@ -97,24 +104,14 @@ def approve(uow: UnitOfWork, application_id: str, *, caller: Caller, replacing: 
 
 
 def reject(uow: UnitOfWork, application_id: str, *, caller: Caller, reason: str, now: datetime | None = None) -> Application:
-    _require_reviewer(caller)
-    with uow:
-        app = _load(uow, application_id)
-        app.reject(by=caller.username, at=now or utcnow(), reason=reason)
-        uow.applications.save(app)
-        uow.commit()
-    return app
+    return _reviewer_step(uow, application_id, caller, lambda app: app.reject(
+        by=caller.username, at=now or utcnow(), reason=reason))
 
 
 def record_vendor_processing(uow: UnitOfWork, application_id: str, *, caller: Caller, vendor_name: object,
                              processed_on: object, notes: object = "", now: datetime | None = None) -> Application:
-    _require_reviewer(caller)
-    with uow:
-        app = _load(uow, application_id)
-        app.record_vendor_processing(vendor_name, processed_on, notes, by=caller.username, at=now or utcnow())
-        uow.applications.save(app)
-        uow.commit()
-    return app
+    return _reviewer_step(uow, application_id, caller, lambda app: app.record_vendor_processing(
+        vendor_name, processed_on, notes, by=caller.username, at=now or utcnow()))
 
 
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
