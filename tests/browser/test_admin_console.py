@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.pages.words import screenshot
 from tests.integration.admin_console.world import (
     OTHER_INSTITUTION,
     OTHER_MANAGER,
@@ -18,7 +18,6 @@ from tests.integration.admin_console.world import (
     ManagerWorld,
 )
 
-SHOTS = ROOT / "docs" / "screenshots"
 REALM = "cancer-screening"
 
 
@@ -43,9 +42,8 @@ def sign_in_to_console(page, keycloak, person: dict, route: str = "users") -> No
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)  # let the console's fade-in animations settle before the picture
-    page.screenshot(path=str(SHOTS / name))
+    """A picture for the manager guide, only when UPDATE_SCREENSHOTS=1 (tests/pages/words.py)."""
+    screenshot(page, name.removesuffix(".png"))
 
 
 @pytest.mark.browser
@@ -98,7 +96,7 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world):
     assert {"UPDATE_PROFILE", "TERMS_AND_CONDITIONS"} <= set(admin.get_user(new_id)["requiredActions"])
 
     page.get_by_role("tab", name=re.compile("憑證")).click()
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")
     shot(page, "manager-05-credentials.png")
 
 
