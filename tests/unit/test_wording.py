@@ -53,3 +53,24 @@ def test_a_refused_transition_reads_as_a_sentence():
     assert e.value.en == ("The application's status is “originals received”, "
                           "so recording receipt of its originals is not possible")
     assert e.value.zh == "申請案目前為「已收正本」，不能登錄正本收件"
+
+
+def test_a_refusal_of_keycloak_is_quoted_in_its_own_words_not_as_json():
+    """The failure reason a reviewer reads (failure_reason) holds Keycloak's sentence, quoted
+    inside the Chinese, never the raw JSON body with its ASCII commas. No rule id."""
+    from keycloak.exceptions import KeycloakPostError
+
+    from sync_service.adapters.keycloak_directory import _translated
+    from sync_service.services.ports import DirectoryRefused
+
+    body = b'{"field":"username","errorMessage":"User exists with same username","params":["u1"]}'
+
+    @_translated
+    def create(_self):
+        raise KeycloakPostError(error_message=body, response_code=409)
+
+    with pytest.raises(DirectoryRefused) as e:
+        create(object())
+    assert e.value.zh == "身分管理系統拒絕此變更（HTTP 409）：「User exists with same username」"
+    assert e.value.en == "The identity provider refused the change (HTTP 409): User exists with same username"
+    assert not ASCII_PUNCT_IN_CHINESE.search(e.value.zh)
