@@ -29,7 +29,9 @@
         </div>
         <form id="kc-passwd-update-form" class="${properties.kcFormClass!}" onsubmit="login.disabled = true; return true;" action="${url.loginAction}" method="post" novalidate="novalidate">
             <@field.password name="password-new" label=msg("passwordNew") fieldName="password" autocomplete="new-password" autofocus=true>
+                <#-- A column of its own (not a flex row of the helper text), so the verdict is one line. -->
                 <div class="${properties.kcInputHelperTextItemClass}" id="password-strength" aria-live="polite"
+                     style="display:block; width:100%;"
                      data-endpoint="${url.loginAction?keep_before('/login-actions/')}/password-strength/score"
                      data-action="${url.loginAction}"
                      data-label-weak="${msg('passwordStrengthWeak')}"
@@ -39,7 +41,7 @@
                      data-label-refused="${msg('passwordStrengthRefused')}"
                      data-label-unavailable="${msg('passwordStrengthUnavailable')}">
                     <#-- One line for the verdict (it must not wrap into a column); the reason on its own. -->
-                    <span class="${properties.kcInputHelperTextItemTextClass}" id="password-strength-line" style="white-space:nowrap;">
+                    <span class="${properties.kcInputHelperTextItemTextClass}" id="password-strength-line" style="display:block; white-space:nowrap;">
                         ${msg("passwordStrengthLabel")}
                         <strong id="password-strength-level" data-level="">&mdash;</strong>
                         <span id="password-strength-verdict"></span>
