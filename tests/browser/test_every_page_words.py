@@ -4,7 +4,7 @@ console, forgot-password steps and their mails (a used link, a link finished in 
 the lockout mail, and the manager's console (users, new user, credentials, groups). Each page
 fails the test when its visible text holds a raw message key, an unfilled placeholder, or English
 with an eaten apostrophe (tests/pages/words.py). Pictures go to docs/screenshots/words/ only
-with UPDATE_SCREENSHOTS=1.
+when asked (--update-screenshots or UPDATE_SCREENSHOTS=1, tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -28,8 +28,9 @@ WRONG = "Wrong~Password1"
 class Reader:
     """Reads each page a walk meets; gathers what is wrong instead of stopping at the first."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, shots):
         self.language = language
+        self.shots = shots
         self.found: dict[str, list[str]] = {}
         self.seen: list[str] = []
 
@@ -38,7 +39,7 @@ class Reader:
         page.wait_for_load_state("load")
         text = visible_text(page)
         self.text(text, name)
-        screenshot(page, f"words/{self.language}/{len(self.seen):02d}-{name}")
+        screenshot(page, self.shots, f"words/{self.language}/{len(self.seen):02d}-{name}")
         return text
 
     def text(self, text: str, name: str) -> None:
@@ -73,12 +74,11 @@ def _reset_link(message) -> str:
     return re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_first_sign_in_pages_read_as_words(language, make_user, grant, institution, context_for,
-                                           screening_client, keycloak):
+                                           screening_client, keycloak, screenshots_dir):
     """Covers: R-PWD-1, R-PWD-4, R-CONF-1, R-LCK-1, R-CAT-2"""
-    read = Reader(language)
+    read = Reader(language, screenshots_dir)
     page = context_for(language)
     user = make_user(temporary=True, required_actions=None, locale=language, birthDate="1990-03-12")
     grant(user, institution, OWN_CAT)
@@ -142,12 +142,11 @@ def test_first_sign_in_pages_read_as_words(language, make_user, grant, instituti
     read.assert_clean()
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail, context_for,
-                                                       screening_client, captcha_answers):
+                                                       screening_client, captcha_answers, screenshots_dir):
     """Covers: R-LCK-1, R-LCK-2, R-LCK-3, R-LCK-4"""
-    read = Reader(language)
+    read = Reader(language, screenshots_dir)
     page = context_for(language)
     user = make_user(locale=language)
     screening = ScreeningClientPage(page, screening_client)
@@ -200,11 +199,10 @@ def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail
     read.assert_clean()
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_managers_console_reads_as_words(language, admin, make_user, keycloak, context_for):
+def test_managers_console_reads_as_words(language, admin, make_user, keycloak, context_for, screenshots_dir):
     """Covers: R-USR-1, R-USR-4, R-PWD-3"""
-    read = Reader(language)
+    read = Reader(language, screenshots_dir)
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     target = world.target(OWN_USER)
@@ -228,7 +226,7 @@ def test_managers_console_reads_as_words(language, admin, make_user, keycloak, c
     console.open_tab("credentials")
     alert = console.reset_password("Kq7~xZ9b")
     read.text(alert, "console-password-refused")
-    screenshot(page, f"words/{language}/console-password-refused")
+    screenshot(page, screenshots_dir, f"words/{language}/{len(read.seen):02d}-console-password-refused")
     assert ("長度至少 12 個字元" if language == "zh-Hant" else "at least 12 characters") in alert, alert
     page.keyboard.press("Escape")
     console.open_tab("user-groups-tab")

@@ -1,7 +1,6 @@
 """Keycloak's login pages in our theme (keycloak.v2 parent), as a person uses them."""
 from __future__ import annotations
 
-import os
 import re
 import time
 from urllib.parse import parse_qs, urlparse
@@ -23,11 +22,8 @@ class KeycloakPage:
         return self.page.locator("#kc-page-title").inner_text().strip()
 
     def screenshot(self, path) -> None:
-        """A picture for docs/, only when UPDATE_SCREENSHOTS=1 (a normal run leaves tracked files alone)."""
-        if os.environ.get("UPDATE_SCREENSHOTS") != "1":
-            return
         self.page.wait_for_load_state("networkidle")
-        self.page.screenshot(path=str(path), full_page=True, animations="disabled")
+        self.page.screenshot(path=str(path), full_page=True)
 
 
 class LoginPage(KeycloakPage):

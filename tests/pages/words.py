@@ -1,9 +1,8 @@
 """What a person reads on a page, checked for words that are not words: raw message keys,
-unfilled placeholders, English with its apostrophes eaten by MessageFormat. And the pictures
-of each page for docs/screenshots/, taken only when asked (UPDATE_SCREENSHOTS=1)."""
+unfilled placeholders, English with its apostrophes eaten by MessageFormat. And a picture of
+each page (into docs/screenshots/ only when asked: --update-screenshots)."""
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -12,7 +11,6 @@ from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
 THEMES = ROOT / "keycloak-config" / "themes"
-SHOTS = ROOT / "docs" / "screenshots"
 
 RAW = [
     (re.compile(r"\$\{[^}]*\}"), "an unresolved ${…} key"),
@@ -61,11 +59,9 @@ def visible_text(page: Page) -> str:
     return page.title() + "\n" + page.locator("body").inner_text()
 
 
-def screenshot(page: Page, name: str) -> None:
-    """docs/screenshots/<name>.png, only when UPDATE_SCREENSHOTS=1: a normal test run leaves
-    tracked files alone."""
-    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
-        return
-    path = SHOTS / f"{name}.png"
+def screenshot(page: Page, folder: Path, name: str) -> None:
+    """<folder>/<name>.png; the folder is the `screenshots_dir` fixture's (docs/screenshots/ only
+    when asked: a normal test run leaves tracked files alone)."""
+    path = folder / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True, animations="disabled")

@@ -60,12 +60,12 @@ def test_a_refusal_of_keycloak_is_quoted_in_its_own_words_not_as_json():
     inside the Chinese, never the raw JSON body with its ASCII commas. No rule id."""
     from keycloak.exceptions import KeycloakPostError
 
-    from sync_service.adapters.keycloak_directory import _translated
+    from sync_service.adapters.keycloak_directory import _keycloak_errors_as_ours
     from sync_service.services.ports import DirectoryRefused
 
     body = b'{"field":"username","errorMessage":"User exists with same username","params":["u1"]}'
 
-    @_translated
+    @_keycloak_errors_as_ours
     def create(_self):
         raise KeycloakPostError(error_message=body, response_code=409)
 
