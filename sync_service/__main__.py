@@ -41,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         from .web import create_app
-        create_app().run(host=args.host, port=args.port)
+        from .web.serving import serve
+        serve(create_app(), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

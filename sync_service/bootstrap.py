@@ -7,6 +7,7 @@ start on a ready schema; production can switch it off and run
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,14 @@ class Wiring:
     mailer: Mailer
     token_verifier: TokenVerifier
     extras: dict = field(default_factory=dict)
+
+    def directory(self) -> Directory:
+        """The web requests' directory client, one per thread (python-keycloak's
+        session and token are not shared between threads)."""
+        local = self.extras.setdefault("directories", threading.local())
+        if getattr(local, "directory", None) is None:
+            local.directory = self.directory_factory()
+        return local.directory
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
@@ -61,7 +70,8 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
     cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
-    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file))
+    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file),
+                       head_file=settings.audit_head_file)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
 

@@ -8,8 +8,11 @@ import json
 import os
 import re
 
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, redirect, session, url_for
+from flask import Flask, redirect, request, session, url_for
+
+from sync_service.web.headers import PAGES, secure_headers
 
 GRANT_PATH = re.compile(r"^/institutions/(?P<institution>\d{10})/(?P<category>[A-Z]+-[A-Z]+)/(?P<group>managers|users)$")
 LEVEL = {"managers": "manager", "users": "user"}
@@ -34,6 +37,7 @@ def grants_from_claims(claims: dict) -> list[dict]:
 def create_app() -> Flask:
     app = Flask(__name__)
     app.secret_key = os.environ.get("FLASK_SECRET_KEY") or os.urandom(24)
+    secure_headers(app, PAGES)
     issuer = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8080/realms/cancer-screening")
     oauth = OAuth(app)
     oauth.register(
@@ -75,7 +79,15 @@ def create_app() -> Flask:
 
     @app.get("/callback")
     def callback():
-        token = oauth.keycloak.authorize_access_token()
+        # Keycloak sends people back with ?error=... when sign-in was cancelled or
+        # refused; a stale or forged callback has a state we did not issue.
+        try:
+            if "error" in request.args:
+                raise OAuthError(error=request.args["error"])
+            token = oauth.keycloak.authorize_access_token()
+        except OAuthError:
+            return page('<p id="error">登入未完成，請重新登入。<br>Sign-in did not complete; please sign in again.</p>'
+                        f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'), 400
         # The access token carries the roles and groups the screening system acts on.
         claims = dict(token.get("userinfo") or {})
         claims.update(_access_claims(token["access_token"]))

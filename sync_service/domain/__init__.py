@@ -25,7 +25,16 @@ from .errors import (
     ManagerSeatRefused,
 )
 from .fields import IdKind, PersonalId, Phone
-from .grants import ChangeKind, Grant, GrantChange, Level, ManagerSeat, approve_application
+from .grants import (
+    ChangeKind,
+    Grant,
+    GrantChange,
+    Level,
+    ManagerSeat,
+    approve_application,
+    release_seat,
+    retake_seat,
+)
 
 __all__ = [
     "STATUS_LABELS",
@@ -53,5 +62,7 @@ __all__ = [
     "approve_application",
     "new_application",
     "parse_application_type",
+    "release_seat",
+    "retake_seat",
     "taiwan_date",
 ]

@@ -29,7 +29,9 @@ from .events import (
     DocumentAttached,
     Event,
     OriginalsReceived,
+    ApplicationCancelled,
     ProvisioningFailed,
+    ProvisioningRetried,
     VendorProcessingRecorded,
 )
 
@@ -77,6 +79,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
     PROVISIONED = "provisioned"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
@@ -87,6 +90,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.REJECTED: ("已退件", "rejected"),
     Status.PROVISIONED: ("已開通", "provisioned"),
     Status.FAILED: ("開通失敗", "provisioning failed"),
+    Status.CANCELLED: ("已取消", "cancelled"),
 }
 
 # action: (states it may start from, state it leads to, zh label, en label)
@@ -105,6 +109,10 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     # A failed provisioning may be retried, and may fail again.
     "mark_provisioned": (frozenset({Status.APPROVED, Status.FAILED}), Status.PROVISIONED, "開通完成", "mark provisioned"),
     "mark_failed": (frozenset({Status.APPROVED, Status.FAILED}), Status.FAILED, "開通失敗", "mark failed"),
+    # A reviewer decides what becomes of a failed provisioning: tried again once
+    # its cause is fixed, or cancelled; a failed application holds no seat.
+    "retry": (frozenset({Status.FAILED}), Status.APPROVED, "重新開通", "retry provisioning"),
+    "cancel": (frozenset({Status.FAILED}), Status.CANCELLED, "取消", "cancel"),
 }
 
 # Documents can be added until the reviewer decides: scans at intake, the
@@ -154,7 +162,7 @@ class VendorRecord:
 
 
 def parse_application_type(value: object, field: str = "type") -> ApplicationType:
-    text = fields.clean(value).upper()
+    text = fields.clean(value, field).upper()
     if text not in ApplicationType.__members__:
         raise FieldError(
             f"{field}.unknown",
@@ -217,8 +225,8 @@ def new_application(
         # type itself is wrong, still check the shape so all errors show.
         take("account", fields.parse_existing_account_name, account)
 
-    has_reason = bool(fields.clean(reason))
-    has_effective = bool(fields.clean(effective_date)) if not isinstance(effective_date, date) else True
+    has_reason = bool(fields.clean(reason, "reason"))
+    has_effective = bool(fields.clean(effective_date, "effective_date")) if not isinstance(effective_date, date) else True
     if kind is ApplicationType.B:
         take("reason", fields.parse_reason, reason)
         if has_effective and "application_date" in values:
@@ -358,11 +366,12 @@ class Application:
             )
         return target
 
-    def submit(self, *, by: str, at: datetime) -> None:
+    def submit(self, *, by: str, at: datetime, on_behalf_of: str | None = None) -> None:
+        """`on_behalf_of`: the account a reviewer files for (B, C, D filed for someone else)."""
         require_actor(by, at)
         self.status = self._move("submit")
         self.submitted_at = at
-        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at))
+        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at, on_behalf_of=on_behalf_of))
 
     def attach_document(self, document: str, *, by: str, at: datetime) -> None:
         """Record that a document is in the file. Only documents this type and
@@ -446,7 +455,7 @@ class Application:
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
         require_actor(by, at)
         target = self._move("reject")
-        text = fields.clean(reason)
+        text = fields.refuse_markup(fields.clean(reason, "reason"), "reason")
         if not text:
             raise FieldError("reason.required", "reason", "退件必須說明原因", "A rejection needs a reason")
         self.status = target
@@ -477,6 +486,21 @@ class Application:
             ProvisioningFailed(application_id=self.id, by=by, at=at, approved_by=self.decided_by, reason=text)
         )
 
+    def retry(self, *, by: str, at: datetime) -> None:
+        """The cause of a failed provisioning is fixed: queue its changes again."""
+        require_actor(by, at)
+        self.status = self._move("retry")
+        self.events.append(ProvisioningRetried(application_id=self.id, by=by, at=at, approved_by=self.decided_by,
+                                               failure_reason=self.failure_reason or ""))
+
+    def cancel(self, *, by: str, at: datetime, reason: object) -> None:
+        require_actor(by, at)
+        target = self._move("cancel")
+        text = fields.parse_text(reason, "reason", "取消原因", "Reason for cancelling", 500)
+        self.status = target
+        self.events.append(ApplicationCancelled(application_id=self.id, by=by, at=at, approved_by=self.decided_by,
+                                                reason=text))
+
     def record_vendor_processing(
         self, name: object, processed_on: object, notes: object = "", *, by: str, at: datetime
     ) -> None:
@@ -500,7 +524,7 @@ class Application:
                 record[key] = parse()
             except FieldError as e:
                 errors.append(e)
-        notes_text = fields.clean(notes)
+        notes_text = fields.refuse_markup(fields.clean(notes, "notes"), "notes")
         if len(notes_text) > 1000:
             errors.append(
                 FieldError("notes.too_long", "notes", "備註最多 1000 個字", "Notes have at most 1000 characters")

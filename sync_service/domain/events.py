@@ -27,6 +27,7 @@ class Event:
 @dataclass(frozen=True, kw_only=True)
 class ApplicationSubmitted(Event):
     name: ClassVar[str] = "application.submitted"
+    on_behalf_of: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,3 +72,15 @@ class VendorProcessingRecorded(Event):
     vendor_name: str
     processed_on: date
     notes: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvisioningRetried(Event):
+    name: ClassVar[str] = "application.retried"
+    failure_reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationCancelled(Event):
+    name: ClassVar[str] = "application.cancelled"
+    reason: str

@@ -241,3 +241,36 @@ def approve_application(
     changes = seat.decide(application, today=taiwan_date(at), replacing=replacing)
     application.approve(by=by, at=at, replacing=replacing, changes=changes)
     return changes
+
+
+def release_seat(application: Application, seat: ManagerSeat) -> bool:
+    """A failed (or cancelled) A or C gives back the manager seat its approval
+    reserved, so that the real applicant is not refused for a seat nobody holds.
+    True when the seat changed."""
+    if not application.type.appoints_manager or seat.manager != application.account:
+        return False
+    seat.manager = None
+    seat.leaving_on = None
+    seat.version += 1
+    return True
+
+
+def retake_seat(application: Application, seat: ManagerSeat, *, today: date) -> bool:
+    """A retried A or C takes its seat again, unless someone holds it meanwhile.
+    True when the seat changed."""
+    if not application.type.appoints_manager:
+        return False
+    current = seat.holder(today)
+    if current == application.account:
+        return False
+    if current is not None:
+        raise ManagerSeatRefused(
+            "manager_seat.taken",
+            f"此機構此業務類別已有管理者（{current}），無法重新開通；請取消此申請案",
+            f"This institution and category has a manager now ({current}); the application cannot be "
+            "retried: cancel it",
+        )
+    seat.manager = application.account
+    seat.leaving_on = None
+    seat.version += 1
+    return True

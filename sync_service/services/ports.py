@@ -41,6 +41,11 @@ class Account:
     email: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
 
+    def holds_national_id(self, national_id: str) -> bool:
+        """Does the account carry this national ID? (One place for it: how the
+        realm keeps the number may change, issue 8 point 7.)"""
+        return national_id in self.attributes.get("nationalId", [])
+
 
 @dataclass(frozen=True)
 class NewAccount:
@@ -112,6 +117,7 @@ class Caller:
     subject: str
     username: str
     roles: frozenset[str] = frozenset()
+    email: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -120,6 +126,10 @@ class Caller:
 
 class TokenInvalid(Exception):
     pass
+
+
+class TokenNotForUs(TokenInvalid):
+    """Signed by the realm and valid, but issued for another client."""
 
 
 class TokenVerifier(Protocol):
