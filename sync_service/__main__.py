@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .web import create_app
         from .web.serving import serve
-        serve(create_app(), args.host, args.port)
+        serve(create_app(bootstrap(Settings())), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

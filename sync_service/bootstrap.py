@@ -33,15 +33,14 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
-    extras: dict = field(default_factory=dict)
+    _directories: threading.local = field(default_factory=threading.local, repr=False)
 
     def directory(self) -> Directory:
         """The web requests' directory client, one per thread (python-keycloak's
         session and token are not shared between threads)."""
-        local = self.extras.setdefault("directories", threading.local())
-        if getattr(local, "directory", None) is None:
-            local.directory = self.directory_factory()
-        return local.directory
+        if getattr(self._directories, "directory", None) is None:
+            self._directories.directory = self.directory_factory()
+        return self._directories.directory
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)

@@ -25,16 +25,8 @@ from .errors import (
     ManagerSeatRefused,
 )
 from .fields import IdKind, PersonalId, Phone
-from .grants import (
-    ChangeKind,
-    Grant,
-    GrantChange,
-    Level,
-    ManagerSeat,
-    approve_application,
-    release_seat,
-    retake_seat,
-)
+from .grants import ChangeKind, Grant, GrantChange, Level
+from .seats import ManagerSeat
 
 __all__ = [
     "STATUS_LABELS",
@@ -59,10 +51,7 @@ __all__ = [
     "Phone",
     "Status",
     "VendorRecord",
-    "approve_application",
     "new_application",
     "parse_application_type",
-    "release_seat",
-    "retake_seat",
     "taiwan_date",
 ]

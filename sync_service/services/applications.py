@@ -1,25 +1,15 @@
 """Use cases around an application: submit, record originals, approve, reject,
-vendor record, read. Each is one transaction (one unit of work)."""
+retry or cancel a failed provisioning, vendor record, read. Each is one
+transaction (one unit of work)."""
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
-from ..adapters.audit_chain import AuditEntry
-from ..adapters.repository import ConcurrentDecision
-from ..domain import (
-    Application,
-    ApplicationType,
-    GrantChange,
-    approve_application,
-    new_application,
-    release_seat,
-    retake_seat,
-    taiwan_date,
-)
+from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
-from .ports import Caller, Directory
+from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
 
 FORM_FIELDS = ("type", "category", "institution_code", "institution_name", "department", "applicant_name",
                "account", "phone", "national_id", "email", "application_date", "reason", "effective_date")
@@ -33,7 +23,7 @@ def new_application_id() -> str:
     return uuid.uuid4().hex
 
 
-def submit(uow, form: dict, *, caller: Caller | None, documents: Iterable[str] = (),
+def submit(uow: UnitOfWork, form: dict, *, caller: Caller | None, documents: Iterable[str] = (),
            now: datetime | None = None, application_id: str | None = None,
            directory: Directory | None = None) -> Application:
     """Applicants submit form 1. A (a new account) is open to anyone, since the
@@ -81,7 +71,7 @@ def _require_filer_of(app: Application, caller: Caller | None) -> None:
         )
 
 
-def duplicates_of(uow, app: Application) -> list[str]:
+def duplicates_of(uow: UnitOfWork, app: Application) -> list[str]:
     """Other applications still open for the same account, or for the same
     person at the same institution and category: a reviewer sees them flagged."""
     with uow:
@@ -108,8 +98,8 @@ def _own_link(app: Application, caller: Caller, directory: Directory | None) -> 
     return None
 
 
-def _require_independent(uow, app: Application, caller: Caller, decision: str, directory: Directory | None,
-                         now: datetime) -> None:
+def _require_independent(uow: UnitOfWork, app: Application, caller: Caller, decision: str,
+                         directory: Directory | None, now: datetime) -> None:
     """Separation of duties: nobody decides an application that names their own
     account, e-mail or national ID. The refusal is audited."""
     link = _own_link(app, caller, directory)
@@ -126,141 +116,128 @@ def _require_independent(uow, app: Application, caller: Caller, decision: str, d
     )
 
 
-def _load(uow, application_id: str) -> Application:
+def _load(uow: UnitOfWork, application_id: str) -> Application:
     app = uow.applications.get(application_id)
     if app is None:
         raise application_not_found(application_id)
     return app
 
 
-def record_originals_received(uow, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
-                              now: datetime | None = None) -> Application:
+def _reviewer_step(uow: UnitOfWork, application_id: str, caller: Caller,
+                   step: Callable[[Application], None], *, decision: str | None = None,
+                   directory: Directory | None = None, now: datetime | None = None) -> Application:
+    """One step a reviewer takes on one application, in one transaction; a
+    `decision` is refused to a reviewer the application names."""
     _require_reviewer(caller)
     with uow:
         app = _load(uow, application_id)
-        app.record_originals_received(by=caller.username, at=now or utcnow(), documents=documents)
+        if decision:
+            _require_independent(uow, app, caller, decision, directory, now or utcnow())
+        step(app)
         uow.applications.save(app)
         uow.commit()
     return app
 
 
-def approve(uow, application_id: str, *, caller: Caller, replacing: str | None = None,
-            now: datetime | None = None, attempts: int = 10,
-            directory: Directory | None = None) -> tuple[GrantChange, ...]:
-    """One decision: the application approved, the manager seat updated and
-    the grant changes queued for the worker, in one transaction (R-MGR-1).
+def record_originals_received(uow: UnitOfWork, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
+                              now: datetime | None = None) -> Application:
+    return _reviewer_step(uow, application_id, caller, lambda app: app.record_originals_received(
+        by=caller.username, at=now or utcnow(), documents=documents))
+
+
+def _seat_decision(uow: UnitOfWork, application_id: str, caller: Caller, decision: str,
+                   act: Callable[[Application, ManagerSeat, UnitOfWork], object], *, now: datetime,
+                   directory: Directory | None, attempts: int = 10):
+    """A decision over an application and its manager seat, in one transaction.
 
     A concurrent decision on the same seat makes the store refuse ours; we
     then decide again on the fresh seat, where the domain gives the real
     reason (usually: the seat is taken now)."""
     _require_reviewer(caller)
-    now = now or utcnow()
     for _ in range(attempts):
         try:
             with uow:
                 app = _load(uow, application_id)
-                _require_independent(uow, app, caller, "approve", directory, now)
+                _require_independent(uow, app, caller, decision, directory, now)
                 seat = uow.seats.get(app.institution.code, app.category)
                 loaded = seat.version
-                changes = approve_application(app, seat, by=caller.username, at=now, replacing=replacing)
-                uow.seats.save(seat, loaded_version=loaded, application_id=app.id)
+                result = act(app, seat, uow)
+                if seat.version != loaded:
+                    uow.seats.save(seat, loaded_version=loaded, application_id=app.id)
                 uow.applications.save(app)
-                uow.outbox.add(changes, now)
                 uow.commit()
-                return changes
+                return app, result
         except ConcurrentDecision:
             continue
     raise Busy("decision.busy", "同時有其他核准正在處理，請稍後再試", "Other decisions on this seat were taken at the same time; try again")
 
 
-def reject(uow, application_id: str, *, caller: Caller, reason: str, now: datetime | None = None,
-           directory: Directory | None = None) -> Application:
-    _require_reviewer(caller)
+def approve(uow: UnitOfWork, application_id: str, *, caller: Caller, replacing: str | None = None,
+            now: datetime | None = None, attempts: int = 10,
+            directory: Directory | None = None) -> tuple[GrantChange, ...]:
+    """One decision: the application approved, the manager seat updated and
+    the grant changes queued for the worker, in one transaction (R-MGR-1)."""
     now = now or utcnow()
-    with uow:
-        app = _load(uow, application_id)
-        _require_independent(uow, app, caller, "reject", directory, now)
-        app.reject(by=caller.username, at=now, reason=reason)
-        uow.applications.save(app)
-        uow.commit()
-    return app
+
+    def act(app, seat, uow):
+        changes = app.approve(seat, by=caller.username, at=now, replacing=replacing)
+        uow.outbox.add(changes, now)
+        return changes
+    return _seat_decision(uow, application_id, caller, "approve", act, now=now, directory=directory,
+                          attempts=attempts)[1]
 
 
-def retry_provisioning(uow, application_id: str, *, caller: Caller, now: datetime | None = None,
+def retry_provisioning(uow: UnitOfWork, application_id: str, *, caller: Caller, now: datetime | None = None,
                        directory: Directory | None = None) -> Application:
     """A failed provisioning, its cause fixed, is tried again: an A or C takes
     its manager seat again (refused if someone holds it meanwhile), and the
     failed changes go back to the outbox. Audited."""
-    _require_reviewer(caller)
     now = now or utcnow()
-    for _ in range(10):
-        try:
-            with uow:
-                app = _load(uow, application_id)
-                _require_independent(uow, app, caller, "retry", directory, now)
-                seat = uow.seats.get(app.institution.code, app.category)
-                loaded = seat.version
-                app.retry(by=caller.username, at=now)
-                if retake_seat(app, seat, today=taiwan_date(now)):
-                    uow.seats.save(seat, loaded_version=loaded, application_id=app.id)
-                uow.outbox.requeue_failed(app.id, now)
-                uow.applications.save(app)
-                uow.commit()
-                return app
-        except ConcurrentDecision:
-            continue
-    raise Busy("decision.busy", "同時有其他核准正在處理，請稍後再試", "Other decisions on this seat were taken at the same time; try again")
+
+    def act(app, seat, uow):
+        app.retry(seat, by=caller.username, at=now)
+        uow.outbox.requeue_failed(app.id, now)
+    return _seat_decision(uow, application_id, caller, "retry", act, now=now, directory=directory)[0]
 
 
-def cancel_application(uow, application_id: str, *, caller: Caller, reason: object, now: datetime | None = None,
-                       directory: Directory | None = None) -> Application:
-    """A failed application is given up: its changes stay undone, it holds no
-    seat (released when it failed; released here too, should it still hold one). Audited."""
-    _require_reviewer(caller)
+def cancel_application(uow: UnitOfWork, application_id: str, *, caller: Caller, reason: object,
+                       now: datetime | None = None, directory: Directory | None = None) -> Application:
+    """A failed application is given up: its changes stay undone and it holds
+    no seat (given back when it failed; here too, should it still hold one). Audited."""
     now = now or utcnow()
-    for _ in range(10):
-        try:
-            with uow:
-                app = _load(uow, application_id)
-                _require_independent(uow, app, caller, "cancel", directory, now)
-                app.cancel(by=caller.username, at=now, reason=reason)
-                seat = uow.seats.get(app.institution.code, app.category)
-                loaded = seat.version
-                if release_seat(app, seat):
-                    uow.seats.save(seat, loaded_version=loaded, application_id=app.id)
-                uow.outbox.cancel_failed(app.id)
-                uow.applications.save(app)
-                uow.commit()
-                return app
-        except ConcurrentDecision:
-            continue
-    raise Busy("decision.busy", "同時有其他核准正在處理，請稍後再試", "Other decisions on this seat were taken at the same time; try again")
+
+    def act(app, seat, uow):
+        app.cancel(seat, by=caller.username, at=now, reason=reason)
+        uow.outbox.cancel_failed(app.id)
+    return _seat_decision(uow, application_id, caller, "cancel", act, now=now, directory=directory)[0]
 
 
-def record_vendor_processing(uow, application_id: str, *, caller: Caller, vendor_name: object,
+def reject(uow: UnitOfWork, application_id: str, *, caller: Caller, reason: str, now: datetime | None = None,
+           directory: Directory | None = None) -> Application:
+    now = now or utcnow()
+    return _reviewer_step(uow, application_id, caller, lambda app: app.reject(
+        by=caller.username, at=now, reason=reason), decision="reject", directory=directory, now=now)
+
+
+def record_vendor_processing(uow: UnitOfWork, application_id: str, *, caller: Caller, vendor_name: object,
                              processed_on: object, notes: object = "", now: datetime | None = None) -> Application:
-    _require_reviewer(caller)
-    with uow:
-        app = _load(uow, application_id)
-        app.record_vendor_processing(vendor_name, processed_on, notes, by=caller.username, at=now or utcnow())
-        uow.applications.save(app)
-        uow.commit()
-    return app
+    return _reviewer_step(uow, application_id, caller, lambda app: app.record_vendor_processing(
+        vendor_name, processed_on, notes, by=caller.username, at=now or utcnow()))
 
 
-def read(uow, application_id: str, *, caller: Caller) -> Application:
+def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
     _require_reviewer(caller)
     with uow:
         return _load(uow, application_id)
 
 
-def search(uow, *, caller: Caller, **filters) -> list[Application]:
+def search(uow: UnitOfWork, *, caller: Caller, **filters) -> list[Application]:
     _require_reviewer(caller)
     with uow:
         return uow.applications.list(**filters)
 
 
-def provisioning_status(uow, application_id: str, *, caller: Caller) -> tuple[Application, list]:
+def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list]:
     _require_reviewer(caller)
     with uow:
         app = _load(uow, application_id)

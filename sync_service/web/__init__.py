@@ -4,8 +4,6 @@ from __future__ import annotations
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
-from ..bootstrap import Wiring, bootstrap
-from ..settings import Settings
 from . import api, errors, health, limits, openapi
 from .headers import secure_headers
 
@@ -23,14 +21,16 @@ class JsonProvider(DefaultJSONProvider):
             raise ValueError("JSON nested too deep") from None
 
 
-def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -> Flask:
-    settings = wiring.settings if wiring else (settings or Settings())
+def create_app(wiring) -> Flask:
+    """`wiring` is what `sync_service.bootstrap.bootstrap` returns: the web
+    layer is handed its adapters, it never builds them (no import of them)."""
+    settings = wiring.settings
     app = Flask(__name__)
     app.json = JsonProvider(app)
     app.config["SECRET_KEY"] = settings.secret_key or None
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a form 1 is small; bigger bodies are refused (413)
-    # One bootstrap wires the adapters; nothing connects until a request needs it.
-    app.extensions["sync"] = wiring or bootstrap(settings)
+    # One bootstrap wired the adapters; nothing connects until a request needs it.
+    app.extensions["sync"] = wiring
     limits.init_app(app, settings)
     secure_headers(app)
     errors.register(app)

@@ -59,7 +59,7 @@ def person(username: str) -> dict:
 # ---- 1. token audience --------------------------------------------------------
 
 def test_a_token_issued_for_another_client_is_refused(sync_api, service_tokens, make_reviewer):
-    """Covers: R-MGR-1"""
+    """No rule id: who may call the API at all (issue 8, point 1)."""
     reviewer = make_reviewer()
     r = sync_api.get("/api/applications", service_tokens.for_other(reviewer))
     assert r.status_code == 401, r.text
@@ -74,7 +74,7 @@ def test_a_token_issued_for_another_client_is_refused(sync_api, service_tokens, 
 
 def test_nobody_decides_an_application_naming_themselves(sync_api, wiring, service_tokens, make_reviewer,
                                                          make_user, institution):
-    """Covers: R-MGR-1, R-AUD-1"""
+    """Covers: R-AUD-1"""
     reviewer = make_reviewer(nationalId=NATIONAL_ID)
     colleague = make_reviewer(nationalId=OTHER_NATIONAL_ID)
     mine, theirs = service_tokens.for_service(reviewer), service_tokens.for_service(colleague)
@@ -100,7 +100,7 @@ def test_nobody_decides_an_application_naming_themselves(sync_api, wiring, servi
 
 def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(sync_api, wiring, service_tokens, make_user,
                                                               make_reviewer, institution):
-    """Covers: R-MGR-1, R-FORM-1, R-AUD-1"""
+    """Covers: R-CONF-2, R-AUD-1"""
     filer, other = make_user(), make_user()
     filer_token = service_tokens.for_service(filer)
     for type_ in ("B", "C", "D"):
@@ -200,7 +200,7 @@ def limited_app(keycloak, run_secrets, mail, tmp_path):
 
 def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(limited_app, service_tokens, make_user,
                                                                          institution):
-    """Covers: R-FORM-1"""
+    """No rule id: abuse of the public intake (issue 8, point 5)."""
     client = limited_app.test_client()
 
     def post(body, address="10.1.0.1", token=None):
@@ -238,7 +238,7 @@ def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(limited
 # ---- 6. crafted input -----------------------------------------------------------------
 
 def test_crafted_input_gets_a_clear_client_error(sync_api, service_tokens, make_reviewer, institution):
-    """Covers: R-FORM-1, R-FORM-2"""
+    """No rule id: robustness and a clear answer to hostile input (issue 8, point 6)."""
     reviewer = service_tokens.for_service(make_reviewer())
     deep = "[" * 5000 + "]" * 5000
     r = sync_api.post("/api/applications", data=('{"type": ' + deep + "}").encode(),
@@ -299,13 +299,13 @@ def assert_security_headers(response) -> None:
 
 
 def test_the_sync_service_sends_security_headers_and_no_banner(sync_api):
-    """Covers: R-PD-1"""
+    """No rule id: browser-side hardening (issue 8, point 8)."""
     for path in ("/health", "/openapi.json", "/api/applications", "/nowhere"):
         assert_security_headers(sync_api.get(path))
 
 
 def test_the_stand_in_client_sends_security_headers_and_handles_an_error_callback(screening_client):
-    """Covers: R-PD-1"""
+    """No rule id: browser-side hardening (issue 8, point 8)."""
     import requests
     assert_security_headers(requests.get(screening_client + "/", timeout=30))
     r = requests.get(screening_client + "/callback", params={"error": "x"}, timeout=30)
