@@ -40,9 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     if args.command == "serve":
-        from .web import create_app
+        from .bootstrap import web_app
         from .web.serving import serve
-        serve(create_app(bootstrap(Settings())), args.host, args.port)
+        serve(web_app(), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

@@ -85,3 +85,11 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)
+
+
+def web_app(settings: Settings | None = None):
+    """The Flask application wired for `settings` (the environment's by default):
+    the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
+    The web layer itself never builds its adapters (decision 0040)."""
+    from .web import create_app
+    return create_app(bootstrap(settings or Settings()))
