@@ -59,6 +59,13 @@ class LockoutRules:
     is locked, until a password reset if `permanent` (R-LCK-1, R-LCK-3)."""
     failures: int
     permanent: bool
+    notice_zh: str
+    notice_en: str
+
+    def notice(self, language: str) -> str:
+        """The rule as the sign-in page says it, with the number filled in."""
+        text = self.notice_zh if language == "zh" else self.notice_en
+        return text.format(failures=self.failures)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import tw.gov.hpa.screening.keycloak.Fake;
 
 /**
  * The meter's endpoint refuses what is not a scoring request of a live sign-in. Its verdicts
- * themselves are the policy's (StrengthScoreTest) and are checked on the running server by
- * tests/browser/test_strength_meter.py. Covers: R-PWD-4
+ * themselves are the realm policy's (Keycloak's policy manager runs it) and are checked on the
+ * running server by tests/browser/test_strength_meter.py. Covers: R-PWD-4
  */
 class PasswordStrengthResourceTest {
 
