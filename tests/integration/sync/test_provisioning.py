@@ -8,6 +8,7 @@ from stack.mailsink import body_text
 from sync_service.domain import Status
 from sync_service.domain.passwords import satisfies_policy
 from sync_service.services import applications as use_cases
+from sync_service.services.ports import Account
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
 CAT = "CRC-COL"
@@ -42,7 +43,11 @@ def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(wiring, work
     user = admin.get_user(admin.get_user_id(account))
     assert set(user["requiredActions"]) >= {"UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"}
     assert user["email"] == email and user["lastName"] == "王" and user["firstName"] == "小明"
-    assert user["attributes"]["nationalId"] == ["A123456789"] and user["attributes"]["department"] == ["家庭醫學部"]
+    assert user["attributes"]["department"] == ["家庭醫學部"]
+    # Keycloak keeps keyed digests of the national ID, not the number (docs/decisions/0030).
+    assert "nationalId" not in user["attributes"]
+    assert wiring.directory_factory().holds_national_id(Account(user["id"], account, email, user["attributes"]),
+                                                         "A123456789")
     message, password = password_from(mail, email)
     assert satisfies_policy(password)
     assert "Default password" in body_text(message) and "癌症篩檢" in message["Subject"]
@@ -113,7 +118,8 @@ def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, work
     Provisioning the pair's manager also makes the admin-console permissions of the pair:
     the manager lists the pair's users and nobody else."""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
-    from tests.integration.admin_console.manager_api import AdminApiAs, password_token
+    from tests.integration.admin_console.manager_api import AdminApiAs
+    from tests.support.tokens import password_token
     users = ensure_grant_group(admin, institution, CAT, "user")
     staff = make_user(groups=[users["path"]])
     outsider = make_user()

@@ -1,0 +1,80 @@
+package tw.gov.hpa.screening.keycloak.offline;
+
+import org.jboss.logging.Logger;
+import org.keycloak.Config;
+import org.keycloak.events.EventListenerProvider;
+import org.keycloak.events.EventListenerProviderFactory;
+import org.keycloak.models.ClientScopeModel;
+import org.keycloak.models.Constants;
+import org.keycloak.models.KeycloakSession;
+import org.keycloak.models.KeycloakSessionFactory;
+import org.keycloak.models.RealmModel;
+import org.keycloak.models.RoleModel;
+
+/**
+ * Offline tokens only for clients that need them; in our realm, none (docs/decisions/0031).
+ *
+ * <p>A realm import cannot say so: Keycloak 26.7.3 adds {@code offline_access} to the realm's
+ * default role and its client scope to the realm's default optional scopes whenever the file
+ * does not define every client scope itself, and a realm file's role composites are added, never
+ * removed. So when a realm whose attribute {@value #ATTRIBUTE} is {@code none} is created (the
+ * {@code RealmPostCreateEvent} comes at the end of the import, attributes in place), this takes
+ * the role out of the default role and the scope off the realm's defaults and off every client.
+ *
+ * <p>Registered as an event-listener factory only to be loaded; the realm never lists it, so no
+ * listener is ever created.
+ */
+public class NoOfflineAccessFactory implements EventListenerProviderFactory {
+
+    public static final String ID = "screening-no-offline-access";
+    public static final String ATTRIBUTE = "screening.offlineAccess";
+
+    private static final Logger LOG = Logger.getLogger(NoOfflineAccessFactory.class);
+
+    @Override
+    public void postInit(KeycloakSessionFactory factory) {
+        factory.register(event -> {
+            if (event instanceof RealmModel.RealmPostCreateEvent created) {
+                withdraw(created.getCreatedRealm());
+            }
+        });
+    }
+
+    static void withdraw(RealmModel realm) {
+        if (!"none".equals(realm.getAttribute(ATTRIBUTE))) {
+            return;
+        }
+        RoleModel offline = realm.getRole(Constants.OFFLINE_ACCESS_ROLE);
+        if (offline != null) {
+            realm.getDefaultRole().removeCompositeRole(offline);
+        }
+        realm.getClientScopesStream()
+                .filter(scope -> Constants.OFFLINE_ACCESS_ROLE.equals(scope.getName()))
+                .findFirst()
+                .ifPresent(scope -> withdrawScope(realm, scope));
+        LOG.infof("realm %s: offline_access withdrawn from the default role and every client", realm.getName());
+    }
+
+    private static void withdrawScope(RealmModel realm, ClientScopeModel scope) {
+        realm.removeDefaultClientScope(scope);
+        realm.getClientsStream().forEach(client -> client.removeClientScope(scope));
+    }
+
+    @Override
+    public EventListenerProvider create(KeycloakSession session) {
+        return null;
+    }
+
+    @Override
+    public String getId() {
+        return ID;
+    }
+
+    @Override
+    public void init(Config.Scope config) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
