@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
+from ..domain import national_id_digest
 from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
 from .keycloak_permissions import check_manager_permissions, ensure_manager_permissions
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, _find_group, grant_group_path
@@ -63,12 +64,14 @@ class KeycloakDirectory:
     _manager_access_lock = threading.Lock()
 
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
-                 admin: KeycloakAdmin | None = None) -> None:
+                 admin: KeycloakAdmin | None = None, national_id_key: bytes | None = None) -> None:
         self._args = dict(server_url=server_url.rstrip("/") + "/", realm_name=realm, user_realm_name=realm,
                           client_id=client_id, client_secret_key=client_secret, timeout=timeout)
         self._admin = admin
         self._given_admin = admin is not None
         self.realm = realm
+        # Keycloak keeps keyed digests of the national ID, not the number (decision 0030).
+        self._national_id_key = national_id_key
 
     @property
     def admin(self) -> KeycloakAdmin:
@@ -89,6 +92,11 @@ class KeycloakDirectory:
             if u["username"] == wanted:
                 return Account(u["id"], u["username"], u.get("email"), u.get("attributes") or {})
         return None
+
+    def holds_national_id(self, account: Account, national_id: str) -> bool:
+        """Does the account hold this national ID? Keycloak keeps only keyed digests of it
+        (the nationalId we send is digested on arrival): compared by the same digest."""
+        return national_id_digest.holds(account.attributes, national_id, self._national_id_key)
 
     @staticmethod
     def _user(account: NewAccount) -> dict:

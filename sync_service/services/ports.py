@@ -60,6 +60,10 @@ class Directory(Protocol):
 
     def find_account(self, username: str) -> Account | None: ...
 
+    def holds_national_id(self, account: Account, national_id: str) -> bool:
+        """Does the account hold this national ID? (Keycloak keeps keyed digests of it,
+        sync_service/domain/national_id_digest.py.)"""
+
     def create_account(self, account: NewAccount) -> str:
         """Returns the new account's id; DirectoryRefused('account.exists') if taken."""
 

@@ -278,7 +278,7 @@ class Worker:
             account_id = directory.create_account(_new_account(app, password))
             self._checkpoint(entry, account_id=account_id)
         else:
-            if not _made_for(account, entry, app):
+            if not _made_for(account, entry, app, directory):
                 raise DirectoryRefused(
                     "account.taken",
                     f"帳號名稱 {change.account} 已有他人使用，請申請人另擇帳號名稱",
@@ -351,12 +351,12 @@ def _no_account(username: str) -> DirectoryRefused:
     )
 
 
-def _made_for(account, entry: OutboxEntry, app: Application) -> bool:
+def _made_for(account, entry: OutboxEntry, app: Application, directory) -> bool:
     """Is this existing account the one an earlier attempt of this entry made?"""
     if entry.account_id is not None:
         return account.id == entry.account_id
-    national_ids = account.attributes.get("nationalId", [])
-    return (account.email or "").lower() == app.form.email.lower() and app.form.national_id.value in national_ids
+    return ((account.email or "").lower() == app.form.email.lower()
+            and directory.holds_national_id(account, app.form.national_id.value))
 
 
 def _makes_new_account(entry: OutboxEntry) -> bool:

@@ -23,6 +23,7 @@ def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
         data_key_file=tmp_path / "sync-data.key",
         audit_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         audit_key_file=tmp_path / "audit-signing.key",
+        national_id_key_file=tmp_path / "national-id-digest.key",
         submit_rate_per_hour=10_000,
         worker_threads=1,
     )

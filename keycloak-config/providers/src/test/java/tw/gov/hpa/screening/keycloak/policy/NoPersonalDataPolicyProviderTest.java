@@ -10,7 +10,7 @@ import org.keycloak.policy.PolicyError;
 
 class NoPersonalDataPolicyProviderTest {
 
-    private final NoPersonalDataPolicyProvider policy = new NoPersonalDataPolicyProvider();
+    private final NoPersonalDataPolicyProvider policy = new NoPersonalDataPolicyProvider(null);
 
     @ParameterizedTest
     @CsvSource({
