@@ -21,7 +21,7 @@ from tests.integration.admin_console.world import (
 
 ALLOWED, DENIED = "allowed", "denied"
 
-# The rules (R-USR-1..4): a manager acts on the users of their own (institution, category)
+# The rules (R-USR-1, R-USR-2, R-USR-3, R-USR-4): a manager acts on the users of their own (institution, category)
 # and on nobody else, never maps roles, never impersonates.
 # Keycloak 26.7.3's own holes, fixed in 26.8.1, tried here (issue 8 point 14):
 # "delete password" is keycloak#53057 (credential DELETE checked only `manage`, not a denied

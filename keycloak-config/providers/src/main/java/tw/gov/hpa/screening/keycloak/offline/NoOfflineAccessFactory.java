@@ -1,7 +1,6 @@
 package tw.gov.hpa.screening.keycloak.offline;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.ClientScopeModel;
@@ -10,6 +9,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.RoleModel;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /**
  * Offline tokens only for clients that need them; in our realm, none (docs/decisions/0031).
@@ -24,7 +24,8 @@ import org.keycloak.models.RoleModel;
  * <p>Registered as an event-listener factory only to be loaded; the realm never lists it, so no
  * listener is ever created.
  */
-public class NoOfflineAccessFactory implements EventListenerProviderFactory {
+public class NoOfflineAccessFactory extends WiringFactory<EventListenerProvider>
+        implements EventListenerProviderFactory {
 
     public static final String ID = "screening-no-offline-access";
     public static final String ATTRIBUTE = "screening.offlineAccess";
@@ -68,13 +69,5 @@ public class NoOfflineAccessFactory implements EventListenerProviderFactory {
     @Override
     public String getId() {
         return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void close() {
     }
 }

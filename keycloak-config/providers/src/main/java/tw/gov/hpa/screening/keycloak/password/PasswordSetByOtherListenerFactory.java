@@ -1,16 +1,16 @@
 package tw.gov.hpa.screening.keycloak.password;
 
-import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /**
  * Wires {@link PasswordSetByOtherListener} as "screening-password-set-by-other". Global, like the
  * unlock: R-PWD-1 must not depend on a realm setting someone can untick.
  */
-public class PasswordSetByOtherListenerFactory implements EventListenerProviderFactory {
+public class PasswordSetByOtherListenerFactory extends WiringFactory<EventListenerProvider>
+        implements EventListenerProviderFactory {
 
     public static final String ID = "screening-password-set-by-other";
 
@@ -27,17 +27,5 @@ public class PasswordSetByOtherListenerFactory implements EventListenerProviderF
     @Override
     public String getId() {
         return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

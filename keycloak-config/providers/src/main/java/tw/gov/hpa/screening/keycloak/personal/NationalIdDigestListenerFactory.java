@@ -1,16 +1,16 @@
 package tw.gov.hpa.screening.keycloak.personal;
 
-import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /**
  * Wires {@link NationalIdDigestListener} as "screening-national-id-digest". Global: keeping the
  * number out of the database must not depend on a realm setting someone can untick.
  */
-public class NationalIdDigestListenerFactory implements EventListenerProviderFactory {
+public class NationalIdDigestListenerFactory extends WiringFactory<EventListenerProvider>
+        implements EventListenerProviderFactory {
 
     public static final String ID = "screening-national-id-digest";
 
@@ -27,17 +27,5 @@ public class NationalIdDigestListenerFactory implements EventListenerProviderFac
     @Override
     public String getId() {
         return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
