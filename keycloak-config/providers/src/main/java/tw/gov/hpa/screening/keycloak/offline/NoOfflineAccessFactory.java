@@ -21,8 +21,8 @@ import tw.gov.hpa.screening.keycloak.WiringFactory;
  * {@code RealmPostCreateEvent} comes at the end of the import, attributes in place), this takes
  * the role out of the default role and the scope off the realm's defaults and off every client.
  *
- * <p>Registered as an event-listener factory only to be loaded; the realm never lists it, so no
- * listener is ever created.
+ * <p>Registered as an event-listener factory only to be loaded; the realm never lists it, and
+ * its listener listens to nothing.
  */
 public class NoOfflineAccessFactory extends WiringFactory<EventListenerProvider>
         implements EventListenerProviderFactory {
@@ -61,10 +61,25 @@ public class NoOfflineAccessFactory extends WiringFactory<EventListenerProvider>
         realm.getClientsStream().forEach(client -> client.removeClientScope(scope));
     }
 
+    /** Listens to nothing: named in a realm's event listeners by mistake, it still does no harm. */
     @Override
     public EventListenerProvider create(KeycloakSession session) {
-        return null;
+        return NOTHING;
     }
+
+    private static final EventListenerProvider NOTHING = new EventListenerProvider() {
+        @Override
+        public void onEvent(org.keycloak.events.Event event) {
+        }
+
+        @Override
+        public void onEvent(org.keycloak.events.admin.AdminEvent event, boolean includeRepresentation) {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
 
     @Override
     public String getId() {
