@@ -40,8 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     if args.command == "serve":
-        from .web import create_app
-        create_app(bootstrap(Settings())).run(host=args.host, port=args.port)
+        from .bootstrap import web_app
+        from .web.serving import serve
+        serve(web_app(), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

@@ -7,8 +7,9 @@ start on a ready schema; production can switch it off and run
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -32,6 +33,14 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
+    _directories: threading.local = field(default_factory=threading.local, repr=False)
+
+    def directory(self) -> Directory:
+        """The web requests' directory client, one per thread (python-keycloak's
+        session and token are not shared between threads)."""
+        if getattr(self._directories, "directory", None) is None:
+            self._directories.directory = self.directory_factory()
+        return self._directories.directory
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
@@ -60,7 +69,8 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
     cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
-    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file))
+    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file),
+                       head_file=settings.audit_head_file)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
         national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
@@ -77,3 +87,11 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)
+
+
+def web_app(settings: Settings | None = None):
+    """The Flask application wired for `settings` (the environment's by default):
+    the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
+    The web layer itself never builds its adapters (decision 0040)."""
+    from .web import create_app
+    return create_app(bootstrap(settings or Settings()))

@@ -73,7 +73,7 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     assert found.id == made[account.username] and found.username == account.username
     assert found.email == account.email
     # Keycloak keeps keyed digests of the national ID (decision 0030); the port still answers.
-    assert d.holds_national_id(found, "A123456789") and not d.holds_national_id(found, "A123456780")
+    assert found.holds_national_id("A123456789") and not found.holds_national_id("A123456780")
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
     assert d.find_account(new_account_name("none")) is None

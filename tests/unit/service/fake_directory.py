@@ -74,10 +74,6 @@ class FakeDirectory:
             a = self.kc.accounts[account_id]
             return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
 
-    def holds_national_id(self, account, national_id):
-        # The fake keeps the number in clear; Keycloak keeps digests (decision 0030).
-        return national_id in account.attributes.get("nationalId", [])
-
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
