@@ -10,6 +10,10 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
+# The production-shaped stack (make up PROFILE=prod) and its tests: PostgreSQL, nginx, redis.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   apt-get update -qq
@@ -24,7 +28,7 @@ fi
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "installing Python packages into .venv"
   .venv/bin/pip install -q -U pip
-  .venv/bin/pip install -q -e '.[test]' > .venv/pip.log 2>&1 || { cat .venv/pip.log; exit 1; }
+  .venv/bin/pip install -q -e '.[test,prod]' > .venv/pip.log 2>&1 || { cat .venv/pip.log; exit 1; }
   touch "$stamp"
 fi
 

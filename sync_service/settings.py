@@ -38,6 +38,9 @@ class Settings:
     mail_from: str = field(default_factory=lambda: _env("SYNC_MAIL_FROM", "no-reply@screening.hpa.example"))
     # Public intake of type A (no sign-in): submissions per client IP per hour.
     submit_rate_per_hour: int = field(default_factory=lambda: int(_env("SYNC_SUBMIT_RATE_PER_HOUR", "20")))
+    # Where the intake's counts live: memory:// for one process; a shared store (redis://...)
+    # when several web processes serve (the production-shaped stack, docs/operations.md).
+    ratelimit_storage_uri: str = field(default_factory=lambda: _env("SYNC_RATELIMIT_STORAGE_URI", "memory://"))
     # The worker: parallel Keycloak sessions, how long a claim holds, polling.
     worker_threads: int = field(default_factory=lambda: int(_env("SYNC_WORKER_THREADS", "8")))
     worker_lease_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_LEASE_SECONDS", "60")))

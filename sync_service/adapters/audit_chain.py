@@ -3,16 +3,23 @@
 Each row's hash covers its own fields and the previous row's hash; each hash
 is signed with Ed25519. Changing, removing or inserting a row breaks a link
 or a signature, and `verify` names the first row where that happens.
+
+Key rotation: a signature is stored as `key id:base64`, the key id naming the
+public key that checks it; retired keys are kept to verify the rows they
+signed. Rows signed before key ids (plain hex) are checked against each key.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
@@ -63,10 +70,44 @@ class VerifyReport:
         return self.broken is None
 
 
+def signing_key_id(public_key: Ed25519PublicKey) -> str:
+    """Names a public key: what a verifier needs to pick the right one."""
+    return hashlib.sha256(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()[:16]
+
+
 class AuditChain:
-    def __init__(self, signing_key: bytes) -> None:
+    def __init__(self, signing_key: bytes, retired: Sequence[bytes] = ()) -> None:
         self._key = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key: Ed25519PublicKey = self._key.public_key()
+        self.key_id = signing_key_id(self.public_key)
+        self.public_keys: dict[str, Ed25519PublicKey] = {}
+        for old in retired:
+            public = Ed25519PrivateKey.from_private_bytes(old).public_key()
+            self.public_keys[signing_key_id(public)] = public
+        self.public_keys[self.key_id] = self.public_key
+
+    def sign(self, digest: str) -> str:
+        return f"{self.key_id}:{base64.b64encode(self._key.sign(digest.encode())).decode()}"
+
+    def signature_valid(self, digest: str, signature: str) -> bool:
+        try:
+            if ":" in signature:
+                key_id, encoded = signature.split(":", 1)
+                key = self.public_keys.get(key_id)
+                if key is None:
+                    return False
+                key.verify(base64.b64decode(encoded, validate=True), digest.encode())
+                return True
+            raw = bytes.fromhex(signature)
+        except (InvalidSignature, ValueError):
+            return False
+        for key in self.public_keys.values():
+            try:
+                key.verify(raw, digest.encode())
+                return True
+            except InvalidSignature:
+                continue
+        return False
 
     def append(self, conn: Connection, entry: AuditEntry) -> int:
         if conn.dialect.name == "postgresql":
@@ -81,7 +122,7 @@ class AuditChain:
         conn.execute(insert(audit_log).values(
             seq=seq, at=at, actor=entry.actor, action=entry.action, application_id=entry.application_id,
             approved_by=entry.approved_by, payload=payload, prev_hash=prev, hash=digest,
-            signature=self._key.sign(digest.encode()).hex(),
+            signature=self.sign(digest),
         ))
         return seq
 
@@ -103,9 +144,7 @@ class AuditChain:
                 digest = _digest(prev, r.seq, r.at, r.actor, r.action, r.application_id, r.approved_by, r.payload)
                 if digest != r.hash:
                     return VerifyReport(rows, Broken(r.seq, "its content does not match its hash"))
-                try:
-                    self.public_key.verify(bytes.fromhex(r.signature), r.hash.encode())
-                except (InvalidSignature, ValueError):
+                if not self.signature_valid(r.hash, r.signature):
                     return VerifyReport(rows, Broken(r.seq, "its signature is not valid"))
                 prev, expected_seq, last = r.hash, r.seq + 1, r.seq
 

@@ -6,7 +6,7 @@ from flask import Flask
 from ..bootstrap import Wiring, bootstrap
 from ..settings import Settings
 from . import api, errors, health, openapi
-from .ratelimit import SlidingWindowLimiter
+from .ratelimit import limiter_for
 
 
 def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -> Flask:
@@ -17,7 +17,7 @@ def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -
     app.json.ensure_ascii = False
     # One bootstrap wires the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring or bootstrap(settings)
-    app.extensions["submit_limiter"] = SlidingWindowLimiter(settings.submit_rate_per_hour)
+    app.extensions["submit_limiter"] = limiter_for(settings.submit_rate_per_hour, settings.ratelimit_storage_uri)
     errors.register(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
