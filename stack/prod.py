@@ -33,6 +33,7 @@ from .keycloak import KeycloakError, build_providers, ensure_distribution
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 
 HOME = VAR / "prod"
+BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), see build_keycloak()
 # Fixed ports of `make up PROFILE=prod`; beside the dev stack's, so both can run.
 PORTS = {
     "nginx": 8443, "kc1": 8543, "kc1-management": 9001, "kc1-cluster": 7810,
@@ -58,6 +59,13 @@ def _wait(check, what: str, timeout: float, interval: float = 0.3):
             return result
         time.sleep(interval)  # polling interval of a readiness check
     raise StackError(f"{what} not ready after {timeout:.0f} s")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=3).status_code < 500
+    except requests.RequestException:
+        return False
 
 
 class Supervisor:
@@ -215,11 +223,12 @@ class ProdStack:
     pg_folder: Path | None = None  # default home/postgres; the tests give one the postgres user can reach
     durable: bool = True
     keycloak_args: list[str] = field(default_factory=list)  # more runtime options for both nodes
-    worker_env: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
+    sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
     heap: str = "-Xms256m -Xmx1g"
     log: callable = print
 
     def __post_init__(self) -> None:
+        self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
         self.sup = Supervisor(self.home)
         self.secrets = load_or_create(self.home / "secrets.env", SECRETS)
         self.pg = Postgres(self.pg_folder or self.home / "postgres", self.ports["postgres"], self.durable)
@@ -308,39 +317,47 @@ class ProdStack:
 
     # ---- Keycloak ---------------------------------------------------------
 
-    @property
-    def build_dir(self) -> Path:
-        return self.home / "keycloak-build"
-
-    def node_dir(self, node: str) -> Path:
-        return self.home / f"keycloak-{node}"
-
     def build_keycloak(self) -> None:
-        """`kc.sh build` once; again only when our providers, theme or the build options change."""
+        """`kc.sh build` once per set of providers, theme and build options. The optimized server
+        is kept in var/keycloak-optimized/ with that set's fingerprint and shared by the stacks of
+        this checkout (make up, the tests): a build takes a minute or more; each node then gets
+        a hard-linked copy of its own."""
         jars = build_providers(log=self.log)
         stamp = hashlib.sha256("\n".join(BUILD_OPTIONS).encode())
         for path in [*jars, *sorted(p for p in THEMES.rglob("*") if p.is_file())]:
             stamp.update(path.name.encode())
             stamp.update(path.read_bytes())
-        stamp_file = self.build_dir / "build.stamp"
-        if stamp_file.exists() and stamp_file.read_text() == stamp.hexdigest():
-            return
-        if any(self.sup.pid(node) for node in NODES):
-            self.log("  providers or theme changed, but Keycloak runs: `make down` first to rebuild")
-            return
-        shutil.rmtree(self.build_dir, ignore_errors=True)
-        shutil.copytree(ensure_distribution(), self.build_dir, symlinks=True)
-        for jar in jars:
-            shutil.copy2(jar, self.build_dir / "providers" / jar.name)
-        for theme in THEMES.iterdir():
-            shutil.copytree(theme, self.build_dir / "themes" / theme.name)
-        result = subprocess.run([str(self.build_dir / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
-                                cwd=self.build_dir, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise KeycloakError(f"kc.sh build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
-        for node in NODES:  # each node its own copy (own data/ and transaction log); hard links, no space
-            shutil.rmtree(self.node_dir(node), ignore_errors=True)
-        stamp_file.write_text(stamp.hexdigest())
+        self.build_dir = BUILD_CACHE
+        done = self.build_dir / "build.done"
+        if not done.exists() or done.read_text() != stamp.hexdigest():
+            staging = self.build_dir.with_name(f"{self.build_dir.name}.{os.getpid()}")
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(ensure_distribution(), staging, symlinks=True)
+            for jar in jars:
+                shutil.copy2(jar, staging / "providers" / jar.name)
+            for theme in THEMES.iterdir():
+                shutil.copytree(theme, staging / "themes" / theme.name)
+            result = subprocess.run([str(staging / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
+                                    cwd=staging, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise KeycloakError(f"kc.sh build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+            (staging / "build.done").write_text(stamp.hexdigest())
+            # Swap by renames: the nodes' hard-linked copies keep their files whatever happens here.
+            old = self.build_dir.with_name(f"{self.build_dir.name}.old.{os.getpid()}")
+            if self.build_dir.exists():
+                self.build_dir.rename(old)
+            staging.rename(self.build_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        for node in NODES:
+            built_from = self.node_dir(node) / "build.done"
+            if self.node_dir(node).exists() and not self.sup.pid(node) and (
+                    not built_from.exists() or built_from.read_text() != stamp.hexdigest()):
+                shutil.rmtree(self.node_dir(node))  # made from an older build
+            elif self.sup.pid(node) and built_from.exists() and built_from.read_text() != stamp.hexdigest():
+                self.log(f"  providers or theme changed, but {node} runs: `make down` first to rebuild")
+
+    def node_dir(self, node: str) -> Path:
+        return self.home / f"keycloak-{node}"
 
     def start_node(self, node: str) -> None:
         if self.sup.pid(node):
@@ -350,6 +367,8 @@ class ProdStack:
             shutil.copytree(self.build_dir, home, symlinks=True, copy_function=os.link)
         imports = home / "data" / "import"
         imports.mkdir(parents=True, exist_ok=True)
+        # Unlink first: never write through a hard link into the shared build.
+        (imports / "realm-export.json").unlink(missing_ok=True)
         shutil.copy2(REALM_FILE, imports / "realm-export.json")
         from .__main__ import realm_env
         env = {
@@ -398,6 +417,17 @@ class ProdStack:
     # ---- nginx ----------------------------------------------------------------
 
     def _start_nginx(self) -> None:
+        self._write_nginx_conf(NODES)
+        folder = self.home / "nginx"
+        self.sup.start("nginx", ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], {})
+
+    def balance(self, nodes: tuple[str, ...]) -> None:
+        """Let nginx send requests to these nodes only (a graceful reload; bench/ compares one and two)."""
+        self._write_nginx_conf(nodes)
+        pid = int((self.home / "nginx" / "nginx.pid").read_text())
+        os.kill(pid, signal.SIGHUP)
+
+    def _write_nginx_conf(self, nodes: tuple[str, ...]) -> None:
         folder = self.home / "nginx"
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (folder / "tmp" / sub).mkdir(parents=True, exist_ok=True)
@@ -406,7 +436,7 @@ class ProdStack:
         upstream = "\n".join(
             # Passive health check: a node that refuses or fails a request is skipped for 10 s,
             # and the request is tried on the other node (proxy_next_upstream below).
-            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=10s;" for node in NODES)
+            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=10s;" for node in nodes)
         (folder / "nginx.conf").write_text(f"""# Made by `python -m stack up --profile prod`; changes are overwritten.
 user www-data;
 worker_processes 2;
@@ -454,7 +484,6 @@ http {{
     }}
 }}
 """)
-        self.sup.start("nginx", ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], {})
 
     def _wait_nginx(self) -> None:
         def answers():
@@ -477,6 +506,7 @@ http {{
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
             "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file),
+            **self.sync_overrides,
         }
 
     def start_sync(self) -> None:
@@ -485,10 +515,7 @@ http {{
                                  env={**os.environ, **env}, capture_output=True, text=True)
         if upgrade.returncode != 0:
             raise StackError(f"sync service migrations failed:\n{upgrade.stderr[-2000:]}")
-        env_web = {**env, "SYNC_AUTO_MIGRATE": "0"}
-        self.sup.start("sync-web", [sys.executable, "-m", "gunicorn", "--workers", "2",
-                                    "--bind", f"127.0.0.1:{self.ports['sync-service']}", "--access-logfile", "-",
-                                    "sync_service.web:create_app()"], env_web)
+        self.start_web()
         for name in ("sync-worker-1", "sync-worker-2"):
             self.start_worker(name)
         self.sup.start("screening-client", [sys.executable, "-m", "examples.screening_client", "--port",
@@ -497,18 +524,18 @@ http {{
             "SCREENING_CLIENT_SECRET": self.secrets["SCREENING_CLIENT_SECRET"],
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file)})
+        _wait(lambda: _answers(f"http://127.0.0.1:{self.ports['screening-client']}/"), "screening client", 60)
 
-        def answers(url):
-            try:
-                return requests.get(url, timeout=3).status_code < 500
-            except requests.RequestException:
-                return False
-        _wait(lambda: answers(f"{self.sync_url}/health"), "sync service", 120)
-        _wait(lambda: answers(f"http://127.0.0.1:{self.ports['screening-client']}/"), "screening client", 60)
+    def start_web(self) -> None:
+        env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
+        self.sup.start("sync-web", [sys.executable, "-m", "gunicorn", "--workers", "2",
+                                    "--bind", f"127.0.0.1:{self.ports['sync-service']}", "--access-logfile", "-",
+                                    "sync_service.web:create_app()"], env_web)
+        _wait(lambda: _answers(f"{self.sync_url}/health"), "sync service", 120)
 
     def start_worker(self, name: str) -> None:
         self.sup.start(name, [sys.executable, "-m", "sync_service", "worker"],
-                       {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0", **self.worker_env})
+                       {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"})
 
     # ---- down ----------------------------------------------------------------
 
