@@ -14,32 +14,28 @@ HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True)
-class Function:
+class Named:
+    """Something the rules name: its id, its zh-Hant name, its English name."""
     id: str
     zh: str
     en: str
+
+
+class Function(Named):
+    """A function of the screening system a category gives access to."""
+
+
+class Document(Named):
+    """A document an application carries."""
 
 
 @dataclass(frozen=True)
-class Category:
-    id: str
-    zh: str
-    en: str
+class Category(Named):
     functions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Document:
-    id: str
-    zh: str
-    en: str
-
-
-@dataclass(frozen=True)
-class ApplicationType:
-    id: str
-    zh: str
-    en: str
+class ApplicationType(Named):
     documents: tuple[str, ...]
 
 
@@ -59,8 +55,17 @@ class PasswordRules:
 
 @dataclass(frozen=True)
 class LockoutRules:
+    """Brute-force lockout: after `failures` wrong passwords in a row the account
+    is locked, until a password reset if `permanent` (R-LCK-1, R-LCK-3)."""
     failures: int
     permanent: bool
+    notice_zh: str
+    notice_en: str
+
+    def notice(self, language: str) -> str:
+        """The rule as the sign-in page says it, with the number filled in."""
+        text = self.notice_zh if language == "zh" else self.notice_en
+        return text.format(failures=self.failures)
 
 
 @dataclass(frozen=True)
@@ -74,13 +79,19 @@ class Policies:
     password: PasswordRules
     lockout: LockoutRules
     reset_link_lifetime_seconds: int
+    reset_mail_interval_seconds: int
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
-        """Documents an application of this type and category must carry (R-DOC-1..3)."""
+        """Documents an application of this type and category must carry (R-DOC-1, R-DOC-2, R-DOC-3)."""
         docs = list(self.application_types[application_type].documents)
         extra = self.category_extra_documents.get(category, {})
         docs += extra.get(application_type, ())
         return tuple(docs)
+
+
+# The realm roles that belong to no category (realm-export.json defines them; a test checks).
+MANAGER_ROLE = "institution-manager"  # carried by every manager-level grant group
+REVIEWER_ROLE = "hpa-reviewer"  # HPA's reviewers: they decide applications through the sync service
 
 
 def category_role(category: str) -> str:
@@ -122,6 +133,7 @@ def load() -> Policies:
         password=PasswordRules(**sec["password"]),
         lockout=LockoutRules(**sec["lockout"]),
         reset_link_lifetime_seconds=sec["reset"]["link_lifetime_seconds"],
+        reset_mail_interval_seconds=sec["reset"]["mail_interval_seconds"],
     )
     _check(policies)
     return policies

@@ -530,7 +530,7 @@ http {{
         env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
         self.sup.start("sync-web", [sys.executable, "-m", "gunicorn", "--workers", "2",
                                     "--bind", f"127.0.0.1:{self.ports['sync-service']}", "--access-logfile", "-",
-                                    "sync_service.web:create_app()"], env_web)
+                                    "sync_service.wsgi:app"], env_web)
         _wait(lambda: _answers(f"{self.sync_url}/health"), "sync service", 120)
 
     def start_worker(self, name: str) -> None:

@@ -8,7 +8,7 @@ start on a ready schema; production can switch it off and run
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -32,7 +32,6 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
-    extras: dict = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
@@ -79,3 +78,11 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)
+
+
+def web_app(settings: Settings | None = None):
+    """The Flask application wired for `settings` (the environment's by default):
+    the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
+    The web layer itself never builds its adapters (decision 0040)."""
+    from .web import create_app
+    return create_app(bootstrap(settings or Settings()))

@@ -1,6 +1,6 @@
 """Writes password-corpus.txt: passwords people in Taiwanese clinics might choose.
 
-The corpus user (see tests/integration/test_strength_meter.py) is 陳怡君 / Yi-Jun Chen,
+The corpus user (see tests/browser/test_strength_meter.py) is 陳怡君 / Yi-Jun Chen,
 born 1990-03-12 (民國 79 年), national ID A123456789, phone (02)2559-1969#116,
 mobile 0912-345-678, e-mail yijun.chen@clinic.example.tw. Deterministic: re-running
 gives the same file.
@@ -43,6 +43,23 @@ while len(out) < 330:
     out.add(pw)
 for length in (70, 120):  # longer than the scorer's cap
     out.add(("Bamboo~Lantern7" * 10)[:length])
+
+# One or more passwords for each rule of the realm's policy beside strength and personal data
+# (issue 11: the meter's verdict is the whole policy's): strong apart from the one rule broken.
+rules = {
+    "length": ["Kq7~xZ9b", "Tainan~7Kite"[:11]],
+    "upper case": ["bamboo~lantern~harbor7", "kite#river#pine42"],
+    "lower case": ["BAMBOO~LANTERN~HARBOR7", "KITE#RIVER#PINE42"],
+    "digit": ["Bamboo~Lantern~Harbor", "Kite#River#Pine"],
+    "no symbol": ["BambooLanternHarbor7", "KiteRiverPine42"],
+    "symbol outside ~!#^*": ["Bamboo@Lantern7harbor", "Kite$River9pine", "Oolong Typhoon 7x~",
+                            "Mango-Jade-Pearl7~", "Temple.Night.Market7~", "Orchid%Cloud7~x"],
+    "non-ASCII letters": ["Bambóo~Lantern7x", "竹子Lantern~Harbor7"],
+    "e-mail (personal data, symbol)": ["yijun.chen@clinic.example.tw", "Yijun.Chen~Harbor7"],
+    "maximum length": [("Kite~River7Pine" * 5)[:65]],
+}
+for passwords in rules.values():
+    out |= set(passwords)
 
 lines = sorted(out)
 Path(__file__).with_name("password-corpus.txt").write_text("\n".join(lines) + "\n")

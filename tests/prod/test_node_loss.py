@@ -12,16 +12,9 @@ from sync_service.adapters.tables import applications
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.waiting import wait_until
 
 CAT = "CRC-COL"
-
-
-def wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while not (result := predicate()):
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)  # polling interval
-    return result
 
 
 def approve_many(wiring, n: int, institution_prefix: str) -> list[tuple[str, str, str]]:

@@ -10,7 +10,9 @@ import sys
 from stack.demo import admin_client
 from stack.paths import ROOT
 
-from .test_node_loss import approve_many, assert_applied_once, provisioned, wait_until
+from tests.support.waiting import wait_until
+
+from .test_node_loss import approve_many, assert_applied_once, provisioned
 
 
 def sync_command(stack, *args: str) -> subprocess.CompletedProcess:

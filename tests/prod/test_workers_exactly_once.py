@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 from sync_service.adapters.tables import applications, audit_log, outbox
 from sync_service.domain import Status
 
-from .test_node_loss import approve_many, assert_applied_once, wait_until
+from tests.support.waiting import wait_until
+
+from .test_node_loss import approve_many, assert_applied_once
 
 APPROVALS = 500
 
