@@ -502,6 +502,9 @@ http {{
             "SYNC_DATABASE_URL": self.database_url("sync"), "SMTP_PORT": str(self.ports["smtp"]),
             "SYNC_DATA_KEY_FILE": str(self.home / "sync-data.key"),
             "SYNC_AUDIT_SIGNING_KEY_FILE": str(self.home / "audit-signing.key"),
+            # The audit chain's signed head, outside the database (decision 0010): one file every
+            # process of this host shares. Several hosts need a shared, append-only place instead.
+            "SYNC_AUDIT_HEAD_FILE": str(self.home / "audit-head.json"),
             "SYNC_RATELIMIT_STORAGE_URI": self.redis_url,
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
@@ -530,7 +533,7 @@ http {{
         env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
         self.sup.start("sync-web", [sys.executable, "-m", "gunicorn", "--workers", "2",
                                     "--bind", f"127.0.0.1:{self.ports['sync-service']}", "--access-logfile", "-",
-                                    "sync_service.wsgi:app"], env_web)
+                                    "sync_service.bootstrap:web_app()"], env_web)
         _wait(lambda: _answers(f"{self.sync_url}/health"), "sync service", 120)
 
     def start_worker(self, name: str) -> None:

@@ -7,8 +7,9 @@ start on a ready schema; production can switch it off and run
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -32,6 +33,14 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
+    _directories: threading.local = field(default_factory=threading.local, repr=False)
+
+    def directory(self) -> Directory:
+        """The web requests' directory client, one per thread (python-keycloak's
+        session and token are not shared between threads)."""
+        if getattr(self._directories, "directory", None) is None:
+            self._directories.directory = self.directory_factory()
+        return self._directories.directory
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
@@ -63,7 +72,7 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     *old_data_keys, data_key = load_key_ring(settings.data_key, settings.data_key_file)
     *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
     cipher = PersonalDataCipher(data_key, retired=old_data_keys)
-    chain = AuditChain(audit_key, retired=old_audit_keys)
+    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
 

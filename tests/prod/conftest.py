@@ -17,7 +17,8 @@ from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
 from tests.conftest import free_port
 
-# Intake limit of the test stack: small, so the shared-limit test needs few requests.
+# Intake burst limit (tries per minute per address) of the test stack: small, so the
+# shared-limit test needs few requests.
 INTAKE_LIMIT = 5
 
 
@@ -46,7 +47,7 @@ def prod_stack(tmp_path_factory):
         sync_overrides={
             # A killed worker's entries come back after 10 s, not a minute.
             "SYNC_WORKER_LEASE_SECONDS": "10", "SYNC_WORKER_POLL_SECONDS": "0.2",
-            "SYNC_WORKER_MAX_BACKOFF": "2", "SYNC_SUBMIT_RATE_PER_HOUR": str(INTAKE_LIMIT),
+            "SYNC_WORKER_MAX_BACKOFF": "2", "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
         })
     try:
         stack.up()
@@ -68,6 +69,7 @@ def prod_settings(stack) -> Settings:
                     client_secret=env["SYNC_SERVICE_CLIENT_SECRET"],
                     data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
                     audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
+                    audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
                     smtp_port=stack.ports["smtp"], submit_rate_per_hour=10_000)
 
 

@@ -1,4 +1,4 @@
-"""The public intake's limit holds across the two gunicorn processes (counts in redis)."""
+"""The public intake's limits hold across the two gunicorn processes (counts in redis)."""
 from __future__ import annotations
 
 import requests
