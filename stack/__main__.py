@@ -2,7 +2,9 @@
 
   up      bring Keycloak, the mail sink, the sync service and the stand-in
           screening system up (idempotent), then print where to go
-  down    stop them all
+  up --profile prod   the production-shaped stack instead (stack/prod.py): PostgreSQL,
+          two Keycloak nodes behind nginx with TLS, gunicorn, two workers
+  down    stop them all (both profiles)
   realm   rewrite the realm pieces derived from policies/ (--check: only list drift)
   mail    list the messages in the mail sink
   mailsink --folder F --port P --web-port W   (run by `up`)
@@ -103,7 +105,9 @@ def up() -> int:
 
 
 def down() -> int:
+    from . import prod
     from .keycloak import KeycloakInstance
+    prod.down()
     for name in ("screening-client", "sync-worker", "sync-service", "mailsink"):
         print(f"{name}: {'stopped' if processes.stop(name) else 'not running'}")
     kc = KeycloakInstance(home=VAR / "keycloak")
@@ -146,7 +150,8 @@ def list_mail() -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up")
+    u = sub.add_parser("up")
+    u.add_argument("--profile", choices=["dev", "prod"], default="dev")
     sub.add_parser("down")
     r = sub.add_parser("realm")
     r.add_argument("--check", action="store_true")
@@ -157,6 +162,9 @@ def main(argv: list[str]) -> int:
     m.add_argument("--web-port", type=int, required=True)
     args = parser.parse_args(argv)
     if args.command == "up":
+        if args.profile == "prod":
+            from . import prod
+            return prod.up()
         return up()
     if args.command == "down":
         return down()

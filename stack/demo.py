@@ -14,8 +14,10 @@ DEMO_REVIEWER = "hpareviewer01"
 
 
 def admin_client(kc) -> KeycloakAdmin:
+    # The production-shaped stack serves TLS from its own CA (kc.ca_file); dev mode is plain HTTP.
+    ca = getattr(kc, "ca_file", None)
     return KeycloakAdmin(server_url=kc.url, username=kc.admin_user, password=kc.admin_password,
-                         realm_name=REALM_NAME, user_realm_name="master")
+                         realm_name=REALM_NAME, user_realm_name="master", verify=str(ca) if ca else True)
 
 
 def ensure_demo_data(kc, secrets: dict) -> dict:

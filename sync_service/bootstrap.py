@@ -18,7 +18,7 @@ from .adapters import migrations
 from .adapters.audit_chain import AuditChain
 from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
-from .adapters.keys import load_or_create_key
+from .adapters.keys import load_key_ring
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
@@ -68,9 +68,11 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
-    cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
-    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file),
-                       head_file=settings.audit_head_file)
+    # Key rings, oldest first: the last key signs and encrypts, the older ones verify and decrypt.
+    *old_data_keys, data_key = load_key_ring(settings.data_key, settings.data_key_file)
+    *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
+    cipher = PersonalDataCipher(data_key, retired=old_data_keys)
+    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
         national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
