@@ -79,6 +79,7 @@ class Policies:
     password: PasswordRules
     lockout: LockoutRules
     reset_link_lifetime_seconds: int
+    reset_mail_interval_seconds: int
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
         """Documents an application of this type and category must carry (R-DOC-1, R-DOC-2, R-DOC-3)."""
@@ -132,6 +133,7 @@ def load() -> Policies:
         password=PasswordRules(**sec["password"]),
         lockout=LockoutRules(**sec["lockout"]),
         reset_link_lifetime_seconds=sec["reset"]["link_lifetime_seconds"],
+        reset_mail_interval_seconds=sec["reset"]["mail_interval_seconds"],
     )
     _check(policies)
     return policies

@@ -14,6 +14,8 @@ from policies import Policies, category_role, function_role
 from .paths import REALM_FILE
 
 RESET_LIFESPAN_KEY = "actionTokenGeneratedByUserLifespan.reset-credentials"
+# Read by the reset step's mail job (ResetMail.INTERVAL_ATTRIBUTE in keycloak-config/providers).
+RESET_MAIL_INTERVAL_KEY = "screeningResetMailIntervalSeconds"
 GENERATED = "generated from policies/; edit policies/ and run `python -m stack realm`"
 
 
@@ -87,6 +89,7 @@ def derived(p: Policies) -> dict:
         # during a temporary lockout are not counted: the third failure must lock for good.
         "quickLoginCheckMilliSeconds": 0,
         f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
+        f"attributes.{RESET_MAIL_INTERVAL_KEY}": str(p.reset_mail_interval_seconds),
         "roles.realm[generated]": realm_roles(p),
         "localizationTexts[generated]": localization_texts(p),
     }

@@ -5,6 +5,8 @@
   audit verify                  check the whole audit chain; exit 1 at the first broken link
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
+  keys rotate data|audit        add a new current personal-data or audit signing key to its key file;
+                                the old keys stay to decrypt and verify what they made (restart after)
 
 `python -m sync_service --port N` (no command) still serves, as `make up` does.
 """
@@ -31,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit")
     audit.add_argument("action", choices=["verify"])
     commands.add_parser("reconcile")
+    keys = commands.add_parser("keys")
+    keys.add_argument("action", choices=["rotate"])
+    keys.add_argument("which", choices=["data", "audit"])
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -40,8 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     if args.command == "serve":
-        from .web import create_app
-        create_app(bootstrap(Settings())).run(host=args.host, port=args.port)
+        from .bootstrap import web_app
+        from .web.serving import serve
+        serve(web_app(), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations
@@ -49,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         migrations.upgrade(wiring.engine)
         print(f"database at revision {migrations.current(wiring.engine)}")
         return 0
+    if args.command == "keys":
+        return rotate_key(Settings(), args.which)
     wiring = bootstrap(Settings())
     if args.command == "audit":
         with wiring.engine.connect() as conn:
@@ -79,6 +87,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         w.close()
+
+
+def rotate_key(settings, which: str) -> int:
+    from .adapters.keys import rotate_key_file
+    env_value, path = ((settings.data_key, settings.data_key_file) if which == "data"
+                       else (settings.audit_key, settings.audit_key_file))
+    if env_value:
+        print("the key comes from the environment: add the new key to the end of its list in the secret store / "
+              "金鑰由環境變數提供，請於祕密管理處新增", file=sys.stderr)
+        return 1
+    new = rotate_key_file(path)
+    if which == "data":
+        from .adapters.crypto import data_key_id
+        key_id = data_key_id(new).hex()
+    else:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from .adapters.audit_chain import signing_key_id
+        key_id = signing_key_id(Ed25519PrivateKey.from_private_bytes(new).public_key())
+    print(f"new {which} key {key_id} in {path}; restart the web processes and workers / "
+          f"已新增金鑰 {key_id}，請重新啟動服務與工作程序")
+    return 0
 
 
 if __name__ == "__main__":

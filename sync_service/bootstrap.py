@@ -7,8 +7,9 @@ start on a ready schema; production can switch it off and run
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -17,7 +18,7 @@ from .adapters import migrations
 from .adapters.audit_chain import AuditChain
 from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
-from .adapters.keys import load_or_create_key
+from .adapters.keys import load_key_ring
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
@@ -32,6 +33,14 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
+    _directories: threading.local = field(default_factory=threading.local, repr=False)
+
+    def directory(self) -> Directory:
+        """The web requests' directory client, one per thread (python-keycloak's
+        session and token are not shared between threads)."""
+        if getattr(self._directories, "directory", None) is None:
+            self._directories.directory = self.directory_factory()
+        return self._directories.directory
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
@@ -59,14 +68,19 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
-    cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
-    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file))
+    # Key rings, oldest first: the last key signs and encrypts, the older ones verify and decrypt.
+    *old_data_keys, data_key = load_key_ring(settings.data_key, settings.data_key_file)
+    *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
+    cipher = PersonalDataCipher(data_key, retired=old_data_keys)
+    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
+        national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
 
         def directory_factory() -> Directory:
             return KeycloakDirectory(settings.keycloak_url, settings.realm, settings.client_id,
-                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds)
+                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds,
+                                     national_id_key=national_id_key)
     if mailer is None:
         from .adapters.mail import SmtpMailer
         mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
@@ -75,3 +89,11 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)
+
+
+def web_app(settings: Settings | None = None):
+    """The Flask application wired for `settings` (the environment's by default):
+    the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
+    The web layer itself never builds its adapters (decision 0040)."""
+    from .web import create_app
+    return create_app(bootstrap(settings or Settings()))

@@ -52,8 +52,20 @@ class ApplicationRepository:
             if value is not None:
                 query = query.where(column == value)
         if national_id is not None:
-            query = query.where(applications.c.national_id_hash == self.cipher.lookup_hash(national_id))
+            query = query.where(applications.c.national_id_hash.in_(self.cipher.lookup_hashes(national_id)))
         query = query.order_by(applications.c.submitted_at.desc(), applications.c.id).limit(limit).offset(offset)
+        return [self._application(r) for r in self.conn.execute(query)]
+
+    def open_like(self, app: Application) -> list[Application]:
+        """Applications still open (not decided, or decided and not yet through)
+        for the same account, or for the same person, institution and category."""
+        open_statuses = [s.value for s in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED, Status.APPROVED,
+                                           Status.FAILED)]
+        same = or_(func.lower(applications.c.account) == app.account.lower(), and_(
+            applications.c.national_id_hash == self.cipher.lookup_hash(app.form.national_id.value),
+            applications.c.institution_code == app.institution.code, applications.c.category == app.category))
+        query = select(applications).where(applications.c.status.in_(open_statuses), same) \
+            .order_by(applications.c.submitted_at, applications.c.id).limit(50)
         return [self._application(r) for r in self.conn.execute(query)]
 
     # ---- mapping --------------------------------------------------------
@@ -164,7 +176,13 @@ class OutboxRepository:
             p.c.institution_code == o.c.institution_code, p.c.category == o.c.category, p.c.id < o.c.id,
             p.c.status == "pending", or_(p.c.effective_on.is_(None), p.c.effective_on <= today),
         )
-        ids = [r.id for r in self.conn.execute(select(o.c.id).where(due, ~earlier).order_by(o.c.id).limit(limit))]
+        query = select(o.c.id).where(due, ~earlier).order_by(o.c.id).limit(limit)
+        if self.conn.dialect.name == "postgresql":
+            # Several workers claim at once: each skips the rows another is claiming instead of
+            # queueing behind its lock and then finding them leased (SQLite: BEGIN IMMEDIATE
+            # already lets one writer in at a time). The lease below still decides who holds what.
+            query = query.with_for_update(skip_locked=True, of=o)
+        ids = [r.id for r in self.conn.execute(query)]
         if not ids:
             return []
         until = now + lease
@@ -202,6 +220,17 @@ class OutboxRepository:
 
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None:
         self._update_if_leased(entry_id, owner, now, next_attempt_at=at, lease_owner=None, lease_until=None, last_error=error)
+
+    def requeue_failed(self, application_id: str, now: datetime) -> int:
+        """The failed changes of a retried application: due again, counted afresh."""
+        return self.conn.execute(update(outbox).where(
+            outbox.c.application_id == application_id, outbox.c.status == "failed",
+        ).values(status="pending", attempts=0, next_attempt_at=now, lease_owner=None, lease_until=None)).rowcount
+
+    def cancel_failed(self, application_id: str) -> int:
+        return self.conn.execute(update(outbox).where(
+            outbox.c.application_id == application_id, outbox.c.status.in_(("failed", "pending")),
+        ).values(status="cancelled", lease_owner=None, lease_until=None)).rowcount
 
     def unfinished_of(self, application_id: str) -> int:
         return self.conn.execute(select(func.count()).select_from(outbox).where(

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import policies
 
-from ..domain import Application, Grant, GrantChange, ManagerSeat
+from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -63,6 +63,10 @@ class ApplicationRepository(Protocol):
              category: str | None = None, account: str | None = None, national_id: str | None = None,
              limit: int = 100, offset: int = 0) -> list[Application]: ...
 
+    def open_like(self, app: Application) -> list[Application]:
+        """Open applications for the same account, or the same person, institution and category."""
+        ...
+
 
 class SeatRepository(Protocol):
     def get(self, institution_code: str, category: str) -> ManagerSeat:
@@ -84,6 +88,12 @@ class OutboxRepository(Protocol):
     def of_application(self, application_id: str) -> list[OutboxEntry]: ...
 
     def unfinished_of(self, application_id: str) -> int: ...
+
+    def requeue_failed(self, application_id: str, now: datetime) -> int:
+        """The failed changes of a retried application: due again, counted afresh."""
+        ...
+
+    def cancel_failed(self, application_id: str) -> int: ...
 
     # Each of these raises LeaseLost unless `owner` still holds the entry's lease.
     def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None: ...
@@ -150,6 +160,14 @@ class Account:
     username: str
     email: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    # The realm keeps keyed digests of the national ID, not the number (decision 0030): the
+    # directory that read the account hands over the key to compare with.
+    national_id_key: bytes | None = field(default=None, repr=False, compare=False)
+
+    def holds_national_id(self, national_id: str) -> bool:
+        """Does the account carry this national ID? (One place for it: Keycloak keeps
+        HMAC digests of it, sync_service/domain/national_id_digest.py.)"""
+        return national_id_digest.holds(self.attributes, national_id, self.national_id_key)
 
 
 @dataclass(frozen=True)
@@ -223,6 +241,7 @@ class Caller:
     subject: str
     username: str
     roles: frozenset[str] = frozenset()
+    email: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -231,6 +250,10 @@ class Caller:
 
 class TokenInvalid(Exception):
     pass
+
+
+class TokenNotForUs(TokenInvalid):
+    """Signed by the realm and valid, but issued for another client."""
 
 
 class TokenVerifier(Protocol):

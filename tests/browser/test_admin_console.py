@@ -42,8 +42,8 @@ def sign_in_to_console(page, keycloak, person: dict, route: str = "users") -> No
 
 
 def shot(page, folder, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    # The console fades its parts in: the picture is taken with animations run to their end.
+    # The console fades its parts in: the picture is taken with animations run to their end
+    # (the console keeps polling, so "network idle" never comes).
     page.screenshot(path=str(folder / name), animations="disabled")
 
 
@@ -96,7 +96,8 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     assert {"UPDATE_PROFILE", "TERMS_AND_CONDITIONS"} <= set(admin.get_user(new_id)["requiredActions"])
 
     page.get_by_role("tab", name=re.compile("憑證")).click()
-    page.wait_for_load_state("networkidle")
+    # The console keeps polling, so "network idle" never comes: wait for the tab itself.
+    page.get_by_role("tab", name=re.compile("憑證"), selected=True).wait_for()
     shot(page, screenshots_dir, "manager-05-credentials.png")
 
 
