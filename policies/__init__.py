@@ -64,6 +64,21 @@ class LockoutRules:
 
 
 @dataclass(frozen=True)
+class HelpDesk:
+    """Where people get help and where the signed originals go (§七, §二(二))."""
+    zh: str
+    en: str
+    phone: str
+    fax: str
+    email: str
+    mail_originals_to_zh: str
+    mail_originals_to_en: str
+    portal_zh: str
+    portal_en: str
+    portal_url: str
+
+
+@dataclass(frozen=True)
 class Policies:
     levels: tuple[str, ...]
     functions: dict[str, Function]
@@ -74,6 +89,7 @@ class Policies:
     password: PasswordRules
     lockout: LockoutRules
     reset_link_lifetime_seconds: int
+    help_desk: HelpDesk
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
         """Documents an application of this type and category must carry (R-DOC-1..3)."""
@@ -103,6 +119,7 @@ def load() -> Policies:
     cats = _read("categories.toml")
     docs = _read("documents.toml")
     sec = _read("security.toml")
+    desk = _read("helpdesk.toml")
     extra: dict[str, dict[str, tuple[str, ...]]] = {}
     for cat, spec in docs.get("category_extra_documents", {}).items():
         extra[cat] = {t: tuple(spec["documents"]) for t in spec["application_types"]}
@@ -122,6 +139,10 @@ def load() -> Policies:
         password=PasswordRules(**sec["password"]),
         lockout=LockoutRules(**sec["lockout"]),
         reset_link_lifetime_seconds=sec["reset"]["link_lifetime_seconds"],
+        help_desk=HelpDesk(
+            **desk["help_desk"],
+            mail_originals_to_zh=desk["mail_originals_to"]["zh"], mail_originals_to_en=desk["mail_originals_to"]["en"],
+            portal_zh=desk["portal"]["zh"], portal_en=desk["portal"]["en"], portal_url=desk["portal"]["url"]),
     )
     _check(policies)
     return policies
@@ -143,3 +164,9 @@ def _check(p: Policies) -> None:
         for docs in by_type.values():
             if set(docs) - set(p.documents):
                 raise ValueError(f"extra documents of {cat} name unknown documents")
+
+
+@cache
+def printed_forms() -> dict:
+    """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""
+    return _read("forms.toml")

@@ -5,6 +5,7 @@
   audit verify                  check the whole audit chain; exit 1 at the first broken link
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
+  login                         a token for the JSON API by the device grant (sign in in a browser); printed on stdout
 
 `python -m sync_service --port N` (no command) still serves, as `make up` does.
 """
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit")
     audit.add_argument("action", choices=["verify"])
     commands.add_parser("reconcile")
+    commands.add_parser("login")
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -39,6 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     from .bootstrap import bootstrap
     from .settings import Settings
 
+    if args.command == "login":
+        from .adapters.device_login import main as login
+        return login(Settings())
     if args.command == "serve":
         from .web import create_app
         create_app().run(host=args.host, port=args.port)

@@ -19,6 +19,8 @@ from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
 from .adapters.keys import load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
+from .services.challenges import Challenges
+from .services.printing import Renderer
 from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
 
@@ -32,6 +34,8 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
+    challenges: Challenges | None = None
+    printer: Renderer | None = None
     extras: dict = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
@@ -74,5 +78,10 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     if token_verifier is None:
         from .adapters.tokens import RealmTokenVerifier
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
+    import policies
+
+    from .adapters.captcha_image import draw
+    from .adapters.pdf_forms import PdfForms
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
-                  directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)
+                  directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier,
+                  challenges=Challenges(draw), printer=PdfForms(help_desk=policies.load().help_desk))

@@ -23,6 +23,11 @@ class Settings:
     realm: str = field(default_factory=lambda: _env("KEYCLOAK_REALM", "cancer-screening"))
     client_id: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_ID", "sync-service"))
     client_secret: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_SECRET", ""))
+    # The pages' sign-in (Authlib, OIDC code flow with PKCE) as the realm's client reviewer-pages.
+    pages_client_id: str = field(default_factory=lambda: _env("REVIEWER_CLIENT_ID", "reviewer-pages"))
+    pages_client_secret: str = field(default_factory=lambda: _env("REVIEWER_CLIENT_SECRET", ""))
+    # Where the pages are reached from outside (printed in the forms' QR codes); else the request's host.
+    public_url: str = field(default_factory=lambda: _env("SYNC_PUBLIC_URL", ""))
     secret_key: str = field(default_factory=lambda: _env("FLASK_SECRET_KEY", ""))
     # Personal data at rest (R-PD-1): a base64 key in the environment, else a
     # key file made on first use. Never in the repository.

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from ..domain.events import Event
 from .audit_chain import AuditChain, AuditEntry
 from .crypto import PersonalDataCipher
-from .repository import ApplicationRepository, OutboxRepository, SeatRepository
+from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -34,8 +34,12 @@ class SqlUnitOfWork:
         self.applications = ApplicationRepository(self.conn, self.cipher)
         self.seats = SeatRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
+        self.scans = ScanRepository(self.conn, self.cipher)
         self._extra: list[AuditEntry] = []
         return self
+
+    def audit_trail(self, application_id: str) -> list[AuditEntry]:
+        return self.chain.entries_of(self.conn, application_id)
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""

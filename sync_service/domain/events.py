@@ -39,6 +39,9 @@ class DocumentAttached(Event):
 class OriginalsReceived(Event):
     name: ClassVar[str] = "application.originals_received"
     documents: tuple[str, ...] = ()
+    # The official letter that carried them (公文): its number and the day it arrived.
+    letter_number: str | None = None
+    received_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -2,11 +2,11 @@
 vendor record, read. Each is one transaction (one unit of work)."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from ..adapters.repository import ConcurrentDecision
+from ..domain.references import new_reference
 from ..domain import Application, ApplicationType, GrantChange, approve_application, new_application, taiwan_date
 from .errors import Busy, Forbidden, SignInRequired, application_not_found
 from .ports import Caller
@@ -20,7 +20,8 @@ def utcnow() -> datetime:
 
 
 def new_application_id() -> str:
-    return uuid.uuid4().hex
+    """The application's id is its reference number (申請編號), printed on the forms."""
+    return new_reference()
 
 
 def submit(uow, form: dict, *, caller: Caller | None, documents: Iterable[str] = (),
@@ -60,11 +61,13 @@ def _load(uow, application_id: str) -> Application:
 
 
 def record_originals_received(uow, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
+                              letter_number: str | None = None, received_on: str | None = None,
                               now: datetime | None = None) -> Application:
     _require_reviewer(caller)
     with uow:
         app = _load(uow, application_id)
-        app.record_originals_received(by=caller.username, at=now or utcnow(), documents=documents)
+        app.record_originals_received(by=caller.username, at=now or utcnow(), documents=documents,
+                                      letter_number=letter_number, received_on=received_on)
         uow.applications.save(app)
         uow.commit()
     return app

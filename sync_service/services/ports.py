@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 
@@ -125,3 +126,18 @@ class TokenInvalid(Exception):
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Caller:
         """TokenInvalid unless signed by the realm, unexpired and for us."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A scan of a signed document, beside its application (stored encrypted)."""
+
+    id: str
+    application_id: str
+    document: str
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    content: bytes | None = None

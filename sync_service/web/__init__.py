@@ -1,19 +1,25 @@
 """The Flask application factory: thin blueprints over the service layer."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask
 
 from ..bootstrap import Wiring, bootstrap
+from ..services import scans as use_scans
 from ..settings import Settings
-from . import api, errors, health, openapi
+from . import api, errors, health, openapi, page_support, printed, public, review, scans, signin
 from .ratelimit import SlidingWindowLimiter
 
 
 def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -> Flask:
     settings = wiring.settings if wiring else (settings or Settings())
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = settings.secret_key or None
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a form 1 is small; bigger bodies are refused (413)
+    # Without a configured key the pages' sessions last as long as this process.
+    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_bytes(32)
+    # A form 1 is small; a scan (only on its upload route) is bounded by the scans use case.
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
     app.json.ensure_ascii = False
     # One bootstrap wires the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring or bootstrap(settings)
@@ -22,4 +28,16 @@ def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(api.blueprint)
+    # The pages: applicants' and reviewers', signed in through the realm.
+    page_support.register(app)
+    page_support.csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
+    signin.register(app)
+    for blueprint in (public.blueprint, review.blueprint, scans.blueprint, printed.blueprint):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def scans_may_be_larger():
+        from flask import request
+        if request.endpoint == "scans.upload":
+            request.max_content_length = use_scans.MAX_SCAN_BYTES + 64 * 1024
     return app
