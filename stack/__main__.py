@@ -72,7 +72,8 @@ def up() -> int:
         "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
         "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"],
         # The pages sign people in as the realm's client reviewer-pages.
-        "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"]}
+        "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
+        "SCREENING_SYSTEM_URL": f"http://127.0.0.1:{PORTS['screening-client']}/"}
     processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])],
                     sync_env)
     # The worker applies approved decisions to Keycloak (the outbox); it retries while Keycloak is away.

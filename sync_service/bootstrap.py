@@ -52,8 +52,11 @@ class Wiring:
     def worker(self, **overrides):
         from .services.worker import Worker
         s = self.settings
+        from .services.notifications import SignInPlaces
+        console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/admin/{s.realm}/console/"
         options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
-                       max_backoff_seconds=s.worker_max_backoff_seconds)
+                       max_backoff_seconds=s.worker_max_backoff_seconds,
+                       sign_in_places=SignInPlaces(s.screening_system_url, console))
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 

@@ -20,6 +20,10 @@ class Settings:
     # advisory lock); production may switch this off and run `db upgrade`.
     auto_migrate: bool = field(default_factory=lambda: _env("SYNC_AUTO_MIGRATE", "1") == "1")
     keycloak_url: str = field(default_factory=lambda: _env("KEYCLOAK_URL", "http://127.0.0.1:8080"))
+    # Where people reach Keycloak (the new manager's mail names its admin console); else keycloak_url.
+    keycloak_public_url: str = field(default_factory=lambda: _env("KEYCLOAK_PUBLIC_URL", ""))
+    # The screening system people sign in to (the new manager's mail names it).
+    screening_system_url: str = field(default_factory=lambda: _env("SCREENING_SYSTEM_URL", "http://127.0.0.1:5080/"))
     realm: str = field(default_factory=lambda: _env("KEYCLOAK_REALM", "cancer-screening"))
     client_id: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_ID", "sync-service"))
     client_secret: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_SECRET", ""))

@@ -24,8 +24,11 @@ def device_login(issuer: str, client_id: str, client_secret: str = "", *, say: C
     """The token response once the person has approved; DeviceLoginFailed otherwise."""
     auth = (client_id, client_secret) if client_secret else None
     extra = {} if client_secret else {"client_id": client_id}
-    start = requests.post(f"{issuer}/protocol/openid-connect/auth/device", data={"scope": "openid", **extra},
-                          auth=auth, timeout=20)
+    try:
+        start = requests.post(f"{issuer}/protocol/openid-connect/auth/device", data={"scope": "openid", **extra},
+                              auth=auth, timeout=20)
+    except requests.RequestException as e:
+        raise DeviceLoginFailed(f"the realm cannot be reached at {issuer}: {type(e).__name__}") from None
     if start.status_code != 200:
         raise DeviceLoginFailed(f"the realm refused the device login: {start.status_code} {start.text[:200]}")
     grant = start.json()
@@ -36,9 +39,12 @@ def device_login(issuer: str, client_id: str, client_secret: str = "", *, say: C
     while time.monotonic() < deadline:
         # The grant's own pace (RFC 8628 §3.5): ask no faster than `interval`, slower when told.
         sleep(interval)
-        answer = requests.post(f"{issuer}/protocol/openid-connect/token",
-                               data={"grant_type": GRANT, "device_code": grant["device_code"], **extra},
-                               auth=auth, timeout=20)
+        try:
+            answer = requests.post(f"{issuer}/protocol/openid-connect/token",
+                                   data={"grant_type": GRANT, "device_code": grant["device_code"], **extra},
+                                   auth=auth, timeout=20)
+        except requests.RequestException:
+            continue  # the realm is briefly away: ask again at the next interval
         if answer.status_code == 200:
             return answer.json()
         error = (answer.json() if answer.headers.get("content-type", "").startswith("application/json")

@@ -97,6 +97,7 @@ applications = Table(
     # The reviewers' queue, oldest first, filtered by state or not (0002).
     Index("ix_applications_queue", "status", "submitted_at", "id"),
     Index("ix_applications_submitted", "submitted_at", "id"),
+    Index("ix_applications_category_queue", "category", "status", "submitted_at", "id"),
 )
 
 # Scans of the signed documents an applicant uploads (0002): encrypted with the

@@ -2,26 +2,48 @@
 manager account (R-MGR-2, R-PWD-6). zh-Hant first, English beside it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import policies
+
 from ..domain import Application
 from .ports import OutgoingMail
 
 
-def password_mail(app: Application, password: str, message_id: str, login_hint: str = "") -> OutgoingMail:
+@dataclass(frozen=True)
+class SignInPlaces:
+    """Where a new manager signs in: the screening system, and the realm's own
+    admin console (where managers administer their users; never master's)."""
+
+    screening_system: str
+    admin_console: str
+
+
+def password_mail(app: Application, password: str, message_id: str,
+                  places: SignInPlaces | None = None) -> OutgoingMail:
     name = app.form.applicant_name
     where = f"{app.institution.name}（{app.institution.code}）"
+    category = policies.load().categories[app.category]
+    if places:
+        sign_in_zh = (f"\n登入篩檢系統：{places.screening_system}\n"
+                      f"管理本機構使用者（管理主控台）：{places.admin_console}\n")
+        sign_in_en = (f"\nSign in to the screening system: {places.screening_system}\n"
+                      f"Administer your institution's users (admin console): {places.admin_console}\n")
+    else:
+        sign_in_zh = sign_in_en = ""
     body = f"""{name} 您好：
 
 您申請的「癌症篩檢與追蹤管理資訊整合系統」管理者帳號已經國民健康署核准開通。
 
   機構：{where}
-  業務類別：{app.category}
+  業務類別：{category.zh}
   帳號：{app.account}
   預設密碼：{password}
 
 首次登入時，系統會請您確認個人資料、閱讀並同意保密及個人資料提供同意事項，並立即變更預設密碼。
 新密碼須至少 12 個字元，包含大寫字母、小寫字母、數字及符號（~ ! # ^ * 其一），且不得含生日、身分證字號、電話等個人資料；密碼每二個月須更換一次。
 此帳號僅限本人使用，不得借用或轉讓。如非您本人申請，請勿使用並與國民健康署聯繫。
-{login_hint}
+{sign_in_zh}
 ----------------------------------------------------------------
 Dear {name},
 
@@ -29,7 +51,7 @@ Your manager account for the Cancer Screening and Follow-up Management Informati
 Integration System has been approved by the Health Promotion Administration.
 
   Institution: {app.institution.name} ({app.institution.code})
-  Business category: {app.category}
+  Business category: {category.en}
   Account: {app.account}
   Default password: {password}
 
@@ -39,7 +61,7 @@ at least 12 characters with upper- and lower-case letters, digits and one of ~ !
 and no personal data (birthday, national ID, phone number); it is changed every two months.
 The account is personal: never share or transfer it. If you did not apply, do not use it
 and contact the Health Promotion Administration.
-"""
+{sign_in_en}"""
     return OutgoingMail(
         to=app.form.email,
         subject="癌症篩檢資訊整合系統管理者帳號開通通知 / Your screening system manager account",

@@ -18,6 +18,7 @@ TS = sa.DateTime(timezone=True)
 def upgrade() -> None:
     op.create_index("ix_applications_queue", "applications", ["status", "submitted_at", "id"])
     op.create_index("ix_applications_submitted", "applications", ["submitted_at", "id"])
+    op.create_index("ix_applications_category_queue", "applications", ["category", "status", "submitted_at", "id"])
     op.create_table(
         "scans",
         sa.Column("id", sa.String(32), primary_key=True),
@@ -36,5 +37,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_scans_application_id", "scans")
     op.drop_table("scans")
+    op.drop_index("ix_applications_category_queue", "applications")
     op.drop_index("ix_applications_submitted", "applications")
     op.drop_index("ix_applications_queue", "applications")

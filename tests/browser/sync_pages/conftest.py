@@ -36,7 +36,8 @@ def service(keycloak, run_secrets, mail, ports, tmp_path_factory):
         f"sqlite:///{folder / 'sync.db'}", folder, keycloak_url=keycloak.url, realm=REALM_NAME,
         client_secret=run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
         pages_client_secret=run_secrets["REVIEWER_CLIENT_SECRET"], secret_key=run_secrets["FLASK_SECRET_KEY"],
-        smtp_host="127.0.0.1", smtp_port=mail.port, keycloak_timeout_seconds=10)
+        smtp_host="127.0.0.1", smtp_port=mail.port, keycloak_timeout_seconds=10,
+        screening_system_url=f"http://127.0.0.1:{ports['screening-client']}/")
     wiring = bootstrap(settings)
     app = create_app(wiring=wiring)
     server = make_server("127.0.0.1", ports["sync-service"], app, threaded=True)

@@ -11,6 +11,7 @@ import pytest
 
 import policies
 from stack.mailsink import body_text
+from stack.paths import REALM_NAME
 from tests.conftest import good_password
 from tests.pages.keycloak import LoginPage, ProfilePage, TermsPage, UpdatePasswordPage
 from tests.pages.screening_client import ScreeningClientPage
@@ -94,7 +95,12 @@ def test_type_a_from_the_form_to_the_managers_first_sign_in(
 
     # The worker makes the account; the password mail reaches the sink.
     [message] = mail.wait_for(values["email"], timeout=60)
-    password = re.search(r"預設密碼：(\S+)", body_text(message)).group(1)
+    text = body_text(message)
+    password = re.search(r"預設密碼：(\S+)", text).group(1)
+    # Where to sign in, and the category in words (not its code).
+    assert f"{screening_client}/" in text or screening_client in text
+    assert f"/admin/{REALM_NAME}/console/" in text and "/admin/master" not in text
+    assert "業務類別：大腸癌—採檢機構" in text and "Colorectal cancer — specimen collection" in text
     reviewer_context.close()
 
     # The applicant's first sign-in, through the screening system.
