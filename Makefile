@@ -1,5 +1,5 @@
 # The two commands of the README: `make up` and `make test`. Both install what they need.
-.PHONY: up down clean test bootstrap realm
+.PHONY: up down clean test bootstrap realm lock
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -15,7 +15,16 @@ down:
 clean: down
 	@rm -rf var/
 
-realm:
+# Re-resolve requirements.lock after a change to pyproject.toml's dependencies
+# (pins already there stay unless pyproject.toml asks otherwise; for newer
+# versions of everything: `make lock LOCK_FLAGS=--upgrade`). bootstrap installs from it.
+lock:
+	@[ -x .venv/bin/python ] || python3 -m venv .venv
+	@.venv/bin/pip install -q uv
+	@.venv/bin/uv pip compile pyproject.toml --all-extras --python-version 3.11 --generate-hashes --quiet \
+		--custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
+
+realm: bootstrap
 	@.venv/bin/python -m stack realm
 
 # Java unit tests, then every Python test (unit, integration against a real

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 from keycloak import KeycloakAdmin  # noqa: E402
 
 from stack.paths import REALM_FILE  # noqa: E402
-from sync_service.adapters.keycloak_permissions import BulkProvisioning, ensure_manager_permissions  # noqa: E402
+from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "GAS-LAB")
 PASSWORD = "Bench~Pass2026x"
@@ -159,11 +159,12 @@ def import_people(admin: KeycloakAdmin, realm: str, everyone: list[dict]) -> Non
 
 
 def provision_permissions(connect, institutions: int, workers: int, log) -> float:
-    """ensure_manager_permissions for every pair; one institution per task (its two
-    categories share the institution's policy), `workers` tasks at a time, sharing one
-    BulkProvisioning (objects created straight away, shared ones checked once)."""
+    """The product's path for every pair: one ManagerPermissions shared by the run, as the
+    sync service shares one per process (objects created straight away, shared ones checked
+    once); one institution per task (its two categories share the institution's policy),
+    `workers` tasks at a time."""
     local = threading.local()
-    bulk = BulkProvisioning()
+    permissions = ManagerPermissions()
 
     def admin():
         if not hasattr(local, "admin"):
@@ -172,10 +173,10 @@ def provision_permissions(connect, institutions: int, workers: int, log) -> floa
 
     def one_institution(i: int) -> None:
         for cat in CATEGORIES:
-            ensure_manager_permissions(admin(), code_of(i), cat, bulk)
+            permissions.ensure(admin(), code_of(i), cat)
 
     t = time.monotonic()
-    ensure_manager_permissions(connect(), code_of(0), CATEGORIES[0], bulk)  # the shared root objects first
+    permissions.ensure(connect(), code_of(0), CATEGORIES[0])  # the shared root objects first
     done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for f in as_completed([pool.submit(one_institution, i) for i in range(institutions)]):

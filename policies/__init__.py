@@ -14,32 +14,28 @@ HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True)
-class Function:
+class Named:
+    """Something the rules name: its id, its zh-Hant name, its English name."""
     id: str
     zh: str
     en: str
+
+
+class Function(Named):
+    """A function of the screening system a category gives access to."""
+
+
+class Document(Named):
+    """A document an application carries."""
 
 
 @dataclass(frozen=True)
-class Category:
-    id: str
-    zh: str
-    en: str
+class Category(Named):
     functions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
-class Document:
-    id: str
-    zh: str
-    en: str
-
-
-@dataclass(frozen=True)
-class ApplicationType:
-    id: str
-    zh: str
-    en: str
+class ApplicationType(Named):
     documents: tuple[str, ...]
 
 
@@ -59,6 +55,8 @@ class PasswordRules:
 
 @dataclass(frozen=True)
 class LockoutRules:
+    """Brute-force lockout: after `failures` wrong passwords in a row the account
+    is locked, until a password reset if `permanent` (R-LCK-1, R-LCK-3)."""
     failures: int
     permanent: bool
 
@@ -92,11 +90,16 @@ class Policies:
     help_desk: HelpDesk
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
-        """Documents an application of this type and category must carry (R-DOC-1..3)."""
+        """Documents an application of this type and category must carry (R-DOC-1, R-DOC-2, R-DOC-3)."""
         docs = list(self.application_types[application_type].documents)
         extra = self.category_extra_documents.get(category, {})
         docs += extra.get(application_type, ())
         return tuple(docs)
+
+
+# The realm roles that belong to no category (realm-export.json defines them; a test checks).
+MANAGER_ROLE = "institution-manager"  # carried by every manager-level grant group
+REVIEWER_ROLE = "hpa-reviewer"  # HPA's reviewers: they decide applications through the sync service
 
 
 def category_role(category: str) -> str:

@@ -22,10 +22,16 @@ if [ ! -x .venv/bin/python ]; then
   echo "creating the Python venv (.venv)"
   python3 -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "installing Python packages into .venv"
-  .venv/bin/pip install -q -U pip
-  .venv/bin/pip install -q -e '.[test]' > .venv/pip.log 2>&1 || { cat .venv/pip.log; exit 1; }
+# The exact versions of requirements.lock (hash-checked), then our own code on
+# top without resolving anything again: two fresh machines get the same set.
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
+  echo "installing Python packages into .venv (requirements.lock)"
+  {
+    .venv/bin/pip install -q -U pip &&
+    .venv/bin/pip install -q --require-hashes -r requirements.lock &&
+    .venv/bin/pip install -q --no-deps -e . &&
+    .venv/bin/pip check
+  } > .venv/pip.log 2>&1 || { cat .venv/pip.log; exit 1; }
   touch "$stamp"
 fi
 

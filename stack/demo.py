@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
+from policies import REVIEWER_ROLE
 from sync_service.adapters.keycloak_groups import ensure_grant_group
 
 from .paths import REALM_NAME
@@ -36,5 +37,5 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
             "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
         })
-        admin.assign_realm_roles(reviewer_id, [admin.get_realm_role("hpa-reviewer")])
+        admin.assign_realm_roles(reviewer_id, [admin.get_realm_role(REVIEWER_ROLE)])
     return {"username": DEMO_USERNAME, "reviewer": DEMO_REVIEWER, "password": secrets["DEMO_USER_PASSWORD"]}

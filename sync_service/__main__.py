@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return login(Settings())
     if args.command == "serve":
         from .web import create_app
-        create_app().run(host=args.host, port=args.port)
+        create_app(bootstrap(Settings())).run(host=args.host, port=args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

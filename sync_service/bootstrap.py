@@ -8,7 +8,7 @@ start on a ready schema; production can switch it off and run
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -36,7 +36,6 @@ class Wiring:
     token_verifier: TokenVerifier
     challenges: Challenges | None = None
     printer: Renderer | None = None
-    extras: dict = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)

@@ -167,3 +167,30 @@ def page(browser):
     p.set_default_timeout(20_000)
     yield p
     context.close()
+
+
+# ---- browser tests and their screenshots -----------------------------------------
+
+def pytest_addoption(parser):
+    parser.addoption("--update-screenshots", action="store_true",
+                     help="write the browser tests' screenshots into docs/screenshots/ (tracked files); "
+                          "also UPDATE_SCREENSHOTS=1. Without it they go to a temporary folder.")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives chromium carries the `browser` marker (`-m "not browser"` skips them all)."""
+    for item in items:
+        if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir(request, tmp_path_factory) -> Path:
+    """Where the browser tests put their pictures: the tracked docs/screenshots/
+    only when asked (--update-screenshots or UPDATE_SCREENSHOTS=1), so a normal
+    run leaves the tree as it found it."""
+    if request.config.getoption("--update-screenshots") or os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        shots = ROOT / "docs" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        return shots
+    return tmp_path_factory.mktemp("screenshots")

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
+from ..services.ports import AuditEntry
 from .tables import audit_log
 
 GENESIS = "0" * 64
@@ -26,16 +27,6 @@ AUDIT_HEAD_LOCK = 727_002
 
 def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    actor: str
-    action: str
-    at: datetime
-    application_id: str | None = None
-    approved_by: str | None = None
-    details: dict | None = None
 
 
 def _digest(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
@@ -49,12 +40,14 @@ def _digest(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
 
 @dataclass(frozen=True)
 class Broken:
+    """The first row where the chain breaks, and how."""
     seq: int
     reason: str
 
 
 @dataclass(frozen=True)
 class VerifyReport:
+    """What `verify` read, and the first break if there is one."""
     rows: int
     broken: Broken | None
 

@@ -7,22 +7,21 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 """
 from __future__ import annotations
 
-import threading
-
 import functools
 from collections.abc import Sequence
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
+from ..domain import Grant, Level
 from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
-from .keycloak_permissions import check_manager_permissions, ensure_manager_permissions
-from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, _find_group, grant_group_path
+from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
+from .keycloak_permissions import ManagerPermissions
 
-_LEVEL_OF_GROUP = {v: k for k, v in GROUP_OF_LEVEL.items()}
+_LEVEL_OF_GROUP = {v: Level(k) for k, v in GROUP_OF_LEVEL.items()}
 
 
-def _translated(method):
+def _keycloak_errors_as_ours(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
@@ -57,10 +56,10 @@ class KeycloakDirectory:
     """One instance per thread (it holds one HTTP session and one token)."""
 
     # Group ids are stable and groups are never deleted by us: one cache for
-    # all threads of the process spares a lookup per change.
+    # all threads of the process spares a lookup per change. The same for the
+    # managers' permissions (each pair's made once per process, issue 5).
     _groups = GrantGroups()
-    _manager_access: set[tuple[str, str]] = set()
-    _manager_access_lock = threading.Lock()
+    _permissions = ManagerPermissions(_groups)
 
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
                  admin: KeycloakAdmin | None = None) -> None:
@@ -82,7 +81,7 @@ class KeycloakDirectory:
 
     # ---- accounts ----------------------------------------------------------
 
-    @_translated
+    @_keycloak_errors_as_ours
     def find_account(self, username: str) -> Account | None:
         wanted = username.lower()  # Keycloak keeps usernames in lower case
         for u in self.admin.get_users({"username": wanted, "exact": "true", "briefRepresentation": "false"}):
@@ -102,21 +101,7 @@ class KeycloakDirectory:
             "requiredActions": list(account.required_actions),
         }
 
-    @_translated
-    def create_account(self, account: NewAccount) -> str:
-        try:
-            user_id = self.admin.create_user(self._user(account), exist_ok=False)
-            for grant in account.grants:
-                self.admin.group_user_add(user_id, self._group_id(*grant, create=True))
-            return user_id
-        except KeycloakError as e:
-            if getattr(e, "response_code", None) == 409:
-                raise DirectoryRefused(
-                    "account.exists", f"帳號 {account.username} 已存在", f"Account {account.username} exists already"
-                ) from e
-            raise
-
-    @_translated
+    @_keycloak_errors_as_ours
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """One partialImport request: Keycloak makes the users, their
         credentials (hashed as the realm says) and group memberships in one
@@ -134,91 +119,81 @@ class KeycloakDirectory:
         # An imported user gets what the realm gives a user created through the
         # admin API by itself: the default roles. The grant groups must exist first.
         user["realmRoles"] = [f"default-roles-{self.realm}"]
-        user["groups"] = [self._ensured_group_path(*grant) for grant in account.grants]
+        user["groups"] = [self._ensured_group_path(grant) for grant in account.grants]
         return user
 
-    def _ensured_group_path(self, institution: str, category: str, level: str) -> str:
-        self._group_id(institution, category, level, create=True)
-        return grant_group_path(institution, category, level)
+    def _ensured_group_path(self, grant: Grant) -> str:
+        self._group_id(grant, create=True)
+        return grant_group_path(grant.institution_code, grant.category, grant.level)
 
-    @_translated
+    @_keycloak_errors_as_ours
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None:
         self.admin.set_user_password(account_id, password, temporary=temporary)
 
-    @_translated
+    @_keycloak_errors_as_ours
     def end_sessions(self, account_id: str) -> None:
         self.admin.user_logout(account_id)
 
     # ---- grants ------------------------------------------------------------
 
-    def _group_id(self, institution: str, category: str, level: str, create: bool) -> str | None:
+    def _group_id(self, grant: Grant, create: bool) -> str | None:
+        institution, category, level = grant.institution_code, grant.category, grant.level
         if create:
             group_id = self._groups.ensure(self.admin, institution, category, level)
-            if level == "manager":
-                self._ensure_manager_access(institution, category)
+            if level is Level.MANAGER:
+                # The admin-console permissions of the pair's manager (decision 0005), made
+                # with the pair's first manager grant; idempotent, once per pair and process.
+                self._permissions.ensure(self.admin, institution, category)
             return group_id
         path = grant_group_path(institution, category, level)
         cached = self._groups.cached(path)
         if cached:
             return cached
-        group = _find_group(self.admin, path)
+        group = find_group(self.admin, path)
         return group["id"] if group else None
 
-    def _ensure_manager_access(self, institution: str, category: str) -> None:
-        """The admin-console permissions of the pair's manager (issue 5, decision 0005), made
-        with the pair's first manager grant; idempotent, once per pair and process."""
-        pair = (institution, category)
-        with self._manager_access_lock:
-            if pair not in self._manager_access:
-                ensure_manager_permissions(self.admin, institution, category)
-                self._manager_access.add(pair)
-
-    def _forget_group(self, institution: str, category: str, level: str) -> None:
-        self._groups.forget(grant_group_path(institution, category, level))
-
-    @_translated
-    def join(self, account_id: str, institution: str, category: str, level: str) -> None:
-        group_id = self._group_id(institution, category, level, create=True)
-        try:
-            self.admin.group_user_add(account_id, group_id)
-        except KeycloakError as e:
-            if getattr(e, "response_code", None) != 404:
-                raise
-            # A cached group removed by hand: look it up again, once.
-            self._forget_group(institution, category, level)
-            self.admin.group_user_add(account_id, self._group_id(institution, category, level, create=True))
-
-    @_translated
-    def leave(self, account_id: str, institution: str, category: str, level: str) -> None:
-        group_id = self._group_id(institution, category, level, create=False)
+    def _on_group(self, grant: Grant, act, *, create: bool) -> bool:
+        """`act(group id)` on the grant's group (nothing when there is none and
+        `create` is off); False when the cached group was removed by hand (404)."""
+        group_id = self._group_id(grant, create=create)
         if group_id is None:
-            return
+            return True
         try:
-            self.admin.group_user_remove(account_id, group_id)
+            act(group_id)
         except KeycloakError as e:
             if getattr(e, "response_code", None) != 404:
                 raise
-            self._forget_group(institution, category, level)
+            self._groups.forget(grant_group_path(grant.institution_code, grant.category, grant.level))
+            return False
+        return True
 
-    @_translated
-    def members(self, institution: str, category: str, level: str) -> dict[str, str]:
-        group_id = self._group_id(institution, category, level, create=False)
+    @_keycloak_errors_as_ours
+    def join(self, account_id: str, grant: Grant) -> None:
+        def add(group_id: str) -> None:
+            self.admin.group_user_add(account_id, group_id)
+        if not self._on_group(grant, add, create=True):
+            self._on_group(grant, add, create=True)  # made again after a removal by hand, once
+
+    @_keycloak_errors_as_ours
+    def leave(self, account_id: str, grant: Grant) -> None:
+        self._on_group(grant, lambda group_id: self.admin.group_user_remove(account_id, group_id), create=False)
+
+    @_keycloak_errors_as_ours
+    def members(self, grant: Grant) -> dict[str, str]:
+        group_id = self._group_id(grant, create=False)
         if group_id is None:
             return {}
         return {u["username"]: u["id"] for u in self.admin.get_group_members(group_id, {"briefRepresentation": True})}
 
-    @_translated
+    @_keycloak_errors_as_ours
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
-        drift = check_manager_permissions(self.admin, institution, category)
-        if drift:
-            ensure_manager_permissions(self.admin, institution, category)
-        return drift
+        return self._permissions.repair(self.admin, institution, category)
 
-    @_translated
-    def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:
+    @_keycloak_errors_as_ours
+    def grants_of(self, account_id: str) -> set[Grant]:
         grants = set()
         for g in self.admin.get_user_groups(account_id, brief_representation=True):
             parts = g.get("path", "").strip("/").split("/")
             if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
-                grants.add((parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
+                grants.add(Grant(parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
         return grants

@@ -1,4 +1,4 @@
-"""The access model in Keycloak (DESIGN.md): a grant is membership of
+"""The access model in Keycloak (docs/decisions/0004-sync-service.md): a grant is membership of
 `/institutions/{code}/{CAT}/managers` or `/users`; roles are mapped onto those
 groups, so joining the group is the grant and nobody maps roles to people.
 """
@@ -9,9 +9,11 @@ import threading
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
-from policies import category_role
+from policies import MANAGER_ROLE, category_role
 
-GROUP_OF_LEVEL = {"manager": "managers", "user": "users"}
+from ..domain import Level
+
+GROUP_OF_LEVEL = {Level.MANAGER: "managers", Level.USER: "users"}
 ROOT_GROUP = "institutions"
 
 
@@ -21,12 +23,12 @@ def grant_group_path(institution: str, category: str, level: str) -> str:
 
 def roles_of_grant(category: str, level: str) -> list[str]:
     roles = [category_role(category)]
-    if level == "manager":
-        roles.append("institution-manager")
+    if level == Level.MANAGER:
+        roles.append(MANAGER_ROLE)
     return roles
 
 
-def _find_group(admin: KeycloakAdmin, path: str) -> dict | None:
+def find_group(admin: KeycloakAdmin, path: str) -> dict | None:
     try:
         group = admin.get_group_by_path(path)
     except KeycloakGetError as e:
@@ -36,30 +38,11 @@ def _find_group(admin: KeycloakAdmin, path: str) -> dict | None:
     return group or None
 
 
-def _ensure_child(admin: KeycloakAdmin, parent: dict | None, name: str) -> dict:
-    path = f"{parent['path'] if parent else ''}/{name}"
-    found = _find_group(admin, path)
-    if found:
-        return found
-    try:
-        admin.create_group({"name": name}, parent=parent["id"] if parent else None)
-    except KeycloakError as e:
-        if getattr(e, "response_code", None) != 409:  # made meanwhile by someone else: fine
-            raise
-    return _find_group(admin, path)
-
-
 def ensure_grant_group(admin: KeycloakAdmin, institution: str, category: str, level: str) -> dict:
-    """The group of this grant, with its roles mapped; made on first need, idempotent."""
-    group = None
-    for name in (ROOT_GROUP, institution, category, GROUP_OF_LEVEL[level]):
-        group = _ensure_child(admin, group, name)
-    wanted = roles_of_grant(category, level)
-    have = {r["name"] for r in admin.get_group_realm_roles(group["id"])}
-    missing = [admin.get_realm_role(r) for r in wanted if r not in have]
-    if missing:
-        admin.assign_group_realm_roles(group["id"], missing)
-    return group
+    """The group of this grant ({"id", "path"}), its roles mapped; made on first need, idempotent.
+    For one-off callers (the demo, tests); the sync service keeps one `GrantGroups`."""
+    group_id = GrantGroups().ensure(admin, institution, category, level)
+    return {"id": group_id, "path": grant_group_path(institution, category, level)}
 
 
 class GrantGroups:
@@ -70,7 +53,8 @@ class GrantGroups:
     serve many threads: a race between two of them ends in a 409 and a look-up.
 
     A group's id is kept only once the group is complete (a leaf: its roles
-    mapped), so nobody is handed a grant group without its roles."""
+    mapped), so nobody is handed a grant group without its roles. This is
+    the one place where grant groups are made."""
 
     def __init__(self) -> None:
         self._ids: dict[str, str] = {}  # path -> id
@@ -84,6 +68,17 @@ class GrantGroups:
     def forget(self, path: str) -> None:
         with self._lock:
             self._ids.pop(path, None)
+
+    def id_of(self, admin: KeycloakAdmin, path: str) -> str:
+        """The id of a group above the grant groups, once `ensure` has made them."""
+        known = self.cached(path)
+        if known is None:
+            found = find_group(admin, path)
+            if found is None:
+                raise KeycloakError(f"group {path} is missing", response_code=503)
+            known = found["id"]
+            self._remember(path, known)
+        return known
 
     def _remember(self, path: str, group_id: str) -> None:
         with self._lock:
@@ -116,7 +111,7 @@ class GrantGroups:
         else:
             if group_id:
                 return group_id, True
-        found = _find_group(admin, path)
+        found = find_group(admin, path)
         if found is None:  # removed again in between: rare enough to be retried later
             raise KeycloakError(f"group {path} vanished while being made", response_code=503)
         return found["id"], False

@@ -3,7 +3,6 @@ manager seats, the outbox. Rows are mapped to domain objects by hand."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
@@ -13,17 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
-from ..services.ports import Scan
+from ..services.ports import ConcurrentDecision, LeaseLost, OutboxEntry, Scan
 from .crypto import PersonalDataCipher
 from .tables import applications, manager_seats, outbox, scans
-
-
-class ConcurrentDecision(Exception):
-    """Another transaction changed the same manager seat first: reload and decide again."""
-
-
-class LeaseLost(Exception):
-    """The entry's claim expired and another worker may hold it now: stop touching it."""
 
 
 class ApplicationRepository:
@@ -165,18 +156,6 @@ class SeatRepository:
             raise ConcurrentDecision()
 
 
-@dataclass(frozen=True)
-class OutboxEntry:
-    id: int
-    change: GrantChange
-    attempts: int
-    account_id: str | None
-    mail_sent_at: datetime | None
-    status: str
-    last_error: str | None
-    done_at: datetime | None
-
-
 class OutboxRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -219,14 +198,11 @@ class OutboxRepository:
         ).order_by(outbox.c.id))
         return [self._entry(r) for r in rows]
 
-    def get(self, entry_id: int) -> OutboxEntry:
-        return self._entry(self.conn.execute(select(outbox).where(outbox.c.id == entry_id)).one())
-
     def of_application(self, application_id: str) -> list[OutboxEntry]:
         rows = self.conn.execute(select(outbox).where(outbox.c.application_id == application_id).order_by(outbox.c.id))
         return [self._entry(r) for r in rows]
 
-    def _held(self, entry_id: int, owner: str, now: datetime, **values) -> None:
+    def _update_if_leased(self, entry_id: int, owner: str, now: datetime, **values) -> None:
         done = self.conn.execute(update(outbox).where(
             outbox.c.id == entry_id, outbox.c.lease_owner == owner, outbox.c.status == "pending",
             outbox.c.lease_until >= now,
@@ -236,24 +212,21 @@ class OutboxRepository:
 
     def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None:
         """Record progress (account created, mail sent) and renew the lease."""
-        self._held(entry_id, owner, now, lease_until=now + lease, **progress)
+        self._update_if_leased(entry_id, owner, now, lease_until=now + lease, **progress)
 
     def mark_done(self, entry_id: int, owner: str, now: datetime) -> None:
-        self._held(entry_id, owner, now, status="done", done_at=now, lease_owner=None, lease_until=None,
+        self._update_if_leased(entry_id, owner, now, status="done", done_at=now, lease_owner=None, lease_until=None,
                    last_error=None)
 
     def mark_failed(self, entry_id: int, owner: str, now: datetime, error: str) -> None:
-        self._held(entry_id, owner, now, status="failed", lease_owner=None, lease_until=None, last_error=error)
+        self._update_if_leased(entry_id, owner, now, status="failed", lease_owner=None, lease_until=None, last_error=error)
 
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None:
-        self._held(entry_id, owner, now, next_attempt_at=at, lease_owner=None, lease_until=None, last_error=error)
+        self._update_if_leased(entry_id, owner, now, next_attempt_at=at, lease_owner=None, lease_until=None, last_error=error)
 
     def unfinished_of(self, application_id: str) -> int:
         return self.conn.execute(select(func.count()).select_from(outbox).where(
             outbox.c.application_id == application_id, outbox.c.status != "done")).scalar_one()
-
-    def counts(self) -> dict[str, int]:
-        return dict(self.conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all())
 
     @staticmethod
     def _entry(r) -> OutboxEntry:

@@ -8,7 +8,8 @@ import dataclasses
 from sqlalchemy.engine import Engine
 
 from ..domain.events import Event
-from .audit_chain import AuditChain, AuditEntry
+from ..services.ports import AuditEntry
+from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
 from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
 

@@ -25,7 +25,8 @@ from .errors import (
     ManagerSeatRefused,
 )
 from .fields import IdKind, PersonalId, Phone
-from .grants import ChangeKind, Grant, GrantChange, Level, ManagerSeat, approve_application
+from .grants import ChangeKind, Grant, GrantChange, Level
+from .seats import ManagerSeat
 
 __all__ = [
     "STATUS_LABELS",
@@ -50,7 +51,6 @@ __all__ = [
     "Phone",
     "Status",
     "VendorRecord",
-    "approve_application",
     "new_application",
     "parse_application_type",
     "taiwan_date",

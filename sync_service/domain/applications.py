@@ -6,9 +6,8 @@
                                                                                       └─mark_failed→ failed ─┬→ provisioned
                                                                                                              └→ failed
 
-Approval itself, which must also respect the one-manager invariant, goes
-through `grants.approve_application`; `Application.approve` is the
-application's half of it.
+Approval is one decision over the application and its manager seat (the
+one-manager invariant): `Application.approve(seat, ...)` is its only entry.
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from enum import StrEnum
 import policies
 
 from . import fields
-from .errors import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition
+from .errors import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition, ManagerSeatRefused
 from .events import (
     ApplicationApproved,
     ApplicationProvisioned,
@@ -32,6 +31,8 @@ from .events import (
     ProvisioningFailed,
     VendorProcessingRecorded,
 )
+from .grants import GrantChange
+from .seats import ManagerSeat
 
 # Taiwan has kept UTC+8 without daylight saving since 1979; a fixed offset
 # spares the domain a tz database. Calendar dates (effective dates, "today")
@@ -184,7 +185,7 @@ def new_application(
     effective_date: object = None,
     today: date,
 ) -> Application:
-    """A draft application from what the applicant typed (R-FORM-1..5).
+    """A draft application from what the applicant typed (R-FORM-1, R-FORM-2, R-FORM-3, R-FORM-4, R-FORM-5).
 
     Every field is checked and all mistakes are raised together as
     `FormInvalid`, so a form is corrected in one pass.
@@ -279,6 +280,14 @@ def require_actor(by: str, at: datetime) -> None:
         )
 
 
+def _reason_given(reason: object, zh: str, en: str) -> str:
+    """A rejection or a failure says why: the cleaned text, or a FieldError."""
+    text = fields.clean(reason)
+    if not text:
+        raise FieldError("reason.required", "reason", zh, en)
+    return text
+
+
 class Application:
     """Aggregate root: one application of type A–D for one (institution, category)."""
 
@@ -334,7 +343,7 @@ class Application:
     @property
     def required_documents(self) -> tuple[str, ...]:
         """From policies: form 1 always; affidavit and consent for A and C;
-        the two licences for GAS-LAB's A and C (R-DOC-1..3)."""
+        the two licences for GAS-LAB's A and C (R-DOC-1, R-DOC-2, R-DOC-3)."""
         return policies.load().required_documents(self.type.value, self.category)
 
     @property
@@ -347,7 +356,7 @@ class Application:
 
     # ---- transitions ---------------------------------------------------
 
-    def _move(self, action: str) -> Status:
+    def _check_transition(self, action: str) -> Status:
         sources, target, zh, en = TRANSITIONS[action]
         if self.status not in sources:
             now_zh, now_en = STATUS_LABELS[self.status]
@@ -360,7 +369,7 @@ class Application:
 
     def submit(self, *, by: str, at: datetime) -> None:
         require_actor(by, at)
-        self.status = self._move("submit")
+        self.status = self._check_transition("submit")
         self.submitted_at = at
         self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at))
 
@@ -400,7 +409,7 @@ class Application:
         `letter_number` and `received_on` name the letter (公文文號, 收文日期)
         when the reviewer records them (the pages always do)."""
         require_actor(by, at)
-        target = self._move("record_originals_received")
+        target = self._check_transition("record_originals_received")
         letter = self._originals_letter(letter_number, received_on, taiwan_date(at))
         documents = tuple(dict.fromkeys(documents))
         for document in documents:
@@ -435,14 +444,14 @@ class Application:
 
     def check_approvable(self) -> None:
         """Raise unless `approve` would succeed: the state machine, the paper
-        originals (R-DOC-4), every required document (R-DOC-1..3, 5)."""
+        originals (R-DOC-4), every required document (R-DOC-1, R-DOC-2, R-DOC-3)."""
         if self.status is Status.SUBMITTED:
             raise ApprovalRefused(
                 "approval.originals_missing",
                 "尚未收到正本公文，不能核准",
                 "The signed paper originals have not been recorded as received; approval must wait",
             )
-        self._move("approve")
+        self._check_transition("approve")
         missing = self.missing_documents
         if missing:
             known = policies.load().documents
@@ -453,27 +462,56 @@ class Application:
                 missing=missing,
             )
 
-    def approve(self, *, by: str, at: datetime, replacing: str | None = None, changes: tuple = ()) -> None:
-        """The application's half of an approval. Call it through
-        `grants.approve_application`, which also decides the manager seat."""
+    def approve(self, seat: ManagerSeat, *, by: str, at: datetime,
+                replacing: str | None = None) -> tuple[GrantChange, ...]:
+        """A reviewer approves: one decision over the application and its
+        manager seat. Either both change or neither does: the application is
+        checked first (state, originals, documents), then the seat decides
+        (and refuses before changing anything), and only then is the
+        application marked approved. `replacing` names the current manager
+        when the reviewer approves A or C as a hand-over."""
         require_actor(by, at)
         self.check_approvable()
+        if replacing is not None:
+            replacing = replacing.strip().lower() or None
+        changes = self._seat_decision(seat, today=taiwan_date(at), replacing=replacing)
         self.status = Status.APPROVED
         self.decided_by = by
         self.decided_at = at
         self.replacing = replacing
         self.events.append(
             ApplicationApproved(
-                application_id=self.id, by=by, at=at, approved_by=by, replacing=replacing, changes=tuple(changes)
+                application_id=self.id, by=by, at=at, approved_by=by, replacing=replacing, changes=changes
             )
         )
+        return changes
+
+    def _seat_decision(self, seat: ManagerSeat, *, today: date, replacing: str | None) -> tuple[GrantChange, ...]:
+        """What this application's type asks of the seat (R-MGR-2, R-MGR-3, R-MGR-4, R-MGR-5)."""
+        if (self.institution.code, self.category) != (seat.institution_code, seat.category):
+            raise DomainError(
+                "manager_seat.wrong_seat",
+                "申請案的機構或業務類別與管理者席位不符",
+                "The application is for another institution or category than this manager seat",
+            )
+        if self.type.appoints_manager:
+            return seat.appoint(self.account, application_id=self.id, today=today,
+                                create_account=self.type.creates_account, replacing=replacing)
+        if replacing is not None:
+            raise ManagerSeatRefused(
+                "manager_seat.replacing_not_applicable",
+                "只有 A、C 類申請可以取代現任管理者",
+                "Only applications A and C can replace the current manager",
+            )
+        if self.type is ApplicationType.B:
+            return seat.revoke(self.account, application_id=self.id, today=today,
+                               effective_on=self.form.effective_date)
+        return seat.demote(self.account, application_id=self.id, today=today)
 
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
         require_actor(by, at)
-        target = self._move("reject")
-        text = fields.clean(reason)
-        if not text:
-            raise FieldError("reason.required", "reason", "退件必須說明原因", "A rejection needs a reason")
+        target = self._check_transition("reject")
+        text = _reason_given(reason, "退件必須說明原因", "A rejection needs a reason")
         self.status = target
         self.decided_by = by
         self.decided_at = at
@@ -483,7 +521,7 @@ class Application:
     def mark_provisioned(self, *, by: str, at: datetime) -> None:
         """The identity provider now reflects the decision (the worker reports)."""
         require_actor(by, at)
-        self.status = self._move("mark_provisioned")
+        self.status = self._check_transition("mark_provisioned")
         self.failure_reason = None
         self.provisioned_at = at
         self.events.append(
@@ -492,10 +530,8 @@ class Application:
 
     def mark_failed(self, reason: str, *, by: str, at: datetime) -> None:
         require_actor(by, at)
-        target = self._move("mark_failed")
-        text = fields.clean(reason)
-        if not text:
-            raise FieldError("reason.required", "reason", "必須說明失敗原因", "A failure needs a reason")
+        target = self._check_transition("mark_failed")
+        text = _reason_given(reason, "必須說明失敗原因", "A failure needs a reason")
         self.status = target
         self.failure_reason = text
         self.events.append(

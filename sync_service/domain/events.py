@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-if TYPE_CHECKING:
-    from .grants import GrantChange
+from .grants import GrantChange
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,54 +22,52 @@ class Event:
     at: datetime
     approved_by: str | None = None
 
+    def __init_subclass__(cls, *, name: str, **kwargs) -> None:
+        # Every event is a frozen, keyword-only dataclass, named as the audit chain records it.
+        super().__init_subclass__(**kwargs)
+        cls.name = name
+        dataclass(frozen=True, kw_only=True)(cls)
 
-@dataclass(frozen=True, kw_only=True)
-class ApplicationSubmitted(Event):
-    name: ClassVar[str] = "application.submitted"
+
+class ApplicationSubmitted(Event, name="application.submitted"):
+    """The applicant sent form 1."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class DocumentAttached(Event):
-    name: ClassVar[str] = "application.document_attached"
+class DocumentAttached(Event, name="application.document_attached"):
+    """A scan or an original joined the file."""
     document: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class OriginalsReceived(Event):
-    name: ClassVar[str] = "application.originals_received"
+class OriginalsReceived(Event, name="application.originals_received"):
+    """The signed paper originals arrived by official letter (R-DOC-4)."""
     documents: tuple[str, ...] = ()
     # The official letter that carried them (公文): its number and the day it arrived.
     letter_number: str | None = None
     received_on: date | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApplicationApproved(Event):
-    name: ClassVar[str] = "application.approved"
+class ApplicationApproved(Event, name="application.approved"):
+    """A reviewer approved; the grant changes the decision made."""
     replacing: str | None = None
     changes: tuple[GrantChange, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApplicationRejected(Event):
-    name: ClassVar[str] = "application.rejected"
+class ApplicationRejected(Event, name="application.rejected"):
+    """A reviewer rejected, with the reason."""
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class ApplicationProvisioned(Event):
-    name: ClassVar[str] = "application.provisioned"
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProvisioningFailed(Event):
-    name: ClassVar[str] = "application.provisioning_failed"
+class ProvisioningFailed(Event, name="application.provisioning_failed"):
+    """Keycloak refused a change of the decision; the reason."""
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class VendorProcessingRecorded(Event):
-    name: ClassVar[str] = "application.vendor_processing_recorded"
+class ApplicationProvisioned(Event, name="application.provisioned"):
+    """Keycloak holds what the decision asked."""
+
+
+class VendorProcessingRecorded(Event, name="application.vendor_processing_recorded"):
+    """The maintenance vendor recorded its processing (R-FORM-6)."""
     vendor_name: str
     processed_on: date
     notes: str

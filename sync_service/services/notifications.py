@@ -19,9 +19,24 @@ class SignInPlaces:
     admin_console: str
 
 
+def password_rules() -> tuple[str, str]:
+    """The password rules a new manager must follow, in zh-Hant and English, from
+    policies/security.toml (R-PWD-2, R-PWD-3): the mail never states other numbers
+    than the realm enforces."""
+    rules = policies.load().password
+    symbols = " ".join(rules.symbols)
+    zh = (f"新密碼須至少 {rules.min_length} 個字元，包含大寫字母、小寫字母、數字及符號（{symbols} 其一），"
+          f"且不得含生日、身分證字號、電話等個人資料；密碼每 {rules.change_every_days} 天須更換一次。")
+    en = (f"The new password needs\nat least {rules.min_length} characters with upper- and lower-case letters, "
+          f"digits and one of {symbols},\nand no personal data (birthday, national ID, phone number); "
+          f"it is changed every {rules.change_every_days} days.")
+    return zh, en
+
+
 def password_mail(app: Application, password: str, message_id: str,
                   places: SignInPlaces | None = None) -> OutgoingMail:
     name = app.form.applicant_name
+    rules_zh, rules_en = password_rules()
     where = f"{app.institution.name}（{app.institution.code}）"
     category = policies.load().categories[app.category]
     if places:
@@ -41,7 +56,7 @@ def password_mail(app: Application, password: str, message_id: str,
   預設密碼：{password}
 
 首次登入時，系統會請您確認個人資料、閱讀並同意保密及個人資料提供同意事項，並立即變更預設密碼。
-新密碼須至少 12 個字元，包含大寫字母、小寫字母、數字及符號（~ ! # ^ * 其一），且不得含生日、身分證字號、電話等個人資料；密碼每二個月須更換一次。
+{rules_zh}
 此帳號僅限本人使用，不得借用或轉讓。如非您本人申請，請勿使用並與國民健康署聯繫。
 {sign_in_zh}
 ----------------------------------------------------------------
@@ -56,9 +71,7 @@ Integration System has been approved by the Health Promotion Administration.
   Default password: {password}
 
 At your first sign-in you will confirm your profile, accept the confidentiality and
-personal-data terms and replace this default password at once. The new password needs
-at least 12 characters with upper- and lower-case letters, digits and one of ~ ! # ^ *,
-and no personal data (birthday, national ID, phone number); it is changed every two months.
+personal-data terms and replace this default password at once. {rules_en}
 The account is personal: never share or transfer it. If you did not apply, do not use it
 and contact the Health Promotion Administration.
 {sign_in_en}"""

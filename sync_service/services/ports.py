@@ -1,13 +1,158 @@
-"""The ports the use cases talk through. Adapters implement them (python-keycloak,
-SMTP, SQLAlchemy); tests use in-memory fakes. Errors cross the port as ours,
-never as python-keycloak's or smtplib's.
+"""The ports the use cases talk through, and the types that cross them.
+Adapters implement them (SQLAlchemy, python-keycloak, SMTP); tests use
+in-memory fakes. Errors cross a port as ours, never as SQLAlchemy's,
+python-keycloak's or smtplib's. The service layer imports no adapter: a
+test (tests/unit/test_import_contract.py) keeps it so.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
+
+import policies
+
+from ..domain import Application, Grant, GrantChange, ManagerSeat
+
+# ---- storage: repositories in one unit of work -----------------------------
+
+
+class ConcurrentDecision(Exception):
+    """Another transaction changed the same manager seat first: reload and decide again."""
+
+
+class LeaseLost(Exception):
+    """The entry's claim expired and another worker may hold it now: stop touching it."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One row of the audit chain (R-AUD-1): who, what, when, on whose approval."""
+
+    actor: str
+    action: str
+    at: datetime
+    application_id: str | None = None
+    approved_by: str | None = None
+    details: dict | None = None
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """A decided grant change on its way to Keycloak, with the worker's progress."""
+
+    id: int
+    change: GrantChange
+    attempts: int
+    account_id: str | None
+    mail_sent_at: datetime | None
+    status: str
+    last_error: str | None
+    done_at: datetime | None
+
+
+class ApplicationRepository(Protocol):
+    def add(self, app: Application) -> None: ...
+
+    def save(self, app: Application) -> None: ...
+
+    def get(self, application_id: str) -> Application | None: ...
+
+    def list(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
+             category: str | None = None, account: str | None = None, national_id: str | None = None,
+             limit: int = 100, offset: int = 0) -> list[Application]: ...
+
+    def queue(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
+              category: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Application], int]:
+        """The reviewers' queue, oldest first, and how many match in all."""
+
+    def counts_by_status(self, *, type: str | None = None, institution_code: str | None = None,
+                         category: str | None = None) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A scan of a signed document, beside its application (stored encrypted)."""
+
+    id: str
+    application_id: str
+    document: str
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    content: bytes | None = None
+
+
+class ScanRepository(Protocol):
+    def add(self, scan: Scan) -> None: ...
+
+    def of_application(self, application_id: str) -> list[Scan]:
+        """Without their content: what a page lists."""
+
+    def get(self, application_id: str, scan_id: str) -> Scan | None:
+        """With its content, decrypted."""
+
+
+class SeatRepository(Protocol):
+    def get(self, institution_code: str, category: str) -> ManagerSeat:
+        """The seat as stored; an empty seat (version 0) if none is."""
+
+    def held(self) -> list[ManagerSeat]:
+        """Every seat that has (or had, until its leaving date) a manager."""
+
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+        """ConcurrentDecision if someone decided on the seat since `loaded_version`."""
+
+
+class OutboxRepository(Protocol):
+    def add(self, changes: Sequence[GrantChange], now: datetime) -> None: ...
+
+    def claim(self, owner: str, now: datetime, today: date, lease: timedelta, limit: int) -> list[OutboxEntry]:
+        """Lease up to `limit` due entries, at most one per (institution, category)."""
+
+    def of_application(self, application_id: str) -> list[OutboxEntry]: ...
+
+    def unfinished_of(self, application_id: str) -> int: ...
+
+    # Each of these raises LeaseLost unless `owner` still holds the entry's lease.
+    def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None: ...
+
+    def mark_done(self, entry_id: int, owner: str, now: datetime) -> None: ...
+
+    def mark_failed(self, entry_id: int, owner: str, now: datetime, error: str) -> None: ...
+
+    def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
+    block without a commit writes nothing. The domain events of every
+    application touched are written to the audit chain with the commit."""
+
+    applications: ApplicationRepository
+    seats: SeatRepository
+    outbox: OutboxRepository
+    scans: ScanRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(self, *exc) -> None: ...
+
+    def record(self, entry: AuditEntry) -> None:
+        """An audit row that is no application event (e.g. the worker's Keycloak changes)."""
+
+    def audit_trail(self, application_id: str) -> list[AuditEntry]:
+        """One application's audit rows, oldest first."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+# ---- the identity provider --------------------------------------------------
 
 
 class DirectoryError(Exception):
@@ -52,44 +197,45 @@ class NewAccount:
     attributes: dict[str, str]
     password: str  # temporary: the person replaces it at first sign-in (R-PWD-1)
     required_actions: tuple[str, ...]
-    # Grants the account holds from its creation on: (institution, category, level).
-    grants: tuple[tuple[str, str, str], ...] = ()
+    # The grants the account holds from its creation on.
+    grants: tuple[Grant, ...] = ()
 
 
 class Directory(Protocol):
-    """Accounts and grants in the identity provider (Keycloak)."""
+    """Accounts and grants in the identity provider (Keycloak). One contract
+    suite (tests/integration/test_directory_contract.py) holds the fake and
+    the Keycloak adapter to the same behaviour."""
 
     def find_account(self, username: str) -> Account | None: ...
 
-    def create_account(self, account: NewAccount) -> str:
-        """Returns the new account's id; DirectoryRefused('account.exists') if taken."""
-
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """Makes the accounts whose names are free, each with its grants, in
-        one go. Idempotent by name: a name taken already is left as it is and
-        missing from the answer. Returns the new accounts' ids by username
-        (in lower case, as Keycloak keeps it)."""
+        one go (one or many). Idempotent by name: a name taken already is
+        left as it is and missing from the answer. Returns the new accounts'
+        ids by username (in lower case, as Keycloak keeps it)."""
 
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None: ...
 
-    def join(self, account_id: str, institution: str, category: str, level: str) -> None:
-        """Idempotent: joining twice is joining once. Creates the group on first need."""
+    def join(self, account_id: str, grant: Grant) -> None:
+        """Idempotent: joining twice is joining once. Creates the grant's group
+        on first need (and, for the manager level, the pair's admin-console
+        permissions)."""
 
-    def leave(self, account_id: str, institution: str, category: str, level: str) -> None:
+    def leave(self, account_id: str, grant: Grant) -> None:
         """Idempotent: leaving a group one is not in changes nothing."""
 
     def end_sessions(self, account_id: str) -> None: ...
 
-    def members(self, institution: str, category: str, level: str) -> dict[str, str]:
-        """The accounts in the grant's group, username -> account id ({} when no group)."""
+    def members(self, grant: Grant) -> dict[str, str]:
+        """The accounts holding the grant, username -> account id ({} when no group)."""
         ...
 
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
-        """Make the pair's admin-console permissions as they should be; the drift found, in words."""
+        """Make the pair's admin-console permissions as they should be; the drift found, in words ([] if none)."""
         ...
 
-    def grants_of(self, account_id: str) -> set[tuple[str, str, str]]:
-        """(institution, category, level) of every grant group the account is in."""
+    def grants_of(self, account_id: str) -> set[Grant]:
+        """Every grant the account holds."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +262,7 @@ class Caller:
 
     @property
     def is_reviewer(self) -> bool:
-        return "hpa-reviewer" in self.roles
+        return policies.REVIEWER_ROLE in self.roles
 
 
 class TokenInvalid(Exception):
@@ -126,18 +272,3 @@ class TokenInvalid(Exception):
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Caller:
         """TokenInvalid unless signed by the realm, unexpired and for us."""
-
-
-@dataclass(frozen=True)
-class Scan:
-    """A scan of a signed document, beside its application (stored encrypted)."""
-
-    id: str
-    application_id: str
-    document: str
-    filename: str
-    content_type: str
-    size: int
-    uploaded_by: str
-    uploaded_at: datetime
-    content: bytes | None = None

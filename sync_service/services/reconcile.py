@@ -1,5 +1,5 @@
 """The reconciler: Keycloak's manager groups and the managers' permissions made to match
-the decisions on record (DESIGN.md). Membership of a `managers` group changes only through an
+the decisions on record (docs/decisions/0005-manager-permissions.md). Membership of a `managers` group changes only through an
 approved application, so anyone else found there is removed; the seat's manager is put back
 if missing; the pair's admin-console permissions are repaired. The `users` groups, which the
 institutions' managers own, are never touched.
@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 
-from ..domain.applications import taiwan_date
-from .ports import Directory
-
-MANAGER = "manager"
+from ..domain import Grant, Level, taiwan_date
+from .ports import Directory, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -27,9 +25,8 @@ class Repair:
         return f"{self.institution}/{self.category}: {self.zh} / {self.en}"
 
 
-def reconcile(uow_factory: Callable, directory: Directory, today: date | None = None) -> list[Repair]:
+def reconcile(uow_factory: Callable[[], UnitOfWork], directory: Directory, today: date | None = None) -> list[Repair]:
     """Repair every seat on record; returns what was repaired ([] when all was as decided)."""
-    from datetime import datetime, timezone
     today = today or taiwan_date(datetime.now(timezone.utc))
     with uow_factory() as uow:
         seats = uow.seats.held()
@@ -41,16 +38,17 @@ def reconcile(uow_factory: Callable, directory: Directory, today: date | None = 
 
 def _reconcile_seat(directory: Directory, institution: str, category: str, manager: str | None) -> list[Repair]:
     repairs = []
-    members = directory.members(institution, category, MANAGER)
+    managers = Grant(institution, category, Level.MANAGER)
+    members = directory.members(managers)
     for username, account_id in members.items():
         if username != manager:
-            directory.leave(account_id, institution, category, MANAGER)
+            directory.leave(account_id, managers)
             repairs.append(Repair(institution, category, f"移除未經核准的管理者 {username}",
                                   f"removed {username}, a manager without an approved application"))
     if manager and manager not in members:
         account = directory.find_account(manager)
         if account is not None:  # not yet created: the outbox worker will make it
-            directory.join(account.id, institution, category, MANAGER)
+            directory.join(account.id, managers)
             repairs.append(Repair(institution, category, f"恢復管理者 {manager}",
                                   f"put the approved manager {manager} back"))
     if manager:

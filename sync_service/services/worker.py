@@ -8,11 +8,13 @@ in effect.
   replay after a crash changes nothing. Creating an account (A) is the one
   step that is not: progress (account made, mail sent) is checkpointed, and a
   resumed entry finds the account it made instead of making another.
-- Batches: the new accounts (A) of a claimed batch are made together, a few
-  requests of Keycloak's partialImport (SKIP, so idempotent by name), with
-  their managers group; the threads split them, each with its own session.
-  An entry whose account was not made that way (name taken, Keycloak away,
-  a resumed entry) goes the one-by-one way below, which sorts it out.
+- One way to make accounts, `Directory.create_accounts` (Keycloak's
+  partialImport with SKIP, idempotent by name), for one or many: the fresh
+  type A entries of a claimed batch have theirs made together, spread over
+  the threads, before the entries are worked one by one; an entry whose
+  account was not made that way (Keycloak away, a resumed entry) makes it
+  itself, through the same call, on its own turn. Either way the account is
+  made with its manager grant, checkpointed, then mailed.
 - Finish: the entry is marked done in the same transaction as the
   application's move to provisioned (or failed), with its audit rows.
 - Keycloak down or the mail server down: the entry is released with an
@@ -29,21 +31,22 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..adapters.audit_chain import AuditEntry
-from ..adapters.repository import LeaseLost, OutboxEntry
-from ..domain import Application, Status, taiwan_date
-from ..domain.grants import ChangeKind
+from ..domain import Application, ChangeKind, GrantChange, Level, Status, taiwan_date
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
 from .notifications import SignInPlaces, password_mail
 from .ports import (
+    AuditEntry,
     Directory,
     DirectoryError,
     DirectoryRefused,
     DirectoryUnavailable,
+    LeaseLost,
     Mailer,
     MailUnavailable,
     NewAccount,
+    OutboxEntry,
+    UnitOfWork,
 )
 
 log = logging.getLogger(__name__)
@@ -88,7 +91,7 @@ class Outcome:
 
 
 class Worker:
-    def __init__(self, uow_factory: Callable, directory_factory: Callable[[], Directory], mailer: Mailer, *,
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], directory_factory: Callable[[], Directory], mailer: Mailer, *,
                  threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
                  base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
                  owner: str | None = None, batch_size: int | None = None,
@@ -195,10 +198,8 @@ class Worker:
         return made
 
     def _plan_account(self, entry: OutboxEntry, app: Application) -> tuple[NewAccount, Application]:
-        change = entry.change
         password = generate_password(_personal_data(app))
-        grant = (change.institution_code, change.category, "manager")
-        return _new_account(app, password, grants=(grant,)), app
+        return _new_account(app, password, entry.change), app
 
     def _create_chunk(self, accounts: list[NewAccount]) -> dict[str, str]:
         try:
@@ -245,25 +246,25 @@ class Worker:
 
     def _apply(self, entry: OutboxEntry, made: MadeAccount | None = None) -> None:
         change, directory = entry.change, self._directory()
-        code, cat = change.institution_code, change.category
+        manager, user = change.grant(Level.MANAGER), change.grant(Level.USER)
         if change.kind is ChangeKind.GRANT and made is not None:
             # Made in the managers group and in no other: only the password mail is left.
             self._checkpoint(entry, account_id=made.account_id)
             self._mail_password(entry, made.app, made.password)
         elif change.kind is ChangeKind.GRANT:
             account_id = self._account_for_grant(entry, directory)
-            directory.join(account_id, code, cat, "manager")
-            directory.leave(account_id, code, cat, "user")  # R-MGR-4: the manager level replaces the user level
+            directory.join(account_id, manager)
+            directory.leave(account_id, user)  # R-MGR-4: the manager level replaces the user level
         elif change.kind is ChangeKind.DEMOTE:
             account = directory.find_account(change.account)
             if account is None:
                 raise _no_account(change.account)
-            directory.join(account.id, code, cat, "user")  # first the new level: never a moment with neither
-            directory.leave(account.id, code, cat, "manager")
+            directory.join(account.id, user)  # first the new level: never a moment with neither
+            directory.leave(account.id, manager)
         elif change.kind is ChangeKind.REVOKE:
             account = directory.find_account(change.account)
             if account is not None:  # an account removed meanwhile holds nothing to revoke
-                directory.leave(account.id, code, cat, "manager")
+                directory.leave(account.id, manager)
                 directory.end_sessions(account.id)  # R-MGR-3: close the functions now, not at token expiry
 
     def _account_for_grant(self, entry: OutboxEntry, directory: Directory) -> str:
@@ -277,10 +278,12 @@ class Worker:
         personal = _personal_data(app)
         if account is None:
             password = generate_password(personal)
-            account_id = directory.create_account(_new_account(app, password))
+            account_id = directory.create_accounts([_new_account(app, password, change)]).get(change.account.lower())
+            if account_id is None:  # taken between the look-up and now, or its e-mail is someone else's
+                raise _not_made(change.account)
             self._checkpoint(entry, account_id=account_id)
         else:
-            if not _made_for(account, entry, app):
+            if not _is_made_by_this_entry(account, entry, app):
                 raise DirectoryRefused(
                     "account.taken",
                     f"帳號名稱 {change.account} 已有他人使用，請申請人另擇帳號名稱",
@@ -353,7 +356,15 @@ def _no_account(username: str) -> DirectoryRefused:
     )
 
 
-def _made_for(account, entry: OutboxEntry, app: Application) -> bool:
+def _not_made(username: str) -> DirectoryRefused:
+    return DirectoryRefused(
+        "account.not_made",
+        f"無法建立帳號 {username}：名稱或電子郵件已有其他帳號使用",
+        f"Account {username} could not be made: its name or e-mail address belongs to another account",
+    )
+
+
+def _is_made_by_this_entry(account, entry: OutboxEntry, app: Application) -> bool:
     """Is this existing account the one an earlier attempt of this entry made?"""
     if entry.account_id is not None:
         return account.id == entry.account_id
@@ -393,13 +404,14 @@ def _personal_data(app: Application) -> list[str]:
             app.form.email.split("@")[0]]
 
 
-def _new_account(app: Application, password: str, grants: tuple[tuple[str, str, str], ...] = ()) -> NewAccount:
+def _new_account(app: Application, password: str, change: GrantChange) -> NewAccount:
+    """The account of a type A application, made with the manager grant it was approved for."""
     family, given = split_person_name(app.form.applicant_name)
     return NewAccount(
         username=app.account, email=app.form.email, first_name=given or family, last_name=family,
         attributes={"department": app.form.department, "phone": app.form.phone.national,
                     "nationalId": app.form.national_id.value},
-        password=password, required_actions=REQUIRED_ACTIONS, grants=grants,
+        password=password, required_actions=REQUIRED_ACTIONS, grants=(change.grant(Level.MANAGER),),
     )
 
 

@@ -5,15 +5,15 @@ import secrets
 
 from flask import Flask
 
-from ..bootstrap import Wiring, bootstrap
 from ..services import scans as use_scans
-from ..settings import Settings
 from . import api, errors, health, openapi, page_support, printed, public, review, scans, signin
 from .ratelimit import SlidingWindowLimiter
 
 
-def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -> Flask:
-    settings = wiring.settings if wiring else (settings or Settings())
+def create_app(wiring) -> Flask:
+    """`wiring` is what `sync_service.bootstrap.bootstrap` returns: the web
+    layer is handed its adapters, it never builds them (no import of them)."""
+    settings = wiring.settings
     app = Flask(__name__)
     # Without a configured key the pages' sessions last as long as this process.
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_bytes(32)
@@ -21,8 +21,8 @@ def create_app(settings: Settings | None = None, wiring: Wiring | None = None) -
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
     app.json.ensure_ascii = False
-    # One bootstrap wires the adapters; nothing connects until a request needs it.
-    app.extensions["sync"] = wiring or bootstrap(settings)
+    # One bootstrap wired the adapters; nothing connects until a request needs it.
+    app.extensions["sync"] = wiring
     app.extensions["submit_limiter"] = SlidingWindowLimiter(settings.submit_rate_per_hour)
     errors.register(app)
     app.register_blueprint(health.blueprint)

@@ -1,6 +1,7 @@
 """An institution manager in Keycloak's own admin console (Debian chromium): signs in,
 sees only their own users, creates one into their `users` group; in zh-Hant.
-Screenshots for docs/manager-guide.zh-Hant.md go to docs/screenshots/.
+Screenshots for docs/manager-guide.zh-Hant.md go to docs/screenshots/ when asked
+(`--update-screenshots`, see tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import re
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.integration.admin_console.world import (
     OTHER_INSTITUTION,
     OTHER_MANAGER,
@@ -18,7 +18,6 @@ from tests.integration.admin_console.world import (
     ManagerWorld,
 )
 
-SHOTS = ROOT / "docs" / "screenshots"
 REALM = "cancer-screening"
 
 
@@ -42,14 +41,13 @@ def sign_in_to_console(page, keycloak, person: dict, route: str = "users") -> No
     page.click("#kc-login")
 
 
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(500)  # let the console's fade-in animations settle before the picture
-    page.screenshot(path=str(SHOTS / name))
+def shot(page, folder, name: str) -> None:
+    page.wait_for_load_state("networkidle")
+    # The console fades its parts in: the picture is taken with animations run to their end.
+    page.screenshot(path=str(folder / name), animations="disabled")
 
 
-@pytest.mark.browser
-def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world):
+def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, screenshots_dir):
     """Covers: R-USR-1, R-USR-4"""
     admin = world.admin
     mine = [world.target(OWN_USER) for _ in range(2)]
@@ -65,7 +63,7 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world):
     for person in others + [world.manager]:
         assert person["username"] not in listed
     assert "使用者列表" in page.content()  # the console speaks zh-Hant
-    shot(page, "manager-01-users.png")
+    shot(page, screenshots_dir, "manager-01-users.png")
 
     page.click("[data-testid=add-user]")
     page.wait_for_selector("#kc-join-groups-button")
@@ -82,15 +80,15 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world):
     for step in ("institutions", world.a, OWN_CAT):
         dialog.get_by_text(step, exact=True).click()
     dialog.locator("tr, li").filter(has_text=re.compile(r"^\s*users\s*$")).locator("input[type=checkbox]").check()
-    shot(page, "manager-02-group-picker.png")
+    shot(page, screenshots_dir, "manager-02-group-picker.png")
     dialog.get_by_role("button", name="加入").click()
     page.locator("form").get_by_text("users").first.wait_for()
-    shot(page, "manager-03-new-user.png")
+    shot(page, screenshots_dir, "manager-03-new-user.png")
     page.click("[data-testid=user-creation-save]")
 
     page.wait_for_url(re.compile(r"/users/[0-9a-f-]{36}/settings"))
     page.get_by_text(new["username"]).first.wait_for()
-    shot(page, "manager-04-created.png")
+    shot(page, screenshots_dir, "manager-04-created.png")
 
     new_id = admin.get_user_id(new["username"])
     assert new_id
@@ -99,10 +97,9 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world):
 
     page.get_by_role("tab", name=re.compile("憑證")).click()
     page.wait_for_timeout(1000)
-    shot(page, "manager-05-credentials.png")
+    shot(page, screenshots_dir, "manager-05-credentials.png")
 
 
-@pytest.mark.browser
 def test_the_console_follows_the_managers_zh_hant_locale(browser, keycloak, world):
     """keycloak#41452 (26.3): the console ignored zh-TW. In 26.7.3 a manager whose locale
     is zh-Hant gets the console in zh-Hant, even from an English browser.

@@ -5,13 +5,11 @@ import base64
 import json
 import re
 import time
-from pathlib import Path
 
 from stack.mailsink import body_text
 from tests.conftest import good_password
 from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 WRONG = "Wrong~Password1"
 
 
@@ -49,22 +47,22 @@ def test_three_wrong_passwords_lock_the_account(admin, make_user, mail, screenin
 
 
 def test_locked_out_person_resets_and_signs_in_again(
-        admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client):
+        admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client,
+        screenshots_dir):
     """Covers: R-LCK-1, R-LCK-2, R-LCK-3, R-LCK-4, R-PWD-4"""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     user = make_user(birthDate="1990-03-12")
     screening.start_sign_in()
-    login_page.screenshot(SHOTS / "login.zh-Hant.png")
+    login_page.screenshot(screenshots_dir / "login.zh-Hant.png")
     _lock(login_page, user["username"])
 
     login_page.forgot_password()
     reset = ResetCredentialsPage(page)
     assert reset.captcha_shown()
     assert "驗證碼" in page.inner_text("body")
-    reset.screenshot(SHOTS / "forgot-password.zh-Hant.png")
+    reset.screenshot(screenshots_dir / "forgot-password.zh-Hant.png")
     requested_at = int(time.time())
     reset.request(user["username"], user["email"], captcha_answers.latest(reset.tab_id()))
-    reset.screenshot(SHOTS / "forgot-password-sent.zh-Hant.png")
+    reset.screenshot(screenshots_dir / "forgot-password-sent.zh-Hant.png")
 
     [reset_mail] = [m for m in mail.wait_for(user["email"], count=2) if "重設密碼" in m["Subject"]]
     link = _link(reset_mail)
@@ -84,7 +82,7 @@ def test_locked_out_person_resets_and_signs_in_again(
     assert "弱" in update.meter_text()
     new_password = good_password()
     assert update.meter_after_typing(new_password) in ("medium", "strong")
-    update.screenshot(SHOTS / "update-password-meter.zh-Hant.png")
+    update.screenshot(screenshots_dir / "update-password-meter.zh-Hant.png")
     update.set_password(new_password)
 
     unlocked = admin.get_user(user["id"])
@@ -113,11 +111,10 @@ def _attempt_sign_in(browser, base_url: str, username: str, password: str) -> st
         context.close()
 
 
-def test_terms_page_screenshot(make_user, screening, login_page, page):
+def test_terms_page_screenshot(make_user, screening, login_page, page, screenshots_dir):
     """Covers: R-CONF-1"""
-    SHOTS.mkdir(parents=True, exist_ok=True)
     user = make_user(required_actions=["TERMS_AND_CONDITIONS"])
     screening.start_sign_in()
     login_page.sign_in(user["username"], user["password"])
     assert "保密同意暨個人資料提供同意書" in page.inner_text("body")
-    login_page.screenshot(SHOTS / "terms.zh-Hant.png")
+    login_page.screenshot(screenshots_dir / "terms.zh-Hant.png")

@@ -1,6 +1,6 @@
 """Writes password-corpus.txt: passwords people in Taiwanese clinics might choose.
 
-The corpus user (see tests/integration/test_strength_meter.py) is 陳怡君 / Yi-Jun Chen,
+The corpus user (see tests/browser/test_strength_meter.py) is 陳怡君 / Yi-Jun Chen,
 born 1990-03-12 (民國 79 年), national ID A123456789, phone (02)2559-1969#116,
 mobile 0912-345-678, e-mail yijun.chen@clinic.example.tw. Deterministic: re-running
 gives the same file.

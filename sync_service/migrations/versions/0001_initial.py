@@ -15,13 +15,18 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 
 
+def _seat_columns() -> list[sa.Column]:
+    """The (institution, category) an application, a manager seat and an outbox entry are about."""
+    return [sa.Column("institution_code", sa.String(10), nullable=False),
+            sa.Column("category", sa.String(20), nullable=False)]
+
+
 def upgrade() -> None:
     op.create_table(
         "applications",
         sa.Column("id", sa.String(40), primary_key=True),
         sa.Column("type", sa.String(1), nullable=False),
-        sa.Column("category", sa.String(20), nullable=False),
-        sa.Column("institution_code", sa.String(10), nullable=False),
+        *_seat_columns(),
         sa.Column("institution_name", sa.String(100), nullable=False),
         sa.Column("department", sa.String(100), nullable=False),
         sa.Column("applicant_name", sa.String(50), nullable=False),
@@ -58,8 +63,7 @@ def upgrade() -> None:
 
     op.create_table(
         "manager_seats",
-        sa.Column("institution_code", sa.String(10), nullable=False),
-        sa.Column("category", sa.String(20), nullable=False),
+        *_seat_columns(),
         sa.Column("manager", sa.String(40)),
         sa.Column("leaving_on", sa.Date),
         sa.Column("version", sa.Integer, nullable=False),
@@ -76,8 +80,7 @@ def upgrade() -> None:
         sa.Column("change_key", sa.String(200), nullable=False),
         sa.Column("application_id", sa.String(40), nullable=False),
         sa.Column("kind", sa.String(10), nullable=False),
-        sa.Column("institution_code", sa.String(10), nullable=False),
-        sa.Column("category", sa.String(20), nullable=False),
+        *_seat_columns(),
         sa.Column("account", sa.String(40), nullable=False),
         sa.Column("create_account", sa.Boolean, nullable=False),
         sa.Column("effective_on", sa.Date),

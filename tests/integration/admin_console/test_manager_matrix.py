@@ -20,7 +20,7 @@ from tests.integration.admin_console.world import (
 
 ALLOWED, DENIED = "allowed", "denied"
 
-# The rules (R-USR-1..4): a manager acts on the users of their own (institution, category)
+# The rules (R-USR-1, R-USR-2, R-USR-3, R-USR-4): a manager acts on the users of their own (institution, category)
 # and on nobody else, never maps roles, never impersonates.
 USER_OPERATIONS = ("list", "search", "read", "create", "update", "disable", "delete",
                    "reset password", "send actions mail", "add to group", "remove from group",

@@ -2,15 +2,13 @@
 re-run repairs it (the reconciler's loop)."""
 from __future__ import annotations
 
-from sync_service.adapters.keycloak_permissions import (
-    AuthzApi,
-    check_manager_permissions,
-    ensure_manager_permissions,
+from sync_service.adapters.keycloak_authz import AuthzClient
+from sync_service.adapters.keycloak_permission_model import (
     institution_policy_name,
     managers_policy_name,
-    remove_manager_permissions,
     users_permission_name,
 )
+from sync_service.adapters.keycloak_permissions import check_manager_permissions, ensure_manager_permissions
 
 
 def test_ensure_is_idempotent_and_reuses_what_exists(admin, institution):
@@ -19,7 +17,7 @@ def test_ensure_is_idempotent_and_reuses_what_exists(admin, institution):
     again = ensure_manager_permissions(admin, institution, "CRC-COL")
     assert first == again
     assert check_manager_permissions(admin, institution, "CRC-COL") == []
-    api = AuthzApi(admin)
+    api = AuthzClient(admin)
     for name in (*first["policies"], *first["permissions"]):
         assert api.find_by_name(name) is not None, name
 
@@ -31,7 +29,7 @@ def test_a_second_category_joins_the_institution_policy(admin, institution):
     """
     ensure_manager_permissions(admin, institution, "CRC-COL")
     ensure_manager_permissions(admin, institution, "GAS-LAB")
-    api = AuthzApi(admin)
+    api = AuthzClient(admin)
     policy = api.policy_detail("policy/group", api.find_by_name(institution_policy_name(institution))["id"])
     paths = {admin.get_group(g["id"])["path"] for g in policy["groups"]}
     assert paths == {f"/institutions/{institution}/CRC-COL/managers",
@@ -47,7 +45,7 @@ def test_drift_is_reported_and_repaired(admin, institution):
     Covers: R-USR-4, R-MGR-1
     """
     ensure_manager_permissions(admin, institution, "CRC-COL")
-    api = AuthzApi(admin)
+    api = AuthzClient(admin)
     perm = api.find_by_name(users_permission_name(institution, "CRC-COL"))
     users = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/users")
     managers = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/managers")
@@ -66,11 +64,15 @@ def test_drift_is_reported_and_repaired(admin, institution):
     assert check_manager_permissions(admin, institution, "CRC-COL") == []
 
 
-def test_missing_permissions_are_reported_and_removal_is_idempotent(admin, institution):
-    """Covers: R-MGR-3"""
+def test_missing_permissions_are_reported_and_made_again(admin, institution):
+    """Someone deletes the pair's policy and users permission: the check names them, ensure
+    makes them again (no rule id: what the reconciler relies on)."""
     ensure_manager_permissions(admin, institution, "CRC-COL")
-    remove_manager_permissions(admin, institution, "CRC-COL")
-    remove_manager_permissions(admin, institution, "CRC-COL")
+    api = AuthzClient(admin)
+    for name in (users_permission_name(institution, "CRC-COL"), managers_policy_name(institution, "CRC-COL")):
+        found = api.find_by_name(name)
+        api.delete(found["id"])
+        api.delete(found["id"])  # gone already: no error
     drift = check_manager_permissions(admin, institution, "CRC-COL")
     assert f"{managers_policy_name(institution, 'CRC-COL')}: missing" in drift
     assert f"{users_permission_name(institution, 'CRC-COL')}: missing" in drift

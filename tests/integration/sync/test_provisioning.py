@@ -6,7 +6,7 @@ import re
 
 from stack.mailsink import body_text
 from sync_service.domain import Status
-from sync_service.domain.passwords import satisfies_policy
+from tests.support.passwords import satisfies_policy
 from sync_service.services import applications as use_cases
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
@@ -135,8 +135,9 @@ def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, wo
     Someone adds a manager by hand and deletes a permission of the pair; the reconciler
     removes the one and remakes the other, and leaves the users group alone."""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
-    from sync_service.adapters.keycloak_permissions import (
-        AuthzApi, check_manager_permissions, users_permission_name)
+    from sync_service.adapters.keycloak_authz import AuthzClient
+    from sync_service.adapters.keycloak_permission_model import users_permission_name
+    from sync_service.adapters.keycloak_permissions import check_manager_permissions
     from sync_service.services.reconcile import reconcile
     person = make_user()
     approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
@@ -144,7 +145,7 @@ def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, wo
     staff = make_user()
     admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])
     admin.group_user_add(staff["id"], ensure_grant_group(admin, institution, CAT, "user")["id"])
-    api = AuthzApi(admin)
+    api = AuthzClient(admin)
     api.delete(api.find_by_name(users_permission_name(institution, CAT))["id"])
     assert check_manager_permissions(admin, institution, CAT) != []
 

@@ -14,6 +14,7 @@ from sync_service.domain import (
     FieldError,
     FormInvalid,
     IllegalTransition,
+    ManagerSeat,
     Status,
     new_application,
 )
@@ -35,6 +36,12 @@ FORM = dict(
     email="wang.xiaoming@ntuh.gov.tw",
     application_date="2025-05-01",
 )
+
+
+def seat_for(app):
+    """The seat an approval of `app` can succeed on: empty for A and C, held by the account for B and D."""
+    holder = None if app.type.appoints_manager else app.account
+    return ManagerSeat(app.institution.code, app.category, manager=holder)
 
 
 def make(type_="A", status=None, documents=None, **overrides):
@@ -217,7 +224,7 @@ def test_approval_waits_for_the_originals():
     """Covers: R-DOC-4"""
     app = make("A", status=Status.SUBMITTED)
     with pytest.raises(ApprovalRefused) as e:
-        app.approve(by="reviewer-lin", at=AT)
+        app.approve(seat_for(app), by="reviewer-lin", at=AT)
     assert e.value.code == "approval.originals_missing"
     assert "正本" in e.value.zh
     assert app.status is Status.SUBMITTED
@@ -240,10 +247,10 @@ def test_approval_waits_for_the_originals():
     ],
 )
 def test_approval_refused_while_a_document_is_missing(type_, category, present, missing):
-    """Covers: R-DOC-1, R-DOC-2, R-DOC-3, R-DOC-5"""
+    """Covers: R-DOC-1, R-DOC-2, R-DOC-3"""
     app = make(type_, category=category, status=Status.ORIGINALS_RECEIVED, documents=present)
     with pytest.raises(ApprovalRefused) as e:
-        app.approve(by="reviewer-lin", at=AT)
+        app.approve(seat_for(app), by="reviewer-lin", at=AT)
     assert e.value.code == "approval.documents_missing"
     assert e.value.missing == missing
     assert app.status is Status.ORIGINALS_RECEIVED and app.events == []
@@ -253,7 +260,7 @@ def test_b_and_d_need_form_1_only():
     """Covers: R-DOC-3"""
     for type_ in "BD":
         app = make(type_, category="GAS-LAB", status=Status.ORIGINALS_RECEIVED, documents={"form-1"})
-        app.approve(by="reviewer-lin", at=AT)
+        app.approve(seat_for(app), by="reviewer-lin", at=AT)
         assert app.status is Status.APPROVED
 
 
@@ -283,7 +290,7 @@ EVENT_OF = {
 ACTIONS = {
     "submit": lambda a: a.submit(by="applicant:wang1234", at=AT),
     "record_originals_received": lambda a: a.record_originals_received(by="clerk-chen", at=AT),
-    "approve": lambda a: a.approve(by="reviewer-lin", at=AT),
+    "approve": lambda a: a.approve(seat_for(a), by="reviewer-lin", at=AT),
     "reject": lambda a: a.reject(by="reviewer-lin", at=AT, reason="切結書未蓋章"),
     "mark_provisioned": lambda a: a.mark_provisioned(by="sync-worker", at=AT),
     "mark_failed": lambda a: a.mark_failed("Keycloak unreachable", by="sync-worker", at=AT),
@@ -318,10 +325,10 @@ def test_the_domain_table_matches_the_written_one():
 
 
 def test_illegal_transition_message_names_the_state():
-    """Covers: R-AUD-1"""
+    """A refused step says, in zh-Hant and English, which state the application is in."""
     app = make("A", status=Status.REJECTED)
     with pytest.raises(IllegalTransition) as e:
-        app.approve(by="reviewer-lin", at=AT)
+        app.approve(seat_for(app), by="reviewer-lin", at=AT)
     assert e.value.code == "transition.approve"
     assert "已退件" in e.value.zh and "rejected" in e.value.en
 
@@ -334,7 +341,7 @@ def test_full_happy_path_records_who_what_when_and_whose_approval():
     app.record_originals_received(
         by="clerk-chen", at=AT + timedelta(days=3), documents=["unit-affidavit", "confidentiality-consent"]
     )
-    app.approve(by="reviewer-lin", at=AT + timedelta(days=4))
+    app.approve(seat_for(app), by="reviewer-lin", at=AT + timedelta(days=4))
     app.mark_failed("Keycloak unreachable", by="sync-worker", at=AT + timedelta(days=4, minutes=1))
     app.mark_provisioned(by="sync-worker", at=AT + timedelta(days=4, minutes=5))
     names = [e.name for e in app.events]

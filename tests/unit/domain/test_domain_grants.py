@@ -17,7 +17,6 @@ from sync_service.domain import (
     ManagerSeat,
     ManagerSeatRefused,
     Status,
-    approve_application,
     new_application,
     taiwan_date,
 )
@@ -66,10 +65,10 @@ def test_a_on_an_empty_seat_grants_and_creates_the_account():
     """Covers: R-MGR-1, R-MGR-2"""
     seat = ManagerSeat(CODE, CAT)
     app = ready("A", "wang1234")
-    changes = approve_application(app, seat, by="reviewer-lin", at=AT)
+    changes = app.approve(seat, by="reviewer-lin", at=AT)
     assert changes == (GrantChange(ChangeKind.GRANT, CODE, CAT, "wang1234", app.id, create_account=True),)
     assert seat.manager == "wang1234" and seat.version == 1
-    assert seat.grant_on(TODAY) == Grant(CODE, CAT, Level.MANAGER, "wang1234")
+    assert seat.holder(TODAY) == "wang1234"
     assert app.status is Status.APPROVED
     approved = app.events[-1]
     assert isinstance(approved, ev.ApplicationApproved)
@@ -79,7 +78,7 @@ def test_a_on_an_empty_seat_grants_and_creates_the_account():
 def test_c_on_an_empty_seat_grants_an_existing_account():
     """Covers: R-MGR-1, R-MGR-4"""
     seat = ManagerSeat(CODE, CAT)
-    changes = approve_application(ready("C", "chen01"), seat, by="reviewer-lin", at=AT)
+    changes = ready("C", "chen01").approve(seat, by="reviewer-lin", at=AT)
     assert [(c.kind, c.account, c.create_account) for c in changes] == [(ChangeKind.GRANT, "chen01", False)]
 
 
@@ -93,7 +92,7 @@ def test_second_manager_is_refused(type_):
     seat = ManagerSeat(CODE, CAT, manager="lin5678", version=3)
     app = ready(type_, "wang1234")
     with pytest.raises(ManagerSeatRefused) as e:
-        approve_application(app, seat, by="reviewer-lin", at=AT)
+        app.approve(seat, by="reviewer-lin", at=AT)
     assert e.value.code == "manager_seat.taken"
     assert "僅能一位" in e.value.zh and "lin5678" in e.value.en
     # nothing changed on either side
@@ -106,7 +105,7 @@ def test_replacement_revokes_the_old_and_grants_the_new_in_one_decision(type_, c
     """Covers: R-MGR-1, R-MGR-3, R-AUD-1"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
     app = ready(type_, "wang1234")
-    changes = approve_application(app, seat, by="reviewer-lin", at=AT, replacing=" LIN5678 ")
+    changes = app.approve(seat, by="reviewer-lin", at=AT, replacing=" LIN5678 ")
     assert changes == (
         GrantChange(ChangeKind.REVOKE, CODE, CAT, "lin5678", app.id),
         GrantChange(ChangeKind.GRANT, CODE, CAT, "wang1234", app.id, create_account=creates),
@@ -120,7 +119,7 @@ def test_replacing_someone_who_is_not_the_manager_is_refused():
     """Covers: R-MGR-1"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
     with pytest.raises(ManagerSeatRefused) as e:
-        approve_application(ready("A", "wang1234"), seat, by="reviewer-lin", at=AT, replacing="chen01")
+        ready("A", "wang1234").approve(seat, by="reviewer-lin", at=AT, replacing="chen01")
     assert e.value.code == "manager_seat.replacing_mismatch"
     assert seat.manager == "lin5678" and seat.version == 0
 
@@ -129,7 +128,7 @@ def test_replacing_on_an_empty_seat_is_refused_as_stale():
     """Covers: R-MGR-1"""
     seat = ManagerSeat(CODE, CAT)
     with pytest.raises(ManagerSeatRefused) as e:
-        approve_application(ready("C", "wang1234"), seat, by="reviewer-lin", at=AT, replacing="lin5678")
+        ready("C", "wang1234").approve(seat, by="reviewer-lin", at=AT, replacing="lin5678")
     assert e.value.code == "manager_seat.replacing_mismatch"
     assert "目前沒有管理者" in e.value.zh
     assert seat.manager is None
@@ -140,7 +139,7 @@ def test_the_manager_cannot_be_appointed_again(type_):
     """Covers: R-MGR-1, R-MGR-4"""
     seat = ManagerSeat(CODE, CAT, manager="wang1234")
     with pytest.raises(ManagerSeatRefused) as e:
-        approve_application(ready(type_, "wang1234"), seat, by="reviewer-lin", at=AT)
+        ready(type_, "wang1234").approve(seat, by="reviewer-lin", at=AT)
     assert e.value.code == "manager_seat.already_manager"
 
 
@@ -152,7 +151,7 @@ def test_b_revokes_the_manager_at_once():
     """Covers: R-MGR-3"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
     app = ready("B", "lin5678")
-    changes = approve_application(app, seat, by="reviewer-lin", at=AT)
+    changes = app.approve(seat, by="reviewer-lin", at=AT)
     assert changes == (GrantChange(ChangeKind.REVOKE, CODE, CAT, "lin5678", app.id),)
     assert seat.manager is None and seat.holder(TODAY) is None
 
@@ -160,7 +159,7 @@ def test_b_revokes_the_manager_at_once():
 def test_b_with_a_past_effective_date_revokes_at_once():
     """Covers: R-MGR-3, R-MGR-6"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
-    changes = approve_application(ready("B", "lin5678", effective_date="2025-04-20"), seat, by="reviewer-lin", at=AT)
+    changes = ready("B", "lin5678", effective_date="2025-04-20").approve(seat, by="reviewer-lin", at=AT)
     assert changes[0].effective_on is None
     assert seat.manager is None
 
@@ -169,16 +168,16 @@ def test_b_with_a_future_effective_date_keeps_the_seat_until_then():
     """Covers: R-MGR-1, R-MGR-3, R-MGR-6"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
     app = ready("B", "lin5678", effective_date="2025-05-20")
-    changes = approve_application(app, seat, by="reviewer-lin", at=AT)
+    changes = app.approve(seat, by="reviewer-lin", at=AT)
     assert changes == (GrantChange(ChangeKind.REVOKE, CODE, CAT, "lin5678", app.id, effective_on=date(2025, 5, 20)),)
     assert seat.holder(date(2025, 5, 19)) == "lin5678"
     assert seat.holder(date(2025, 5, 20)) is None
     # before the date a successor would make two managers: refused unless replacing
     with pytest.raises(ManagerSeatRefused):
-        approve_application(ready("A", "wang1234"), seat, by="reviewer-lin", at=AT + timedelta(days=10))
+        ready("A", "wang1234").approve(seat, by="reviewer-lin", at=AT + timedelta(days=10))
     # on the date the seat is free: the successor is granted alone
     on_the_day = datetime(2025, 5, 20, 9, 0, tzinfo=TW)
-    changes = approve_application(ready("A", "wang1234"), seat, by="reviewer-lin", at=on_the_day)
+    changes = ready("A", "wang1234").approve(seat, by="reviewer-lin", at=on_the_day)
     assert [c.kind for c in changes] == [ChangeKind.GRANT]
     assert seat.manager == "wang1234" and seat.leaving_on is None
 
@@ -186,7 +185,7 @@ def test_b_with_a_future_effective_date_keeps_the_seat_until_then():
 def test_a_replacement_before_the_departure_date_revokes_now():
     """Covers: R-MGR-1, R-MGR-6"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678", leaving_on=date(2025, 5, 20))
-    changes = approve_application(ready("C", "wang1234"), seat, by="reviewer-lin", at=AT, replacing="lin5678")
+    changes = ready("C", "wang1234").approve(seat, by="reviewer-lin", at=AT, replacing="lin5678")
     assert [(c.kind, c.account, c.effective_on) for c in changes] == [
         (ChangeKind.REVOKE, "lin5678", None),
         (ChangeKind.GRANT, "wang1234", None),
@@ -198,7 +197,7 @@ def test_d_demotes_the_manager_to_user():
     """Covers: R-MGR-5"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
     app = ready("D", "lin5678")
-    changes = approve_application(app, seat, by="reviewer-lin", at=AT)
+    changes = app.approve(seat, by="reviewer-lin", at=AT)
     assert changes == (GrantChange(ChangeKind.DEMOTE, CODE, CAT, "lin5678", app.id),)
     assert seat.manager is None
 
@@ -210,7 +209,7 @@ def test_b_and_d_only_for_the_manager(type_, manager):
     seat = ManagerSeat(CODE, CAT, manager=manager)
     app = ready(type_, "lin5678")
     with pytest.raises(ManagerSeatRefused) as e:
-        approve_application(app, seat, by="reviewer-lin", at=AT)
+        app.approve(seat, by="reviewer-lin", at=AT)
     assert e.value.code == "manager_seat.not_manager"
     assert seat.manager == manager and seat.version == 0
     assert app.status is Status.ORIGINALS_RECEIVED
@@ -221,7 +220,7 @@ def test_b_and_d_cannot_replace(type_):
     """Covers: R-MGR-1"""
     seat = ManagerSeat(CODE, CAT, manager="lin5678")
     with pytest.raises(ManagerSeatRefused) as e:
-        approve_application(ready(type_, "lin5678"), seat, by="reviewer-lin", at=AT, replacing="lin5678")
+        ready(type_, "lin5678").approve(seat, by="reviewer-lin", at=AT, replacing="lin5678")
     assert e.value.code == "manager_seat.replacing_not_applicable"
     assert seat.manager == "lin5678"
 
@@ -235,7 +234,7 @@ def test_the_seat_must_be_the_applications_own():
     for seat in (ManagerSeat("0101090517", CAT), ManagerSeat(CODE, "GAS-LAB")):
         app = ready("A", "wang1234")
         with pytest.raises(DomainError) as e:
-            approve_application(app, seat, by="reviewer-lin", at=AT)
+            app.approve(seat, by="reviewer-lin", at=AT)
         assert e.value.code == "manager_seat.wrong_seat"
         assert seat.manager is None and app.status is Status.ORIGINALS_RECEIVED
 
@@ -246,13 +245,13 @@ def test_an_unapprovable_application_leaves_the_seat_alone():
     app = ready("A", "wang1234")
     app.status = Status.SUBMITTED
     with pytest.raises(ApprovalRefused):
-        approve_application(app, seat, by="reviewer-lin", at=AT)
+        app.approve(seat, by="reviewer-lin", at=AT)
     app.status = Status.ORIGINALS_RECEIVED
     app.documents.discard("unit-affidavit")
     with pytest.raises(ApprovalRefused):
-        approve_application(app, seat, by="reviewer-lin", at=AT)
+        app.approve(seat, by="reviewer-lin", at=AT)
     with pytest.raises(DomainError):
-        approve_application(ready("A", "wang1234"), seat, by="", at=AT)
+        ready("A", "wang1234").approve(seat, by="", at=AT)
     assert seat.manager is None and seat.version == 0
 
 
@@ -262,14 +261,16 @@ def test_a_seat_decision_uses_the_taiwanese_date():
     late = datetime(2025, 5, 19, 16, 30, tzinfo=timezone.utc)
     assert taiwan_date(late) == date(2025, 5, 20)
     seat = ManagerSeat(CODE, CAT, manager="lin5678", leaving_on=date(2025, 5, 20))
-    changes = approve_application(ready("A", "wang1234"), seat, by="reviewer-lin", at=late)
+    changes = ready("A", "wang1234").approve(seat, by="reviewer-lin", at=late)
     assert [c.kind for c in changes] == [ChangeKind.GRANT]
 
 
-def test_grant_change_identity():
-    """Covers: R-AUD-1"""
+def test_grant_change_identity_and_its_grants():
+    """A change names its grants as values (no rule id: the worker's vocabulary)."""
     change = GrantChange(ChangeKind.GRANT, CODE, CAT, "wang1234", "app-7", create_account=True)
-    assert change.grant == Grant(CODE, CAT, Level.MANAGER, "wang1234")
+    assert change.grant() == Grant(CODE, CAT, Level.MANAGER)
+    assert change.grant(Level.USER) == Grant(CODE, CAT, Level.USER)
+    assert Grant(CODE, CAT, "user").level is Level.USER
     assert change.key == "app-7:grant:0401180014:CRC-COL:wang1234"
 
 
@@ -311,7 +312,7 @@ def test_never_two_managers_whatever_is_approved(seed):
         replacing = rng.choice([None, seat.holder(today), rng.choice(accounts)]) if type_ in "AC" else None
         before = (seat.manager, seat.leaving_on, seat.version)
         try:
-            changes = approve_application(app, seat, by="reviewer-lin", at=at, replacing=replacing)
+            changes = app.approve(seat, by="reviewer-lin", at=at, replacing=replacing)
         except DomainError:
             assert (seat.manager, seat.leaving_on, seat.version) == before
             assert app.status is Status.ORIGINALS_RECEIVED

@@ -4,9 +4,9 @@ from __future__ import annotations
 import threading
 import uuid
 
+from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
     Account,
-    DirectoryRefused,
     DirectoryUnavailable,
     MailUnavailable,
     NewAccount,
@@ -20,7 +20,10 @@ class FakeKeycloak:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.accounts: dict[str, dict] = {}  # id -> {username, email, attributes, password, temporary, actions}
-        self.members: set[tuple[str, str, str, str]] = set()  # (account_id, institution, category, level)
+        self.members: set[tuple[str, Grant]] = set()  # (account_id, grant)
+        # The pairs whose manager's admin-console permissions are in place: made
+        # with the pair's first manager grant, as the Keycloak adapter does.
+        self.manager_access: set[tuple[str, str]] = set()
         self.logouts: list[str] = []
         self.creations = 0
         self.down = False
@@ -36,13 +39,18 @@ class FakeKeycloak:
                 return account_id
         return None
 
-    def grants_of_user(self, username: str) -> set[tuple[str, str, str]]:
+    def grants_of_user(self, username: str) -> set[Grant]:
         account_id = self.id_of(username)
-        return {(i, c, level) for a, i, c, level in self.members if a == account_id}
+        return {g for a, g in self.members if a == account_id}
 
     def managers_of(self, institution: str, category: str) -> set[str]:
-        return {self.accounts[a]["username"] for a, i, c, level in self.members
-                if (i, c, level) == (institution, category, "manager")}
+        manager = Grant(institution, category, Level.MANAGER)
+        return {self.accounts[a]["username"] for a, g in self.members if g == manager}
+
+    def add_member(self, account_id: str, grant: Grant) -> None:
+        self.members.add((account_id, grant))
+        if grant.level is Level.MANAGER:
+            self.manager_access.add((grant.institution_code, grant.category))
 
 
 class FakeDirectory:
@@ -66,13 +74,6 @@ class FakeDirectory:
             a = self.kc.accounts[account_id]
             return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
 
-    def create_account(self, account: NewAccount) -> str:
-        with self.kc.lock:
-            self._call()
-            if self.kc.id_of(account.username):
-                raise DirectoryRefused("account.exists", "帳號已存在", "exists")
-            return self._add(account)
-
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
@@ -81,7 +82,7 @@ class FakeDirectory:
             "password": account.password, "temporary": True, "actions": tuple(account.required_actions)}
         self.kc.creations += 1
         for grant in account.grants:
-            self.kc.members.add((account_id, *grant))
+            self.kc.add_member(account_id, grant)
         return account_id
 
     def create_accounts(self, accounts):
@@ -100,36 +101,38 @@ class FakeDirectory:
             self._call()
             self.kc.accounts[account_id].update(password=password, temporary=temporary)
 
-    def join(self, account_id, institution, category, level):
+    def join(self, account_id, grant):
         with self.kc.lock:
             self._call()
-            self.kc.members.add((account_id, institution, category, level))
+            self.kc.add_member(account_id, grant)
 
-    def leave(self, account_id, institution, category, level):
+    def leave(self, account_id, grant):
         with self.kc.lock:
             self._call()
-            self.kc.members.discard((account_id, institution, category, level))
+            self.kc.members.discard((account_id, grant))
 
     def end_sessions(self, account_id):
         with self.kc.lock:
             self._call()
             self.kc.logouts.append(account_id)
 
-    def members(self, institution, category, level):
+    def members(self, grant):
         with self.kc.lock:
             self._call()
-            return {self.kc.accounts[a]["username"]: a for a, i, c, lv in self.kc.members
-                    if (i, c, lv) == (institution, category, level)}
+            return {self.kc.accounts[a]["username"]: a for a, g in self.kc.members if g == grant}
 
     def repair_manager_access(self, institution, category):
         with self.kc.lock:
             self._call()
-            return []
+            if (institution, category) in self.kc.manager_access:
+                return []
+            self.kc.manager_access.add((institution, category))
+            return [f"mgr-{institution}-{category}: missing"]
 
     def grants_of(self, account_id):
         with self.kc.lock:
             self._call()
-            return {(i, c, level) for a, i, c, level in self.kc.members if a == account_id}
+            return {g for a, g in self.kc.members if a == account_id}
 
 
 class FakeMailer:

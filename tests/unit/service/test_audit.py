@@ -92,7 +92,7 @@ def test_a_rewritten_chain_without_the_key_fails_its_signatures(wiring, worker):
         _drop_guard(conn)
         conn.execute(text("DELETE FROM audit_log"))
     with wiring.engine.begin() as conn:
-        from sync_service.adapters.audit_chain import AuditEntry
+        from sync_service.services.ports import AuditEntry
         from datetime import datetime, timezone
         forger.append(conn, AuditEntry(actor="x", action="application.approved", at=datetime.now(timezone.utc)))
     with wiring.engine.connect() as conn:

@@ -1,6 +1,7 @@
 """The reconciler makes the managers groups match the decisions on record, and no more."""
 from __future__ import annotations
 
+from sync_service.domain import Grant, Level
 from sync_service.services import applications as use_cases
 from sync_service.services.reconcile import reconcile
 from tests.support.sync import REVIEWER, new_account_name, ready_application
@@ -16,7 +17,7 @@ def _provisioned_manager(wiring, worker) -> str:
 
 
 def test_nothing_to_repair_when_keycloak_matches(wiring, worker, fake_keycloak):
-    """Covers: R-MGR-1, R-AUD-1"""
+    """Covers: R-MGR-1"""
     _provisioned_manager(wiring, worker)
     assert reconcile(wiring.uow, fake_keycloak.directory()) == []
 
@@ -25,16 +26,16 @@ def test_a_manager_added_by_hand_is_removed_and_the_approved_one_put_back(wiring
     """Covers: R-MGR-1, R-USR-4"""
     manager = _provisioned_manager(wiring, worker)
     directory = fake_keycloak.directory()
-    intruder = directory.create_account(_new_account("intruder1"))
-    directory.join(intruder, CODE, CAT, "manager")
-    directory.leave(fake_keycloak.id_of(manager), CODE, CAT, "manager")
+    intruder = directory.create_accounts([_new_account("intruder1")])["intruder1"]
+    directory.join(intruder, Grant(CODE, CAT, Level.MANAGER))
+    directory.leave(fake_keycloak.id_of(manager), Grant(CODE, CAT, Level.MANAGER))
     # A user-level grant (the institution manager's business) stays as it is.
-    directory.join(intruder, CODE, CAT, "user")
+    directory.join(intruder, Grant(CODE, CAT, Level.USER))
 
     repairs = reconcile(wiring.uow, directory)
 
     assert fake_keycloak.managers_of(CODE, CAT) == {manager}
-    assert (CODE, CAT, "user") in fake_keycloak.grants_of_user("intruder1")
+    assert Grant(CODE, CAT, Level.USER) in fake_keycloak.grants_of_user("intruder1")
     assert [r.en.split(",")[0] for r in repairs] == [
         "removed intruder1", f"put the approved manager {manager} back"]
     assert reconcile(wiring.uow, directory) == []

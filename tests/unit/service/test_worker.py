@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select, update
 
 from sync_service.adapters.tables import outbox
-from sync_service.domain import Status
-from sync_service.domain.passwords import satisfies_policy
+from sync_service.domain import Grant, Level, Status
+from tests.support.passwords import satisfies_policy
 from sync_service.services import applications as use_cases
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
@@ -33,7 +33,7 @@ def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring
     outcome = worker.run_until_idle()
     assert outcome.done == 1
     assert status_of(wiring, app_id) is Status.PROVISIONED
-    assert fake_keycloak.grants_of_user(account) == {(CODE, CAT, "manager")}
+    assert fake_keycloak.grants_of_user(account) == {Grant(CODE, CAT, Level.MANAGER)}
     created = fake_keycloak.accounts[fake_keycloak.id_of(account)]
     assert created["actions"] == ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")
     assert (created["last_name"], created["first_name"]) == ("歐陽", "娜娜")
@@ -112,7 +112,7 @@ def test_a_with_a_name_someone_else_holds_fails_with_a_reason(wiring, worker, fa
     account = new_account_name()
     other = fake_keycloak.directory()
     from sync_service.services.ports import NewAccount
-    other.create_account(NewAccount(account, "other@x.tw", "A", "B", {"nationalId": "B123456780"}, "x", ()))
+    other.create_accounts([NewAccount(account, "other@x.tw", "A", "B", {"nationalId": "B123456780"}, "x", ())])
     app_id = ready_application(wiring, "A", CODE, account)
     approve(wiring, app_id)
     assert worker.run_until_idle().failed == 1
@@ -137,7 +137,7 @@ def test_keycloak_down_retries_with_backoff_and_loses_nothing(wiring, fake_keycl
     fake_keycloak.down = False
     worker.clock = lambda: rows[0].next_attempt_at + timedelta(minutes=5)  # time passes
     assert worker.run_until_idle().done == 3
-    assert all(fake_keycloak.grants_of_user(a) == {(f"04011800{i:02d}", CAT, "manager")}
+    assert all(fake_keycloak.grants_of_user(a) == {Grant(f"04011800{i:02d}", CAT, Level.MANAGER)}
                for i, a in enumerate(accounts))
 
 
@@ -146,13 +146,13 @@ def test_c_joins_managers_and_leaves_users_without_mail(wiring, worker, fake_key
     d = fake_keycloak.directory()
     from sync_service.services.ports import NewAccount
     account = new_account_name("c")
-    user_id = d.create_account(NewAccount(account, "c@x.tw", "A", "B", {}, "x", ()))
-    d.join(user_id, CODE, CAT, "user")
-    d.join(user_id, CODE, "HPV-COL", "user")
+    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {}, "x", ())])[account]
+    d.join(user_id, Grant(CODE, CAT, Level.USER))
+    d.join(user_id, Grant(CODE, "HPV-COL", Level.USER))
     app_id = ready_application(wiring, "C", CODE, account)
     approve(wiring, app_id)
     worker.run_until_idle()
-    assert fake_keycloak.grants_of_user(account) == {(CODE, CAT, "manager"), (CODE, "HPV-COL", "user")}
+    assert fake_keycloak.grants_of_user(account) == {Grant(CODE, CAT, Level.MANAGER), Grant(CODE, "HPV-COL", Level.USER)}
     assert mailer.sent == [] and status_of(wiring, app_id) is Status.PROVISIONED
 
 
@@ -172,7 +172,7 @@ def test_d_then_b_and_a_replacement(wiring, worker, fake_keycloak, mailer):
     # D: manager becomes user
     approve(wiring, ready_application(wiring, "D", CODE, first))
     worker.run_until_idle()
-    assert fake_keycloak.grants_of_user(first) == {(CODE, CAT, "user")}
+    assert fake_keycloak.grants_of_user(first) == {Grant(CODE, CAT, Level.USER)}
     assert fake_keycloak.managers_of(CODE, CAT) == set()
     # C for the same person, then A replacing them: revoke and grant in one decision
     approve(wiring, ready_application(wiring, "C", CODE, first))
@@ -199,11 +199,11 @@ def test_decisions_on_one_seat_reach_keycloak_in_order(wiring, fake_keycloak):
     try:
         first = w.run_batch()
         assert first.done == 1
-        assert fake_keycloak.grants_of_user(account) == {(CODE, CAT, "manager")}
+        assert fake_keycloak.grants_of_user(account) == {Grant(CODE, CAT, Level.MANAGER)}
         w.run_until_idle()
     finally:
         w.close()
-    assert fake_keycloak.grants_of_user(account) == {(CODE, CAT, "user")}
+    assert fake_keycloak.grants_of_user(account) == {Grant(CODE, CAT, Level.USER)}
 
 
 def test_a_revoke_dated_ahead_waits_for_its_day(wiring, worker, fake_keycloak):

@@ -5,7 +5,7 @@
 <#import "password-validation.ftl" as validator>
 <#--
   keycloak.v2's login-update-password.ftl (Keycloak 26.7.3), extended with:
-  - the agency's password rules spelled out (R-PWD-3..5);
+  - the agency's password rules spelled out (R-PWD-3, R-PWD-4, R-PWD-5);
   - the strength meter (R-PWD-4): 弱 / 中 / 強 while typing, computed by the server
     (POST /realms/{realm}/password-strength/score) with the same scorer and threshold as the
     passwordStrength policy, so the meter and the verdict on submit never disagree.

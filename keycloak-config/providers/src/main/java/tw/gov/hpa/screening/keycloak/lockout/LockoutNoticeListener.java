@@ -19,7 +19,7 @@ import org.keycloak.theme.Theme;
 
 /**
  * Tells the person, by mail, that three wrong passwords have locked the account and how to
- * unlock it themselves ("forgot password", R-LCK-1..3). Keycloak locks silently; without the
+ * unlock it themselves ("forgot password", R-LCK-1, R-LCK-2, R-LCK-3). Keycloak locks silently; without the
  * notice an owner whose password is being guessed never learns it.
  *
  * <p>Why not the e-mail template provider: Keycloak records the lockout on its brute-force

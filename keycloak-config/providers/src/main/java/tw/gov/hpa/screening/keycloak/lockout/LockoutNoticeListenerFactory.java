@@ -1,13 +1,13 @@
 package tw.gov.hpa.screening.keycloak.lockout;
 
-import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /** Wires {@link LockoutNoticeListener} as "screening-lockout-notice"; global, like the unlock. */
-public class LockoutNoticeListenerFactory implements EventListenerProviderFactory {
+public class LockoutNoticeListenerFactory extends WiringFactory<EventListenerProvider>
+        implements EventListenerProviderFactory {
 
     public static final String ID = "screening-lockout-notice";
 
@@ -24,17 +24,5 @@ public class LockoutNoticeListenerFactory implements EventListenerProviderFactor
     @Override
     public String getId() {
         return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -2,9 +2,9 @@ package tw.gov.hpa.screening.keycloak.meter;
 
 import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.services.resource.RealmResourceProvider;
 import org.keycloak.services.resource.RealmResourceProviderFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /**
  * Wires the meter's endpoint at {@code /realms/{realm}/password-strength}. The throttle lives here,
@@ -14,7 +14,8 @@ import org.keycloak.services.resource.RealmResourceProviderFactory;
  * (tokens per second, default 5) and {@code ...--burst} (default 10): enough for typing with the
  * page's debounce, too little for bulk guessing.
  */
-public class PasswordStrengthResourceProviderFactory implements RealmResourceProviderFactory {
+public class PasswordStrengthResourceProviderFactory extends WiringFactory<RealmResourceProvider>
+        implements RealmResourceProviderFactory {
 
     public static final String ID = "password-strength";
 
@@ -37,14 +38,6 @@ public class PasswordStrengthResourceProviderFactory implements RealmResourcePro
     @Override
     public void init(Config.Scope config) {
         throttle = new Throttle(config.getInt("rate", 5), config.getInt("burst", 10));
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 
     @Override

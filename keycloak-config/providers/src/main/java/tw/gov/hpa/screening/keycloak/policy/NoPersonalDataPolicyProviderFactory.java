@@ -1,13 +1,13 @@
 package tw.gov.hpa.screening.keycloak.policy;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.policy.PasswordPolicyProvider;
 import org.keycloak.policy.PasswordPolicyProviderFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /** Wires {@code noPersonalData}; it takes no configuration. */
-public class NoPersonalDataPolicyProviderFactory implements PasswordPolicyProviderFactory {
+public class NoPersonalDataPolicyProviderFactory extends WiringFactory<PasswordPolicyProvider>
+        implements PasswordPolicyProviderFactory {
 
     public static final String ID = "noPersonalData";
 
@@ -41,17 +41,5 @@ public class NoPersonalDataPolicyProviderFactory implements PasswordPolicyProvid
     @Override
     public boolean isMultiplSupported() {
         return false;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -1,13 +1,13 @@
 package tw.gov.hpa.screening.keycloak.policy;
 
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.policy.PasswordPolicyProvider;
 import org.keycloak.policy.PasswordPolicyProviderFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /** Wires {@code passwordStrength(N)}: N is the minimum zxcvbn score, 0-4 (2 = 中). */
-public class PasswordStrengthPolicyProviderFactory implements PasswordPolicyProviderFactory {
+public class PasswordStrengthPolicyProviderFactory extends WiringFactory<PasswordPolicyProvider>
+        implements PasswordPolicyProviderFactory {
 
     public static final String ID = "passwordStrength";
 
@@ -41,17 +41,5 @@ public class PasswordStrengthPolicyProviderFactory implements PasswordPolicyProv
     @Override
     public boolean isMultiplSupported() {
         return false;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -1,16 +1,16 @@
 package tw.gov.hpa.screening.keycloak.reset;
 
 import java.util.List;
-import org.keycloak.Config;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.AuthenticatorFactory;
 import org.keycloak.models.AuthenticationExecutionModel;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
 import org.keycloak.provider.ProviderConfigProperty;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /** Wires {@link ResetChooseUser} as "screening-reset-choose-user". */
-public class ResetChooseUserFactory implements AuthenticatorFactory {
+public class ResetChooseUserFactory extends WiringFactory<Authenticator>
+        implements AuthenticatorFactory {
 
     public static final String ID = "screening-reset-choose-user";
 
@@ -64,17 +64,5 @@ public class ResetChooseUserFactory implements AuthenticatorFactory {
     @Override
     public List<ProviderConfigProperty> getConfigProperties() {
         return List.of();
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

@@ -1,10 +1,9 @@
 package tw.gov.hpa.screening.keycloak.reset;
 
-import org.keycloak.Config;
 import org.keycloak.events.EventListenerProvider;
 import org.keycloak.events.EventListenerProviderFactory;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 
 /**
  * Wires {@link UnlockOnResetListener} as "screening-unlock-on-reset". Global: it runs in every
@@ -12,7 +11,8 @@ import org.keycloak.models.KeycloakSessionFactory;
  * realm setting someone can untick would silently stop R-LCK-3. It ignores all but the two event
  * types that say the person set a password.
  */
-public class UnlockOnResetListenerFactory implements EventListenerProviderFactory {
+public class UnlockOnResetListenerFactory extends WiringFactory<EventListenerProvider>
+        implements EventListenerProviderFactory {
 
     public static final String ID = "screening-unlock-on-reset";
 
@@ -29,17 +29,5 @@ public class UnlockOnResetListenerFactory implements EventListenerProviderFactor
     @Override
     public String getId() {
         return ID;
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }

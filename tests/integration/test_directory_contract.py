@@ -1,0 +1,113 @@
+"""One contract for the `Directory` port, run against the in-memory fake the
+service tests use and against the Keycloak adapter on the run's real Keycloak:
+what the fake answers, Keycloak answers too, so the fake cannot drift.
+The port's behaviour, not an agency rule: no rule ids here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import pytest
+
+from stack.paths import REALM_NAME
+from sync_service.adapters.keycloak_authz import AuthzClient
+from sync_service.adapters.keycloak_directory import KeycloakDirectory
+from sync_service.adapters.keycloak_permission_model import users_permission_name
+from sync_service.domain import Grant, Level
+from sync_service.domain.passwords import generate_password
+from sync_service.services.ports import Directory, NewAccount
+from tests.support.sync import new_account_name
+from tests.unit.service.fake_directory import FakeKeycloak
+
+CAT = "CRC-COL"
+
+
+@dataclass
+class Subject:
+    directory: Directory
+    # Break the pair's admin-console permissions behind the directory's back.
+    break_manager_access: Callable[[str, str], None]
+
+
+def _fake() -> Subject:
+    kc = FakeKeycloak()
+    return Subject(kc.directory(), lambda institution, category: kc.manager_access.discard((institution, category)))
+
+
+def _keycloak(request) -> Subject:
+    keycloak, run_secrets, admin = (request.getfixturevalue(n) for n in ("keycloak", "run_secrets", "admin"))
+    directory = KeycloakDirectory(keycloak.url, REALM_NAME, "sync-service", run_secrets["SYNC_SERVICE_CLIENT_SECRET"])
+
+    def break_manager_access(institution: str, category: str) -> None:
+        api = AuthzClient(admin)
+        api.delete(api.find_by_name(users_permission_name(institution, category))["id"])
+
+    return Subject(directory, break_manager_access)
+
+
+@pytest.fixture(params=["fake", "keycloak"])
+def subject(request) -> Subject:
+    return _fake() if request.param == "fake" else _keycloak(request)
+
+
+def new_account(*grants: Grant) -> NewAccount:
+    name = new_account_name("k")
+    national_id = "A123456789"
+    return NewAccount(username=name, email=f"{name}@clinic.example.tw", first_name="怡君", last_name="陳",
+                      attributes={"department": "檢驗科", "phone": "(02)2559-1969", "nationalId": national_id},
+                      password=generate_password([name, national_id]), required_actions=("UPDATE_PASSWORD",),
+                      grants=grants)
+
+
+def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institution):
+    d = subject.directory
+    manager = Grant(institution, CAT, Level.MANAGER)
+    account = new_account(manager)
+    made = d.create_accounts([account])
+    assert set(made) == {account.username}
+    found = d.find_account(account.username.upper())
+    assert found.id == made[account.username] and found.username == account.username
+    assert found.email == account.email
+    assert d.grants_of(found.id) == {manager}
+    assert d.members(manager) == {account.username: found.id}
+    assert d.find_account(new_account_name("none")) is None
+
+
+def test_making_a_taken_name_again_changes_nothing(subject, institution):
+    """Idempotent by name: the answer leaves the taken name out (the worker's replay safety)."""
+    d = subject.directory
+    account = new_account(Grant(institution, CAT, Level.MANAGER))
+    first = d.create_accounts([account])
+    other = new_account()
+    again = d.create_accounts([replace(account, grants=(Grant(institution, CAT, Level.USER),)), other])
+    assert set(again) == {other.username}
+    assert d.grants_of(first[account.username]) == {Grant(institution, CAT, Level.MANAGER)}
+
+
+def test_join_and_leave_are_idempotent(subject, institution):
+    d = subject.directory
+    user, manager = Grant(institution, CAT, Level.USER), Grant(institution, CAT, Level.MANAGER)
+    account_id = d.create_accounts([account := new_account()])[account.username]
+    assert d.members(user) == {} and d.grants_of(account_id) == set()
+    d.leave(account_id, user)  # never joined, no group yet: nothing happens
+    d.join(account_id, user)
+    d.join(account_id, user)
+    assert d.grants_of(account_id) == {user} and d.members(user) == {account.username: account_id}
+    d.join(account_id, manager)
+    d.leave(account_id, user)
+    d.leave(account_id, user)
+    assert d.grants_of(account_id) == {manager} and d.members(user) == {}
+    d.set_password(account_id, generate_password([account.username]), temporary=True)
+    d.end_sessions(account_id)  # no sessions: nothing to end, no error
+
+
+def test_the_pair_manager_access_is_made_with_the_first_manager_and_repaired(subject, institution):
+    """Made with the pair's first manager; drift is reported once, and repaired."""
+    d = subject.directory
+    d.create_accounts([new_account(Grant(institution, CAT, Level.MANAGER))])
+    assert d.repair_manager_access(institution, CAT) == []
+    subject.break_manager_access(institution, CAT)
+    drift = d.repair_manager_access(institution, CAT)
+    assert drift and all(isinstance(line, str) for line in drift)
+    assert d.repair_manager_access(institution, CAT) == []

@@ -1,0 +1,139 @@
+"""The arrows point inward (docs/decisions/0040-layers-and-import-contract.md):
+
+- the domain imports only itself, the standard library, and two pure
+  libraries named below;
+- the service layer imports no adapter, not even through another module;
+- the web layer imports no adapter, not even through another module (it is
+  handed what `bootstrap` wired).
+
+Every import counts: at module level, inside functions, under TYPE_CHECKING.
+No rule id: this is the code's shape, not one of the agency's rules.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = "sync_service"
+
+# Outside the standard library, the domain may read the agency's rules
+# (`policies`, itself standard library only) and parse Taiwanese phone
+# numbers with libphonenumber (pure functions, no I/O).
+DOMAIN_MAY_ALSO_IMPORT = {"policies", "phonenumbers"}
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """The modules `path` imports, as absolute dotted names."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module
+            found.add(target)
+            # `from . import api` imports the module sync_service.web.api
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def graph(top: Path) -> dict[str, set[str]]:
+    return {module_name(p): imports_of(p) for p in top.rglob("*.py")}
+
+
+GRAPH = graph(ROOT / PACKAGE)
+OURS = set(GRAPH)
+
+
+def ours(imported: set[str]) -> set[str]:
+    """The imported names that are modules of the package (a `from m import f` also yields `m.f`)."""
+    return {m for m in imported if m in OURS}
+
+
+def chain_to(start: str, forbidden: str) -> list[str] | None:
+    """An import chain from `start` into the `forbidden` package, if there is one."""
+    seen, paths = {start}, [[start]]
+    while paths:
+        path = paths.pop(0)
+        for nxt in sorted(ours(GRAPH[path[-1]])):
+            if nxt == forbidden or nxt.startswith(forbidden + "."):
+                return path + [nxt]
+            if nxt not in seen:
+                seen.add(nxt)
+                paths.append(path + [nxt])
+    return None
+
+
+def in_layer(layer: str) -> list[str]:
+    prefix = f"{PACKAGE}.{layer}"
+    return sorted(m for m in GRAPH if m == prefix or m.startswith(prefix + "."))
+
+
+def test_the_domain_imports_only_itself_and_the_standard_library():
+    outside = {}
+    for module in in_layer("domain"):
+        for imported in GRAPH[module]:
+            top = imported.split(".")[0]
+            if imported.startswith(f"{PACKAGE}.domain") or top in sys.stdlib_module_names:
+                continue
+            if top in DOMAIN_MAY_ALSO_IMPORT:
+                continue
+            outside.setdefault(module, set()).add(imported)
+    assert outside == {}
+
+
+def test_the_policies_the_domain_reads_import_only_the_standard_library():
+    for path in (ROOT / "policies").rglob("*.py"):
+        outside = {m for m in imports_of(path)
+                   if m.split(".")[0] not in sys.stdlib_module_names and not m.startswith("policies")}
+        assert outside == set(), path
+
+
+@pytest.mark.parametrize("layer", ["services", "web", "domain"])
+def test_no_adapter_is_imported_by(layer):
+    chains = {m: chain_to(m, f"{PACKAGE}.adapters") for m in in_layer(layer)}
+    assert {m: " -> ".join(c) for m, c in chains.items() if c} == {}
+
+
+def test_the_contract_sees_a_violation(tmp_path, monkeypatch):
+    """The check itself: a service module that reaches an adapter through another module is caught."""
+    fake = {
+        f"{PACKAGE}.services.a": {f"{PACKAGE}.services.b"},
+        f"{PACKAGE}.services.b": {f"{PACKAGE}.bootstrap"},
+        f"{PACKAGE}.bootstrap": {f"{PACKAGE}.adapters.repository"},
+        f"{PACKAGE}.adapters.repository": set(),
+    }
+    monkeypatch.setattr(sys.modules[__name__], "GRAPH", fake)
+    monkeypatch.setattr(sys.modules[__name__], "OURS", set(fake))
+    assert chain_to(f"{PACKAGE}.services.a", f"{PACKAGE}.adapters") == [
+        f"{PACKAGE}.services.a", f"{PACKAGE}.services.b", f"{PACKAGE}.bootstrap", f"{PACKAGE}.adapters.repository"]
+    relative = tmp_path / PACKAGE / "services" / "c.py"
+    relative.parent.mkdir(parents=True)
+    relative.write_text("from ..adapters.repository import LeaseLost\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert f"{PACKAGE}.adapters.repository" in imports_of(relative)
+
+
+def test_the_domain_modules_import_each_other_without_a_circle():
+    modules = [m for m in in_layer("domain") if m != f"{PACKAGE}.domain"]
+    for module in modules:
+        for start in sorted(ours(GRAPH[module]) & set(modules)):
+            back = chain_to(start, module)
+            assert back is None, f"{module} -> " + " -> ".join(back)
