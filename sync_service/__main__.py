@@ -36,14 +36,15 @@ def main(argv: list[str] | None = None) -> int:
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
+    if args.command == "login":  # a terminal tool: no service logging, nothing but the token on stdout
+        from .adapters.device_login import main as login
+        from .settings import Settings as LoginSettings
+        return login(LoginSettings())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from .bootstrap import bootstrap
     from .settings import Settings
 
-    if args.command == "login":
-        from .adapters.device_login import main as login
-        return login(Settings())
     if args.command == "serve":
         from .web import create_app
         create_app(bootstrap(Settings())).run(host=args.host, port=args.port)

@@ -6,6 +6,9 @@ rules, lockout and all), and this command receives the access token. No
 password passes through the terminal. Decision 0064."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -24,9 +27,13 @@ def device_login(issuer: str, client_id: str, client_secret: str = "", *, say: C
     """The token response once the person has approved; DeviceLoginFailed otherwise."""
     auth = (client_id, client_secret) if client_secret else None
     extra = {} if client_secret else {"client_id": client_id}
+    # PKCE (S256) as on every flow of the realm's clients: the code is bound to this process.
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
     try:
-        start = requests.post(f"{issuer}/protocol/openid-connect/auth/device", data={"scope": "openid", **extra},
-                              auth=auth, timeout=20)
+        start = requests.post(f"{issuer}/protocol/openid-connect/auth/device",
+                              data={"scope": "openid", "code_challenge": challenge, "code_challenge_method": "S256",
+                                    **extra}, auth=auth, timeout=20)
     except requests.RequestException as e:
         raise DeviceLoginFailed(f"the realm cannot be reached at {issuer}: {type(e).__name__}") from None
     if start.status_code != 200:
@@ -41,7 +48,8 @@ def device_login(issuer: str, client_id: str, client_secret: str = "", *, say: C
         sleep(interval)
         try:
             answer = requests.post(f"{issuer}/protocol/openid-connect/token",
-                                   data={"grant_type": GRANT, "device_code": grant["device_code"], **extra},
+                                   data={"grant_type": GRANT, "device_code": grant["device_code"],
+                                         "code_verifier": verifier, **extra},
                                    auth=auth, timeout=20)
         except requests.RequestException:
             continue  # the realm is briefly away: ask again at the next interval

@@ -52,7 +52,9 @@ def find():
 
 def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
     f = review.review_file(wiring().uow(), reference, caller=caller())
-    defaults = {"received_on": taiwan_date(utcnow()).isoformat(), "letter_number": "", "reason": ""}
+    today = taiwan_date(utcnow()).isoformat()
+    defaults = {"received_on": today, "letter_number": "", "reason": "", "vendor_name": "", "processed_on": today,
+                "notes": ""}
     return render_template("review_application.html", f=f, app=f.application, errors=errors or {},
                            values={**defaults, **(values or {})}), status
 
@@ -94,3 +96,12 @@ def reject(reference):
     values = {"reason": request.form.get("reason", "")}
     return _act(reference, lambda: use_cases.reject(wiring().uow(), reference, caller=caller(),
                                                     reason=values["reason"]), values)
+
+
+@blueprint.post("/<reference>/vendor-record")
+@reviewer_only
+def vendor_record(reference):
+    """維護廠商登錄 (R-FORM-6), kept with every later step in the audit chain."""
+    values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
+    return _act(reference, lambda: use_cases.record_vendor_processing(
+        wiring().uow(), reference, caller=caller(), **values), values)

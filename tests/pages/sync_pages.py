@@ -159,6 +159,13 @@ class ReviewApplicationPage(ServicePage):
         self.page.click("#reject")
         self.page.wait_for_load_state()
 
+    def record_vendor(self, name: str, processed_on: str, notes: str = "") -> None:
+        self.page.fill("#vendor_name", name)
+        self.page.fill("#processed_on", processed_on)
+        self.page.fill("#notes", notes)
+        self.page.click("#record-vendor")
+        self.page.wait_for_load_state()
+
     def decision_error(self) -> str:
         return self.page.locator("#decision-error").inner_text().strip()
 

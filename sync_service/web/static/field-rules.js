@@ -9,6 +9,7 @@
   var token = form.querySelector('input[name="csrf_token"]').value;
   var touched = {};
   var timer = null;
+  var latest = 0;  // answers to older questions are stale: only the newest is shown
 
   function values() {
     var data = {};
@@ -32,15 +33,16 @@
   }
 
   function check() {
+    var asked = ++latest;
     var request = new XMLHttpRequest();
     request.open("POST", form.dataset.check);
     request.setRequestHeader("Content-Type", "application/json");
     request.setRequestHeader("X-CSRFToken", token);
     request.onload = function () {
-      if (request.status !== 200) { return; }
+      if (request.status !== 200 || asked !== latest) { return; }
       var findings = JSON.parse(request.responseText);
       Object.keys(touched).forEach(function (field) { show(field, findings[field]); });
-      form.dataset.checked = String(Number(form.dataset.checked || "0") + 1);
+      form.dataset.checked = String(asked);
     };
     request.send(JSON.stringify(values()));
   }

@@ -3,10 +3,7 @@ realm's client reviewer-pages), real mail sink and a real worker, served in
 this process on the port the realm's redirect URIs name."""
 from __future__ import annotations
 
-import os
 import threading
-from pathlib import Path
-
 import pytest
 
 from stack.paths import REALM_NAME
@@ -22,9 +19,6 @@ from tests.pages.sync_pages import (
 )
 from tests.support.sync import settings_for_tests
 
-ROOT = Path(__file__).resolve().parents[3]
-# Screenshots of pages and PDFs go to docs/screenshots/ only when asked (the tree stays as it was).
-SCREENSHOTS = ROOT / "docs" / "screenshots" if os.environ.get("SCREENSHOTS") == "1" else None
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +105,9 @@ def csp_violations(page) -> list[str]:
     return seen
 
 
-def shoot(service_page, name: str) -> None:
-    if SCREENSHOTS:
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        service_page.screenshot(SCREENSHOTS / f"pages-{name}.png")
+@pytest.fixture
+def shoot(screenshots_dir):
+    """A page's picture, into docs/screenshots/ only with --update-screenshots."""
+    def take(service_page, name: str) -> None:
+        service_page.screenshot(screenshots_dir / f"pages-{name}.png")
+    return take

@@ -7,14 +7,13 @@ import pytest
 from tests.pages.sync_pages import ServicePage
 from tests.support.sync import new_account_name
 
-from .conftest import shoot
 from .test_applicant_to_approval import file_type_a
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_remaining_pages_pass_axe_and_fit_a_phone(
-        service, apply_page, application_page, browser, base_url, make_user, sign_in, page, institution,
+        shoot, service, apply_page, application_page, browser, base_url, make_user, sign_in, page, institution,
         csp_violations):
     """Covers: R-PD-3"""
     file_type_a(apply_page, service, institution, new_account_name("x"))

@@ -18,7 +18,6 @@ from tests.pages.screening_client import ScreeningClientPage
 from tests.pages.sync_pages import ApplicationPage, ReviewApplicationPage, ReviewQueuePage
 from tests.support.sync import form, new_account_name
 
-from .conftest import SCREENSHOTS, shoot
 
 TW = timezone(timedelta(hours=8))
 pytestmark = pytest.mark.browser
@@ -40,7 +39,7 @@ def file_type_a(apply_page, service, institution, account, **extra) -> dict:
 
 
 def test_type_a_from_the_form_to_the_managers_first_sign_in(
-        service, apply_page, application_page, page, browser, base_url, reviewer, mail, institution,
+        shoot, screenshots_dir, service, apply_page, application_page, page, browser, base_url, reviewer, mail, institution,
         screening_client, csp_violations, tmp_path):
     """Covers: R-MGR-2, R-DOC-1, R-DOC-4, R-DOC-5, R-PD-3, R-PWD-1, R-CONF-1"""
     account = new_account_name("p")
@@ -63,9 +62,9 @@ def test_type_a_from_the_form_to_the_managers_first_sign_in(
         texts[document] = pdf_text(path)
         assert reference in texts[document]
         assert values["institution_name"] in texts[document]
-        if SCREENSHOTS:
-            subprocess.run(["pdftoppm", "-png", "-r", "70", str(path), str(SCREENSHOTS / f"pdf-{document}")],
-                           check=True)
+        # Each page of the PDF as a picture, beside the pages' screenshots.
+        subprocess.run(["pdftoppm", "-png", "-r", "70", str(path), str(screenshots_dir / f"pdf-{document}")],
+                       check=True)
     assert "帳號/權限異動表" in texts["form-1"] and account in texts["form-1"]
     assert "A123456789" in texts["form-1"] and "王小明" in texts["form-1"]
     assert "單位切結書" in texts["unit-affidavit"] and "本單位授權使用人員一覽表" in texts["unit-affidavit"]

@@ -7,14 +7,13 @@ import pytest
 from tests.pages.sync_pages import ReviewApplicationPage, ReviewQueuePage, StatusPage
 from tests.support.sync import form, new_account_name
 
-from .conftest import shoot
 from .test_applicant_to_approval import file_type_a
 
 pytestmark = pytest.mark.browser
 
 
 def test_form_1_answers_each_rule_inline_and_on_the_server_with_the_same_words(
-        service, apply_page, institution, csp_violations):
+        shoot, service, apply_page, institution, csp_violations):
     """Covers: R-FORM-1, R-FORM-2, R-FORM-3, R-FORM-4, R-DOC-1, R-DOC-2, R-DOC-3, R-PD-3"""
     apply_page.open("A")
     apply_page.fill({"type": "A", "category": "GAS-LAB"})
@@ -55,8 +54,8 @@ def test_form_1_answers_each_rule_inline_and_on_the_server_with_the_same_words(
 
 
 def test_status_and_reviewer_forms_keep_what_was_typed(
-        service, apply_page, application_page, page, base_url, reviewer, sign_in, institution):
-    """Covers: R-DOC-4, R-FORM-1"""
+        shoot, service, apply_page, application_page, page, base_url, reviewer, sign_in, institution):
+    """Covers: R-DOC-4, R-FORM-1, R-FORM-6"""
     status = StatusPage(page, base_url)
     status.open()
     status.look_up("K7Q3-MX9P", "wang@")
@@ -81,4 +80,10 @@ def test_status_and_reviewer_forms_keep_what_was_typed(
     assert file.value("received_on") == "2999-01-01"
     file.reject("   ")
     assert "退件必須說明原因" in file.error_beside("reason") and "needs a reason" in file.error_beside("reason")
+    file.record_vendor("", "114/13/01", "已建檔")
+    assert "請填寫維護廠商姓名" in file.error_beside("vendor_name") and "required" in file.error_beside("vendor_name")
+    assert "處理日期格式不符" in file.error_beside("processed_on")
+    assert file.value("processed_on") == "114/13/01" and file.value("notes") == "已建檔"
+    file.record_vendor("陳建宏", "114/11/28", "已建檔")
+    assert "陳建宏" in file.page.locator("#vendor-record").inner_text()
     assert file.serious_accessibility_violations() == []

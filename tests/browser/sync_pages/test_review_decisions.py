@@ -11,7 +11,6 @@ from sync_service.services import applications as use_cases
 from tests.pages.sync_pages import ApplicationPage, ReviewApplicationPage, StatusPage
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
-from .conftest import shoot
 from .test_applicant_to_approval import file_type_a
 
 pytestmark = pytest.mark.browser
@@ -30,7 +29,7 @@ def wait_provisioned(service, reference: str, timeout: float = 60) -> None:
 
 
 def test_a_rejected_application_shows_its_reason_on_the_status_page(
-        service, apply_page, application_page, browser, base_url, reviewer, sign_in, page, institution):
+        shoot, service, apply_page, application_page, browser, base_url, reviewer, sign_in, page, institution):
     """Covers: R-MGR-2, R-FORM-1"""
     values = file_type_a(apply_page, service, institution, new_account_name("r"))
     reference = application_page.reference()
@@ -55,7 +54,7 @@ def test_a_rejected_application_shows_its_reason_on_the_status_page(
 
 
 def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
-        service, apply_page, application_page, base_url, reviewer, sign_in, page, make_user, admin, institution):
+        shoot, service, apply_page, application_page, base_url, reviewer, sign_in, page, make_user, admin, institution):
     """Covers: R-MGR-1, R-MGR-4, R-MGR-5"""
     # The seat is held: an earlier manager, approved and provisioned.
     current = make_user()
