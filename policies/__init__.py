@@ -59,6 +59,13 @@ class LockoutRules:
     is locked, until a password reset if `permanent` (R-LCK-1, R-LCK-3)."""
     failures: int
     permanent: bool
+    notice_zh: str
+    notice_en: str
+
+    def notice(self, language: str) -> str:
+        """The rule as the sign-in page says it, with the number filled in."""
+        text = self.notice_zh if language == "zh" else self.notice_en
+        return text.format(failures=self.failures)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class Policies:
     password: PasswordRules
     lockout: LockoutRules
     reset_link_lifetime_seconds: int
+    reset_mail_interval_seconds: int
     help_desk: HelpDesk
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
@@ -142,6 +150,7 @@ def load() -> Policies:
         password=PasswordRules(**sec["password"]),
         lockout=LockoutRules(**sec["lockout"]),
         reset_link_lifetime_seconds=sec["reset"]["link_lifetime_seconds"],
+        reset_mail_interval_seconds=sec["reset"]["mail_interval_seconds"],
         help_desk=HelpDesk(
             **desk["help_desk"],
             mail_originals_to_zh=desk["mail_originals_to"]["zh"], mail_originals_to_en=desk["mail_originals_to"]["en"],

@@ -68,6 +68,12 @@ def build_providers(log=print) -> list[Path]:
     return sorted((PROVIDERS_MODULE / "target" / "deploy").glob("*.jar"))
 
 
+def test_seam_jars() -> list[Path]:
+    """TEST ONLY: the jar of the providers' test seams (the captcha answers), built beside
+    deploy/ by build_providers(); only the test run's Keycloak loads it, never `make up`."""
+    return sorted((PROVIDERS_MODULE / "target" / "test-seam").glob("*.jar"))
+
+
 @dataclass
 class KeycloakInstance:
     home: Path

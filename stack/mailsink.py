@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import html
@@ -20,8 +21,12 @@ from aiosmtpd.controller import Controller
 class _StoreHandler:
     def __init__(self, folder: Path):
         self.folder = folder
+        # Seconds the sink takes to accept a message, as a slow mail server would (tests set it).
+        self.delay = 0.0
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
         # Time first so the folder lists in arrival order; the uuid keeps names unique.
         name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
         tmp = self.folder / (name + ".part")
@@ -40,10 +45,20 @@ class MailSink:
         self.host = host
         self.port = port
         self._controller: Controller | None = None
+        self._handler = _StoreHandler(folder)
+
+    @property
+    def delay(self) -> float:
+        """Seconds each message takes to be accepted (0: at once)."""
+        return self._handler.delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self._handler.delay = seconds
 
     def start(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._controller = Controller(_StoreHandler(self.folder), hostname=self.host, port=self.port)
+        self._controller = Controller(self._handler, hostname=self.host, port=self.port)
         self._controller.start()
 
     def stop(self) -> None:

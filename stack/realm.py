@@ -14,6 +14,8 @@ from policies import Policies, category_role, function_role
 from .paths import REALM_FILE
 
 RESET_LIFESPAN_KEY = "actionTokenGeneratedByUserLifespan.reset-credentials"
+# Read by the reset step's mail job (ResetMail.INTERVAL_ATTRIBUTE in keycloak-config/providers).
+RESET_MAIL_INTERVAL_KEY = "screeningResetMailIntervalSeconds"
 GENERATED = "generated from policies/; edit policies/ and run `python -m stack realm`"
 
 
@@ -66,6 +68,15 @@ def realm_roles(p: Policies) -> list[dict]:
     return roles
 
 
+# Realm texts whose words or numbers come from policies/ (the sign-in page shows them).
+GENERATED_TEXTS = ("screeningLockoutRule",)
+
+
+def localization_texts(p: Policies) -> dict[str, dict[str, str]]:
+    return {"zh-Hant": {"screeningLockoutRule": p.lockout.notice("zh")},
+            "en": {"screeningLockoutRule": p.lockout.notice("en")}}
+
+
 def derived(p: Policies) -> dict:
     """Realm settings that follow from policies/, keyed by their place in the export."""
     return {
@@ -78,7 +89,9 @@ def derived(p: Policies) -> dict:
         # during a temporary lockout are not counted: the third failure must lock for good.
         "quickLoginCheckMilliSeconds": 0,
         f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
+        f"attributes.{RESET_MAIL_INTERVAL_KEY}": str(p.reset_mail_interval_seconds),
         "roles.realm[generated]": realm_roles(p),
+        "localizationTexts[generated]": localization_texts(p),
     }
 
 
@@ -87,6 +100,10 @@ def _is_generated(role: dict) -> bool:
 
 
 def read(realm: dict, key: str):
+    if key == "localizationTexts[generated]":
+        return {locale: {k: v for k, v in texts.items() if k in GENERATED_TEXTS}
+                for locale, texts in realm.get("localizationTexts", {}).items()
+                if any(k in GENERATED_TEXTS for k in texts)}
     if key == "roles.realm[generated]":
         return [r for r in realm.get("roles", {}).get("realm", []) if _is_generated(r)]
     if key.startswith("attributes."):
@@ -95,7 +112,10 @@ def read(realm: dict, key: str):
 
 
 def write(realm: dict, key: str, value) -> None:
-    if key == "roles.realm[generated]":
+    if key == "localizationTexts[generated]":
+        for locale, texts in value.items():
+            realm.setdefault("localizationTexts", {}).setdefault(locale, {}).update(texts)
+    elif key == "roles.realm[generated]":
         roles = realm.setdefault("roles", {}).setdefault("realm", [])
         roles[:] = [r for r in roles if not _is_generated(r)] + value
     elif key.startswith("attributes."):

@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     from .settings import Settings
 
     if args.command == "serve":
-        from .web import create_app
-        create_app(bootstrap(Settings())).run(host=args.host, port=args.port)
+        from .bootstrap import web_app
+        web_app().run(host=args.host, port=args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

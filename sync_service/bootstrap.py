@@ -87,3 +87,11 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier,
                   challenges=Challenges(draw), printer=PdfForms(help_desk=policies.load().help_desk))
+
+
+def web_app(settings: Settings | None = None):
+    """The Flask application wired for `settings` (the environment's by default):
+    the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
+    The web layer itself never builds its adapters (decision 0040)."""
+    from .web import create_app
+    return create_app(bootstrap(settings or Settings()))

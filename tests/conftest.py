@@ -20,7 +20,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-CAPTCHA_ANSWER_LOG = "tw.gov.hpa.screening.keycloak.reset.captcha-answers"
+# The providers' own package at DEBUG in the test run: a test checks that no captcha answer is
+# logged under it (the answers come from the test-only seam jar, under its own category).
+PROVIDERS_LOG = "tw.gov.hpa.screening"
 
 
 def free_port() -> int:
@@ -59,20 +61,21 @@ def mail(run_dir, ports):
 def keycloak(run_dir, ports, run_secrets, mail):
     """A real Keycloak 26.7.3 with realm-export.json imported, started once per run."""
     from stack.__main__ import realm_env
-    from stack.keycloak import KeycloakInstance, build_providers
+    from stack.keycloak import KeycloakInstance, build_providers, test_seam_jars
     kc = KeycloakInstance(home=run_dir / "keycloak", http_port=ports["keycloak"],
                           management_port=ports["management"],
                           admin_password=run_secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
                           env=realm_env(run_secrets, ports),
                           extra_args=[
-                              # Test seam of the reset step: the captcha answers it issues go to the
-                              # log, so a test can read the image it cannot see. Off in `make up`.
-                              f"--log-level=INFO,{CAPTCHA_ANSWER_LOG}:debug",
+                              f"--log-level=INFO,{PROVIDERS_LOG}:debug",
                               # A meter polled by 200-password corpus tests; the default stays for people.
                               "--spi-realm-restapi-extension--password-strength--rate=50",
                               "--spi-realm-restapi-extension--password-strength--burst=50",
                           ])
-    kc.prepare(build_providers())
+    # The providers as `make up` installs them, plus the test-only seam that logs the captcha
+    # answers the reset step issues, so a browser test can type the image it cannot see.
+    providers = build_providers()
+    kc.prepare(providers + test_seam_jars())
     kc.start()
     try:
         kc.wait_ready(timeout=600)

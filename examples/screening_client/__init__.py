@@ -11,6 +11,8 @@ import re
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, redirect, session, url_for
 
+import policies
+
 GRANT_PATH = re.compile(r"^/institutions/(?P<institution>\d{10})/(?P<category>[A-Z]+-[A-Z]+)/(?P<group>managers|users)$")
 LEVEL = {"managers": "manager", "users": "user"}
 LEVEL_ZH = {"manager": "管理者", "user": "使用者"}
@@ -31,10 +33,29 @@ def grants_from_claims(claims: dict) -> list[dict]:
     return rows
 
 
+def person_name(claims: dict) -> str:
+    """The name as a Taiwanese reads it: family name first, no space (王小明). The `name` claim
+    is Keycloak's "given family" (小明 王), so it is built from its parts."""
+    family, given = claims.get("family_name", ""), claims.get("given_name", "")
+    return f"{family}{given}" if family or given else claims.get("name", "")
+
+
+def function_label(function_id: str) -> str:
+    """A function's name from policies/ (zh-Hant with English beside), not its id."""
+    fn = policies.load().functions.get(function_id)
+    return f"{fn.zh} {fn.en}" if fn else function_id
+
+
+def _function_cell(function_id: str) -> str:
+    return f'<span class="function" data-id="{html.escape(function_id)}">{html.escape(function_label(function_id))}</span>'
+
+
 def create_app() -> Flask:
     app = Flask(__name__)
     app.secret_key = os.environ.get("FLASK_SECRET_KEY") or os.urandom(24)
     issuer = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8080/realms/cancer-screening")
+    # Where a person changes their password: Keycloak's account console of the realm.
+    account_console = f"{issuer}/account/"
     oauth = OAuth(app)
     oauth.register(
         "keycloak",
@@ -58,11 +79,14 @@ def create_app() -> Flask:
             return page(f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>')
         rows = "".join(
             f'<tr class="grant"><td>{g["institution"]}</td><td>{g["category"]}</td>'
-            f'<td>{LEVEL_ZH[g["level"]]} {g["level"]}</td><td>{", ".join(g["functions"]) or "—"}</td></tr>'
+            f'<td>{LEVEL_ZH[g["level"]]} {g["level"]}</td>'
+            f'<td>{"<br>".join(_function_cell(f) for f in g["functions"]) or "—"}</td></tr>'
             for g in grants_from_claims(claims))
         return page(
             f'<p id="who">已登入 / Signed in: <b>{html.escape(claims.get("preferred_username", ""))}</b> '
-            f'{html.escape(claims.get("name", ""))}</p>'
+            f'<span id="name">{html.escape(person_name(claims))}</span></p>'
+            f'<p><a id="change-password" href="{html.escape(account_console)}#/account-security/signing-in">'
+            "變更密碼 / Change password</a></p>"
             "<h2>權限 / Grants</h2><table id=\"grants\"><tr><th>機構代碼 Institution</th>"
             "<th>業務類別 Category</th><th>層級 Level</th><th>功能 Functions</th></tr>"
             f"{rows}</table><h2>收到的權杖內容 / Claims received</h2>"

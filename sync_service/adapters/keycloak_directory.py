@@ -8,6 +8,7 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Sequence
 
 from keycloak import KeycloakAdmin
@@ -19,6 +20,20 @@ from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group
 from .keycloak_permissions import ManagerPermissions
 
 _LEVEL_OF_GROUP = {v: Level(k) for k, v in GROUP_OF_LEVEL.items()}
+
+
+def keycloak_reason(body: object) -> str:
+    """Keycloak's own words from an error body (`{"errorMessage": ...}` or `{"error": ...,
+    "error_description": ...}`), not the raw JSON bytes: a reason a reviewer can read, which
+    the Chinese text quotes as it is."""
+    text = body.decode("utf-8", "replace") if isinstance(body, (bytes, bytearray)) else str(body or "")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict):
+        text = str(data.get("errorMessage") or data.get("error_description") or data.get("error") or text)
+    return " ".join(text.split())[:200]
 
 
 def _keycloak_errors_as_ours(method):
@@ -40,10 +55,11 @@ def _keycloak_errors_as_ours(method):
             if code is None or code >= 500 or code == 429:
                 self._reset()
                 raise DirectoryUnavailable(f"HTTP {code}: {str(e)[:200]}") from e
+            reason = keycloak_reason(e.error_message)
             raise DirectoryRefused(
                 f"keycloak.http_{code}",
-                f"身分管理系統拒絕此變更（HTTP {code}）：{e.error_message!s:.200}",
-                f"The identity provider refused the change (HTTP {code}): {e.error_message!s:.200}",
+                f"身分管理系統拒絕此變更（HTTP {code}）：「{reason}」",
+                f"The identity provider refused the change (HTTP {code}): {reason}",
             ) from e
         except OSError as e:  # requests' own connection errors, should one slip through
             self._reset()

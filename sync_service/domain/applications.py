@@ -90,22 +90,24 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.FAILED: ("開通失敗", "provisioning failed"),
 }
 
-# action: (states it may start from, state it leads to, zh label, en label)
+# action: (states it may start from, state it leads to, zh label, en label). The labels are
+# what is refused in "申請案目前為「…」，不能{zh}" and "… status is “…”, so {en} is not possible".
 TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
-    "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED, "送件", "submit"),
+    "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED, "送件", "submitting it"),
     "record_originals_received": (
         frozenset({Status.SUBMITTED}),
         Status.ORIGINALS_RECEIVED,
         "登錄正本收件",
-        "record receipt of the originals",
+        "recording receipt of its originals",
     ),
-    "approve": (frozenset({Status.ORIGINALS_RECEIVED}), Status.APPROVED, "核准", "approve"),
+    "approve": (frozenset({Status.ORIGINALS_RECEIVED}), Status.APPROVED, "核准", "approving it"),
     # A reviewer may reject before the originals arrive: a wrong application
     # should not wait for a letter that cannot mend it.
-    "reject": (frozenset({Status.SUBMITTED, Status.ORIGINALS_RECEIVED}), Status.REJECTED, "退件", "reject"),
+    "reject": (frozenset({Status.SUBMITTED, Status.ORIGINALS_RECEIVED}), Status.REJECTED, "退件", "rejecting it"),
     # A failed provisioning may be retried, and may fail again.
-    "mark_provisioned": (frozenset({Status.APPROVED, Status.FAILED}), Status.PROVISIONED, "開通完成", "mark provisioned"),
-    "mark_failed": (frozenset({Status.APPROVED, Status.FAILED}), Status.FAILED, "開通失敗", "mark failed"),
+    "mark_provisioned": (frozenset({Status.APPROVED, Status.FAILED}), Status.PROVISIONED, "開通完成",
+                         "marking it provisioned"),
+    "mark_failed": (frozenset({Status.APPROVED, Status.FAILED}), Status.FAILED, "開通失敗", "marking it failed"),
 }
 
 # Documents can be added until the reviewer decides: scans at intake, the
@@ -363,7 +365,7 @@ class Application:
             raise IllegalTransition(
                 f"transition.{action}",
                 f"申請案目前為「{now_zh}」，不能{zh}",
-                f"The application is {now_en}; it cannot {en}",
+                f"The application's status is “{now_en}”, so {en} is not possible",
             )
         return target
 
@@ -382,7 +384,7 @@ class Application:
             raise IllegalTransition(
                 "transition.attach_document",
                 f"申請案目前為「{now_zh}」，不能再補件",
-                f"The application is {now_en}; documents can no longer be added",
+                f"The application's status is “{now_en}”, so documents can no longer be added",
             )
         self._check_document(document)
         if document in self.documents:

@@ -26,10 +26,19 @@ def clean(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+_HAN_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])")
+
+
+def zh_spaced(text: str) -> str:
+    """Chinese text with a space wherever Han characters meet Latin letters or digits, as the
+    agency writes it (「請填寫 E-mail 信箱」), however the pieces were joined."""
+    return _HAN_THEN_LATIN.sub(" ", text)
+
+
 def _required(value: object, field: str, zh_label: str, en_label: str) -> str:
     text = clean(value)
     if not text:
-        raise FieldError(f"{field}.required", field, f"請填寫{zh_label}", f"{en_label} is required")
+        raise FieldError(f"{field}.required", field, zh_spaced(f"請填寫{zh_label}"), f"{en_label} is required")
     return text
 
 

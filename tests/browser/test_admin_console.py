@@ -96,7 +96,7 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     assert {"UPDATE_PROFILE", "TERMS_AND_CONDITIONS"} <= set(admin.get_user(new_id)["requiredActions"])
 
     page.get_by_role("tab", name=re.compile("憑證")).click()
-    page.wait_for_timeout(1000)
+    page.wait_for_load_state("networkidle")
     shot(page, screenshots_dir, "manager-05-credentials.png")
 
 

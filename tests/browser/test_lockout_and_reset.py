@@ -9,6 +9,7 @@ import time
 from stack.mailsink import body_text
 from tests.conftest import good_password
 from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage
+from tests.support.waiting import wait_until
 
 WRONG = "Wrong~Password1"
 
@@ -23,22 +24,25 @@ def _token_payload(link: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
 
-def _lock(login_page, username: str) -> None:
+def _lock(login_page, admin, user: dict) -> dict:
+    """Three wrong passwords; returns the account once Keycloak has disabled it."""
     for _ in range(3):
-        login_page.sign_in(username, WRONG)
+        login_page.sign_in(user["username"], WRONG)
         assert "無效" in login_page.messages()
+    # Keycloak records the lockout off the request thread: wait for it to land, or the next
+    # sign-in races it (the right password may even get a code the client then cannot use).
+    return wait_until(lambda: (u := admin.get_user(user["id"]))["enabled"] is False and u,
+                      what="the account disabled by the lockout")
 
 
 def test_three_wrong_passwords_lock_the_account(admin, make_user, mail, screening, login_page):
     """Covers: R-LCK-1"""
     user = make_user()
     screening.start_sign_in()
-    _lock(login_page, user["username"])
+    locked = _lock(login_page, admin, user)
     login_page.sign_in(user["username"], user["password"])
     assert not screening.is_signed_in_as(user["username"]), "the right password must fail once locked"
     assert login_page.page.locator("#password").count() == 1
-    locked = admin.get_user(user["id"])
-    assert locked["enabled"] is False
     assert locked["attributes"].get("disabledReason") == ["permanentLockout"]
     # The person is told, with the way out.
     [notice] = mail.wait_for(user["email"])
@@ -53,7 +57,7 @@ def test_locked_out_person_resets_and_signs_in_again(
     user = make_user(birthDate="1990-03-12")
     screening.start_sign_in()
     login_page.screenshot(screenshots_dir / "login.zh-Hant.png")
-    _lock(login_page, user["username"])
+    _lock(login_page, admin, user)
 
     login_page.forgot_password()
     reset = ResetCredentialsPage(page)

@@ -30,8 +30,8 @@ def test_each_bad_password_kind_is_refused_with_its_message(update_password_page
         "no digit": ("Kqzvmwptrhsx~Wn", "數字"),
         "symbol outside ~!#^*": ("Kq" + secrets.token_hex(4) + "$Zx7", "~!#^*"),
         # Strong around the name, so only the username rule is broken, not the strength rule.
-        "contains the username": ("Q7~" + user["username"].capitalize() + "Zm4#Kqw", "使用者名稱"),
-        "a recent password": (user["password"], "歷史密碼"),
+        "contains the username": ("Q7~" + user["username"].capitalize() + "Zm4#Kqw", "不可包含帳號"),
+        "a recent password": (user["password"], "使用過的密碼"),
     }
     seen = {}
     for kind, (password, expected) in cases.items():
@@ -59,7 +59,7 @@ def test_username_with_different_case_is_still_refused(update_password_page):
     user, update = update_password_page
     update.set_password(user["username"].upper() + "a~1Zm4#Kqwp")
     assert update.is_shown()
-    assert "使用者名稱" in update.messages()
+    assert "不可包含帳號" in update.messages()
 
 
 def test_a_good_password_is_accepted(update_password_page, screening):

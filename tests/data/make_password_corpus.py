@@ -44,6 +44,23 @@ while len(out) < 330:
 for length in (70, 120):  # longer than the scorer's cap
     out.add(("Bamboo~Lantern7" * 10)[:length])
 
+# One or more passwords for each rule of the realm's policy beside strength and personal data
+# (issue 11: the meter's verdict is the whole policy's): strong apart from the one rule broken.
+rules = {
+    "length": ["Kq7~xZ9b", "Tainan~7Kite"[:11]],
+    "upper case": ["bamboo~lantern~harbor7", "kite#river#pine42"],
+    "lower case": ["BAMBOO~LANTERN~HARBOR7", "KITE#RIVER#PINE42"],
+    "digit": ["Bamboo~Lantern~Harbor", "Kite#River#Pine"],
+    "no symbol": ["BambooLanternHarbor7", "KiteRiverPine42"],
+    "symbol outside ~!#^*": ["Bamboo@Lantern7harbor", "Kite$River9pine", "Oolong Typhoon 7x~",
+                            "Mango-Jade-Pearl7~", "Temple.Night.Market7~", "Orchid%Cloud7~x"],
+    "non-ASCII letters": ["Bambóo~Lantern7x", "竹子Lantern~Harbor7"],
+    "e-mail (personal data, symbol)": ["yijun.chen@clinic.example.tw", "Yijun.Chen~Harbor7"],
+    "maximum length": [("Kite~River7Pine" * 5)[:65]],
+}
+for passwords in rules.values():
+    out |= set(passwords)
+
 lines = sorted(out)
 Path(__file__).with_name("password-corpus.txt").write_text("\n".join(lines) + "\n")
 print(len(lines), "passwords")

@@ -100,6 +100,18 @@ class ResetCredentialsPage(KeycloakPage):
         src = self.page.get_attribute("#captcha-image", "src") or ""
         return src.startswith("data:image/png;base64,")
 
+    def captcha_image(self) -> str:
+        return self.page.get_attribute("#captcha-image", "src") or ""
+
+    def new_image(self) -> None:
+        """The "new image" link, for a person who cannot read the one shown."""
+        self.page.click("#captcha-refresh")
+        self.page.wait_for_load_state()
+
+    def alternative_text(self) -> str:
+        """What the page offers a person who cannot see the image."""
+        return self.page.locator("#captcha-alternative").inner_text()
+
     def request(self, username: str, email: str, captcha: str) -> None:
         self.page.fill("#username", username)
         self.page.fill("#email", email)
@@ -109,7 +121,7 @@ class ResetCredentialsPage(KeycloakPage):
 
 
 class CaptchaAnswers:
-    """Reads the answers the reset step issued from Keycloak's log (a test seam, off in production)."""
+    """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar."""
 
     PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
 

@@ -21,9 +21,20 @@ class ScreeningClientPage:
         return self.page.url.startswith(self.base_url) and username in self.page.locator("#who").inner_text()
 
     def grants(self) -> list[dict]:
+        """Each grant row; functions by their ids (the page shows their names)."""
         rows = []
         for row in self.page.locator("#grants tr.grant").all():
             cells = [c.strip() for c in row.locator("td").all_inner_texts()]
+            functions = [f.get_attribute("data-id") for f in row.locator(".function").all()]
             rows.append({"institution": cells[0], "category": cells[1], "level": cells[2].split()[-1],
-                         "functions": [f for f in cells[3].split(", ") if f != "—"]})
+                         "functions": functions})
         return rows
+
+    def function_names(self) -> list[str]:
+        return [t.strip() for t in self.page.locator("#grants .function").all_inner_texts()]
+
+    def person_name(self) -> str:
+        return self.page.locator("#name").inner_text().strip()
+
+    def change_password_link(self) -> str:
+        return self.page.get_attribute("#change-password", "href")

@@ -18,17 +18,22 @@
             <@field.group name="captcha" label=msg("screeningCaptchaLabel") error=messagesPerField.get('captcha') required=true>
                 <#if captchaImage??>
                     <div class="pf-v5-u-mb-sm">
-                        <img id="captcha-image" src="${captchaImage}" width="200" height="64" alt="${msg('screeningCaptchaAlt')}" style="border:1px solid var(--pf-v5-global--BorderColor--100, #d2d2d2); border-radius:3px;"/>
+                        <img id="captcha-image" src="${captchaImage}" width="200" height="64" alt="${msg('screeningCaptchaAlt')}" style="border:1px solid var(--pf-v5-global--BorderColor--100, #d2d2d2); border-radius:3px; vertical-align:middle;"/>
+                        <#-- A new challenge: the step shown afresh (what is typed is not kept). -->
+                        <a id="captcha-refresh" href="${url.loginResetCredentialsUrl}" class="pf-v5-u-ml-sm">${msg("screeningCaptchaRefresh")}</a>
                     </div>
                 </#if>
                 <span class="${properties.kcInputClass} <#if messagesPerField.existsError('captcha')>${properties.kcError}</#if>">
                     <input id="captcha" name="captcha" type="text" value="" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12"
-                           aria-describedby="captcha-help" aria-invalid="<#if messagesPerField.existsError('captcha')>true</#if>"/>
+                           aria-describedby="captcha-help captcha-alternative" aria-invalid="<#if messagesPerField.existsError('captcha')>true</#if>"/>
                 </span>
                 <div class="${properties.kcFormHelperTextClass}">
                     <div class="${properties.kcInputHelperTextClass}">
                         <div class="${properties.kcInputHelperTextItemClass}">
                             <span id="captcha-help" class="${properties.kcInputHelperTextItemTextClass}">${msg("screeningCaptchaHelp")}</span>
+                        </div>
+                        <div class="${properties.kcInputHelperTextItemClass}">
+                            <span id="captcha-alternative" class="${properties.kcInputHelperTextItemTextClass}">${msg("screeningCaptchaAlternative")}</span>
                         </div>
                     </div>
                 </div>

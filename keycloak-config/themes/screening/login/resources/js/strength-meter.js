@@ -1,13 +1,15 @@
-// The update-password page's strength meter (R-PWD-4): 弱 / 中 / 強 while typing.
-// The verdict comes from the server (the passwordStrength policy's own scorer and threshold),
-// never from a scorer in the browser: zxcvbn ports disagree, and the meter must say what the
-// server will decide. Calls are debounced; the server also throttles per session.
+// The update-password page's strength meter (R-PWD-4): 弱 / 中 / 強 while typing, and the verdict.
+// Both come from the server in one call: the level from the passwordStrength policy's own scorer,
+// the verdict (and its reason) from the realm's whole password policy, the code that decides on
+// submit. Never a scorer or rule copy in the browser: the meter must say what the server will
+// decide. Calls are debounced; the server also throttles per session.
 const meter = document.getElementById("password-strength");
 const input = document.getElementById("password-new");
 
 if (meter && input) {
   const levelEl = document.getElementById("password-strength-level");
   const verdictEl = document.getElementById("password-strength-verdict");
+  const reasonEl = document.getElementById("password-strength-reason");
   const bars = meter.querySelectorAll(".password-strength-bar");
   const colours = { weak: "#c9190b", medium: "#f0ab00", strong: "#3e8635" };
   const filled = { weak: 1, medium: 2, strong: 3 };
@@ -15,7 +17,8 @@ if (meter && input) {
   let timer = null;
   let seq = 0;
 
-  const show = (level, accepted) => {
+  const show = (level, accepted, reason) => {
+    reasonEl.textContent = level && !accepted ? reason || "" : "";
     levelEl.dataset.level = level || "";
     levelEl.textContent = level ? meter.dataset["label" + level[0].toUpperCase() + level.slice(1)] : "\u2014";
     verdictEl.textContent = level ? "(" + (accepted ? meter.dataset.labelAccepted : meter.dataset.labelRefused) + ")" : "";
@@ -52,12 +55,13 @@ if (meter && input) {
       const mine = ++seq;
       try {
         const result = await score(password, mine);
-        if (result && mine === seq) show(result.level, result.accepted);
+        if (result && mine === seq) show(result.level, result.accepted, result.message);
       } catch (e) {
         if (mine === seq) {
           levelEl.dataset.level = "";
           levelEl.textContent = meter.dataset.labelUnavailable;
           verdictEl.textContent = "";
+          reasonEl.textContent = "";
         }
       }
     }, 300);

@@ -7,10 +7,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.text.MessageFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
+import org.keycloak.models.UserModel;
+import org.keycloak.policy.PasswordPolicyManagerProvider;
+import org.keycloak.policy.PolicyError;
+import org.keycloak.theme.Theme;
 import org.keycloak.services.managers.AuthenticationSessionManager;
 import org.keycloak.sessions.AuthenticationSessionModel;
 import org.keycloak.sessions.RootAuthenticationSessionModel;
@@ -20,8 +28,12 @@ import tw.gov.hpa.screening.keycloak.strength.StrengthVerdict;
 
 /**
  * {@code POST /realms/{realm}/password-strength/score} with {@code {"password": "...", "tabId": "..."}}:
- * the server's verdict for the update-password page's meter, from the same {@code StrengthScore}
- * and realm threshold the {@code passwordStrength} policy uses.
+ * the server's verdict for the update-password page's meter. The verdict is the realm's whole
+ * password policy run by Keycloak's own policy manager for this person (length, classes, the
+ * symbol set, personal data, history, strength: the very code that decides on submit), so the
+ * meter cannot approve what the server then refuses. The strength level (弱/中/強) comes from
+ * the same {@code StrengthScore} and threshold the {@code passwordStrength} policy uses; the
+ * refusal, if any, is the sentence the page would show on submit, in the person's language.
  *
  * <p>Answers only inside a live authentication session of this browser (AUTH_SESSION_ID cookie and
  * the page's tab id), so that the person's own data are known and counted, and so that it is not
@@ -63,13 +75,35 @@ public class PasswordStrengthResource {
             return Response.status(429).header("Retry-After", "1")
                     .cacheControl(noStore()).entity(Map.of("error", "too_many_requests")).build();
         }
-        StrengthVerdict verdict = RealmStrengthRules.of(realm)
-                .measure(request.password, UserPersonalData.of(authSession.getAuthenticatedUser()).scorerInputs());
+        UserModel user = authSession.getAuthenticatedUser();
+        if (user == null) {
+            return error(Response.Status.FORBIDDEN, "no_authenticated_user");
+        }
+        StrengthVerdict strength = RealmStrengthRules.of(realm)
+                .measure(request.password, UserPersonalData.of(user).scorerInputs());
+        PolicyError refusal = session.getProvider(PasswordPolicyManagerProvider.class)
+                .validate(realm, user, request.password);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("score", verdict.score());
-        body.put("level", verdict.level().code());
-        body.put("accepted", verdict.accepted());
+        body.put("score", strength.score());
+        body.put("level", strength.level().code());
+        body.put("accepted", refusal == null);
+        if (refusal != null) {
+            body.put("rule", refusal.getMessage());
+            body.put("message", sentence(realm, user, refusal));
+        }
         return Response.ok(body).cacheControl(noStore()).build();
+    }
+
+    /** The refusal as the login pages word it, in the person's language. */
+    private String sentence(RealmModel realm, UserModel user, PolicyError refusal) {
+        Locale locale = session.getContext().resolveLocale(user);
+        try {
+            Properties messages = session.theme().getTheme(Theme.Type.LOGIN).getEnhancedMessages(realm, locale);
+            String pattern = messages.getProperty(refusal.getMessage(), refusal.getMessage());
+            return new MessageFormat(pattern, locale).format(refusal.getParameters());
+        } catch (IOException | IllegalArgumentException e) {
+            return refusal.getMessage();
+        }
     }
 
     private static Response error(Response.Status status, String code) {

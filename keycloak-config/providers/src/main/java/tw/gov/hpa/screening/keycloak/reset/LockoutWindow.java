@@ -1,50 +1,54 @@
 package tw.gov.hpa.screening.keycloak.reset;
 
-import org.keycloak.authentication.actiontoken.resetcred.ResetCredentialsActionToken;
-import org.keycloak.common.util.Time;
+import org.keycloak.models.AbstractKeycloakTransaction;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.UserLoginFailureModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.services.managers.BruteForceProtector;
 
 /**
- * Lets a permanently locked person use a reset link while the account stays locked for sign-in.
+ * Lets the request of a mailed reset link treat a locked-out account as enabled, while the
+ * database keeps it disabled until the new password is set (R-LCK-3).
  *
- * <p>Why this exists: Keycloak 26.7.3 refuses a disabled user at every step of a reset - it will
- * not put one in the flow (AuthenticationProcessor.validateUser), and it refuses the mailed link
- * itself (LoginActionsServiceChecks.checkIsUserValid: "account disabled"). So the account must be
- * enabled before the link is used. To keep it locked until the new password is set (R-LCK-3), the
- * lock is moved from "disabled" to Keycloak's own brute-force record: with permanent lockout on,
- * more temporary lockouts than the realm allows count as permanently locked
- * (DefaultBruteForceProtector.isPermanentlyLockedOut), which the sign-in forms check; and sign-in
- * is also held off until the link expires. The disabledReason attribute is left as it is, as the
- * mark that {@link UnlockOnResetListener} looks for when the reset completes.
- *
- * <p>A wrong password in the meantime locks the account again, as before.
+ * <p>Why: Keycloak 26.7.3 refuses a disabled user in every action-token request
+ * (LoginActionsServiceChecks.checkIsUserValid) and in the flow (AuthenticationProcessor.validateUser).
+ * Enabling the account when the mail goes out (the earlier design) left it open in the database
+ * with the lock only in the brute-force cache: a restart, or a cluster losing that entry, opened it.
+ * Here the account is enabled only inside the link's own request, and disabled again before that
+ * request's transaction commits, unless the lock was cleared in it. The database never holds an
+ * open locked-out account; the password is then set by a later request that Keycloak lets through
+ * for a disabled user (the required action's POST), where {@link UnlockOnResetListener} unlocks.
  */
 public final class LockoutWindow {
 
     private LockoutWindow() {
     }
 
-    public static void open(KeycloakSession session, RealmModel realm, UserModel user) {
-        UserLoginFailureModel failures = session.loginFailures().getUserLoginFailure(realm, user.getId());
-        if (failures == null) {
-            failures = session.loginFailures().addUserLoginFailure(realm, user.getId());
-        }
-        if (realm.isPermanentLockout()) {
-            for (int guard = 0; failures.getNumTemporaryLockouts() <= realm.getMaxTemporaryLockouts() && guard < 1000; guard++) {
-                failures.incrementTemporaryLockouts();
-            }
-        }
-        int linkLifetime = realm.getActionTokenGeneratedByUserLifespan(ResetCredentialsActionToken.TOKEN_TYPE);
-        int until = Time.currentTime() + linkLifetime;
-        if (failures.getFailedLoginNotBefore() < until) {
-            failures.setFailedLoginNotBefore(until);
+    /** Disabled by the brute-force permanent lockout (not by an administrator). */
+    public static boolean isLockedOut(UserModel user) {
+        return user != null && !user.isEnabled() && stillMarkedLocked(user);
+    }
+
+    static boolean stillMarkedLocked(UserModel user) {
+        return ResetEligibility.PERMANENT_LOCKOUT.equals(user.getFirstAttribute(ResetEligibility.DISABLED_REASON));
+    }
+
+    /** Enables a locked-out account for this request only; a no-op for any other account. */
+    public static void openForThisRequest(KeycloakSession session, UserModel user) {
+        if (!isLockedOut(user)) {
+            return;
         }
         user.setEnabled(true);
-        // Keep the reason so the unlock at the end of the reset knows this was a lockout.
-        user.setSingleAttribute(ResetEligibility.DISABLED_REASON, BruteForceProtector.DISABLED_BY_PERMANENT_LOCKOUT);
+        // Prepare-phase: runs before the database transaction commits, so the net change is none.
+        session.getTransactionManager().enlistPrepare(new AbstractKeycloakTransaction() {
+            @Override
+            protected void commitImpl() {
+                if (stillMarkedLocked(user)) {
+                    user.setEnabled(false);
+                }
+            }
+
+            @Override
+            protected void rollbackImpl() {
+            }
+        });
     }
 }

@@ -1,7 +1,6 @@
 package tw.gov.hpa.screening.keycloak.reset;
 
 import jakarta.ws.rs.core.MultivaluedMap;
-import org.jboss.logging.Logger;
 import org.keycloak.authentication.AuthenticationFlowContext;
 import org.keycloak.authentication.Authenticator;
 import org.keycloak.authentication.authenticators.broker.AbstractIdpAuthenticator;
@@ -16,17 +15,21 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.FormMessage;
 import org.keycloak.services.managers.AuthenticationManager;
 import org.keycloak.services.messages.Messages;
+import org.keycloak.common.util.Time;
+import org.keycloak.services.Urls;
+import org.keycloak.sessions.AuthenticationSessionCompoundId;
 import org.keycloak.sessions.AuthenticationSessionModel;
 
 /**
  * The first step of the screening realm's reset-credentials flow, in place of Keycloak's
  * "reset-credentials-choose-user": asks for account, e-mail and an image captcha (R-LCK-2).
  *
- * <p>A wrong or missing captcha shows the form again with a new image and sends nothing. With the
- * captcha right, the user is set only when account and e-mail both match and the account may
- * reset (see {@link ResetEligibility}); otherwise no user is set. Either way the step succeeds and
- * Keycloak's "reset-credential-email" shows its usual "you should receive an e-mail" page, which
- * for "no user" it shows without sending: the same page whatever happened.
+ * <p>A wrong or missing captcha shows the form again with a new image and sends nothing. The
+ * page's "new image" link opens the step afresh (a new challenge replaces the pending one). With the captcha right, a mail is
+ * due only when account and e-mail both match and the account may reset (see
+ * {@link ResetEligibility}); it is sent after the response by {@link ResetMail}. The step never
+ * sets a user on this path, so Keycloak's "reset-credential-email" always shows its one "you
+ * should receive an e-mail" page without sending: the same page, in the same time, whatever happened.
  */
 public class ResetChooseUser implements Authenticator {
 
@@ -43,19 +46,12 @@ public class ResetChooseUser implements Authenticator {
     static final String EMAIL_MISSING = "missingEmailMessage";
     static final String ERROR_CAPTCHA = "invalid_captcha";
 
-
-    /**
-     * Test seam, off by default: with this category at DEBUG the issued answers are logged, so an
-     * automated end-to-end test can read the image it cannot see. Never enable it in production.
-     */
-    static final Logger ANSWER_LOG = Logger.getLogger("tw.gov.hpa.screening.keycloak.reset.captcha-answers");
-
     @Override
     public void authenticate(AuthenticationFlowContext context) {
         String actionTokenUserId = context.getAuthenticationSession().getAuthNote(DefaultActionTokenKey.ACTION_TOKEN_USER_ID);
         if (actionTokenUserId != null) {
             // Back from the mailed link: Keycloak has checked the token and that the user exists
-            // and is enabled (LockoutWindow made sure a locked-out one is).
+            // and is enabled (for a locked-out one, ResetLinkHandler opened the LockoutWindow).
             UserModel user = context.getSession().users().getUserById(context.getRealm(), actionTokenUserId);
             context.setUser(user);
             context.success();
@@ -111,37 +107,38 @@ public class ResetChooseUser implements Authenticator {
 
         KeycloakSession session = context.getSession();
         RealmModel realm = context.getRealm();
-        context.getAuthenticationSession().setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, username);
+        AuthenticationSessionModel authSession = context.getAuthenticationSession();
+        authSession.setAuthNote(AbstractUsernameFormAuthenticator.ATTEMPTED_USERNAME, username);
         // The account name only: R-LCK-2 asks for the account and the e-mail, both matching.
         UserModel user = session.users().getUserByUsername(realm, username);
         ResetEligibility.Decision decision = ResetEligibility.decide(user != null,
                 user == null ? null : user.getEmail(), email,
                 user != null && user.isEnabled(),
                 user == null ? null : user.getFirstAttribute(ResetEligibility.DISABLED_REASON));
-        switch (decision) {
-            case SEND_TO_LOCKED_OUT:
-                LockoutWindow.open(session, realm, user);
-                context.setUser(user);
-                break;
-            case SEND:
-                context.setUser(user);
-                break;
-            default:
-                event.clone().detail(Details.USERNAME, username).detail(Details.EMAIL, email)
-                        .error(user == null ? Errors.USER_NOT_FOUND
-                                : user.isEnabled() ? Errors.INVALID_EMAIL : Errors.USER_DISABLED);
-                context.clearUser();
-        }
+        boolean send = decision != ResetEligibility.Decision.PRETEND;
+        String error = send ? null
+                : user == null ? Errors.USER_NOT_FOUND : user.isEnabled() ? Errors.INVALID_EMAIL : Errors.USER_DISABLED;
+        // The same work for every case, and no user is set: Keycloak's reset-credential-email step
+        // then shows its "you should receive an e-mail" page without sending anything itself. Event,
+        // throttle, link and mail are done after the response (ResetMail), so neither the page nor
+        // its timing tells whether account and e-mail matched. A locked-out account stays disabled
+        // (R-LCK-3): its link is one ResetLinkHandler accepts.
+        String linkTemplate = context.getActionTokenUrl(ResetMail.TOKEN_PLACEHOLDER).toString();
+        ResetMail.afterResponse(session, new ResetMail.Request(realm.getId(), send ? user.getId() : null, error,
+                username, email, authSession.getClient().getClientId(),
+                AuthenticationSessionCompoundId.fromAuthSession(authSession).getEncodedId(), linkTemplate,
+                Urls.realmIssuer(context.getUriInfo().getBaseUri(), realm.getName()),
+                context.getConnection().getRemoteAddr(), Time.currentTime()));
+        context.clearUser();
         context.success();
     }
 
     private void challenge(AuthenticationFlowContext context, String username, String email, FormMessage error) {
         Captcha captcha = captcha(context);
         String text = captcha.issue();
-        if (ANSWER_LOG.isDebugEnabled()) {
-            AuthenticationSessionModel authSession = context.getAuthenticationSession();
-            ANSWER_LOG.debugf("captcha issued: session=%s tab=%s answer=%s",
-                    authSession.getParentSession().getId(), authSession.getTabId(), text);
+        // Only the test run has an observer (a test-only jar); production has none and logs nothing.
+        for (CaptchaObserver observer : context.getSession().getAllProviders(CaptchaObserver.class)) {
+            observer.issued(context.getAuthenticationSession(), text);
         }
         var form = context.form()
                 .setAttribute(ATTR_CAPTCHA_IMAGE, captcha.draw(text))

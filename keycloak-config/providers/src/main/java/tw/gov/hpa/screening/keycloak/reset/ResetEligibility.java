@@ -16,7 +16,7 @@ public final class ResetEligibility {
     public enum Decision {
         /** Send the mail. */
         SEND,
-        /** Send the mail, after re-enabling the locked account so that Keycloak accepts the link. */
+        /** Send the mail; the account stays disabled until the new password is set (ResetLinkHandler). */
         SEND_TO_LOCKED_OUT,
         /** Send nothing, show the same page. */
         PRETEND

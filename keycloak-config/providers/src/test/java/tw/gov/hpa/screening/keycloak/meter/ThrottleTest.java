@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** The meter's rate limit, per authentication session. No rule id: it keeps the meter
+ * (R-PWD-4) from serving as a bulk password-guessing oracle. */
 class ThrottleTest {
 
     private final AtomicLong now = new AtomicLong();

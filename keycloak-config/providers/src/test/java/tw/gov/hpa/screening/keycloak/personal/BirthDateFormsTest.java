@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+/** Birth dates in the forms people put in passwords. Covers: R-PWD-5 */
 class BirthDateFormsTest {
 
     private final Set<String> forms = BirthDateForms.of("1990-03-12").forms();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** National IDs as they appear in passwords. Covers: R-PWD-5 */
 class NationalIdTest {
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** Names in their romanised and Chinese forms. Covers: R-PWD-5 */
 class PersonNamesTest {
 
     @Test

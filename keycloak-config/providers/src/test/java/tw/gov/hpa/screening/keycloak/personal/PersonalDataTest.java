@@ -9,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Personal data found in a password. Covers: R-PWD-5 */
 class PersonalDataTest {
 
     static final PersonalData WANG = PersonalData.builder()

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** Phone numbers in the forms people type them. Covers: R-PWD-5 */
 class PhoneDigitsTest {
 
     @ParameterizedTest

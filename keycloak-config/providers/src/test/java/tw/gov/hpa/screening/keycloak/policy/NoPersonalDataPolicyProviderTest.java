@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.keycloak.policy.PolicyError;
 
+/** The noPersonalData password policy. Covers: R-PWD-5 */
 class NoPersonalDataPolicyProviderTest {
 
     private final NoPersonalDataPolicyProvider policy = new NoPersonalDataPolicyProvider();

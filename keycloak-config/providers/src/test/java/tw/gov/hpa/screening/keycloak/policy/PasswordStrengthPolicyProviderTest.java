@@ -11,6 +11,7 @@ import org.keycloak.policy.PolicyError;
 import tw.gov.hpa.screening.keycloak.personal.UserPersonalData;
 import tw.gov.hpa.screening.keycloak.strength.StrengthScore;
 
+/** The passwordStrength policy: 中 (medium) or stronger. Covers: R-PWD-4 */
 class PasswordStrengthPolicyProviderTest {
 
     private final PasswordStrengthPolicyProvider policy = new PasswordStrengthPolicyProvider();

@@ -17,6 +17,7 @@ import java.util.Base64;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
+/** The reset step's image captcha. Covers: R-LCK-2 */
 class CaptchaTest {
 
     /** In-memory stand-in for the authentication session note. */

@@ -7,6 +7,7 @@ import static tw.gov.hpa.screening.keycloak.reset.ResetEligibility.Decision.SEND
 
 import org.junit.jupiter.api.Test;
 
+/** Who gets a reset mail: account and e-mail both match; a locked-out account too. Covers: R-LCK-2, R-LCK-3 */
 class ResetEligibilityTest {
 
     private static final String MAIL = "wang@hospital.example.tw";

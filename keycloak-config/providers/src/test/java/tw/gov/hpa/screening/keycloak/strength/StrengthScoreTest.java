@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** The strength score behind the policy and the meter. Covers: R-PWD-4 */
 class StrengthScoreTest {
 
     private final StrengthScore medium = StrengthScore.withLimits(null, 2);
