@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "serve":
         from .bootstrap import web_app
-        web_app().run(host=args.host, port=args.port)
+        from .web.serving import serve
+        serve(web_app(), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations

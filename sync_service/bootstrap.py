@@ -7,8 +7,9 @@ start on a ready schema; production can switch it off and run
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -36,6 +37,14 @@ class Wiring:
     token_verifier: TokenVerifier
     challenges: Challenges | None = None
     printer: Renderer | None = None
+    _directories: threading.local = field(default_factory=threading.local, repr=False)
+
+    def directory(self) -> Directory:
+        """The web requests' directory client, one per thread (python-keycloak's
+        session and token are not shared between threads)."""
+        if getattr(self._directories, "directory", None) is None:
+            self._directories.directory = self.directory_factory()
+        return self._directories.directory
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
@@ -67,7 +76,8 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
     cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
-    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file))
+    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file),
+                       head_file=settings.audit_head_file)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
 

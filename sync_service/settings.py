@@ -42,11 +42,20 @@ class Settings:
     audit_key: str = field(default_factory=lambda: _env("SYNC_AUDIT_SIGNING_KEY", ""))
     audit_key_file: Path = field(default_factory=lambda: Path(_env(
         "SYNC_AUDIT_SIGNING_KEY_FILE", str(ROOT / "var" / "audit-signing.key"))))
+    # The audit chain's signed head (decision 0010): outside the database, where
+    # its owner cannot rewrite it unnoticed (another host's mount, another user's file).
+    audit_head_file: Path = field(default_factory=lambda: Path(_env(
+        "SYNC_AUDIT_HEAD_FILE", str(ROOT / "var" / "audit-head.json"))))
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "127.0.0.1"))
     smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "2525")))
     mail_from: str = field(default_factory=lambda: _env("SYNC_MAIL_FROM", "no-reply@screening.hpa.example"))
-    # Public intake of type A (no sign-in): submissions per client IP per hour.
+    # Intake limits (web/limits.py): accepted submissions per hour, per client
+    # address and per applicant e-mail; tries of any outcome per minute, per address.
     submit_rate_per_hour: int = field(default_factory=lambda: int(_env("SYNC_SUBMIT_RATE_PER_HOUR", "20")))
+    submit_burst_per_minute: int = field(default_factory=lambda: int(_env("SYNC_SUBMIT_BURST_PER_MINUTE", "10")))
+    # Where the limit counters live: memory:// for one process; one shared
+    # store (e.g. redis://host:6379) where several processes serve the API.
+    ratelimit_storage_uri: str = field(default_factory=lambda: _env("SYNC_RATELIMIT_STORAGE_URI", "memory://"))
     # The worker: parallel Keycloak sessions, how long a claim holds, polling.
     worker_threads: int = field(default_factory=lambda: int(_env("SYNC_WORKER_THREADS", "8")))
     worker_lease_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_LEASE_SECONDS", "60")))

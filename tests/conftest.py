@@ -94,14 +94,13 @@ def admin(keycloak):
 @pytest.fixture(scope="session")
 def screening_client(keycloak, ports, run_secrets):
     """The stand-in screening system, served in this process; returns its base URL."""
-    from werkzeug.serving import make_server
-
     from stack.paths import REALM_NAME
+    from sync_service.web.serving import make_server
     os.environ.update({"OIDC_ISSUER": f"{keycloak.url}/realms/{REALM_NAME}",
                        "SCREENING_CLIENT_SECRET": run_secrets["SCREENING_CLIENT_SECRET"],
                        "FLASK_SECRET_KEY": run_secrets["FLASK_SECRET_KEY"]})
     from examples.screening_client import create_app
-    server = make_server("127.0.0.1", ports["screening-client"], create_app(), threaded=True)
+    server = make_server(create_app(), "127.0.0.1", ports["screening-client"])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{ports['screening-client']}"
     server.shutdown()

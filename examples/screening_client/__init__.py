@@ -8,8 +8,11 @@ import json
 import os
 import re
 
+from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, redirect, session, url_for
+from flask import Flask, redirect, request, session, url_for
+
+from sync_service.web.headers import PAGES, secure_headers
 
 import policies
 
@@ -53,6 +56,7 @@ def _function_cell(function_id: str) -> str:
 def create_app() -> Flask:
     app = Flask(__name__)
     app.secret_key = os.environ.get("FLASK_SECRET_KEY") or os.urandom(24)
+    secure_headers(app, PAGES)
     issuer = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8080/realms/cancer-screening")
     # Where a person changes their password: Keycloak's account console of the realm.
     account_console = f"{issuer}/account/"
@@ -99,7 +103,15 @@ def create_app() -> Flask:
 
     @app.get("/callback")
     def callback():
-        token = oauth.keycloak.authorize_access_token()
+        # Keycloak sends people back with ?error=... when sign-in was cancelled or
+        # refused; a stale or forged callback has a state we did not issue.
+        try:
+            if "error" in request.args:
+                raise OAuthError(error=request.args["error"])
+            token = oauth.keycloak.authorize_access_token()
+        except OAuthError:
+            return page('<p id="error">登入未完成，請重新登入。<br>Sign-in did not complete; please sign in again.</p>'
+                        f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'), 400
         # The access token carries the roles and groups the screening system acts on.
         claims = dict(token.get("userinfo") or {})
         claims.update(_access_claims(token["access_token"]))

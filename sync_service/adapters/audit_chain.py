@@ -3,15 +3,24 @@
 Each row's hash covers its own fields and the previous row's hash; each hash
 is signed with Ed25519. Changing, removing or inserting a row breaks a link
 or a signature, and `verify` names the first row where that happens.
+
+Cutting rows off the end breaks no link, so the chain is anchored outside the
+database (decision 0010): after every commit that appended rows, a signed head
+(last sequence number and its hash) is written to a file the database owner
+does not control, and `verify` checks the chain still reaches it.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from cryptography.exceptions import InvalidSignature
+from pathlib import Path
+
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
@@ -56,12 +65,69 @@ class VerifyReport:
         return self.broken is None
 
 
+@dataclass(frozen=True)
+class Head:
+    """The last row of the chain as last seen committed: sequence number and hash."""
+    seq: int
+    hash: str
+
+    def signed_text(self) -> bytes:
+        return f"audit-head:{self.seq}:{self.hash}".encode()
+
+
+class HeadFile:
+    """The signed head, kept in a file outside the database. It only moves
+    forward: writers on one host take turns under a file lock, and a head
+    older than the one stored is not written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    def read(self, public_key: Ed25519PublicKey) -> Head | None:
+        """The stored head, or None if there is none yet. A head that is not
+        ours (bad signature, unreadable) is an error: ValueError."""
+        try:
+            data = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as e:
+            raise ValueError(f"the signed head {self.path} cannot be read: {e}") from e
+        head = Head(int(data["seq"]), str(data["hash"]))
+        try:
+            public_key.verify(bytes.fromhex(data["signature"]), head.signed_text())
+        except (InvalidSignature, ValueError, KeyError) as e:
+            raise ValueError(f"the signed head {self.path} has no valid signature") from e
+        return head
+
+    def advance(self, head: Head, key: Ed25519PrivateKey) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                current = self.read(key.public_key())
+            except ValueError:
+                current = None  # unreadable: replaced by a good one; verify reports the gap if any
+            if current is not None and current.seq >= head.seq:
+                return
+            tmp = self.path.with_name(self.path.name + ".tmp")
+            tmp.write_text(json.dumps({"seq": head.seq, "hash": head.hash,
+                                       "signature": key.sign(head.signed_text()).hex()}))
+            os.replace(tmp, self.path)
+
+
 class AuditChain:
-    def __init__(self, signing_key: bytes) -> None:
+    def __init__(self, signing_key: bytes, head_file: Path | None = None) -> None:
         self._key = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key: Ed25519PublicKey = self._key.public_key()
+        self.head_file = HeadFile(head_file) if head_file else None
 
-    def append(self, conn: Connection, entry: AuditEntry) -> int:
+    def anchor(self, head: Head) -> None:
+        """After the commit that made `head` the chain's end: record it outside the database."""
+        if self.head_file is not None:
+            self.head_file.advance(head, self._key)
+
+    def append(self, conn: Connection, entry: AuditEntry) -> Head:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
         head = conn.execute(
@@ -76,9 +142,30 @@ class AuditChain:
             approved_by=entry.approved_by, payload=payload, prev_hash=prev, hash=digest,
             signature=self._key.sign(digest.encode()).hex(),
         ))
-        return seq
+        return Head(seq, digest)
 
     def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
+        report = self._verify_links(conn, batch)
+        if report.ok and self.head_file is not None:
+            return VerifyReport(report.rows, self._check_head(conn, report.rows))
+        return report
+
+    def _check_head(self, conn: Connection, rows: int) -> Broken | None:
+        """The chain must reach the signed head: rows cut off its end are missed here."""
+        try:
+            head = self.head_file.read(self.public_key)
+        except ValueError as e:
+            return Broken(rows + 1, str(e))
+        if head is None:
+            return None
+        if rows < head.seq:
+            return Broken(rows + 1, f"truncated: the chain ends at row {rows}, the signed head names row {head.seq}")
+        stored = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == head.seq)).scalar_one()
+        if stored != head.hash:
+            return Broken(head.seq, "does not match the signed head (the chain was cut and written anew)")
+        return None
+
+    def _verify_links(self, conn: Connection, batch: int) -> VerifyReport:
         prev, expected_seq, rows = GENESIS, 1, 0
         last = 0
         while True:

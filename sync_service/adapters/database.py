@@ -8,6 +8,9 @@ from sqlalchemy.engine import Engine
 
 
 def make_engine(url: str, **kw) -> Engine:
+    # A database error's message would otherwise carry the statement's values
+    # (phone numbers, e-mails) into the log with its traceback.
+    kw.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kw)
     # READ COMMITTED plus optimistic versions, unique keys and an advisory lock

@@ -76,6 +76,17 @@ class ApplicationRepository:
         rows = self.conn.execute(select(applications.c.status, func.count()).where(*where)
                                  .group_by(applications.c.status))
         return dict(rows.all())
+    def open_like(self, app: Application) -> list[Application]:
+        """Applications still open (not decided, or decided and not yet through)
+        for the same account, or for the same person, institution and category."""
+        open_statuses = [s.value for s in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED, Status.APPROVED,
+                                           Status.FAILED)]
+        same = or_(func.lower(applications.c.account) == app.account.lower(), and_(
+            applications.c.national_id_hash == self.cipher.lookup_hash(app.form.national_id.value),
+            applications.c.institution_code == app.institution.code, applications.c.category == app.category))
+        query = select(applications).where(applications.c.status.in_(open_statuses), same) \
+            .order_by(applications.c.submitted_at, applications.c.id).limit(50)
+        return [self._application(r) for r in self.conn.execute(query)]
 
     # ---- mapping --------------------------------------------------------
 
@@ -223,6 +234,17 @@ class OutboxRepository:
 
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None:
         self._update_if_leased(entry_id, owner, now, next_attempt_at=at, lease_owner=None, lease_until=None, last_error=error)
+
+    def requeue_failed(self, application_id: str, now: datetime) -> int:
+        """The failed changes of a retried application: due again, counted afresh."""
+        return self.conn.execute(update(outbox).where(
+            outbox.c.application_id == application_id, outbox.c.status == "failed",
+        ).values(status="pending", attempts=0, next_attempt_at=now, lease_owner=None, lease_until=None)).rowcount
+
+    def cancel_failed(self, application_id: str) -> int:
+        return self.conn.execute(update(outbox).where(
+            outbox.c.application_id == application_id, outbox.c.status.in_(("failed", "pending")),
+        ).values(status="cancelled", lease_owner=None, lease_until=None)).rowcount
 
     def unfinished_of(self, application_id: str) -> int:
         return self.conn.execute(select(func.count()).select_from(outbox).where(

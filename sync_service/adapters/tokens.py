@@ -9,13 +9,28 @@ import time
 from jwcrypto import jwk
 from keycloak import KeycloakOpenID
 
-from ..services.ports import Caller, TokenInvalid
+from ..services.ports import Caller, TokenInvalid, TokenNotForUs
+
+# The service's own clients in the realm: its service account, and the
+# reviewer pages people sign in through. A token is for us when one of them
+# asked for it (azp) or when it names us as its audience (aud): a token another
+# client (the screening system) got for a person is not a pass to our API.
+OWN_CLIENTS = ("sync-service", "reviewer-pages")
+AUDIENCE = "sync-service"
+
+
+def is_for_us(claims: dict, own_clients=OWN_CLIENTS, audience: str = AUDIENCE) -> bool:
+    aud = claims.get("aud") or []
+    if isinstance(aud, str):
+        aud = [aud]
+    return claims.get("azp") in own_clients or audience in aud
 
 
 class RealmTokenVerifier:
     def __init__(self, server_url: str, realm: str, client_id: str = "sync-service",
-                 refetch_after_seconds: float = 300) -> None:
+                 refetch_after_seconds: float = 300, own_clients: tuple[str, ...] = OWN_CLIENTS) -> None:
         self.issuer = f"{server_url.rstrip('/')}/realms/{realm}"
+        self.own_clients, self.audience = own_clients, client_id
         self._openid = KeycloakOpenID(server_url=server_url.rstrip("/") + "/", realm_name=realm,
                                       client_id=client_id, timeout=10)
         self._keys: jwk.JWKSet | None = None
@@ -51,6 +66,8 @@ class RealmTokenVerifier:
                     raise TokenInvalid(f"{type(e).__name__}: {e}") from e
         if claims.get("typ") not in (None, "Bearer"):
             raise TokenInvalid("not an access token")
+        if not is_for_us(claims, self.own_clients, self.audience):
+            raise TokenNotForUs(f"azp {claims.get('azp')!r}, aud {claims.get('aud')!r}")
         roles = frozenset((claims.get("realm_access") or {}).get("roles") or ())
         return Caller(subject=claims.get("sub", ""), username=claims.get("preferred_username") or claims.get("sub", ""),
-                      roles=roles)
+                      roles=roles, email=(claims.get("email") or "").lower() or None)

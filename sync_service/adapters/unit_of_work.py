@@ -49,14 +49,18 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         # Rows recorded by the use case itself (what it did to Keycloak) come
         # before the application events that follow from them (provisioned).
+        head = None
         for entry in self._extra:
-            self.chain.append(self.conn, entry)
+            head = self.chain.append(self.conn, entry)
         self._extra.clear()
         for app in self.applications.seen.values():
             for event in app.events:
-                self.chain.append(self.conn, audit_entry_of(event, app.vendor_record))
+                head = self.chain.append(self.conn, audit_entry_of(event, app.vendor_record))
             app.events.clear()
         self.transaction.commit()
+        if head is not None:
+            # Only once committed: a head naming a row that was rolled back would be a false alarm.
+            self.chain.anchor(head)
 
     def rollback(self) -> None:
         if self.transaction.is_active:

@@ -28,7 +28,9 @@ from .events import (
     DocumentAttached,
     Event,
     OriginalsReceived,
+    ApplicationCancelled,
     ProvisioningFailed,
+    ProvisioningRetried,
     VendorProcessingRecorded,
 )
 from .grants import GrantChange
@@ -78,6 +80,7 @@ class Status(StrEnum):
     REJECTED = "rejected"
     PROVISIONED = "provisioned"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 STATUS_LABELS: dict[Status, tuple[str, str]] = {
@@ -88,6 +91,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.REJECTED: ("已退件", "rejected"),
     Status.PROVISIONED: ("已開通", "provisioned"),
     Status.FAILED: ("開通失敗", "provisioning failed"),
+    Status.CANCELLED: ("已取消", "cancelled"),
 }
 
 # action: (states it may start from, state it leads to, zh label, en label). The labels are
@@ -108,6 +112,10 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     "mark_provisioned": (frozenset({Status.APPROVED, Status.FAILED}), Status.PROVISIONED, "開通完成",
                          "marking it provisioned"),
     "mark_failed": (frozenset({Status.APPROVED, Status.FAILED}), Status.FAILED, "開通失敗", "marking it failed"),
+    # A reviewer decides what becomes of a failed provisioning: tried again once
+    # its cause is fixed, or cancelled; a failed application holds no seat.
+    "retry": (frozenset({Status.FAILED}), Status.APPROVED, "重新開通", "retrying its provisioning"),
+    "cancel": (frozenset({Status.FAILED}), Status.CANCELLED, "取消", "cancelling it"),
 }
 
 # Documents can be added until the reviewer decides: scans at intake, the
@@ -157,7 +165,7 @@ class VendorRecord:
 
 
 def parse_application_type(value: object, field: str = "type") -> ApplicationType:
-    text = fields.clean(value).upper()
+    text = fields.clean(value, field).upper()
     if text not in ApplicationType.__members__:
         raise FieldError(
             f"{field}.unknown",
@@ -220,8 +228,8 @@ def new_application(
         # type itself is wrong, still check the shape so all errors show.
         take("account", fields.parse_existing_account_name, account)
 
-    has_reason = bool(fields.clean(reason))
-    has_effective = bool(fields.clean(effective_date)) if not isinstance(effective_date, date) else True
+    has_reason = bool(fields.clean(reason, "reason"))
+    has_effective = bool(fields.clean(effective_date, "effective_date")) if not isinstance(effective_date, date) else True
     if kind is ApplicationType.B:
         take("reason", fields.parse_reason, reason)
         if has_effective and "application_date" in values:
@@ -284,7 +292,7 @@ def require_actor(by: str, at: datetime) -> None:
 
 def _reason_given(reason: object, zh: str, en: str) -> str:
     """A rejection or a failure says why: the cleaned text, or a FieldError."""
-    text = fields.clean(reason)
+    text = fields.clean(reason, "reason")
     if not text:
         raise FieldError("reason.required", "reason", zh, en)
     return text
@@ -369,11 +377,12 @@ class Application:
             )
         return target
 
-    def submit(self, *, by: str, at: datetime) -> None:
+    def submit(self, *, by: str, at: datetime, on_behalf_of: str | None = None) -> None:
+        """`on_behalf_of`: the account a reviewer files for (B, C, D filed for someone else)."""
         require_actor(by, at)
         self.status = self._check_transition("submit")
         self.submitted_at = at
-        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at))
+        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at, on_behalf_of=on_behalf_of))
 
     def attach_document(self, document: str, *, by: str, at: datetime) -> None:
         """Record that a document is in the file. Only documents this type and
@@ -490,12 +499,7 @@ class Application:
 
     def _seat_decision(self, seat: ManagerSeat, *, today: date, replacing: str | None) -> tuple[GrantChange, ...]:
         """What this application's type asks of the seat (R-MGR-2, R-MGR-3, R-MGR-4, R-MGR-5)."""
-        if (self.institution.code, self.category) != (seat.institution_code, seat.category):
-            raise DomainError(
-                "manager_seat.wrong_seat",
-                "申請案的機構或業務類別與管理者席位不符",
-                "The application is for another institution or category than this manager seat",
-            )
+        self._check_seat(seat)
         if self.type.appoints_manager:
             return seat.appoint(self.account, application_id=self.id, today=today,
                                 create_account=self.type.creates_account, replacing=replacing)
@@ -513,7 +517,7 @@ class Application:
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
         require_actor(by, at)
         target = self._check_transition("reject")
-        text = _reason_given(reason, "退件必須說明原因", "A rejection needs a reason")
+        text = fields.refuse_markup(_reason_given(reason, "退件必須說明原因", "A rejection needs a reason"), "reason")
         self.status = target
         self.decided_by = by
         self.decided_at = at
@@ -540,6 +544,45 @@ class Application:
             ProvisioningFailed(application_id=self.id, by=by, at=at, approved_by=self.decided_by, reason=text)
         )
 
+    def retry(self, seat: ManagerSeat, *, by: str, at: datetime) -> bool:
+        """The cause of a failed provisioning is fixed: its changes are queued
+        again, and an A or C takes its manager seat again (refused if someone
+        holds it meanwhile). True when the seat changed."""
+        require_actor(by, at)
+        target = self._check_transition("retry")
+        self._check_seat(seat)
+        changed = self.type.appoints_manager and seat.take_back(self.account, today=taiwan_date(at))
+        self.status = target
+        self.events.append(ProvisioningRetried(application_id=self.id, by=by, at=at, approved_by=self.decided_by,
+                                               failure_reason=self.failure_reason or ""))
+        return changed
+
+    def cancel(self, seat: ManagerSeat, *, by: str, at: datetime, reason: object) -> bool:
+        """A failed application is given up; it holds no seat. True when the seat changed."""
+        require_actor(by, at)
+        target = self._check_transition("cancel")
+        text = fields.parse_text(reason, "reason", "取消原因", "Reason for cancelling", 500)
+        changed = self.release_seat(seat)
+        self.status = target
+        self.events.append(ApplicationCancelled(application_id=self.id, by=by, at=at, approved_by=self.decided_by,
+                                                reason=text))
+        return changed
+
+    def release_seat(self, seat: ManagerSeat) -> bool:
+        """A failed (or cancelled) A or C gives back the manager seat its approval
+        reserved, so that the real applicant is not refused for a seat nobody
+        holds. True when the seat changed."""
+        self._check_seat(seat)
+        return self.type.appoints_manager and seat.give_back(self.account)
+
+    def _check_seat(self, seat: ManagerSeat) -> None:
+        if (self.institution.code, self.category) != (seat.institution_code, seat.category):
+            raise DomainError(
+                "manager_seat.wrong_seat",
+                "申請案的機構或業務類別與管理者席位不符",
+                "The application is for another institution or category than this manager seat",
+            )
+
     def record_vendor_processing(
         self, name: object, processed_on: object, notes: object = "", *, by: str, at: datetime
     ) -> None:
@@ -563,7 +606,7 @@ class Application:
                 record[key] = parse()
             except FieldError as e:
                 errors.append(e)
-        notes_text = fields.clean(notes)
+        notes_text = fields.refuse_markup(fields.clean(notes, "notes"), "notes")
         if len(notes_text) > 1000:
             errors.append(
                 FieldError("notes.too_long", "notes", "備註最多 1000 個字", "Notes have at most 1000 characters")

@@ -30,7 +30,8 @@ class Event:
 
 
 class ApplicationSubmitted(Event, name="application.submitted"):
-    """The applicant sent form 1."""
+    """The applicant sent form 1; `on_behalf_of` names the account a reviewer filed it for."""
+    on_behalf_of: str | None = None
 
 
 class DocumentAttached(Event, name="application.document_attached"):
@@ -71,3 +72,13 @@ class VendorProcessingRecorded(Event, name="application.vendor_processing_record
     vendor_name: str
     processed_on: date
     notes: str
+
+
+class ProvisioningRetried(Event, name="application.retried"):
+    """A reviewer had a failed provisioning tried again, its cause fixed."""
+    failure_reason: str
+
+
+class ApplicationCancelled(Event, name="application.cancelled"):
+    """A reviewer gave up a failed application, with the reason."""
+    reason: str

@@ -20,10 +20,41 @@ import policies
 from .errors import FieldError
 
 
-def clean(value: object) -> str:
+# Characters nobody means to type into a form: controls (NUL, BEL...), format
+# characters (right-to-left overrides, zero-width spaces, the BOM), lone UTF-16
+# surrogates and private use. They hide or reorder what a reviewer reads, or
+# break the database, so they are refused (not silently dropped).
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+_ORDINARY_WHITESPACE = frozenset("\t\n\r")
+# The start of an HTML tag, comment or processing instruction: free text is
+# shown on pages and in mails, and is text, never markup.
+_MARKUP = re.compile(r"<\s*[A-Za-z!/?]")
+
+
+def clean(value: object, field: str = "text") -> str:
     if value is None:
         return ""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value)
+    for char in text:
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES and char not in _ORDINARY_WHITESPACE:
+            raise FieldError(
+                f"{field}.hidden_character",
+                field,
+                f"含有看不見的控制或格式字元（U+{ord(char):04X}），請刪除後重新輸入",
+                f"Contains an invisible control or format character (U+{ord(char):04X}); remove it and type again",
+            )
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def refuse_markup(text: str, field: str) -> str:
+    if _MARKUP.search(text):
+        raise FieldError(
+            f"{field}.markup",
+            field,
+            "請以純文字填寫，不可包含 HTML 標籤（如 <script>）",
+            "Plain text only: HTML tags (such as <script>) are not accepted",
+        )
+    return text
 
 
 _HAN_THEN_LATIN = re.compile(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[\u4e00-\u9fff])")
@@ -36,7 +67,7 @@ def zh_spaced(text: str) -> str:
 
 
 def _required(value: object, field: str, zh_label: str, en_label: str) -> str:
-    text = clean(value)
+    text = clean(value, field)
     if not text:
         raise FieldError(f"{field}.required", field, zh_spaced(f"請填寫{zh_label}"), f"{en_label} is required")
     return text
@@ -271,7 +302,7 @@ def parse_institution_code(value: object, field: str = "institution_code") -> st
 
 
 def parse_text(value: object, field: str, zh_label: str, en_label: str, max_length: int) -> str:
-    text = re.sub(r"\s+", " ", _required(value, field, zh_label, en_label))
+    text = refuse_markup(re.sub(r"\s+", " ", _required(value, field, zh_label, en_label)), field)
     if len(text) > max_length:
         raise _refused(field, "too_long",
                        f"{zh_label}最多 {max_length} 個字",

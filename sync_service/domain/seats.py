@@ -117,6 +117,34 @@ class ManagerSeat:
         self.version += 1
         return (self._change(ChangeKind.DEMOTE, account, application_id),)
 
+    def give_back(self, account: str) -> bool:
+        """The appointment of `account` failed or was cancelled: the seat it
+        reserved is free again. True when the seat changed."""
+        if self.manager != account:
+            return False
+        self.manager = None
+        self.leaving_on = None
+        self.version += 1
+        return True
+
+    def take_back(self, account: str, *, today: date) -> bool:
+        """A failed appointment of `account` is retried: it takes the seat
+        again, unless someone holds it meanwhile. True when the seat changed."""
+        current = self.holder(today)
+        if current == account:
+            return False
+        if current is not None:
+            raise ManagerSeatRefused(
+                "manager_seat.taken",
+                f"此機構此業務類別已有管理者（{current}），無法重新開通；請取消此申請案",
+                f"This institution and category has a manager now ({current}); the application cannot be "
+                "retried: cancel it",
+            )
+        self.manager = account
+        self.leaving_on = None
+        self.version += 1
+        return True
+
     # ---- helpers -------------------------------------------------------
 
     def _require_manager(self, account: str, today: date) -> None:

@@ -16,6 +16,10 @@ class Forbidden(DomainError):
     pass
 
 
+class Conflict(DomainError):
+    """The request clashes with what exists (an account of that name already)."""
+
+
 class Busy(DomainError):
     """The decision kept colliding with concurrent ones; the caller may try again."""
 

@@ -63,6 +63,10 @@ class ApplicationRepository(Protocol):
              category: str | None = None, account: str | None = None, national_id: str | None = None,
              limit: int = 100, offset: int = 0) -> list[Application]: ...
 
+    def open_like(self, app: Application) -> list[Application]:
+        """Open applications for the same account, or the same person, institution and category."""
+        ...
+
     def queue(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
               category: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Application], int]:
         """The reviewers' queue, oldest first, and how many match in all."""
@@ -116,6 +120,12 @@ class OutboxRepository(Protocol):
     def of_application(self, application_id: str) -> list[OutboxEntry]: ...
 
     def unfinished_of(self, application_id: str) -> int: ...
+
+    def requeue_failed(self, application_id: str, now: datetime) -> int:
+        """The failed changes of a retried application: due again, counted afresh."""
+        ...
+
+    def cancel_failed(self, application_id: str) -> int: ...
 
     # Each of these raises LeaseLost unless `owner` still holds the entry's lease.
     def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None: ...
@@ -186,6 +196,11 @@ class Account:
     username: str
     email: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
+
+    def holds_national_id(self, national_id: str) -> bool:
+        """Does the account carry this national ID? (One place for it: how the
+        realm keeps the number may change, issue 8 point 7.)"""
+        return national_id in self.attributes.get("nationalId", [])
 
 
 @dataclass(frozen=True)
@@ -259,6 +274,7 @@ class Caller:
     subject: str
     username: str
     roles: frozenset[str] = frozenset()
+    email: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -267,6 +283,10 @@ class Caller:
 
 class TokenInvalid(Exception):
     pass
+
+
+class TokenNotForUs(TokenInvalid):
+    """Signed by the realm and valid, but issued for another client."""
 
 
 class TokenVerifier(Protocol):

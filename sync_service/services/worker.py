@@ -31,12 +31,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ..domain import Application, ChangeKind, GrantChange, Level, Status, taiwan_date
+from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level, Status, taiwan_date
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
 from .notifications import SignInPlaces, password_mail
 from .ports import (
     AuditEntry,
+    ConcurrentDecision,
     Directory,
     DirectoryError,
     DirectoryRefused,
@@ -253,12 +254,15 @@ class Worker:
             self._mail_password(entry, made.app, made.password)
         elif change.kind is ChangeKind.GRANT:
             account_id = self._account_for_grant(entry, directory)
+            if not change.create_account:
+                self._require_applicant(entry, directory)
             directory.join(account_id, manager)
             directory.leave(account_id, user)  # R-MGR-4: the manager level replaces the user level
         elif change.kind is ChangeKind.DEMOTE:
             account = directory.find_account(change.account)
             if account is None:
                 raise _no_account(change.account)
+            self._require_applicant(entry, directory, account)
             directory.join(account.id, user)  # first the new level: never a moment with neither
             directory.leave(account.id, manager)
         elif change.kind is ChangeKind.REVOKE:
@@ -266,6 +270,25 @@ class Worker:
             if account is not None:  # an account removed meanwhile holds nothing to revoke
                 directory.leave(account.id, manager)
                 directory.end_sessions(account.id)  # R-MGR-3: close the functions now, not at token expiry
+
+    def _require_applicant(self, entry: OutboxEntry, directory: Directory, account=None) -> None:
+        """C and D: the account named must still be the person on the application
+        (same e-mail, same national ID), or the change is not made."""
+        app = self._load_application(entry.change.application_id)
+        if app.type not in (ApplicationType.C, ApplicationType.D):
+            return
+        account = account or directory.find_account(entry.change.account)
+        if account is None:
+            raise _no_account(entry.change.account)
+        mismatch = _mismatch(account, app)
+        if mismatch:
+            zh, en = mismatch
+            raise DirectoryRefused(
+                "account.not_the_applicant",
+                f"帳號 {account.username} 的{zh}與申請書不符，未予開通；請確認申請人後重新開通或取消",
+                f"The {en} of account {account.username} differs from the application's; nothing was changed. "
+                "Check who applied, then retry or cancel",
+            )
 
     def _account_for_grant(self, entry: OutboxEntry, directory: Directory) -> str:
         change = entry.change
@@ -321,17 +344,26 @@ class Worker:
 
     def _fail(self, entry: OutboxEntry, error: DirectoryRefused) -> Outcome:
         now = self.clock()
-        try:
-            with self.uow_factory() as uow:
-                uow.outbox.mark_failed(entry.id, self.owner, now, f"{error.code}: {error.en}")
-                app = uow.applications.get(entry.change.application_id)
-                if app.status in (Status.APPROVED, Status.FAILED):
-                    app.mark_failed(f"{error.zh} / {error.en}", by=WORKER, at=now)
-                    uow.applications.save(app)
-                uow.commit()
-        except LeaseLost:
-            return Outcome(lost=1)
-        return Outcome(failed=1)
+        for _ in range(10):
+            try:
+                with self.uow_factory() as uow:
+                    uow.outbox.mark_failed(entry.id, self.owner, now, f"{error.code}: {error.en}")
+                    app = uow.applications.get(entry.change.application_id)
+                    if app.status in (Status.APPROVED, Status.FAILED):
+                        app.mark_failed(f"{error.zh} / {error.en}", by=WORKER, at=now)
+                        uow.applications.save(app)
+                    # What the approval reserved is given back: a failed A or C holds no seat.
+                    seat = uow.seats.get(app.institution.code, app.category)
+                    loaded = seat.version
+                    if app.release_seat(seat):
+                        uow.seats.save(seat, loaded_version=loaded, application_id=app.id)
+                    uow.commit()
+                return Outcome(failed=1)
+            except LeaseLost:
+                return Outcome(lost=1)
+            except ConcurrentDecision:
+                continue
+        return self._retry_later(entry, f"{error.code}: seat busy")
 
     def _retry_later(self, entry: OutboxEntry, error: str) -> Outcome:
         now = self.clock()
@@ -356,6 +388,15 @@ def _no_account(username: str) -> DirectoryRefused:
     )
 
 
+def _mismatch(account, app: Application) -> tuple[str, str] | None:
+    """What differs between the Keycloak account and the person on the application."""
+    if (account.email or "").lower() != app.form.email.lower():
+        return "電子郵件", "e-mail"
+    if not account.holds_national_id(app.form.national_id.value):
+        return "身分證字號", "national ID"
+    return None
+
+
 def _not_made(username: str) -> DirectoryRefused:
     return DirectoryRefused(
         "account.not_made",
@@ -368,8 +409,8 @@ def _is_made_by_this_entry(account, entry: OutboxEntry, app: Application) -> boo
     """Is this existing account the one an earlier attempt of this entry made?"""
     if entry.account_id is not None:
         return account.id == entry.account_id
-    national_ids = account.attributes.get("nationalId", [])
-    return (account.email or "").lower() == app.form.email.lower() and app.form.national_id.value in national_ids
+    return (account.email or "").lower() == app.form.email.lower() and account.holds_national_id(
+        app.form.national_id.value)
 
 
 def _makes_new_account(entry: OutboxEntry) -> bool:

@@ -4,10 +4,25 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from ..services import scans as use_scans
-from . import api, errors, health, openapi, page_support, printed, public, review, scans, signin
-from .ratelimit import SlidingWindowLimiter
+from . import api, errors, health, limits, openapi, page_support, printed, public, review, scans, signin
+from . import api, errors, health, limits, openapi
+from .headers import secure_headers
+
+
+class JsonProvider(DefaultJSONProvider):
+    """JSON nested thousands deep makes the parser recurse until Python stops
+    it (RecursionError, a 500): here it is just a body that is not valid JSON (400)."""
+
+    ensure_ascii = False
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deep") from None
 
 
 def create_app(wiring) -> Flask:
@@ -15,15 +30,16 @@ def create_app(wiring) -> Flask:
     layer is handed its adapters, it never builds them (no import of them)."""
     settings = wiring.settings
     app = Flask(__name__)
+    app.json = JsonProvider(app)
     # Without a configured key the pages' sessions last as long as this process.
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_bytes(32)
     # A form 1 is small; a scan (only on its upload route) is bounded by the scans use case.
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
-    app.json.ensure_ascii = False
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
-    app.extensions["submit_limiter"] = SlidingWindowLimiter(settings.submit_rate_per_hour)
+    limits.init_app(app, settings)
+    secure_headers(app)
     errors.register(app)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)

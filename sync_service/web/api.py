@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..domain import STATUS_LABELS, Application
+from ..domain import STATUS_LABELS, Application, Status
 from ..services import applications as use_cases
-from ..services.ports import Caller, TokenInvalid
+from ..services.ports import Caller
+from .auth import current_caller
 from .errors import ApiError
+from .limits import intake_limits
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 FILTERS = ("status", "type", "institution_code", "category", "account", "national_id")
+STATUSES = frozenset(s.value for s in Status)
 
 
 def _wiring():
@@ -18,26 +21,22 @@ def _wiring():
 
 
 def _caller(required: bool = True) -> Caller | None:
-    header = request.headers.get("Authorization", "")
-    if not header:
-        if required:
-            raise ApiError(401, "auth.token_missing", "請以 Bearer token 登入", "Send a Bearer token")
-        return None
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "auth.token_malformed", "授權標頭應為 Bearer token", "The Authorization header must be a Bearer token")
-    try:
-        return _wiring().token_verifier.verify(token.strip())
-    except TokenInvalid:
-        raise ApiError(401, "auth.token_invalid", "登入憑證無效或已過期", "The token is invalid or expired") from None
+    return current_caller(required)
+
+
+def _directory():
+    return _wiring().directory()
 
 
 def _body() -> dict:
+    """The request's JSON object. Anything else is refused with a clear 400:
+    a form-encoded body, JSON that does not parse (or nests absurdly deep)."""
+    if not request.data and not request.form:
+        return {}
+    if not request.is_json:
+        raise ApiError(400, "request.not_json", "請求內容必須是 JSON（Content-Type: application/json）",
+                       "The body must be JSON (Content-Type: application/json)")
     data = request.get_json(silent=True)
-    if data is None:
-        if request.content_length == 0 or not request.data:
-            return {}
-        raise ApiError(400, "request.invalid_json", "請求內容應為 JSON 物件", "The body must be a JSON object")
     if not isinstance(data, dict):
         raise ApiError(400, "request.invalid_json", "請求內容應為 JSON 物件", "The body must be a JSON object")
     return data
@@ -65,7 +64,7 @@ def _application_id(application_id: str) -> str:
     return application_id
 
 
-def represent(app: Application) -> dict:
+def represent(app: Application, duplicates: list[str] | None = None) -> dict:
     f, v = app.form, app.vendor_record
     zh, en = STATUS_LABELS[app.status]
 
@@ -86,25 +85,18 @@ def represent(app: Application) -> dict:
         "originals_received_at": iso(app.originals_received_at), "decided_by": app.decided_by,
         "decided_at": iso(app.decided_at), "replacing": app.replacing, "rejection_reason": app.rejection_reason,
         "failure_reason": app.failure_reason, "provisioned_at": iso(app.provisioned_at),
+        **({"duplicates": duplicates} if duplicates is not None else {}),
     }
 
 
 @blueprint.post("/applications")
+@intake_limits
 def submit():
     caller = _caller(required=False)
     data = _body()
-    if caller is None:
-        # Public intake (A needs no account): bounded per client address.
-        allowed, retry_after = current_app.extensions["submit_limiter"].allow(request.remote_addr or "?")
-        if not allowed:
-            response = jsonify({"error": {"code": "rate_limited", "zh": "送件過於頻繁，請稍後再試",
-                                          "en": "Too many submissions from this address; try again later"}})
-            response.status_code = 429
-            response.headers["Retry-After"] = str(retry_after)
-            return response
     form = {name: _text(data, name) for name in use_cases.FORM_FIELDS}
-    app = use_cases.submit(_wiring().uow(), form, caller=caller, documents=_documents(data))
-    response = jsonify(represent(app))
+    app = use_cases.submit(_wiring().uow(), form, caller=caller, documents=_documents(data), directory=_directory())
+    response = jsonify(represent(app, use_cases.duplicates_of(_wiring().uow(), app)))
     response.status_code = 201
     response.headers["Location"] = f"/api/applications/{app.id}"
     return response
@@ -118,10 +110,14 @@ def search():
         value = request.args.get(name)
         if value is not None:
             filters[name] = value
+    if "status" in filters and filters["status"] not in STATUSES:
+        raise ApiError(422, "status.unknown", "status 應為以下之一：" + "、".join(sorted(STATUSES)),
+                       "status must be one of " + ", ".join(sorted(STATUSES)), field="status")
     limits = {}
     for name, low, high, default in (("limit", 1, 500, 100), ("offset", 0, 10**9, 0)):
         raw = request.args.get(name, str(default))
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        # Only ASCII digits: str.isdigit() also takes "²" and "٣", which int() then refuses.
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not low <= int(raw) <= high:
             raise ApiError(422, f"{name}.invalid", f"{name} 應為 {low} 到 {high} 的整數",
                            f"{name} must be a whole number from {low} to {high}", field=name)
         limits[name] = int(raw)
@@ -132,7 +128,7 @@ def search():
 @blueprint.get("/applications/<application_id>")
 def read(application_id):
     app = use_cases.read(_wiring().uow(), _application_id(application_id), caller=_caller())
-    return jsonify(represent(app))
+    return jsonify(represent(app, use_cases.duplicates_of(_wiring().uow(), app)))
 
 
 @blueprint.post("/applications/<application_id>/originals")
@@ -149,7 +145,8 @@ def approve(application_id):
     caller = _caller()
     data = _body()
     application_id = _application_id(application_id)
-    changes = use_cases.approve(_wiring().uow(), application_id, caller=caller, replacing=_text(data, "replacing"))
+    changes = use_cases.approve(_wiring().uow(), application_id, caller=caller, replacing=_text(data, "replacing"),
+                                directory=_directory())
     app = use_cases.read(_wiring().uow(), application_id, caller=caller)
     return jsonify({**represent(app), "changes": [
         {"kind": c.kind.value, "account": c.account, "create_account": c.create_account,
@@ -161,7 +158,25 @@ def reject(application_id):
     caller = _caller()
     data = _body()
     app = use_cases.reject(_wiring().uow(), _application_id(application_id), caller=caller,
-                           reason=_text(data, "reason"))
+                           reason=_text(data, "reason"), directory=_directory())
+    return jsonify(represent(app))
+
+
+@blueprint.post("/applications/<application_id>/retry")
+def retry(application_id):
+    caller = _caller()
+    _body()
+    app = use_cases.retry_provisioning(_wiring().uow(), _application_id(application_id), caller=caller,
+                                       directory=_directory())
+    return jsonify(represent(app))
+
+
+@blueprint.post("/applications/<application_id>/cancel")
+def cancel(application_id):
+    caller = _caller()
+    data = _body()
+    app = use_cases.cancel_application(_wiring().uow(), _application_id(application_id), caller=caller,
+                                       reason=_text(data, "reason"), directory=_directory())
     return jsonify(represent(app))
 
 

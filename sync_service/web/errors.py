@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import HTTPException
 
 from ..domain import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition, ManagerSeatRefused
-from ..services.errors import Busy, Forbidden, NotFound, SignInRequired
+from ..services.errors import Busy, Conflict, Forbidden, NotFound, SignInRequired
+from ..services.ports import DirectoryUnavailable
 
 
 class ApiError(DomainError):
@@ -28,6 +30,7 @@ STATUS_OF = (
     (SignInRequired, 401),
     (Forbidden, 403),
     (Busy, 503),
+    (Conflict, 409),
     (IllegalTransition, 409),
     (ApprovalRefused, 409),
     (ManagerSeatRefused, 409),
@@ -41,7 +44,7 @@ HTTP_TEXT = {
     404: ("找不到此資源", "Not found"),
     405: ("不支援此方法", "Method not allowed"),
     413: ("請求內容過大", "Request too large"),
-    415: ("請以 JSON 傳送", "Send JSON"),
+    415: ("請求內容必須是 JSON（Content-Type: application/json）", "The body must be JSON (Content-Type: application/json)"),
     429: ("請求過於頻繁，請稍後再試", "Too many requests; try again later"),
 }
 
@@ -59,6 +62,24 @@ def register(app: Flask) -> None:
             if isinstance(e, kind):
                 return error_response(e, status or e.status)
         return error_response(e, 422)
+
+    @app.errorhandler(DirectoryUnavailable)
+    def directory_unavailable(e: DirectoryUnavailable):
+        response = jsonify({"error": {"code": e.code, "zh": "身分管理系統暫時無法連線，請稍後再試",
+                                      "en": "The identity provider cannot be reached; try again later"}})
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(RateLimitExceeded)
+    def rate_limited(e: RateLimitExceeded):
+        from .limits import refusal_text, retry_after_seconds
+        seconds = retry_after_seconds()
+        code, zh, en = refusal_text(seconds, hourly=e.limit.limit.get_expiry() >= 3600)
+        response = jsonify({"error": {"code": code, "zh": zh, "en": en, "retry_after": seconds}})
+        response.status_code = 429
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

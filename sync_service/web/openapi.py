@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from ..domain import Status
+
 blueprint = Blueprint("openapi", __name__)
+
+STATUSES = [s.value for s in Status]
 
 _TEXT = {"type": "string", "maxLength": 200}
 _NULLABLE_TEXT = {"type": ["string", "null"], "maxLength": 200}
@@ -32,9 +36,12 @@ DOCUMENT = {
         "title": "癌症篩檢資訊整合系統 帳號申請同步服務 / Screening system account applications",
         "version": "1",
         "description": "Applications A–D (form 1) from intake to Keycloak. Errors are "
-                       "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token "
-                       "(rate-limited per client address); everything else needs a realm token, and "
-                       "reviewing needs the realm role `hpa-reviewer`.",
+                       "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token; "
+                       "B, C and D need the token of the account they name, or a reviewer's (filed on "
+                       "the person's behalf). Submissions are limited per client address and per e-mail "
+                       "(429 with Retry-After; reviewers are not limited). Reviewing needs the realm role "
+                       "`hpa-reviewer`, and nobody decides an application naming their own account, "
+                       "national ID or e-mail (403 decision.own_application). Bodies must be JSON.",
     },
     "security": [{"bearer": []}],
     "paths": {
@@ -42,8 +49,10 @@ DOCUMENT = {
             "post": _op("Submit form 1 (A: public; B, C, D: signed in)", "Application", body="Submission",
                         public=True, ok_status="201", errors=("400", "401", "409", "422", "429")),
             "get": _op("List and filter applications (reviewers)", "ApplicationList", errors=("401", "403", "422"),
-                       params=[{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
-                               for n in ("status", "type", "institution_code", "category", "account", "national_id")]
+                       params=[{"name": "status", "in": "query", "required": False,
+                                "schema": {"type": "string", "enum": STATUSES}}]
+                       + [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}}
+                          for n in ("type", "institution_code", "category", "account", "national_id")]
                        + [{"name": "limit", "in": "query", "required": False,
                            "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
                           {"name": "offset", "in": "query", "required": False,
@@ -67,13 +76,29 @@ DOCUMENT = {
             "post": _op("Record the vendor's processing (R-FORM-6)", "Application", body="VendorRecord",
                         params=[_ID]),
         },
+        "/api/applications/{application_id}/retry": {
+            "post": _op("Retry a failed provisioning once its cause is fixed: the seat is taken again and "
+                        "the failed changes queued again (reviewers; audited)", "Application", body="Approval",
+                        params=[_ID]),
+        },
+        "/api/applications/{application_id}/cancel": {
+            "post": _op("Cancel a failed application: it holds nothing any more (reviewers; audited)",
+                        "Application", body="Rejection", params=[_ID]),
+        },
         "/api/applications/{application_id}/provisioning": {
             "get": _op("Provisioning status: the changes queued for Keycloak and how far they got",
                        "Provisioning", params=[_ID]),
         },
     },
     "components": {
-        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+        "securitySchemes": {"bearer": {
+            "type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+            "description": "An access token of the realm issued for this service: its azp is one of the "
+                           "service's own clients, sync-service or reviewer-pages (the reviewer pages sign "
+                           "people in through reviewer-pages), or its aud contains sync-service (a client "
+                           "that calls this API adds sync-service to its tokens with an audience mapper). "
+                           "A token another client got (the screening system's) is refused with 401 "
+                           "auth.token_audience. 本服務僅接受發給本服務的登入憑證。"}},
         "responses": {"Error": {"description": "An error, in zh-Hant and English", **_json("Error")}},
         "schemas": {
             "Error": {"type": "object", "required": ["error"], "properties": {"error": {
@@ -99,8 +124,10 @@ DOCUMENT = {
                 "vendor_name": _TEXT, "processed_on": {"type": "string", "format": "date"}, "notes": _TEXT}},
             "Application": {"type": "object", "required": ["id", "type", "status"], "properties": {
                 "id": {"type": "string"}, "type": {"type": "string"}, "category": {"type": "string"},
-                "status": {"type": "string", "enum": ["draft", "submitted", "originals_received", "approved",
-                                                      "rejected", "provisioned", "failed"]},
+                "status": {"type": "string", "enum": STATUSES},
+                "duplicates": {"type": "array", "items": {"type": "string"},
+                               "description": "pending applications for the same account, or the same "
+                                              "person, institution and category"},
                 "national_id": {"type": "string", "description": "masked"},
             }},
             "Decision": {"allOf": [{"$ref": "#/components/schemas/Application"}, {

@@ -29,12 +29,14 @@ def caller() -> Caller | None:
     held = session.get("caller")
     if not held or held.get("until", 0) < time.time():
         return None
-    return Caller(subject=held["subject"], username=held["username"], roles=frozenset(held["roles"]))
+    return Caller(subject=held["subject"], username=held["username"], roles=frozenset(held["roles"]),
+                  email=held.get("email"))
 
 
 def sign_in_as(c: Caller, until: float) -> None:
     session.clear()  # a fresh session at sign-in: nothing carried over from before
-    session["caller"] = {"subject": c.subject, "username": c.username, "roles": sorted(c.roles), "until": until}
+    session["caller"] = {"subject": c.subject, "username": c.username, "roles": sorted(c.roles), "email": c.email,
+                         "until": until}
 
 
 def remembered_references() -> set[str]:

@@ -10,6 +10,7 @@ from ..domain import ApplicationType, DomainError, taiwan_date
 from ..services import applications as use_cases
 from ..services import lookup
 from ..services.applications import utcnow
+from . import limits
 from .page_support import (
     caller,
     field_errors,
@@ -25,7 +26,6 @@ use_page_errors(blueprint)
 
 CAPTCHA_FAILED = ("驗證碼不正確或已過期，請看新的圖片再輸入一次",
                   "The verification code is wrong or has expired; type the one in the new picture")
-RATE_LIMITED = ("送件過於頻繁，請稍後再試", "Too many submissions from this address; please try again later")
 
 
 @blueprint.get("/")
@@ -59,12 +59,17 @@ def apply():
     return _render_apply(form, {})
 
 
-def _public_intake_allowed() -> bool:
-    allowed, _ = current_app.extensions["submit_limiter"].allow(request.remote_addr or "?")
-    return allowed
+@blueprint.errorhandler(429)
+def too_many(e):
+    """The intake's limits (web/limits.py) refused: the form comes back as typed, with when to try again."""
+    seconds = limits.retry_after_seconds()
+    _, zh, en = limits.refusal_text(seconds, hourly=seconds > 60)
+    response, status = _render_apply(_form_from(request.form), {}, 429, notice=(zh, en))
+    return response, status, {"Retry-After": str(seconds)}
 
 
 @blueprint.post("/apply")
+@limits.intake_limits
 def submit():
     who = caller()
     form = _form_from(request.form)
@@ -75,14 +80,12 @@ def submit():
         if form["type"].upper() not in ("", "A"):
             errors = {"type": ("B、C、D 類申請須先登入既有帳號", "Applications B, C and D need you to sign in first")}
             return _render_apply(form, errors, 422)
-        if not _public_intake_allowed():
-            return _render_apply(form, {}, 429, notice=RATE_LIMITED)
         if not wiring().challenges.check(request.form.get("challenge", ""), request.form.get("captcha", "")):
             errors = lookup.form_findings(form)
             errors["captcha"] = CAPTCHA_FAILED
             return _render_apply(form, errors, 422)
     try:
-        app = use_cases.submit(wiring().uow(), form, caller=who)
+        app = use_cases.submit(wiring().uow(), form, caller=who, directory=wiring().directory())
     except DomainError as e:
         errors = field_errors(e) or {"type": (e.zh, e.en)}
         return _render_apply(form, errors, 422)

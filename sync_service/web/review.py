@@ -87,7 +87,7 @@ def originals(reference):
 def approve(reference):
     replacing = request.form.get("replacing") or None
     return _act(reference, lambda: use_cases.approve(wiring().uow(), reference, caller=caller(),
-                                                     replacing=replacing), {})
+                                                     replacing=replacing, directory=wiring().directory()), {})
 
 
 @blueprint.post("/<reference>/reject")
@@ -95,7 +95,25 @@ def approve(reference):
 def reject(reference):
     values = {"reason": request.form.get("reason", "")}
     return _act(reference, lambda: use_cases.reject(wiring().uow(), reference, caller=caller(),
-                                                    reason=values["reason"]), values)
+                                                    reason=values["reason"], directory=wiring().directory()), values)
+
+
+@blueprint.post("/<reference>/retry")
+@reviewer_only
+def retry(reference):
+    """A failed provisioning, its cause fixed, goes to the worker again."""
+    return _act(reference, lambda: use_cases.retry_provisioning(wiring().uow(), reference, caller=caller(),
+                                                                directory=wiring().directory()), {})
+
+
+@blueprint.post("/<reference>/cancel")
+@reviewer_only
+def cancel(reference):
+    """A failed application is given up, with the reason the applicant will read."""
+    values = {"reason": request.form.get("reason", "")}
+    return _act(reference, lambda: use_cases.cancel_application(
+        wiring().uow(), reference, caller=caller(), reason=values["reason"],
+        directory=wiring().directory()), values)
 
 
 @blueprint.post("/<reference>/vendor-record")

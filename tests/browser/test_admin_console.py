@@ -42,8 +42,8 @@ def sign_in_to_console(page, keycloak, person: dict, route: str = "users") -> No
 
 
 def shot(page, folder, name: str) -> None:
-    page.wait_for_load_state("networkidle")
-    # The console fades its parts in: the picture is taken with animations run to their end.
+    # The console fades its parts in: the picture is taken with animations run to their end
+    # (the console keeps polling, so "network idle" never comes).
     page.screenshot(path=str(folder / name), animations="disabled")
 
 

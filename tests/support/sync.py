@@ -12,7 +12,7 @@ from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
 
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
-APPLICANT = Caller(subject="app-1", username="someone", roles=frozenset())
+APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
 TW = timezone(timedelta(hours=8))
 
 
@@ -23,7 +23,9 @@ def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
         data_key_file=tmp_path / "sync-data.key",
         audit_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         audit_key_file=tmp_path / "audit-signing.key",
+        audit_head_file=tmp_path / "audit-head.json",
         submit_rate_per_hour=10_000,
+        submit_burst_per_minute=10_000,
         worker_threads=1,
     )
     values.update(overrides)
@@ -45,8 +47,9 @@ def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL
 
 
 def ready_application(wiring, type_: str, institution: str, account: str, **extra) -> str:
-    """Submitted, documents and originals in: what a reviewer approves."""
-    caller = None if type_ == "A" else APPLICANT
+    """Submitted, documents and originals in: what a reviewer approves. B, C
+    and D are filed by a reviewer on the person's behalf."""
+    caller = None if type_ == "A" else REVIEWER
     app = use_cases.submit(wiring.uow(), form(type_, institution, account, **extra), caller=caller)
     use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
     return app.id

@@ -10,6 +10,8 @@ import requests
 
 from stack.paths import REALM_NAME
 from sync_service.bootstrap import bootstrap
+from sync_service.web import create_app
+from sync_service.web.serving import make_server
 from tests.support.sync import settings_for_tests
 
 
@@ -79,3 +81,87 @@ def direct_login(keycloak, admin):
 def claims_of(token: str) -> dict:
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+class ServiceTokens:
+    """User tokens from two test-only clients of the realm: one whose tokens
+    are issued for the sync service (`aud` holds `sync-service`, as a client
+    of the service would be set up), one whose tokens are for someone else.
+    Both get the tokens through `password_token`, the tests' one helper for it."""
+
+    def __init__(self, keycloak, for_service: str, for_other: str) -> None:
+        self.keycloak, self.for_service_client, self.for_other_client = keycloak, for_service, for_other
+
+    def for_service(self, user: dict) -> str:
+        from tests.integration.admin_console.manager_api import password_token
+        return password_token(self.keycloak.url, user["username"], user["password"], self.for_service_client)
+
+    def for_other(self, user: dict) -> str:
+        from tests.integration.admin_console.manager_api import password_token
+        return password_token(self.keycloak.url, user["username"], user["password"], self.for_other_client)
+
+
+@pytest.fixture(scope="session")
+def service_tokens(keycloak, admin):
+    suffix = uuid.uuid4().hex[:8]
+    names = (f"test-for-sync-{suffix}", f"test-other-{suffix}")
+    for name, audience in zip(names, (True, False)):
+        mappers = [{"name": "audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
+                    "config": {"included.client.audience": "sync-service", "access.token.claim": "true",
+                               "id.token.claim": "false"}}] if audience else []
+        admin.create_client({"clientId": name, "publicClient": True, "directAccessGrantsEnabled": True,
+                             "standardFlowEnabled": False, "protocolMappers": mappers})
+    yield ServiceTokens(keycloak, *names)
+    for name in names:
+        admin.delete_client(admin.get_client_id(name))
+
+
+@pytest.fixture
+def make_reviewer(make_user, admin):
+    """A person with the realm role hpa-reviewer (and a national ID of their own)."""
+    role = admin.get_realm_role("hpa-reviewer")
+
+    def make(**attributes) -> dict:
+        user = make_user(**attributes)
+        admin.assign_realm_roles(user["id"], [role])
+        return user
+    return make
+
+
+class SyncApi:
+    """The sync service over real HTTP, with a person's token when one is given."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.http = requests.Session()
+
+    def call(self, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
+        headers = dict(kw.pop("headers", {}))
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.http.request(method, self.base_url + path, headers=headers, timeout=30, **kw)
+
+    def get(self, path: str, token: str | None = None, **kw) -> requests.Response:
+        return self.call("GET", path, token, **kw)
+
+    def post(self, path: str, token: str | None = None, **kw) -> requests.Response:
+        return self.call("POST", path, token, **kw)
+
+
+@pytest.fixture
+def sync_app(wiring):
+    return create_app(wiring=wiring)
+
+
+@pytest.fixture
+def sync_api(sync_app):
+    """The real application (real Keycloak tokens, real database) served the way
+    `python -m sync_service serve` serves it."""
+    import threading
+
+    server = make_server(sync_app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield SyncApi(f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join()

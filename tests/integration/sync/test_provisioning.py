@@ -60,8 +60,8 @@ def test_c_existing_user_becomes_manager_without_mail(wiring, worker, admin, mai
     """Covers: R-MGR-4, R-CAT-2"""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
     users = ensure_grant_group(admin, institution, CAT, "user")
-    person = make_user(groups=[users["path"]])
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    person = make_user(nationalId="A123456789", groups=[users["path"]])
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
     claims = direct_login(person["username"], person["password"])
     assert group(institution, "manager") in claims["groups"]
     assert group(institution, "user") not in claims["groups"]
@@ -71,9 +71,9 @@ def test_c_existing_user_becomes_manager_without_mail(wiring, worker, admin, mai
 
 def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_user, institution, direct_login):
     """Covers: R-MGR-5, R-CAT-2"""
-    person = make_user()
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
-    approve_and_apply(wiring, worker, ready_application(wiring, "D", institution, person["username"]))
+    person = make_user(nationalId="A123456789")
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
+    approve_and_apply(wiring, worker, ready_application(wiring, "D", institution, person["username"], email=person["email"]))
     claims = direct_login(person["username"], person["password"])
     assert group(institution, "user") in claims["groups"]
     assert group(institution, "manager") not in claims["groups"]
@@ -84,11 +84,11 @@ def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_u
 
 def test_b_revoke_removes_the_grant_and_ends_sessions(wiring, worker, admin, make_user, institution, direct_login):
     """Covers: R-MGR-3"""
-    person = make_user()
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    person = make_user(nationalId="A123456789")
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
     direct_login(person["username"], person["password"])  # a session is open
     assert admin.get_sessions(person["id"])
-    approve_and_apply(wiring, worker, ready_application(wiring, "B", institution, person["username"]))
+    approve_and_apply(wiring, worker, ready_application(wiring, "B", institution, person["username"], email=person["email"]))
     assert admin.get_sessions(person["id"]) == []
     claims = direct_login(person["username"], person["password"])
     assert group(institution, "manager") not in claims.get("groups", [])
@@ -97,10 +97,10 @@ def test_b_revoke_removes_the_grant_and_ends_sessions(wiring, worker, admin, mak
 
 def test_a_replacing_the_manager_is_one_decision(wiring, worker, admin, make_user, institution):
     """Covers: R-MGR-1"""
-    old = make_user()
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, old["username"]))
-    new = make_user()
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, new["username"]),
+    old = make_user(nationalId="A123456789")
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, old["username"], email=old["email"]))
+    new = make_user(nationalId="A123456789")
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, new["username"], email=new["email"]),
                       replacing=old["username"])
     managers = admin.get_group_members(admin.get_group_by_path(group(institution, "manager"))["id"])
     assert [m["username"] for m in managers] == [new["username"]]
@@ -115,10 +115,10 @@ def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, work
     from sync_service.adapters.keycloak_groups import ensure_grant_group
     from tests.integration.admin_console.manager_api import AdminApiAs, password_token
     users = ensure_grant_group(admin, institution, CAT, "user")
-    staff = make_user(groups=[users["path"]])
-    outsider = make_user()
-    person = make_user()
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
+    staff = make_user(nationalId="A123456789", groups=[users["path"]])
+    outsider = make_user(nationalId="A123456789")
+    person = make_user(nationalId="A123456789")
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
     as_manager = AdminApiAs(wiring.settings.keycloak_url, password_token(
         wiring.settings.keycloak_url, person["username"], person["password"]))
     status, listed = as_manager.list_users()
@@ -139,10 +139,10 @@ def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, wo
     from sync_service.adapters.keycloak_permission_model import users_permission_name
     from sync_service.adapters.keycloak_permissions import check_manager_permissions
     from sync_service.services.reconcile import reconcile
-    person = make_user()
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"]))
-    intruder = make_user()
-    staff = make_user()
+    person = make_user(nationalId="A123456789")
+    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
+    intruder = make_user(nationalId="A123456789")
+    staff = make_user(nationalId="A123456789")
     admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])
     admin.group_user_add(staff["id"], ensure_grant_group(admin, institution, CAT, "user")["id"])
     api = AuthzClient(admin)

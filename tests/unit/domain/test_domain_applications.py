@@ -278,6 +278,8 @@ LEGAL = {
     (Status.FAILED, "mark_provisioned"): Status.PROVISIONED,
     (Status.APPROVED, "mark_failed"): Status.FAILED,
     (Status.FAILED, "mark_failed"): Status.FAILED,
+    (Status.FAILED, "retry"): Status.APPROVED,
+    (Status.FAILED, "cancel"): Status.CANCELLED,
 }
 EVENT_OF = {
     "submit": ev.ApplicationSubmitted,
@@ -286,6 +288,8 @@ EVENT_OF = {
     "reject": ev.ApplicationRejected,
     "mark_provisioned": ev.ApplicationProvisioned,
     "mark_failed": ev.ProvisioningFailed,
+    "retry": ev.ProvisioningRetried,
+    "cancel": ev.ApplicationCancelled,
 }
 ACTIONS = {
     "submit": lambda a: a.submit(by="applicant:wang1234", at=AT),
@@ -294,6 +298,8 @@ ACTIONS = {
     "reject": lambda a: a.reject(by="reviewer-lin", at=AT, reason="切結書未蓋章"),
     "mark_provisioned": lambda a: a.mark_provisioned(by="sync-worker", at=AT),
     "mark_failed": lambda a: a.mark_failed("Keycloak unreachable", by="sync-worker", at=AT),
+    "retry": lambda a: a.retry(seat_for(a), by="reviewer-lin", at=AT),
+    "cancel": lambda a: a.cancel(seat_for(a), by="reviewer-lin", at=AT, reason="帳號名稱已有他人使用"),
 }
 
 

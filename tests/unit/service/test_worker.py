@@ -146,10 +146,10 @@ def test_c_joins_managers_and_leaves_users_without_mail(wiring, worker, fake_key
     d = fake_keycloak.directory()
     from sync_service.services.ports import NewAccount
     account = new_account_name("c")
-    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {}, "x", ())])[account]
+    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {"nationalId": "A123456789"}, "x", ())])[account]
     d.join(user_id, Grant(CODE, CAT, Level.USER))
     d.join(user_id, Grant(CODE, "HPV-COL", Level.USER))
-    app_id = ready_application(wiring, "C", CODE, account)
+    app_id = ready_application(wiring, "C", CODE, account, email="c@x.tw")
     approve(wiring, app_id)
     worker.run_until_idle()
     assert fake_keycloak.grants_of_user(account) == {Grant(CODE, CAT, Level.MANAGER), Grant(CODE, "HPV-COL", Level.USER)}

@@ -24,6 +24,9 @@ def test_type_a_is_public_and_the_rest_need_a_token(client):
     assert r.status_code == 401 and r.json["error"]["code"] == "auth.sign_in_required"
     r = client.post("/api/applications", json=form("C", CODE, "wang1234"), headers={"Authorization": "Bearer applicant"})
     assert r.status_code == 201
+    # B, C and D are filed for one's own account
+    r = client.post("/api/applications", json=form("C", CODE, "chen5678"), headers={"Authorization": "Bearer applicant"})
+    assert r.status_code == 403 and r.json["error"]["code"] == "application.not_own_account"
 
 
 def test_every_field_error_comes_back_at_once_in_both_languages(client):
@@ -87,7 +90,7 @@ def test_public_intake_is_rate_limited_per_address(tmp_path):
     codes = [submit_a(client).status_code for _ in range(4)]
     assert codes == [201, 201, 201, 429]
     r = submit_a(client)
-    assert r.json["error"]["code"] == "rate_limited" and int(r.headers["Retry-After"]) > 0
+    assert r.json["error"]["code"] == "rate_limited.hourly" and int(r.headers["Retry-After"]) > 0
     other = client.post("/api/applications", json=form("A", CODE, new_account_name()),
                         environ_overrides={"REMOTE_ADDR": "10.0.0.9"})
     assert other.status_code == 201
