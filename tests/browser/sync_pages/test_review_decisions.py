@@ -21,10 +21,10 @@ def wait_provisioned(service, reference: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while True:
         with service.uow() as uow:
-            status = uow.applications.get(reference).status
-        if status is Status.PROVISIONED:
+            app = uow.applications.get(reference)
+        if app.status is Status.PROVISIONED:
             return
-        assert status is not Status.FAILED and time.monotonic() < deadline, status
+        assert app.status is not Status.FAILED and time.monotonic() < deadline, (app.status, app.failure_reason)
         time.sleep(0.2)  # polls the worker's result; returns as soon as it is there
 
 
@@ -57,19 +57,20 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
         shoot, service, apply_page, application_page, base_url, reviewer, sign_in, page, make_user, admin, institution):
     """Covers: R-MGR-1, R-MGR-4, R-MGR-5"""
     # The seat is held: an earlier manager, approved and provisioned.
-    current = make_user()
-    held = ready_application(service, "C", institution, current["username"])
+    # C and D are provisioned only for the person on the form (same e-mail and national ID).
+    current = make_user(nationalId="A123456789")
+    held = ready_application(service, "C", institution, current["username"], email=current["email"])
     use_cases.approve(service.uow(), held, caller=REVIEWER)
     wait_provisioned(service, held)
 
     # Another person at the institution files C for their own account, signed in.
-    person = make_user()
+    person = make_user(nationalId="A223456781")
     sign_in(person, "/apply?type=C")
     assert apply_page.value("account") == person["username"]
     apply_page.fill({"type": "C", "category": "CRC-COL", "institution_name": "國立臺灣大學醫學院附設醫院",
                      "institution_code": institution, "department": "家庭醫學部", "applicant_name": "林美玲",
                      "phone": "02-2559-1969轉117", "national_id": "A223456781",
-                     "email": f"{person['username']}@clinic.example.tw"})
+                     "email": person["email"]})
     apply_page.send()
     replacement = application_page.reference()
     assert "已送件" in application_page.status()
@@ -93,7 +94,7 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
     apply_page.fill({"type": "D", "category": "CRC-COL", "institution_name": "國立臺灣大學醫學院附設醫院",
                      "institution_code": institution, "department": "家庭醫學部", "applicant_name": "林美玲",
                      "phone": "02-2559-1969轉117", "national_id": "A223456781",
-                     "email": f"{person['username']}@clinic.example.tw"})
+                     "email": person["email"]})
     apply_page.send()
     assert "已送件" in application_page.status()
     page.goto(f"{base_url}/mine")
