@@ -4,8 +4,10 @@
 bootstrap:
 	@bash scripts/bootstrap.sh
 
+# PROFILE=prod: the production-shaped stack (PostgreSQL, two Keycloak nodes behind nginx, gunicorn).
+PROFILE ?= dev
 up: bootstrap
-	@.venv/bin/python -m stack up
+	@.venv/bin/python -m stack up --profile $(PROFILE)
 
 down:
 	@if [ -x .venv/bin/python ]; then .venv/bin/python -m stack down; fi

@@ -11,6 +11,10 @@ fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt+=(
 command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)  # the forms' PDF text in the browser tests
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
+# The production-shaped stack (make up PROFILE=prod) and its tests: PostgreSQL, nginx, redis.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   apt-get update -qq

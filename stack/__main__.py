@@ -2,7 +2,9 @@
 
   up      bring Keycloak, the mail sink, the sync service and the stand-in
           screening system up (idempotent), then print where to go
-  down    stop them all
+  up --profile prod   the production-shaped stack instead (stack/prod.py): PostgreSQL,
+          two Keycloak nodes behind nginx with TLS, gunicorn, two workers
+  down    stop them all (both profiles)
   realm   rewrite the realm pieces derived from policies/ (--check: only list drift)
   mail    list the messages in the mail sink
   mailsink --folder F --port P --web-port W   (run by `up`)
@@ -26,7 +28,8 @@ def _keycloak(secrets: dict):
     from .keycloak import KeycloakInstance
     return KeycloakInstance(
         home=VAR / "keycloak", http_port=PORTS["keycloak"], management_port=PORTS["management"],
-        admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(secrets, PORTS))
+        admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(secrets, PORTS),
+        vault_dir=VAR / "vault")
 
 
 def realm_env(secrets: dict, ports: dict) -> dict[str, str]:
@@ -70,6 +73,7 @@ def up() -> int:
         "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}", "SMTP_PORT": str(PORTS["smtp"]),
         "SYNC_DATA_KEY_FILE": str(VAR / "sync-data.key"),
         "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
+        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(keycloak.ensure_national_id_key(VAR / "vault")),
         "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"],
         # The pages sign people in as the realm's client reviewer-pages.
         "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
@@ -91,7 +95,7 @@ def up() -> int:
 
   示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{PORTS['screening-client']}/
       登入 sign in as  {demo_user['username']}  /  {demo_user['password']}
-      (first sign-in asks you to accept the terms and confirm your profile)
+      （首次登入須更換此密碼、接受條款並確認個人資料 / first sign-in: replace this password, accept the terms, confirm your profile）
       HPA reviewer 審核人員 (role hpa-reviewer): {demo_user['reviewer']}  /  {demo_user['password']}
   Keycloak 管理主控台 admin console          {kc.url}/admin/master/console/#/{REALM_NAME}
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {SECRETS_FILE}
@@ -105,7 +109,9 @@ def up() -> int:
 
 
 def down() -> int:
+    from . import prod
     from .keycloak import KeycloakInstance
+    prod.down()
     for name in ("screening-client", "sync-worker", "sync-service", "mailsink"):
         print(f"{name}: {'stopped' if processes.stop(name) else 'not running'}")
     kc = KeycloakInstance(home=VAR / "keycloak")
@@ -148,7 +154,8 @@ def list_mail() -> int:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("up")
+    u = sub.add_parser("up")
+    u.add_argument("--profile", choices=["dev", "prod"], default="dev")
     sub.add_parser("down")
     r = sub.add_parser("realm")
     r.add_argument("--check", action="store_true")
@@ -159,6 +166,9 @@ def main(argv: list[str]) -> int:
     m.add_argument("--web-port", type=int, required=True)
     args = parser.parse_args(argv)
     if args.command == "up":
+        if args.profile == "prod":
+            from . import prod
+            return prod.up()
         return up()
     if args.command == "down":
         return down()

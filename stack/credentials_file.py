@@ -32,11 +32,11 @@ def _read(path: Path) -> dict[str, str]:
     return values
 
 
-def load_or_create(path: Path = SECRETS_FILE) -> dict[str, str]:
+def load_or_create(path: Path = SECRETS_FILE, wanted: dict[str, int] = WANTED) -> dict[str, str]:
     """Return the secrets, creating any that are missing. Existing ones are kept."""
     values = _read(path)
     changed = False
-    for name, size in WANTED.items():
+    for name, size in wanted.items():
         if name not in values:
             values[name] = demo_password() if size == 0 else secrets.token_urlsafe(size)
             changed = True

@@ -14,8 +14,10 @@ DEMO_REVIEWER = "hpareviewer01"
 
 
 def admin_client(kc) -> KeycloakAdmin:
+    # The production-shaped stack serves TLS from its own CA (kc.ca_file); dev mode is plain HTTP.
+    ca = getattr(kc, "ca_file", None)
     return KeycloakAdmin(server_url=kc.url, username=kc.admin_user, password=kc.admin_password,
-                         realm_name=REALM_NAME, user_realm_name="master")
+                         realm_name=REALM_NAME, user_realm_name="master", verify=str(ca) if ca else True)
 
 
 def ensure_demo_data(kc, secrets: dict) -> dict:
@@ -27,7 +29,7 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             "username": DEMO_USERNAME, "email": "demouser01@clinic.example.tw", "enabled": True,
             "firstName": "小明", "lastName": "王",
             "attributes": {"department": ["家庭醫學科"], "phone": ["(02)2312-3456#116"]},
-            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
+            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
         })
         admin.group_user_add(user_id, group["id"])
     if admin.get_user_id(DEMO_REVIEWER) is None:
@@ -35,7 +37,7 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             "username": DEMO_REVIEWER, "email": "hpareviewer01@hpa.example.tw", "enabled": True,
             "firstName": "美惠", "lastName": "林",
             "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
-            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
+            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
         })
         admin.assign_realm_roles(reviewer_id, [admin.get_realm_role(REVIEWER_ROLE)])
     return {"username": DEMO_USERNAME, "reviewer": DEMO_REVIEWER, "password": secrets["DEMO_USER_PASSWORD"]}

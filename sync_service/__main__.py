@@ -6,6 +6,8 @@
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
   login                         a token for the JSON API by the device grant (sign in in a browser); printed on stdout
+  keys rotate data|audit        add a new current personal-data or audit signing key to its key file;
+                                the old keys stay to decrypt and verify what they made (restart after)
 
 `python -m sync_service --port N` (no command) still serves, as `make up` does.
 """
@@ -33,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("action", choices=["verify"])
     commands.add_parser("reconcile")
     commands.add_parser("login")
+    keys = commands.add_parser("keys")
+    keys.add_argument("action", choices=["rotate"])
+    keys.add_argument("which", choices=["data", "audit"])
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -56,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         migrations.upgrade(wiring.engine)
         print(f"database at revision {migrations.current(wiring.engine)}")
         return 0
+    if args.command == "keys":
+        return rotate_key(Settings(), args.which)
     wiring = bootstrap(Settings())
     if args.command == "audit":
         with wiring.engine.connect() as conn:
@@ -86,6 +93,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         w.close()
+
+
+def rotate_key(settings, which: str) -> int:
+    from .adapters.keys import rotate_key_file
+    env_value, path = ((settings.data_key, settings.data_key_file) if which == "data"
+                       else (settings.audit_key, settings.audit_key_file))
+    if env_value:
+        print("the key comes from the environment: add the new key to the end of its list in the secret store / "
+              "金鑰由環境變數提供，請於祕密管理處新增", file=sys.stderr)
+        return 1
+    new = rotate_key_file(path)
+    if which == "data":
+        from .adapters.crypto import data_key_id
+        key_id = data_key_id(new).hex()
+    else:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from .adapters.audit_chain import signing_key_id
+        key_id = signing_key_id(Ed25519PrivateKey.from_private_bytes(new).public_key())
+    print(f"new {which} key {key_id} in {path}; restart the web processes and workers / "
+          f"已新增金鑰 {key_id}，請重新啟動服務與工作程序")
+    return 0
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from .adapters import migrations
 from .adapters.audit_chain import AuditChain
 from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
-from .adapters.keys import load_or_create_key
+from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
 from .services.printing import Renderer
@@ -75,15 +75,19 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
-    cipher = PersonalDataCipher(load_or_create_key(settings.data_key, settings.data_key_file))
-    chain = AuditChain(load_or_create_key(settings.audit_key, settings.audit_key_file),
-                       head_file=settings.audit_head_file)
+    # Key rings, oldest first: the last key signs and encrypts, the older ones verify and decrypt.
+    *old_data_keys, data_key = load_key_ring(settings.data_key, settings.data_key_file)
+    *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
+    cipher = PersonalDataCipher(data_key, retired=old_data_keys)
+    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
+        national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
 
         def directory_factory() -> Directory:
             return KeycloakDirectory(settings.keycloak_url, settings.realm, settings.client_id,
-                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds)
+                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds,
+                                     national_id_key=national_id_key)
     if mailer is None:
         from .adapters.mail import SmtpMailer
         mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)

@@ -8,13 +8,20 @@ Cutting rows off the end breaks no link, so the chain is anchored outside the
 database (decision 0010): after every commit that appended rows, a signed head
 (last sequence number and its hash) is written to a file the database owner
 does not control, and `verify` checks the chain still reaches it.
+
+Key rotation: a signature is stored as `key id:base64`, the key id naming the
+public key that checks it; retired keys are kept to verify the rows (and the
+head) they signed. Rows signed before key ids (plain hex) are checked against
+each key.
 """
 from __future__ import annotations
 
+import base64
 import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -22,6 +29,7 @@ from cryptography.exceptions import InvalidSignature
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
@@ -83,9 +91,9 @@ class HeadFile:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
 
-    def read(self, public_key: Ed25519PublicKey) -> Head | None:
+    def read(self, public_keys: Iterable[Ed25519PublicKey]) -> Head | None:
         """The stored head, or None if there is none yet. A head that is not
-        ours (bad signature, unreadable) is an error: ValueError."""
+        ours (no valid signature by any of our keys, unreadable) is an error: ValueError."""
         try:
             data = json.loads(self.path.read_text())
         except FileNotFoundError:
@@ -93,19 +101,21 @@ class HeadFile:
         except (OSError, ValueError) as e:
             raise ValueError(f"the signed head {self.path} cannot be read: {e}") from e
         head = Head(int(data["seq"]), str(data["hash"]))
-        try:
-            public_key.verify(bytes.fromhex(data["signature"]), head.signed_text())
-        except (InvalidSignature, ValueError, KeyError) as e:
-            raise ValueError(f"the signed head {self.path} has no valid signature") from e
-        return head
+        for public_key in public_keys:  # the head may be signed by a key rotated out since
+            try:
+                public_key.verify(bytes.fromhex(data["signature"]), head.signed_text())
+                return head
+            except (InvalidSignature, ValueError, KeyError):
+                continue
+        raise ValueError(f"the signed head {self.path} has no valid signature")
 
-    def advance(self, head: Head, key: Ed25519PrivateKey) -> None:
+    def advance(self, head: Head, key: Ed25519PrivateKey, public_keys: Sequence[Ed25519PublicKey]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
-                current = self.read(key.public_key())
+                current = self.read(public_keys)
             except ValueError:
                 current = None  # unreadable: replaced by a good one; verify reports the gap if any
             if current is not None and current.seq >= head.seq:
@@ -116,16 +126,50 @@ class HeadFile:
             os.replace(tmp, self.path)
 
 
+def signing_key_id(public_key: Ed25519PublicKey) -> str:
+    """Names a public key: what a verifier needs to pick the right one."""
+    return hashlib.sha256(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()[:16]
+
+
 class AuditChain:
-    def __init__(self, signing_key: bytes, head_file: Path | None = None) -> None:
+    def __init__(self, signing_key: bytes, head_file: Path | None = None, retired: Sequence[bytes] = ()) -> None:
         self._key = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key: Ed25519PublicKey = self._key.public_key()
+        self.key_id = signing_key_id(self.public_key)
+        self.public_keys: dict[str, Ed25519PublicKey] = {}
+        for old in retired:
+            public = Ed25519PrivateKey.from_private_bytes(old).public_key()
+            self.public_keys[signing_key_id(public)] = public
+        self.public_keys[self.key_id] = self.public_key
         self.head_file = HeadFile(head_file) if head_file else None
+
+    def sign(self, digest: str) -> str:
+        return f"{self.key_id}:{base64.b64encode(self._key.sign(digest.encode())).decode()}"
+
+    def signature_valid(self, digest: str, signature: str) -> bool:
+        try:
+            if ":" in signature:
+                key_id, encoded = signature.split(":", 1)
+                key = self.public_keys.get(key_id)
+                if key is None:
+                    return False
+                key.verify(base64.b64decode(encoded, validate=True), digest.encode())
+                return True
+            raw = bytes.fromhex(signature)
+        except (InvalidSignature, ValueError):
+            return False
+        for key in self.public_keys.values():
+            try:
+                key.verify(raw, digest.encode())
+                return True
+            except InvalidSignature:
+                continue
+        return False
 
     def anchor(self, head: Head) -> None:
         """After the commit that made `head` the chain's end: record it outside the database."""
         if self.head_file is not None:
-            self.head_file.advance(head, self._key)
+            self.head_file.advance(head, self._key, [self.public_key, *self.public_keys.values()])
 
     def append(self, conn: Connection, entry: AuditEntry) -> Head:
         if conn.dialect.name == "postgresql":
@@ -140,7 +184,7 @@ class AuditChain:
         conn.execute(insert(audit_log).values(
             seq=seq, at=at, actor=entry.actor, action=entry.action, application_id=entry.application_id,
             approved_by=entry.approved_by, payload=payload, prev_hash=prev, hash=digest,
-            signature=self._key.sign(digest.encode()).hex(),
+            signature=self.sign(digest),
         ))
         return Head(seq, digest)
 
@@ -153,7 +197,7 @@ class AuditChain:
     def _check_head(self, conn: Connection, rows: int) -> Broken | None:
         """The chain must reach the signed head: rows cut off its end are missed here."""
         try:
-            head = self.head_file.read(self.public_key)
+            head = self.head_file.read([self.public_key, *self.public_keys.values()])
         except ValueError as e:
             return Broken(rows + 1, str(e))
         if head is None:
@@ -183,9 +227,7 @@ class AuditChain:
                 digest = _digest(prev, r.seq, r.at, r.actor, r.action, r.application_id, r.approved_by, r.payload)
                 if digest != r.hash:
                     return VerifyReport(rows, Broken(r.seq, "its content does not match its hash"))
-                try:
-                    self.public_key.verify(bytes.fromhex(r.signature), r.hash.encode())
-                except (InvalidSignature, ValueError):
+                if not self.signature_valid(r.hash, r.signature):
                     return VerifyReport(rows, Broken(r.seq, "its signature is not valid"))
                 prev, expected_seq, last = r.hash, r.seq + 1, r.seq
 

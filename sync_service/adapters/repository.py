@@ -52,7 +52,7 @@ class ApplicationRepository:
             if value is not None:
                 query = query.where(column == value)
         if national_id is not None:
-            query = query.where(applications.c.national_id_hash == self.cipher.lookup_hash(national_id))
+            query = query.where(applications.c.national_id_hash.in_(self.cipher.lookup_hashes(national_id)))
         query = query.order_by(applications.c.submitted_at.desc(), applications.c.id).limit(limit).offset(offset)
         return [self._application(r) for r in self.conn.execute(query)]
 
@@ -196,7 +196,13 @@ class OutboxRepository:
             p.c.institution_code == o.c.institution_code, p.c.category == o.c.category, p.c.id < o.c.id,
             p.c.status == "pending", or_(p.c.effective_on.is_(None), p.c.effective_on <= today),
         )
-        ids = [r.id for r in self.conn.execute(select(o.c.id).where(due, ~earlier).order_by(o.c.id).limit(limit))]
+        query = select(o.c.id).where(due, ~earlier).order_by(o.c.id).limit(limit)
+        if self.conn.dialect.name == "postgresql":
+            # Several workers claim at once: each skips the rows another is claiming instead of
+            # queueing behind its lock and then finding them leased (SQLite: BEGIN IMMEDIATE
+            # already lets one writer in at a time). The lease below still decides who holds what.
+            query = query.with_for_update(skip_locked=True, of=o)
+        ids = [r.id for r in self.conn.execute(query)]
         if not ids:
             return []
         until = now + lease

@@ -1,0 +1,587 @@
+"""The production-shaped stack (`make up PROFILE=prod`), on one machine with loopback ports.
+
+- Debian's PostgreSQL: one cluster, a database and a role for Keycloak and for the sync service,
+  passwords from the stack's ignored secrets file.
+- Keycloak in production mode from the same Maven distribution: `kc.sh build` once (PostgreSQL,
+  health, metrics, our providers and theme), then two nodes `start --optimized`, each its own copy
+  and ports, one cluster (Infinispan over JGroups, discovery through the shared database: jdbc-ping).
+- TLS from a local CA (stack/tls.py) on the nodes and on nginx; nginx balances the two nodes and
+  takes a node out after a failed request (passive health check).
+- The sync service under gunicorn (two web processes) and two outbox workers; the intake's rate
+  limit is kept in redis, so both web processes count together.
+
+Everything lives in one folder (`var/prod/` for `make up`; a temporary one for the tests).
+"""
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+
+from . import tls
+from .credentials_file import WANTED, load_or_create
+from .keycloak import KeycloakError, build_providers, ensure_distribution
+from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
+
+HOME = VAR / "prod"
+BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), see build_keycloak()
+# Fixed ports of `make up PROFILE=prod`; beside the dev stack's, so both can run.
+PORTS = {
+    "nginx": 8443, "kc1": 8543, "kc1-management": 9001, "kc1-cluster": 7810,
+    "kc2": 8643, "kc2-management": 9002, "kc2-cluster": 7820,
+    "postgres": 5433, "redis": 6380, "sync-service": 5100, "smtp": 2526, "mail-web": 8026,
+    "screening-client": 5081,
+}
+SECRETS = {**WANTED, "KEYCLOAK_DB_PASSWORD": 24, "SYNC_DB_PASSWORD": 24, "REDIS_PASSWORD": 24}
+# Keycloak's build-time options: fixed into the optimized server by `kc.sh build`.
+BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn"]
+NODES = ("kc1", "kc2")
+
+
+class StackError(RuntimeError):
+    pass
+
+
+def _wait(check, what: str, timeout: float, interval: float = 0.3):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)  # polling interval of a readiness check
+    raise StackError(f"{what} not ready after {timeout:.0f} s")
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=3).status_code < 500
+    except requests.RequestException:
+        return False
+
+
+class Supervisor:
+    """Background processes: one pid file and one log each, each in its own process group."""
+
+    def __init__(self, home: Path) -> None:
+        self.run, self.logs = home / "run", home / "log"
+
+    def pid(self, name: str) -> int | None:
+        try:
+            pid = int((self.run / f"{name}.pid").read_text())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError):
+            return None
+
+    def start(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> int:
+        pid = self.pid(name)
+        if pid:
+            return pid
+        self.run.mkdir(parents=True, exist_ok=True)
+        self.logs.mkdir(parents=True, exist_ok=True)
+        with open(self.logs / f"{name}.log", "ab") as log:
+            proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=log,
+                                    stderr=subprocess.STDOUT, start_new_session=True)
+        (self.run / f"{name}.pid").write_text(str(proc.pid))
+        return proc.pid
+
+    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 60) -> bool:
+        pid = self.pid(name)
+        if not pid:
+            return False
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self._alive(pid):
+            time.sleep(0.1)  # polling for the exit
+        if self._alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+        (self.run / f"{name}.pid").unlink(missing_ok=True)
+        return True
+
+    def kill(self, name: str) -> None:
+        """SIGKILL, as a machine that dies: no shutdown hooks, no goodbye to the cluster."""
+        self.stop(name, signal.SIGKILL, timeout=30)
+
+    @staticmethod
+    def _alive(pid: int) -> bool:
+        try:
+            # A killed child of ours stays a zombie until reaped: that counts as gone.
+            done, _ = os.waitpid(pid, os.WNOHANG)
+            if done == pid:
+                return False
+        except ChildProcessError:
+            pass
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        try:
+            return "\n".join((self.logs / f"{name}.log").read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no log)"
+
+
+def _pg_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise StackError("PostgreSQL is not installed; `make bootstrap` installs it (apt-get install postgresql)")
+    return Path(found[-1]).parent
+
+
+@dataclass
+class Postgres:
+    """One cluster of Debian's PostgreSQL, run as the `postgres` user from a folder of ours."""
+    folder: Path
+    port: int
+    durable: bool = True  # the tests turn fsync off: their data need not survive a power cut
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    def _as_postgres(self, *cmd: str, input: str | None = None) -> str:
+        result = subprocess.run(["runuser", "-u", "postgres", "--", *cmd], input=input, capture_output=True,
+                                text=True)
+        if result.returncode != 0:
+            raise StackError(f"{cmd[0]} failed: {result.stderr.strip()[-2000:]}")
+        return result.stdout
+
+    def running(self) -> bool:
+        return subprocess.run(["runuser", "-u", "postgres", "--", str(_pg_bin() / "pg_ctl"), "-D", str(self.data),
+                               "status"], capture_output=True).returncode == 0
+
+    def start(self) -> None:
+        bin_ = _pg_bin()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.folder, "postgres", "postgres")
+        self.folder.chmod(0o700)
+        if not (self.data / "PG_VERSION").exists():
+            # Local (socket) connections as postgres for administration; every TCP login needs its password.
+            self._as_postgres(str(bin_ / "initdb"), "-D", str(self.data), "-U", "postgres", "-E", "UTF8",
+                              "--locale=C.UTF-8", "--auth-local=peer", "--auth-host=scram-sha-256")
+        if self.running():
+            return
+        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
+                   "-c max_connections=200 -c shared_buffers=256MB")
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._as_postgres(str(bin_ / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"),
+                          "-o", options, "-w", "-t", "120", "start")
+
+    def stop(self) -> None:
+        if (self.data / "PG_VERSION").exists() and self.running():
+            self._as_postgres(str(_pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        return self._as_postgres(str(_pg_bin() / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                                 "-h", str(self.folder), "-p", str(self.port), "-d", database, input=sql)
+
+    def ensure_database(self, name: str, password: str) -> None:
+        """A role and a database it owns, both called `name`; the password is (re)set from the secrets file."""
+        quoted = password.replace("'", "''")
+        if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'").strip():
+            self.psql(f"CREATE ROLE {name} LOGIN PASSWORD '{quoted}'")
+        else:
+            self.psql(f"ALTER ROLE {name} PASSWORD '{quoted}'")
+        if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
+            self.psql(f"CREATE DATABASE {name} OWNER {name}")
+
+    def dump(self, database: str, target: Path) -> None:
+        """pg_dump's custom format: compressed, restorable table by table with pg_restore."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.chown(target.parent, "postgres", "postgres")
+        self._as_postgres(str(_pg_bin() / "pg_dump"), "-h", str(self.folder), "-p", str(self.port), "-Fc",
+                          "-f", str(target), database)
+
+    def restore(self, database: str, source: Path) -> None:
+        """A fresh database of that name, owned by its role, filled from the dump."""
+        self.psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        self.psql(f"CREATE DATABASE {database} OWNER {database}")
+        self._as_postgres(str(_pg_bin() / "pg_restore"), "-h", str(self.folder), "-p", str(self.port),
+                          "-d", database, "--no-owner", "--role", database, "--exit-on-error", str(source))
+
+
+@dataclass
+class ProdStack:
+    home: Path = HOME
+    ports: dict[str, int] = field(default_factory=lambda: dict(PORTS))
+    pg_folder: Path | None = None  # default home/postgres; the tests give one the postgres user can reach
+    durable: bool = True
+    keycloak_args: list[str] = field(default_factory=list)  # more runtime options for both nodes
+    sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
+    heap: str = "-Xms256m -Xmx1g"
+    log: callable = print
+
+    def __post_init__(self) -> None:
+        self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
+        self.sup = Supervisor(self.home)
+        self.secrets = load_or_create(self.home / "secrets.env", SECRETS)
+        self.pg = Postgres(self.pg_folder or self.home / "postgres", self.ports["postgres"], self.durable)
+
+    # ---- addresses --------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """Keycloak as everyone sees it: through nginx."""
+        return f"https://127.0.0.1:{self.ports['nginx']}"
+
+    @property
+    def sync_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['sync-service']}"
+
+    @property
+    def tls(self) -> tls.TlsFiles:
+        return tls.ensure_certificates(self.home / "tls")
+
+    @property
+    def ca_file(self) -> Path:
+        return self.tls.ca
+
+    admin_user = "admin"
+
+    @property
+    def admin_password(self) -> str:
+        return self.secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"]
+
+    def database_url(self, name: str) -> str:
+        password = self.secrets["KEYCLOAK_DB_PASSWORD" if name == "keycloak" else "SYNC_DB_PASSWORD"]
+        return f"postgresql+psycopg://{name}:{password}@127.0.0.1:{self.ports['postgres']}/{name}"
+
+    def node_health(self, node: str) -> str:
+        return f"https://127.0.0.1:{self.ports[node + '-management']}/health/ready"
+
+    def node_ready(self, node: str) -> bool:
+        try:
+            return requests.get(self.node_health(node), verify=str(self.ca_file), timeout=3).status_code == 200
+        except requests.RequestException:
+            return False
+
+    # ---- up ----------------------------------------------------------------
+
+    def up(self) -> float:
+        t0 = time.monotonic()
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.tls  # made on first use
+        self.log("1/6 PostgreSQL (Debian): one cluster, databases keycloak and sync")
+        self.pg.start()
+        self.pg.ensure_database("keycloak", self.secrets["KEYCLOAK_DB_PASSWORD"])
+        self.pg.ensure_database("sync", self.secrets["SYNC_DB_PASSWORD"])
+        self.log("2/6 redis (shared rate limit) and the mail sink")
+        self._start_redis()
+        self.sup.start("mailsink", [sys.executable, "-m", "stack", "mailsink", "--folder", str(self.home / "mail"),
+                                    "--port", str(self.ports["smtp"]), "--web-port", str(self.ports["mail-web"])], {})
+        self.log("3/6 Keycloak: optimized build (PostgreSQL, health, metrics, our providers)")
+        self.build_keycloak()
+        self.log("4/6 Keycloak: two nodes, one cluster; nginx in front")
+        self._start_nginx()
+        for node in NODES:
+            self.start_node(node)
+            self.wait_node(node)
+        self._wait_nginx()
+        self.log("5/6 demo institution and user")
+        from .demo import ensure_demo_data
+        self.demo = ensure_demo_data(self, self.secrets)
+        self.log("6/6 sync service (gunicorn, two processes), two outbox workers, the stand-in screening system")
+        self.start_sync()
+        return time.monotonic() - t0
+
+    def _start_redis(self) -> None:
+        folder = self.home / "redis"
+        folder.mkdir(parents=True, exist_ok=True)
+        conf = folder / "redis.conf"
+        # Rate-limit counters only: nothing to persist, nothing to lose but a window of counts.
+        conf.write_text(f"bind 127.0.0.1\nport {self.ports['redis']}\nprotected-mode yes\n"
+                        f"requirepass {self.secrets['REDIS_PASSWORD']}\nsave \"\"\nappendonly no\n"
+                        f"dir {folder}\nmaxmemory 64mb\nmaxmemory-policy volatile-ttl\n")
+        conf.chmod(0o600)
+        self.sup.start("redis", ["redis-server", str(conf)], {})
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://:{self.secrets['REDIS_PASSWORD']}@127.0.0.1:{self.ports['redis']}/0"
+
+    # ---- Keycloak ---------------------------------------------------------
+
+    def build_keycloak(self) -> None:
+        """`kc.sh build` once per set of providers, theme and build options. The optimized server
+        is kept in var/keycloak-optimized/ with that set's fingerprint and shared by the stacks of
+        this checkout (make up, the tests): a build takes a minute or more; each node then gets
+        a hard-linked copy of its own."""
+        jars = build_providers(log=self.log)
+        stamp = hashlib.sha256("\n".join(BUILD_OPTIONS).encode())
+        for path in [*jars, *sorted(p for p in THEMES.rglob("*") if p.is_file())]:
+            stamp.update(path.name.encode())
+            stamp.update(path.read_bytes())
+        self.build_dir = BUILD_CACHE
+        done = self.build_dir / "build.done"
+        if not done.exists() or done.read_text() != stamp.hexdigest():
+            staging = self.build_dir.with_name(f"{self.build_dir.name}.{os.getpid()}")
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(ensure_distribution(), staging, symlinks=True)
+            for jar in jars:
+                shutil.copy2(jar, staging / "providers" / jar.name)
+            for theme in THEMES.iterdir():
+                shutil.copytree(theme, staging / "themes" / theme.name)
+            result = subprocess.run([str(staging / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
+                                    cwd=staging, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise KeycloakError(f"kc.sh build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
+            (staging / "build.done").write_text(stamp.hexdigest())
+            # Swap by renames: the nodes' hard-linked copies keep their files whatever happens here.
+            old = self.build_dir.with_name(f"{self.build_dir.name}.old.{os.getpid()}")
+            if self.build_dir.exists():
+                self.build_dir.rename(old)
+            staging.rename(self.build_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        for node in NODES:
+            built_from = self.node_dir(node) / "build.done"
+            if self.node_dir(node).exists() and not self.sup.pid(node) and (
+                    not built_from.exists() or built_from.read_text() != stamp.hexdigest()):
+                shutil.rmtree(self.node_dir(node))  # made from an older build
+            elif self.sup.pid(node) and built_from.exists() and built_from.read_text() != stamp.hexdigest():
+                self.log(f"  providers or theme changed, but {node} runs: `make down` first to rebuild")
+
+    def node_dir(self, node: str) -> Path:
+        return self.home / f"keycloak-{node}"
+
+    def start_node(self, node: str) -> None:
+        if self.sup.pid(node):
+            return
+        home = self.node_dir(node)
+        if not (home / "bin" / "kc.sh").exists():
+            shutil.copytree(self.build_dir, home, symlinks=True, copy_function=os.link)
+        imports = home / "data" / "import"
+        imports.mkdir(parents=True, exist_ok=True)
+        # Unlink first: never write through a hard link into the shared build.
+        (imports / "realm-export.json").unlink(missing_ok=True)
+        shutil.copy2(REALM_FILE, imports / "realm-export.json")
+        from .__main__ import realm_env
+        env = {
+            **realm_env(self.secrets, self.ports), "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
+            "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user, "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+            "JAVA_OPTS_KC_HEAP": self.heap,
+        }
+        t = self.tls
+        cmd = [
+            str(home / "bin" / "kc.sh"), "start", "--optimized",
+            f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak", "--db-username=keycloak",
+            "--http-enabled=false", "--http-host=127.0.0.1", f"--https-port={self.ports[node]}",
+            f"--https-certificate-file={t.cert}", f"--https-certificate-key-file={t.key}",
+            f"--http-management-port={self.ports[node + '-management']}",
+            f"--hostname={self.url}", "--proxy-headers=xforwarded",
+            "--cache-embedded-network-bind-address=127.0.0.1",
+            f"--cache-embedded-network-bind-port={self.ports[node + '-cluster']}",
+            # The first node imports the realm; Keycloak skips a realm the database already has.
+            *(["--import-realm"] if node == NODES[0] else []),
+            *self.keycloak_args,
+        ]
+        self.sup.start(node, cmd, env, cwd=home)
+
+    def wait_node(self, node: str, timeout: float = 900) -> float:
+        t0 = time.monotonic()
+
+        def ready():
+            if not self.sup.pid(node):
+                raise StackError(f"Keycloak {node} exited:\n{self.sup.log_tail(node)}")
+            return self.node_ready(node)
+        try:
+            _wait(ready, f"Keycloak {node}", timeout, 1)
+        except StackError as e:
+            raise StackError(f"{e}\n{self.sup.log_tail(node)}") from None
+        return time.monotonic() - t0
+
+    def cluster_members(self, node: str) -> int:
+        """How many nodes the last cluster view in this node's log names."""
+        views = [line for line in (self.sup.logs / f"{node}.log").read_text(errors="replace").splitlines()
+                 if "ISPN000094" in line]
+        if not views:
+            return 1
+        members = views[-1].rsplit("[", 1)[-1].split("]")[0]
+        return len([m for m in members.split(",") if m.strip()])
+
+    # ---- nginx ----------------------------------------------------------------
+
+    def _start_nginx(self) -> None:
+        self._write_nginx_conf(NODES)
+        folder = self.home / "nginx"
+        self.sup.start("nginx", ["nginx", "-c", str(folder / "nginx.conf"), "-p", str(folder)], {})
+
+    def balance(self, nodes: tuple[str, ...]) -> None:
+        """Let nginx send requests to these nodes only (a graceful reload; bench/ compares one and two)."""
+        self._write_nginx_conf(nodes)
+        pid = int((self.home / "nginx" / "nginx.pid").read_text())
+        os.kill(pid, signal.SIGHUP)
+
+    def _write_nginx_conf(self, nodes: tuple[str, ...]) -> None:
+        folder = self.home / "nginx"
+        for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (folder / "tmp" / sub).mkdir(parents=True, exist_ok=True)
+            shutil.chown(folder / "tmp" / sub, "www-data", "www-data")
+        t = self.tls
+        upstream = "\n".join(
+            # Passive health check: a node that refuses or fails a request is skipped for 10 s,
+            # and the request is tried on the other node (proxy_next_upstream below).
+            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=10s;" for node in nodes)
+        (folder / "nginx.conf").write_text(f"""# Made by `python -m stack up --profile prod`; changes are overwritten.
+user www-data;
+worker_processes 2;
+daemon off;
+pid {folder}/nginx.pid;
+error_log {self.sup.logs}/nginx-error.log warn;
+events {{ worker_connections 2048; }}
+http {{
+    access_log {self.sup.logs}/nginx-access.log;
+    client_body_temp_path {folder}/tmp/client_body;
+    proxy_temp_path {folder}/tmp/proxy;
+    fastcgi_temp_path {folder}/tmp/fastcgi;
+    uwsgi_temp_path {folder}/tmp/uwsgi;
+    scgi_temp_path {folder}/tmp/scgi;
+    upstream keycloak {{
+{upstream}
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{self.ports['nginx']} ssl;
+        ssl_certificate {t.cert};
+        ssl_certificate_key {t.key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location / {{
+            proxy_pass https://keycloak;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_ssl_trusted_certificate {t.ca};
+            proxy_ssl_verify on;
+            proxy_ssl_name {tls.NODE_NAME};
+            proxy_ssl_session_reuse on;
+            proxy_set_header Host $host:$server_port;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host;
+            proxy_set_header X-Forwarded-Port $server_port;
+            proxy_buffer_size 64k;
+            proxy_buffers 8 64k;
+            proxy_connect_timeout 2s;
+            # A node that dies mid-request: the request goes to the other node. Sign-in steps are safe
+            # to repeat there (the authentication session is replicated to both nodes).
+            proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
+            proxy_next_upstream_tries 2;
+        }}
+    }}
+}}
+""")
+
+    def _wait_nginx(self) -> None:
+        def answers():
+            try:
+                return requests.get(f"{self.url}/realms/{REALM_NAME}/.well-known/openid-configuration",
+                                    verify=str(self.ca_file), timeout=5).status_code == 200
+            except requests.RequestException:
+                return False
+        _wait(answers, "nginx in front of Keycloak", 120)
+
+    # ---- the sync service ---------------------------------------------------
+
+    def sync_env(self) -> dict[str, str]:
+        return {
+            "KEYCLOAK_URL": self.url, "SYNC_SERVICE_CLIENT_SECRET": self.secrets["SYNC_SERVICE_CLIENT_SECRET"],
+            "SYNC_DATABASE_URL": self.database_url("sync"), "SMTP_PORT": str(self.ports["smtp"]),
+            "SYNC_DATA_KEY_FILE": str(self.home / "sync-data.key"),
+            "SYNC_AUDIT_SIGNING_KEY_FILE": str(self.home / "audit-signing.key"),
+            # The audit chain's signed head, outside the database (decision 0010): one file every
+            # process of this host shares. Several hosts need a shared, append-only place instead.
+            "SYNC_AUDIT_HEAD_FILE": str(self.home / "audit-head.json"),
+            "SYNC_RATELIMIT_STORAGE_URI": self.redis_url,
+            "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
+            # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
+            "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file),
+            **self.sync_overrides,
+        }
+
+    def start_sync(self) -> None:
+        env = self.sync_env()
+        upgrade = subprocess.run([sys.executable, "-m", "sync_service", "db", "upgrade"], cwd=ROOT,
+                                 env={**os.environ, **env}, capture_output=True, text=True)
+        if upgrade.returncode != 0:
+            raise StackError(f"sync service migrations failed:\n{upgrade.stderr[-2000:]}")
+        self.start_web()
+        for name in ("sync-worker-1", "sync-worker-2"):
+            self.start_worker(name)
+        self.sup.start("screening-client", [sys.executable, "-m", "examples.screening_client", "--port",
+                                            str(self.ports["screening-client"])], {
+            "OIDC_ISSUER": f"{self.url}/realms/{REALM_NAME}",
+            "SCREENING_CLIENT_SECRET": self.secrets["SCREENING_CLIENT_SECRET"],
+            "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
+            "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file)})
+        _wait(lambda: _answers(f"http://127.0.0.1:{self.ports['screening-client']}/"), "screening client", 60)
+
+    def start_web(self) -> None:
+        env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
+        self.sup.start("sync-web", [sys.executable, "-m", "gunicorn", "--workers", "2",
+                                    "--bind", f"127.0.0.1:{self.ports['sync-service']}", "--access-logfile", "-",
+                                    "sync_service.bootstrap:web_app()"], env_web)
+        _wait(lambda: _answers(f"{self.sync_url}/health"), "sync service", 120)
+
+    def start_worker(self, name: str) -> None:
+        self.sup.start(name, [sys.executable, "-m", "sync_service", "worker"],
+                       {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"})
+
+    # ---- down ----------------------------------------------------------------
+
+    ORDER = ("screening-client", "sync-worker-1", "sync-worker-2", "sync-web", "nginx", "kc2", "kc1",
+             "redis", "mailsink")
+
+    def down(self) -> list[str]:
+        stopped = [name for name in self.ORDER if self.sup.stop(name)]
+        if self.pg.running():
+            self.pg.stop()
+            stopped.append("postgres")
+        return stopped
+
+    def running(self) -> list[str]:
+        return [name for name in self.ORDER if self.sup.pid(name)]
+
+
+def up() -> int:
+    stack = ProdStack()
+    seconds = stack.up()
+    p = stack.ports
+    print(f"""
+生產型態系統已啟動 / The production-shaped stack is up ({seconds:.0f} s).
+
+  示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{p['screening-client']}/
+      登入 sign in as  {stack.demo['username']}  /  {stack.demo['password']}
+  Keycloak (nginx, two nodes, TLS)           {stack.url}/admin/master/console/#/{REALM_NAME}
+      admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {stack.home / 'secrets.env'}
+      trust the local CA: {stack.ca_file}   (curl --cacert {stack.ca_file} ...)
+  Node health and metrics (management port)  https://127.0.0.1:{p['kc1-management']}/health/ready  /metrics
+                                             https://127.0.0.1:{p['kc2-management']}/health/ready  /metrics
+  同步服務 Sync service (gunicorn ×2)         {stack.sync_url}/openapi.json   (two outbox workers)
+  PostgreSQL                                 127.0.0.1:{p['postgres']}  databases keycloak, sync
+  測試郵件匣 Mail sink                        http://127.0.0.1:{p['mail-web']}/
+  Logs: {stack.sup.logs}.  Stop everything: make down
+  Operations (backup, key rotation, upgrades): docs/operations.md
+""")
+    return 0
+
+
+def down() -> int:
+    if not HOME.exists():
+        return 0
+    for name in ProdStack().down():
+        print(f"prod {name}: stopped")
+    return 0

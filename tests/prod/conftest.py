@@ -1,0 +1,119 @@
+"""The production-shaped stack (stack/prod.py), started once for this package on free
+loopback ports in a temporary folder: PostgreSQL, two Keycloak nodes behind nginx,
+gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from sync_service.bootstrap import bootstrap
+from sync_service.settings import Settings
+from tests.conftest import free_port
+
+# Intake burst limit (tries per minute per address) of the test stack: small, so the
+# shared-limit test needs few requests.
+INTAKE_LIMIT = 5
+
+
+def _cluster_port() -> int:
+    """JGroups binds the port and, for failure detection, the port + 50000: both must be free."""
+    for _ in range(200):
+        port = random.randint(10_000, 15_000)
+        try:
+            for p in (port, port + 50_000):
+                with socket.socket() as s:
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free cluster port")
+
+
+@pytest.fixture(scope="session")
+def prod_stack(tmp_path_factory):
+    from stack.prod import PORTS, ProdStack
+    ports = {name: (_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
+    pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user, unlike pytest's tmp
+    stack = ProdStack(
+        home=tmp_path_factory.mktemp("prod"), ports=ports, pg_folder=pg_folder, durable=False,
+        heap="-Xms128m -Xmx768m", log=lambda *_: None,
+        sync_overrides={
+            # A killed worker's entries come back after 10 s, not a minute.
+            "SYNC_WORKER_LEASE_SECONDS": "10", "SYNC_WORKER_POLL_SECONDS": "0.2",
+            "SYNC_WORKER_MAX_BACKOFF": "2", "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
+        })
+    try:
+        stack.up()
+        yield stack
+    finally:
+        stack.down()
+        shutil.rmtree(pg_folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def prod_admin(prod_stack):
+    from stack.demo import admin_client
+    return admin_client(prod_stack)
+
+
+def prod_settings(stack) -> Settings:
+    env = stack.sync_env()
+    return Settings(database_url=env["SYNC_DATABASE_URL"], auto_migrate=False, keycloak_url=stack.url,
+                    client_secret=env["SYNC_SERVICE_CLIENT_SECRET"],
+                    data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
+                    audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
+                    audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
+                    smtp_port=stack.ports["smtp"], submit_rate_per_hour=10_000)
+
+
+@pytest.fixture
+def prod_wiring(prod_stack):
+    """The sync service's use cases in this process, on the stack's database and keys."""
+    wiring = bootstrap(prod_settings(prod_stack))
+    yield wiring
+    wiring.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sign_in(prod_stack, prod_admin):
+    """Password sign-in through nginx with a test-only public client (direct grants on for it
+    alone). Returns an object with .token(user, password) and .refresh(refresh_token)."""
+    client_id = f"test-direct-{uuid.uuid4().hex[:8]}"
+    prod_admin.create_client({"clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True,
+                              "standardFlowEnabled": False})
+    token_url = f"{prod_stack.url}/realms/cancer-screening/protocol/openid-connect/token"
+    ca = str(prod_stack.ca_file)
+
+    class SignIn:
+        def token(self, username: str, password: str, session: requests.Session | None = None):
+            return (session or requests).post(token_url, data={
+                "grant_type": "password", "client_id": client_id, "username": username, "password": password},
+                verify=ca, timeout=30)
+
+        def refresh(self, refresh_token: str):
+            return requests.post(token_url, data={"grant_type": "refresh_token", "client_id": client_id,
+                                                  "refresh_token": refresh_token}, verify=ca, timeout=30)
+    return SignIn()
+
+
+@pytest.fixture
+def make_people(prod_admin):
+    """n established accounts (nothing pending) with known passwords, made through nginx."""
+    from tests.conftest import good_password, unique
+
+    def make(n: int) -> list[tuple[str, str]]:
+        people = [(unique("p"), good_password()) for _ in range(n)]
+        prod_admin.partial_import_realm("cancer-screening", {"ifResourceExists": "FAIL", "users": [{
+            "username": u, "email": f"{u}.staff@clinic.example.tw", "enabled": True, "emailVerified": True,
+            "firstName": "怡君", "lastName": "陳", "requiredActions": [],
+            "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
+            "credentials": [{"type": "password", "value": p, "temporary": False}]} for u, p in people]})
+        return people
+    return make
