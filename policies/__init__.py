@@ -69,6 +69,21 @@ class LockoutRules:
 
 
 @dataclass(frozen=True)
+class HelpDesk:
+    """Where people get help and where the signed originals go (§七, §二(二))."""
+    zh: str
+    en: str
+    phone: str
+    fax: str
+    email: str
+    mail_originals_to_zh: str
+    mail_originals_to_en: str
+    portal_zh: str
+    portal_en: str
+    portal_url: str
+
+
+@dataclass(frozen=True)
 class Policies:
     levels: tuple[str, ...]
     functions: dict[str, Function]
@@ -80,6 +95,7 @@ class Policies:
     lockout: LockoutRules
     reset_link_lifetime_seconds: int
     reset_mail_interval_seconds: int
+    help_desk: HelpDesk
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
         """Documents an application of this type and category must carry (R-DOC-1, R-DOC-2, R-DOC-3)."""
@@ -114,6 +130,7 @@ def load() -> Policies:
     cats = _read("categories.toml")
     docs = _read("documents.toml")
     sec = _read("security.toml")
+    desk = _read("helpdesk.toml")
     extra: dict[str, dict[str, tuple[str, ...]]] = {}
     for cat, spec in docs.get("category_extra_documents", {}).items():
         extra[cat] = {t: tuple(spec["documents"]) for t in spec["application_types"]}
@@ -134,6 +151,10 @@ def load() -> Policies:
         lockout=LockoutRules(**sec["lockout"]),
         reset_link_lifetime_seconds=sec["reset"]["link_lifetime_seconds"],
         reset_mail_interval_seconds=sec["reset"]["mail_interval_seconds"],
+        help_desk=HelpDesk(
+            **desk["help_desk"],
+            mail_originals_to_zh=desk["mail_originals_to"]["zh"], mail_originals_to_en=desk["mail_originals_to"]["en"],
+            portal_zh=desk["portal"]["zh"], portal_en=desk["portal"]["en"], portal_url=desk["portal"]["url"]),
     )
     _check(policies)
     return policies
@@ -155,3 +176,9 @@ def _check(p: Policies) -> None:
         for docs in by_type.values():
             if set(docs) - set(p.documents):
                 raise ValueError(f"extra documents of {cat} name unknown documents")
+
+
+@cache
+def printed_forms() -> dict:
+    """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""
+    return _read("forms.toml")

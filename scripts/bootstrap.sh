@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list : family 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
+command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)  # the forms' PDF text in the browser tests
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
 command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 # The production-shaped stack (make up PROFILE=prod) and its tests: PostgreSQL, nginx, redis.

@@ -74,7 +74,10 @@ def up() -> int:
         "SYNC_DATA_KEY_FILE": str(VAR / "sync-data.key"),
         "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
         "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(keycloak.ensure_national_id_key(VAR / "vault")),
-        "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"]}
+        "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"],
+        # The pages sign people in as the realm's client reviewer-pages.
+        "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
+        "SCREENING_SYSTEM_URL": f"http://127.0.0.1:{PORTS['screening-client']}/"}
     processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])],
                     sync_env)
     # The worker applies approved decisions to Keycloak (the outbox); it retries while Keycloak is away.
@@ -98,6 +101,7 @@ def up() -> int:
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {SECRETS_FILE}
   Realm account page                         {kc.url}/realms/{REALM_NAME}/account
   測試郵件匣 Mail sink                        http://127.0.0.1:{PORTS['mail-web']}/  (files: {VAR / 'mail'})
+  申請與審核頁面 Applications and review     http://127.0.0.1:{PORTS['sync-service']}/
   同步服務 Sync service (JSON API)            http://127.0.0.1:{PORTS['sync-service']}/openapi.json
   Logs: {processes.LOGS} and {kc.log_file}.  Stop everything: make down
 """)

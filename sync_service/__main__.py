@@ -5,6 +5,7 @@
   audit verify                  check the whole audit chain; exit 1 at the first broken link
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
+  login                         a token for the JSON API by the device grant (sign in in a browser); printed on stdout
   keys rotate data|audit        add a new current personal-data or audit signing key to its key file;
                                 the old keys stay to decrypt and verify what they made (restart after)
 
@@ -33,12 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit")
     audit.add_argument("action", choices=["verify"])
     commands.add_parser("reconcile")
+    commands.add_parser("login")
     keys = commands.add_parser("keys")
     keys.add_argument("action", choices=["rotate"])
     keys.add_argument("which", choices=["data", "audit"])
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
+    if args.command == "login":  # a terminal tool: no service logging, nothing but the token on stdout
+        from .adapters.device_login import main as login
+        from .settings import Settings as LoginSettings
+        return login(LoginSettings())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     from .bootstrap import bootstrap

@@ -20,6 +20,8 @@ from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
+from .services.challenges import Challenges
+from .services.printing import Renderer
 from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
 
@@ -33,6 +35,8 @@ class Wiring:
     directory_factory: Callable[[], Directory]
     mailer: Mailer
     token_verifier: TokenVerifier
+    challenges: Challenges | None = None
+    printer: Renderer | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
     def directory(self) -> Directory:
@@ -56,8 +60,11 @@ class Wiring:
     def worker(self, **overrides):
         from .services.worker import Worker
         s = self.settings
+        from .services.notifications import SignInPlaces
+        console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/admin/{s.realm}/console/"
         options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
-                       max_backoff_seconds=s.worker_max_backoff_seconds)
+                       max_backoff_seconds=s.worker_max_backoff_seconds,
+                       sign_in_places=SignInPlaces(s.screening_system_url, console))
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 
@@ -87,8 +94,13 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     if token_verifier is None:
         from .adapters.tokens import RealmTokenVerifier
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
+    import policies
+
+    from .adapters.captcha_image import draw
+    from .adapters.pdf_forms import PdfForms
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
-                  directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier)
+                  directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier,
+                  challenges=Challenges(draw), printer=PdfForms(help_desk=policies.load().help_desk))
 
 
 def web_app(settings: Settings | None = None):

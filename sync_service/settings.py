@@ -20,9 +20,18 @@ class Settings:
     # advisory lock); production may switch this off and run `db upgrade`.
     auto_migrate: bool = field(default_factory=lambda: _env("SYNC_AUTO_MIGRATE", "1") == "1")
     keycloak_url: str = field(default_factory=lambda: _env("KEYCLOAK_URL", "http://127.0.0.1:8080"))
+    # Where people reach Keycloak (the new manager's mail names its admin console); else keycloak_url.
+    keycloak_public_url: str = field(default_factory=lambda: _env("KEYCLOAK_PUBLIC_URL", ""))
+    # The screening system people sign in to (the new manager's mail names it).
+    screening_system_url: str = field(default_factory=lambda: _env("SCREENING_SYSTEM_URL", "http://127.0.0.1:5080/"))
     realm: str = field(default_factory=lambda: _env("KEYCLOAK_REALM", "cancer-screening"))
     client_id: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_ID", "sync-service"))
     client_secret: str = field(default_factory=lambda: _env("SYNC_SERVICE_CLIENT_SECRET", ""))
+    # The pages' sign-in (Authlib, OIDC code flow with PKCE) as the realm's client reviewer-pages.
+    pages_client_id: str = field(default_factory=lambda: _env("REVIEWER_CLIENT_ID", "reviewer-pages"))
+    pages_client_secret: str = field(default_factory=lambda: _env("REVIEWER_CLIENT_SECRET", ""))
+    # Where the pages are reached from outside (printed in the forms' QR codes); else the request's host.
+    public_url: str = field(default_factory=lambda: _env("SYNC_PUBLIC_URL", ""))
     secret_key: str = field(default_factory=lambda: _env("FLASK_SECRET_KEY", ""))
     # Personal data at rest (R-PD-1): a base64 key in the environment, else a
     # key file made on first use. Never in the repository.

@@ -232,5 +232,13 @@ class AuditChain:
                 prev, expected_seq, last = r.hash, r.seq + 1, r.seq
 
     @staticmethod
+    def entries_of(conn: Connection, application_id: str) -> list[AuditEntry]:
+        """One application's trail, oldest first, as the reviewer's page shows it."""
+        rows = conn.execute(select(audit_log).where(audit_log.c.application_id == application_id)
+                            .order_by(audit_log.c.seq))
+        return [AuditEntry(actor=r.actor, action=r.action, at=r.at, application_id=r.application_id,
+                           approved_by=r.approved_by, details=json.loads(r.payload)) for r in rows]
+
+    @staticmethod
     def count(conn: Connection) -> int:
         return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()

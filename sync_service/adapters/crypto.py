@@ -75,6 +75,16 @@ class PersonalDataCipher:
                 continue
         raise InvalidTag()
 
+    def encrypt_bytes(self, data: bytes, context: str) -> bytes:
+        """A scanned document, bound to its application and scan id."""
+        nonce = secrets.token_bytes(_NONCE)
+        return _VERSION + nonce + self._aead.encrypt(nonce, data, context.encode())
+
+    def decrypt_bytes(self, blob: bytes, context: str) -> bytes:
+        if blob[:1] != _VERSION:
+            raise ValueError("unknown ciphertext version")
+        return self._aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], context.encode())
+
     def lookup_hash(self, value: str) -> str:
         """Deterministic, keyed: equal values find each other, and without the
         key a table of all national IDs (only ~10^9) cannot be matched against it."""

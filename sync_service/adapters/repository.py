@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
-from ..services.ports import ConcurrentDecision, LeaseLost, OutboxEntry
+from ..services.ports import ConcurrentDecision, LeaseLost, OutboxEntry, Scan
 from .crypto import PersonalDataCipher
-from .tables import applications, manager_seats, outbox
+from .tables import applications, manager_seats, outbox, scans
 
 
 class ApplicationRepository:
@@ -56,6 +56,26 @@ class ApplicationRepository:
         query = query.order_by(applications.c.submitted_at.desc(), applications.c.id).limit(limit).offset(offset)
         return [self._application(r) for r in self.conn.execute(query)]
 
+    def queue(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
+              category: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Application], int]:
+        """The reviewers' queue: oldest first, and how many match in all."""
+        where = [column == value for column, value in (
+            (applications.c.status, status), (applications.c.type, type),
+            (applications.c.institution_code, institution_code), (applications.c.category, category))
+            if value is not None]
+        total = self.conn.execute(select(func.count()).select_from(applications).where(*where)).scalar_one()
+        query = (select(applications).where(*where)
+                 .order_by(applications.c.submitted_at, applications.c.id).limit(limit).offset(offset))
+        return [self._application(r) for r in self.conn.execute(query)], total
+
+    def counts_by_status(self, *, type: str | None = None, institution_code: str | None = None,
+                         category: str | None = None) -> dict[str, int]:
+        where = [column == value for column, value in (
+            (applications.c.type, type), (applications.c.institution_code, institution_code),
+            (applications.c.category, category)) if value is not None]
+        rows = self.conn.execute(select(applications.c.status, func.count()).where(*where)
+                                 .group_by(applications.c.status))
+        return dict(rows.all())
     def open_like(self, app: Application) -> list[Application]:
         """Applications still open (not decided, or decided and not yet through)
         for the same account, or for the same person, institution and category."""
@@ -241,3 +261,33 @@ class OutboxRepository:
         change = GrantChange(ChangeKind(r.kind), r.institution_code, r.category, r.account, r.application_id,
                              create_account=r.create_account, effective_on=r.effective_on)
         return OutboxEntry(r.id, change, r.attempts, r.account_id, r.mail_sent_at, r.status, r.last_error, r.done_at)
+
+
+class ScanRepository:
+    """Scans of signed documents, encrypted at rest with the personal-data key."""
+
+    def __init__(self, conn: Connection, cipher: PersonalDataCipher) -> None:
+        self.conn, self.cipher = conn, cipher
+
+    def add(self, scan: Scan) -> None:
+        self.conn.execute(insert(scans).values(
+            id=scan.id, application_id=scan.application_id, document=scan.document, filename=scan.filename,
+            content_type=scan.content_type, size=scan.size, uploaded_by=scan.uploaded_by,
+            uploaded_at=scan.uploaded_at,
+            ciphertext=self.cipher.encrypt_bytes(scan.content or b"", f"{scan.application_id}/{scan.id}")))
+
+    def of_application(self, application_id: str) -> list[Scan]:
+        rows = self.conn.execute(select(scans.c.id, scans.c.application_id, scans.c.document, scans.c.filename,
+                                        scans.c.content_type, scans.c.size, scans.c.uploaded_by,
+                                        scans.c.uploaded_at)
+                                 .where(scans.c.application_id == application_id).order_by(scans.c.uploaded_at))
+        return [Scan(*r) for r in rows]
+
+    def get(self, application_id: str, scan_id: str) -> Scan | None:
+        r = self.conn.execute(select(scans).where(scans.c.id == scan_id,
+                                                  scans.c.application_id == application_id)).first()
+        if r is None:
+            return None
+        content = self.cipher.decrypt_bytes(r.ciphertext, f"{r.application_id}/{r.id}")
+        return Scan(r.id, r.application_id, r.document, r.filename, r.content_type, r.size, r.uploaded_by,
+                    r.uploaded_at, content)

@@ -94,6 +94,25 @@ applications = Table(
     Column("failure_reason", Text),
     Column("provisioned_at", UtcDateTime()),
     Index("ix_applications_seat", "institution_code", "category"),
+    # The reviewers' queue, oldest first, filtered by state or not (0002).
+    Index("ix_applications_queue", "status", "submitted_at", "id"),
+    Index("ix_applications_submitted", "submitted_at", "id"),
+    Index("ix_applications_category_queue", "category", "status", "submitted_at", "id"),
+)
+
+# Scans of the signed documents an applicant uploads (0002): encrypted with the
+# personal-data key, bound to the application (AES-GCM associated data).
+scans = Table(
+    "scans", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("application_id", String(40), ForeignKey("applications.id"), nullable=False, index=True),
+    Column("document", String(40), nullable=False),
+    Column("filename", String(200), nullable=False),
+    Column("content_type", String(40), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("ciphertext", LargeBinary, nullable=False),
+    Column("uploaded_by", String(255), nullable=False),
+    Column("uploaded_at", UtcDateTime(), nullable=False),
 )
 
 # The desired manager grants (R-MGR-1): one row per (institution, category),

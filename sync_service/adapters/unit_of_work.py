@@ -11,7 +11,7 @@ from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
-from .repository import ApplicationRepository, OutboxRepository, SeatRepository
+from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -35,8 +35,12 @@ class SqlUnitOfWork:
         self.applications = ApplicationRepository(self.conn, self.cipher)
         self.seats = SeatRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
+        self.scans = ScanRepository(self.conn, self.cipher)
         self._extra: list[AuditEntry] = []
         return self
+
+    def audit_trail(self, application_id: str) -> list[AuditEntry]:
+        return self.chain.entries_of(self.conn, application_id)
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""

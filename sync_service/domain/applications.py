@@ -413,11 +413,15 @@ class Application:
                 + ", ".join(self.required_documents),
             )
 
-    def record_originals_received(self, *, by: str, at: datetime, documents: Iterable[str] = ()) -> None:
+    def record_originals_received(self, *, by: str, at: datetime, documents: Iterable[str] = (),
+                                  letter_number: object = None, received_on: object = None) -> None:
         """The signed paper originals arrived by official letter (R-DOC-4);
-        `documents` lists what the letter held, if not attached before."""
+        `documents` lists what the letter held, if not attached before;
+        `letter_number` and `received_on` name the letter (公文文號, 收文日期)
+        when the reviewer records them (the pages always do)."""
         require_actor(by, at)
         target = self._check_transition("record_originals_received")
+        letter = self._originals_letter(letter_number, received_on, taiwan_date(at))
         documents = tuple(dict.fromkeys(documents))
         for document in documents:
             self._check_document(document)  # all or nothing: no half-recorded letter
@@ -426,7 +430,28 @@ class Application:
         self.status = target
         self.originals_received_by = by
         self.originals_received_at = at
-        self.events.append(OriginalsReceived(application_id=self.id, by=by, at=at, documents=documents))
+        self.events.append(OriginalsReceived(application_id=self.id, by=by, at=at, documents=documents, **letter))
+
+    @staticmethod
+    def _originals_letter(letter_number: object, received_on: object, today: date) -> dict:
+        if letter_number is None and received_on is None:
+            return {}
+        errors, letter = [], {}
+        try:
+            letter["letter_number"] = fields.parse_text(letter_number, "letter_number", "公文文號", "Letter number", 50)
+        except FieldError as e:
+            errors.append(e)
+        try:
+            day = fields.parse_date(received_on, "received_on", "收文日期", "Date received")
+            if day > today:
+                raise FieldError("received_on.future", "received_on", "收文日期不可晚於今天",
+                                 "The date received cannot be later than today")
+            letter["received_on"] = day
+        except FieldError as e:
+            errors.append(e)
+        if errors:
+            raise FormInvalid(errors)
+        return letter
 
     def check_approvable(self) -> None:
         """Raise unless `approve` would succeed: the state machine, the paper

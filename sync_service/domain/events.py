@@ -42,6 +42,9 @@ class DocumentAttached(Event, name="application.document_attached"):
 class OriginalsReceived(Event, name="application.originals_received"):
     """The signed paper originals arrived by official letter (R-DOC-4)."""
     documents: tuple[str, ...] = ()
+    # The official letter that carried them (公文): its number and the day it arrived.
+    letter_number: str | None = None
+    received_on: date | None = None
 
 
 class ApplicationApproved(Event, name="application.approved"):

@@ -3,11 +3,11 @@ retry or cancel a failed provisioning, vendor record, read. Each is one
 transaction (one unit of work)."""
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
+from ..domain.references import new_reference
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
 
@@ -20,7 +20,8 @@ def utcnow() -> datetime:
 
 
 def new_application_id() -> str:
-    return uuid.uuid4().hex
+    """The application's id is its reference number (申請編號), printed on the forms."""
+    return new_reference()
 
 
 def submit(uow: UnitOfWork, form: dict, *, caller: Caller | None, documents: Iterable[str] = (),
@@ -140,9 +141,11 @@ def _reviewer_step(uow: UnitOfWork, application_id: str, caller: Caller,
 
 
 def record_originals_received(uow: UnitOfWork, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
+                              letter_number: str | None = None, received_on: str | None = None,
                               now: datetime | None = None) -> Application:
     return _reviewer_step(uow, application_id, caller, lambda app: app.record_originals_received(
-        by=caller.username, at=now or utcnow(), documents=documents))
+        by=caller.username, at=now or utcnow(), documents=documents, letter_number=letter_number,
+        received_on=received_on))
 
 
 def _seat_decision(uow: UnitOfWork, application_id: str, caller: Caller, decision: str,

@@ -2,10 +2,21 @@
 manager account (R-MGR-2, R-PWD-6). zh-Hant first, English beside it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import policies
 
 from ..domain import Application
 from .ports import OutgoingMail
+
+
+@dataclass(frozen=True)
+class SignInPlaces:
+    """Where a new manager signs in: the screening system, and the realm's own
+    admin console (where managers administer their users; never master's)."""
+
+    screening_system: str
+    admin_console: str
 
 
 def password_rules() -> tuple[str, str]:
@@ -22,23 +33,32 @@ def password_rules() -> tuple[str, str]:
     return zh, en
 
 
-def password_mail(app: Application, password: str, message_id: str) -> OutgoingMail:
+def password_mail(app: Application, password: str, message_id: str,
+                  places: SignInPlaces | None = None) -> OutgoingMail:
     name = app.form.applicant_name
     rules_zh, rules_en = password_rules()
     where = f"{app.institution.name}（{app.institution.code}）"
+    category = policies.load().categories[app.category]
+    if places:
+        sign_in_zh = (f"\n登入篩檢系統：{places.screening_system}\n"
+                      f"管理本機構使用者（管理主控台）：{places.admin_console}\n")
+        sign_in_en = (f"\nSign in to the screening system: {places.screening_system}\n"
+                      f"Administer your institution's users (admin console): {places.admin_console}\n")
+    else:
+        sign_in_zh = sign_in_en = ""
     body = f"""{name} 您好：
 
 您申請的「癌症篩檢與追蹤管理資訊整合系統」管理者帳號已經國民健康署核准開通。
 
   機構：{where}
-  業務類別：{app.category}
+  業務類別：{category.zh}
   帳號：{app.account}
   預設密碼：{password}
 
 首次登入時，系統會請您確認個人資料、閱讀並同意保密及個人資料提供同意事項，並立即變更預設密碼。
 {rules_zh}
 此帳號僅限本人使用，不得借用或轉讓。如非您本人申請，請勿使用並與國民健康署聯繫。
-
+{sign_in_zh}
 ----------------------------------------------------------------
 Dear {name},
 
@@ -46,7 +66,7 @@ Your manager account for the Cancer Screening and Follow-up Management Informati
 Integration System has been approved by the Health Promotion Administration.
 
   Institution: {app.institution.name} ({app.institution.code})
-  Business category: {app.category}
+  Business category: {category.en}
   Account: {app.account}
   Default password: {password}
 
@@ -54,7 +74,7 @@ At your first sign-in you will confirm your profile, accept the confidentiality 
 personal-data terms and replace this default password at once. {rules_en}
 The account is personal: never share or transfer it. If you did not apply, do not use it
 and contact the Health Promotion Administration.
-"""
+{sign_in_en}"""
     return OutgoingMail(
         to=app.form.email,
         subject="癌症篩檢資訊整合系統管理者帳號開通通知 / Your screening system manager account",

@@ -67,6 +67,38 @@ class ApplicationRepository(Protocol):
         """Open applications for the same account, or the same person, institution and category."""
         ...
 
+    def queue(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
+              category: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Application], int]:
+        """The reviewers' queue, oldest first, and how many match in all."""
+
+    def counts_by_status(self, *, type: str | None = None, institution_code: str | None = None,
+                         category: str | None = None) -> dict[str, int]: ...
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A scan of a signed document, beside its application (stored encrypted)."""
+
+    id: str
+    application_id: str
+    document: str
+    filename: str
+    content_type: str
+    size: int
+    uploaded_by: str
+    uploaded_at: datetime
+    content: bytes | None = None
+
+
+class ScanRepository(Protocol):
+    def add(self, scan: Scan) -> None: ...
+
+    def of_application(self, application_id: str) -> list[Scan]:
+        """Without their content: what a page lists."""
+
+    def get(self, application_id: str, scan_id: str) -> Scan | None:
+        """With its content, decrypted."""
+
 
 class SeatRepository(Protocol):
     def get(self, institution_code: str, category: str) -> ManagerSeat:
@@ -113,6 +145,7 @@ class UnitOfWork(Protocol):
     applications: ApplicationRepository
     seats: SeatRepository
     outbox: OutboxRepository
+    scans: ScanRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -120,6 +153,9 @@ class UnitOfWork(Protocol):
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""
+
+    def audit_trail(self, application_id: str) -> list[AuditEntry]:
+        """One application's audit rows, oldest first."""
 
     def commit(self) -> None: ...
 

@@ -34,7 +34,7 @@ from datetime import datetime, timedelta, timezone
 from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level, Status, taiwan_date
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
-from .notifications import password_mail
+from .notifications import SignInPlaces, password_mail
 from .ports import (
     AuditEntry,
     ConcurrentDecision,
@@ -95,8 +95,10 @@ class Worker:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], directory_factory: Callable[[], Directory], mailer: Mailer, *,
                  threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
                  base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
-                 owner: str | None = None, batch_size: int | None = None) -> None:
+                 owner: str | None = None, batch_size: int | None = None,
+                 sign_in_places: SignInPlaces | None = None) -> None:
         self.uow_factory = uow_factory
+        self.sign_in_places = sign_in_places
         self.directory_factory = directory_factory
         self.mailer = mailer
         self.threads = max(1, threads)
@@ -324,7 +326,7 @@ class Worker:
 
     def _mail_password(self, entry: OutboxEntry, app: Application, password: str) -> None:
         message_id = f"<outbox-{entry.id}-{uuid.uuid4().hex[:8]}@sync-service>"
-        self.mailer.send(password_mail(app, password, message_id=message_id))
+        self.mailer.send(password_mail(app, password, message_id=message_id, places=self.sign_in_places))
         self._checkpoint(entry, mail_sent_at=self.clock())
 
     def _finish(self, entry: OutboxEntry) -> None:

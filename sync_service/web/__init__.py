@@ -1,9 +1,13 @@
 """The Flask application factory: thin blueprints over the service layer."""
 from __future__ import annotations
 
+import secrets
+
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
+from ..services import scans as use_scans
+from . import api, errors, health, limits, openapi, page_support, printed, public, review, scans, signin
 from . import api, errors, health, limits, openapi
 from .headers import secure_headers
 
@@ -27,8 +31,11 @@ def create_app(wiring) -> Flask:
     settings = wiring.settings
     app = Flask(__name__)
     app.json = JsonProvider(app)
-    app.config["SECRET_KEY"] = settings.secret_key or None
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024  # a form 1 is small; bigger bodies are refused (413)
+    # Without a configured key the pages' sessions last as long as this process.
+    app.config["SECRET_KEY"] = settings.secret_key or secrets.token_bytes(32)
+    # A form 1 is small; a scan (only on its upload route) is bounded by the scans use case.
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
     limits.init_app(app, settings)
@@ -37,4 +44,16 @@ def create_app(wiring) -> Flask:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(openapi.blueprint)
     app.register_blueprint(api.blueprint)
+    # The pages: applicants' and reviewers', signed in through the realm.
+    page_support.register(app)
+    page_support.csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
+    signin.register(app)
+    for blueprint in (public.blueprint, review.blueprint, scans.blueprint, printed.blueprint):
+        app.register_blueprint(blueprint)
+
+    @app.before_request
+    def scans_may_be_larger():
+        from flask import request
+        if request.endpoint == "scans.upload":
+            request.max_content_length = use_scans.MAX_SCAN_BYTES + 64 * 1024
     return app

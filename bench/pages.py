@@ -1,0 +1,107 @@
+"""The pages under load: the reviewers' queue with 20,000 applications against
+200, and a form as PDF against the same form as an HTML page.
+
+    .venv/bin/python bench/pages.py [--rounds 30] [--large 20000] [--small 200]
+
+In-process (Flask's test client, SQLite files in a temporary folder, no
+Keycloak): what is measured is the service's own work per request. The two
+queue databases and the two renderings take turns, round by round, so both see
+the same machine load. Prints medians and ratios. Targets: queue ≤ 1.5×, PDF ≤ 1.5× HTML.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sync_service.bootstrap import bootstrap  # noqa: E402
+from sync_service.domain import new_application  # noqa: E402
+from sync_service.domain.references import new_reference  # noqa: E402
+from sync_service.web import create_app  # noqa: E402
+from tests.support.sync import StaticTokens, form, settings_for_tests  # noqa: E402
+
+CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
+
+
+def make_service(folder: Path, count: int):
+    wiring = bootstrap(settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder),
+                       token_verifier=StaticTokens({}))
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with wiring.uow() as uow:
+        for i in range(count):
+            app = new_application(id=new_reference(), today=start.date(), **form(
+                "A", f"{i % 997:010d}", f"bench{i:07d}x", category=CATEGORIES[i % 5],
+                application_date=start.date().isoformat()))
+            app.submit(by="bench", at=start + timedelta(minutes=i))
+            app.events.clear()  # the audit chain is not what is measured
+            uow.applications.add(app)
+        uow.commit()
+    app = create_app(wiring=wiring)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["caller"] = {"subject": "bench", "username": "bench-reviewer", "roles": ["hpa-reviewer"],
+                             "until": time.time() + 86400}
+    return wiring, client
+
+
+def timed(client, url: str) -> float:
+    t = time.perf_counter()
+    r = client.get(url)
+    elapsed = time.perf_counter() - t
+    assert r.status_code == 200, (url, r.status_code)
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--large", type=int, default=20_000)
+    parser.add_argument("--small", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        services = {}
+        for label, count in (("small", args.small), ("large", args.large)):
+            folder = Path(tmp) / label
+            folder.mkdir()
+            t = time.perf_counter()
+            services[label] = make_service(folder, count)
+            print(f"{label}: {count} applications loaded in {time.perf_counter() - t:.1f} s")
+        urls = {"queue (all, oldest first)": "/review/",
+                "queue (submitted, CRC-COL)": "/review/?status=submitted&category=CRC-COL"}
+        times = {(u, label): [] for u in urls for label in services}
+        for _ in range(args.rounds):
+            for u, url in urls.items():
+                for label in services:
+                    times[(u, label)].append(timed(services[label][1], url))
+        for u in urls:
+            small = statistics.median(times[(u, "small")])
+            large = statistics.median(times[(u, "large")])
+            print(f"{u}: {args.small}: {small * 1000:.1f} ms, {args.large}: {large * 1000:.1f} ms, "
+                  f"ratio {large / small:.2f}× (target ≤ 1.5×)")
+
+        wiring, client = services["small"]
+        with wiring.uow() as uow:
+            reference = uow.applications.queue(limit=1)[0][0].id
+        with client.session_transaction() as session:
+            session["references"] = [reference]
+        pdf_rounds = max(3, args.rounds // 5)
+        html, pdf = [], []
+        for _ in range(pdf_rounds):
+            html.append(timed(client, f"/applications/{reference}/forms/form-1"))
+            pdf.append(timed(client, f"/applications/{reference}/forms/form-1.pdf"))
+        h, p = statistics.median(html), statistics.median(pdf)
+        print(f"form 1: HTML {h * 1000:.1f} ms, PDF {p * 1000:.1f} ms, ratio {p / h:.1f}× (target ≤ 1.5×)")
+        for w, _ in services.values():
+            w.engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

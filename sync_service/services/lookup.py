@@ -1,0 +1,65 @@
+"""What an applicant may see of their own applications: by reference number and
+e-mail (no account needed), or all filed for their account once signed in.
+
+A wrong reference and a wrong e-mail answer alike, so the form cannot be used
+to learn which references exist."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain import Application, FieldError, FormInvalid
+from ..domain.fields import clean, parse_email
+from ..domain.references import parse_reference
+from .applications import FORM_FIELDS, utcnow
+from .errors import NotFound
+from .ports import Caller
+
+
+def _not_found() -> NotFound:
+    return NotFound("lookup.not_found", "查無符合此申請編號與 E-mail 的申請案，請再核對一次",
+                    "No application matches this reference number and e-mail address; please check both")
+
+
+def find_by_reference(uow, reference: object, email: object) -> Application:
+    errors = []
+    try:
+        reference = parse_reference(reference)
+    except FieldError as e:
+        errors.append(e)
+    try:
+        email = parse_email(email)
+    except FieldError as e:
+        errors.append(e)
+    if errors:
+        raise FormInvalid(errors)
+    with uow:
+        app = uow.applications.get(reference)
+    if app is None or app.form.email.lower() != email.lower():
+        raise _not_found()
+    return app
+
+
+def applications_of(uow, caller: Caller, limit: int = 100) -> list[Application]:
+    """Everything filed for the signed-in person's account, newest first."""
+    with uow:
+        return uow.applications.list(account=caller.username.lower(), limit=limit)
+
+
+def may_see(app: Application, *, caller: Caller | None, references: set[str]) -> bool:
+    """Reviewers see every application; an applicant theirs (their account, or a
+    reference this browser filed or proved with the e-mail address)."""
+    if caller is not None and (caller.is_reviewer or app.account.lower() == caller.username.lower()):
+        return True
+    return app.id in references
+
+
+def form_findings(form: dict, *, now: datetime | None = None) -> dict[str, tuple[str, str]]:
+    """The field rules' answer for a form as typed so far: field -> (zh, en).
+    The pages' script asks this as the person types; the same parse as submit."""
+    from ..domain import new_application, taiwan_date
+    try:
+        new_application(id="check", today=taiwan_date(now or utcnow()),
+                        **{k: clean(form.get(k)) or None for k in FORM_FIELDS})
+    except FormInvalid as e:
+        return {err.field: (err.zh, err.en) for err in e.errors}
+    return {}

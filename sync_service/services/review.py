@@ -1,0 +1,44 @@
+"""What HPA reviewers read: the queue and one application's whole file."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..domain import Application, ManagerSeat
+from .applications import _load, _require_reviewer
+from .ports import Caller
+
+QUEUE_FILTERS = ("status", "type", "category", "institution_code")
+
+
+@dataclass(frozen=True)
+class Queue:
+    applications: list[Application]
+    total: int
+    counts: dict[str, int]  # by status, under the other filters
+
+
+def queue(uow, *, caller: Caller, limit: int = 50, offset: int = 0, **filters) -> Queue:
+    _require_reviewer(caller)
+    filters = {k: v for k, v in filters.items() if k in QUEUE_FILTERS and v}
+    with uow:
+        apps, total = uow.applications.queue(limit=limit, offset=offset, **filters)
+        others = {k: v for k, v in filters.items() if k != "status"}
+        counts = uow.applications.counts_by_status(**others)
+    return Queue(apps, total, counts)
+
+
+@dataclass(frozen=True)
+class ReviewFile:
+    application: Application
+    seat: ManagerSeat
+    provisioning: list
+    audit_trail: list
+    scans: list
+
+
+def review_file(uow, application_id: str, *, caller: Caller) -> ReviewFile:
+    _require_reviewer(caller)
+    with uow:
+        app = _load(uow, application_id)
+        return ReviewFile(app, uow.seats.get(app.institution.code, app.category),
+                          uow.outbox.of_application(app.id), uow.audit_trail(app.id), uow.scans.of_application(app.id))

@@ -1,0 +1,71 @@
+"""Scans of the signed documents (decision 0063): an applicant uploads them
+beside the application; only reviewers and that applicant may read them."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from ..domain import FieldError, FormInvalid, Status
+from .applications import _load, utcnow
+from .errors import NotFound
+from .ports import Scan
+
+MAX_SCAN_BYTES = 5 * 1024 * 1024
+# What a scanner or a phone makes, recognised by the file's first bytes, not its name.
+SIGNATURES = {b"%PDF-": "application/pdf", b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
+OPEN = (Status.SUBMITTED, Status.ORIGINALS_RECEIVED)
+
+
+def content_type_of(data: bytes) -> str | None:
+    for magic, kind in SIGNATURES.items():
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def upload(uow, reference: str, *, document: str, filename: str, data: bytes, by: str, may_see,
+           now: datetime | None = None) -> Scan:
+    with uow:
+        app = _load(uow, reference)
+        if not may_see(app):
+            raise NotFound("application.not_found", "找不到此申請案", "No such application")
+        kind = _check(app, document, data)
+        name = "".join(c for c in filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if c.isprintable())[:200] or "scan"
+        scan = Scan(id=secrets.token_hex(16), application_id=app.id, document=document, filename=name,
+                    content_type=kind, size=len(data), uploaded_by=by, uploaded_at=now or utcnow(), content=data)
+        uow.scans.add(scan)
+        uow.commit()
+    return scan
+
+
+def _check(app, document: str, data: bytes) -> str:
+    errors = []
+    if document not in app.required_documents:
+        errors.append(FieldError("document.not_required", "document", "此申請不需要這份文件",
+                                 "This application does not ask for that document"))
+    kind = content_type_of(data)
+    if not data:
+        errors.append(FieldError("file.required", "file", "請選擇要上傳的檔案", "Choose a file to upload"))
+    elif len(data) > MAX_SCAN_BYTES:
+        errors.append(FieldError("file.too_large", "file", f"檔案最大 {MAX_SCAN_BYTES // 1024 // 1024} MB",
+                                 f"A scan has at most {MAX_SCAN_BYTES // 1024 // 1024} MB"))
+    elif kind is None:
+        errors.append(FieldError("file.type", "file", "只接受 PDF、PNG 或 JPEG 檔",
+                                 "Only PDF, PNG or JPEG files are accepted"))
+    if app.status not in OPEN:
+        errors.append(FieldError("file.closed", "file", "申請案已決定，不能再上傳",
+                                 "The application has been decided; no more uploads"))
+    if errors:
+        raise FormInvalid(errors)
+    return kind
+
+
+def read(uow, reference: str, scan_id: str, *, may_see) -> object:
+    with uow:
+        app = _load(uow, reference)
+        if not may_see(app):
+            raise NotFound("scan.not_found", "找不到此掃描檔", "No such scan")
+        scan = uow.scans.get(reference, scan_id)
+    if scan is None:
+        raise NotFound("scan.not_found", "找不到此掃描檔", "No such scan")
+    return scan

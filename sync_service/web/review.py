@@ -1,0 +1,125 @@
+"""HPA reviewers' pages: the queue, one application's file, and every decision
+on it. Nothing here needs the JSON API; each action is one use case."""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+import policies
+
+from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status
+from ..domain.references import parse_reference
+from ..services import applications as use_cases
+from ..services import review
+from ..services.applications import utcnow
+from ..domain import taiwan_date
+from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
+
+blueprint = Blueprint("review", __name__, url_prefix="/review")
+use_page_errors(blueprint)
+PAGE = 50
+
+
+@blueprint.get("/")
+@reviewer_only
+def queue():
+    filters = {k: (request.args.get(k) or "").strip() or None for k in review.QUEUE_FILTERS}
+    if filters["status"] not in (None, *[s.value for s in Status]):
+        filters["status"] = None
+    page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
+    q = review.queue(wiring().uow(), caller=caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
+    p = policies.load()
+    return render_template("review_queue.html", q=q, filters=filters, page=page, page_size=PAGE,
+                           statuses=list(STATUS_LABELS.items()), types=[ApplicationType(t) for t in p.application_types],
+                           categories=p.categories.values())
+
+
+@blueprint.get("/find")
+@reviewer_only
+def find():
+    """The forms' QR code opens this (a phone camera), or a reviewer types the reference."""
+    typed = request.args.get("reference", "")
+    try:
+        reference = parse_reference(typed)
+    except DomainError as e:
+        return render_template("review_find.html", typed=typed, errors={"reference": (e.zh, e.en)}), 422
+    with wiring().uow() as uow:
+        found = uow.applications.get(reference) is not None
+    if not found:
+        return render_template("review_find.html", typed=typed, errors={"reference": (
+            f"找不到申請編號 {reference}", f"No application with reference {reference}")}), 404
+    return redirect(url_for("review.application", reference=reference))
+
+
+def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    f = review.review_file(wiring().uow(), reference, caller=caller())
+    today = taiwan_date(utcnow()).isoformat()
+    defaults = {"received_on": today, "letter_number": "", "reason": "", "vendor_name": "", "processed_on": today,
+                "notes": ""}
+    return render_template("review_application.html", f=f, app=f.application, errors=errors or {},
+                           values={**defaults, **(values or {})}), status
+
+
+@blueprint.get("/<reference>")
+@reviewer_only
+def application(reference):
+    return _file_page(reference)
+
+
+def _act(reference: str, action, values: dict):
+    try:
+        action()
+    except DomainError as e:
+        return _file_page(reference, field_errors(e) or {"decision": (e.zh, e.en)}, values, 422)
+    return redirect(url_for("review.application", reference=reference), code=303)
+
+
+@blueprint.post("/<reference>/originals")
+@reviewer_only
+def originals(reference):
+    values = {k: request.form.get(k, "") for k in ("received_on", "letter_number")}
+    documents = request.form.getlist("documents")
+    return _act(reference, lambda: use_cases.record_originals_received(
+        wiring().uow(), reference, caller=caller(), documents=documents, **values), values)
+
+
+@blueprint.post("/<reference>/approve")
+@reviewer_only
+def approve(reference):
+    replacing = request.form.get("replacing") or None
+    return _act(reference, lambda: use_cases.approve(wiring().uow(), reference, caller=caller(),
+                                                     replacing=replacing, directory=wiring().directory()), {})
+
+
+@blueprint.post("/<reference>/reject")
+@reviewer_only
+def reject(reference):
+    values = {"reason": request.form.get("reason", "")}
+    return _act(reference, lambda: use_cases.reject(wiring().uow(), reference, caller=caller(),
+                                                    reason=values["reason"], directory=wiring().directory()), values)
+
+
+@blueprint.post("/<reference>/retry")
+@reviewer_only
+def retry(reference):
+    """A failed provisioning, its cause fixed, goes to the worker again."""
+    return _act(reference, lambda: use_cases.retry_provisioning(wiring().uow(), reference, caller=caller(),
+                                                                directory=wiring().directory()), {})
+
+
+@blueprint.post("/<reference>/cancel")
+@reviewer_only
+def cancel(reference):
+    """A failed application is given up, with the reason the applicant will read."""
+    values = {"reason": request.form.get("reason", "")}
+    return _act(reference, lambda: use_cases.cancel_application(
+        wiring().uow(), reference, caller=caller(), reason=values["reason"],
+        directory=wiring().directory()), values)
+
+
+@blueprint.post("/<reference>/vendor-record")
+@reviewer_only
+def vendor_record(reference):
+    """維護廠商登錄 (R-FORM-6), kept with every later step in the audit chain."""
+    values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
+    return _act(reference, lambda: use_cases.record_vendor_processing(
+        wiring().uow(), reference, caller=caller(), **values), values)

@@ -1,0 +1,180 @@
+"""The sync service's own pages (applicants and HPA reviewers), as people use them."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+class ServicePage:
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+
+    def error_beside(self, field: str) -> str:
+        return self.page.locator(f"#error-{field}").inner_text().strip()
+
+    def value(self, field: str) -> str:
+        return self.page.input_value(f"#{field}")
+
+    def help_desk(self) -> dict:
+        return {k: self.page.locator(f"#desk-{k}").inner_text().strip() for k in ("phone", "fax", "email")}
+
+    def serious_accessibility_violations(self) -> list[dict]:
+        """axe-core run in the page (evaluated through the debugging protocol: the
+        page's CSP allows no script from elsewhere, and it is not served to anyone)."""
+        self.page.evaluate(AXE.read_text())
+        result = self.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+    def screenshot(self, path) -> None:
+        self.page.screenshot(path=str(path), full_page=True)
+
+
+class ApplyPage(ServicePage):
+    """Form 1 (帳號/權限異動表)."""
+
+    def open(self, type_: str = "A") -> None:
+        self.page.goto(f"{self.base_url}/apply?type={type_}")
+
+    def fill(self, values: dict) -> None:
+        for name, value in values.items():
+            if name == "type":
+                self.page.check(f"#type-{value}")
+            elif name == "category":
+                self.page.select_option("#category", value)
+            elif self.page.locator(f"#{name}").get_attribute("readonly") is None:
+                self.page.fill(f"#{name}", value)
+
+    def type_and_leave(self, field: str, value: str) -> None:
+        """Type into a field and move on, as a person does; wait for the rules' answer."""
+        checked = self.page.get_attribute("#form-1", "data-checked") or "0"
+        self.page.fill(f"#{field}", value)
+        self.page.locator(f"#{field}").blur()
+        self.page.wait_for_function(
+            f"() => (document.getElementById('form-1').dataset.checked || '0') !== '{checked}'")
+
+    def captcha_challenge(self) -> str:
+        return self.page.get_attribute('input[name="challenge"]', "value")
+
+    def answer_captcha(self, answer: str) -> None:
+        self.page.fill("#captcha", answer)
+
+    def documents_listed(self) -> list[str]:
+        return [item.get_attribute("data-document")
+                for item in self.page.locator("#documents li[data-document]").all() if item.is_visible()]
+
+    def send(self) -> None:
+        self.page.click("#submit")
+        self.page.wait_for_load_state()
+
+
+class ApplicationPage(ServicePage):
+    """What the applicant sees of an application: reference, status, forms, scans."""
+
+    def reference(self) -> str:
+        return self.page.locator("#app-reference").inner_text().strip()
+
+    def status(self) -> str:
+        return self.page.locator("#app-status").inner_text().strip()
+
+    def rejection_reason(self) -> str:
+        return self.page.locator("#rejection-reason").inner_text().strip()
+
+    def download_form(self, document: str, folder: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.click(f'#printable-forms a[href$="/{document}.pdf"]')
+        target = folder / f"{document}.pdf"
+        download.value.save_as(target)
+        return target
+
+    def upload_scan(self, document: str, path: Path) -> None:
+        self.page.select_option("#scan-document", document)
+        self.page.set_input_files("#scan-file", str(path))
+        self.page.click("#upload")
+        self.page.wait_for_load_state()
+
+    def scans(self) -> list[str]:
+        return self.page.locator("#scans li").all_inner_texts() if self.page.locator("#scans").count() else []
+
+
+class StatusPage(ServicePage):
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/status")
+
+    def look_up(self, reference: str, email: str) -> None:
+        self.page.fill("#reference", reference)
+        self.page.fill("#email", email)
+        self.page.click("#look-up")
+        self.page.wait_for_load_state()
+
+
+class ReviewQueuePage(ServicePage):
+    def open(self, **filters) -> None:
+        query = "&".join(f"{k}={v}" for k, v in filters.items())
+        self.page.goto(f"{self.base_url}/review/?{query}")
+
+    def references(self) -> list[str]:
+        return [r.get_attribute("data-reference") for r in self.page.locator("#queue tbody tr").all()]
+
+    def count(self, status: str) -> int:
+        return int(self.page.locator(f'#counts a[data-status="{status}"] strong').inner_text())
+
+    def open_reference(self, typed: str) -> None:
+        """Type the reference printed under the form's QR code (or let the phone camera open the QR link)."""
+        self.page.fill("#find-reference", typed)
+        self.page.click("#find")
+        self.page.wait_for_load_state()
+
+
+class ReviewApplicationPage(ServicePage):
+    def open(self, reference: str) -> None:
+        self.page.goto(f"{self.base_url}/review/{reference}")
+
+    def status(self) -> str:
+        return self.page.locator("#app-status").inner_text().strip()
+
+    def shown_national_id(self) -> str:
+        return self.page.locator("#national-id").inner_text().strip()
+
+    def record_originals(self, received_on: str, letter_number: str) -> None:
+        self.page.fill("#received_on", received_on)
+        self.page.fill("#letter_number", letter_number)
+        self.page.click("#record-originals")
+        self.page.wait_for_load_state()
+
+    def approve(self, replacing: bool = False) -> None:
+        if replacing:
+            self.page.check("#replacing")
+        self.page.click("#approve")
+        self.page.wait_for_load_state()
+
+    def reject(self, reason: str) -> None:
+        self.page.fill("#reason", reason)
+        self.page.click("#reject")
+        self.page.wait_for_load_state()
+
+    def record_vendor(self, name: str, processed_on: str, notes: str = "") -> None:
+        self.page.fill("#vendor_name", name)
+        self.page.fill("#processed_on", processed_on)
+        self.page.fill("#notes", notes)
+        self.page.click("#record-vendor")
+        self.page.wait_for_load_state()
+
+    def decision_error(self) -> str:
+        return self.page.locator("#decision-error").inner_text().strip()
+
+    def audit_actions(self) -> list[str]:
+        return [re.sub(r"\s+", " ", t) for t in self.page.locator("#audit tbody tr").all_inner_texts()]
+
+    def provisioning(self) -> str:
+        return self.page.locator("#provisioning").inner_text()
+
+
+def claims(page: Page) -> dict:
+    return json.loads(page.locator("#claims").inner_text())
