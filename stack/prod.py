@@ -77,10 +77,9 @@ class Supervisor:
     def pid(self, name: str) -> int | None:
         try:
             pid = int((self.run / f"{name}.pid").read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
+        except (FileNotFoundError, ValueError):
             return None
+        return pid if self._alive(pid) else None
 
     def start(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> int:
         pid = self.pid(name)
