@@ -266,7 +266,7 @@ class ProdStack:
 
     def node_ready(self, node: str) -> bool:
         try:
-            return requests.get(self.node_health(node), verify=str(self.ca_file), timeout=3).status_code == 200
+            return requests.get(self.node_health(node), verify=str(self.ca_file), timeout=10).status_code == 200
         except requests.RequestException:
             return False
 
