@@ -28,7 +28,8 @@ def _keycloak(secrets: dict):
     from .keycloak import KeycloakInstance
     return KeycloakInstance(
         home=VAR / "keycloak", http_port=PORTS["keycloak"], management_port=PORTS["management"],
-        admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(secrets, PORTS))
+        admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(secrets, PORTS),
+        vault_dir=VAR / "vault")
 
 
 def realm_env(secrets: dict, ports: dict) -> dict[str, str]:
@@ -72,6 +73,7 @@ def up() -> int:
         "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}", "SMTP_PORT": str(PORTS["smtp"]),
         "SYNC_DATA_KEY_FILE": str(VAR / "sync-data.key"),
         "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
+        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(keycloak.ensure_national_id_key(VAR / "vault")),
         "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"]}
     processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])],
                     sync_env)
@@ -90,7 +92,7 @@ def up() -> int:
 
   示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{PORTS['screening-client']}/
       登入 sign in as  {demo_user['username']}  /  {demo_user['password']}
-      (first sign-in asks you to accept the terms and confirm your profile)
+      （首次登入須更換此密碼、接受條款並確認個人資料 / first sign-in: replace this password, accept the terms, confirm your profile）
       HPA reviewer 審核人員 (role hpa-reviewer): {demo_user['reviewer']}  /  {demo_user['password']}
   Keycloak 管理主控台 admin console          {kc.url}/admin/master/console/#/{REALM_NAME}
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {SECRETS_FILE}

@@ -29,7 +29,7 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             "username": DEMO_USERNAME, "email": "demouser01@clinic.example.tw", "enabled": True,
             "firstName": "小明", "lastName": "王",
             "attributes": {"department": ["家庭醫學科"], "phone": ["(02)2312-3456#116"]},
-            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
+            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
         })
         admin.group_user_add(user_id, group["id"])
     if admin.get_user_id(DEMO_REVIEWER) is None:
@@ -37,7 +37,7 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             "username": DEMO_REVIEWER, "email": "hpareviewer01@hpa.example.tw", "enabled": True,
             "firstName": "美惠", "lastName": "林",
             "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
-            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": False}],
+            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
         })
         admin.assign_realm_roles(reviewer_id, [admin.get_realm_role(REVIEWER_ROLE)])
     return {"username": DEMO_USERNAME, "reviewer": DEMO_REVIEWER, "password": secrets["DEMO_USER_PASSWORD"]}

@@ -18,7 +18,23 @@ from pathlib import Path
 
 import requests
 
-from .paths import CACHE, PROVIDERS_MODULE, REALM_FILE, THEMES
+from .paths import CACHE, PROVIDERS_MODULE, REALM_FILE, REALM_NAME, THEMES
+
+# Keycloak's file vault holds the national ID digest key (docs/decisions/0030); the sync
+# service reads the same file. File name: <realm>_<key> (the vault's default resolver).
+NATIONAL_ID_KEY = "national-id-digest-key"
+
+
+def national_id_key_file(vault_dir: Path) -> Path:
+    return vault_dir / f"{REALM_NAME}_{NATIONAL_ID_KEY}"
+
+
+def ensure_national_id_key(vault_dir: Path) -> Path:
+    """Make the key (32 random bytes, base64, mode 0600) once; Keycloak and the service share it."""
+    from sync_service.adapters.keys import load_or_create_key
+    path = national_id_key_file(vault_dir)
+    load_or_create_key("", path)
+    return path
 
 VERSION = "26.7.3"
 ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:zip"
@@ -83,6 +99,7 @@ class KeycloakInstance:
     admin_password: str = ""
     env: dict[str, str] = field(default_factory=dict)  # fills ${...} placeholders of the realm file
     extra_args: list[str] = field(default_factory=list)  # more `kc.sh start-dev` options
+    vault_dir: Path | None = None  # Keycloak's file vault (secrets kept out of its database)
     process: subprocess.Popen | None = None
 
     @property
@@ -129,6 +146,9 @@ class KeycloakInstance:
             f"--http-management-port={self.management_port}",
             "--health-enabled=true", "--import-realm", *self.extra_args,
         ]
+        if self.vault_dir is not None:
+            ensure_national_id_key(self.vault_dir)
+            cmd += ["--vault=file", f"--vault-dir={self.vault_dir}"]
         log = open(self.log_file, "ab")
         # Own process group: stop() ends the launcher script and the JVM together.
         self.process = subprocess.Popen(cmd, cwd=self.home, env=env, stdout=log,

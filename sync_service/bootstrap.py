@@ -75,10 +75,12 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
+        national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
 
         def directory_factory() -> Directory:
             return KeycloakDirectory(settings.keycloak_url, settings.realm, settings.client_id,
-                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds)
+                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds,
+                                     national_id_key=national_id_key)
     if mailer is None:
         from .adapters.mail import SmtpMailer
         mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)

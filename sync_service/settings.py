@@ -29,6 +29,11 @@ class Settings:
     data_key: str = field(default_factory=lambda: _env("SYNC_DATA_KEY", ""))
     data_key_file: Path = field(default_factory=lambda: Path(_env(
         "SYNC_DATA_KEY_FILE", str(ROOT / "var" / "sync-data.key"))))
+    # The national ID digest key (decision 0030): the same file Keycloak reads as its vault
+    # secret `<realm>_national-id-digest-key`; the stack makes it before Keycloak starts.
+    national_id_key: str = field(default_factory=lambda: _env("SYNC_NATIONAL_ID_DIGEST_KEY", ""))
+    national_id_key_file: Path = field(default_factory=lambda: Path(_env(
+        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE", str(ROOT / "var" / "vault" / "cancer-screening_national-id-digest-key"))))
     # The audit chain's Ed25519 signing key (R-AUD-1), same arrangement.
     audit_key: str = field(default_factory=lambda: _env("SYNC_AUDIT_SIGNING_KEY", ""))
     audit_key_file: Path = field(default_factory=lambda: Path(_env(

@@ -31,6 +31,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_personal_data_in_logs(tmp_path_factory):
+    """The run's last check (issue 8 point 7): after every test, and after Keycloak has stopped
+    (an autouse session fixture is set up first, so torn down last), every log of the run -
+    Keycloak's, the mail sink's, the test process's own (sync service, worker, stand-in client),
+    anything under the run's temporary folders and var/log - is searched for the national IDs
+    and full phone numbers of the test data. A hit fails the run."""
+    import logging
+
+    from tests.support import log_check
+    started = log_check.session_start()
+    base = tmp_path_factory.getbasetemp()
+    handler = log_check.python_log_handler(base / "python-process.log")
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+    yield
+    root.removeHandler(handler)
+    handler.close()
+    found = log_check.hits(log_check.log_files([base, ROOT / "var" / "log"], since=started - 1))
+    assert not found, "personal data in the run's logs:\n" + "\n".join(found)
+
+
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("stack")
@@ -62,7 +86,7 @@ def keycloak(run_dir, ports, run_secrets, mail):
     """A real Keycloak 26.7.3 with realm-export.json imported, started once per run."""
     from stack.__main__ import realm_env
     from stack.keycloak import KeycloakInstance, build_providers, test_seam_jars
-    kc = KeycloakInstance(home=run_dir / "keycloak", http_port=ports["keycloak"],
+    kc = KeycloakInstance(home=run_dir / "keycloak", http_port=ports["keycloak"], vault_dir=run_dir / "vault",
                           management_port=ports["management"],
                           admin_password=run_secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
                           env=realm_env(run_secrets, ports),
@@ -85,10 +109,21 @@ def keycloak(run_dir, ports, run_secrets, mail):
 
 
 @pytest.fixture(scope="session")
+def national_id_key_file(keycloak) -> Path:
+    """The run's national ID digest key: Keycloak's vault secret, shared with the sync service."""
+    from stack.keycloak import national_id_key_file as key_file
+    return key_file(keycloak.vault_dir)
+
+
+@pytest.fixture(scope="session")
 def admin(keycloak):
     """python-keycloak's admin client on our realm, signed in as the bootstrap admin."""
     from stack.demo import admin_client
-    return admin_client(keycloak)
+    from tests.support.tokens import ensure_test_token_client
+    client = admin_client(keycloak)
+    # The realm's clients refuse the password grant; tests get tokens through a client of their own.
+    ensure_test_token_client(client)
+    return client
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +158,8 @@ def make_user(admin):
     leaves the realm's default actions of a new account (terms, profile) in place."""
     def make(*, temporary: bool = False, required_actions: list[str] | None = (),
              groups: list[str] = (), **attributes) -> dict:
+        from tests.support.personal_data import remember
+        remember(attributes)
         username = unique("u")
         # The local part is not the account name, so a password holding the account name
         # breaks the username rule alone, not the personal-data (e-mail) rule as well.

@@ -78,12 +78,14 @@ class KeycloakDirectory:
     _permissions = ManagerPermissions(_groups)
 
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
-                 admin: KeycloakAdmin | None = None) -> None:
+                 admin: KeycloakAdmin | None = None, national_id_key: bytes | None = None) -> None:
         self._args = dict(server_url=server_url.rstrip("/") + "/", realm_name=realm, user_realm_name=realm,
                           client_id=client_id, client_secret_key=client_secret, timeout=timeout)
         self._admin = admin
         self._given_admin = admin is not None
         self.realm = realm
+        # Keycloak keeps keyed digests of the national ID, not the number (decision 0030).
+        self._national_id_key = national_id_key
 
     @property
     def admin(self) -> KeycloakAdmin:
@@ -102,7 +104,8 @@ class KeycloakDirectory:
         wanted = username.lower()  # Keycloak keeps usernames in lower case
         for u in self.admin.get_users({"username": wanted, "exact": "true", "briefRepresentation": "false"}):
             if u["username"] == wanted:
-                return Account(u["id"], u["username"], u.get("email"), u.get("attributes") or {})
+                return Account(u["id"], u["username"], u.get("email"), u.get("attributes") or {},
+                               national_id_key=self._national_id_key)
         return None
 
     @staticmethod

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import policies
 
-from ..domain import Application, Grant, GrantChange, ManagerSeat
+from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -160,11 +160,14 @@ class Account:
     username: str
     email: str | None = None
     attributes: dict[str, list[str]] = field(default_factory=dict)
+    # The realm keeps keyed digests of the national ID, not the number (decision 0030): the
+    # directory that read the account hands over the key to compare with.
+    national_id_key: bytes | None = field(default=None, repr=False, compare=False)
 
     def holds_national_id(self, national_id: str) -> bool:
-        """Does the account carry this national ID? (One place for it: how the
-        realm keeps the number may change, issue 8 point 7.)"""
-        return national_id in self.attributes.get("nationalId", [])
+        """Does the account carry this national ID? (One place for it: Keycloak keeps
+        HMAC digests of it, sync_service/domain/national_id_digest.py.)"""
+        return national_id_digest.holds(self.attributes, national_id, self.national_id_key)
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,8 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     assert {"UPDATE_PROFILE", "TERMS_AND_CONDITIONS"} <= set(admin.get_user(new_id)["requiredActions"])
 
     page.get_by_role("tab", name=re.compile("憑證")).click()
-    page.wait_for_load_state("networkidle")
+    # The console keeps polling, so "network idle" never comes: wait for the tab itself.
+    page.get_by_role("tab", name=re.compile("憑證"), selected=True).wait_for()
     shot(page, screenshots_dir, "manager-05-credentials.png")
 
 

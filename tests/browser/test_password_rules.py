@@ -67,3 +67,26 @@ def test_a_good_password_is_accepted(update_password_page, screening):
     user, update = update_password_page
     update.set_password("Mz" + secrets.token_hex(5) + "^Tq4")
     assert screening.is_signed_in_as(user["username"])
+
+
+def test_personal_data_is_refused_on_the_update_password_page(make_user, screening, login_page, page):
+    """Covers: R-PWD-5
+
+    The national ID (whole and its digits), the birthday in Western and ROC forms, the mobile
+    and the landline number: each refused with the message naming it."""
+    from tests.support.personal_data import bad_passwords, person
+    data = person()
+    user = make_user(temporary=True, required_actions=[], nationalId=data["nationalId"],
+                     birthDate=data["birthDate"], mobile=data["mobile"])
+    screening.start_sign_in()
+    login_page.sign_in(user["username"], user["password"])
+    update = UpdatePasswordPage(page)
+    words = {"invalidPasswordPersonalDataNationalIdMessage": "身分證字號",
+             "invalidPasswordPersonalDataBirthDateMessage": "出生日期",
+             "invalidPasswordPersonalDataPhoneMessage": "電話或手機號碼"}
+    for kind, (password, key) in bad_passwords(data).items():
+        update.set_password(password)
+        assert update.is_shown(), f"{kind}: {password!r} was accepted"
+        assert words[key] in update.messages(), f"{kind}: {update.messages()}"
+    update.set_password("Mz" + secrets.token_hex(5) + "^Tq4")
+    assert screening.is_signed_in_as(user["username"])

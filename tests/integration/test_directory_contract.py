@@ -13,6 +13,7 @@ import pytest
 from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_authz import AuthzClient
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
+from sync_service.adapters.keys import load_or_create_key
 from sync_service.adapters.keycloak_permission_model import users_permission_name
 from sync_service.domain import Grant, Level
 from sync_service.domain.passwords import generate_password
@@ -36,8 +37,10 @@ def _fake() -> Subject:
 
 
 def _keycloak(request) -> Subject:
-    keycloak, run_secrets, admin = (request.getfixturevalue(n) for n in ("keycloak", "run_secrets", "admin"))
-    directory = KeycloakDirectory(keycloak.url, REALM_NAME, "sync-service", run_secrets["SYNC_SERVICE_CLIENT_SECRET"])
+    keycloak, run_secrets, admin, key_file = (request.getfixturevalue(n) for n in (
+        "keycloak", "run_secrets", "admin", "national_id_key_file"))
+    directory = KeycloakDirectory(keycloak.url, REALM_NAME, "sync-service", run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
+                                  national_id_key=load_or_create_key("", key_file))
 
     def break_manager_access(institution: str, category: str) -> None:
         api = AuthzClient(admin)
@@ -69,6 +72,8 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     found = d.find_account(account.username.upper())
     assert found.id == made[account.username] and found.username == account.username
     assert found.email == account.email
+    # Keycloak keeps keyed digests of the national ID (decision 0030); the port still answers.
+    assert found.holds_national_id("A123456789") and not found.holds_national_id("A123456780")
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
     assert d.find_account(new_account_name("none")) is None

@@ -23,6 +23,7 @@ def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
         data_key_file=tmp_path / "sync-data.key",
         audit_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         audit_key_file=tmp_path / "audit-signing.key",
+        national_id_key_file=tmp_path / "national-id-digest.key",
         audit_head_file=tmp_path / "audit-head.json",
         submit_rate_per_hour=10_000,
         submit_burst_per_minute=10_000,

@@ -10,15 +10,6 @@ import requests
 REALM = "cancer-screening"
 
 
-def password_token(base_url: str, username: str, password: str, client_id: str = "admin-cli") -> str:
-    """An access token for a person of the realm, by the password grant of the realm's admin-cli."""
-    r = requests.post(f"{base_url}/realms/{REALM}/protocol/openid-connect/token", timeout=30,
-                      data={"grant_type": "password", "client_id": client_id,
-                            "username": username, "password": password})
-    r.raise_for_status()
-    return r.json()["access_token"]
-
-
 class AdminApiAs:
     """The realm's Admin REST API called with one person's token."""
 
@@ -61,6 +52,9 @@ class AdminApiAs:
     def reset_password(self, user_id: str, password: str, temporary: bool = True) -> int:
         return self._do("PUT", f"/users/{user_id}/reset-password",
                         json={"type": "password", "value": password, "temporary": temporary}).status_code
+
+    def delete_credential(self, user_id: str, credential_id: str) -> int:
+        return self._do("DELETE", f"/users/{user_id}/credentials/{credential_id}").status_code
 
     def send_actions_mail(self, user_id: str, actions: list[str]) -> int:
         return self._do("PUT", f"/users/{user_id}/execute-actions-email", json=actions).status_code

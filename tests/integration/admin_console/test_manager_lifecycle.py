@@ -11,7 +11,8 @@ from tests.integration.admin_console.world import (
     OWN_USER,
     new_user_body,
 )
-from tests.integration.admin_console.manager_api import AdminApiAs, password_token
+from tests.integration.admin_console.manager_api import AdminApiAs
+from tests.support.tokens import password_token
 
 FIRST_SIGN_IN = {"UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"}
 
@@ -129,9 +130,8 @@ def test_a_person_with_grants_from_two_managers_is_managed_by_neither(world):
     assert shared["id"] in {u["id"] for u in api.list_users()[1]}
 
 
-def test_the_managers_token_comes_from_admin_cli_and_carries_only_query_roles(world, keycloak):
-    """The realm's own admin-cli allows the password grant: no test-only client is needed.
-    The manager's realm-management roles are query-users and query-groups, nothing more
+def test_the_managers_token_carries_only_query_roles(world, keycloak):
+    """The manager's realm-management roles are query-users and query-groups, nothing more
     (view-users or manage-users would bypass the fine-grained permissions).
 
     Covers: R-USR-4

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
 from tests.conftest import unique
-from tests.integration.admin_console.manager_api import AdminApiAs, password_token
+from tests.integration.admin_console.manager_api import AdminApiAs
+from tests.support.tokens import password_token
 
 OWN_CAT, OTHER_CAT = "CRC-COL", "CER-COL"
 
@@ -19,7 +20,10 @@ SAME_INSTITUTION_OTHER_CATEGORY = "other category, same institution"
 OTHER_INSTITUTION = "other institution"
 OTHER_MANAGER = "other managers"
 THEMSELVES = "themselves"
-TARGET_KINDS = (OWN_USER, SAME_INSTITUTION_OTHER_CATEGORY, OTHER_INSTITUTION, OTHER_MANAGER, THEMSELVES)
+# In the manager's users group and in another manager's: a DENY keeps both managers out.
+SHARED_WITH_ANOTHER_MANAGER = "shared with another manager"
+TARGET_KINDS = (OWN_USER, SAME_INSTITUTION_OTHER_CATEGORY, OTHER_INSTITUTION, OTHER_MANAGER, THEMSELVES,
+                SHARED_WITH_ANOTHER_MANAGER)
 
 
 def fresh_code() -> str:
@@ -67,14 +71,31 @@ class ManagerWorld:
                 SAME_INSTITUTION_OTHER_CATEGORY: self.group(self.a, OTHER_CAT, "user"),
                 OTHER_INSTITUTION: self.group(self.b, OWN_CAT, "user"),
                 OTHER_MANAGER: self.group(self.a, OTHER_CAT, "manager"),
-                THEMSELVES: self.own_managers_group}[kind]
+                THEMSELVES: self.own_managers_group,
+                SHARED_WITH_ANOTHER_MANAGER: self.own_users_group}[kind]
+
+    def grant_groups_of(self, kind: str) -> list[dict]:
+        """Every group a target of this kind belongs to."""
+        if kind == SHARED_WITH_ANOTHER_MANAGER:
+            return [self.own_users_group, self.group(self.b, OWN_CAT, "user")]
+        return [self.grant_group_of(kind)]
+
+    def admin_group(self) -> dict:
+        """A group that confers realm-admin (keycloak#53060), made once per world."""
+        if "admin" not in self.groups:
+            name = unique("admins")
+            self.admin.create_group({"name": name})
+            group = self.admin.get_group_by_path(f"/{name}")
+            rm = self.admin.get_client_id("realm-management")
+            self.admin.assign_group_client_roles(group["id"], rm, [self.admin.get_client_role(rm, "realm-admin")])
+            self.groups["admin"] = group
+        return self.groups["admin"]
 
     def target(self, kind: str) -> dict:
         """A fresh person of this kind (the manager themselves for THEMSELVES)."""
         if kind == THEMSELVES:
             return self.manager
-        g = self.grant_group_of(kind)
-        return self.make_user(required_actions=[], groups=[g["path"]])
+        return self.make_user(required_actions=[], groups=[g["path"] for g in self.grant_groups_of(kind)])
 
     def api_as(self, person: dict) -> AdminApiAs:
         return AdminApiAs(self.base_url, password_token(self.base_url, person["username"], person["password"]))

@@ -24,7 +24,9 @@ def postgres_cluster():
 
 
 def sync_settings(keycloak, run_secrets, mail, tmp_path, database_url=None, **overrides):
+    from stack.keycloak import national_id_key_file
     values = dict(keycloak_url=keycloak.url, realm=REALM_NAME, client_secret=run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
+                  national_id_key_file=national_id_key_file(keycloak.vault_dir),
                   smtp_host="127.0.0.1", smtp_port=mail.port, keycloak_timeout_seconds=5)
     values.update(overrides)
     return settings_for_tests(database_url or f"sqlite:///{tmp_path / 'sync.db'}", tmp_path, **values)

@@ -26,6 +26,8 @@ public final class PersonalData {
     private final String nationalId;
     private final String birthDate;
     private final List<String> phones;
+    private final Set<String> nationalIdDigests;
+    private final NationalIdDigest digest;
 
     private PersonalData(Builder b) {
         this.username = nullToEmpty(b.username);
@@ -35,6 +37,8 @@ public final class PersonalData {
         this.nationalId = nullToEmpty(b.nationalId);
         this.birthDate = nullToEmpty(b.birthDate);
         this.phones = List.copyOf(b.phones);
+        this.nationalIdDigests = Set.copyOf(b.nationalIdDigests);
+        this.digest = b.digest;
     }
 
     public static Builder builder() {
@@ -58,6 +62,9 @@ public final class PersonalData {
         // compared with the usual separators taken out.
         String compact = lower.replaceAll("[\\s\\-./()+]", "");
         if (containsAny(lower, compact, NationalId.of(nationalId).fragments())) {
+            return Optional.of(PersonalDataKind.NATIONAL_ID);
+        }
+        if (digest != null && digest.foundIn(password, nationalIdDigests)) {
             return Optional.of(PersonalDataKind.NATIONAL_ID);
         }
         if (containsAny(lower, compact, BirthDateForms.of(birthDate).forms())) {
@@ -133,6 +140,8 @@ public final class PersonalData {
         private String nationalId;
         private String birthDate;
         private final List<String> phones = new ArrayList<>();
+        private final Set<String> nationalIdDigests = new LinkedHashSet<>();
+        private NationalIdDigest digest;
 
         public Builder username(String v) { this.username = v; return this; }
         public Builder email(String v) { this.email = v; return this; }
@@ -140,6 +149,13 @@ public final class PersonalData {
         public Builder lastName(String v) { this.lastName = v; return this; }
         public Builder nationalId(String v) { this.nationalId = v; return this; }
         public Builder birthDate(String v) { this.birthDate = v; return this; }
+
+        /** The stored digests of the ID (decision 0030) and the keyed digest that made them. */
+        public Builder nationalIdDigests(Set<String> digests, NationalIdDigest digest) {
+            this.nationalIdDigests.addAll(digests);
+            this.digest = digest;
+            return this;
+        }
 
         public Builder phone(String v) {
             if (v != null && !v.isBlank()) {

@@ -1,5 +1,6 @@
 package tw.gov.hpa.screening.keycloak.policy;
 
+import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.policy.PasswordPolicyProvider;
@@ -12,9 +13,16 @@ import tw.gov.hpa.screening.keycloak.personal.UserPersonalData;
  */
 public class NoPersonalDataPolicyProvider implements PasswordPolicyProvider {
 
+    private final KeycloakSession session;
+
+    public NoPersonalDataPolicyProvider(KeycloakSession session) {
+        this.session = session;
+    }
+
     @Override
     public PolicyError validate(RealmModel realm, UserModel user, String password) {
-        return UserPersonalData.of(user).foundIn(password)
+        // The national ID is kept as keyed digests (decision 0030): compared through the vault's key.
+        return UserPersonalData.of(session, user).foundIn(password)
                 .map(kind -> new PolicyError(kind.messageKey()))
                 .orElse(null);
     }

@@ -11,11 +11,9 @@ public class NoPersonalDataPolicyProviderFactory extends WiringFactory<PasswordP
 
     public static final String ID = "noPersonalData";
 
-    private static final NoPersonalDataPolicyProvider INSTANCE = new NoPersonalDataPolicyProvider();
-
     @Override
     public PasswordPolicyProvider create(KeycloakSession session) {
-        return INSTANCE;
+        return new NoPersonalDataPolicyProvider(session);
     }
 
     @Override

@@ -59,10 +59,17 @@ public final class CaptchaImage {
             double[] advance = new double[text.length()];
             double total = 0;
             for (int i = 0; i < advance.length; i++) {
-                advance[i] = 25 + random.nextDouble() * 9;
+                advance[i] = 22 + random.nextDouble() * 16;
                 total += advance[i];
             }
-            double x = (WIDTH - total) / 2 + random.nextInt(13) - 6;
+            double room = WIDTH - 24;
+            if (total > room) {
+                for (int i = 0; i < advance.length; i++) {
+                    advance[i] *= room / total;
+                }
+                total = room;
+            }
+            double x = (WIDTH - total) / 2 + random.nextInt(17) - 8;
             for (int i = 0; i < text.length(); i++) {
                 g.draw(glyph(text.charAt(i), x, advance[i], random, wave));
                 x += advance[i];
@@ -88,6 +95,8 @@ public final class CaptchaImage {
     /** One character: grid strokes, each vertex jittered, turned, scaled, then bent by the wave. */
     private static Path2D glyph(char c, double left, double slot, Random random, Wave wave) {
         double scale = 5.6 + random.nextDouble() * 1.4;
+        // Wide or narrow as the advance allows: no two instances of a character have one width.
+        double wide = Math.max(0.75, Math.min(1.3, slot / 29.5)) * (0.9 + random.nextDouble() * 0.2);
         double angle = Math.toRadians(random.nextInt(31) - 15);
         double cx = left + slot / 2 + random.nextInt(5) - 2;
         double cy = HEIGHT / 2.0 + random.nextInt(7) - 3;
@@ -105,7 +114,7 @@ public final class CaptchaImage {
                 int steps = k == vertices - 1 ? 1 : 6;
                 for (int s = 0; s < steps; s++) {
                     double t = (double) s / steps;
-                    double gx = (v[2 * k] + (k == vertices - 1 ? 0 : (v[2 * k + 2] - v[2 * k]) * t) - 2) * scale;
+                    double gx = (v[2 * k] + (k == vertices - 1 ? 0 : (v[2 * k + 2] - v[2 * k]) * t) - 2) * scale * wide;
                     double gy = (v[2 * k + 1] + (k == vertices - 1 ? 0 : (v[2 * k + 3] - v[2 * k + 1]) * t) - 3) * scale;
                     double px = cx + gx * cos - gy * sin;
                     double py = cy + gx * sin + gy * cos;

@@ -11,7 +11,7 @@ import org.keycloak.policy.PolicyError;
 /** The noPersonalData password policy. Covers: R-PWD-5 */
 class NoPersonalDataPolicyProviderTest {
 
-    private final NoPersonalDataPolicyProvider policy = new NoPersonalDataPolicyProvider();
+    private final NoPersonalDataPolicyProvider policy = new NoPersonalDataPolicyProvider(null);
 
     @ParameterizedTest
     @CsvSource({
