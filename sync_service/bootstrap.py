@@ -18,7 +18,7 @@ from .adapters import migrations
 from .adapters.audit_chain import AuditChain
 from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
-from .adapters.keys import load_key_ring
+from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
