@@ -8,7 +8,6 @@ from flask.json.provider import DefaultJSONProvider
 
 from ..services import scans as use_scans
 from . import api, errors, health, limits, openapi, page_support, printed, public, review, scans, signin
-from . import api, errors, health, limits, openapi
 from .headers import secure_headers
 
 

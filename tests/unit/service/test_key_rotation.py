@@ -83,3 +83,15 @@ def test_a_rotated_key_file_lists_old_keys_first_and_stays_owner_only(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o600
     listed = " ".join(base64.b64encode(k).decode() for k in [*first, new])
     assert load_key_ring(listed, tmp_path / "unused.key") == [*first, new]
+
+
+def test_scanned_documents_are_sealed_under_the_key_ring_and_bound_to_their_scan():
+    """Covers: R-PD-1"""
+    old, new = secrets.token_bytes(32), secrets.token_bytes(32)
+    scan = b"%PDF-1.7 form 1, signed"
+    sealed = PersonalDataCipher(old).encrypt_bytes(scan, "app-1/scan-1")
+    rotated = PersonalDataCipher(new, retired=[old])
+    assert rotated.decrypt_bytes(sealed, "app-1/scan-1") == scan
+    assert rotated.decrypt_bytes(rotated.encrypt_bytes(scan, "app-1/scan-1"), "app-1/scan-1") == scan
+    with pytest.raises(Exception):
+        rotated.decrypt_bytes(sealed, "app-1/scan-2")  # moved to another scan: does not open
