@@ -139,7 +139,8 @@ public final class ResetMail {
         long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
         String validity = validity(messages, locale, minutes);
         String realmName = realm.getDisplayName() == null ? realm.getName() : realm.getDisplayName();
-        Object[] args = {link, minutes, realmName, validity, user.getUsername()};
+        // {5}: the validity in English for the English text beside the zh-Hant (issue 11: not "1 小時").
+        Object[] args = {link, minutes, realmName, validity, user.getUsername(), englishValidity(messages, minutes)};
         session.getProvider(EmailSenderProvider.class).send(realm.getSmtpConfig(), user,
                 messages.getProperty(SUBJECT),
                 new MessageFormat(messages.getProperty(BODY), locale).format(args),
@@ -153,6 +154,14 @@ public final class ResetMail {
         String unit = messages.getProperty("linkExpirationFormatter.timePeriodUnit." + (hours ? "hours" : "minutes"),
                 hours ? "hours" : "minutes");
         return amount + " " + new MessageFormat(unit, locale).format(new Object[] {amount});
+    }
+
+    /** "1 hour" / "90 minutes", from the theme's screeningLinkHoursEn / screeningLinkMinutesEn. */
+    static String englishValidity(Properties messages, long minutes) {
+        boolean hours = minutes >= 60 && minutes % 60 == 0;
+        String pattern = messages.getProperty(hours ? "screeningLinkHoursEn" : "screeningLinkMinutesEn",
+                hours ? "{0} hours" : "{0} minutes");
+        return new MessageFormat(pattern, Locale.ENGLISH).format(new Object[] {hours ? minutes / 60 : minutes});
     }
 
     /** The asking request's address, for the event (the job runs outside any request). */
