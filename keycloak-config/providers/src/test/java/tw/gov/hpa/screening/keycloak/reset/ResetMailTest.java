@@ -23,4 +23,15 @@ class ResetMailTest {
         zh.setProperty("screeningLinkHoursEn", "{0,choice,1#{0} hour|1<{0} hours}");
         assertEquals("1 hour", ResetMail.validityEnglish(zh, 60));
     }
+
+    /** The English text beside the zh-Hant says "1 hour", never "1 小時" (issue 11). Covers: R-LCK-4 */
+    @Test
+    void englishValidityForTheEnglishHalf() {
+        Properties zh = new Properties();
+        zh.setProperty("screeningLinkHoursEn", "{0,choice,1#{0} hour|1<{0} hours}");
+        zh.setProperty("screeningLinkMinutesEn", "{0,choice,1#{0} minute|1<{0} minutes}");
+        assertEquals("1 hour", ResetMail.englishValidity(zh, 60));
+        assertEquals("2 hours", ResetMail.englishValidity(zh, 120));
+        assertEquals("90 minutes", ResetMail.englishValidity(zh, 90));
+    }
 }
