@@ -30,8 +30,8 @@ class ResetMailTest {
         Properties zh = new Properties();
         zh.setProperty("screeningLinkHoursEn", "{0,choice,1#{0} hour|1<{0} hours}");
         zh.setProperty("screeningLinkMinutesEn", "{0,choice,1#{0} minute|1<{0} minutes}");
-        assertEquals("1 hour", ResetMail.englishValidity(zh, 60));
-        assertEquals("2 hours", ResetMail.englishValidity(zh, 120));
-        assertEquals("90 minutes", ResetMail.englishValidity(zh, 90));
+        assertEquals("1 hour", ResetMail.validityEnglish(zh, 60));
+        assertEquals("2 hours", ResetMail.validityEnglish(zh, 120));
+        assertEquals("90 minutes", ResetMail.validityEnglish(zh, 90));
     }
 }
