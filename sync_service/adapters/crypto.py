@@ -54,36 +54,33 @@ class PersonalDataCipher:
     def encrypt(self, plaintext: str, context: str) -> bytes:
         """`context` (e.g. the application id) is bound as associated data: a
         ciphertext copied onto another row does not decrypt there."""
-        nonce = secrets.token_bytes(_NONCE)
-        sealed = self._keys[self._current].aead.encrypt(nonce, plaintext.encode(), context.encode())
-        return _V2 + self._current + nonce + sealed
+        return self.encrypt_bytes(plaintext.encode(), context)
 
     def decrypt(self, blob: bytes, context: str) -> str:
+        return self.decrypt_bytes(blob, context).decode()
+
+    def encrypt_bytes(self, data: bytes, context: str) -> bytes:
+        """Bytes (a scanned document) the same way, e.g. bound to its application and scan id."""
+        nonce = secrets.token_bytes(_NONCE)
+        sealed = self._keys[self._current].aead.encrypt(nonce, data, context.encode())
+        return _V2 + self._current + nonce + sealed
+
+    def decrypt_bytes(self, blob: bytes, context: str) -> bytes:
         if blob[:1] == _V2:
             kid, nonce, body = blob[1 : 1 + _KID], blob[1 + _KID : 1 + _KID + _NONCE], blob[1 + _KID + _NONCE :]
             keys = self._keys.get(kid)
             if keys is None:
                 raise ValueError(f"ciphertext made with key {kid.hex()}, which this service does not hold")
-            return keys.aead.decrypt(nonce, body, context.encode()).decode()
+            return keys.aead.decrypt(nonce, body, context.encode())
         if blob[:1] != _V1:
             raise ValueError("unknown ciphertext version")
         nonce, body = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
         for kid in [self._current, *(k for k in self._keys if k != self._current)]:
             try:
-                return self._keys[kid].aead.decrypt(nonce, body, context.encode()).decode()
+                return self._keys[kid].aead.decrypt(nonce, body, context.encode())
             except InvalidTag:
                 continue
         raise InvalidTag()
-
-    def encrypt_bytes(self, data: bytes, context: str) -> bytes:
-        """A scanned document, bound to its application and scan id."""
-        nonce = secrets.token_bytes(_NONCE)
-        return _VERSION + nonce + self._aead.encrypt(nonce, data, context.encode())
-
-    def decrypt_bytes(self, blob: bytes, context: str) -> bytes:
-        if blob[:1] != _VERSION:
-            raise ValueError("unknown ciphertext version")
-        return self._aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], context.encode())
 
     def lookup_hash(self, value: str) -> str:
         """Deterministic, keyed: equal values find each other, and without the
