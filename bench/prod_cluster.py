@@ -115,7 +115,8 @@ def bench_workers(stack: ProdStack, count: int, rounds: int) -> None:
     wiring = bootstrap(Settings(database_url=env["SYNC_DATABASE_URL"], auto_migrate=False,
                                 data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
                                 audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
-                                audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"])))
+                                audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
+                                national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"])))
     times: dict[int, float] = {1: 0.0, 2: 0.0}
     counts: dict[int, int] = {1: 0, 2: 0}
     per_round = count // rounds

@@ -29,7 +29,7 @@ import requests
 
 from . import tls
 from .credentials_file import WANTED, load_or_create
-from .keycloak import KeycloakError, build_providers, ensure_distribution
+from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 
 HOME = VAR / "prod"
@@ -43,7 +43,7 @@ PORTS = {
 }
 SECRETS = {**WANTED, "KEYCLOAK_DB_PASSWORD": 24, "SYNC_DB_PASSWORD": 24, "REDIS_PASSWORD": 24}
 # Keycloak's build-time options: fixed into the optimized server by `kc.sh build`.
-BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn"]
+BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn", "--vault=file"]
 NODES = ("kc1", "kc2")
 
 
@@ -77,10 +77,9 @@ class Supervisor:
     def pid(self, name: str) -> int | None:
         try:
             pid = int((self.run / f"{name}.pid").read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
+        except (FileNotFoundError, ValueError):
             return None
+        return pid if self._alive(pid) else None
 
     def start(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> int:
         pid = self.pid(name)
@@ -267,7 +266,7 @@ class ProdStack:
 
     def node_ready(self, node: str) -> bool:
         try:
-            return requests.get(self.node_health(node), verify=str(self.ca_file), timeout=3).status_code == 200
+            return requests.get(self.node_health(node), verify=str(self.ca_file), timeout=10).status_code == 200
         except requests.RequestException:
             return False
 
@@ -356,6 +355,10 @@ class ProdStack:
             elif self.sup.pid(node) and built_from.exists() and built_from.read_text() != stamp.hexdigest():
                 self.log(f"  providers or theme changed, but {node} runs: `make down` first to rebuild")
 
+    @property
+    def vault_dir(self) -> Path:
+        return self.home / "vault"
+
     def node_dir(self, node: str) -> Path:
         return self.home / f"keycloak-{node}"
 
@@ -377,8 +380,9 @@ class ProdStack:
             "JAVA_OPTS_KC_HEAP": self.heap,
         }
         t = self.tls
+        ensure_national_id_key(self.vault_dir)  # Keycloak's vault secret, shared with the sync service
         cmd = [
-            str(home / "bin" / "kc.sh"), "start", "--optimized",
+            str(home / "bin" / "kc.sh"), "start", "--optimized", f"--vault-dir={self.vault_dir}",
             f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak", "--db-username=keycloak",
             "--http-enabled=false", "--http-host=127.0.0.1", f"--https-port={self.ports[node]}",
             f"--https-certificate-file={t.cert}", f"--https-certificate-key-file={t.key}",
@@ -505,6 +509,7 @@ http {{
             # The audit chain's signed head, outside the database (decision 0010): one file every
             # process of this host shares. Several hosts need a shared, append-only place instead.
             "SYNC_AUDIT_HEAD_FILE": str(self.home / "audit-head.json"),
+            "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(ensure_national_id_key(self.vault_dir)),
             "SYNC_RATELIMIT_STORAGE_URI": self.redis_url,
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
@@ -565,6 +570,7 @@ def up() -> int:
 
   示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{p['screening-client']}/
       登入 sign in as  {stack.demo['username']}  /  {stack.demo['password']}
+      （首次登入須更換此密碼 / first sign-in: replace this password）
   Keycloak (nginx, two nodes, TLS)           {stack.url}/admin/master/console/#/{REALM_NAME}
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {stack.home / 'secrets.env'}
       trust the local CA: {stack.ca_file}   (curl --cacert {stack.ca_file} ...)

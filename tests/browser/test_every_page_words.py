@@ -28,9 +28,10 @@ WRONG = "Wrong~Password1"
 class Reader:
     """Reads each page a walk meets; gathers what is wrong instead of stopping at the first."""
 
-    def __init__(self, language: str, shots):
+    def __init__(self, language: str, shots, walk: str):
         self.language = language
         self.shots = shots
+        self.walk = walk
         self.found: dict[str, list[str]] = {}
         self.seen: list[str] = []
 
@@ -39,8 +40,11 @@ class Reader:
         page.wait_for_load_state("load")
         text = visible_text(page)
         self.text(text, name)
-        screenshot(page, self.shots, f"words/{self.language}/{len(self.seen):02d}-{name}")
+        self.picture(page, name)
         return text
+
+    def picture(self, page, name: str) -> None:
+        screenshot(page, self.shots, f"words/{self.language}/{self.walk}-{len(self.seen):02d}-{name}")
 
     def text(self, text: str, name: str) -> None:
         self.seen.append(name)
@@ -70,6 +74,20 @@ def _mails(mail, to: str, count: int) -> list:
     return mail.wait_for(to, count=count)
 
 
+def read_mail(read: Reader, page, message, name: str) -> str:
+    """A mail as its reader sees it: the plain text checked, the HTML part shown in the browser
+    (checked and pictured like a page). Returns the plain text."""
+    text = body_text(message)
+    read.text(message["Subject"] + "\n" + text, f"{name}-text")
+    html = message.get_body(preferencelist=("html",))
+    if html is not None:
+        viewer = page.context.new_page()
+        viewer.set_content(html.get_content())
+        read.page(viewer, name)
+        viewer.close()
+    return text
+
+
 def _reset_link(message) -> str:
     return re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
 
@@ -78,7 +96,7 @@ def _reset_link(message) -> str:
 def test_first_sign_in_pages_read_as_words(language, make_user, grant, institution, context_for,
                                            screening_client, keycloak, screenshots_dir):
     """Covers: R-PWD-1, R-PWD-4, R-CONF-1, R-LCK-1, R-CAT-2"""
-    read = Reader(language, screenshots_dir)
+    read = Reader(language, screenshots_dir, "1-first-sign-in")
     page = context_for(language)
     user = make_user(temporary=True, required_actions=None, locale=language, birthDate="1990-03-12")
     grant(user, institution, OWN_CAT)
@@ -146,7 +164,7 @@ def test_first_sign_in_pages_read_as_words(language, make_user, grant, instituti
 def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail, context_for,
                                                        screening_client, captcha_answers, screenshots_dir):
     """Covers: R-LCK-1, R-LCK-2, R-LCK-3, R-LCK-4"""
-    read = Reader(language, screenshots_dir)
+    read = Reader(language, screenshots_dir, "2-forgot-password")
     page = context_for(language)
     user = make_user(locale=language)
     screening = ScreeningClientPage(page, screening_client)
@@ -158,7 +176,7 @@ def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail
         login.sign_in(user["username"], WRONG)
     read.page(page, "sign-in-after-wrong-passwords")
     [lockout] = _mails(mail, user["email"], 1)
-    read.text(lockout["Subject"] + "\n" + body_text(lockout), "mail-lockout")
+    read_mail(read, page, lockout, "mail-lockout")
 
     # Forgot password, the mail, the new password.
     def request_reset(page) -> None:
@@ -171,8 +189,7 @@ def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail
 
     request_reset(page)
     reset_mail = _mails(mail, user["email"], 2)[-1]
-    text = body_text(reset_mail)
-    read.text(reset_mail["Subject"] + "\n" + text, "mail-reset")
+    text = read_mail(read, page, reset_mail, "mail-reset")
     english = text.split("----")[-1] if language == "zh-Hant" else text
     assert "1 hour" in english and "小時" not in english, english
     link = _reset_link(reset_mail)
@@ -202,7 +219,7 @@ def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail
 @pytest.mark.parametrize("language", list(LANGUAGES))
 def test_managers_console_reads_as_words(language, admin, make_user, keycloak, context_for, screenshots_dir):
     """Covers: R-USR-1, R-USR-4, R-PWD-3"""
-    read = Reader(language, screenshots_dir)
+    read = Reader(language, screenshots_dir, "3-manager-console")
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     target = world.target(OWN_USER)
@@ -226,7 +243,7 @@ def test_managers_console_reads_as_words(language, admin, make_user, keycloak, c
     console.open_tab("credentials")
     alert = console.reset_password("Kq7~xZ9b")
     read.text(alert, "console-password-refused")
-    screenshot(page, screenshots_dir, f"words/{language}/{len(read.seen):02d}-console-password-refused")
+    read.picture(page, "console-password-refused")
     assert ("長度至少 12 個字元" if language == "zh-Hant" else "at least 12 characters") in alert, alert
     page.keyboard.press("Escape")
     console.open_tab("user-groups-tab")

@@ -70,6 +70,7 @@ def prod_settings(stack) -> Settings:
                     data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
                     audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
                     audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
+                    national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
                     smtp_port=stack.ports["smtp"], submit_rate_per_hour=10_000)
 
 

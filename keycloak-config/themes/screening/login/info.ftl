@@ -14,18 +14,15 @@
     <div id="kc-info-message">
         <p class="instruction">${message.summary}<#if requiredActions??><#list requiredActions>: <b><#items as reqActionItem>${kcSanitize(msg("requiredAction.${reqActionItem}"))?no_esc}<#sep>, </#items></b></#list><#else></#if></p>
         <#if skipLink??>
-        <#else>
-            <#if pageRedirectUri?has_content>
-                <p><a href="${pageRedirectUri}">${msg("backToApplication")}</a></p>
-            <#elseif actionUri?has_content>
-                <p><a href="${actionUri}">${msg("proceedWithAction")}</a></p>
-            <#elseif (client.baseUrl)?has_content>
-                <p><a id="screening-sign-in" href="${client.baseUrl}">${msg("screeningGoToSignIn")}</a></p>
-            <#else>
-                <p><a id="screening-sign-in" href="${url.loginRestartFlowUrl?keep_before('/login-actions/')}/account/">${msg("screeningGoToSignIn")}</a></p>
-            </#if>
-        <#else>
             <p><a id="screening-sign-in" href="${((client.baseUrl)?has_content)?then(client.baseUrl, url.loginRestartFlowUrl?keep_before('/login-actions/') + '/account/')}">${msg("screeningGoToSignIn")}</a></p>
+        <#elseif pageRedirectUri?has_content>
+            <p><a href="${pageRedirectUri}">${msg("backToApplication")}</a></p>
+        <#elseif actionUri?has_content>
+            <p><a href="${actionUri}">${msg("proceedWithAction")}</a></p>
+        <#elseif (client.baseUrl)?has_content>
+            <p><a id="screening-sign-in" href="${client.baseUrl}">${msg("screeningGoToSignIn")}</a></p>
+        <#else>
+            <p><a id="screening-sign-in" href="${url.loginRestartFlowUrl?keep_before('/login-actions/')}/account/">${msg("screeningGoToSignIn")}</a></p>
         </#if>
     </div>
     </#if>

@@ -139,7 +139,7 @@ public final class ResetMail {
         long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
         String validity = validity(messages, locale, minutes);
         String realmName = realm.getDisplayName() == null ? realm.getName() : realm.getDisplayName();
-        Object[] args = {link, minutes, realmName, validity, user.getUsername()};
+        Object[] args = {link, minutes, realmName, validity, user.getUsername(), validityEnglish(messages, minutes)};
         session.getProvider(EmailSenderProvider.class).send(realm.getSmtpConfig(), user,
                 messages.getProperty(SUBJECT),
                 new MessageFormat(messages.getProperty(BODY), locale).format(args),
@@ -153,6 +153,14 @@ public final class ResetMail {
         String unit = messages.getProperty("linkExpirationFormatter.timePeriodUnit." + (hours ? "hours" : "minutes"),
                 hours ? "hours" : "minutes");
         return amount + " " + new MessageFormat(unit, locale).format(new Object[] {amount});
+    }
+
+    /** The validity in English words, for the English half of the bilingual mail ({5}). */
+    static String validityEnglish(Properties messages, long minutes) {
+        boolean hours = minutes >= 60 && minutes % 60 == 0;
+        String pattern = messages.getProperty(hours ? "screeningLinkHoursEn" : "screeningLinkMinutesEn",
+                hours ? "{0} hours" : "{0} minutes");
+        return new MessageFormat(pattern, Locale.ENGLISH).format(new Object[] {hours ? minutes / 60 : minutes});
     }
 
     /** The asking request's address, for the event (the job runs outside any request). */

@@ -20,5 +20,7 @@ class ResetMailTest {
         en.setProperty("linkExpirationFormatter.timePeriodUnit.hours", "{0,choice,0#hours|1#hour|1<hours}");
         assertEquals("1 hour", ResetMail.validity(en, Locale.ENGLISH, 60));
         assertEquals("2 hours", ResetMail.validity(en, Locale.ENGLISH, 120));
+        zh.setProperty("screeningLinkHoursEn", "{0,choice,1#{0} hour|1<{0} hours}");
+        assertEquals("1 hour", ResetMail.validityEnglish(zh, 60));
     }
 }
