@@ -22,7 +22,7 @@ from tests.support.sync import settings_for_tests
 
 
 @pytest.fixture(scope="session")
-def service(keycloak, run_secrets, mail, ports, tmp_path_factory):
+def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_key_file):
     """The sync service (pages and API) and its worker, for the whole run."""
     from werkzeug.serving import make_server
     folder = tmp_path_factory.mktemp("sync-pages")
@@ -31,7 +31,8 @@ def service(keycloak, run_secrets, mail, ports, tmp_path_factory):
         client_secret=run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
         pages_client_secret=run_secrets["REVIEWER_CLIENT_SECRET"], secret_key=run_secrets["FLASK_SECRET_KEY"],
         smtp_host="127.0.0.1", smtp_port=mail.port, keycloak_timeout_seconds=10,
-        screening_system_url=f"http://127.0.0.1:{ports['screening-client']}/")
+        screening_system_url=f"http://127.0.0.1:{ports['screening-client']}/",
+        national_id_key_file=national_id_key_file)  # Keycloak's vault secret: the same digests
     wiring = bootstrap(settings)
     app = create_app(wiring=wiring)
     server = make_server("127.0.0.1", ports["sync-service"], app, threaded=True)
