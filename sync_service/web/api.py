@@ -153,31 +153,29 @@ def approve(application_id):
          "effective_on": c.effective_on.isoformat() if c.effective_on else None} for c in changes]})
 
 
-@blueprint.post("/applications/<application_id>/reject")
-def reject(application_id):
+def _decide(use_case, application_id: str, *text_fields: str):
+    """Reject, retry, cancel: the same request shape, one use case each, the application back."""
     caller = _caller()
     data = _body()
-    app = use_cases.reject(_wiring().uow(), _application_id(application_id), caller=caller,
-                           reason=_text(data, "reason"), directory=_directory())
+    application_id = _application_id(application_id)
+    texts = {name: _text(data, name) for name in text_fields}
+    app = use_case(_wiring().uow(), application_id, caller=caller, directory=_directory(), **texts)
     return jsonify(represent(app))
+
+
+@blueprint.post("/applications/<application_id>/reject")
+def reject(application_id):
+    return _decide(use_cases.reject, application_id, "reason")
 
 
 @blueprint.post("/applications/<application_id>/retry")
 def retry(application_id):
-    caller = _caller()
-    _body()
-    app = use_cases.retry_provisioning(_wiring().uow(), _application_id(application_id), caller=caller,
-                                       directory=_directory())
-    return jsonify(represent(app))
+    return _decide(use_cases.retry_provisioning, application_id)
 
 
 @blueprint.post("/applications/<application_id>/cancel")
 def cancel(application_id):
-    caller = _caller()
-    data = _body()
-    app = use_cases.cancel_application(_wiring().uow(), _application_id(application_id), caller=caller,
-                                       reason=_text(data, "reason"), directory=_directory())
-    return jsonify(represent(app))
+    return _decide(use_cases.cancel_application, application_id, "reason")
 
 
 @blueprint.post("/applications/<application_id>/vendor-record")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
 
 from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
+from ..domain.references import parse_reference
+from ..services import lookup
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller
 
@@ -50,6 +52,20 @@ def remember_reference(reference: str) -> None:
 
 def wiring():
     return current_app.extensions["sync"]
+
+
+def visible_application(reference: str):
+    """The application this browser may see, else 404 (not "forbidden": that
+    would confirm the reference exists)."""
+    try:
+        reference = parse_reference(reference)
+    except DomainError:
+        abort(404)
+    with wiring().uow() as uow:
+        app = uow.applications.get(reference)
+    if app is None or not lookup.may_see(app, caller=caller(), references=remembered_references()):
+        abort(404)
+    return app
 
 
 def signed_in(view):

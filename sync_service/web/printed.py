@@ -3,27 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from ..domain import DomainError
-from ..domain.references import parse_reference
-from ..services import lookup
 from ..services import printing
 from .qr import printing_qr_svg
-from .page_support import caller, remembered_references, use_page_errors, wiring
+from .page_support import use_page_errors, visible_application, wiring
 
 blueprint = Blueprint("printed", __name__)
 use_page_errors(blueprint)
-
-
-def _visible(reference: str):
-    try:
-        reference = parse_reference(reference)
-    except DomainError:
-        abort(404)
-    with wiring().uow() as uow:
-        app = uow.applications.get(reference)
-    if app is None or not lookup.may_see(app, caller=caller(), references=remembered_references()):
-        abort(404)
-    return app
 
 
 def _base_url() -> str:
@@ -34,7 +19,7 @@ def _base_url() -> str:
 def pdf(reference, document):
     if document not in printing.PRINTABLE:
         abort(404)
-    app = _visible(reference)
+    app = visible_application(reference)
     body = printing.render_pdf(app, document, base_url=_base_url(), renderer=wiring().printer)
     return current_app.response_class(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{app.id}-{document}.pdf"', "Cache-Control": "no-store"})
@@ -45,6 +30,6 @@ def html(reference, document):
     """The same form as a page (what the PDF is measured against in bench/)."""
     if document not in printing.PRINTABLE:
         abort(404)
-    app = _visible(reference)
+    app = visible_application(reference)
     form = printing.printed_form(app, document, base_url=_base_url())
     return render_template("printed_form.html", form=form, qr=printing_qr_svg(form.qr_target))

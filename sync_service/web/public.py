@@ -15,9 +15,9 @@ from .page_support import (
     caller,
     field_errors,
     remember_reference,
-    remembered_references,
     signed_in,
     use_page_errors,
+    visible_application,
     wiring,
 )
 
@@ -115,23 +115,11 @@ def captcha_image(challenge_id):
     return current_app.response_class(image, mimetype="image/png", headers={"Cache-Control": "no-store"})
 
 
-def _visible_application(reference: str):
-    from ..domain.references import parse_reference
-    try:
-        reference = parse_reference(reference)
-    except DomainError:
-        abort(404)
-    with wiring().uow() as uow:
-        app = uow.applications.get(reference)
-        scans = uow.scans.of_application(reference) if app else []
-    if app is None or not lookup.may_see(app, caller=caller(), references=remembered_references()):
-        abort(404)  # not "forbidden": that would confirm the reference exists
-    return app, scans
-
-
 @blueprint.get("/applications/<reference>")
 def application(reference):
-    app, scans = _visible_application(reference)
+    app = visible_application(reference)
+    with wiring().uow() as uow:
+        scans = uow.scans.of_application(app.id)
     return render_template("application.html", app=app, scans=scans, new=bool(request.args.get("new")),
                            upload_errors={})
 

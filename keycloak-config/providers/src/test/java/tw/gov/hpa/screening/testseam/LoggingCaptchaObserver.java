@@ -1,9 +1,8 @@
 package tw.gov.hpa.screening.testseam;
 
 import org.jboss.logging.Logger;
-import org.keycloak.Config;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.KeycloakSessionFactory;
+import tw.gov.hpa.screening.keycloak.WiringFactory;
 import tw.gov.hpa.screening.keycloak.reset.CaptchaObserver;
 import tw.gov.hpa.screening.keycloak.reset.CaptchaObserverFactory;
 import org.keycloak.sessions.AuthenticationSessionModel;
@@ -13,7 +12,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * alone in target/test-seam/ (never in target/deploy/), loaded only by the tests' Keycloak.
  * Its log category is outside the providers' package on purpose.
  */
-public class LoggingCaptchaObserver implements CaptchaObserver, CaptchaObserverFactory {
+public class LoggingCaptchaObserver extends WiringFactory<CaptchaObserver>
+        implements CaptchaObserver, CaptchaObserverFactory {
 
     static final Logger LOG = Logger.getLogger("screening.testseam.captcha-answers");
 
@@ -31,17 +31,5 @@ public class LoggingCaptchaObserver implements CaptchaObserver, CaptchaObserverF
     @Override
     public String getId() {
         return "test-seam-log";
-    }
-
-    @Override
-    public void init(Config.Scope config) {
-    }
-
-    @Override
-    public void postInit(KeycloakSessionFactory factory) {
-    }
-
-    @Override
-    public void close() {
     }
 }
