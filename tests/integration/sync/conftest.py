@@ -95,11 +95,11 @@ class ServiceTokens:
         self.keycloak, self.for_service_client, self.for_other_client = keycloak, for_service, for_other
 
     def for_service(self, user: dict) -> str:
-        from tests.integration.admin_console.manager_api import password_token
+        from tests.support.tokens import password_token
         return password_token(self.keycloak.url, user["username"], user["password"], self.for_service_client)
 
     def for_other(self, user: dict) -> str:
-        from tests.integration.admin_console.manager_api import password_token
+        from tests.support.tokens import password_token
         return password_token(self.keycloak.url, user["username"], user["password"], self.for_other_client)
 
 

@@ -35,7 +35,8 @@ import org.keycloak.theme.Theme;
  *
  * <p>Why the mail is formatted from the theme's messages and not the e-mail template provider:
  * outside a request the template provider fails resolving the locale (26.7.3, see
- * LockoutNoticeListener); the mail is bilingual, so the realm's default locale serves.
+ * LockoutNoticeListener); so the mail is formatted here, in the person's own language (their
+ * {@code locale} attribute, else the realm's default: zh-Hant with English beside).
  */
 public final class ResetMail {
 
@@ -134,7 +135,7 @@ public final class ResetMail {
 
     private static void send(KeycloakSession session, RealmModel realm, UserModel user, String link, int lifespan)
             throws EmailException, IOException {
-        Locale locale = realm.getDefaultLocale() == null ? Locale.ENGLISH : Locale.forLanguageTag(realm.getDefaultLocale());
+        Locale locale = languageOf(realm, user);
         Properties messages = session.theme().getTheme(Theme.Type.EMAIL).getMessages(locale);
         long minutes = TimeUnit.SECONDS.toMinutes(lifespan);
         String validity = validity(messages, locale, minutes);
@@ -147,6 +148,15 @@ public final class ResetMail {
     }
 
     /** "1 小時" / "1 hour": the words Keycloak's link-expiry formatter uses, from the theme's messages. */
+    /** The person's chosen language, else the realm's default one. */
+    static Locale languageOf(RealmModel realm, UserModel user) {
+        String tag = user.getFirstAttribute(UserModel.LOCALE);
+        if (tag == null || tag.isBlank()) {
+            tag = realm.getDefaultLocale();
+        }
+        return tag == null ? Locale.ENGLISH : Locale.forLanguageTag(tag);
+    }
+
     static String validity(Properties messages, Locale locale, long minutes) {
         boolean hours = minutes >= 60 && minutes % 60 == 0;
         long amount = hours ? minutes / 60 : minutes;
