@@ -105,7 +105,7 @@ def test_the_verify_command(wiring, worker, database_url):
     a_provisioned_application(wiring, worker)
     s = wiring.settings
     env = {**os.environ, "SYNC_DATABASE_URL": database_url, "SYNC_DATA_KEY": s.data_key,
-           "SYNC_AUDIT_SIGNING_KEY": s.audit_key}
+           "SYNC_AUDIT_SIGNING_KEY": s.audit_key, "SYNC_AUDIT_HEAD_FILE": str(s.audit_head_file)}
     run = lambda: subprocess.run([sys.executable, "-m", "sync_service", "audit", "verify"], env=env,
                                  capture_output=True, text=True, timeout=60)
     ok = run()
