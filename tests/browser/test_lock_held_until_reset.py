@@ -9,7 +9,7 @@ from stack.mailsink import body_text
 from stack.paths import REALM_NAME
 from tests.conftest import good_password
 from tests.pages.keycloak import LoginPage, ResetCredentialsPage, UpdatePasswordPage
-from tests.pages.screening_client import ScreeningClientPage
+from tests.pages.screening_client import ScreeningClientPage, sign_in_from_fresh_browser as _sign_in
 from tests.support.waiting import wait_until
 
 WRONG = "Wrong~Password1"
@@ -37,20 +37,6 @@ def _assert_locked_in_database(admin, user) -> None:
     stored = admin.get_user(user["id"])
     assert stored["enabled"] is False, "the account must stay disabled until the new password is set"
     assert stored["attributes"].get("disabledReason") == ["permanentLockout"]
-
-
-def _sign_in(browser, base_url: str, username: str, password: str) -> str:
-    """Sign in from a fresh browser; 'signed in' or the message the login page shows."""
-    context = browser.new_context(locale="zh-TW")
-    try:
-        page = context.new_page()
-        client = ScreeningClientPage(page, base_url)
-        client.start_sign_in()
-        login = LoginPage(page)
-        login.sign_in(username, password)
-        return "signed in" if client.is_signed_in_as(username) else login.messages()
-    finally:
-        context.close()
 
 
 def _reset_with_link(browser, link: str) -> str:

@@ -9,6 +9,7 @@ import time
 from stack.mailsink import body_text
 from tests.conftest import good_password
 from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage
+from tests.pages.screening_client import sign_in_from_fresh_browser as _attempt_sign_in
 from tests.support.waiting import wait_until
 
 WRONG = "Wrong~Password1"
@@ -97,22 +98,6 @@ def test_locked_out_person_resets_and_signs_in_again(
 
     # A fresh browser: the person signs in with the new password.
     assert _attempt_sign_in(browser, screening_client, user["username"], new_password) == "signed in"
-
-
-def _attempt_sign_in(browser, base_url: str, username: str, password: str) -> str:
-    """Sign in from a fresh browser; 'signed in' or the message the login page shows."""
-    from tests.pages.keycloak import LoginPage
-    from tests.pages.screening_client import ScreeningClientPage
-    context = browser.new_context(locale="zh-TW")
-    try:
-        page = context.new_page()
-        client = ScreeningClientPage(page, base_url)
-        client.start_sign_in()
-        login = LoginPage(page)
-        login.sign_in(username, password)
-        return "signed in" if client.is_signed_in_as(username) else login.messages()
-    finally:
-        context.close()
 
 
 def test_terms_page_screenshot(make_user, screening, login_page, page, screenshots_dir):

@@ -38,3 +38,18 @@ class ScreeningClientPage:
 
     def change_password_link(self) -> str:
         return self.page.get_attribute("#change-password", "href")
+
+
+def sign_in_from_fresh_browser(browser, base_url: str, username: str, password: str) -> str:
+    """Sign in from a fresh browser; 'signed in' or the message the login page shows."""
+    from tests.pages.keycloak import LoginPage
+    context = browser.new_context(locale="zh-TW")
+    try:
+        page = context.new_page()
+        client = ScreeningClientPage(page, base_url)
+        client.start_sign_in()
+        login = LoginPage(page)
+        login.sign_in(username, password)
+        return "signed in" if client.is_signed_in_as(username) else login.messages()
+    finally:
+        context.close()
