@@ -6,6 +6,7 @@
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
   login                         a token for the JSON API by the device grant (sign in in a browser); printed on stdout
+  jobs list | jobs run NAME      the worker's periodic jobs; run one now (what is due now, and any missed run)
   keys rotate data|audit        add a new current personal-data or audit signing key to its key file;
                                 the old keys stay to decrypt and verify what they made (restart after)
 
@@ -35,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("action", choices=["verify"])
     commands.add_parser("reconcile")
     commands.add_parser("login")
+    jobs = commands.add_parser("jobs")
+    jobs.add_argument("action", choices=["list", "run"])
+    jobs.add_argument("name", nargs="?")
     keys = commands.add_parser("keys")
     keys.add_argument("action", choices=["rotate"])
     keys.add_argument("which", choices=["data", "audit"])
@@ -73,6 +77,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
               f"稽核紀錄於第 {report.broken.seq} 筆斷裂", file=sys.stderr)
         return 1
+    if args.command == "jobs":
+        schedule = wiring.schedule()
+        if args.action == "list":
+            for job in schedule.jobs:
+                print(f"{job.name}\tevery {job.every}")
+            return 0
+        try:
+            print(schedule.run_one(args.name or ""))
+        except KeyError:
+            print(f"no job named {args.name!r} / 沒有此排程工作；see `jobs list`", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "reconcile":
         from .services.reconcile import reconcile
         repairs = reconcile(wiring.uow, wiring.directory_factory())

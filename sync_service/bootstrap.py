@@ -57,6 +57,16 @@ class Wiring:
         except Exception:  # health reports, it does not raise
             return False
 
+    def scheduled_jobs(self) -> list:
+        """The periodic jobs (services/schedule.py), each built here from its adapters."""
+        jobs: list = []
+        return jobs
+
+    def schedule(self):
+        from .services.schedule import Schedule
+        from .services.worker import utcnow
+        return Schedule(self.scheduled_jobs(), utcnow)
+
     def worker(self, **overrides):
         from .services.worker import Worker
         s = self.settings
@@ -64,7 +74,8 @@ class Wiring:
         console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/admin/{s.realm}/console/"
         options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
                        max_backoff_seconds=s.worker_max_backoff_seconds,
-                       sign_in_places=SignInPlaces(s.screening_system_url, console))
+                       sign_in_places=SignInPlaces(s.screening_system_url, console),
+                       schedule=self.schedule())
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 

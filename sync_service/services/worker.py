@@ -35,6 +35,7 @@ from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Leve
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
 from .notifications import SignInPlaces, password_mail
+from .schedule import Schedule
 from .ports import (
     AuditEntry,
     ConcurrentDecision,
@@ -96,8 +97,9 @@ class Worker:
                  threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
                  base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
                  owner: str | None = None, batch_size: int | None = None,
-                 sign_in_places: SignInPlaces | None = None) -> None:
+                 sign_in_places: SignInPlaces | None = None, schedule: Schedule | None = None) -> None:
         self.uow_factory = uow_factory
+        self.schedule = schedule  # the periodic jobs run between batches (services/schedule.py)
         self.sign_in_places = sign_in_places
         self.directory_factory = directory_factory
         self.mailer = mailer
@@ -166,6 +168,9 @@ class Worker:
 
     def run_forever(self, stop: threading.Event, poll_seconds: float = 1.0) -> None:
         while not stop.is_set():
+            if self.schedule is not None:
+                for summary in self.schedule.run_due():
+                    log.info("%s", summary)
             try:
                 outcome = self.run_batch()
             except Exception:  # the database may be away too: keep the loop alive

@@ -1,0 +1,56 @@
+"""Jobs the worker runs on a period between its outbox batches (departures on
+their date, reminders, reviews, event polling, retention, ...).
+
+Every job must be safe to run twice and from two workers at once (the
+production shape runs two), and must work out what is due from the state
+it finds, not from when it last ran: then a run missed while no worker was
+up simply catches up on the next one. `python -m sync_service jobs run NAME`
+runs one job now (a cron line or an operator can do the same).
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+log = logging.getLogger(__name__)
+
+
+class ScheduledJob(Protocol):
+    name: str            # what `jobs run NAME` takes
+    every: timedelta     # how often the worker runs it
+
+    def run(self, now: datetime) -> str:
+        """Do what is due at `now`; return a one-line summary (no personal data)."""
+        ...
+
+
+@dataclass
+class Schedule:
+    jobs: Sequence[ScheduledJob]
+    clock: Callable[[], datetime]
+
+    def __post_init__(self) -> None:
+        self._next_at: dict[str, datetime] = {}
+
+    def run_due(self) -> list[str]:
+        """Run every job whose time has come; one failing job does not stop the others."""
+        now = self.clock()
+        summaries = []
+        for job in self.jobs:
+            if now < self._next_at.get(job.name, now):
+                continue
+            self._next_at[job.name] = now + job.every
+            try:
+                summaries.append(f"{job.name}: {job.run(now)}")
+            except Exception:  # Keycloak or the database away: the next period tries again
+                log.exception("scheduled job %s failed", job.name)
+        return summaries
+
+    def run_one(self, name: str) -> str:
+        for job in self.jobs:
+            if job.name == name:
+                return job.run(self.clock())
+        raise KeyError(name)
