@@ -178,6 +178,31 @@ def _check(p: Policies) -> None:
                 raise ValueError(f"extra documents of {cat} name unknown documents")
 
 
+@dataclass(frozen=True)
+class Reminders:
+    """Password reminders (R-PWD-2) and access reviews (reminders.toml)."""
+    password_days_before: int
+    review_every_months: int
+    review_answer_days: int
+    review_reminder_days_before: int
+
+
+@cache
+def reminders() -> Reminders:
+    data = _read("reminders.toml")
+    rules = Reminders(password_days_before=data["password_reminder"]["days_before"],
+                      review_every_months=data["access_review"]["every_months"],
+                      review_answer_days=data["access_review"]["answer_days"],
+                      review_reminder_days_before=data["access_review"]["reminder_days_before"])
+    if 12 % rules.review_every_months:
+        raise ValueError("access_review.every_months must divide the year (1, 2, 3, 4, 6 or 12)")
+    if not 0 < rules.review_reminder_days_before < rules.review_answer_days:
+        raise ValueError("access_review.reminder_days_before must fall inside answer_days")
+    if not 0 < rules.password_days_before < load().password.change_every_days:
+        raise ValueError("password_reminder.days_before must fall inside change_every_days")
+    return rules
+
+
 @cache
 def printed_forms() -> dict:
     """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""

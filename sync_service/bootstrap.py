@@ -60,7 +60,18 @@ class Wiring:
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
+        jobs += self._reminder_jobs()
         return jobs
+
+    def _reminder_jobs(self) -> list:
+        """Password reminders and access reviews (decision 0085), sharing one read of the accounts."""
+        from .services.reminders import AccessReviews, AccountRead, PasswordReminders
+        s = self.settings
+        account_console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/realms/{s.realm}/account/"
+        review_page = f"{(s.public_url or 'http://127.0.0.1:5000').rstrip('/')}/access-reviews"
+        read = AccountRead(self.directory_factory)
+        return [PasswordReminders(self.uow, read, self.mailer, account_console),
+                AccessReviews(self.uow, read, self.directory_factory, self.mailer, review_page)]
 
     def schedule(self):
         from .services.schedule import Schedule
@@ -75,7 +86,7 @@ class Wiring:
         options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
                        max_backoff_seconds=s.worker_max_backoff_seconds,
                        sign_in_places=SignInPlaces(s.screening_system_url, console),
-                       schedule=self.schedule())
+                       schedule=self.schedule() if s.worker_runs_jobs else None)
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 

@@ -65,5 +65,9 @@ class Settings:
     worker_threads: int = field(default_factory=lambda: int(_env("SYNC_WORKER_THREADS", "8")))
     worker_lease_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_LEASE_SECONDS", "60")))
     worker_poll_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_POLL_SECONDS", "1")))
+    # The worker runs the periodic jobs between batches (services/schedule.py); the test runs switch
+    # it off so a worker started for the outbox does not also open reviews or mail reminders at its
+    # own moment: they run a job when they mean to (`Wiring.scheduled_jobs()`, `jobs run NAME`).
+    worker_runs_jobs: bool = field(default_factory=lambda: _env("SYNC_WORKER_RUNS_JOBS", "1") == "1")
     worker_max_backoff_seconds: float = field(default_factory=lambda: float(_env("SYNC_WORKER_MAX_BACKOFF", "60")))
     keycloak_timeout_seconds: float = field(default_factory=lambda: float(_env("KEYCLOAK_TIMEOUT", "10")))

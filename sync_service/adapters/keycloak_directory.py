@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from ..domain import Grant, Level
-from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
+from ..services.ports import Account, DirectoryAccount, DirectoryRefused, DirectoryUnavailable, NewAccount
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_permissions import ManagerPermissions
 
@@ -210,9 +211,39 @@ class KeycloakDirectory:
 
     @_keycloak_errors_as_ours
     def grants_of(self, account_id: str) -> set[Grant]:
-        grants = set()
-        for g in self.admin.get_user_groups(account_id, brief_representation=True):
-            parts = g.get("path", "").strip("/").split("/")
-            if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
-                grants.add(Grant(parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
-        return grants
+        return {grant for g in self.admin.get_user_groups(account_id, brief_representation=True)
+                if (grant := grant_of_path(g.get("path", ""))) is not None}
+
+    # Our admin REST extension (keycloak-config/providers, accounts/): the admin API has no
+    # bulk read of credential dates, one request per account would not scale (decision 0085).
+    ACCOUNTS_PAGE = 1000
+
+    def accounts(self) -> Iterator[DirectoryAccount]:
+        first = 0
+        while True:
+            page = self._accounts_page(first)
+            for a in page:
+                created = a.get("passwordCreated")
+                yield DirectoryAccount(
+                    a["id"], a["username"], a.get("email"), bool(a.get("enabled")),
+                    datetime.fromtimestamp(created / 1000, timezone.utc) if created is not None else None,
+                    frozenset(g for p in a.get("groups") or () if (g := grant_of_path(p)) is not None))
+            if len(page) < self.ACCOUNTS_PAGE:
+                return
+            first += len(page)
+
+    @_keycloak_errors_as_ours
+    def _accounts_page(self, first: int) -> list[dict]:
+        url = f"admin/realms/{self.realm}/screening-accounts?first={first}&max={self.ACCOUNTS_PAGE}"
+        answer = self.admin.connection.raw_get(url)
+        if answer.status_code != 200:
+            raise KeycloakError(error_message=answer.content, response_code=answer.status_code)
+        return answer.json()
+
+
+def grant_of_path(path: str) -> Grant | None:
+    """The grant a group path stands for, None for any other group."""
+    parts = path.strip("/").split("/")
+    if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
+        return Grant(parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]])
+    return None

@@ -172,3 +172,48 @@ audit_log = Table(
     Column("hash", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
 )
+
+# Password reminders (R-PWD-2): one row per password cycle reminded (decision 0085).
+password_reminders = Table(
+    "password_reminders", metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("password_set_at", UtcDateTime(), primary_key=True),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)
+
+# Access reviews (issue 12): the rounds whose opening sweep is done, one review per
+# (round, institution, category), and one item per user asked about.
+access_review_rounds = Table(
+    "access_review_rounds", metadata,
+    Column("round", String(10), primary_key=True),
+    Column("opened_at", UtcDateTime(), nullable=False),
+)
+
+access_reviews = Table(
+    "access_reviews", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("round", String(10), nullable=False),
+    Column("institution_code", String(10), nullable=False),
+    Column("category", String(10), nullable=False),
+    Column("manager_account_id", String(64), nullable=False),
+    Column("manager_username", String(40), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+    Column("deadline", UtcDateTime(), nullable=False),
+    Column("opening_mailed_at", UtcDateTime()),
+    Column("answered_at", UtcDateTime()),
+    Column("answered_by", String(255)),
+    Column("reminded_at", UtcDateTime()),
+    Column("closed_at", UtcDateTime()),
+    UniqueConstraint("round", "institution_code", "category", name="uq_access_review_pair"),
+    Index("ix_access_reviews_open", "closed_at"),
+)
+
+access_review_items = Table(
+    "access_review_items", metadata,
+    Column("review_id", String(32), ForeignKey("access_reviews.id"), primary_key=True),
+    Column("account_id", String(64), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("decided_by", String(255)),
+    Column("decided_at", UtcDateTime()),
+)

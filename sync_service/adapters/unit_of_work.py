@@ -11,6 +11,7 @@ from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
+from .review_repository import AccessReviewRepository, PasswordReminderRepository
 from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
 
 
@@ -36,6 +37,8 @@ class SqlUnitOfWork:
         self.seats = SeatRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
         self.scans = ScanRepository(self.conn, self.cipher)
+        self.password_reminders = PasswordReminderRepository(self.conn)
+        self.access_reviews = AccessReviewRepository(self.conn)
         self._extra: list[AuditEntry] = []
         return self
 

@@ -6,7 +6,7 @@ test (tests/unit/test_import_contract.py) keeps it so.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -137,6 +137,69 @@ class OutboxRepository(Protocol):
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None: ...
 
 
+class PasswordReminderRepository(Protocol):
+    """Which password cycles have had their reminder (R-PWD-2): one row per (account, password set at)."""
+
+    def sent(self) -> set[tuple[str, datetime]]: ...
+
+    def claim(self, account_id: str, password_set_at: datetime, now: datetime) -> bool:
+        """Record the reminder as sent; False if it already is (another worker, an earlier run)."""
+
+
+@dataclass(frozen=True)
+class AccessReview:
+    """One (institution, category)'s review in one round."""
+
+    id: str
+    round: str
+    institution_code: str
+    category: str
+    manager_account_id: str
+    manager_username: str
+    opened_at: datetime
+    deadline: datetime
+    opening_mailed_at: datetime | None = None
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    reminded_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    review_id: str
+    account_id: str
+    username: str
+    state: str  # domain.reminders.ItemState
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+class AccessReviewRepository(Protocol):
+    def round_opened(self, round_key: str) -> bool: ...
+
+    def mark_round_opened(self, round_key: str, now: datetime) -> None: ...
+
+    def add(self, review: AccessReview, items: Sequence[ReviewItem]) -> bool:
+        """False when the pair already has its review in this round."""
+
+    def get(self, review_id: str) -> AccessReview | None: ...
+
+    def unclosed(self) -> list[AccessReview]: ...
+
+    def of_round(self, round_key: str) -> list[AccessReview]: ...
+
+    def items(self, review_id: str) -> list[ReviewItem]: ...
+
+    def claim(self, review_id: str, step: str, now: datetime) -> bool:
+        """Mark `step` (opening_mailed, reminded, closed) done once; False if it was."""
+
+    def answer(self, review_id: str, confirmed: dict[str, bool], by: str, now: datetime) -> None: ...
+
+    def mark_removed(self, review_id: str, account_id: str, now: datetime) -> bool:
+        """An unconfirmed item becomes removed; False if it is not (any more) unconfirmed."""
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every
@@ -146,6 +209,8 @@ class UnitOfWork(Protocol):
     seats: SeatRepository
     outbox: OutboxRepository
     scans: ScanRepository
+    password_reminders: PasswordReminderRepository
+    access_reviews: AccessReviewRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -219,6 +284,18 @@ class NewAccount:
     grants: tuple[Grant, ...] = ()
 
 
+@dataclass(frozen=True)
+class DirectoryAccount:
+    """A person as the periodic jobs read them: no names, no attributes."""
+
+    id: str
+    username: str
+    email: str | None
+    enabled: bool
+    password_set_at: datetime | None  # the password credential's createdDate; None without one
+    grants: frozenset[Grant] = frozenset()
+
+
 class Directory(Protocol):
     """Accounts and grants in the identity provider (Keycloak). One contract
     suite (tests/integration/test_directory_contract.py) holds the fake and
@@ -254,6 +331,10 @@ class Directory(Protocol):
 
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
+
+    def accounts(self) -> Iterator[DirectoryAccount]:
+        """Every person of the realm (no service accounts), page by page, with when their
+        password was set and their grants: what the reminders and reviews read."""
 
 
 @dataclass(frozen=True)

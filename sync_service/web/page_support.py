@@ -160,4 +160,4 @@ def register(app) -> None:
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans"}
+PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "access_reviews"}

@@ -178,3 +178,45 @@ class ReviewApplicationPage(ServicePage):
 
 def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())
+
+
+class AccessReviewPage(ServicePage):
+    """A manager's access reviews: tick the users who still work there, send."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/access-reviews")
+
+    def form(self, institution: str, category: str):
+        return self.page.locator(f"#review-{institution}-{category}")
+
+    def users_listed(self, institution: str, category: str) -> list[str]:
+        return [label.inner_text().split()[0] for label in self.form(institution, category).locator("label").all()]
+
+    def confirm_by_keyboard(self, institution: str, category: str, usernames: list[str]) -> None:
+        """Tab to each user's box, Space to tick it, then Enter on the send button: no mouse."""
+        for name in usernames:
+            self.page.focus(f"#confirm-{name}")
+            self.page.keyboard.press("Space")
+        self.form(institution, category).locator("button.send-answer").focus()
+        self.page.keyboard.press("Enter")
+        self.page.wait_for_selector("#answered")
+
+    def ticked(self, institution: str, category: str) -> list[str]:
+        boxes = self.form(institution, category).locator("input[name=confirmed]:checked").all()
+        return sorted(b.get_attribute("id").removeprefix("confirm-") for b in boxes)
+
+    def deadline(self, institution: str, category: str) -> str:
+        return self.form(institution, category).locator(".deadline").inner_text().strip()
+
+
+class AccessReviewOverviewPage(ServicePage):
+    """HPA's view of the round: which institutions have not answered."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/review/access-reviews")
+
+    def answered(self, institution: str, category: str) -> bool | None:
+        row = self.page.locator(f'#access-reviews tr[data-institution="{institution}"][data-category="{category}"]')
+        if row.count() == 0:
+            return None
+        return row.get_attribute("data-answered") == "yes"

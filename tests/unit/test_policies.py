@@ -104,3 +104,18 @@ def test_the_realm_defines_the_roles_policies_name():
     realm = json.loads(REALM_FILE.read_text(encoding="utf-8"))
     names = {r["name"] for r in realm["roles"]["realm"]}
     assert {policies.MANAGER_ROLE, policies.REVIEWER_ROLE} <= names
+
+
+def test_reminder_and_review_numbers_are_read_from_policies():
+    """Covers: R-PWD-2
+
+    The reminder's days are counted back from the realm's own change period (security.toml), and the
+    mail names that period: both from policies/, never a number of their own."""
+    from sync_service.services.reminder_mails import password_reminder
+    from datetime import datetime, timezone
+    rules, password = policies.reminders(), policies.load().password
+    assert 0 < rules.password_days_before < password.change_every_days
+    assert 12 % rules.review_every_months == 0
+    assert 0 < rules.review_reminder_days_before < rules.review_answer_days
+    mail = password_reminder("a@b.tw", "u1", datetime(2026, 1, 1, tzinfo=timezone.utc), "https://x/", "<m>")
+    assert f"每 {password.change_every_days} 天" in mail.body and f"every\n{password.change_every_days} days" in mail.body

@@ -7,6 +7,7 @@ import uuid
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
     Account,
+    DirectoryAccount,
     DirectoryUnavailable,
     MailUnavailable,
     NewAccount,
@@ -133,6 +134,13 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
+
+    def accounts(self):
+        with self.kc.lock:
+            self._call()
+            return iter([DirectoryAccount(i, a["username"], a.get("email"), True, a.get("password_set_at"),
+                                          frozenset(g for m, g in self.kc.members if m == i))
+                         for i, a in self.kc.accounts.items()])
 
 
 class FakeMailer:
