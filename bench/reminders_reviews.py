@@ -88,7 +88,8 @@ def main(argv=None) -> int:
     ap.add_argument("--users-per-pair", type=int, default=24)
     ap.add_argument("--rounds", type=int, default=3, help="baseline and decide, interleaved")
     ap.add_argument("--realm", default="bench-reminders")
-    ap.add_argument("--url", help="a running Keycloak whose realm is already imported (skips the import)")
+    ap.add_argument("--url", help="a running Keycloak (default: start one)")
+    ap.add_argument("--skip-import", action="store_true", help="the realm is already there (a rerun with --url)")
     ap.add_argument("--admin-password-file", help="its master admin's password, in a file (with --url)")
     ap.add_argument("--keep", action="store_true", help="leave the bench's own Keycloak running (to rerun with --url)")
     args = ap.parse_args(argv)
@@ -111,7 +112,7 @@ def main(argv=None) -> int:
         def connect(realm=args.realm):
             return KeycloakAdmin(server_url=url, username=admin_user, password=admin_password,
                                  realm_name=realm, user_realm_name="master", timeout=900)
-        if not args.url:
+        if not args.skip_import:
             import_everyone(connect, args, institutions, now, log)
         run(connect, url, args, institutions, now, work, log)
         return 0
