@@ -2,10 +2,11 @@
 
 Keycloak 26.7.3 looks up, on every user list or search by someone without `view-users`
 (an institution manager), the permissions that could apply to the caller:
-`JPAPolicyStore.findDependentPolicies`, named query `findDependentPolicyByResourceTypeAndConfig`,
-`... and KEY(ac) = :configKey and ac like :configValue` with `'%' || <group/role/user id> || '%'`.
-No b-tree serves a LIKE with a leading `%`: PostgreSQL read every row of `policy_config`,
-so the call grew with the number of institution x category pairs. A trigram GIN index serves it.
+`JPAPolicyStore.findDependentPolicies`, on PostgreSQL a 7-table join ending in
+`... POLICY_CONFIG c2_0 ... and (c2_0.VALUE like '%<id>%' or ...)`, one LIKE per group, role
+or user id of the caller. No b-tree serves a LIKE with a leading `%`: PostgreSQL walked every
+permission instead, so the call grew with the number of institution x category pairs. A
+trigram GIN index serves it.
 
 The deployment keeps the index: `ensure` runs after Keycloak has started (and migrated its
 schema) on every `up`; it is idempotent and makes the index again if an upgrade dropped or
