@@ -12,7 +12,7 @@ import secrets
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.engine import Connection
 
 import policies
@@ -49,6 +49,14 @@ class AuditPeople:
             audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))).scalar()
         if found or not create:
             return found
+        if conn.dialect.name == "postgresql":
+            # Outside an append (a deletion asks for the pseudonym first): take the chain's lock too, and look again.
+            from .audit_chain import AUDIT_HEAD_LOCK
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
+            found = conn.execute(select(audit_people.c.pseudonym).where(
+                audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))).scalar()
+            if found:
+                return found
         pseudonym = PREFIX + secrets.token_hex(8)
         conn.execute(insert(audit_people).values(
             pseudonym=pseudonym, lookup_hash=self.cipher.lookup_hash(ident),

@@ -88,7 +88,10 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
     return HeldData(profile=profile, grants=grants, applications=[_application(a, full=full) for a in apps],
                     scans=scans,
                     audit=[{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                            "reference": e.application_id, "approved_by": e.approved_by, "details": e.details}
+                            "reference": e.application_id, "approved_by": e.approved_by,
+                            # The vendor's record names the vendor's staff: theirs, not the person's.
+                            "details": {k: v for k, v in (e.details or {}).items()
+                                        if k not in ("vendor_record", "vendor_name")}}
                            for e in audit],
                     requests=[_request(r) for r in requests])
 
