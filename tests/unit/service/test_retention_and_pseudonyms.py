@@ -23,6 +23,19 @@ def _rows(wiring):
         return conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
 
 
+def test_the_chain_rows_hold_no_account_name_or_e_mail(wiring):
+    """Covers: R-PD-1, R-AUD-1
+
+    An application A filed without an account was recorded as `applicant:<e-mail>`, and every
+    decision named accounts in clear: hashed content no deletion could ever remove."""
+    account = new_account_name("n")
+    app_id = ready_application(wiring, "A", CODE, account)
+    use_cases.reject(wiring.uow(), app_id, caller=REVIEWER, reason="資料不全")
+    raw = "\n".join(f"{r.actor} {r.approved_by} {r.payload}" for r in _rows(wiring))
+    for person in (account, f"{account}@clinic.example.tw", REVIEWER.username):
+        assert person not in raw
+
+
 def test_erasing_a_person_leaves_the_chain_intact_and_naming_nobody(wiring):
     """Covers: R-PD-2, R-AUD-1"""
     account = new_account_name("e")
