@@ -98,3 +98,18 @@ def test_retention_removes_old_records_keeps_young_ones_and_records_counts_only(
     # A second run (another worker, or the next day) finds nothing more and records nothing.
     assert "applications 0" in job.run(run_at)
     assert len([r for r in _rows(wiring) if r.action == "retention.applied"]) == 1
+
+
+def test_the_retention_job_is_on_the_schedule_and_runs_from_the_command_line(tmp_path, monkeypatch, capsys):
+    """Covers: R-PD-2"""
+    from sync_service.__main__ import main
+    for name, value in {"SYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
+                        "SYNC_DATA_KEY_FILE": str(tmp_path / "data.key"),
+                        "SYNC_AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit.key"),
+                        "SYNC_AUDIT_HEAD_FILE": str(tmp_path / "head.json"),
+                        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(tmp_path / "nid.key")}.items():
+        monkeypatch.setenv(name, value)
+    assert main(["jobs", "list"]) == 0
+    assert "retention\tevery 1 day" in capsys.readouterr().out
+    assert main(["jobs", "run", "retention"]) == 0
+    assert capsys.readouterr().out.startswith("removed scans 0, applications 0")
