@@ -65,7 +65,7 @@ def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decid
     review.open_queue()
     review.open_request_of(me["username"], "correct")
     review.reject("")
-    assert "原因" in review.error_beside("decision_reason") and "reason" in review.error_beside("decision_reason")
+    assert "原因" in review.error_beside("decision_reason") and "Say why" in review.error_beside("decision_reason")
     review.reject("新的 E-mail 須由機構管理者確認")
     shoot(review, "review-personal-data")
 
