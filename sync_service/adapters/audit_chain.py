@@ -41,7 +41,7 @@ from sqlalchemy.engine import Connection
 
 from ..services.ports import AuditEntry
 from .audit_people import AuditPeople, is_pseudonym
-from .tables import audit_log
+from .tables import audit_base, audit_log
 
 GENESIS = "0" * 64
 # On PostgreSQL, writers take turns at the head of the chain; SQLite's
@@ -203,10 +203,31 @@ class AuditChain:
         return Head(seq, digest)
 
     def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
-        report = self._verify_links(conn, batch)
+        base = conn.execute(select(audit_base).order_by(audit_base.c.seq.desc()).limit(1)).first()
+        if base is not None and not self.signature_valid(_base_text(base.seq, base.hash), base.signature):
+            return VerifyReport(0, Broken(base.seq + 1, "the chain's base (where retention cut it) is not ours: "
+                                                        "its signature is not valid"))
+        start = (base.seq, base.hash) if base is not None else (0, GENESIS)
+        report = self._verify_links(conn, batch, start)
         if report.ok and self.head_file is not None:
-            return VerifyReport(report.rows, self._check_head(conn, report.rows))
+            return VerifyReport(report.rows, self._check_head(conn, start[0] + report.rows))
         return report
+
+    def cut_before(self, conn: Connection, cutoff: datetime, now: datetime) -> int:
+        """Retention (decision 0096): delete the oldest rows, all written before `cutoff`, and
+        record where the chain now starts as a signed base. The newest row always stays."""
+        newest = conn.execute(select(func.max(audit_log.c.seq))).scalar()
+        if newest is None:
+            return 0
+        first_young = conn.execute(select(func.min(audit_log.c.seq)).where(audit_log.c.at >= cutoff)).scalar()
+        last_cut = min(newest - 1, (first_young - 1) if first_young is not None else newest)
+        first = conn.execute(select(func.min(audit_log.c.seq))).scalar()
+        if last_cut < first:
+            return 0
+        cut_hash = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == last_cut)).scalar_one()
+        conn.execute(insert(audit_base).values(seq=last_cut, hash=cut_hash, cut_at=now,
+                                               signature=self.sign(_base_text(last_cut, cut_hash))))
+        return conn.execute(audit_log.delete().where(audit_log.c.seq <= last_cut)).rowcount
 
     def _check_head(self, conn: Connection, rows: int) -> Broken | None:
         """The chain must reach the signed head: rows cut off its end are missed here."""
@@ -223,9 +244,9 @@ class AuditChain:
             return Broken(head.seq, "does not match the signed head (the chain was cut and written anew)")
         return None
 
-    def _verify_links(self, conn: Connection, batch: int) -> VerifyReport:
-        prev, expected_seq, rows = GENESIS, 1, 0
-        last = 0
+    def _verify_links(self, conn: Connection, batch: int, start: tuple[int, str] = (0, GENESIS)) -> VerifyReport:
+        last, prev = start
+        expected_seq, rows = last + 1, 0
         while True:
             chunk = conn.execute(
                 select(audit_log).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(batch)
@@ -297,3 +318,7 @@ def _pseudonyms_in(value) -> set[str]:
         i = value.find("person:")
         return {value[i:]} if i >= 0 and is_pseudonym(value[i:]) else set()
     return set()
+
+
+def _base_text(seq: int, digest: str) -> str:
+    return f"audit-base:{seq}:{digest}"

@@ -208,3 +208,15 @@ personal_data_requests = Table(
     Column("decided_at", UtcDateTime()),
     Column("decision_reason", Text),
 )
+
+# Where the audit chain starts once retention has cut its oldest rows (decision 0096): the
+# last row cut and its hash, signed with the audit key. The database lets rows at or below
+# the newest base be deleted, no others; `verify` checks the base's signature and links the
+# first kept row to it.
+audit_base = Table(
+    "audit_base", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("cut_at", UtcDateTime(), nullable=False),
+)

@@ -73,12 +73,9 @@ class SqlUnitOfWork:
         """Retention: a person erased before `cutoff` can no longer be found by name either."""
         return self.chain.people.unlink_erased_before(self.conn, cutoff, now)
 
-    def audit_rows_before(self, cutoff) -> int:
-        from sqlalchemy import func, select
-
-        from .tables import audit_log
-        return self.conn.execute(select(func.count()).select_from(audit_log)
-                                 .where(audit_log.c.at < cutoff)).scalar_one()
+    def cut_audit_chain_before(self, cutoff, now) -> int:
+        """Retention: the chain's rows older than `cutoff` go, a signed base marks where it starts."""
+        return self.chain.cut_before(self.conn, cutoff, now)
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""

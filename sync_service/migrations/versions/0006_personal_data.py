@@ -1,4 +1,4 @@
-"""Personal-data requests and the audit chain's erasable pseudonyms (decision 0095).
+"""Personal-data requests, the audit chain's erasable pseudonyms (decision 0095) and its signed base (0096).
 
 Revision ID: 0006
 Revises: 0002
@@ -45,8 +45,52 @@ def upgrade() -> None:
     )
     op.create_index("ix_personal_data_requests_account", "personal_data_requests", ["account"])
     op.create_index("ix_personal_data_requests_status", "personal_data_requests", ["status"])
+    op.create_table(
+        "audit_base",
+        sa.Column("seq", sa.Integer, autoincrement=False, nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.Column("signature", sa.String(128), nullable=False),
+        sa.Column("cut_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("seq", name="pk_audit_base"),
+    )
+    _allow_deleting_only_below_the_base()
+
+
+def _allow_deleting_only_below_the_base() -> None:
+    """Retention may delete the rows a signed base has replaced (decision 0096); nothing else."""
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        op.execute("""
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            WHEN OLD.seq > (SELECT coalesce(max(seq), 0) FROM audit_base)
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+        """)
+    elif dialect == "postgresql":
+        op.execute("""
+            CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' AND OLD.seq <= (SELECT coalesce(max(seq), 0) FROM audit_base) THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'audit_log is append-only';
+            END $$
+        """)
 
 
 def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        op.execute("""
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+        """)
+    elif dialect == "postgresql":
+        op.execute("""
+            CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$
+        """)
+    op.drop_table("audit_base")
     op.drop_table("personal_data_requests")
     op.drop_table("audit_people")

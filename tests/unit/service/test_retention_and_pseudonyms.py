@@ -96,7 +96,7 @@ def test_retention_removes_old_records_keeps_young_ones_and_records_counts_only(
     [record] = [r for r in _rows(wiring) if r.action == "retention.applied"]
     assert record.actor == "retention"
     assert json.loads(record.payload)["removed"] == {"scans": 2, "applications": 1, "personal_data_requests": 0,
-                                                     "deleted_person_links": 1}
+                                                     "deleted_person_links": 1, "audit_chain": 0}
     # A second run (another worker, or the next day) finds nothing more and records nothing.
     assert "applications 0" in job.run(run_at)
     assert len([r for r in _rows(wiring) if r.action == "retention.applied"]) == 1
@@ -115,3 +115,31 @@ def test_the_retention_job_is_on_the_schedule_and_runs_from_the_command_line(tmp
     assert "retention\tevery 1 day" in capsys.readouterr().out
     assert main(["jobs", "run", "retention"]) == 0
     assert capsys.readouterr().out.startswith("removed scans 0, applications 0")
+
+
+def test_the_chain_past_its_years_is_cut_at_a_signed_base_and_still_verifies(wiring):
+    """Covers: R-AUD-1"""
+    t0 = datetime.now(timezone.utc)
+    _decided(wiring, t0, with_scan=False)
+    young = _decided(wiring, t0 + timedelta(days=3000), with_scan=False)
+    before = _rows(wiring)
+    summary = RetentionJob(wiring.uow).run(t0 + timedelta(days=3650 + 10))
+    kept = _rows(wiring)
+    assert "audit_chain 0" not in summary and kept[0].seq > 1
+    assert {r.application_id for r in kept} >= {young} and len(kept) < len(before) + 1
+    with wiring.engine.connect() as conn:
+        assert wiring.chain.verify(conn).ok
+    # Above the base the database still refuses; below it nothing is left to remove.
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+    with pytest.raises(DBAPIError):
+        with wiring.engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": kept[0].seq})
+    # A base not signed with our key (someone moving the start to hide rows) is found.
+    with wiring.engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_base (seq, hash, signature, cut_at) VALUES (:s, :h, 'x:AAAA', :t)"),
+                     {"s": kept[0].seq, "h": kept[0].hash, "t": t0.replace(tzinfo=None)})
+    with wiring.engine.connect() as conn:
+        report = wiring.chain.verify(conn)
+    assert not report.ok and "base" in report.broken.reason
