@@ -113,8 +113,10 @@ def test_an_access_review_end_to_end(wiring, make_user, admin, mail, institution
     with wiring.engine.connect() as conn:
         removed = [json.loads(r.payload) for r in conn.execute(
             select(audit_log.c.payload).where(audit_log.c.action == "access-review.removed"))]
-    assert [(e["account"], e["institution_code"]) for e in removed] == [
-        (leaves["username"], institution)]
+    # The chain names the person by their pseudonym (decision 0095), never the account itself.
+    with wiring.uow() as uow:
+        leaves_pseudonym = uow.pseudonym_of("user", leaves["username"], rnd.deadline)
+    assert [(e["account"], e["institution_code"]) for e in removed] == [(leaves_pseudonym, institution)]
 
 
 def test_an_unanswered_review_is_reminded_before_anyone_loses_the_grant(wiring, make_user, admin, mail, institution):
