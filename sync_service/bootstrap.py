@@ -60,6 +60,8 @@ class Wiring:
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
+        from .services.legacy_import import LegacyImportMail
+        jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         return jobs
 
     def schedule(self):

@@ -11,7 +11,13 @@ from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
-from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
+from .repository import (
+    ApplicationRepository,
+    LegacyImportRepository,
+    OutboxRepository,
+    ScanRepository,
+    SeatRepository,
+)
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -36,6 +42,7 @@ class SqlUnitOfWork:
         self.seats = SeatRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
         self.scans = ScanRepository(self.conn, self.cipher)
+        self.legacy = LegacyImportRepository(self.conn)
         self._extra: list[AuditEntry] = []
         return self
 
