@@ -106,7 +106,7 @@ def run(wiring, file: str, *, dry_run: bool, report: str | None, per_request: in
     with wiring.uow() as uow:
         states = uow.legacy.rows_of(digest)
     refused = write_report(report_path, checked.refusals, states)
-    print(("DRY RUN, nothing changed / 試跑，未做任何變更: " if dry_run else "") + str(summary))
+    print(("DRY RUN, nothing changed: / 試跑，未做任何變更：\n" if dry_run else "") + str(summary))
     print(f"report / 報告：{report_path} ({refused} refused rows / 未匯入 {refused} 列); file / 檔案 sha256 {digest}")
     log.info("legacy import of file %s: %s imported, %s refused in this run", digest[:12], summary.imported,
              summary.refused)

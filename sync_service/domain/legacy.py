@@ -20,10 +20,11 @@ from . import fields
 from .errors import FieldError
 from .grants import Grant, Level
 
-# The columns of the export, in order (docs/legacy-import.md). password_hash may be empty.
+# The columns of the export, in order (docs/legacy-import.md). department and password_hash may
+# be empty (or absent): the person then gives the department when confirming the profile.
 COLUMNS = ("account", "name", "national_id", "email", "phone", "institution_code", "institution_name",
-           "category", "level", "password_hash")
-REQUIRED_COLUMNS = COLUMNS[:-1]
+           "category", "level", "department", "password_hash")
+REQUIRED_COLUMNS = COLUMNS[:-2]
 
 _LEVEL_WORDS = {"manager": Level.MANAGER, "管理者": Level.MANAGER, "user": Level.USER, "使用者": Level.USER}
 
@@ -59,6 +60,7 @@ class LegacyRow:
     category: str
     level: Level
     password_hash: PasswordHash | None
+    department: str | None = None
     # Why a hash given was not usable (the account then gets the set-a-password mail).
     hash_note: str | None = None
 
@@ -68,7 +70,8 @@ class LegacyRow:
 
     def person(self) -> tuple:
         """What must be the same on every row of one account."""
-        return (self.national_id.value, self.name, self.email.lower(), self.phone.e164, self.password_hash)
+        return (self.national_id.value, self.name, self.email.lower(), self.phone.e164, self.password_hash,
+                self.department)
 
 
 @dataclass
@@ -160,9 +163,10 @@ def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
     institution_name = fields.parse_institution_name(raw.get("institution_name"))
     category = fields.parse_category(raw.get("category"))
     level = parse_level(raw.get("level"))
+    department = fields.parse_department(raw["department"]) if fields.clean(raw.get("department")) else None
     password_hash, note = parse_password_hash(str(raw.get("password_hash") or ""))
     return LegacyRow(row, account, name, national_id, email, phone, institution_code, institution_name,
-                     category, level, password_hash, note)
+                     category, level, password_hash, department, note)
 
 
 def plan(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Plan:

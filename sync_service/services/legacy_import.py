@@ -203,7 +203,8 @@ def _new_account(account: LegacyAccount) -> NewAccount:
     family, given = split_person_name(first.name)
     return NewAccount(
         username=first.account, email=first.email, first_name=given or family, last_name=family,
-        attributes={"phone": first.phone.national, "nationalId": first.national_id.value},
+        attributes={"phone": first.phone.national, "nationalId": first.national_id.value,
+                    **({"department": first.department} if first.department else {})},
         password=None, password_hash=first.password_hash, required_actions=REQUIRED_ACTIONS,
         grants=account.grants)
 

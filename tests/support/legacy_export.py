@@ -51,7 +51,7 @@ def row(account: str, institution: str, *, rng: random.Random, category: str = "
     values = {"account": account, "name": person_name(rng), "national_id": national_id(rng),
               "email": f"{account}@clinic{institution[-4:]}.example.tw", "phone": mobile(rng),
               "institution_code": institution, "institution_name": f"示範診所{institution[-4:]}",
-              "category": category, "level": level, "password_hash": password_hash}
+              "category": category, "level": level, "department": "檢驗科", "password_hash": password_hash}
     values.update(extra)
     return values
 

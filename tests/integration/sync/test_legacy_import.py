@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from stack.mailsink import body_text
+from sync_service.adapters.keycloak_groups import grant_group_path
+from sync_service.adapters.keycloak_permissions import check_manager_permissions
 from sync_service.adapters.tables import audit_log, legacy_import_rows, manager_seats
 from sync_service.legacy_import_command import file_digest
 from tests.conftest import unique
@@ -121,10 +123,13 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
 
     # Accounts, grants, seat and the manager's permissions, in Keycloak and in the database.
     mgr1 = admin.get_user(admin.get_user_id(name("mgr1")))
-    assert {g["path"] for g in admin.get_user_groups(mgr1["id"])} == {f"/screening/{a}/CRC-COL/managers"}
+    assert {g["path"] for g in admin.get_user_groups(mgr1["id"])} == {grant_group_path(a, "CRC-COL", "manager")}
     usr1 = admin.get_user_id(name("usr1"))
-    assert {g["path"] for g in admin.get_user_groups(usr1)} == {f"/screening/{a}/CRC-COL/users",
-                                                               f"/screening/{a}/CER-COL/users"}
+    assert {g["path"] for g in admin.get_user_groups(usr1)} == {grant_group_path(a, "CRC-COL", "user"),
+                                                               grant_group_path(a, "CER-COL", "user")}
+    # The pair's manager permissions exist (made with its first manager grant): the matrix on
+    # imported data is tests/integration/sync/test_imported_managers.py.
+    assert check_manager_permissions(admin, a, "CRC-COL") == []
     assert "nationalId" not in (mgr1.get("attributes") or {})  # kept as digests (decision 0030)
     with wiring.engine.connect() as conn:
         seats = {(s.institution_code, s.category): s.manager for s in conn.execute(select(manager_seats))}
