@@ -59,8 +59,9 @@ def own_keycloak(pg: PostgresCluster):
     db = pg.new_database().rsplit("/", 1)[1]
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}
+    home = Path(tempfile.mkdtemp(prefix="kc-bench-legacy-"))
     kc = KeycloakInstance(
-        home=Path(tempfile.mkdtemp(prefix="kc-bench-legacy-")), http_port=free_port(), management_port=free_port(),
+        home=home / "keycloak", vault_dir=home / "vault", http_port=free_port(), management_port=free_port(),
         admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(values, ports),
         extra_args=["--db=postgres", f"--db-url=jdbc:postgresql://127.0.0.1:{pg.port}/{db}",
                     "--db-username=postgres", "--db-password=unused"])
@@ -115,7 +116,9 @@ def main(argv=None) -> int:
     try:
         kc, values = own_keycloak(pg)
         work = Path(tempfile.mkdtemp(prefix="bench-legacy-"))
+        from stack.keycloak import national_id_key_file
         settings = settings_for_tests(pg.new_database(), work, keycloak_url=kc.url, realm=REALM_NAME,
+                                      national_id_key_file=national_id_key_file(kc.vault_dir),
                                       client_secret=values["SYNC_SERVICE_CLIENT_SECRET"], keycloak_timeout_seconds=300)
         wiring = bootstrap(settings)
         admin = KeycloakAdmin(server_url=kc.url + "/", username="admin", password=kc.admin_password,

@@ -37,12 +37,13 @@ def test_an_imported_manager_manages_only_their_own_imported_users(settings, adm
         export.row(f"cat1{tag}", a, rng=rng, category=OTHER_CAT),
         export.row(f"ins1{tag}", b, rng=rng),
         export.row(f"oth1{tag}", a, rng=rng, category=OTHER_CAT, level="manager"),
+        export.row(f"mgrb{tag}", b, rng=rng, level="manager"),  # whose DENY keeps a shared user from both
     ])
     run_cli(settings, "import-legacy", str(export.write(tmp_path / "export.csv", rows)))
 
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url, a=a, b=b)
     for code, cat, level in ((a, OWN_CAT, "manager"), (a, OWN_CAT, "user"), (a, OTHER_CAT, "manager"),
-                             (a, OTHER_CAT, "user"), (b, OWN_CAT, "user")):
+                             (a, OTHER_CAT, "user"), (b, OWN_CAT, "manager"), (b, OWN_CAT, "user")):
         world.groups[(code, cat, level)] = admin.get_group_by_path(grant_group_path(code, cat, level))
     boss_id = admin.get_user_id(f"boss{tag}")
     admin.update_user(boss_id, {"requiredActions": []})  # first-sign-in steps are for browsers
