@@ -46,8 +46,6 @@ def test_an_imported_person_without_a_hash_sets_a_password_through_the_mailed_li
         keycloak, run_secrets, mail, tmp_path, screening, login_page, page):
     """No usable hash: no password, and Keycloak's set-a-password mail; the link sets one and the
     person signs in with it.
-
-    Covers: R-PWD-1
     """
     person = imported(keycloak, run_secrets, mail, tmp_path)
     run_cli(person["settings"], "jobs", "run", "legacy-import-mail")

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from stack.mailsink import body_text
@@ -154,8 +153,6 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
 def test_accounts_without_a_usable_hash_are_mailed_a_link_in_batches(wiring, settings, admin, mail, tmp_path):
     """Accounts imported without a usable hash have no password and get Keycloak's
     set-a-password mail, at most a batch per run of the job; each only once.
-
-    Covers: R-PWD-1
     """
     rng = random.Random()
     tag = unique("m")[-6:]

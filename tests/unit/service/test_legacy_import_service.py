@@ -65,7 +65,7 @@ def test_a_dry_run_writes_nothing(wiring, fake_keycloak):
 
 
 def test_set_password_mails_go_a_batch_at_a_time_and_once(wiring, fake_keycloak):
-    """Covers: R-PWD-1"""
+    """The mails go a batch per run, each once; a refused send is due again."""
     rng = random.Random(8)
     rows = [export.row(f"user{i}abc", "0401180014", rng=rng) for i in range(5)]
     rows.append(export.row("hashed12", "0401180014", rng=rng, password_hash=export.pbkdf2_hash("x")))
