@@ -12,8 +12,14 @@ from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
 from .personal_data_store import PersonalDataRequestRepository, PersonalRecords
+from .repository import (
+    ApplicationRepository,
+    LegacyImportRepository,
+    OutboxRepository,
+    ScanRepository,
+    SeatRepository,
+)
 from .review_repository import AccessReviewRepository, PasswordReminderRepository
-from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -40,6 +46,7 @@ class SqlUnitOfWork:
         self.scans = ScanRepository(self.conn, self.cipher)
         self.personal_requests = PersonalDataRequestRepository(self.conn, self.cipher)
         self.personal_records = PersonalRecords(self.conn, self.cipher)
+        self.legacy = LegacyImportRepository(self.conn)
         self.password_reminders = PasswordReminderRepository(self.conn)
         self.access_reviews = AccessReviewRepository(self.conn)
         self._extra: list[AuditEntry] = []
