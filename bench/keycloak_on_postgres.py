@@ -67,7 +67,11 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
         kc.start()
         print(f"starting Keycloak on PostgreSQL (port {cluster.port}) ...", file=sys.stderr, flush=True)
         kc.wait_ready(timeout=1200, progress=lambda m: print(m, file=sys.stderr, flush=True))
-        yield kc.url, values["KC_BOOTSTRAP_ADMIN_PASSWORD"]
+        try:
+            yield kc.url, values["KC_BOOTSTRAP_ADMIN_PASSWORD"]
+        except BaseException:
+            print(f"Keycloak's log, last lines:\n{kc.log_tail(30)}", file=sys.stderr, flush=True)
+            raise
     finally:
         if kc:
             kc.stop()

@@ -6,7 +6,7 @@ on one Keycloak on PostgreSQL (bench/keycloak_on_postgres.py) unless given one.
         [--keycloak-url URL --admin-password PW]   # else it starts its own on PostgreSQL
 
 Set-up, not timed (a fresh realm: /institutions is empty):
-  1. one partialImport (OVERWRITE of the empty /institutions) makes every pair's groups
+  1. one partialImport (after removing the empty /institutions) makes every pair's groups
      with their roles; partialImports of 1,000 make one manager per pair, in its group,
      without a password (the bench is about reading, not hashing);
   2. every pair's admin-console permissions, as the worker makes them
@@ -83,9 +83,12 @@ def set_up(url, password, pairs, threads, wiring, log) -> None:
                 for level, level_group in (("manager", "managers"), ("user", "users"))]}
             for cat in cats]}
         for code, cats in tree.items()]}]
-    if admin.get_group_by_path("/institutions").get("subGroupCount"):
+    empty = admin.get_group_by_path("/institutions")
+    if empty.get("subGroupCount"):
         raise SystemExit("the realm's /institutions is not empty: run against a fresh Keycloak")
-    admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "OVERWRITE", "groups": groups})
+    # A SKIP would skip the new subgroups of the existing root too: the empty root goes first.
+    admin.delete_group(empty["id"])
+    admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "FAIL", "groups": groups})
     users = [{"username": manager_of(code, cat), "email": f"{manager_of(code, cat)}@clinic.example.tw",
               "enabled": True, "firstName": "小明", "lastName": "王",
               "realmRoles": [f"default-roles-{REALM_NAME}"], "groups": [f"/institutions/{code}/{cat}/managers"]}

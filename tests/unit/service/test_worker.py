@@ -239,3 +239,18 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_cannot_finish(wiring, 
     assert b.run_until_idle().done == 1
     assert a.process(entry).lost == 1  # a wakes up: it cannot mark anything
     assert fake_keycloak.creations == 1
+
+
+def test_request_size_follows_the_pace_keycloak_keeps():
+    """A partialImport request carries what Keycloak makes in the target time: fewer
+    accounts when the machine is busy, more (up to the cap) when it is quiet."""
+    from sync_service.services.worker import RequestSize
+    size = RequestSize(target_seconds=2.5, most=20, first=5)
+    assert size.next() == 5
+    size.observed(5, 5.0)  # 1 s an account: a busy machine
+    assert size.next() == 2
+    size.observed(2, 12.0)  # a request that ran into the timeout counts at once, in full
+    assert size.next() == 1
+    for _ in range(20):  # quiet again: the estimate comes down step by step
+        size.observed(1, 0.05)
+    assert size.next() == 20
