@@ -59,7 +59,11 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
                  "sync-service": free_port(), "screening-client": free_port()}
         kc = KeycloakInstance(
             home=workdir / "keycloak", http_port=ports["keycloak"], management_port=ports["management"],
-            admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(values, ports),
+            admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+            # A bench's set-up may import tens of thousands of groups in one request: more than
+            # the 300 s Keycloak gives a transaction on a busy machine.
+            env={**realm_env(values, ports),
+                 "JAVA_OPTS_APPEND": "-Dquarkus.transaction-manager.default-transaction-timeout=3600"},
             vault_dir=workdir / "vault",
             extra_args=["--db=postgres", f"--db-url=jdbc:postgresql://127.0.0.1:{cluster.port}/keycloak",
                         "--db-username=postgres", "--db-password=unused"])

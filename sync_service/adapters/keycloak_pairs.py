@@ -79,8 +79,7 @@ class PairsReader:
                 search=name, exact="true", first=first, max=PAGE, briefRepresentation="true")
             page.raise_for_status()
             trees = page.json()
-            leaves = _walk(trees, found)
-            if leaves < PAGE:
+            if _walk(trees, found, name) < PAGE:
                 return {p: i for p, i in found.items() if p == f"/{ROOT_GROUP}" or p.startswith(f"/{ROOT_GROUP}/")}
             first += PAGE
 
@@ -141,14 +140,13 @@ class PairsReader:
         return ids
 
 
-def _walk(trees: list[dict], found: dict[str, str]) -> int:
-    """Record every group's path and id; returns how many leaves (matching groups) the page held."""
-    leaves = 0
+def _walk(trees: list[dict], found: dict[str, str], name: str) -> int:
+    """Record every group's path and id; returns how many groups of that name (the page's matches) it held."""
+    matches = 0
     for group in trees:
         found[group["path"]] = group["id"]
-        children = group.get("subGroups") or []
-        leaves += _walk(children, found) if children else 1
-    return leaves
+        matches += (group["name"] == name) + _walk(group.get("subGroups") or [], found, name)
+    return matches
 
 
 def _members(admin: KeycloakAdmin, group_id: str) -> dict[str, str]:

@@ -133,11 +133,11 @@ class Worker:
         self.directory_factory = directory_factory
         self.mailer = mailer
         self.threads = max(1, threads)
-        # How many entries one claim takes: by default a full partialImport request
-        # for each thread, so that new accounts are made many to a request (one
-        # each, every account pays a whole request). It must
-        # stay small enough to be worked off well within the lease.
-        self.batch_size = max(1, batch_size or self.threads * ACCOUNTS_PER_REQUEST)
+        # How many entries one claim takes. By default as many as the threads
+        # start at once (the first ones are done soonest); bulk loads raise it, so
+        # that one partialImport request makes many accounts. It must stay small
+        # enough to be worked off well within the lease.
+        self.batch_size = max(1, batch_size or self.threads)
         self.lease = timedelta(seconds=lease_seconds)
         # One partialImport request should take about this long (a quarter of the client's timeout).
         self.request_size = RequestSize(request_seconds)
@@ -186,15 +186,40 @@ class Worker:
         return outcome
 
     def _work_slice(self, entries: Sequence[OutboxEntry], bulk: set[int]) -> Outcome:
+        outcome, slice_ = Outcome(), list(entries)
+
+        def renew() -> None:
+            # The claim leased the whole slice at once; making its accounts may take longer
+            # than the lease on a busy machine, so the leases are renewed after each request.
+            # An entry whose lease ran out is left to whoever takes it up (`process` of
+            # an entry made here but lost finds its account and checkpoints it there).
+            nonlocal slice_
+            kept = self._renew(slice_)
+            outcome.lost += len(slice_) - len(kept)
+            slice_ = kept
+
         try:
-            made = self._make_accounts([e for e in entries if e.id in bulk])
+            made = self._make_accounts([e for e in entries if e.id in bulk], after_each_request=renew)
         except Exception:  # then every entry goes the one-by-one way, where each failure has its handling
             log.exception("making the slice's accounts failed")
             made = {}
-        outcome = Outcome()
-        for entry in entries:
+        for entry in slice_:
             outcome.add(self.process(entry, made.get(entry.id)))
         return outcome
+
+    def _renew(self, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+        """The entries whose lease this worker still held, and now holds for another lease."""
+        kept, now = [], self.clock()
+        with self.uow_factory() as uow:
+            for entry in entries:
+                try:
+                    uow.outbox.checkpoint(entry.id, self.owner, now, self.lease)
+                except LeaseLost:
+                    log.warning("lease on outbox entry %s lost; another worker will finish it", entry.id)
+                    continue
+                kept.append(entry)
+            uow.commit()
+        return kept
 
     def run_until_idle(self) -> Outcome:
         """`worker --once`: everything that is due now, then stop (entries
@@ -224,7 +249,8 @@ class Worker:
 
     # ---- the new accounts of a batch ----------------------------------------
 
-    def _make_accounts(self, wanted: Sequence[OutboxEntry]) -> dict[int, MadeAccount]:
+    def _make_accounts(self, wanted: Sequence[OutboxEntry],
+                       after_each_request: Callable[[], None] = lambda: None) -> dict[int, MadeAccount]:
         """Type A entries that have made no account yet get theirs here, in
         partialImport requests of up to ACCOUNTS_PER_REQUEST. Returns what was made,
         by entry id; everything else is left to `process`, entry by entry."""
@@ -238,6 +264,7 @@ class Worker:
             size = self.request_size.next()
             chunk, accounts = accounts[:size], accounts[size:]
             made_ids.update(self._create_chunk(chunk))
+            after_each_request()
         made = {}
         for e in wanted:
             account, app = planned[e.id]
