@@ -79,7 +79,10 @@ def seats(prefix: str, n: int):
 
 def admin_client(url: str, password: str) -> KeycloakAdmin:
     return KeycloakAdmin(server_url=url + "/", username="admin", password=password, realm_name=REALM_NAME,
-                         user_realm_name="master", pool_maxsize=4)
+                         user_realm_name="master", pool_maxsize=4,
+                         # A request of many hashed passwords on a busy machine outlasts the default
+                         # 60 s, and python-keycloak's one retry then re-sends it (409 for the users made).
+                         timeout=900)
 
 
 def end_to_end(url, password, smtp_port, n, threads, batch, workdir, database_url=None) -> tuple[float, float]:
@@ -148,7 +151,7 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
     return user
 
 
-def partial_import(url, password, n, chunk=500) -> float:
+def partial_import(url, password, n, chunk=100) -> float:
     admin = admin_client(url, password)
     all_seats = list(seats("3", n))
     tree: dict[str, dict[str, None]] = {}
