@@ -32,5 +32,5 @@ class ProgressLine:
         left = (total - done) / rate if rate > 0 else None
         percent = 100.0 * done / total if total else 100.0
         eta = f"{left:.0f} s" if left is not None else "?"
-        return (f"{self.label} {done:,}/{total:,} ({percent:.0f}%) {rate:,.0f}/s, "
-                f"剩餘約 left ~{eta}, 已用 elapsed {elapsed:.0f} s")
+        return (f"{self.label} {done:,}/{total:,} ({percent:.0f}%) {rate:,.0f}/s · "
+                f"剩餘約 left ~{eta} · 已用 elapsed {elapsed:.0f} s")

@@ -26,6 +26,6 @@ def test_a_log_gets_a_line_every_few_seconds_and_one_at_the_end():
     clock.now += 10
     progress(1000, 1000)
     lines = out.getvalue().splitlines()
-    assert lines[1] == "對帳 reconcile 500/1,000 (50%) 50/s, 剩餘約 left ~10 s, 已用 elapsed 10 s"
-    assert lines[-1].startswith("對帳 reconcile 1,000/1,000 (100%) 50/s, 剩餘約 left ~0 s")
+    assert lines[1] == "對帳 reconcile 500/1,000 (50%) 50/s · 剩餘約 left ~10 s · 已用 elapsed 10 s"
+    assert lines[-1].startswith("對帳 reconcile 1,000/1,000 (100%) 50/s · 剩餘約 left ~0 s")
     assert len(lines) == 3
