@@ -157,7 +157,10 @@ def damage(url, password, pairs, n) -> None:
     """n pairs drift: every other one gets a hand-made manager, the others a narrowed permission."""
     admin = admin_client(url, password)
     api = AuthzClient(admin)
-    intruder = admin.create_user({"username": f"intruder{secrets.token_hex(3)}", "enabled": True})
+    name = f"intruder{secrets.token_hex(3)}"
+    intruder = admin.create_user({"username": name, "email": f"{name}@clinic.example.tw", "enabled": True,
+                                  "firstName": "大同", "lastName": "張",
+                                  "attributes": {"phone": ["02 2559 1969"], "department": ["資訊室"]}})
     for i, (code, cat) in enumerate(pairs[:: max(1, len(pairs) // n)][:n]):
         if i % 2 == 0:
             admin.group_user_add(intruder, admin.get_group_by_path(f"/institutions/{code}/{cat}/managers")["id"])
