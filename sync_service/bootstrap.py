@@ -63,6 +63,8 @@ class Wiring:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
+        from .services.legacy_import import LegacyImportMail
+        jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         return jobs
 
     def schedule(self):
