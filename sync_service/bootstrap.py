@@ -91,7 +91,8 @@ class Wiring:
         options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
                        max_backoff_seconds=s.worker_max_backoff_seconds,
                        sign_in_places=SignInPlaces(s.screening_system_url, console),
-                       schedule=self.schedule() if s.worker_runs_jobs else None)
+                       schedule=self.schedule() if s.worker_runs_jobs else None,
+                       request_seconds=s.keycloak_timeout_seconds / 4)
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 
