@@ -153,6 +153,47 @@ class KeycloakDirectory:
     def end_sessions(self, account_id: str) -> None:
         self.admin.user_logout(account_id)
 
+    # ---- a person's own data (R-PD-2, decision 0095) -----------------------
+
+    @_keycloak_errors_as_ours
+    def profile_of(self, account_id: str) -> dict:
+        """What the realm holds about the person, as they may read it: the national ID
+        digests (decision 0030) are keyed hashes for look-up, not data of theirs to read."""
+        u = self.admin.get_user(account_id)
+        attributes = {k: v for k, v in (u.get("attributes") or {}).items() if not k.startswith("nationalId")}
+        return {"username": u["username"], "email": u.get("email"), "firstName": u.get("firstName"),
+                "lastName": u.get("lastName"), "enabled": u.get("enabled"), "emailVerified": u.get("emailVerified"),
+                "createdTimestamp": u.get("createdTimestamp"), "attributes": attributes,
+                "requiredActions": u.get("requiredActions") or []}
+
+    @_keycloak_errors_as_ours
+    def correct_profile(self, account_id: str, field: str, value: str) -> None:
+        """One field of the profile (policies/personal_data.toml `correctable`)."""
+        u = self.admin.get_user(account_id)
+        body = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
+        body["attributes"] = u.get("attributes") or {}
+        if field in ("email", "firstName", "lastName"):
+            body[field] = value
+        elif field == "first_name":
+            body["firstName"] = value
+        elif field == "last_name":
+            body["lastName"] = value
+        else:
+            body["attributes"][field] = [value]
+        self.admin.update_user(account_id, body)
+
+    @_keycloak_errors_as_ours
+    def set_enabled(self, account_id: str, enabled: bool) -> None:
+        self.admin.update_user(account_id, {"enabled": enabled})
+
+    @_keycloak_errors_as_ours
+    def delete_account(self, account_id: str) -> None:
+        try:
+            self.admin.delete_user(account_id)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) != 404:  # gone already: what was asked
+                raise
+
     # ---- grants ------------------------------------------------------------
 
     def _group_id(self, grant: Grant, create: bool) -> str | None:

@@ -157,6 +157,15 @@ class UnitOfWork(Protocol):
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
         """One application's audit rows, oldest first."""
 
+    def pseudonym_of(self, kind: str, value: str, now: datetime) -> str:
+        """A person's pseudonym in the audit chain (decision 0095)."""
+
+    def audit_about(self, identifiers: set[tuple[str, str]], application_ids: set[str]) -> list[AuditEntry]:
+        """The entries about one person, anyone else shown only as "another person"."""
+
+    def erase_person(self, identifiers: set[tuple[str, str]], now: datetime) -> None:
+        """With the commit: the audit chain's pseudonyms of the person no longer say who they were."""
+
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
@@ -254,6 +263,17 @@ class Directory(Protocol):
 
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
+
+    # A person's own data (R-PD-2, decision 0095).
+    def profile_of(self, account_id: str) -> dict:
+        """The profile as the person may read it (no national ID digests)."""
+
+    def correct_profile(self, account_id: str, field: str, value: str) -> None: ...
+
+    def set_enabled(self, account_id: str, enabled: bool) -> None: ...
+
+    def delete_account(self, account_id: str) -> None:
+        """Idempotent: an account gone already is what was asked."""
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,23 @@ def test_departures_carry_the_agency_notice_and_the_realm_has_the_date_attribute
     assert attribute["permissions"]["edit"] == ["admin"]
     for language in ("zh-Hant", "en"):
         assert f"profile.attributes.{d.user_attribute}" in realm_json["localizationTexts"][language]
+
+
+def test_personal_data_deadlines_and_retention_are_read_from_policies():
+    """Covers: R-PD-2
+
+    Art. 13 of the Personal Data Protection Act: 15 days to answer a request to view or copy, 30 to
+    correct, stop or delete, each extendable once by as much. Retention: every kind of record has
+    its number, and scans do not outlive their application."""
+    rules = policies.personal_data()
+    assert rules.kinds["copy"].answer_within_days == 15 and rules.kinds["copy"].extension_days == 15
+    assert all(rules.kinds[k].answer_within_days == 30 == rules.kinds[k].extension_days
+               for k in ("correct", "stop", "delete"))
+    assert rules.kept_after_deletion_zh and rules.kept_after_deletion_en
+    kept = policies.retention()
+    assert all(days > 0 for days in vars(kept).values())
+    assert kept.scans <= kept.applications
+    # The pages read the same numbers (no copy of them in a template).
+    from pathlib import Path
+    templates = Path(__file__).resolve().parents[2] / "sync_service" / "web" / "templates"
+    assert "answer_within_days" in (templates / "my_data.html").read_text()
