@@ -247,3 +247,29 @@ def retention() -> Retention:
     if r.scans > r.applications:
         raise ValueError("scans cannot outlive their application: retention days scans > applications")
     return r
+
+
+@dataclass(frozen=True)
+class LegacyImport:
+    """Moving in from the old system (legacy_import.toml, docs/legacy-import.md)."""
+    accounts_per_request: int
+    hash_algorithms: tuple[str, ...]
+    min_hash_iterations: int
+    min_salt_bytes: int
+    mail_batch: int
+    mail_every_seconds: int
+    mail_link_lifetime_seconds: int
+
+
+@cache
+def legacy_import() -> LegacyImport:
+    spec = _read("legacy_import.toml")
+    return LegacyImport(
+        accounts_per_request=spec["import"]["accounts_per_request"],
+        hash_algorithms=tuple(spec["password_hash"]["algorithms"]),
+        min_hash_iterations=spec["password_hash"]["min_iterations"],
+        min_salt_bytes=spec["password_hash"]["min_salt_bytes"],
+        mail_batch=spec["mail"]["batch"],
+        mail_every_seconds=spec["mail"]["every_seconds"],
+        mail_link_lifetime_seconds=spec["mail"]["link_lifetime_seconds"],
+    )

@@ -64,6 +64,8 @@ class Wiring:
         jobs: list = []
         jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
+        from .services.legacy_import import LegacyImportMail
+        jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         return jobs
 
     def users_leaving(self):

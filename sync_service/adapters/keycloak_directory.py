@@ -7,6 +7,7 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 """
 from __future__ import annotations
 
+import base64
 import functools
 import json
 from collections.abc import Sequence
@@ -116,7 +117,7 @@ class KeycloakDirectory:
             "emailVerified": True,
             "firstName": account.first_name, "lastName": account.last_name,
             "attributes": {k: [v] for k, v in account.attributes.items()},
-            "credentials": [{"type": "password", "value": account.password, "temporary": True}],
+            "credentials": _credentials(account),
             "requiredActions": list(account.required_actions),
         }
 
@@ -144,6 +145,11 @@ class KeycloakDirectory:
     def _ensured_group_path(self, grant: Grant) -> str:
         self._group_id(grant, create=True)
         return grant_group_path(grant.institution_code, grant.category, grant.level)
+
+    @_keycloak_errors_as_ours
+    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
+        """Keycloak's execute-actions mail (PUT /users/{id}/execute-actions-email), in the realm's theme."""
+        self.admin.send_update_account(account_id, ["UPDATE_PASSWORD"], lifespan=lifespan_seconds)
 
     @_keycloak_errors_as_ours
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None:
@@ -257,3 +263,21 @@ class KeycloakDirectory:
             if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
                 grants.add(Grant(parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
         return grants
+
+
+def _credentials(account: NewAccount) -> list[dict]:
+    """A clear temporary password (Keycloak hashes it as the realm says), an old system's PBKDF2
+    hash as Keycloak stores one (its pbkdf2-sha256/-sha512 providers verify it, and rehash it
+    with the realm's algorithm at the first sign-in), or none."""
+    if account.password is not None:
+        return [{"type": "password", "value": account.password, "temporary": True}]
+    old = account.password_hash
+    if old is None:
+        return []
+    return [{
+        "type": "password",
+        "secretData": json.dumps({"value": base64.b64encode(old.value).decode(),
+                                  "salt": base64.b64encode(old.salt).decode(), "additionalParameters": {}}),
+        "credentialData": json.dumps({"hashIterations": old.iterations, "algorithm": old.algorithm,
+                                      "additionalParameters": {}}),
+    }]

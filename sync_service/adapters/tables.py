@@ -220,3 +220,23 @@ audit_base = Table(
     Column("signature", String(128), nullable=False),
     Column("cut_at", UtcDateTime(), nullable=False),
 )
+
+# Moving in from the old system (0007, docs/decisions/0105): one row per row of an export
+# file, keyed by the file's SHA-256 and the row number, so a killed import resumes and a
+# second run changes nothing. No personal data: the account name, the outcome, the reason.
+legacy_import_rows = Table(
+    "legacy_import_rows", metadata,
+    Column("file_sha256", String(64), primary_key=True),
+    Column("row_number", Integer, primary_key=True, autoincrement=False),
+    Column("account", String(255), nullable=False),
+    Column("status", String(10), nullable=False),  # imported, refused
+    Column("reason_code", String(80)),
+    Column("reason_zh", Text),
+    Column("reason_en", Text),
+    Column("account_id", String(64)),
+    # The account's first row carries its set-a-password mail (accounts without a usable hash).
+    Column("wants_mail", Boolean, nullable=False),
+    Column("mail_sent_at", UtcDateTime()),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_legacy_import_rows_mail", "wants_mail", "mail_sent_at"),
+)

@@ -12,7 +12,13 @@ from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
 from .personal_data_store import PersonalDataRequestRepository, PersonalRecords
-from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
+from .repository import (
+    ApplicationRepository,
+    LegacyImportRepository,
+    OutboxRepository,
+    ScanRepository,
+    SeatRepository,
+)
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -39,6 +45,7 @@ class SqlUnitOfWork:
         self.scans = ScanRepository(self.conn, self.cipher)
         self.personal_requests = PersonalDataRequestRepository(self.conn, self.cipher)
         self.personal_records = PersonalRecords(self.conn, self.cipher)
+        self.legacy = LegacyImportRepository(self.conn)
         self._extra: list[AuditEntry] = []
         self._erase: tuple[set[str], object] | None = None
         return self

@@ -14,6 +14,7 @@ from typing import Protocol
 import policies
 
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
+from ..domain.legacy import PasswordHash
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -137,6 +138,44 @@ class OutboxRepository(Protocol):
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None: ...
 
 
+@dataclass(frozen=True)
+class ImportedRowState:
+    """What became of one row of an old-system export (docs/legacy-import.md)."""
+
+    row: int
+    account: str
+    status: str  # imported, refused
+    reason_code: str | None = None
+    reason_zh: str | None = None
+    reason_en: str | None = None
+    account_id: str | None = None
+    wants_mail: bool = False
+
+
+@dataclass(frozen=True)
+class MailDue:
+    """An imported account waiting for its set-a-password mail."""
+
+    file_sha256: str
+    row: int
+    account_id: str
+
+
+class LegacyImportRepository(Protocol):
+    def rows_of(self, file_sha256: str) -> dict[int, ImportedRowState]: ...
+
+    def record(self, file_sha256: str, states: Sequence[ImportedRowState], at: datetime) -> None:
+        """Rows already recorded are left as they are (a second run changes nothing)."""
+
+    def claim_mails(self, now: datetime, limit: int) -> list[MailDue]:
+        """Up to `limit` unsent mails, marked sent in this transaction (two workers never take the same)."""
+
+    def unclaim_mail(self, due: MailDue) -> None:
+        """The mail did not go out: due again."""
+
+    def mails_waiting(self) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every
@@ -146,6 +185,7 @@ class UnitOfWork(Protocol):
     seats: SeatRepository
     outbox: OutboxRepository
     scans: ScanRepository
+    legacy: LegacyImportRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -222,10 +262,14 @@ class NewAccount:
     first_name: str
     last_name: str
     attributes: dict[str, str]
-    password: str  # temporary: the person replaces it at first sign-in (R-PWD-1)
+    # Temporary: the person replaces it at first sign-in (R-PWD-1). None: no password (an
+    # account moved in from the old system, with its old hash or a set-a-password mail).
+    password: str | None
     required_actions: tuple[str, ...]
     # The grants the account holds from its creation on.
     grants: tuple[Grant, ...] = ()
+    # The old system's PBKDF2 hash, stored as it is (Keycloak verifies it): legacy import only.
+    password_hash: PasswordHash | None = field(default=None, repr=False)
 
 
 class Directory(Protocol):
@@ -274,6 +318,9 @@ class Directory(Protocol):
 
     def delete_account(self, account_id: str) -> None:
         """Idempotent: an account gone already is what was asked."""
+
+    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
+        """The identity provider mails the person a link to set their password (an imported account)."""
 
 
 @dataclass(frozen=True)

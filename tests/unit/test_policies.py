@@ -141,3 +141,18 @@ def test_personal_data_deadlines_and_retention_are_read_from_policies():
     from pathlib import Path
     templates = Path(__file__).resolve().parents[2] / "sync_service" / "web" / "templates"
     assert "answer_within_days" in (templates / "my_data.html").read_text()
+
+
+def test_the_legacy_import_reads_its_numbers_from_policies():
+    """The import's hash rules, batch and mail numbers come from policies/legacy_import.toml,
+    and the scheduled mail job is built from them (no second copy in code)."""
+    import tomllib
+
+    from sync_service.services.legacy_import import LegacyImportMail
+    spec = tomllib.loads((policies.HERE / "legacy_import.toml").read_text())
+    rules = policies.legacy_import()
+    assert rules.hash_algorithms == tuple(spec["password_hash"]["algorithms"])
+    assert rules.min_hash_iterations == spec["password_hash"]["min_iterations"]
+    job = LegacyImportMail.from_policies(None, None)
+    assert (job.batch, job.every.total_seconds(), job.link_lifetime_seconds) == (
+        spec["mail"]["batch"], spec["mail"]["every_seconds"], spec["mail"]["link_lifetime_seconds"])
