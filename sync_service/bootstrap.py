@@ -62,10 +62,22 @@ class Wiring:
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
+        jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.legacy_import import LegacyImportMail
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         return jobs
+
+    def users_leaving(self):
+        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
+        import policies
+
+        from .adapters.keycloak_departures import KeycloakDepartureDates
+        from .services.departures import UsersLeaving
+
+        def dates():
+            return KeycloakDepartureDates(self.directory().admin, policies.departures().user_attribute)
+        return UsersLeaving(dates, self.directory, self.uow)
 
     def schedule(self):
         from .services.schedule import Schedule
