@@ -179,6 +179,19 @@ def _check(p: Policies) -> None:
 
 
 @dataclass(frozen=True)
+class Departures:
+    """Departures on their effective date (departures.toml; R-MGR-6, R-USR-2)."""
+    notice_days: int  # a B with less notice is flagged to the reviewer
+    user_attribute: str  # the user attribute a manager sets for a user's departure date
+    check_every_seconds: int  # the worker's period for users' departures
+
+
+@cache
+def departures() -> Departures:
+    return Departures(**_read("departures.toml"))
+
+
+@dataclass(frozen=True)
 class Reminders:
     """Password reminders (R-PWD-2) and access reviews (reminders.toml)."""
     password_days_before: int

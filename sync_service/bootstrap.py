@@ -62,11 +62,23 @@ class Wiring:
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
+        jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.legacy_import import LegacyImportMail
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         jobs += self._reminder_jobs()
         return jobs
+
+    def users_leaving(self):
+        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
+        import policies
+
+        from .adapters.keycloak_departures import KeycloakDepartureDates
+        from .services.departures import UsersLeaving
+
+        def dates():
+            return KeycloakDepartureDates(self.directory().admin, policies.departures().user_attribute)
+        return UsersLeaving(dates, self.directory, self.uow)
 
     def _reminder_jobs(self) -> list:
         """Password reminders and access reviews (decision 0085), sharing one read of the accounts."""
