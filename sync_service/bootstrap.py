@@ -36,6 +36,8 @@ class Wiring:
     mailer: Mailer
     token_verifier: TokenVerifier
     challenges: Challenges | None = None
+    # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
+    event_source_factory: Callable[[], object] | None = None
     printer: Renderer | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
@@ -60,7 +62,29 @@ class Wiring:
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
+        if self.event_source_factory is not None:
+            jobs.append(self.keycloak_event_poll())
         return jobs
+
+    def keycloak_event_poll(self):
+        """Keycloak's stored events into the audit chain (decision 0090)."""
+        from datetime import timedelta
+
+        import policies
+
+        from .services.keycloak_events import KeycloakEventPoll
+        rules = policies.load().events
+        return KeycloakEventPoll(self.uow, self.event_source_factory, every=timedelta(seconds=rules.poll_every_seconds),
+                                 overlap=timedelta(seconds=rules.overlap_seconds), page_size=rules.page_size,
+                                 max_pages=rules.max_pages_per_run,
+                                 start_now=self.settings.keycloak_events_start == "now")
+
+    def audit_export(self):
+        """The audit export (decision 0091): CSV and the signed bundle."""
+        from .adapters.audit_bundle import AuditBundleWriter
+        from .services.audit_export import AuditExport
+        from .services.worker import utcnow
+        return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
     def schedule(self):
         from .services.schedule import Schedule
@@ -82,7 +106,7 @@ class Wiring:
 
 def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] | None = None,
               mailer: Mailer | None = None, token_verifier: TokenVerifier | None = None,
-              migrate: bool | None = None) -> Wiring:
+              migrate: bool | None = None, event_source_factory: Callable[[], object] | None = None) -> Wiring:
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
@@ -91,6 +115,12 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
     cipher = PersonalDataCipher(data_key, retired=old_data_keys)
     chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
+    if directory_factory is None and event_source_factory is None:
+        from .adapters.keycloak_events import KeycloakEventSource
+
+        def event_source_factory():
+            return KeycloakEventSource(settings.keycloak_url, settings.realm, settings.client_id,
+                                       settings.client_secret, timeout=settings.keycloak_timeout_seconds)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
         national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
@@ -111,6 +141,7 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     from .adapters.pdf_forms import PdfForms
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier,
+                  event_source_factory=event_source_factory,
                   challenges=Challenges(draw), printer=PdfForms(help_desk=policies.load().help_desk))
 
 

@@ -33,8 +33,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import Connection
 
-from ..services.ports import AuditEntry
-from .tables import audit_log
+from ..services.ports import AuditEntry, ChainRow
+from .tables import applications, audit_log
 
 GENESIS = "0" * 64
 # On PostgreSQL, writers take turns at the head of the chain; SQLite's
@@ -144,7 +144,11 @@ class AuditChain:
         self.head_file = HeadFile(head_file) if head_file else None
 
     def sign(self, digest: str) -> str:
-        return f"{self.key_id}:{base64.b64encode(self._key.sign(digest.encode())).decode()}"
+        return self.sign_bytes(digest.encode())
+
+    def sign_bytes(self, message: bytes) -> str:
+        """`key id:base64 signature` of any message (the chain's rows, the export bundle)."""
+        return f"{self.key_id}:{base64.b64encode(self._key.sign(message)).decode()}"
 
     def signature_valid(self, digest: str, signature: str) -> bool:
         try:
@@ -238,6 +242,18 @@ class AuditChain:
                             .order_by(audit_log.c.seq))
         return [AuditEntry(actor=r.actor, action=r.action, at=r.at, application_id=r.application_id,
                            approved_by=r.approved_by, details=json.loads(r.payload)) for r in rows]
+
+    @staticmethod
+    def rows_between(conn: Connection, start: datetime, end: datetime) -> list[ChainRow]:
+        """Rows stamped in [start, end), in chain order, with their application's institution and account."""
+        query = (select(audit_log, applications.c.institution_code, applications.c.account)
+                 .select_from(audit_log.outerjoin(applications, applications.c.id == audit_log.c.application_id))
+                 .where(audit_log.c.at >= start, audit_log.c.at < end).order_by(audit_log.c.seq))
+        return [ChainRow(seq=r.seq, at=r.at, actor=r.actor, action=r.action, application_id=r.application_id,
+                         approved_by=r.approved_by, payload=r.payload, prev_hash=r.prev_hash, hash=r.hash,
+                         signature=r.signature, application_institution=r.institution_code,
+                         application_account=r.account)
+                for r in conn.execute(query)]
 
     @staticmethod
     def count(conn: Connection) -> int:

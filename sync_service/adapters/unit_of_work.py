@@ -11,6 +11,7 @@ from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
+from .keycloak_event_log import KeycloakEventLog
 from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
 
 
@@ -36,11 +37,15 @@ class SqlUnitOfWork:
         self.seats = SeatRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
         self.scans = ScanRepository(self.conn, self.cipher)
+        self.keycloak_events = KeycloakEventLog(self.conn)
         self._extra: list[AuditEntry] = []
         return self
 
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
         return self.chain.entries_of(self.conn, application_id)
+
+    def audit_rows(self, start, end):
+        return self.chain.rows_between(self.conn, start, end)
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""

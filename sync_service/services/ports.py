@@ -6,7 +6,7 @@ test (tests/unit/test_import_contract.py) keeps it so.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -36,6 +36,25 @@ class AuditEntry:
     application_id: str | None = None
     approved_by: str | None = None
     details: dict | None = None
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One audit chain row as stored (what its hash and signature cover), with the
+    institution and account of the application it belongs to, if any (the export)."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    application_id: str | None
+    approved_by: str | None
+    payload: str
+    prev_hash: str
+    hash: str
+    signature: str
+    application_institution: str | None = None
+    application_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,23 @@ class OutboxRepository(Protocol):
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None: ...
 
 
+class KeycloakEventLog(Protocol):
+    """Where the copy of Keycloak's events stands (decision 0090), in the unit of work's transaction."""
+
+    def lock(self) -> None:
+        """Take the audit chain's turn before reading what is recorded."""
+
+    def cursor(self, stream: str) -> int | None:
+        """The newest event time (ms) recorded of this stream, None before the first."""
+
+    def unrecorded(self, keys: Sequence[str]) -> set[str]:
+        """Those of these event keys not recorded yet."""
+
+    def mark_recorded(self, keys: Iterable[tuple[str, int]]) -> None: ...
+
+    def advance(self, stream: str, newest_ms: int, *, forget_before: int) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every
@@ -146,6 +182,7 @@ class UnitOfWork(Protocol):
     seats: SeatRepository
     outbox: OutboxRepository
     scans: ScanRepository
+    keycloak_events: KeycloakEventLog
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -156,6 +193,9 @@ class UnitOfWork(Protocol):
 
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
         """One application's audit rows, oldest first."""
+
+    def audit_rows(self, start: datetime, end: datetime) -> list[ChainRow]:
+        """The chain's rows stamped from `start` (inclusive) to `end` (exclusive), in chain order."""
 
     def commit(self) -> None: ...
 
