@@ -176,21 +176,31 @@ class AuditChain:
             self.head_file.advance(head, self._key, [self.public_key, *self.public_keys.values()])
 
     def append(self, conn: Connection, entry: AuditEntry) -> Head:
+        return self.append_all(conn, [entry])
+
+    def append_all(self, conn: Connection, entries: Sequence[AuditEntry]) -> Head | None:
+        """Several rows at the chain's end in one statement (a page of Keycloak's events): the
+        head read once, the rows linked and signed here, inserted together."""
+        if not entries:
+            return None
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
         head = conn.execute(
             select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
         ).first()
-        seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
-        at = entry.at.astimezone(timezone.utc)  # both backends keep microseconds: hashed as stored
-        payload = canonical(entry.details or {})
-        digest = _digest(prev, seq, at, entry.actor, entry.action, entry.application_id, entry.approved_by, payload)
-        conn.execute(insert(audit_log).values(
-            seq=seq, at=at, actor=entry.actor, action=entry.action, application_id=entry.application_id,
-            approved_by=entry.approved_by, payload=payload, prev_hash=prev, hash=digest,
-            signature=self.sign(digest),
-        ))
-        return Head(seq, digest)
+        seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+        rows = []
+        for entry in entries:
+            seq += 1
+            at = entry.at.astimezone(timezone.utc)  # both backends keep microseconds: hashed as stored
+            payload = canonical(entry.details or {})
+            digest = _digest(prev, seq, at, entry.actor, entry.action, entry.application_id, entry.approved_by, payload)
+            rows.append(dict(seq=seq, at=at, actor=entry.actor, action=entry.action,
+                             application_id=entry.application_id, approved_by=entry.approved_by, payload=payload,
+                             prev_hash=prev, hash=digest, signature=self.sign(digest)))
+            prev = digest
+        conn.execute(insert(audit_log), rows)
+        return Head(seq, prev)
 
     def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
         report = self._verify_links(conn, batch)

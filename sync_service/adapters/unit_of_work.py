@@ -54,9 +54,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         # Rows recorded by the use case itself (what it did to Keycloak) come
         # before the application events that follow from them (provisioned).
-        head = None
-        for entry in self._extra:
-            head = self.chain.append(self.conn, entry)
+        head = self.chain.append_all(self.conn, self._extra)
         self._extra.clear()
         for app in self.applications.seen.values():
             for event in app.events:

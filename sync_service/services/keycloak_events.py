@@ -75,12 +75,19 @@ class KeycloakEventPoll:
         self.every, self.overlap_ms, self.page_size = every, int(overlap.total_seconds() * 1000), page_size
         self.max_pages = max_pages
         self.start_now = start_now  # a database with no cursor yet starts now, not at Keycloak's oldest event
+        self._source: EventSource | None = None  # kept between runs (its session and token), dropped on error
 
     def run(self, now: datetime) -> str:
-        source = _CachedNames(self.source_factory())
+        if self._source is None:
+            self._source = self.source_factory()
+        source = _CachedNames(self._source)
         counts = {}
-        for stream in (USER, ADMIN):
-            counts[stream] = self._copy(source, stream, now)
+        try:
+            for stream in (USER, ADMIN):
+                counts[stream] = self._copy(source, stream, now)
+        except Exception:
+            self._source = None  # Keycloak restarted, a token expired: a fresh client next run
+            raise
         return f"recorded {counts[USER]} user events, {counts[ADMIN]} admin events"
 
     def _copy(self, source: EventSource, stream: str, now: datetime) -> int:
