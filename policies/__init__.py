@@ -92,6 +92,8 @@ class EventRules:
     overlap_seconds: int
     page_size: int
     max_pages_per_run: int
+    sweep_seconds: int
+    sweep_every_seconds: int
 
     @property
     def expiry_seconds(self) -> int:
@@ -175,7 +177,8 @@ def load() -> Policies:
         events=EventRules(
             expiry_days=events["store"]["expiry_days"], user_event_types=tuple(events["store"]["user_event_types"]),
             poll_every_seconds=events["poll"]["every_seconds"], overlap_seconds=events["poll"]["overlap_seconds"],
-            page_size=events["poll"]["page_size"], max_pages_per_run=events["poll"]["max_pages_per_run"]),
+            page_size=events["poll"]["page_size"], max_pages_per_run=events["poll"]["max_pages_per_run"],
+            sweep_seconds=events["poll"]["sweep_seconds"], sweep_every_seconds=events["poll"]["sweep_every_seconds"]),
     )
     _check(policies)
     return policies

@@ -76,7 +76,8 @@ class Wiring:
         rules = policies.load().events
         return KeycloakEventPoll(self.uow, self.event_source_factory, every=timedelta(seconds=rules.poll_every_seconds),
                                  overlap=timedelta(seconds=rules.overlap_seconds), page_size=rules.page_size,
-                                 max_pages=rules.max_pages_per_run,
+                                 max_pages=rules.max_pages_per_run, sweep=timedelta(seconds=rules.sweep_seconds),
+                                 sweep_every=timedelta(seconds=rules.sweep_every_seconds),
                                  start_now=self.settings.keycloak_events_start == "now")
 
     def audit_export(self):

@@ -70,9 +70,14 @@ class KeycloakEventPoll:
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], source_factory: Callable[[], EventSource], *,
                  every: timedelta, overlap: timedelta, page_size: int, max_pages: int = 25,
-                 start_now: bool = False) -> None:
+                 start_now: bool = False, sweep: timedelta = timedelta(minutes=2),
+                 sweep_every: timedelta = timedelta(minutes=1)) -> None:
         self.uow_factory, self.source_factory = uow_factory, source_factory
         self.every, self.overlap_ms, self.page_size = every, int(overlap.total_seconds() * 1000), page_size
+        # Now and then a run reads a longer way back: an event whose request took long to commit
+        # (Keycloak overloaded) is found though newer ones were recorded meanwhile.
+        self.sweep_ms, self.sweep_every = int(sweep.total_seconds() * 1000), sweep_every
+        self._swept_at: datetime | None = None  # in memory: a restarted worker sweeps first
         self.max_pages = max_pages
         self.start_now = start_now  # a database with no cursor yet starts now, not at Keycloak's oldest event
         self._source: EventSource | None = None  # kept between runs (its session and token), dropped on error
@@ -82,15 +87,18 @@ class KeycloakEventPoll:
             self._source = self.source_factory()
         source = _CachedNames(self._source)
         counts = {}
+        sweeping = self._swept_at is None or now - self._swept_at >= self.sweep_every
         try:
             for stream in (USER, ADMIN):
-                counts[stream] = self._copy(source, stream, now)
+                counts[stream] = self._copy(source, stream, now, self.sweep_ms if sweeping else self.overlap_ms)
         except Exception:
             self._source = None  # Keycloak restarted, a token expired: a fresh client next run
             raise
+        if sweeping:
+            self._swept_at = now
         return f"recorded {counts[USER]} user events, {counts[ADMIN]} admin events"
 
-    def _copy(self, source: EventSource, stream: str, now: datetime) -> int:
+    def _copy(self, source: EventSource, stream: str, now: datetime, back_ms: int) -> int:
         with self.uow_factory() as uow:
             cursor = uow.keycloak_events.cursor(stream)
         if cursor is None and self.start_now:
@@ -99,7 +107,7 @@ class KeycloakEventPoll:
                 uow.keycloak_events.lock()
                 uow.keycloak_events.advance(stream, cursor, forget_before=0)
                 uow.commit()
-        start = max(0, cursor - self.overlap_ms) if cursor is not None else 0
+        start = max(0, cursor - back_ms) if cursor is not None else 0
         recorded, pages_with_news, pages_read = 0, 0, 0
         for page in self._pages(source, stream, start):
             written = self._record(source, stream, page)
@@ -155,6 +163,6 @@ class KeycloakEventPoll:
                                       details=fields["details"]))
             uow.keycloak_events.mark_recorded([(e.key, e.time_ms) for e in written])
             newest = max(e.time_ms for e in page)
-            uow.keycloak_events.advance(stream, newest, forget_before=newest - 2 * self.overlap_ms)
+            uow.keycloak_events.advance(stream, newest, forget_before=newest - 2 * max(self.overlap_ms, self.sweep_ms))
             uow.commit()
         return len(written)

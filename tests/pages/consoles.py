@@ -1,6 +1,8 @@
 """Keycloak's account console and admin console, as far as a person of ours uses them."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page
 
 REALM = "cancer-screening"
@@ -43,6 +45,27 @@ class AdminConsole:
         self.page.click("[data-testid=add-user]")
         self.page.wait_for_selector("#lastName")
         self.page.wait_for_load_state("networkidle")
+
+    def create_user(self, new: dict, institution: str, category: str, level: str = "users") -> str:
+        """Fill the new-user form (the realm's profile: names, e-mail, phone, department), join
+        the grant group through the group picker, save; returns the new user's id."""
+        self.open_new_user_form()
+        self.page.fill("#username", new["username"])
+        self.page.fill("#email", new["email"])
+        self.page.fill("#lastName", new.get("lastName", "林"))
+        self.page.fill("#firstName", new.get("firstName", "雅婷"))
+        self.page.locator('[name="attributes.phone"]').fill(new.get("phone", "(02)2559-1969#117"))
+        self.page.locator('[name="attributes.department"]').fill(new.get("department", "檢驗科"))
+        self.page.click("#kc-join-groups-button")
+        dialog = self.page.locator("[role=dialog]")
+        for step in ("institutions", institution, category):
+            dialog.get_by_text(step, exact=True).click()
+        dialog.locator("tr, li").filter(has_text=re.compile(rf"^\s*{level}\s*$")).locator("input[type=checkbox]").check()
+        dialog.locator("footer button").first.click()  # join (加入)
+        self.page.locator("form").get_by_text(level).first.wait_for()
+        self.page.click("[data-testid=user-creation-save]")
+        self.page.wait_for_url(re.compile(r"/users/[0-9a-f-]{36}/settings"))
+        return re.search(r"/users/([0-9a-f-]{36})/settings", self.page.url).group(1)
 
     def open_user(self, user_id: str) -> None:
         self.page.goto(f"{self.base}/users/{user_id}/settings")

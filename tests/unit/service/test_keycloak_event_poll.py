@@ -140,3 +140,22 @@ def test_the_chain_keeps_who_what_whom_and_where_not_the_representation(wiring):
     assert admin_row["institutions"] == ["0401180014"] and admin_row["groups"] == ["group:g1"]
     assert failed.actor == "unknown-account" and json.loads(failed.payload)["error"] == "user_not_found"
     assert "A123456789" not in str([r.payload for r in rows]) and "wang@" not in str([r.payload for r in rows])
+
+
+def test_an_event_committed_long_after_its_stamp_is_found_by_the_next_sweep(wiring):
+    """An overloaded Keycloak may store an event tens of seconds after stamping it, after newer
+    ones were recorded: beyond the overlap of a run, within the sweep made every minute.
+
+    Covers: R-AUD-1
+    """
+    source = StoredEvents()
+    source.add(USER, T0)
+    source.add(USER, T0 + 60_000)
+    job = KeycloakEventPoll(wiring.uow, lambda: source, every=timedelta(seconds=3), overlap=timedelta(seconds=10),
+                            page_size=5, sweep=timedelta(minutes=3), sweep_every=timedelta(minutes=1))
+    job.run(NOW)
+    straggler = source.add(USER, T0 + 20_000)  # 40 s older than the newest recorded
+    job.run(NOW + timedelta(seconds=3))
+    assert straggler["id"] not in recorded_ids(wiring)  # a plain run reads only its overlap
+    job.run(NOW + timedelta(seconds=61))
+    assert straggler["id"] in recorded_ids(wiring) and len(recorded_ids(wiring)) == 3
