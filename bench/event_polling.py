@@ -89,7 +89,7 @@ class Sender:
             self.admin.create_client({"clientId": client, "publicClient": True, "directAccessGrantsEnabled": True,
                                       "standardFlowEnabled": False})
 
-    def run(self, threads: int = 32) -> None:
+    def run(self, threads: int = 8) -> None:
         """Several senders, each taking every `threads`-th slot, so one slow answer does not slow the rate."""
         start = time.monotonic()
         workers = [threading.Thread(target=self._send, args=(start, k, threads), daemon=True) for k in range(threads)]
