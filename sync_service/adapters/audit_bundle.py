@@ -3,7 +3,7 @@
     audit-export.json   the header (institution, dates, count, signing key), its signature,
                         the public keys, and each chain row as stored, with its place in
                         this export signed
-    verify_bundle.py    the verifier (Python + cryptography only): audit_bundle_verify.py
+    verify_bundle.py    the verifier (Python alone; cryptography used if installed): audit_bundle_verify.py
     public-key.pem      the key that signed the header and the places
     README.txt          how to check it, zh-Hant and English
 
@@ -32,8 +32,8 @@ README = """稽核匯出檔 Audit export
 筆數 Entries: {count}
 簽章金鑰 Signing key: {key_id}
 
-驗證方式（離線，只需 Python 3.9 以上與 cryptography 套件）:
-How to verify (offline; needs only Python 3.9+ and the cryptography package):
+驗證方式（離線，只需 Python 3.9 以上，不需其他套件）：
+How to verify (offline; needs only Python 3.9+, no package):
 
     python3 verify_bundle.py {zip_name} --public-key AGENCY_PUBLIC_KEY
 

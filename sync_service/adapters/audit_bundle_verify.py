@@ -4,9 +4,11 @@
 
     python3 verify_bundle.py audit-export.zip [--public-key KEY]
 
-Needs Python 3.9+ and the `cryptography` package, nothing else: no network, no
-database, none of the service's code. This file is shipped inside every bundle.
-只需 Python 3.9 以上與 cryptography 套件，不需網路、資料庫或本系統程式。
+Needs Python 3.9+ and nothing else: no network, no database, none of the service's
+code, no package (the `cryptography` package is used when it is installed; without it
+the signatures are checked by the RFC 8032 verification written out below). This file
+is shipped inside every bundle.
+只需 Python 3.9 以上，不需網路、資料庫、本系統程式或其他套件。
 
 What it checks / 檢查項目:
   1. the bundle's header (institution, dates, number of entries) is signed by the key;
@@ -29,12 +31,101 @@ import json
 import sys
 import zipfile
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+try:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+except ImportError:  # the standard library alone: Ed25519 verification below
+    InvalidSignature = None
+    Ed25519PublicKey = None
 
 FORMAT = "hpa-screening-audit-export/1"
 BUNDLE_NAME = "audit-export.json"
 GENESIS = "0" * 64
+
+
+# ---- Ed25519 verification on the standard library (RFC 8032, section 5.1.7) -------------
+# Used only where the cryptography package is not installed; slow (milliseconds a signature)
+# but plain integer arithmetic an auditor can read against the RFC.
+_P = 2 ** 255 - 19
+_L = 2 ** 252 + 27742317777372353535851937790883648493
+_D = -121665 * pow(121666, _P - 2, _P) % _P
+_SQRT_M1 = pow(2, (_P - 1) // 4, _P)
+
+
+def _add(a, b):
+    x = (a[1] - a[0]) * (b[1] - b[0]) % _P
+    y = (a[1] + a[0]) * (b[1] + b[0]) % _P
+    c, d = 2 * a[3] * b[3] * _D % _P, 2 * a[2] * b[2] % _P
+    e, f, g, h = y - x, d - c, d + c, y + x
+    return (e * f, g * h, f * g, e * h)
+
+
+def _mul(scalar, point):
+    result = (0, 1, 1, 0)
+    while scalar > 0:
+        if scalar & 1:
+            result = _add(result, point)
+        point = _add(point, point)
+        scalar >>= 1
+    return result
+
+
+def _equal(a, b):
+    return (a[0] * b[2] - b[0] * a[2]) % _P == 0 and (a[1] * b[2] - b[1] * a[2]) % _P == 0
+
+
+def _recover_x(y, sign):
+    if y >= _P:
+        return None
+    x2 = (y * y - 1) * pow(_D * y * y + 1, _P - 2, _P)
+    if x2 % _P == 0:
+        return None if sign else 0
+    x = pow(x2, (_P + 3) // 8, _P)
+    if (x * x - x2) % _P != 0:
+        x = x * _SQRT_M1 % _P
+    if (x * x - x2) % _P != 0:
+        return None
+    return _P - x if (x & 1) != sign else x
+
+
+def _decompress(raw: bytes):
+    if len(raw) != 32:
+        return None
+    y = int.from_bytes(raw, "little")
+    sign, y = y >> 255, y & ((1 << 255) - 1)
+    x = _recover_x(y, sign)
+    return None if x is None else (x, y, 1, x * y % _P)
+
+
+_GY = 4 * pow(5, _P - 2, _P) % _P
+_G = (_recover_x(_GY, 0), _GY, 1, _recover_x(_GY, 0) * _GY % _P)
+
+
+class _PurePublicKey:
+    """The verifying half of an Ed25519 key, as cryptography's Ed25519PublicKey answers."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw, self.point = raw, _decompress(raw)
+        if self.point is None:
+            raise ValueError("not an Ed25519 public key")
+
+    def verify(self, signature: bytes, message: bytes) -> None:
+        r_point = _decompress(signature[:32]) if len(signature) == 64 else None
+        s = int.from_bytes(signature[32:], "little") if r_point else _L
+        if r_point is None or s >= _L:
+            raise ValueError("bad signature")
+        h = int.from_bytes(hashlib.sha512(signature[:32] + self.raw + message).digest(), "little") % _L
+        if not _equal(_mul(s, _G), _add(r_point, _mul(h, self.point))):
+            raise ValueError("bad signature")
+
+
+def public_key(raw: bytes):
+    return Ed25519PublicKey.from_public_bytes(raw) if Ed25519PublicKey is not None else _PurePublicKey(raw)
+
+
+_BAD_SIGNATURE = (ValueError,) + ((InvalidSignature,) if InvalidSignature is not None else ())
+# DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the 32 key bytes follow it.
+_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
 
 
 def canonical(value) -> str:
@@ -74,13 +165,13 @@ def _verify(keys: dict, signature: str, message: bytes) -> bool:
             key.verify(base64.b64decode(encoded, validate=True), message)
             return True
         raw = bytes.fromhex(signature)  # rows signed before key ids: any of the keys
-    except (InvalidSignature, ValueError):
+    except _BAD_SIGNATURE:
         return False
     for key in keys.values():
         try:
             key.verify(raw, message)
             return True
-        except InvalidSignature:
+        except _BAD_SIGNATURE:
             continue
     return False
 
@@ -88,8 +179,11 @@ def _verify(keys: dict, signature: str, message: bytes) -> bool:
 def _read_key(text: str) -> bytes:
     text = text.strip()
     if "BEGIN PUBLIC KEY" in text:
-        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_pem_public_key
-        return load_pem_public_key(text.encode()).public_bytes(Encoding.Raw, PublicFormat.Raw)
+        body = "".join(line for line in text.splitlines() if line and not line.startswith("-----"))
+        der = base64.b64decode(body)
+        if not der.startswith(_SPKI_PREFIX) or len(der) != len(_SPKI_PREFIX) + 32:
+            raise ValueError("not an Ed25519 public key")
+        return der[len(_SPKI_PREFIX):]
     try:
         raw = bytes.fromhex(text)
     except ValueError:
@@ -117,7 +211,7 @@ def problems(bundle: dict, pinned_key: bytes | None = None) -> list[str]:
         raw = base64.b64decode(encoded)
         if key_id(raw) != kid:
             return [f"public key {kid} does not match its name / 公鑰與其識別碼不符"]
-        keys[kid] = Ed25519PublicKey.from_public_bytes(raw)
+        keys[kid] = public_key(raw)
     signing = header.get("key_id")
     if pinned_key is not None:
         if key_id(pinned_key) != signing or signing not in keys:

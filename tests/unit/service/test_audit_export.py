@@ -145,8 +145,9 @@ def test_removing_reordering_or_adding_an_entry_fails_naming_it(exported, wiring
 
 
 def test_the_shipped_verifier_and_the_command_check_the_bundle_with_nothing_else(exported, tmp_path):
-    """The zip carries its own verifier: run alone (isolated Python, in a folder without our code)
-    it accepts the bundle with the agency's key, refuses another key, and names a tampered entry;
+    """The zip carries its own verifier: run alone (isolated Python, in a folder without our code,
+    with or without the cryptography package) it accepts the bundle with the agency's key, refuses
+    another key, and names a tampered entry;
     `python -m sync_service audit verify-bundle FILE` answers the same without settings or database.
 
     Covers: R-AUD-1
@@ -162,27 +163,39 @@ def test_the_shipped_verifier_and_the_command_check_the_bundle_with_nothing_else
         assert {"README.txt", BUNDLE_NAME} <= set(z.namelist())
     (folder / "agency.pem").write_text(key)
 
-    def verify(*args, module=False):
+    def verify(*args, module=False, standard_library_only=False):
+        # -S: no site-packages, so not even the cryptography package: the script's own RFC 8032 check.
         command = ([sys.executable, "-m", "sync_service", "audit", "verify-bundle"] if module
-                   else [sys.executable, "-I", "verify_bundle.py"])
+                   else [sys.executable, "-I", *(["-S"] if standard_library_only else []), "verify_bundle.py"])
         env = {"PATH": "/usr/bin:/bin", "SYNC_DATABASE_URL": "sqlite:////nonexistent/none.db"}
         cwd = None if module else folder
         return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=60,
                               env=env if not module else None)
 
-    ok = verify("bundle.zip", "--public-key", "agency.pem")
-    assert ok.returncode == 0, ok.stderr
-    assert "匯出檔完整" in ok.stdout and "bundle intact" in ok.stdout
+    for alone in (False, True):
+        ok = verify("bundle.zip", "--public-key", "agency.pem", standard_library_only=alone)
+        assert ok.returncode == 0, ok.stderr
+        assert "匯出檔完整" in ok.stdout and "bundle intact" in ok.stdout
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
     stranger = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
     assert verify("bundle.zip", "--public-key", stranger).returncode == 1
+    assert verify("bundle.zip", "--public-key", stranger, standard_library_only=True).returncode == 1
+
+    from sync_service.adapters.audit_bundle_verify import chain_digest
+    forged = load_bundle(data)  # content changed and its hash made anew: only a signature can tell
+    forged["entries"][1]["actor"] = "nobody"
+    forged["entries"][1]["hash"] = chain_digest(forged["entries"][1])
+    (folder / "forged.json").write_text(json.dumps(forged, ensure_ascii=False))
+    result = verify("forged.json", standard_library_only=True)
+    assert result.returncode == 1 and "entry 2 " in result.stderr and "signature" in result.stderr
 
     bundle = load_bundle(data)
     bundle["entries"][2]["actor"] = "nobody"
     (folder / "tampered.json").write_text(json.dumps(bundle, ensure_ascii=False))
-    for result in (verify("tampered.json"), verify(str(folder / "tampered.json"), module=True)):
+    for result in (verify("tampered.json"), verify("tampered.json", standard_library_only=True),
+                   verify(str(folder / "tampered.json"), module=True)):
         assert result.returncode == 1
         assert "entry 3 " in result.stderr and "第 3 筆" in result.stderr
 
