@@ -186,6 +186,9 @@ class AuditExportPage(ServicePage):
     def open(self) -> None:
         self.page.goto(f"{self.base_url}/review/audit-export/")
 
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text().strip()
+
     def ask(self, institution: str, start: str, end: str) -> None:
         self.page.fill("#institution", institution)
         self.page.fill("#from", start)

@@ -26,7 +26,7 @@ def test_a_reviewer_downloads_the_csv_and_the_signed_bundle(service, base_url, p
         uow.commit()
     sign_in(reviewer, "/review/audit-export/")
     export = AuditExportPage(page, base_url)
-    assert page.locator("h1").inner_text().startswith("稽核紀錄匯出")
+    assert export.heading() == "稽核紀錄匯出 Audit export"
     assert export.serious_accessibility_violations() == []
     shoot(export, "audit-export")
 
