@@ -166,10 +166,13 @@ def main() -> int:
         committed: dict[str, float] = {}  # event id -> when the run that recorded it ended (epoch s)
         run_seconds = []
 
+        run_ends: list[float] = []
+
         def poll_once() -> None:
             t0 = time.perf_counter()
             job.run(datetime.now(timezone.utc))
             run_seconds.append(time.perf_counter() - t0)
+            run_ends.append(time.monotonic())
             now = time.time()
             with wiring.engine.connect() as conn:
                 for r in conn.execute(select(audit_log.c.payload)):
@@ -179,12 +182,12 @@ def main() -> int:
 
         every = rules.poll_every_seconds
         next_run = time.monotonic()
-        deadline = time.monotonic() + 3 * args.seconds + 120  # bounded whatever happens
+        deadline = time.monotonic() + 20 * args.seconds + 300  # bounded whatever happens (the sender is too)
         while load.is_alive() and time.monotonic() < deadline:
             time.sleep(max(0.0, next_run - time.monotonic()))  # the worker's period
             next_run += every
             poll_once()
-        load.join(timeout=60)
+        load.join(timeout=600)
         load_seconds = time.monotonic() - load_started
         # The load is over: runs go on until Keycloak has no stored event the chain lacks (an
         # overloaded Keycloak commits some late; the sweep finds them), at most two minutes more.
@@ -208,6 +211,11 @@ def main() -> int:
               f"max {lags[-1]:.2f} s (target < 10 s; poll period {every} s)")
         print(f"poll runs: {len(run_seconds)}, median {statistics.median(run_seconds):.2f} s, "
               f"max {max(run_seconds):.2f} s")
+        # An event visible in Keycloak's store is recorded by the end of the first run that starts
+        # after it: the poll's own share of the lag is at most the longest gap between run ends.
+        gaps = [b - a for a, b in zip(run_ends, run_ends[1:])]
+        print(f"the poll's own share of the lag: at most {max(gaps):.2f} s (longest gap between run ends); "
+              f"the rest is Keycloak storing the event after stamping it")
         total_poll = sum(run_seconds)
         print(f"baseline: reading those {read_count} events from the admin API alone {read_seconds:.2f} s; "
               f"the poll's total {total_poll:.2f} s = {total_poll / read_seconds:.1f}x the baseline "

@@ -67,7 +67,7 @@ class ExportRequest:
 
 
 def export_request(institution: str, start: str, end: str) -> ExportRequest:
-    """The request from what a person typed, or InvalidInput saying what is wrong, in both languages."""
+    """The request from what a person typed, or FormInvalid naming every wrong field, in both languages."""
     errors: dict[str, tuple[str, str]] = {}
     institution = (institution or "").strip()
     if not (institution.isdigit() and len(institution) == 10):
@@ -78,9 +78,9 @@ def export_request(institution: str, start: str, end: str) -> ExportRequest:
             dates[field] = date.fromisoformat((value or "").strip())
         except ValueError:
             errors[field] = ("請輸入日期，格式如 2026-11-29", "Enter a date such as 2026-11-29")
-    if not errors and dates["from"] > dates["to"]:
+    if len(dates) == 2 and dates["from"] > dates["to"]:
         errors["to"] = ("結束日不可早於開始日", "The end date cannot be before the start date")
-    if not errors and (dates["to"] - dates["from"]).days > LONGEST_RANGE_DAYS:
+    elif len(dates) == 2 and (dates["to"] - dates["from"]).days > LONGEST_RANGE_DAYS:
         errors["to"] = (f"一次最多匯出 {LONGEST_RANGE_DAYS} 日，請分段匯出",
                         f"At most {LONGEST_RANGE_DAYS} days at once: export in parts")
     if errors:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sync_service.adapters.tables import audit_log
 from sync_service.bootstrap import bootstrap
 from tests.conftest import good_password, unique
-from tests.integration.admin_console.world import OWN_CAT, ManagerWorld
+from tests.integration.admin_console.world import OWN_CAT, OWN_USER, ManagerWorld
 from tests.integration.sync.conftest import sync_settings
 from tests.pages.consoles import AdminConsole
 from tests.support.tokens import token_response
@@ -25,6 +25,7 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
     """Covers: R-AUD-1"""
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
+    world.target(OWN_USER)  # an empty list shows another page, without the toolbar
     wiring = bootstrap(sync_settings(keycloak, run_secrets, mail, tmp_path))
     try:
         wiring.schedule().run_one("keycloak-events")  # the record starts here; then the worker is down
