@@ -25,7 +25,7 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
     """Covers: R-AUD-1"""
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
-    world.target(OWN_USER)  # an empty list shows another page, without the toolbar
+    colleague = world.target(OWN_USER)  # (an empty list would show another page, without the toolbar)
     wiring = bootstrap(sync_settings(keycloak, run_secrets, mail, tmp_path))
     try:
         wiring.schedule().run_one("keycloak-events")  # the record starts here; then the worker is down
@@ -34,7 +34,7 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
         console.sign_in(world.manager)
         name = unique("c")
         person_id = console.create_user({"username": name, "email": f"{name}@clinic.example.tw"}, world.a, OWN_CAT)
-        console.open_user(person_id)
+        console.open_user(colleague["id"])  # a colleague who forgot the password
         console.open_tab("credentials")
         console.reset_password(good_password())
         for _ in range(policies.load().lockout.failures):
@@ -43,7 +43,8 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
         def about_the_person() -> list[tuple]:
             with wiring.engine.connect() as conn:
                 rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
-            return [(r.actor, r.action, json.loads(r.payload)) for r in rows if person_id in r.payload]
+            return [(r.actor, r.action, json.loads(r.payload)) for r in rows
+                    if person_id in r.payload or colleague["id"] in r.payload]
 
         worker = wiring.worker(threads=1)
         stop = threading.Event()
@@ -62,6 +63,9 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
         rows = about_the_person()
         counts = Counter(a for _, a, _ in rows)
         assert counts["keycloak.admin.user.create"] == 1
+        reset = next(d for _, a, d in rows if a == "keycloak.admin.user.action")
+        assert reset["resource_path"] == f"users/{colleague['id']}/reset-password"
+        assert reset["subject"] == colleague["username"]
         assert counts["keycloak.user_disabled_by_permanent_lockout"] == 1
         assert counts["keycloak.login_error"] == policies.load().lockout.failures
         ids = [d["event_id"] for _, _, d in rows]
