@@ -148,8 +148,11 @@ def _person(username: str, group: str) -> dict:
 
 
 def set_password(admin: KeycloakAdmin, username: str) -> None:
-    """Only the people who sign in get a password (set after the import)."""
-    admin.set_user_password(admin.get_user_id(username), PASSWORD, temporary=False)
+    """Only the people who sign in get a password (set after the import). A password someone else
+    sets is always temporary (decision 0031); the server's own administrator clears the change."""
+    user_id = admin.get_user_id(username)
+    admin.set_user_password(user_id, PASSWORD, temporary=False)
+    admin.update_user(user_id, {"requiredActions": []})
 
 
 def import_people(admin: KeycloakAdmin, realm: str, everyone: list[dict]) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import requests
 
-from . import tls
+from . import policy_index, tls
 from .credentials_file import WANTED, load_or_create
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
@@ -292,6 +292,8 @@ class ProdStack:
             self.start_node(node)
             self.wait_node(node)
         self._wait_nginx()
+        # After Keycloak made or migrated its schema: our index on its policy configuration (decision 0100).
+        policy_index.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
         self.log("5/6 demo institution and user")
         from .demo import ensure_demo_data
         self.demo = ensure_demo_data(self, self.secrets)

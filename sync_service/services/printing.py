@@ -4,6 +4,7 @@ reference and its QR target, labelled values, paragraphs of the agency's text
 lays the model out; what the form *says* is decided here, once."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -13,6 +14,11 @@ from ..domain import Application, ApplicationType
 
 PRINTABLE = ("form-1", "unit-affidavit", "confidentiality-consent")
 SYSTEM = "癌症篩檢與追蹤管理資訊整合系統"
+UNDATED = "中華民國　　年　　月　　日"  # filled in by hand when signed
+VENDOR_BOX = "姓名：　　　　處理日期：　　年　　月　　日　備註："
+TO = "此致"
+MANAGER = "管理者"
+FIXED_VALUES = (UNDATED, VENDOR_BOX, TO, MANAGER, "■□中華民國年月日")
 
 
 @dataclass
@@ -64,19 +70,19 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
         if app.type is ApplicationType.B and f.effective_date:
             form.rows.append(("異動生效日", f.effective_date.isoformat()))
         form.signatures = ["申請人（簽名並蓋章）", "單位主管（簽名並蓋章）"]
-        form.rows.append(("維護廠商登錄（由系統廠商填寫）", "姓名：　　　　處理日期：　　年　　月　　日　備註："))
+        form.rows.append(("維護廠商登錄（由系統廠商填寫）", VENDOR_BOX))
         form.notes = list(texts["notes"])
     elif document == "unit-affidavit":
         form.paragraphs = [t.replace("立書切結人_____單位", f"立書切結人{app.institution.name}單位")
                            for t in texts["paragraphs"]]
-        form.paragraphs += ["此致"] + list(texts["addressees"])
+        form.paragraphs += [TO] + list(texts["addressees"])
         form.rows = [("立切結書單位（用印）", app.institution.name), ("代表人（簽章）", ""), ("地址", ""),
-                     ("日期", "中華民國　　年　　月　　日")]
+                     ("日期", UNDATED)]
         users = PrintedForm(document=document, annex=texts["users_annex"], title=texts["users_title"],
                             reference=app.id, qr_target=form.qr_target)
         blank = ["", "", "", ""]
         users.table = (list(texts["users_columns"]),
-                       [[f.applicant_name, f.national_id.value, "管理者", f"{policies.load().categories[app.category].zh}"],
+                       [[f.applicant_name, f.national_id.value, MANAGER, f"{policies.load().categories[app.category].zh}"],
                         *[list(blank) for _ in range(8)]])
         form.pages.append(users)
     elif document == "confidentiality-consent":
@@ -85,10 +91,34 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
                            for t in texts["paragraphs"]]
         form.rows = [("簽署人姓名及簽章", f.applicant_name), ("身分證字號", f.national_id.value),
                      ("聯絡電話", f.phone.national), ("戶籍地址", ""), ("單位名稱及蓋章", app.institution.name),
-                     ("單位代表人姓名及簽章", ""), ("單位地址", ""), ("日期", "中華民國　　年　　月　　日")]
+                     ("單位代表人姓名及簽章", ""), ("單位地址", ""), ("日期", UNDATED)]
     else:
         raise KeyError(document)
     return form
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (dict, list, tuple)):
+        for v in (value.values() if isinstance(value, dict) else value):
+            yield from _strings(v)
+
+
+def fixed_texts(form: PrintedForm) -> frozenset[str]:
+    """What this kind of form prints whatever the application: the agency's texts
+    for it, the names of the types and categories it ticks, its labels and
+    fixed values. The same for every application of one kind, so a renderer may
+    prepare it once (the PDF's font for it and these texts' lines,
+    adapters/pdf_forms.py); the application's own values are what is left."""
+    p = policies.load()
+    texts = [*_strings(policies.printed_forms()[form.document]), SYSTEM, *FIXED_VALUES,
+             *(t.zh for t in p.application_types.values()), *(c.zh for c in p.categories.values())]
+    for sheet in (form, *form.pages):
+        texts += [sheet.annex, sheet.title, *(label for label, _ in sheet.rows), *sheet.signatures, *sheet.notes]
+        if sheet.table:
+            texts += sheet.table[0]
+    return frozenset(texts)
 
 
 def render_pdf(app: Application, document: str, *, base_url: str, renderer: Renderer) -> bytes:
