@@ -31,11 +31,11 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
         wiring.schedule().run_one("keycloak-events")  # the record starts here; then the worker is down
 
         console = AdminConsole(page, keycloak.url)
-        console.sign_in(world.manager)
+        console.sign_in(world.manager, settle=False)
         name = unique("c")
         person_id = console.create_user({"username": name, "email": f"{name}@clinic.example.tw"}, world.a, OWN_CAT)
-        console.open_user(colleague["id"])  # a colleague who forgot the password
-        console.open_tab("credentials")
+        console.open_user(colleague["id"], settle=False)  # a colleague who forgot the password
+        console.open_tab("credentials", settle=False)
         console.reset_password(good_password())
         for _ in range(policies.load().lockout.failures):
             token_response(keycloak.url, name, "Wrong~Password1")
