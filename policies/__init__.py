@@ -206,3 +206,81 @@ def _check(p: Policies) -> None:
 def printed_forms() -> dict:
     """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""
     return _read("forms.toml")
+
+
+# ---- personal-data requests and retention (issue 12 points 6, 7; decisions 0095, 0096) ----
+
+@dataclass(frozen=True)
+class RequestKind(Named):
+    """A right of the Personal Data Protection Act art. 3, and its deadline (art. 13)."""
+    answer_within_days: int
+    extension_days: int
+
+
+@dataclass(frozen=True)
+class PersonalDataRules:
+    kinds: dict[str, RequestKind]
+    correctable: dict[str, Named]
+    kept_after_deletion_zh: str
+    kept_after_deletion_en: str
+    system_actors: tuple[str, ...]
+    person_keys: tuple[str, ...]
+    email_actor_prefix: str
+
+
+@cache
+def personal_data() -> PersonalDataRules:
+    pd = _read("personal_data.toml")
+    return PersonalDataRules(
+        kinds={k: RequestKind(k, v["zh"], v["en"], int(v["answer_within_days"]), int(v["extension_days"]))
+               for k, v in pd["kinds"].items()},
+        correctable={k: Named(k, v["zh"], v["en"]) for k, v in pd["correctable"].items()},
+        kept_after_deletion_zh=pd["kept_after_deletion"]["zh"], kept_after_deletion_en=pd["kept_after_deletion"]["en"],
+        system_actors=tuple(pd["audit"]["system_actors"]), person_keys=tuple(pd["audit"]["person_keys"]),
+        email_actor_prefix=pd["audit"]["email_actor_prefix"],
+    )
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Days each kind of record is kept after it is closed (policies/retention.toml)."""
+    applications: int
+    scans: int
+    personal_data_requests: int
+    deleted_person_links: int
+    audit_chain: int
+
+
+@cache
+def retention() -> Retention:
+    days = _read("retention.toml")["days"]
+    r = Retention(**{k: int(v) for k, v in days.items()})
+    if r.scans > r.applications:
+        raise ValueError("scans cannot outlive their application: retention days scans > applications")
+    return r
+
+
+@dataclass(frozen=True)
+class LegacyImport:
+    """Moving in from the old system (legacy_import.toml, docs/legacy-import.md)."""
+    accounts_per_request: int
+    hash_algorithms: tuple[str, ...]
+    min_hash_iterations: int
+    min_salt_bytes: int
+    mail_batch: int
+    mail_every_seconds: int
+    mail_link_lifetime_seconds: int
+
+
+@cache
+def legacy_import() -> LegacyImport:
+    spec = _read("legacy_import.toml")
+    return LegacyImport(
+        accounts_per_request=spec["import"]["accounts_per_request"],
+        hash_algorithms=tuple(spec["password_hash"]["algorithms"]),
+        min_hash_iterations=spec["password_hash"]["min_iterations"],
+        min_salt_bytes=spec["password_hash"]["min_salt_bytes"],
+        mail_batch=spec["mail"]["batch"],
+        mail_every_seconds=spec["mail"]["every_seconds"],
+        mail_link_lifetime_seconds=spec["mail"]["link_lifetime_seconds"],
+    )

@@ -11,6 +11,10 @@
   reconcile                     make Keycloak's managers groups and permissions match the decisions
   login                         a token for the JSON API by the device grant (sign in in a browser); printed on stdout
   jobs list | jobs run NAME      the worker's periodic jobs; run one now (what is due now, and any missed run)
+  import-legacy FILE [--dry-run] [--report PATH] [--per-request N]
+                                move accounts and grants in from the old system's CSV export
+                                (docs/legacy-import.md); resumable, idempotent; set-a-password
+                                mails then go out by the job legacy-import-mail
   keys rotate data|audit        add a new current personal-data or audit signing key to its key file;
                                 the old keys stay to decrypt and verify what they made (restart after)
 
@@ -53,6 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     keys = commands.add_parser("keys")
     keys.add_argument("action", choices=["rotate"])
     keys.add_argument("which", choices=["data", "audit"])
+    legacy = commands.add_parser("import-legacy")
+    legacy.add_argument("file")
+    legacy.add_argument("--dry-run", action="store_true")
+    legacy.add_argument("--report")
+    legacy.add_argument("--per-request", type=int)
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
@@ -93,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
               f"稽核紀錄於第 {report.broken.seq} 筆斷裂", file=sys.stderr)
         return 1
+    if args.command == "import-legacy":
+        from .legacy_import_command import run as import_legacy
+        return import_legacy(wiring, args.file, dry_run=args.dry_run, report=args.report,
+                             per_request=args.per_request)
     if args.command == "jobs":
         schedule = wiring.schedule()
         if args.action == "list":

@@ -16,12 +16,14 @@ from sqlalchemy.engine import Engine
 
 from .adapters import migrations
 from .adapters.audit_chain import AuditChain
+from .adapters.audit_people import AuditPeople
 from .adapters.crypto import PersonalDataCipher
 from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
 from .services.printing import Renderer
+from .services.retention import RetentionJob
 from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
 
@@ -64,6 +66,9 @@ class Wiring:
         jobs: list = []
         if self.event_source_factory is not None:
             jobs.append(self.keycloak_event_poll())
+        jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
+        from .services.legacy_import import LegacyImportMail
+        jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         return jobs
 
     def keycloak_event_poll(self):
@@ -115,7 +120,8 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     *old_data_keys, data_key = load_key_ring(settings.data_key, settings.data_key_file)
     *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
     cipher = PersonalDataCipher(data_key, retired=old_data_keys)
-    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys)
+    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys,
+                       people=AuditPeople(cipher))
     if directory_factory is None and event_source_factory is None:
         from .adapters.keycloak_events import KeycloakEventSource
 

@@ -13,6 +13,12 @@ Key rotation: a signature is stored as `key id:base64`, the key id naming the
 public key that checks it; retired keys are kept to verify the rows (and the
 head) they signed. Rows signed before key ids (plain hex) are checked against
 each key.
+
+People (decision 0095): with `people` wired, the chain never stores who a
+person is, only a pseudonym (actor, approved_by, and the payload's
+person-naming keys); `AuditPeople` ties pseudonyms to people outside the
+hashed content, so erasing a person there leaves every hash and signature
+as it was.
 """
 from __future__ import annotations
 
@@ -30,11 +36,12 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 
 from ..services.ports import AuditEntry, ChainRow
-from .tables import applications, audit_log
+from .audit_people import AuditPeople, is_pseudonym
+from .tables import applications, audit_base, audit_log
 
 GENESIS = "0" * 64
 # On PostgreSQL, writers take turns at the head of the chain; SQLite's
@@ -132,7 +139,9 @@ def signing_key_id(public_key: Ed25519PublicKey) -> str:
 
 
 class AuditChain:
-    def __init__(self, signing_key: bytes, head_file: Path | None = None, retired: Sequence[bytes] = ()) -> None:
+    def __init__(self, signing_key: bytes, head_file: Path | None = None, retired: Sequence[bytes] = (),
+                 people: AuditPeople | None = None) -> None:
+        self.people = people
         self._key = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key: Ed25519PublicKey = self._key.public_key()
         self.key_id = signing_key_id(self.public_key)
@@ -193,20 +202,46 @@ class AuditChain:
         for entry in entries:
             seq += 1
             at = entry.at.astimezone(timezone.utc)  # both backends keep microseconds: hashed as stored
-            payload = canonical(entry.details or {})
-            digest = _digest(prev, seq, at, entry.actor, entry.action, entry.application_id, entry.approved_by, payload)
-            rows.append(dict(seq=seq, at=at, actor=entry.actor, action=entry.action,
-                             application_id=entry.application_id, approved_by=entry.approved_by, payload=payload,
+            actor, approved_by, details = entry.actor, entry.approved_by, entry.details or {}
+            if self.people is not None:  # under the lock above: one pseudonym per person, even with two writers
+                actor = self.people.actor(conn, actor, at)
+                approved_by = self.people.actor(conn, approved_by, at)
+                details = self.people.payload(conn, details, at)
+            payload = canonical(details)
+            digest = _digest(prev, seq, at, actor, entry.action, entry.application_id, approved_by, payload)
+            rows.append(dict(seq=seq, at=at, actor=actor, action=entry.action,
+                             application_id=entry.application_id, approved_by=approved_by, payload=payload,
                              prev_hash=prev, hash=digest, signature=self.sign(digest)))
             prev = digest
         conn.execute(insert(audit_log), rows)
         return Head(seq, prev)
 
     def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
-        report = self._verify_links(conn, batch)
+        base = conn.execute(select(audit_base).order_by(audit_base.c.seq.desc()).limit(1)).first()
+        if base is not None and not self.signature_valid(_base_text(base.seq, base.hash), base.signature):
+            return VerifyReport(0, Broken(base.seq + 1, "the chain's base (where retention cut it) is not ours: "
+                                                        "its signature is not valid"))
+        start = (base.seq, base.hash) if base is not None else (0, GENESIS)
+        report = self._verify_links(conn, batch, start)
         if report.ok and self.head_file is not None:
-            return VerifyReport(report.rows, self._check_head(conn, report.rows))
+            return VerifyReport(report.rows, self._check_head(conn, start[0] + report.rows))
         return report
+
+    def cut_before(self, conn: Connection, cutoff: datetime, now: datetime) -> int:
+        """Retention (decision 0096): delete the oldest rows, all written before `cutoff`, and
+        record where the chain now starts as a signed base. The newest row always stays."""
+        newest = conn.execute(select(func.max(audit_log.c.seq))).scalar()
+        if newest is None:
+            return 0
+        first_young = conn.execute(select(func.min(audit_log.c.seq)).where(audit_log.c.at >= cutoff)).scalar()
+        last_cut = min(newest - 1, (first_young - 1) if first_young is not None else newest)
+        first = conn.execute(select(func.min(audit_log.c.seq))).scalar()
+        if last_cut < first:
+            return 0
+        cut_hash = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == last_cut)).scalar_one()
+        conn.execute(insert(audit_base).values(seq=last_cut, hash=cut_hash, cut_at=now,
+                                               signature=self.sign(_base_text(last_cut, cut_hash))))
+        return conn.execute(audit_log.delete().where(audit_log.c.seq <= last_cut)).rowcount
 
     def _check_head(self, conn: Connection, rows: int) -> Broken | None:
         """The chain must reach the signed head: rows cut off its end are missed here."""
@@ -223,9 +258,9 @@ class AuditChain:
             return Broken(head.seq, "does not match the signed head (the chain was cut and written anew)")
         return None
 
-    def _verify_links(self, conn: Connection, batch: int) -> VerifyReport:
-        prev, expected_seq, rows = GENESIS, 1, 0
-        last = 0
+    def _verify_links(self, conn: Connection, batch: int, start: tuple[int, str] = (0, GENESIS)) -> VerifyReport:
+        last, prev = start
+        expected_seq, rows = last + 1, 0
         while True:
             chunk = conn.execute(
                 select(audit_log).where(audit_log.c.seq > last).order_by(audit_log.c.seq).limit(batch)
@@ -245,26 +280,73 @@ class AuditChain:
                     return VerifyReport(rows, Broken(r.seq, "its signature is not valid"))
                 prev, expected_seq, last = r.hash, r.seq + 1, r.seq
 
-    @staticmethod
-    def entries_of(conn: Connection, application_id: str) -> list[AuditEntry]:
-        """One application's trail, oldest first, as the reviewer's page shows it."""
+    def entries_of(self, conn: Connection, application_id: str) -> list[AuditEntry]:
+        """One application's trail, oldest first, as the reviewer's page shows it (people by name)."""
         rows = conn.execute(select(audit_log).where(audit_log.c.application_id == application_id)
-                            .order_by(audit_log.c.seq))
-        return [AuditEntry(actor=r.actor, action=r.action, at=r.at, application_id=r.application_id,
-                           approved_by=r.approved_by, details=json.loads(r.payload)) for r in rows]
+                            .order_by(audit_log.c.seq)).all()
+        return self.named(conn, rows)
 
-    @staticmethod
-    def rows_between(conn: Connection, start: datetime, end: datetime) -> list[ChainRow]:
-        """Rows stamped in [start, end), in chain order, with their application's institution and account."""
+    def rows_about(self, conn: Connection, pseudonyms: set[str], application_ids: set[str]):
+        """The rows that name any of these pseudonyms or concern these applications, oldest first."""
+        about = [audit_log.c.actor.in_(pseudonyms), audit_log.c.approved_by.in_(pseudonyms),
+                 audit_log.c.application_id.in_(application_ids)]
+        about += [audit_log.c.payload.contains(f'"{p}"') for p in pseudonyms]
+        return conn.execute(select(audit_log).where(or_(*about)).order_by(audit_log.c.seq)).all()
+
+    def named(self, conn: Connection, rows, show=None) -> list[AuditEntry]:
+        """Rows as entries, each pseudonym replaced by `show(pseudonym, whom)` (default: the
+        person's name, or a mark that they were erased)."""
+        found: set[str] = set()
+        for r in rows:
+            found.update(_pseudonyms_in([r.actor, r.approved_by]))
+            found.update(_pseudonyms_in(json.loads(r.payload)))
+        whom = self.people.resolve(conn, found) if self.people is not None else {}
+        show = show or (lambda p, name: name if name is not None else f"已刪除之當事人 / erased person ({p})")
+
+        def person(value):
+            return show(value, whom.get(value)) if is_pseudonym(value) else value
+
+        def walk(value):
+            if isinstance(value, dict):
+                return {k: walk(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            if isinstance(value, str) and self.people is not None and value.startswith(self.people.email_prefix) \
+                    and is_pseudonym(value[len(self.people.email_prefix):]):
+                return self.people.email_prefix + person(value[len(self.people.email_prefix):])
+            return person(value)
+        return [AuditEntry(actor=walk(r.actor), action=r.action, at=r.at, application_id=r.application_id,
+                           approved_by=walk(r.approved_by), details=walk(json.loads(r.payload))) for r in rows]
+
+    def rows_between(self, conn: Connection, start: datetime, end: datetime) -> list[ChainRow]:
+        """Rows stamped in [start, end), in chain order, with their application's institution and
+        account, as stored (what the hashes cover) and as a person reads them (names, 0095)."""
         query = (select(audit_log, applications.c.institution_code, applications.c.account)
                  .select_from(audit_log.outerjoin(applications, applications.c.id == audit_log.c.application_id))
                  .where(audit_log.c.at >= start, audit_log.c.at < end).order_by(audit_log.c.seq))
+        rows = conn.execute(query).all()
+        shown = self.named(conn, rows)
         return [ChainRow(seq=r.seq, at=r.at, actor=r.actor, action=r.action, application_id=r.application_id,
                          approved_by=r.approved_by, payload=r.payload, prev_hash=r.prev_hash, hash=r.hash,
                          signature=r.signature, application_institution=r.institution_code,
-                         application_account=r.account)
-                for r in conn.execute(query)]
+                         application_account=r.account, shown=e)
+                for r, e in zip(rows, shown)]
 
     @staticmethod
     def count(conn: Connection) -> int:
         return conn.execute(select(func.count()).select_from(audit_log)).scalar_one()
+
+
+def _pseudonyms_in(value) -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_pseudonyms_in(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_pseudonyms_in(v) for v in value)) if value else set()
+    if isinstance(value, str):
+        i = value.find("person:")
+        return {value[i:]} if i >= 0 and is_pseudonym(value[i:]) else set()
+    return set()
+
+
+def _base_text(seq: int, digest: str) -> str:
+    return f"audit-base:{seq}:{digest}"

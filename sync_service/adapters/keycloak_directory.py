@@ -7,6 +7,7 @@ refusal is `DirectoryRefused` (retrying the same request will not help).
 """
 from __future__ import annotations
 
+import base64
 import functools
 import json
 from collections.abc import Sequence
@@ -116,7 +117,7 @@ class KeycloakDirectory:
             "emailVerified": True,
             "firstName": account.first_name, "lastName": account.last_name,
             "attributes": {k: [v] for k, v in account.attributes.items()},
-            "credentials": [{"type": "password", "value": account.password, "temporary": True}],
+            "credentials": _credentials(account),
             "requiredActions": list(account.required_actions),
         }
 
@@ -146,12 +147,58 @@ class KeycloakDirectory:
         return grant_group_path(grant.institution_code, grant.category, grant.level)
 
     @_keycloak_errors_as_ours
+    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
+        """Keycloak's execute-actions mail (PUT /users/{id}/execute-actions-email), in the realm's theme."""
+        self.admin.send_update_account(account_id, ["UPDATE_PASSWORD"], lifespan=lifespan_seconds)
+
+    @_keycloak_errors_as_ours
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None:
         self.admin.set_user_password(account_id, password, temporary=temporary)
 
     @_keycloak_errors_as_ours
     def end_sessions(self, account_id: str) -> None:
         self.admin.user_logout(account_id)
+
+    # ---- a person's own data (R-PD-2, decision 0095) -----------------------
+
+    @_keycloak_errors_as_ours
+    def profile_of(self, account_id: str) -> dict:
+        """What the realm holds about the person, as they may read it: the national ID
+        digests (decision 0030) are keyed hashes for look-up, not data of theirs to read."""
+        u = self.admin.get_user(account_id)
+        attributes = {k: v for k, v in (u.get("attributes") or {}).items() if not k.startswith("nationalId")}
+        return {"username": u["username"], "email": u.get("email"), "firstName": u.get("firstName"),
+                "lastName": u.get("lastName"), "enabled": u.get("enabled"), "emailVerified": u.get("emailVerified"),
+                "createdTimestamp": u.get("createdTimestamp"), "attributes": attributes,
+                "requiredActions": u.get("requiredActions") or []}
+
+    @_keycloak_errors_as_ours
+    def correct_profile(self, account_id: str, field: str, value: str) -> None:
+        """One field of the profile (policies/personal_data.toml `correctable`)."""
+        u = self.admin.get_user(account_id)
+        body = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
+        body["attributes"] = u.get("attributes") or {}
+        if field in ("email", "firstName", "lastName"):
+            body[field] = value
+        elif field == "first_name":
+            body["firstName"] = value
+        elif field == "last_name":
+            body["lastName"] = value
+        else:
+            body["attributes"][field] = [value]
+        self.admin.update_user(account_id, body)
+
+    @_keycloak_errors_as_ours
+    def set_enabled(self, account_id: str, enabled: bool) -> None:
+        self.admin.update_user(account_id, {"enabled": enabled})
+
+    @_keycloak_errors_as_ours
+    def delete_account(self, account_id: str) -> None:
+        try:
+            self.admin.delete_user(account_id)
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) != 404:  # gone already: what was asked
+                raise
 
     # ---- grants ------------------------------------------------------------
 
@@ -216,3 +263,21 @@ class KeycloakDirectory:
             if len(parts) == 4 and parts[0] == ROOT_GROUP and parts[3] in _LEVEL_OF_GROUP:
                 grants.add(Grant(parts[1], parts[2], _LEVEL_OF_GROUP[parts[3]]))
         return grants
+
+
+def _credentials(account: NewAccount) -> list[dict]:
+    """A clear temporary password (Keycloak hashes it as the realm says), an old system's PBKDF2
+    hash as Keycloak stores one (its pbkdf2-sha256/-sha512 providers verify it, and rehash it
+    with the realm's algorithm at the first sign-in), or none."""
+    if account.password is not None:
+        return [{"type": "password", "value": account.password, "temporary": True}]
+    old = account.password_hash
+    if old is None:
+        return []
+    return [{
+        "type": "password",
+        "secretData": json.dumps({"value": base64.b64encode(old.value).decode(),
+                                  "salt": base64.b64encode(old.salt).decode(), "additionalParameters": {}}),
+        "credentialData": json.dumps({"hashIterations": old.iterations, "algorithm": old.algorithm,
+                                      "additionalParameters": {}}),
+    }]

@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
-from ..services.ports import ConcurrentDecision, LeaseLost, OutboxEntry, Scan
+from ..services.ports import ConcurrentDecision, ImportedRowState, LeaseLost, MailDue, OutboxEntry, Scan
 from .crypto import PersonalDataCipher
-from .tables import applications, manager_seats, outbox, scans
+from .tables import applications, legacy_import_rows, manager_seats, outbox, scans
 
 
 class ApplicationRepository:
@@ -291,3 +291,56 @@ class ScanRepository:
         content = self.cipher.decrypt_bytes(r.ciphertext, f"{r.application_id}/{r.id}")
         return Scan(r.id, r.application_id, r.document, r.filename, r.content_type, r.size, r.uploaded_by,
                     r.uploaded_at, content)
+
+
+class LegacyImportRepository:
+    """The state of the rows of old-system exports (0007), keyed by file digest and row number."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def rows_of(self, file_sha256: str) -> dict[int, ImportedRowState]:
+        t = legacy_import_rows
+        rows = self.conn.execute(select(t).where(t.c.file_sha256 == file_sha256))
+        return {r.row_number: ImportedRowState(r.row_number, r.account, r.status, r.reason_code, r.reason_zh,
+                                               r.reason_en, r.account_id, r.wants_mail) for r in rows}
+
+    def record(self, file_sha256: str, states, at: datetime) -> None:
+        t = legacy_import_rows
+        numbers = [s.row for s in states]
+        known = set()
+        for part in range(0, len(numbers), 500):
+            known |= set(self.conn.execute(select(t.c.row_number).where(
+                t.c.file_sha256 == file_sha256, t.c.row_number.in_(numbers[part:part + 500]))).scalars())
+        values = [dict(file_sha256=file_sha256, row_number=s.row, account=s.account[:255], status=s.status,
+                       reason_code=s.reason_code, reason_zh=s.reason_zh, reason_en=s.reason_en,
+                       account_id=s.account_id, wants_mail=s.wants_mail, at=at)
+                  for s in states if s.row not in known]
+        if values:
+            self.conn.execute(insert(t), values)
+
+    def claim_mails(self, now: datetime, limit: int) -> list[MailDue]:
+        t = legacy_import_rows
+        candidates = self.conn.execute(
+            select(t.c.file_sha256, t.c.row_number, t.c.account_id)
+            .where(t.c.wants_mail.is_(True), t.c.mail_sent_at.is_(None), t.c.account_id.is_not(None))
+            .order_by(t.c.at, t.c.file_sha256, t.c.row_number).limit(limit)).all()
+        claimed = []
+        for c in candidates:
+            # Marked sent first, conditionally: of two workers only one takes a row.
+            done = self.conn.execute(update(t).where(
+                t.c.file_sha256 == c.file_sha256, t.c.row_number == c.row_number, t.c.mail_sent_at.is_(None),
+            ).values(mail_sent_at=now))
+            if done.rowcount == 1:
+                claimed.append(MailDue(c.file_sha256, c.row_number, c.account_id))
+        return claimed
+
+    def unclaim_mail(self, due: MailDue) -> None:
+        t = legacy_import_rows
+        self.conn.execute(update(t).where(t.c.file_sha256 == due.file_sha256, t.c.row_number == due.row)
+                          .values(mail_sent_at=None))
+
+    def mails_waiting(self) -> int:
+        t = legacy_import_rows
+        return self.conn.execute(select(func.count()).select_from(t).where(
+            t.c.wants_mail.is_(True), t.c.mail_sent_at.is_(None), t.c.account_id.is_not(None))).scalar_one()

@@ -191,3 +191,71 @@ keycloak_events_recorded = Table(
     Column("time_ms", BigInteger, nullable=False),
     Index("ix_keycloak_events_recorded_time", "stream", "time_ms"),
 )
+
+# ---- personal-data requests and the audit chain's pseudonyms (0006, decision 0095) ----
+
+# Who a pseudonym in the audit chain stands for. The chain holds only the pseudonym
+# (random, not derived from the person); this table, outside the chain's hash, ties it to
+# a person: the identifier encrypted, and a keyed digest to find it. Erasure (a deletion
+# request) clears the identifier; retention later clears the digest: the chain, unchanged,
+# still verifies, and names nobody.
+audit_people = Table(
+    "audit_people", metadata,
+    Column("pseudonym", String(40), primary_key=True),
+    Column("lookup_hash", String(64), unique=True),       # keyed digest of "kind:value"; None once unlinked
+    Column("identity_ciphertext", LargeBinary),           # "kind:value", AES-GCM; None once erased
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("erased_at", UtcDateTime()),
+    Column("unlinked_at", UtcDateTime()),
+)
+
+# A person's request under the Personal Data Protection Act (R-PD-2): what, by when,
+# who decided, what was applied. What the person asked (a correction's new value) is personal
+# data: encrypted. After a deletion the account is replaced by the person's pseudonym.
+personal_data_requests = Table(
+    "personal_data_requests", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("account", String(60), nullable=False, index=True),
+    Column("kind", String(10), nullable=False),
+    Column("details_ciphertext", LargeBinary),
+    Column("status", String(12), nullable=False, index=True),   # open, approved, rejected
+    Column("filed_at", UtcDateTime(), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("extended_to", Date),
+    Column("extension_reason", Text),
+    Column("decided_by", String(255)),
+    Column("decided_at", UtcDateTime()),
+    Column("decision_reason", Text),
+)
+
+# Where the audit chain starts once retention has cut its oldest rows (decision 0096): the
+# last row cut and its hash, signed with the audit key. The database lets rows at or below
+# the newest base be deleted, no others; `verify` checks the base's signature and links the
+# first kept row to it.
+audit_base = Table(
+    "audit_base", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("hash", String(64), nullable=False),
+    Column("signature", String(128), nullable=False),
+    Column("cut_at", UtcDateTime(), nullable=False),
+)
+
+# Moving in from the old system (0007, docs/decisions/0105): one row per row of an export
+# file, keyed by the file's SHA-256 and the row number, so a killed import resumes and a
+# second run changes nothing. No personal data: the account name, the outcome, the reason.
+legacy_import_rows = Table(
+    "legacy_import_rows", metadata,
+    Column("file_sha256", String(64), primary_key=True),
+    Column("row_number", Integer, primary_key=True, autoincrement=False),
+    Column("account", String(255), nullable=False),
+    Column("status", String(10), nullable=False),  # imported, refused
+    Column("reason_code", String(80)),
+    Column("reason_zh", Text),
+    Column("reason_en", Text),
+    Column("account_id", String(64)),
+    # The account's first row carries its set-a-password mail (accounts without a usable hash).
+    Column("wants_mail", Boolean, nullable=False),
+    Column("mail_sent_at", UtcDateTime()),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_legacy_import_rows_mail", "wants_mail", "mail_sent_at"),
+)

@@ -12,7 +12,14 @@ from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
 from .keycloak_event_log import KeycloakEventLog
-from .repository import ApplicationRepository, OutboxRepository, ScanRepository, SeatRepository
+from .personal_data_store import PersonalDataRequestRepository, PersonalRecords
+from .repository import (
+    ApplicationRepository,
+    LegacyImportRepository,
+    OutboxRepository,
+    ScanRepository,
+    SeatRepository,
+)
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -38,7 +45,11 @@ class SqlUnitOfWork:
         self.outbox = OutboxRepository(self.conn)
         self.scans = ScanRepository(self.conn, self.cipher)
         self.keycloak_events = KeycloakEventLog(self.conn)
+        self.personal_requests = PersonalDataRequestRepository(self.conn, self.cipher)
+        self.personal_records = PersonalRecords(self.conn, self.cipher)
+        self.legacy = LegacyImportRepository(self.conn)
         self._extra: list[AuditEntry] = []
+        self._erase: tuple[set[str], object] | None = None
         return self
 
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
@@ -46,6 +57,37 @@ class SqlUnitOfWork:
 
     def audit_rows(self, start, end):
         return self.chain.rows_between(self.conn, start, end)
+
+    # ---- people in the audit chain (decision 0095) ---------------------------
+
+    def pseudonym_of(self, kind: str, value: str, now) -> str:
+        """The person's pseudonym in the audit chain (made now if they have none yet)."""
+        from .audit_people import identifier
+        return self.chain.people.pseudonym_of(self.conn, identifier(kind, value), now)
+
+    def audit_about(self, identifiers: set[tuple[str, str]], application_ids: set[str]) -> list[AuditEntry]:
+        """Every audit entry naming this person or concerning their applications, oldest first;
+        the person named by name, anyone else only as "another person" (a copy carries nobody else)."""
+        from .audit_people import identifier
+        people = self.chain.people
+        theirs = people.pseudonyms_of(self.conn, {identifier(k, v) for k, v in identifiers})
+        rows = self.chain.rows_about(self.conn, theirs, application_ids)
+        return self.chain.named(self.conn, rows, show=lambda p, name: (
+            name if p in theirs else "其他人員 / another person"))
+
+    def erase_person(self, identifiers: set[tuple[str, str]], now) -> None:
+        """With the commit, after this unit's own audit rows (which name the person too):
+        forget whom their pseudonyms stand for."""
+        from .audit_people import identifier
+        self._erase = ({identifier(k, v) for k, v in identifiers}, now)
+
+    def unlink_erased_people_before(self, cutoff, now) -> int:
+        """Retention: a person erased before `cutoff` can no longer be found by name either."""
+        return self.chain.people.unlink_erased_before(self.conn, cutoff, now)
+
+    def cut_audit_chain_before(self, cutoff, now) -> int:
+        """Retention: the chain's rows older than `cutoff` go, a signed base marks where it starts."""
+        return self.chain.cut_before(self.conn, cutoff, now)
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""
@@ -60,6 +102,10 @@ class SqlUnitOfWork:
             for event in app.events:
                 head = self.chain.append(self.conn, audit_entry_of(event, app.vendor_record))
             app.events.clear()
+        if self._erase is not None:
+            idents, now = self._erase
+            self.chain.people.erase(self.conn, idents, now)
+            self._erase = None
         self.transaction.commit()
         if head is not None:
             # Only once committed: a head naming a row that was rolled back would be a false alarm.

@@ -49,6 +49,12 @@ def submit(uow: UnitOfWork, form: dict, *, caller: Caller | None, documents: Ite
         app.attach_document(document, by=by, at=now)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
     with uow:
+        if uow.personal_requests.processing_stopped(app.account):
+            # R-PD-2: the person asked to stop the processing of their data (a decided request).
+            raise Conflict("application.processing_stopped",
+                           "此帳號之當事人已請求停止處理其個人資料，不再受理申請",
+                           "The holder of this account asked to stop the processing of their personal data; "
+                           "no application is taken for it")
         uow.applications.add(app)
         uow.commit()
     return app

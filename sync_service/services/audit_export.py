@@ -113,7 +113,11 @@ def selected_rows(uow: UnitOfWork, request: ExportRequest) -> list[ChainRow]:
     with uow:
         rows = uow.audit_rows(start, end)
     return [r for r in rows if r.action not in SIGN_IN_ACTIONS
-            and request.institution in _institutions(r, json.loads(r.payload))]
+            and request.institution in _institutions(r, _details(r))]
+
+
+def _details(row: ChainRow) -> dict:
+    return row.shown.details if row.shown is not None and row.shown.details is not None else json.loads(row.payload)
 
 
 def _cell(value) -> str:
@@ -128,10 +132,11 @@ def csv_text(rows: list[ChainRow]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        details = json.loads(r.payload)
+        details = _details(r)
+        actor, approved_by = (r.shown.actor, r.shown.approved_by) if r.shown is not None else (r.actor, r.approved_by)
         writer.writerow([_cell(v) for v in (
-            r.seq, r.at.astimezone(TAIWAN).strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action,
-            ACTION_WORDS.get(r.action, ""), _account(r, details), r.approved_by or "", r.application_id or "",
+            r.seq, r.at.astimezone(TAIWAN).strftime("%Y-%m-%d %H:%M:%S"), actor, r.action,
+            ACTION_WORDS.get(r.action, ""), _account(r, details), approved_by or "", r.application_id or "",
             " ".join(sorted(_institutions(r, details))), details.get("ip") or "",
         )])
     return out.getvalue()

@@ -14,6 +14,7 @@ from typing import Protocol
 import policies
 
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
+from ..domain.legacy import PasswordHash
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -55,6 +56,7 @@ class ChainRow:
     signature: str
     application_institution: str | None = None
     application_account: str | None = None
+    shown: AuditEntry | None = None  # the row with people named (pseudonyms resolved, decision 0095)
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,42 @@ class KeycloakEventLog(Protocol):
     def mark_recorded(self, keys: Iterable[tuple[str, int]]) -> None: ...
 
     def advance(self, stream: str, newest_ms: int, *, forget_before: int) -> None: ...
+@dataclass(frozen=True)
+class ImportedRowState:
+    """What became of one row of an old-system export (docs/legacy-import.md)."""
+
+    row: int
+    account: str
+    status: str  # imported, refused
+    reason_code: str | None = None
+    reason_zh: str | None = None
+    reason_en: str | None = None
+    account_id: str | None = None
+    wants_mail: bool = False
+
+
+@dataclass(frozen=True)
+class MailDue:
+    """An imported account waiting for its set-a-password mail."""
+
+    file_sha256: str
+    row: int
+    account_id: str
+
+
+class LegacyImportRepository(Protocol):
+    def rows_of(self, file_sha256: str) -> dict[int, ImportedRowState]: ...
+
+    def record(self, file_sha256: str, states: Sequence[ImportedRowState], at: datetime) -> None:
+        """Rows already recorded are left as they are (a second run changes nothing)."""
+
+    def claim_mails(self, now: datetime, limit: int) -> list[MailDue]:
+        """Up to `limit` unsent mails, marked sent in this transaction (two workers never take the same)."""
+
+    def unclaim_mail(self, due: MailDue) -> None:
+        """The mail did not go out: due again."""
+
+    def mails_waiting(self) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -183,6 +221,7 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     scans: ScanRepository
     keycloak_events: KeycloakEventLog
+    legacy: LegacyImportRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -196,6 +235,14 @@ class UnitOfWork(Protocol):
 
     def audit_rows(self, start: datetime, end: datetime) -> list[ChainRow]:
         """The chain's rows stamped from `start` (inclusive) to `end` (exclusive), in chain order."""
+    def pseudonym_of(self, kind: str, value: str, now: datetime) -> str:
+        """A person's pseudonym in the audit chain (decision 0095)."""
+
+    def audit_about(self, identifiers: set[tuple[str, str]], application_ids: set[str]) -> list[AuditEntry]:
+        """The entries about one person, anyone else shown only as "another person"."""
+
+    def erase_person(self, identifiers: set[tuple[str, str]], now: datetime) -> None:
+        """With the commit: the audit chain's pseudonyms of the person no longer say who they were."""
 
     def commit(self) -> None: ...
 
@@ -253,10 +300,14 @@ class NewAccount:
     first_name: str
     last_name: str
     attributes: dict[str, str]
-    password: str  # temporary: the person replaces it at first sign-in (R-PWD-1)
+    # Temporary: the person replaces it at first sign-in (R-PWD-1). None: no password (an
+    # account moved in from the old system, with its old hash or a set-a-password mail).
+    password: str | None
     required_actions: tuple[str, ...]
     # The grants the account holds from its creation on.
     grants: tuple[Grant, ...] = ()
+    # The old system's PBKDF2 hash, stored as it is (Keycloak verifies it): legacy import only.
+    password_hash: PasswordHash | None = field(default=None, repr=False)
 
 
 class Directory(Protocol):
@@ -294,6 +345,20 @@ class Directory(Protocol):
 
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
+
+    # A person's own data (R-PD-2, decision 0095).
+    def profile_of(self, account_id: str) -> dict:
+        """The profile as the person may read it (no national ID digests)."""
+
+    def correct_profile(self, account_id: str, field: str, value: str) -> None: ...
+
+    def set_enabled(self, account_id: str, enabled: bool) -> None: ...
+
+    def delete_account(self, account_id: str) -> None:
+        """Idempotent: an account gone already is what was asked."""
+
+    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
+        """The identity provider mails the person a link to set their password (an imported account)."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..services import scans as use_scans
-from . import api, audit_export, errors, health, limits, openapi, page_support, printed, public, review, scans, signin
+from . import api, audit_export, errors, health, limits, openapi, page_support, personal_data, printed, public, review, scans, signin
 from .headers import secure_headers
 
 
@@ -48,7 +48,7 @@ def create_app(wiring) -> Flask:
     page_support.csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
     signin.register(app)
     for blueprint in (public.blueprint, review.blueprint, scans.blueprint, printed.blueprint,
-                      audit_export.blueprint):
+                      personal_data.blueprint, audit_export.blueprint):
         app.register_blueprint(blueprint)
 
     @app.before_request

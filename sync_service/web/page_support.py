@@ -155,9 +155,9 @@ def register(app) -> None:
             response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("Referrer-Policy", "same-origin")
-            if "caller" in session or request.blueprint in ("review", "signin"):
+            if "caller" in session or request.blueprint in ("review", "signin", "personal_data"):
                 response.headers["Cache-Control"] = "no-store"
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans"}
+PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data"}

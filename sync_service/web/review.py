@@ -9,7 +9,8 @@ import policies
 from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status
 from ..domain.references import parse_reference
 from ..services import applications as use_cases
-from ..services import review
+from ..services import personal_data, review
+from ..services.ports import DirectoryError
 from ..services.applications import utcnow
 from ..domain import taiwan_date
 from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
@@ -123,3 +124,62 @@ def vendor_record(reference):
     values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
     return _act(reference, lambda: use_cases.record_vendor_processing(
         wiring().uow(), reference, caller=caller(), **values), values)
+
+
+# ---- personal-data requests (R-PD-2, decision 0095) ----------------------------
+
+@blueprint.get("/personal-data")
+@reviewer_only
+def personal_data_queue():
+    status = request.args.get("status", "open")
+    status = status if status in ("open", "approved", "rejected", "all") else "open"
+    requests = personal_data.queue(wiring().uow(), caller(), None if status == "all" else status)
+    return render_template("review_personal_data_queue.html", requests=requests, status=status,
+                           today=personal_data.today(), rules=policies.personal_data())
+
+
+def _request_page(request_id: str, errors: dict | None = None, values: dict | None = None, status: int = 200,
+                  applied: dict | None = None):
+    r = personal_data.get(wiring().uow(), request_id, caller())
+    return render_template("review_personal_data.html", r=r, errors=errors or {}, values=values or {},
+                           today=personal_data.today(), rules=policies.personal_data(),
+                           correctable=policies.personal_data().correctable), status
+
+
+@blueprint.get("/personal-data/<request_id>")
+@reviewer_only
+def personal_data_request(request_id):
+    return _request_page(request_id)
+
+
+def _decide_request(request_id: str, action, values: dict):
+    try:
+        action()
+    except DomainError as e:
+        return _request_page(request_id, field_errors(e) or {"decision": (e.zh, e.en)}, values, 422)
+    except DirectoryError as e:
+        return _request_page(request_id, {"decision": (e.zh, e.en)}, values, 503)
+    return redirect(url_for("review.personal_data_request", request_id=request_id), code=303)
+
+
+@blueprint.post("/personal-data/<request_id>/approve")
+@reviewer_only
+def personal_data_approve(request_id):
+    return _decide_request(request_id, lambda: personal_data.approve(
+        wiring().uow(), wiring().directory(), request_id, caller()), {})
+
+
+@blueprint.post("/personal-data/<request_id>/reject")
+@reviewer_only
+def personal_data_reject(request_id):
+    values = {"decision_reason": request.form.get("decision_reason", "")}
+    return _decide_request(request_id, lambda: personal_data.reject(
+        wiring().uow(), request_id, caller(), values["decision_reason"]), values)
+
+
+@blueprint.post("/personal-data/<request_id>/extend")
+@reviewer_only
+def personal_data_extend(request_id):
+    values = {"extension_reason": request.form.get("extension_reason", "")}
+    return _decide_request(request_id, lambda: personal_data.extend(
+        wiring().uow(), request_id, caller(), values["extension_reason"]), values)

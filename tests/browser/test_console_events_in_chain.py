@@ -45,8 +45,9 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
         def about_the_person() -> list[tuple]:
             with wiring.engine.connect() as conn:
                 rows = conn.execute(select(audit_log).where(audit_log.c.seq > before).order_by(audit_log.c.seq)).all()
-            return [(r.actor, r.action, json.loads(r.payload)) for r in rows
-                    if person_id in r.payload or colleague["id"] in r.payload]
+                named = wiring.chain.named(conn, rows)  # people by name (the chain holds pseudonyms, 0095)
+            return [(e.actor, e.action, e.details) for e in named
+                    if person_id in json.dumps(e.details) or colleague["id"] in json.dumps(e.details)]
 
         worker = wiring.worker(threads=1)
         stop = threading.Event()

@@ -137,3 +137,35 @@ class CaptchaAnswers:
             if time.monotonic() > deadline:
                 raise AssertionError(f"no captcha issued for tab {tab_id}")
             time.sleep(0.1)  # the log line is written as the page is served; poll briefly
+
+
+class FirstSignInSteps:
+    """Whatever of the first sign-in's pages Keycloak shows, in its order (an action link's
+    "proceed" page, the terms, a new password, the profile), done one after the other."""
+
+    def __init__(self, page: Page):
+        self.page = page
+
+    def complete(self, new_password: str, department: str = "檢驗科", most: int = 6) -> list[str]:
+        done = []
+        for _ in range(most):
+            proceed = self.page.locator('a[href*="action-token"]')
+            if proceed.count() == 1:
+                proceed.click()
+                self.page.wait_for_load_state()
+                done.append("proceed")
+            elif TermsPage(self.page).is_shown():
+                TermsPage(self.page).accept()
+                done.append("terms")
+            elif UpdatePasswordPage(self.page).is_shown():
+                UpdatePasswordPage(self.page).set_password(new_password)
+                done.append("password")
+            elif ProfilePage(self.page).is_shown():
+                profile = ProfilePage(self.page)
+                if not profile.value("department"):
+                    self.page.fill('[name="department"]', department)
+                profile.confirm()
+                done.append("profile")
+            else:
+                return done
+        return done

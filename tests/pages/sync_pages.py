@@ -176,6 +176,92 @@ class ReviewApplicationPage(ServicePage):
         return self.page.locator("#provisioning").inner_text()
 
 
+
+class MyDataPage(ServicePage):
+    """A person's own data and their personal-data requests (R-PD-2)."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/my-data")
+
+    def profile(self) -> dict:
+        return {item.get_attribute("data-item"): item.inner_text().strip()
+                for item in self.page.locator("#profile dd").all()}
+
+    def application_references(self) -> list[str]:
+        return [r.get_attribute("data-reference") for r in self.page.locator("#applications tbody tr").all()]
+
+    def ask(self, kind: str, *, field: str | None = None, value: str | None = None, reason: str | None = None,
+            by_keyboard: bool = False) -> None:
+        if by_keyboard:  # as a person without a mouse: focus the choice, space to pick it, Enter to send
+            self.page.focus(f"#kind-{kind}")
+            self.page.keyboard.press("Space")
+        else:
+            self.page.check(f"#kind-{kind}")
+        if field:
+            self.page.select_option("#field", field)
+        if value is not None:
+            self.page.fill("#value", value)
+        if reason is not None:
+            self.page.fill("#reason", reason)
+        if by_keyboard:
+            self.page.focus("#send-request")
+            self.page.keyboard.press("Enter")
+        else:
+            self.page.click("#send-request")
+        self.page.wait_for_load_state()
+
+    def confirmation(self) -> str:
+        return self.page.locator("#request-sent").inner_text().strip()
+
+    def requests(self) -> list[dict]:
+        return [{"kind": r.get_attribute("data-kind"), "status": r.get_attribute("data-status"),
+                 "text": r.inner_text()} for r in self.page.locator("#my-requests tbody tr").all()]
+
+    def deletion_notice(self) -> str:
+        return self.page.locator("#kept-after-deletion").inner_text().strip()
+
+    def download_copy(self, folder: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.click("#download-copy")
+        target = folder / "personal-data.json"
+        download.value.save_as(target)
+        return target
+
+
+class ReviewPersonalDataPage(ServicePage):
+    """The reviewers' queue of personal-data requests and one request's decision."""
+
+    def open_queue(self) -> None:
+        self.page.goto(f"{self.base_url}/review/personal-data")
+
+    def queued(self) -> list[dict]:
+        return [{"id": r.get_attribute("data-request"), "account": r.get_attribute("data-account"),
+                 "kind": r.get_attribute("data-kind")} for r in self.page.locator("#pd-queue tbody tr").all()]
+
+    def open_request_of(self, account: str, kind: str) -> None:
+        self.page.click(f'#pd-queue tr[data-account="{account}"][data-kind="{kind}"] a')
+        self.page.wait_for_load_state()
+
+    def status(self) -> str:
+        return self.page.locator("#pd-status").inner_text().strip()
+
+    def approve(self) -> None:
+        self.page.click("#pd-approve")
+        self.page.wait_for_load_state()
+
+    def reject(self, reason: str) -> None:
+        self.page.fill("#decision_reason", reason)
+        self.page.click("#pd-reject")
+        self.page.wait_for_load_state()
+
+    def extend(self, reason: str) -> None:
+        self.page.fill("#extension_reason", reason)
+        self.page.click("#pd-extend")
+        self.page.wait_for_load_state()
+
+    def deadline(self) -> str:
+        return self.page.locator("#pd-deadline").inner_text().strip()
+
 def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())
 

@@ -124,3 +124,38 @@ def test_keycloak_keeps_its_events_as_policies_say():
     tampered["eventsExpiration"] = 3600
     tampered["adminEventsDetailsEnabled"] = True
     assert [line.split(":")[0] for line in realm.drift(tampered, p)] == ["eventsExpiration", "adminEventsDetailsEnabled"]
+
+
+def test_personal_data_deadlines_and_retention_are_read_from_policies():
+    """Covers: R-PD-2
+
+    Art. 13 of the Personal Data Protection Act: 15 days to answer a request to view or copy, 30 to
+    correct, stop or delete, each extendable once by as much. Retention: every kind of record has
+    its number, and scans do not outlive their application."""
+    rules = policies.personal_data()
+    assert rules.kinds["copy"].answer_within_days == 15 and rules.kinds["copy"].extension_days == 15
+    assert all(rules.kinds[k].answer_within_days == 30 == rules.kinds[k].extension_days
+               for k in ("correct", "stop", "delete"))
+    assert rules.kept_after_deletion_zh and rules.kept_after_deletion_en
+    kept = policies.retention()
+    assert all(days > 0 for days in vars(kept).values())
+    assert kept.scans <= kept.applications
+    # The pages read the same numbers (no copy of them in a template).
+    from pathlib import Path
+    templates = Path(__file__).resolve().parents[2] / "sync_service" / "web" / "templates"
+    assert "answer_within_days" in (templates / "my_data.html").read_text()
+
+
+def test_the_legacy_import_reads_its_numbers_from_policies():
+    """The import's hash rules, batch and mail numbers come from policies/legacy_import.toml,
+    and the scheduled mail job is built from them (no second copy in code)."""
+    import tomllib
+
+    from sync_service.services.legacy_import import LegacyImportMail
+    spec = tomllib.loads((policies.HERE / "legacy_import.toml").read_text())
+    rules = policies.legacy_import()
+    assert rules.hash_algorithms == tuple(spec["password_hash"]["algorithms"])
+    assert rules.min_hash_iterations == spec["password_hash"]["min_iterations"]
+    job = LegacyImportMail.from_policies(None, None)
+    assert (job.batch, job.every.total_seconds(), job.link_lifetime_seconds) == (
+        spec["mail"]["batch"], spec["mail"]["every_seconds"], spec["mail"]["link_lifetime_seconds"])

@@ -1,14 +1,14 @@
 """Keycloak's stored events into the audit chain: the poller's cursor and recorded keys (decision 0090).
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0007 (re-chained after main took 0006, 0007)
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0002"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

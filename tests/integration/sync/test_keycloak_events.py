@@ -21,9 +21,10 @@ from tests.support.waiting import wait_until
 
 
 def chain_rows(wiring) -> list[dict]:
-    with wiring.engine.connect() as conn:
-        return [{"actor": r.actor, "action": r.action, "at": r.at, **json.loads(r.payload)}
-                for r in conn.execute(select(audit_log).order_by(audit_log.c.seq))]
+    with wiring.engine.connect() as conn:  # people by name (the chain holds pseudonyms, decision 0095)
+        rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
+        return [{"actor": e.actor, "action": e.action, "at": e.at, **(e.details or {})}
+                for e in wiring.chain.named(conn, rows)]
 
 
 def start_polling_from_now(wiring) -> None:

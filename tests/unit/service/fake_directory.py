@@ -25,6 +25,7 @@ class FakeKeycloak:
         # with the pair's first manager grant, as the Keycloak adapter does.
         self.manager_access: set[tuple[str, str]] = set()
         self.logouts: list[str] = []
+        self.set_password_mails: list[str] = []  # account ids mailed a set-a-password link
         self.creations = 0
         self.down = False
         # Fail after this many more calls (a crash in the middle of an entry).
@@ -133,6 +134,11 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
+
+    def send_set_password_mail(self, account_id, lifespan_seconds):
+        with self.kc.lock:
+            self._call()
+            self.kc.set_password_mails.append(account_id)
 
 
 class FakeMailer:

@@ -1,0 +1,80 @@
+"""The import's use case on real SQL storage and a fake Keycloak: the paths a real kill
+reaches only by chance (tests/integration/sync/test_legacy_import.py kills it for real)."""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timezone
+
+from sqlalchemy import select
+
+from sync_service.adapters.tables import audit_log, manager_seats
+from sync_service.domain.legacy import plan
+from sync_service.services.legacy_import import LegacyImportMail, _new_account, import_legacy
+from tests.support import legacy_export as export
+
+NOW = datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc)
+TODAY = date(2026, 11, 29)
+
+
+def checked(*rows):
+    return plan(list(enumerate(rows, start=2)))
+
+
+def run(wiring, fake_keycloak, the_plan, digest="f" * 64, **kw):
+    return import_legacy(the_plan, digest, wiring.uow, fake_keycloak.directory(), today=TODAY, clock=lambda: NOW, **kw)
+
+
+def test_an_account_keycloak_made_before_a_kill_is_recorded_not_refused(wiring, fake_keycloak):
+    """Covers: R-MGR-1, R-AUD-1"""
+    rng = random.Random(5)
+    manager = export.row("chen5678", "0401180014", rng=rng, level="manager")
+    the_plan = checked(manager, export.row("lin9012", "0401180014", rng=rng))
+    # The killed run got as far as Keycloak (and reserved the seat), not as far as the database.
+    fake_keycloak.directory().create_accounts([_new_account(the_plan.accounts[0])])
+    summary = run(wiring, fake_keycloak, the_plan, per_request=1)
+    assert (summary.imported, summary.refused, summary.accounts) == (2, 0, 2)
+    assert fake_keycloak.creations == 2
+    with wiring.engine.connect() as conn:
+        assert conn.execute(select(manager_seats.c.manager)).scalars().all() == ["chen5678"]
+        assert len(conn.execute(select(audit_log).where(audit_log.c.action == "account.imported")).all()) == 2
+    again = run(wiring, fake_keycloak, the_plan)
+    assert (again.imported, again.refused, again.already) == (0, 0, 2)
+
+
+def test_a_seat_held_in_the_database_refuses_the_manager_row(wiring, fake_keycloak):
+    """Covers: R-MGR-1"""
+    rng = random.Random(6)
+    first = checked(export.row("chen5678", "0401180014", rng=rng, level="manager"))
+    run(wiring, fake_keycloak, first, digest="a" * 64)
+    second = checked(export.row("wu345678", "0401180014", rng=rng, level="manager"))
+    summary = run(wiring, fake_keycloak, second, digest="b" * 64)
+    assert (summary.imported, summary.refused) == (0, 1)
+    with wiring.uow() as uow:
+        [state] = uow.legacy.rows_of("b" * 64).values()
+    assert state.reason_code == "manager_seat.taken" and fake_keycloak.id_of("wu345678") is None
+
+
+def test_a_dry_run_writes_nothing(wiring, fake_keycloak):
+    rng = random.Random(7)
+    summary = run(wiring, fake_keycloak, checked(export.row("chen5678", "0401180014", rng=rng),
+                                                 {**export.row("x", "1", rng=rng)}), dry_run=True)
+    assert (summary.imported, summary.refused, summary.mails) == (1, 1, 1)
+    assert fake_keycloak.creations == 0
+    with wiring.uow() as uow:
+        assert uow.legacy.rows_of("f" * 64) == {}
+
+
+def test_set_password_mails_go_a_batch_at_a_time_and_once(wiring, fake_keycloak):
+    """The mails go a batch per run, each once; a refused send is due again."""
+    rng = random.Random(8)
+    rows = [export.row(f"user{i}abc", "0401180014", rng=rng) for i in range(5)]
+    rows.append(export.row("hashed12", "0401180014", rng=rng, password_hash=export.pbkdf2_hash("x")))
+    run(wiring, fake_keycloak, checked(*rows))
+    job = LegacyImportMail(wiring.uow, fake_keycloak.directory, batch=2, every=None, link_lifetime_seconds=60)
+    assert job.run(NOW).startswith("sent 2, failed 0, waiting 3")
+    fake_keycloak.down = True
+    assert job.run(NOW).startswith("sent 0, failed 2, waiting 3")
+    fake_keycloak.down = False
+    for _ in range(3):
+        job.run(NOW)
+    assert sorted(fake_keycloak.set_password_mails) == sorted(fake_keycloak.id_of(f"user{i}abc") for i in range(5))
