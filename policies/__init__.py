@@ -202,6 +202,19 @@ def _check(p: Policies) -> None:
                 raise ValueError(f"extra documents of {cat} name unknown documents")
 
 
+@dataclass(frozen=True)
+class Departures:
+    """Departures on their effective date (departures.toml; R-MGR-6, R-USR-2)."""
+    notice_days: int  # a B with less notice is flagged to the reviewer
+    user_attribute: str  # the user attribute a manager sets for a user's departure date
+    check_every_seconds: int  # the worker's period for users' departures
+
+
+@cache
+def departures() -> Departures:
+    return Departures(**_read("departures.toml"))
+
+
 @cache
 def printed_forms() -> dict:
     """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""

@@ -9,6 +9,7 @@
                                 check an exported bundle offline (needs nothing but the file); exit 1 naming the entry
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
+                                (progress with rate and time left on stderr)
   login                         a token for the JSON API by the device grant (sign in in a browser); printed on stdout
   jobs list | jobs run NAME      the worker's periodic jobs; run one now (what is due now, and any missed run)
   import-legacy FILE [--dry-run] [--report PATH] [--per-request N]
@@ -119,12 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return 0
     if args.command == "reconcile":
-        from .services.reconcile import reconcile
-        repairs = reconcile(wiring.uow, wiring.directory_factory())
-        for repair in repairs:
-            print(repair)
-        print(f"{len(repairs)} repairs / 修復 {len(repairs)} 項")
-        return 0
+        return run_reconcile(wiring)
     w = wiring.worker()
     try:
         if args.once:
@@ -162,6 +158,18 @@ def export_audit(wiring, args) -> int:
             f.write(export.bundle(request))
         print(f"bundle written to {args.bundle} / 已寫出簽章匯出檔。Check it with "
               f"`python -m sync_service audit verify-bundle {args.bundle}`")
+    return 0
+
+
+def run_reconcile(wiring, out=None, err=None) -> int:
+    """`reconcile`: the repairs on stdout, a progress line (counts, rate, time left) on stderr."""
+    from .adapters.progress import ProgressLine
+    from .services.reconcile import reconcile
+    out = out or sys.stdout
+    repairs = reconcile(wiring.uow, wiring.directory_factory(), progress=ProgressLine("對帳 reconcile", err))
+    for repair in repairs:
+        print(repair, file=out)
+    print(f"{len(repairs)} repairs / 修復 {len(repairs)} 項", file=out)
     return 0
 
 

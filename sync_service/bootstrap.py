@@ -66,6 +66,7 @@ class Wiring:
         jobs: list = []
         if self.event_source_factory is not None:
             jobs.append(self.keycloak_event_poll())
+        jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.legacy_import import LegacyImportMail
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
@@ -92,6 +93,17 @@ class Wiring:
         from .services.worker import utcnow
         return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
+    def users_leaving(self):
+        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
+        import policies
+
+        from .adapters.keycloak_departures import KeycloakDepartureDates
+        from .services.departures import UsersLeaving
+
+        def dates():
+            return KeycloakDepartureDates(self.directory().admin, policies.departures().user_attribute)
+        return UsersLeaving(dates, self.directory, self.uow)
+
     def schedule(self):
         from .services.schedule import Schedule
         from .services.worker import utcnow
@@ -105,7 +117,7 @@ class Wiring:
         options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
                        max_backoff_seconds=s.worker_max_backoff_seconds,
                        sign_in_places=SignInPlaces(s.screening_system_url, console),
-                       schedule=self.schedule())
+                       schedule=self.schedule(), request_seconds=s.keycloak_timeout_seconds / 4)
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 

@@ -1,5 +1,10 @@
 """A stand-in for the screening system: signs in through the realm (OIDC code flow
 with PKCE, via Authlib) and shows the claims the screening system would receive.
+
+Like a real resource server it checks the person's token with Keycloak on every
+page (userinfo; a refresh when the access token has run out): a person whose
+sessions Keycloak ended (a revoke, a departure on its date) is refused on their
+next call, not at the access token's expiry.
 """
 from __future__ import annotations
 
@@ -7,6 +12,10 @@ import html
 import json
 import os
 import re
+import secrets
+import threading
+
+import requests
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
@@ -53,18 +62,61 @@ def _function_cell(function_id: str) -> str:
     return f'<span class="function" data-id="{html.escape(function_id)}">{html.escape(function_label(function_id))}</span>'
 
 
+class TokenStore:
+    """The signed-in people's tokens, kept on the server (not in the cookie), by a random key."""
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, dict] = {}
+        self._lock = threading.Lock()
+
+    def put(self, token: dict) -> str:
+        key = secrets.token_urlsafe(24)
+        with self._lock:
+            self._tokens[key] = token
+        return key
+
+    def get(self, key: str | None) -> dict | None:
+        with self._lock:
+            return self._tokens.get(key or "")
+
+    def replace(self, key: str, token: dict) -> None:
+        with self._lock:
+            self._tokens[key] = token
+
+    def drop(self, key: str | None) -> None:
+        with self._lock:
+            self._tokens.pop(key or "", None)
+
+
+def still_signed_in(metadata: dict, token: dict, client_id: str, client_secret: str) -> dict | None:
+    """The token (refreshed if needed) while Keycloak still honours the person's session; else None."""
+    r = requests.get(metadata["userinfo_endpoint"], timeout=10,
+                     headers={"Authorization": f"Bearer {token['access_token']}"})
+    if r.ok:
+        return token
+    if r.status_code != 401 or not token.get("refresh_token"):
+        return None
+    refreshed = requests.post(metadata["token_endpoint"], timeout=10, data={
+        "grant_type": "refresh_token", "refresh_token": token["refresh_token"],
+        "client_id": client_id, "client_secret": client_secret})
+    return refreshed.json() if refreshed.ok else None
+
+
 def create_app() -> Flask:
     app = Flask(__name__)
+    tokens = TokenStore()
     app.secret_key = os.environ.get("FLASK_SECRET_KEY") or os.urandom(24)
     secure_headers(app, PAGES)
     issuer = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8080/realms/cancer-screening")
     # Where a person changes their password: Keycloak's account console of the realm.
     account_console = f"{issuer}/account/"
+    client_id = os.environ.get("SCREENING_CLIENT_ID", "screening-system")
+    client_secret = os.environ.get("SCREENING_CLIENT_SECRET", "")
     oauth = OAuth(app)
     oauth.register(
         "keycloak",
-        client_id=os.environ.get("SCREENING_CLIENT_ID", "screening-system"),
-        client_secret=os.environ.get("SCREENING_CLIENT_SECRET", ""),
+        client_id=client_id,
+        client_secret=client_secret,
         server_metadata_url=f"{issuer}/.well-known/openid-configuration",
         client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
     )
@@ -81,6 +133,19 @@ def create_app() -> Flask:
         claims = session.get("claims")
         if not claims:
             return page(f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>')
+        key = session.get("token_key")
+        token = tokens.get(key)
+        checked = token and still_signed_in(oauth.keycloak.load_server_metadata(), token, client_id, client_secret)
+        if not checked:
+            tokens.drop(key)
+            session.clear()
+            return page('<p id="session-ended">您的登入已結束（帳號權限已變更或已登出），請重新登入。<br>'
+                        "Your session has ended (your access changed, or you were signed out); please sign in again.</p>"
+                        f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'), 401
+        if checked is not token:  # refreshed: the grants shown are the new token's
+            tokens.replace(key, checked)
+            claims = {**claims, **_access_claims(checked["access_token"])}
+            session["claims"] = claims
         rows = "".join(
             f'<tr class="grant"><td>{g["institution"]}</td><td>{g["category"]}</td>'
             f'<td>{LEVEL_ZH[g["level"]]} {g["level"]}</td>'
@@ -116,10 +181,13 @@ def create_app() -> Flask:
         claims = dict(token.get("userinfo") or {})
         claims.update(_access_claims(token["access_token"]))
         session["claims"] = claims
+        tokens.drop(session.get("token_key"))
+        session["token_key"] = tokens.put(token)
         return redirect(url_for("index"))
 
     @app.get("/logout")
     def logout():
+        tokens.drop(session.get("token_key"))
         session.clear()
         return redirect(url_for("index"))
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import base64
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
 from ..domain import Grant, Level
-from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount
+from ..services.ports import Account, DirectoryRefused, DirectoryUnavailable, NewAccount, PairState
+from .keycloak_pairs import PairsReader
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_permissions import ManagerPermissions
 
@@ -79,7 +80,8 @@ class KeycloakDirectory:
     _permissions = ManagerPermissions(_groups)
 
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
-                 admin: KeycloakAdmin | None = None, national_id_key: bytes | None = None) -> None:
+                 admin: KeycloakAdmin | None = None, national_id_key: bytes | None = None,
+                 reading_threads: int = 4) -> None:
         self._args = dict(server_url=server_url.rstrip("/") + "/", realm_name=realm, user_realm_name=realm,
                           client_id=client_id, client_secret_key=client_secret, timeout=timeout)
         self._admin = admin
@@ -87,6 +89,7 @@ class KeycloakDirectory:
         self.realm = realm
         # Keycloak keeps keyed digests of the national ID, not the number (decision 0030).
         self._national_id_key = national_id_key
+        self.reading_threads = reading_threads
 
     @property
     def admin(self) -> KeycloakAdmin:
@@ -254,6 +257,15 @@ class KeycloakDirectory:
     @_keycloak_errors_as_ours
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
         return self._permissions.repair(self.admin, institution, category)
+
+    @_keycloak_errors_as_ours
+    def read_pairs(self, pairs: Sequence[tuple[str, str]],
+                   progress: Callable[[int], None] | None = None) -> dict[tuple[str, str], PairState]:
+        # A client of its own for each reading thread (python-keycloak's session and token
+        # are not for sharing), unless we were handed one (benches, tests).
+        def admin_for_thread() -> KeycloakAdmin:
+            return self._admin if self._given_admin else KeycloakAdmin(**self._args)
+        return PairsReader(self.admin, admin_for_thread, threads=self.reading_threads).read(pairs, progress)
 
     @_keycloak_errors_as_ours
     def grants_of(self, account_id: str) -> set[Grant]:

@@ -147,12 +147,19 @@ class Form1:
 
     @property
     def late_notice(self) -> bool:
-        """R-MGR-6 asks for 15 days' notice. Late notice does not stop a
-        revoke (refusing it would leave a departed person's access open);
-        it is shown to the reviewer."""
+        """R-MGR-6 asks for 15 days' notice (policies/departures.toml). Late
+        notice does not stop a revoke (refusing it would leave a departed
+        person's access open); it is shown to the reviewer."""
         if self.effective_date is None:
             return False
-        return (self.effective_date - self.application_date).days < 15
+        return self.notice_days < policies.departures().notice_days
+
+    @property
+    def notice_days(self) -> int | None:
+        """Days between the application and the departure it announces (B)."""
+        if self.effective_date is None:
+            return None
+        return (self.effective_date - self.application_date).days
 
 
 @dataclass(frozen=True)

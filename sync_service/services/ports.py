@@ -6,7 +6,7 @@ test (tests/unit/test_import_contract.py) keeps it so.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -294,6 +294,13 @@ class Account:
 
 
 @dataclass(frozen=True)
+class PairState:
+    """What Keycloak holds for one (institution, category) pair, as the reconciler reads it."""
+    members: dict[str, str]  # the managers group's members, username -> account id ({} when no group)
+    drift: tuple[str, ...] = ()  # how the pair's groups and admin-console permissions differ, in words
+
+
+@dataclass(frozen=True)
 class NewAccount:
     username: str
     email: str
@@ -345,6 +352,11 @@ class Directory(Protocol):
 
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
+
+    def read_pairs(self, pairs: Sequence[tuple[str, str]],
+                   progress: Callable[[int], None] | None = None) -> dict[tuple[str, str], PairState]:
+        """Many pairs' managers and permission drift at once, read in bulk where Keycloak
+        allows; `progress(n)` after every n pairs read."""
 
     # A person's own data (R-PD-2, decision 0095).
     def profile_of(self, account_id: str) -> dict:

@@ -9,9 +9,9 @@ in effect.
   step that is not: progress (account made, mail sent) is checkpointed, and a
   resumed entry finds the account it made instead of making another.
 - One way to make accounts, `Directory.create_accounts` (Keycloak's
-  partialImport with SKIP, idempotent by name), for one or many: the fresh
-  type A entries of a claimed batch have theirs made together, spread over
-  the threads, before the entries are worked one by one; an entry whose
+  partialImport with SKIP, idempotent by name), for one or many: a claimed
+  batch is cut into one slice per thread, and the fresh type A entries of a
+  slice have theirs made together before its entries are worked one by one; an entry whose
   account was not made that way (Keycloak away, a resumed entry) makes it
   itself, through the same call, on its own turn. Either way the account is
   made with its manager grant, checkpointed, then mailed.
@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -55,9 +56,36 @@ log = logging.getLogger(__name__)
 
 WORKER = "sync-service"  # the actor the audit chain names for the worker's own steps
 REQUIRED_ACTIONS = ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")  # R-PWD-1, R-CONF-1
-# Accounts per partialImport request: Keycloak spends 0.1-0.2 s on each new
-# password (hash and policy), and a request must end well within the timeout.
+# Accounts per partialImport request, at most: Keycloak spends about 66 ms of one core
+# on each new password (hash and policy), and a request must end well within the
+# timeout however busy the machine; `RequestSize` sizes each request below this.
 ACCOUNTS_PER_REQUEST = 20
+
+
+class RequestSize:
+    """How many accounts the next partialImport request carries: as many as Keycloak made
+    in `target_seconds` at the pace last seen (between 1 and `most`). A request that
+    outlives the client's timeout is not undone by Keycloak: its accounts are found later
+    and get a second password, hashed again; so the size follows the load instead of
+    being fixed (docs/decisions/0110-provisioning-at-the-hashing-limit.md)."""
+
+    def __init__(self, target_seconds: float, most: int = ACCOUNTS_PER_REQUEST, first: int = 5) -> None:
+        self.target, self.most, self.first = target_seconds, most, first
+        self._per_account: float | None = None
+        self._lock = threading.Lock()
+
+    def next(self) -> int:
+        with self._lock:
+            if self._per_account is None:
+                return min(self.first, self.most)
+            return max(1, min(self.most, int(self.target / self._per_account)))
+
+    def observed(self, accounts: int, seconds: float) -> None:
+        """A request of `accounts` took `seconds` (until its answer, or until it failed)."""
+        pace = seconds / max(1, accounts)
+        with self._lock:
+            old = self._per_account
+            self._per_account = pace if old is None or pace > old else 0.7 * old + 0.3 * pace
 
 
 def utcnow() -> datetime:
@@ -97,7 +125,8 @@ class Worker:
                  threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
                  base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
                  owner: str | None = None, batch_size: int | None = None,
-                 sign_in_places: SignInPlaces | None = None, schedule: Schedule | None = None) -> None:
+                 sign_in_places: SignInPlaces | None = None, schedule: Schedule | None = None,
+                 request_seconds: float = 2.5) -> None:
         self.uow_factory = uow_factory
         self.schedule = schedule  # the periodic jobs run between batches (services/schedule.py)
         self.sign_in_places = sign_in_places
@@ -105,11 +134,13 @@ class Worker:
         self.mailer = mailer
         self.threads = max(1, threads)
         # How many entries one claim takes. By default as many as the threads
-        # start at once; bulk loads raise it, so that one partialImport request
-        # makes many accounts. It must stay small enough to be worked off well
-        # within the lease.
+        # start at once (the first ones are done soonest); bulk loads raise it, so
+        # that one partialImport request makes many accounts. It must stay small
+        # enough to be worked off well within the lease.
         self.batch_size = max(1, batch_size or self.threads)
         self.lease = timedelta(seconds=lease_seconds)
+        # One partialImport request should take about this long (a quarter of the client's timeout).
+        self.request_size = RequestSize(request_seconds)
         self.max_backoff = max_backoff_seconds
         self.base_backoff = base_backoff_seconds
         self.clock = clock
@@ -136,7 +167,11 @@ class Worker:
     # ---- the loop --------------------------------------------------------
 
     def run_batch(self) -> Outcome:
-        """Claim what is due now and work it off."""
+        """Claim what is due now and work it off: the batch is cut into one slice per
+        thread, and each thread works its slice end to end (its new accounts in
+        partialImport requests, then entry by entry: mail, finish). No thread waits for
+        another between the two, so Keycloak hashes one slice's passwords while another
+        thread mails and records (docs/decisions/0110-provisioning-at-the-hashing-limit.md)."""
         now = self.clock()
         with self.uow_factory() as uow:
             entries = uow.outbox.claim(self.owner, now, taiwan_date(now), self.lease, limit=self.batch_size)
@@ -144,14 +179,47 @@ class Worker:
         outcome = Outcome()
         if not entries:
             return outcome
-        try:
-            made = self._make_accounts(entries)
-        except Exception:  # then every entry goes the one-by-one way, where each failure has its handling
-            log.exception("making the batch's accounts failed")
-            made = {}
-        for result in self._map(lambda entry: self.process(entry, made.get(entry.id)), entries):
+        # One entry per account name makes it in bulk; a second one goes the one-by-one way.
+        bulk = {e.id for e in _one_per_name([e for e in entries if _makes_new_account(e)])}
+        for result in self._map(lambda part: self._work_slice(part, bulk), _split(entries, self.threads)):
             outcome.add(result)
         return outcome
+
+    def _work_slice(self, entries: Sequence[OutboxEntry], bulk: set[int]) -> Outcome:
+        outcome, slice_ = Outcome(), list(entries)
+
+        def renew() -> None:
+            # The claim leased the whole slice at once; making its accounts may take longer
+            # than the lease on a busy machine, so the leases are renewed after each request.
+            # An entry whose lease ran out is left to whoever takes it up (`process` of
+            # an entry made here but lost finds its account and checkpoints it there).
+            nonlocal slice_
+            kept = self._renew(slice_)
+            outcome.lost += len(slice_) - len(kept)
+            slice_ = kept
+
+        try:
+            made = self._make_accounts([e for e in entries if e.id in bulk], after_each_request=renew)
+        except Exception:  # then every entry goes the one-by-one way, where each failure has its handling
+            log.exception("making the slice's accounts failed")
+            made = {}
+        for entry in slice_:
+            outcome.add(self.process(entry, made.get(entry.id)))
+        return outcome
+
+    def _renew(self, entries: list[OutboxEntry]) -> list[OutboxEntry]:
+        """The entries whose lease this worker still held, and now holds for another lease."""
+        kept, now = [], self.clock()
+        with self.uow_factory() as uow:
+            for entry in entries:
+                try:
+                    uow.outbox.checkpoint(entry.id, self.owner, now, self.lease)
+                except LeaseLost:
+                    log.warning("lease on outbox entry %s lost; another worker will finish it", entry.id)
+                    continue
+                kept.append(entry)
+            uow.commit()
+        return kept
 
     def run_until_idle(self) -> Outcome:
         """`worker --once`: everything that is due now, then stop (entries
@@ -181,20 +249,22 @@ class Worker:
 
     # ---- the new accounts of a batch ----------------------------------------
 
-    def _make_accounts(self, entries: Sequence[OutboxEntry]) -> dict[int, MadeAccount]:
+    def _make_accounts(self, wanted: Sequence[OutboxEntry],
+                       after_each_request: Callable[[], None] = lambda: None) -> dict[int, MadeAccount]:
         """Type A entries that have made no account yet get theirs here, in
-        partialImport requests spread over the threads. Returns what was made,
+        partialImport requests of up to ACCOUNTS_PER_REQUEST. Returns what was made,
         by entry id; everything else is left to `process`, entry by entry."""
-        wanted = _one_per_name([e for e in entries if _makes_new_account(e)])
         if not wanted:
             return {}
         apps = self._load_applications([e.change.application_id for e in wanted])
         planned = {e.id: self._plan_account(e, apps[e.change.application_id]) for e in wanted}
-        parts = max(self.threads, -(-len(wanted) // ACCOUNTS_PER_REQUEST))
-        chunks = _split([planned[e.id][0] for e in wanted], parts)
+        accounts = [planned[e.id][0] for e in wanted]
         made_ids: dict[str, str] = {}
-        for ids in self._map(self._create_chunk, chunks):
-            made_ids.update(ids)
+        while accounts:
+            size = self.request_size.next()
+            chunk, accounts = accounts[:size], accounts[size:]
+            made_ids.update(self._create_chunk(chunk))
+            after_each_request()
         made = {}
         for e in wanted:
             account, app = planned[e.id]
@@ -208,9 +278,13 @@ class Worker:
         return _new_account(app, password, entry.change), app
 
     def _create_chunk(self, accounts: list[NewAccount]) -> dict[str, str]:
+        started = time.monotonic()
         try:
-            return self._directory().create_accounts(accounts)
-        except DirectoryError as e:  # each entry meets it again on its own and is retried or failed there
+            made = self._directory().create_accounts(accounts)
+            self.request_size.observed(len(accounts), time.monotonic() - started)
+            return made
+        except DirectoryError as e:
+            self.request_size.observed(len(accounts), time.monotonic() - started)  # each entry meets it again on its own and is retried or failed there
             log.info("making %d accounts at once failed (%s); they go one by one", len(accounts), e)
         except Exception:
             log.exception("making %d accounts at once failed; they go one by one", len(accounts))

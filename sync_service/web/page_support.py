@@ -147,7 +147,7 @@ def register(app) -> None:
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
         return {"desk": policies.load().help_desk, "who": caller(), "status_label": status_label,
-                "policies": policies.load(), "printable": PRINTABLE, "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024}
+                "policies": policies.load(), "departures": policies.departures(), "printable": PRINTABLE, "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024}
 
     @app.after_request
     def headers(response):

@@ -116,3 +116,22 @@ def test_the_pair_manager_access_is_made_with_the_first_manager_and_repaired(sub
     drift = d.repair_manager_access(institution, CAT)
     assert drift and all(isinstance(line, str) for line in drift)
     assert d.repair_manager_access(institution, CAT) == []
+
+
+def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, institution):
+    """`read_pairs`: each pair's managers and whether its admin-console permissions drifted,
+    the same drift the one-pair repair finds; a pair never made reads as drifted, with no one."""
+    d = subject.directory
+    account = new_account(Grant(institution, CAT, Level.MANAGER))
+    account_id = d.create_accounts([account])[account.username]
+    other = (institution, "HPV-COL")
+    counted = []
+    states = d.read_pairs([(institution, CAT), other], counted.append)
+    assert sum(counted) == 2
+    assert states[(institution, CAT)].members == {account.username: account_id}
+    assert states[(institution, CAT)].drift == ()
+    assert states[other].members == {} and states[other].drift != ()
+    subject.break_manager_access(institution, CAT)
+    assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift != ()
+    assert d.repair_manager_access(institution, CAT) != []
+    assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift == ()

@@ -20,6 +20,15 @@ class ScreeningClientPage:
     def is_signed_in_as(self, username: str) -> bool:
         return self.page.url.startswith(self.base_url) and username in self.page.locator("#who").inner_text()
 
+    def reload(self) -> None:
+        """The person's next call: the stand-in checks their token with Keycloak on every page."""
+        self.page.goto(self.base_url + "/")
+
+    def session_ended(self) -> str:
+        """The message shown when Keycloak no longer honours the person's token ('' when signed in)."""
+        notice = self.page.locator("#session-ended")
+        return notice.inner_text().strip() if notice.count() else ""
+
     def grants(self) -> list[dict]:
         """Each grant row; functions by their ids (the page shows their names)."""
         rows = []

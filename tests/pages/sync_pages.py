@@ -125,6 +125,11 @@ class ReviewQueuePage(ServicePage):
     def count(self, status: str) -> int:
         return int(self.page.locator(f'#counts a[data-status="{status}"] strong').inner_text())
 
+    def short_notice_flag(self, reference: str) -> str:
+        """The short-notice flag on the queue's row of one application ('' when none; R-MGR-6)."""
+        flag = self.page.locator(f'#queue tr[data-reference="{reference}"] .late-notice')
+        return flag.inner_text().strip() if flag.count() else ""
+
     def open_reference(self, typed: str) -> None:
         """Type the reference printed under the form's QR code (or let the phone camera open the QR link)."""
         self.page.fill("#find-reference", typed)
@@ -165,6 +170,14 @@ class ReviewApplicationPage(ServicePage):
         self.page.fill("#notes", notes)
         self.page.click("#record-vendor")
         self.page.wait_for_load_state()
+
+    def short_notice_finding(self) -> str:
+        """The rule finding that a B gives less notice than the policy asks ('' when none; R-MGR-6)."""
+        finding = self.page.locator("#late-notice")
+        return finding.inner_text().strip() if finding.count() else ""
+
+    def effective_date(self) -> str:
+        return self.page.locator("#effective-date").inner_text().strip()
 
     def decision_error(self) -> str:
         return self.page.locator("#decision-error").inner_text().strip()

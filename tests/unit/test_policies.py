@@ -126,6 +126,23 @@ def test_keycloak_keeps_its_events_as_policies_say():
     assert [line.split(":")[0] for line in realm.drift(tampered, p)] == ["eventsExpiration", "adminEventsDetailsEnabled"]
 
 
+def test_departures_carry_the_agency_notice_and_the_realm_has_the_date_attribute():
+    """Covers: R-MGR-6, R-USR-2
+
+    15 days' notice (附件2-1 四) is policies/' number; the users' departure date is a
+    date attribute of the realm's user profile that only administrators (managers) edit."""
+    d = policies.departures()
+    assert d.notice_days == 15
+    realm_json = json.loads(REALM_FILE.read_text())
+    [component] = realm_json["components"]["org.keycloak.userprofile.UserProfileProvider"]
+    profile = json.loads(component["config"]["kc.user.profile.config"][0])
+    [attribute] = [a for a in profile["attributes"] if a["name"] == d.user_attribute]
+    assert "iso-date" in attribute["validations"] and attribute["annotations"]["inputType"] == "html5-date"
+    assert attribute["permissions"]["edit"] == ["admin"]
+    for language in ("zh-Hant", "en"):
+        assert f"profile.attributes.{d.user_attribute}" in realm_json["localizationTexts"][language]
+
+
 def test_personal_data_deadlines_and_retention_are_read_from_policies():
     """Covers: R-PD-2
 

@@ -11,6 +11,7 @@ from sync_service.services.ports import (
     MailUnavailable,
     NewAccount,
     OutgoingMail,
+    PairState,
 )
 
 
@@ -129,6 +130,17 @@ class FakeDirectory:
                 return []
             self.kc.manager_access.add((institution, category))
             return [f"mgr-{institution}-{category}: missing"]
+
+    def read_pairs(self, pairs, progress=None):
+        with self.kc.lock:
+            self._call()
+            states = {}
+            for code, cat in pairs:
+                drift = () if (code, cat) in self.kc.manager_access else (f"mgr-{code}-{cat}: missing",)
+                states[(code, cat)] = PairState(self.members(Grant(code, cat, Level.MANAGER)), drift)
+                if progress:
+                    progress(1)
+            return states
 
     def grants_of(self, account_id):
         with self.kc.lock:

@@ -239,3 +239,46 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_cannot_finish(wiring, 
     assert b.run_until_idle().done == 1
     assert a.process(entry).lost == 1  # a wakes up: it cannot mark anything
     assert fake_keycloak.creations == 1
+
+
+def test_request_size_follows_the_pace_keycloak_keeps():
+    """A partialImport request carries what Keycloak makes in the target time: fewer
+    accounts when the machine is busy, more (up to the cap) when it is quiet."""
+    from sync_service.services.worker import RequestSize
+    size = RequestSize(target_seconds=2.5, most=20, first=5)
+    assert size.next() == 5
+    size.observed(5, 5.0)  # 1 s an account: a busy machine
+    assert size.next() == 2
+    size.observed(2, 12.0)  # a request that ran into the timeout counts at once, in full
+    assert size.next() == 1
+    for _ in range(20):  # quiet again: the estimate comes down step by step
+        size.observed(1, 0.05)
+    assert size.next() == 20
+
+
+def test_a_slice_longer_than_the_lease_keeps_its_entries(wiring, fake_keycloak, mailer):
+    """Covers: R-MGR-2
+
+    A claimed slice whose accounts take longer to make than the lease (a busy Keycloak):
+    the leases are renewed after each request, so the entries are finished here, once."""
+    from sync_service.services.worker import RequestSize
+    accounts = [new_account_name() for _ in range(3)]
+    for i, account in enumerate(accounts):
+        approve(wiring, ready_application(wiring, "A", f"04011800{i:02d}", account))
+    w = wiring.worker(threads=1, batch_size=3, lease_seconds=10)
+    w.request_size = RequestSize(2.5, most=1)  # one account a request
+    start = w.clock()
+    elapsed = [0]
+    w.clock = lambda: start + timedelta(seconds=elapsed[0])
+    make = fake_keycloak.directory().create_accounts
+
+    def slow(batch):
+        elapsed[0] += 7  # each request takes 7 s of a 10 s lease: three outlive it
+        return make(batch)
+    w.directory_factory = lambda: type("Slow", (), {"create_accounts": staticmethod(slow),
+                                                    "__getattr__": lambda self, n: getattr(
+                                                        fake_keycloak.directory(), n)})()
+    outcome = w.run_batch()
+    assert (outcome.done, outcome.lost) == (3, 0)
+    assert fake_keycloak.creations == 3
+    assert all(len(mailer.to(f"{a}@clinic.example.tw")) == 1 for a in accounts)
