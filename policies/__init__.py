@@ -84,6 +84,23 @@ class HelpDesk:
 
 
 @dataclass(frozen=True)
+class EventRules:
+    """Keycloak's stored events and their copy into the audit chain (events.toml, R-AUD-1)."""
+    expiry_days: int
+    user_event_types: tuple[str, ...]
+    poll_every_seconds: int
+    overlap_seconds: int
+    page_size: int
+    max_pages_per_run: int
+    sweep_seconds: int
+    sweep_every_seconds: int
+
+    @property
+    def expiry_seconds(self) -> int:
+        return self.expiry_days * 86_400
+
+
+@dataclass(frozen=True)
 class Policies:
     levels: tuple[str, ...]
     functions: dict[str, Function]
@@ -96,6 +113,7 @@ class Policies:
     reset_link_lifetime_seconds: int
     reset_mail_interval_seconds: int
     help_desk: HelpDesk
+    events: EventRules
 
     def required_documents(self, application_type: str, category: str) -> tuple[str, ...]:
         """Documents an application of this type and category must carry (R-DOC-1, R-DOC-2, R-DOC-3)."""
@@ -131,6 +149,7 @@ def load() -> Policies:
     docs = _read("documents.toml")
     sec = _read("security.toml")
     desk = _read("helpdesk.toml")
+    events = _read("events.toml")
     extra: dict[str, dict[str, tuple[str, ...]]] = {}
     for cat, spec in docs.get("category_extra_documents", {}).items():
         extra[cat] = {t: tuple(spec["documents"]) for t in spec["application_types"]}
@@ -155,6 +174,11 @@ def load() -> Policies:
             **desk["help_desk"],
             mail_originals_to_zh=desk["mail_originals_to"]["zh"], mail_originals_to_en=desk["mail_originals_to"]["en"],
             portal_zh=desk["portal"]["zh"], portal_en=desk["portal"]["en"], portal_url=desk["portal"]["url"]),
+        events=EventRules(
+            expiry_days=events["store"]["expiry_days"], user_event_types=tuple(events["store"]["user_event_types"]),
+            poll_every_seconds=events["poll"]["every_seconds"], overlap_seconds=events["poll"]["overlap_seconds"],
+            page_size=events["poll"]["page_size"], max_pages_per_run=events["poll"]["max_pages_per_run"],
+            sweep_seconds=events["poll"]["sweep_seconds"], sweep_every_seconds=events["poll"]["sweep_every_seconds"]),
     )
     _check(policies)
     return policies

@@ -16,6 +16,8 @@ from .paths import REALM_FILE
 RESET_LIFESPAN_KEY = "actionTokenGeneratedByUserLifespan.reset-credentials"
 # Read by the reset step's mail job (ResetMail.INTERVAL_ATTRIBUTE in keycloak-config/providers).
 RESET_MAIL_INTERVAL_KEY = "screeningResetMailIntervalSeconds"
+# Admin events' expiry (seconds) is a realm attribute, not a field of the representation.
+ADMIN_EVENTS_EXPIRATION_KEY = "adminEventsExpiration"
 GENERATED = "generated from policies/; edit policies/ and run `python -m stack realm`"
 
 
@@ -90,6 +92,13 @@ def derived(p: Policies) -> dict:
         "quickLoginCheckMilliSeconds": 0,
         f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
         f"attributes.{RESET_MAIL_INTERVAL_KEY}": str(p.reset_mail_interval_seconds),
+        # Keycloak's own record, read by the sync service's poller (policies/events.toml, decision 0090).
+        "eventsEnabled": True,
+        "eventsExpiration": p.events.expiry_seconds,
+        "enabledEventTypes": list(p.events.user_event_types),
+        "adminEventsEnabled": True,
+        "adminEventsDetailsEnabled": False,  # the representation is the whole user, personal data included
+        f"attributes.{ADMIN_EVENTS_EXPIRATION_KEY}": str(p.events.expiry_seconds),
         "roles.realm[generated]": realm_roles(p),
         "localizationTexts[generated]": localization_texts(p),
     }

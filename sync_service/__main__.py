@@ -3,6 +3,10 @@
   serve [--host H] [--port N]   the JSON API (development server); the default
   worker [--once]               apply approved changes to Keycloak (--once: what is due now, then exit)
   audit verify                  check the whole audit chain; exit 1 at the first broken link
+  audit export --institution CODE --from DATE --to DATE [--csv FILE] [--bundle FILE]
+                                one institution's account and permission changes: CSV and/or signed bundle
+  audit verify-bundle FILE [--public-key KEY]
+                                check an exported bundle offline (needs nothing but the file); exit 1 naming the entry
   db upgrade                    run the Alembic migrations to the newest revision
   reconcile                     make Keycloak's managers groups and permissions match the decisions
                                 (progress with rate and time left on stderr)
@@ -38,7 +42,14 @@ def main(argv: list[str] | None = None) -> int:
     worker = commands.add_parser("worker")
     worker.add_argument("--once", action="store_true")
     audit = commands.add_parser("audit")
-    audit.add_argument("action", choices=["verify"])
+    audit.add_argument("action", choices=["verify", "export", "verify-bundle"])
+    audit.add_argument("file", nargs="?")
+    audit.add_argument("--public-key")
+    audit.add_argument("--institution")
+    audit.add_argument("--from", dest="date_from")
+    audit.add_argument("--to", dest="date_to")
+    audit.add_argument("--csv")
+    audit.add_argument("--bundle")
     commands.add_parser("reconcile")
     commands.add_parser("login")
     jobs = commands.add_parser("jobs")
@@ -55,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     db = commands.add_parser("db")
     db.add_argument("action", choices=["upgrade"])
     args = parser.parse_args(argv)
+    if args.command == "audit" and args.action == "verify-bundle":  # offline: no settings, no database
+        from .adapters.audit_bundle_verify import main as verify_bundle
+        return verify_bundle([args.file or ""] + (["--public-key", args.public_key] if args.public_key else []))
     if args.command == "login":  # a terminal tool: no service logging, nothing but the token on stdout
         from .adapters.device_login import main as login
         from .settings import Settings as LoginSettings
@@ -78,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "keys":
         return rotate_key(Settings(), args.which)
     wiring = bootstrap(Settings())
+    if args.command == "audit" and args.action == "export":
+        return export_audit(wiring, args)
     if args.command == "audit":
         with wiring.engine.connect() as conn:
             report = wiring.chain.verify(conn)
@@ -118,6 +134,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         w.close()
+
+
+def export_audit(wiring, args) -> int:
+    from .domain.errors import FormInvalid
+    from .services.audit_export import export_request
+    try:
+        request = export_request(args.institution or "", args.date_from or "", args.date_to or "")
+    except FormInvalid as e:
+        for err in e.errors:
+            print(f"--{err.field}: {err.zh} / {err.en}", file=sys.stderr)
+        return 2
+    if not (args.csv or args.bundle):
+        print("give --csv FILE and/or --bundle FILE / 請指定 --csv 或 --bundle 輸出檔", file=sys.stderr)
+        return 2
+    export = wiring.audit_export()
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8", newline="") as f:
+            f.write(export.csv(request))
+        print(f"CSV written to {args.csv} / 已寫出 CSV")
+    if args.bundle:
+        with open(args.bundle, "wb") as f:
+            f.write(export.bundle(request))
+        print(f"bundle written to {args.bundle} / 已寫出簽章匯出檔。Check it with "
+              f"`python -m sync_service audit verify-bundle {args.bundle}`")
+    return 0
 
 
 def run_reconcile(wiring, out=None, err=None) -> int:

@@ -38,6 +38,8 @@ class Wiring:
     mailer: Mailer
     token_verifier: TokenVerifier
     challenges: Challenges | None = None
+    # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
+    event_source_factory: Callable[[], object] | None = None
     printer: Renderer | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
@@ -62,12 +64,35 @@ class Wiring:
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
+        if self.event_source_factory is not None:
+            jobs.append(self.keycloak_event_poll())
         jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.legacy_import import LegacyImportMail
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         jobs += self._reminder_jobs()
         return jobs
+
+    def keycloak_event_poll(self):
+        """Keycloak's stored events into the audit chain (decision 0090)."""
+        from datetime import timedelta
+
+        import policies
+
+        from .services.keycloak_events import KeycloakEventPoll
+        rules = policies.load().events
+        return KeycloakEventPoll(self.uow, self.event_source_factory, every=timedelta(seconds=rules.poll_every_seconds),
+                                 overlap=timedelta(seconds=rules.overlap_seconds), page_size=rules.page_size,
+                                 max_pages=rules.max_pages_per_run, sweep=timedelta(seconds=rules.sweep_seconds),
+                                 sweep_every=timedelta(seconds=rules.sweep_every_seconds),
+                                 start_now=self.settings.keycloak_events_start == "now")
+
+    def audit_export(self):
+        """The audit export (decision 0091): CSV and the signed bundle."""
+        from .adapters.audit_bundle import AuditBundleWriter
+        from .services.audit_export import AuditExport
+        from .services.worker import utcnow
+        return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
     def users_leaving(self):
         """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
@@ -111,7 +136,7 @@ class Wiring:
 
 def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] | None = None,
               mailer: Mailer | None = None, token_verifier: TokenVerifier | None = None,
-              migrate: bool | None = None) -> Wiring:
+              migrate: bool | None = None, event_source_factory: Callable[[], object] | None = None) -> Wiring:
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
@@ -121,6 +146,12 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     cipher = PersonalDataCipher(data_key, retired=old_data_keys)
     chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys,
                        people=AuditPeople(cipher))
+    if directory_factory is None and event_source_factory is None:
+        from .adapters.keycloak_events import KeycloakEventSource
+
+        def event_source_factory():
+            return KeycloakEventSource(settings.keycloak_url, settings.realm, settings.client_id,
+                                       settings.client_secret, timeout=settings.keycloak_timeout_seconds)
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
         national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
@@ -141,6 +172,7 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     from .adapters.pdf_forms import PdfForms
     return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
                   directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier,
+                  event_source_factory=event_source_factory,
                   challenges=Challenges(draw), printer=PdfForms(help_desk=policies.load().help_desk))
 
 

@@ -51,6 +51,9 @@ class Settings:
     # its owner cannot rewrite it unnoticed (another host's mount, another user's file).
     audit_head_file: Path = field(default_factory=lambda: Path(_env(
         "SYNC_AUDIT_HEAD_FILE", str(ROOT / "var" / "audit-head.json"))))
+    # Where the copy of Keycloak's stored events (decision 0090) starts on a database that has
+    # none yet: "beginning" (everything Keycloak still keeps) or "now" (a test's own database).
+    keycloak_events_start: str = field(default_factory=lambda: _env("SYNC_KEYCLOAK_EVENTS_START", "beginning"))
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", "127.0.0.1"))
     smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "2525")))
     mail_from: str = field(default_factory=lambda: _env("SYNC_MAIL_FROM", "no-reply@screening.hpa.example"))

@@ -39,9 +39,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 
-from ..services.ports import AuditEntry
+from ..services.ports import AuditEntry, ChainRow
 from .audit_people import AuditPeople, is_pseudonym
-from .tables import audit_base, audit_log
+from .tables import applications, audit_base, audit_log
 
 GENESIS = "0" * 64
 # On PostgreSQL, writers take turns at the head of the chain; SQLite's
@@ -153,7 +153,11 @@ class AuditChain:
         self.head_file = HeadFile(head_file) if head_file else None
 
     def sign(self, digest: str) -> str:
-        return f"{self.key_id}:{base64.b64encode(self._key.sign(digest.encode())).decode()}"
+        return self.sign_bytes(digest.encode())
+
+    def sign_bytes(self, message: bytes) -> str:
+        """`key id:base64 signature` of any message (the chain's rows, the export bundle)."""
+        return f"{self.key_id}:{base64.b64encode(self._key.sign(message)).decode()}"
 
     def signature_valid(self, digest: str, signature: str) -> bool:
         try:
@@ -181,26 +185,36 @@ class AuditChain:
             self.head_file.advance(head, self._key, [self.public_key, *self.public_keys.values()])
 
     def append(self, conn: Connection, entry: AuditEntry) -> Head:
+        return self.append_all(conn, [entry])
+
+    def append_all(self, conn: Connection, entries: Sequence[AuditEntry]) -> Head | None:
+        """Several rows at the chain's end in one statement (a page of Keycloak's events): the
+        head read once, the rows linked and signed here, inserted together."""
+        if not entries:
+            return None
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
         head = conn.execute(
             select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
         ).first()
-        seq, prev = (head.seq + 1, head.hash) if head else (1, GENESIS)
-        at = entry.at.astimezone(timezone.utc)  # both backends keep microseconds: hashed as stored
-        actor, approved_by, details = entry.actor, entry.approved_by, entry.details or {}
-        if self.people is not None:  # under the lock above: one pseudonym per person, even with two writers
-            actor = self.people.actor(conn, actor, at)
-            approved_by = self.people.actor(conn, approved_by, at)
-            details = self.people.payload(conn, details, at)
-        payload = canonical(details)
-        digest = _digest(prev, seq, at, actor, entry.action, entry.application_id, approved_by, payload)
-        conn.execute(insert(audit_log).values(
-            seq=seq, at=at, actor=actor, action=entry.action, application_id=entry.application_id,
-            approved_by=approved_by, payload=payload, prev_hash=prev, hash=digest,
-            signature=self.sign(digest),
-        ))
-        return Head(seq, digest)
+        seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
+        rows = []
+        for entry in entries:
+            seq += 1
+            at = entry.at.astimezone(timezone.utc)  # both backends keep microseconds: hashed as stored
+            actor, approved_by, details = entry.actor, entry.approved_by, entry.details or {}
+            if self.people is not None:  # under the lock above: one pseudonym per person, even with two writers
+                actor = self.people.actor(conn, actor, at)
+                approved_by = self.people.actor(conn, approved_by, at)
+                details = self.people.payload(conn, details, at)
+            payload = canonical(details)
+            digest = _digest(prev, seq, at, actor, entry.action, entry.application_id, approved_by, payload)
+            rows.append(dict(seq=seq, at=at, actor=actor, action=entry.action,
+                             application_id=entry.application_id, approved_by=approved_by, payload=payload,
+                             prev_hash=prev, hash=digest, signature=self.sign(digest)))
+            prev = digest
+        conn.execute(insert(audit_log), rows)
+        return Head(seq, prev)
 
     def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
         base = conn.execute(select(audit_base).order_by(audit_base.c.seq.desc()).limit(1)).first()
@@ -303,6 +317,20 @@ class AuditChain:
             return person(value)
         return [AuditEntry(actor=walk(r.actor), action=r.action, at=r.at, application_id=r.application_id,
                            approved_by=walk(r.approved_by), details=walk(json.loads(r.payload))) for r in rows]
+
+    def rows_between(self, conn: Connection, start: datetime, end: datetime) -> list[ChainRow]:
+        """Rows stamped in [start, end), in chain order, with their application's institution and
+        account, as stored (what the hashes cover) and as a person reads them (names, 0095)."""
+        query = (select(audit_log, applications.c.institution_code, applications.c.account)
+                 .select_from(audit_log.outerjoin(applications, applications.c.id == audit_log.c.application_id))
+                 .where(audit_log.c.at >= start, audit_log.c.at < end).order_by(audit_log.c.seq))
+        rows = conn.execute(query).all()
+        shown = self.named(conn, rows)
+        return [ChainRow(seq=r.seq, at=r.at, actor=r.actor, action=r.action, application_id=r.application_id,
+                         approved_by=r.approved_by, payload=r.payload, prev_hash=r.prev_hash, hash=r.hash,
+                         signature=r.signature, application_institution=r.institution_code,
+                         application_account=r.account, shown=e)
+                for r, e in zip(rows, shown)]
 
     @staticmethod
     def count(conn: Connection) -> int:

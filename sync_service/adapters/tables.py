@@ -11,6 +11,7 @@ from datetime import timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -171,6 +172,24 @@ audit_log = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
+)
+
+# Keycloak's stored events copied into the audit chain (0005, decision 0090): per stream, the
+# newest event time recorded (the next poll starts a little before it), and the keys of the
+# events recorded lately, so one read again is not recorded twice. Both are written in the
+# transaction that appends the events' chain rows.
+keycloak_event_cursor = Table(
+    "keycloak_event_cursor", metadata,
+    Column("stream", String(10), primary_key=True),  # user, admin
+    Column("newest_ms", BigInteger, nullable=False),
+)
+
+keycloak_events_recorded = Table(
+    "keycloak_events_recorded", metadata,
+    Column("key", String(80), primary_key=True),  # stream:Keycloak's event id
+    Column("stream", String(10), nullable=False),
+    Column("time_ms", BigInteger, nullable=False),
+    Index("ix_keycloak_events_recorded_time", "stream", "time_ms"),
 )
 
 # ---- personal-data requests and the audit chain's pseudonyms (0006, decision 0095) ----

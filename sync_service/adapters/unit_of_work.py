@@ -11,6 +11,7 @@ from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
 from .crypto import PersonalDataCipher
+from .keycloak_event_log import KeycloakEventLog
 from .personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from .repository import (
     ApplicationRepository,
@@ -44,6 +45,7 @@ class SqlUnitOfWork:
         self.seats = SeatRepository(self.conn)
         self.outbox = OutboxRepository(self.conn)
         self.scans = ScanRepository(self.conn, self.cipher)
+        self.keycloak_events = KeycloakEventLog(self.conn)
         self.personal_requests = PersonalDataRequestRepository(self.conn, self.cipher)
         self.personal_records = PersonalRecords(self.conn, self.cipher)
         self.legacy = LegacyImportRepository(self.conn)
@@ -55,6 +57,9 @@ class SqlUnitOfWork:
 
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
         return self.chain.entries_of(self.conn, application_id)
+
+    def audit_rows(self, start, end):
+        return self.chain.rows_between(self.conn, start, end)
 
     # ---- people in the audit chain (decision 0095) ---------------------------
 
@@ -94,9 +99,7 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         # Rows recorded by the use case itself (what it did to Keycloak) come
         # before the application events that follow from them (provisioned).
-        head = None
-        for entry in self._extra:
-            head = self.chain.append(self.conn, entry)
+        head = self.chain.append_all(self.conn, self._extra)
         self._extra.clear()
         for app in self.applications.seen.values():
             for event in app.events:

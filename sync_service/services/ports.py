@@ -6,7 +6,7 @@ test (tests/unit/test_import_contract.py) keeps it so.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -37,6 +37,26 @@ class AuditEntry:
     application_id: str | None = None
     approved_by: str | None = None
     details: dict | None = None
+
+
+@dataclass(frozen=True)
+class ChainRow:
+    """One audit chain row as stored (what its hash and signature cover), with the
+    institution and account of the application it belongs to, if any (the export)."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    application_id: str | None
+    approved_by: str | None
+    payload: str
+    prev_hash: str
+    hash: str
+    signature: str
+    application_institution: str | None = None
+    application_account: str | None = None
+    shown: AuditEntry | None = None  # the row with people named (pseudonyms resolved, decision 0095)
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,21 @@ class OutboxRepository(Protocol):
     def retry_later(self, entry_id: int, owner: str, now: datetime, at: datetime, error: str) -> None: ...
 
 
+class KeycloakEventLog(Protocol):
+    """Where the copy of Keycloak's events stands (decision 0090), in the unit of work's transaction."""
+
+    def lock(self) -> None:
+        """Take the audit chain's turn before reading what is recorded."""
+
+    def cursor(self, stream: str) -> int | None:
+        """The newest event time (ms) recorded of this stream, None before the first."""
+
+    def unrecorded(self, keys: Sequence[str]) -> set[str]:
+        """Those of these event keys not recorded yet."""
+
+    def mark_recorded(self, keys: Iterable[tuple[str, int]]) -> None: ...
+
+    def advance(self, stream: str, newest_ms: int, *, forget_before: int) -> None: ...
 @dataclass(frozen=True)
 class ImportedRowState:
     """What became of one row of an old-system export (docs/legacy-import.md)."""
@@ -248,6 +283,7 @@ class UnitOfWork(Protocol):
     seats: SeatRepository
     outbox: OutboxRepository
     scans: ScanRepository
+    keycloak_events: KeycloakEventLog
     legacy: LegacyImportRepository
 
 
@@ -264,6 +300,8 @@ class UnitOfWork(Protocol):
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
         """One application's audit rows, oldest first."""
 
+    def audit_rows(self, start: datetime, end: datetime) -> list[ChainRow]:
+        """The chain's rows stamped from `start` (inclusive) to `end` (exclusive), in chain order."""
     def pseudonym_of(self, kind: str, value: str, now: datetime) -> str:
         """A person's pseudonym in the audit chain (decision 0095)."""
 

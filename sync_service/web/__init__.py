@@ -7,8 +7,8 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..services import scans as use_scans
-from . import (access_reviews, api, errors, health, limits, openapi, page_support, personal_data, printed, public,
-               review, scans, signin)
+from . import (access_reviews, api, audit_export, errors, health, limits, openapi, page_support, personal_data,
+               printed, public, review, scans, signin)
 from .headers import secure_headers
 
 
@@ -49,7 +49,7 @@ def create_app(wiring) -> Flask:
     page_support.csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
     signin.register(app)
     for blueprint in (public.blueprint, review.blueprint, scans.blueprint, printed.blueprint,
-                      personal_data.blueprint, access_reviews.blueprint):
+                      personal_data.blueprint, audit_export.blueprint, access_reviews.blueprint):
         app.register_blueprint(blueprint)
 
     @app.before_request

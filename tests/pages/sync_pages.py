@@ -279,6 +279,33 @@ def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())
 
 
+class AuditExportPage(ServicePage):
+    """稽核紀錄匯出: a reviewer pulls one institution's record for a date range."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/review/audit-export/")
+
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text().strip()
+
+    def ask(self, institution: str, start: str, end: str) -> None:
+        self.page.fill("#institution", institution)
+        self.page.fill("#from", start)
+        self.page.fill("#to", end)
+
+    def download(self, kind: str, folder: Path) -> Path:
+        """kind: "csv" or "bundle"; the file as the browser saved it."""
+        with self.page.expect_download() as download:
+            self.page.click(f"#export-{kind}")
+        target = folder / download.value.suggested_filename
+        download.value.save_as(target)
+        return target
+
+    def send_expecting_errors(self, kind: str = "csv") -> None:
+        self.page.click(f"#export-{kind}")
+        self.page.wait_for_selector(".field.invalid")
+
+
 class AccessReviewPage(ServicePage):
     """A manager's access reviews: tick the users who still work there, send."""
 

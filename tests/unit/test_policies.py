@@ -106,6 +106,26 @@ def test_the_realm_defines_the_roles_policies_name():
     assert {policies.MANAGER_ROLE, policies.REVIEWER_ROLE} <= names
 
 
+def test_keycloak_keeps_its_events_as_policies_say():
+    """The realm stores the events the audit needs, for the time in policies/events.toml, and no
+    admin event representation (decision 0090); a changed number is drift.
+
+    Covers: R-AUD-1
+    """
+    p = policies.load()
+    derived = realm.derived(p)
+    assert derived["eventsExpiration"] == p.events.expiry_seconds == 365 * 86_400
+    assert derived[f"attributes.{realm.ADMIN_EVENTS_EXPIRATION_KEY}"] == str(p.events.expiry_seconds)
+    assert derived["adminEventsDetailsEnabled"] is False
+    assert {"LOGIN_ERROR", "USER_DISABLED_BY_PERMANENT_LOCKOUT", "RESET_PASSWORD"} <= set(derived["enabledEventTypes"])
+    # far longer than any outage the poll may have, which runs every few seconds
+    assert p.events.expiry_seconds > 1000 * p.events.poll_every_seconds
+    tampered = copy.deepcopy(json.loads(REALM_FILE.read_text()))
+    tampered["eventsExpiration"] = 3600
+    tampered["adminEventsDetailsEnabled"] = True
+    assert [line.split(":")[0] for line in realm.drift(tampered, p)] == ["eventsExpiration", "adminEventsDetailsEnabled"]
+
+
 def test_departures_carry_the_agency_notice_and_the_realm_has_the_date_attribute():
     """Covers: R-MGR-6, R-USR-2
 

@@ -1,0 +1,55 @@
+"""The reviewers' audit export page in-process (SQLite, fake Keycloak): reviewers only, a clear
+answer for each bad field, the CSV and the signed bundle as downloads (decision 0091)."""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from sync_service.adapters.audit_bundle_verify import load_bundle, problems
+from sync_service.services.audit_export import TAIWAN
+from sync_service.services.ports import AuditEntry
+from tests.support.sync import APPLICANT, REVIEWER
+
+from .conftest import make_app
+
+CODE = "0401180014"
+
+
+def _signed_in(client, who) -> None:
+    with client.session_transaction() as session:
+        session["caller"] = {"subject": who.subject, "username": who.username, "roles": sorted(who.roles),
+                             "until": time.time() + 600}
+
+
+def test_reviewers_download_the_csv_and_the_bundle_and_others_are_refused(tmp_path):
+    """Covers: R-AUD-1"""
+    app = make_app(tmp_path)
+    wiring = app.extensions["sync"]
+    with wiring.uow() as uow:
+        uow.record(AuditEntry(actor="mgr0401", action="keycloak.admin.user.create", at=datetime.now(timezone.utc),
+                              details={"subject": "staff0401", "institutions": [CODE], "ip": "127.0.0.1"}))
+        uow.commit()
+    client = app.test_client()
+    assert client.get("/review/audit-export/").status_code == 302  # sign in first
+    _signed_in(client, APPLICANT)
+    assert client.get("/review/audit-export/").status_code == 403
+    _signed_in(client, REVIEWER)
+    page = client.get("/review/audit-export/").get_data(as_text=True)
+    assert "稽核紀錄匯出" in page and "Audit export" in page and 'id="export-bundle"' in page
+
+    bad = client.get("/review/audit-export/?format=csv&institution=12&from=2026-11-30&to=2026-11-01")
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "10 位數字" in text and "10-digit" in text
+    assert 'value="12"' in text  # what was typed stays
+
+    today = datetime.now(TAIWAN).date().isoformat()
+    query = f"institution={CODE}&from={today}&to={today}"
+    got = client.get(f"/review/audit-export/?format=csv&{query}")
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    assert f"audit-{CODE}-" in got.headers["Content-Disposition"] and got.headers["Cache-Control"] == "no-store"
+    assert "mgr0401" in got.get_data(as_text=True)
+    got = client.get(f"/review/audit-export/?format=bundle&{query}")
+    assert got.status_code == 200 and got.mimetype == "application/zip"
+    bundle = load_bundle(got.get_data())
+    assert problems(bundle) == [] and bundle["header"]["count"] == 1
+    wiring.engine.dispose()
