@@ -1,14 +1,14 @@
 """Password reminders (R-PWD-2) and access reviews (issue 12; decision 0085).
 
 Revision ID: 0004
-Revises: 0007
+Revises: 0005
 Create Date: 2026-11-29
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0007"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
