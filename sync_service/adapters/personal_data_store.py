@@ -11,7 +11,15 @@ from sqlalchemy.engine import Connection
 
 from ..domain.personal_data import PersonalDataRequest, RequestStatus
 from .crypto import PersonalDataCipher
-from .tables import applications, manager_seats, outbox, personal_data_requests, scans
+from .tables import (
+    access_review_items,
+    applications,
+    manager_seats,
+    outbox,
+    password_reminders,
+    personal_data_requests,
+    scans,
+)
 
 
 class PersonalDataRequestRepository:
@@ -116,10 +124,12 @@ class PersonalRecords:
             return 0
         return self.conn.execute(update(applications).where(self._of(account)).values(**values)).rowcount
 
-    def erase(self, account: str, pseudonym: str) -> dict[str, int]:
+    def erase(self, account: str, pseudonym: str, account_id: str | None = None) -> dict[str, int]:
         """Deletion: the scans go, each application keeps only what the audit needs (its id,
         type, category, institution, states and dates), the person's name, contact, national ID
-        and account name go (the account becomes its pseudonym). Counts only."""
+        and account name go (the account becomes its pseudonym); the password reminders sent
+        go, and the access reviews that asked about the person name the pseudonym. Counts only."""
+        self._erase_from_lifecycle(account, pseudonym, account_id)
         ids = self.application_ids(account)
         if not ids:
             return {"applications": 0, "scans": 0}
@@ -130,6 +140,13 @@ class PersonalRecords:
                 **_ERASED_APPLICATION))
         self.conn.execute(update(outbox).where(outbox.c.application_id.in_(ids)).values(account=pseudonym))
         return {"applications": len(ids), "scans": removed_scans}
+
+    def _erase_from_lifecycle(self, account: str, pseudonym: str, account_id: str | None) -> None:
+        named = func.lower(access_review_items.c.username) == account.lower()
+        if account_id:
+            named = named | (access_review_items.c.account_id == account_id)
+            self.conn.execute(delete(password_reminders).where(password_reminders.c.account_id == account_id))
+        self.conn.execute(update(access_review_items).where(named).values(username=pseudonym, account_id=pseudonym))
 
     # ---- retention (decision 0096) -----------------------------------------
 

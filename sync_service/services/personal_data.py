@@ -231,7 +231,7 @@ def _carry_out(uow, directory: Directory, request: PersonalDataRequest, now: dat
     pseudonym = uow.pseudonym_of("user", request.account, now)
     if account:
         directory.delete_account(account.id)
-    counts = uow.personal_records.erase(request.account, pseudonym)
+    counts = uow.personal_records.erase(request.account, pseudonym, account.id if account else None)
     request_count = uow.personal_requests.pseudonymise(request.account, pseudonym)
     request.account = pseudonym
     uow.erase_person(identifiers, now)

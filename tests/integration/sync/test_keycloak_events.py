@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sync_service.adapters.tables import audit_log
 from sync_service.domain.keycloak_events import ADMIN, USER
 from sync_service.services.keycloak_events import JOB_NAME
+from sync_service.services.schedule import Schedule
+from sync_service.services.worker import utcnow
 from tests.conftest import good_password
 from tests.integration.admin_console.world import OWN_CAT, ManagerWorld, new_user_body
 from tests.support.tokens import token_response
@@ -68,7 +70,10 @@ def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage
     def copied() -> list[dict]:
         return [r for r in chain_rows(wiring)[before:] if person_id in json.dumps(r, default=str) or manager_id in json.dumps(r, default=str)]
 
-    worker = wiring.worker(threads=1, schedule=wiring.schedule())  # the jobs as the real worker runs them
+    # The poll as the real worker runs it, on its period between batches; only the poll, so
+    # the other periodic jobs (reviews, reminders over the whole session realm) do not delay it.
+    polling = Schedule([job for job in wiring.scheduled_jobs() if job.name == JOB_NAME], utcnow)
+    worker = wiring.worker(threads=1, schedule=polling)
     stop = threading.Event()
     runner = threading.Thread(target=worker.run_forever, args=(stop, 0.2), daemon=True)
     runner.start()

@@ -143,3 +143,32 @@ def test_the_chain_past_its_years_is_cut_at_a_signed_base_and_still_verifies(wir
     with wiring.engine.connect() as conn:
         report = wiring.chain.verify(conn)
     assert not report.ok and "base" in report.broken.reason
+
+
+def test_erasing_a_person_takes_them_out_of_reminders_and_access_reviews(wiring):
+    """Covers: R-PD-2
+
+    The lifecycle's own tables (decision 0085) held the account's id and name after a deletion."""
+    from sqlalchemy import insert
+
+    from sync_service.adapters.tables import access_review_items, access_reviews, password_reminders
+    now = datetime.now(timezone.utc)
+    gone, stays = new_account_name("g"), new_account_name("s")
+    with wiring.engine.begin() as conn:
+        conn.execute(insert(access_reviews).values(
+            id="rev-erase", round="2026-Q4", institution_code=CODE, category="CRC-COL", manager_account_id="m-id",
+            manager_username="manager", opened_at=now, deadline=now + timedelta(days=14)))
+        conn.execute(insert(access_review_items), [
+            dict(review_id="rev-erase", account_id="gone-id", username=gone, state="asked"),
+            dict(review_id="rev-erase", account_id="stays-id", username=stays, state="asked")])
+        conn.execute(insert(password_reminders), [
+            dict(account_id="gone-id", password_set_at=now, sent_at=now),
+            dict(account_id="stays-id", password_set_at=now, sent_at=now)])
+    with wiring.uow() as uow:
+        uow.personal_records.erase(gone, "pseudonym-1", "gone-id")
+        uow.commit()
+    with wiring.engine.connect() as conn:
+        items = {r.username: r.account_id for r in conn.execute(select(access_review_items))}
+        reminded = set(conn.execute(select(password_reminders.c.account_id)).scalars())
+    assert gone not in items and items["pseudonym-1"] == "pseudonym-1" and items[stays] == "stays-id"
+    assert "gone-id" not in reminded and "stays-id" in reminded
