@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import secrets
-import socket
 import statistics
 import sys
 import tempfile
@@ -34,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.ports import free_port  # noqa: E402
 
 import policies  # noqa: E402
 import requests  # noqa: E402
@@ -46,12 +47,6 @@ from sync_service.adapters.tables import audit_log  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain.keycloak_events import ADMIN, USER  # noqa: E402
 from tests.support.sync import settings_for_tests  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def own_keycloak(folder: Path):

@@ -24,7 +24,6 @@ import copy
 import json
 import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -37,6 +36,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.ports import free_port  # noqa: E402
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
@@ -265,12 +266,6 @@ def report(result: dict, who, labels) -> str:
 
 
 # -- running -----------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def own_keycloak(log):
     from stack.__main__ import realm_env
     from stack.keycloak import KeycloakInstance, build_providers

@@ -41,7 +41,6 @@ import contextlib
 import os
 import secrets
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -49,6 +48,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.ports import free_port  # noqa: E402
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
@@ -62,12 +63,6 @@ from sync_service.services import applications as use_cases  # noqa: E402
 from tests.support.sync import REVIEWER, form, settings_for_tests  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seats(prefix: str, n: int):

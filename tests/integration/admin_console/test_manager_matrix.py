@@ -207,6 +207,27 @@ def _editable(rep: dict) -> dict:
                                 "emailVerified", "attributes", "requiredActions") if k in rep}
 
 
+def walk_the_matrix(attempt: Attempt) -> tuple[str, list[str]]:
+    """Every user operation against every kind of person, then every realm operation: the
+    table to show, and each cell that breaks the rule."""
+    rows, broken = [], []
+    for op in USER_OPERATIONS:
+        cells = {}
+        for kind in TARGET_KINDS:
+            got, status = attempt(op, kind)
+            cells[kind] = (got, status, expected(op, kind))
+            if got != expected(op, kind):
+                broken.append(f"{op} / {kind}: {got} ({status}), rule says {expected(op, kind)}")
+        rows.append((op, cells))
+    realm_rows = []
+    for op in REALM_OPERATIONS:
+        got, status = attempt.realm_operation(op)
+        realm_rows.append((op, {"the realm": (got, status, DENIED)}))
+        if got != DENIED:
+            broken.append(f"{op}: {got} ({status}), rule says denied")
+    return render(rows, TARGET_KINDS) + "\n\n" + render(realm_rows, ("the realm",)), broken
+
+
 def render(rows: list[tuple[str, dict[str, tuple[str, str, str]]]], columns) -> str:
     """A plain-text table: each cell `ok allowed (204)` or `ok denied (403)`; `!!` marks a
     cell that broke its rule."""
@@ -233,23 +254,7 @@ def test_manager_matrix(world, mail):
 
     Covers: R-USR-1, R-USR-2, R-USR-4, R-MGR-3
     """
-    attempt = Attempt(world, mail)
-    rows, broken = [], []
-    for op in USER_OPERATIONS:
-        cells = {}
-        for kind in TARGET_KINDS:
-            got, status = attempt(op, kind)
-            cells[kind] = (got, status, expected(op, kind))
-            if got != expected(op, kind):
-                broken.append(f"{op} / {kind}: {got} ({status}), rule says {expected(op, kind)}")
-        rows.append((op, cells))
-    realm_rows = []
-    for op in REALM_OPERATIONS:
-        got, status = attempt.realm_operation(op)
-        realm_rows.append((op, {"the realm": (got, status, DENIED)}))
-        if got != DENIED:
-            broken.append(f"{op}: {got} ({status}), rule says denied")
-    table = render(rows, TARGET_KINDS) + "\n\n" + render(realm_rows, ("the realm",))
+    table, broken = walk_the_matrix(Attempt(world, mail))
     # Shown with -s, and kept in the test's captured output otherwise.
     print("\n\nManager of (institution A, CRC-COL), own token, Admin REST API:\n" + table + "\n")
     assert not broken, "\n".join(broken)

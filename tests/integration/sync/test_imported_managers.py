@@ -7,15 +7,7 @@ import random
 
 from sync_service.adapters.keycloak_groups import grant_group_path
 from tests.conftest import unique
-from tests.integration.admin_console.test_manager_matrix import (
-    DENIED,
-    REALM_OPERATIONS,
-    TARGET_KINDS,
-    USER_OPERATIONS,
-    Attempt,
-    expected,
-    render,
-)
+from tests.integration.admin_console.test_manager_matrix import Attempt, walk_the_matrix
 from tests.integration.admin_console.world import OTHER_CAT, OWN_CAT, ManagerWorld
 from tests.integration.sync.test_legacy_import import OLD_PASSWORD, remembered, run_cli
 from tests.support import legacy_export as export
@@ -54,19 +46,6 @@ def test_an_imported_manager_manages_only_their_own_imported_users(settings, adm
     own = {admin.get_user_id(f"own1{tag}"), admin.get_user_id(f"own2{tag}")}
     assert status == 200 and {u["id"] for u in users} == own
 
-    attempt = Attempt(world, mail)
-    rows_out, broken = [], []
-    for op in USER_OPERATIONS:
-        cells = {}
-        for kind in TARGET_KINDS:
-            got, status = attempt(op, kind)
-            cells[kind] = (got, status, expected(op, kind))
-            if got != expected(op, kind):
-                broken.append(f"{op} / {kind}: {got} ({status}), rule says {expected(op, kind)}")
-        rows_out.append((op, cells))
-    for op in REALM_OPERATIONS:
-        got, status = attempt.realm_operation(op)
-        if got != DENIED:
-            broken.append(f"{op}: {got} ({status}), rule says denied")
-    print("\n\nImported manager of (institution A, CRC-COL):\n" + render(rows_out, TARGET_KINDS) + "\n")
+    table, broken = walk_the_matrix(Attempt(world, mail))
+    print("\n\nImported manager of (institution A, CRC-COL):\n" + table + "\n")
     assert not broken, "\n".join(broken)
