@@ -16,6 +16,7 @@ from tests.conftest import good_password, unique
 from tests.integration.admin_console.world import OWN_CAT, OWN_USER, ManagerWorld
 from tests.integration.sync.conftest import sync_settings
 from tests.pages.consoles import AdminConsole
+from tests.support.sync import only_the_event_poll
 from tests.support.tokens import token_response
 from tests.support.waiting import wait_until
 
@@ -49,7 +50,7 @@ def test_a_managers_console_work_and_a_lockout_reach_the_chain_once_after_the_wo
             return [(e.actor, e.action, e.details) for e in named
                     if person_id in json.dumps(e.details) or colleague["id"] in json.dumps(e.details)]
 
-        worker = wiring.worker(threads=1)
+        worker = wiring.worker(threads=1, schedule=only_the_event_poll(wiring))  # the poll on its period
         stop = threading.Event()
         runner = threading.Thread(target=worker.run_forever, args=(stop, 0.2), daemon=True)
         runner.start()  # the worker is back
