@@ -55,8 +55,11 @@ def hits(files: list[Path]) -> list[str]:
         text = f.read_text(encoding="utf-8", errors="replace")
         for number, (value, kind) in enumerate(wanted.items()):
             if value in text:
-                line = text.count("\n", 0, text.index(value)) + 1
-                found.append(f"{f}: line {line}: a {kind} of the test data (#{number})")
+                at = text.index(value)
+                line = text.count("\n", 0, at) + 1
+                start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+                masked = text[start:end if end >= 0 else len(text)].replace(value, "▇" * len(value))[:300]
+                found.append(f"{f}: line {line}: a {kind} of the test data (#{number}): {masked}")
     return found
 
 

@@ -116,7 +116,8 @@ def test_an_access_review_end_to_end(wiring, make_user, admin, mail, institution
     # The chain names the person by their pseudonym (decision 0095), never the account itself.
     with wiring.uow() as uow:
         leaves_pseudonym = uow.pseudonym_of("user", leaves["username"], rnd.deadline)
-    assert [(e["account"], e["institution_code"]) for e in removed] == [(leaves_pseudonym, institution)]
+    # (The round is the whole session realm's: other tests' pairs were reviewed and closed too.)
+    assert [e["account"] for e in removed if e["institution_code"] == institution] == [leaves_pseudonym]
 
 
 def test_an_unanswered_review_is_reminded_before_anyone_loses_the_grant(wiring, make_user, admin, mail, institution):
