@@ -21,9 +21,10 @@ from datetime import datetime, timezone
 USER, ADMIN = "user", "admin"
 # Sign-ins are kept in the chain but are not account or permission changes (the export leaves them out).
 SIGN_IN_ACTIONS = frozenset({"keycloak.login", "keycloak.login_error", "keycloak.logout", "keycloak.logout_error"})
-# Details of a user event the audit keeps (Keycloak's names); the rest (e-mail, redirect
-# addresses, codes) is left in Keycloak, which forgets it after its expiry.
-KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_type", "unlock")
+# Details of a user event the audit keeps (Keycloak's names, and ours: what a reset unlocked,
+# UnlockOnResetListener); the rest (e-mail, redirect addresses, codes) is left in Keycloak,
+# which forgets it after its expiry.
+KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_type", "screening_unlock")
 
 
 @dataclass(frozen=True)

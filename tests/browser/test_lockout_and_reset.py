@@ -8,15 +8,11 @@ import time
 
 from stack.mailsink import body_text
 from tests.conftest import good_password
-from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage
+from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage, mailed_link
 from tests.pages.screening_client import sign_in_from_fresh_browser as _attempt_sign_in
 from tests.support.waiting import wait_until
 
 WRONG = "Wrong~Password1"
-
-
-def _link(message) -> str:
-    return re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
 
 
 def _token_payload(link: str) -> dict:
@@ -70,7 +66,7 @@ def test_locked_out_person_resets_and_signs_in_again(
     reset.screenshot(screenshots_dir / "forgot-password-sent.zh-Hant.png")
 
     [reset_mail] = [m for m in mail.wait_for(user["email"], count=2) if "重設密碼" in m["Subject"]]
-    link = _link(reset_mail)
+    link = mailed_link(reset_mail)
     token = _token_payload(link)
     # Keycloak stamps the expiry (now + 3600) and iat separately, so across a
     # second boundary exp - iat reads 3599; measured from the request it is 3600.

@@ -120,6 +120,26 @@ class ResetCredentialsPage(KeycloakPage):
         self.page.wait_for_load_state()
 
 
+def mailed_link(message) -> str:
+    """The action-token link of a mail Keycloak sent (the reset link, R-LCK-4)."""
+    from stack.mailsink import body_text
+    return re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
+
+
+def forgot_password(page: Page, start_url: str, user: dict, new_password: str, captcha_answers, mail) -> None:
+    """A person's own reset, as they do it: "forgot password" from the sign-in page, account,
+    e-mail and captcha, the mailed link, the new password (R-LCK-2, R-LCK-4)."""
+    page.goto(start_url)
+    LoginPage(page).forgot_password()
+    reset = ResetCredentialsPage(page)
+    reset.request(user["username"], user["email"], captcha_answers.latest(reset.tab_id()))
+    [message] = [m for m in mail.wait_for(user["email"]) if "重設密碼" in m["Subject"]]
+    page.goto(mailed_link(message))
+    update = UpdatePasswordPage(page)
+    assert update.is_shown(), page.inner_text("body")
+    update.set_password(new_password)
+
+
 class CaptchaAnswers:
     """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar."""
 

@@ -160,3 +160,15 @@ def test_an_event_committed_long_after_its_stamp_is_found_by_the_next_sweep(wiri
     assert straggler["id"] not in recorded_ids(wiring)  # a plain run reads only its overlap
     job.run(NOW + timedelta(seconds=61))
     assert straggler["id"] in recorded_ids(wiring) and len(recorded_ids(wiring)) == 3
+
+
+def test_a_reset_that_unlocked_keeps_what_it_cleared_not_the_email():
+    """Covers: R-AUD-1"""
+    from sync_service.domain.keycloak_events import audit_fields, stored_event
+    raw = {"id": "e1", "time": 1_700_000_000_000, "type": "RESET_PASSWORD", "userId": "u1",
+           "clientId": "screening-system", "ipAddress": "10.0.0.8",
+           "details": {"username": "chen", "email": "chen@clinic.example.tw", "screening_unlock": "permanentLockout"}}
+    row = audit_fields(stored_event(USER, raw), People(users={"u1": Person("chen", ("0123456789",))}))
+    assert row["action"] == "keycloak.reset_password" and row["actor"] == "chen"
+    assert row["details"]["details"] == {"screening_unlock": "permanentLockout"}
+    assert "chen@clinic.example.tw" not in json.dumps(row, default=str)
