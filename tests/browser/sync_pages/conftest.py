@@ -24,7 +24,7 @@ from tests.support.sync import settings_for_tests
 @pytest.fixture(scope="session")
 def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_key_file):
     """The sync service (pages and API) and its worker, for the whole run."""
-    from werkzeug.serving import make_server
+    from sync_service.web.serving import make_server  # as `make up` serves: the path logged, never the query
     folder = tmp_path_factory.mktemp("sync-pages")
     settings = settings_for_tests(
         f"sqlite:///{folder / 'sync.db'}", folder, keycloak_url=keycloak.url, realm=REALM_NAME,
@@ -35,7 +35,7 @@ def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_ke
         national_id_key_file=national_id_key_file)  # Keycloak's vault secret: the same digests
     wiring = bootstrap(settings)
     app = create_app(wiring=wiring)
-    server = make_server("127.0.0.1", ports["sync-service"], app, threaded=True)
+    server = make_server(app, "127.0.0.1", ports["sync-service"])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     worker = wiring.worker(threads=2, base_backoff_seconds=0.2, max_backoff_seconds=2)
     stop = threading.Event()
