@@ -107,23 +107,14 @@ class PairsReader:
             return PairState(members, tuple(f"group {p}: missing" for p in missing))
         access = ManagerAccess(code, cat, role_id, *(groups[p] for p in paths))
         api = AuthzClient(admin, base)
-        drift, policy_ids, pair_policy = [], {}, managers_policy_name(code, cat)
-        for wanted in access.policies():
-            found = policies.get(wanted.name)
-            if found is None:
-                drift.append(f"{wanted.name}: missing")
-                continue
-            policy_ids[wanted.name] = found["id"]
-            drift.extend(wanted.drift(_policy_detail(found)))
-        for wanted in access.permissions():
-            found = permissions.get(wanted.name)
-            if found is None:
-                drift.append(f"{wanted.name}: missing")
-            elif wanted.policy.name in policy_ids:
-                policy_id = policy_ids[wanted.policy.name]
-                uses = self._dependants_of(api, policy_id, shared=wanted.policy.name != pair_policy)
-                drift.extend(wanted.drift(_found_permission(found, policy_id if found["id"] in uses else None),
-                                          policy_id))
+        pair_policy = managers_policy_name(code, cat)
+
+        def permission_found(wanted, found: dict, policy_id: str) -> FoundPermission:
+            uses = self._dependants_of(api, policy_id, shared=wanted.policy.name != pair_policy)
+            return _found_permission(found, policy_id if found["id"] in uses else None)
+
+        drift = access.drift(lambda name: policies.get(name) or permissions.get(name),
+                             lambda wanted, found: _policy_detail(found), permission_found)
         return PairState(members, tuple(drift))
 
     def _dependants_of(self, api: AuthzClient, policy_id: str, shared: bool) -> frozenset[str]:

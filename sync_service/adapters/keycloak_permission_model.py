@@ -21,6 +21,7 @@ a re-run finds and reuses it, and the reconciler can ask what drifted.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 GROUPS = "Groups"
@@ -190,3 +191,25 @@ class ManagerAccess:
             WantedPermission(users_permission_name(code, cat), (self.users_group_id,), USERS_GROUP_SCOPES,
                              pair, f"The managers of {both} administer the members of its users group"),
         ]
+
+    def drift(self, find: Callable[[str], dict | None], policy_detail: Callable[[WantedPolicy, dict], dict],
+              permission_found: Callable[[WantedPermission, dict, str], FoundPermission]) -> list[str]:
+        """What differs from the wanted state, in words ([] when none), however the policies and
+        permissions were read: `find` by name (one request each, or from a bulk listing), the
+        found policy's detail, and a found permission as the model compares it."""
+        drift, policy_ids = [], {}
+        for wanted in self.policies():
+            found = find(wanted.name)
+            if found is None:
+                drift.append(f"{wanted.name}: missing")
+                continue
+            policy_ids[wanted.name] = found["id"]
+            drift.extend(wanted.drift(policy_detail(wanted, found)))
+        for wanted in self.permissions():
+            found = find(wanted.name)
+            if found is None:
+                drift.append(f"{wanted.name}: missing")
+            elif wanted.policy.name in policy_ids:
+                policy_id = policy_ids[wanted.policy.name]
+                drift.extend(wanted.drift(permission_found(wanted, found, policy_id), policy_id))
+        return drift

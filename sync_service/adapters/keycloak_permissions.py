@@ -51,21 +51,8 @@ class ManagerPermissions:
     def check(self, admin: KeycloakAdmin, institution: str, category: str) -> list[str]:
         """What differs from the wanted state, in words; [] when none. Looks everything up."""
         access, api = self.access(admin, institution, category), self._client(admin)
-        drift, policy_ids = [], {}
-        for wanted in access.policies():
-            found = api.find_by_name(wanted.name)
-            if found is None:
-                drift.append(f"{wanted.name}: missing")
-                continue
-            policy_ids[wanted.name] = found["id"]
-            drift.extend(wanted.drift(api.policy_detail(wanted.kind, found["id"])))
-        for wanted in access.permissions():
-            found = api.find_by_name(wanted.name)
-            if found is None:
-                drift.append(f"{wanted.name}: missing")
-            elif wanted.policy.name in policy_ids:
-                drift.extend(wanted.drift(_found_permission(api, found), policy_ids[wanted.policy.name]))
-        return drift
+        return access.drift(api.find_by_name, lambda wanted, found: api.policy_detail(wanted.kind, found["id"]),
+                            lambda wanted, found, policy_id: _found_permission(api, found))
 
     def repair(self, admin: KeycloakAdmin, institution: str, category: str) -> list[str]:
         """`check`, then, on drift, make the pair as wanted again (whatever this instance remembers)."""
