@@ -181,6 +181,27 @@ def keycloak_cost_per_user(url, password, n) -> tuple[float, float]:
     return costs[0], costs[1]
 
 
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the machine's processes, summed by name (java: Keycloak,
+    postgres, python: this bench with the worker's threads and the mail sink). Processes that
+    ended in between are missed; on a shared machine other sessions' processes count too."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            text = stat.read_text()
+            name = text[text.index("(") + 1:text.rindex(")")]
+            fields = text[text.rindex(")") + 2:].split()
+            group = "java" if name == "java" else "postgres" if name.startswith("postgres") else \
+                "python" if name.startswith("python") else "other"
+            used[group] = used.get(group, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+
+
 def load() -> str:
     """The machine may be shared: the 1-minute load average at the end of each step."""
     return f"  [load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]"
@@ -241,15 +262,22 @@ def main() -> int:
         # On a shared machine the load drifts: the three take turns, a slice of
         # each per round, so that each meets the same weather.
         e2e = approving = loop = imported = 0.0
+        cpu = {"e2e": {}, "import": {}}  # where the cores went, CPU seconds by process name
         for r in range(rounds):
             part = n // rounds + (1 if r < n % rounds else 0)
-            took, approvals = end_to_end(url, password, sink.port, part, args.threads, args.batch, workdir,
-                                         new_database() if new_database else None)
+            database = new_database() if new_database else None
+            before = cpu_seconds()
+            took, approvals = end_to_end(url, password, sink.port, part, args.threads, args.batch, workdir, database)
+            for k, v in cpu_spent(before, cpu_seconds()).items():
+                cpu["e2e"][k] = cpu["e2e"].get(k, 0.0) + v
             e2e, approving = e2e + took, approving + approvals
             if "naive" not in args.skip:
                 loop += naive(url, password, part)
             if "import" not in args.skip:
+                before = cpu_seconds()
                 imported += partial_import(url, password, part)
+                for k, v in cpu_spent(before, cpu_seconds()).items():
+                    cpu["import"][k] = cpu["import"].get(k, 0.0) + v
             print(f"  round {r + 1}: {part} each, so far e2e {e2e:.1f} s, naive {loop:.1f} s, "
                   f"partialImport {imported:.1f} s{load()}", flush=True)
         costs.append(keycloak_cost_per_user(url, password, args.floor))
@@ -268,6 +296,11 @@ def main() -> int:
         if imported:
             print(f"partialImport  {imported:8.1f} s  {n / imported:7.1f}/s  {n / imported / limit:5.2f}x the hashing "
                   f"limit; end to end {imported / e2e:5.2f}x this", flush=True)
+        for method, spent in cpu.items():
+            if spent:
+                shares = ", ".join(f"{k} {v / n * 1000:.0f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
+                print(f"CPU per approval, {method}: {shares} ms (one password: {per_password * 1000:.0f} ms)",
+                      flush=True)
     finally:
         stack.close()
         if kc:

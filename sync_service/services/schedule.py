@@ -34,9 +34,12 @@ class Schedule:
 
     def __post_init__(self) -> None:
         self._next_at: dict[str, datetime] = {}
+        self._last_summary: dict[str, str] = {}
 
     def run_due(self) -> list[str]:
-        """Run every job whose time has come; one failing job does not stop the others."""
+        """Run every job whose time has come; one failing job does not stop the others.
+        Returns the summaries worth logging: a summary the same as the job's last one is
+        left out (an idle event poll every 3 s would otherwise fill the log with one line)."""
         now = self.clock()
         summaries = []
         for job in self.jobs:
@@ -44,9 +47,14 @@ class Schedule:
                 continue
             self._next_at[job.name] = now + job.every
             try:
-                summaries.append(f"{job.name}: {job.run(now)}")
+                summary = job.run(now)
             except Exception:  # Keycloak or the database away: the next period tries again
                 log.exception("scheduled job %s failed", job.name)
+                self._last_summary.pop(job.name, None)  # the first run after is news again
+                continue
+            if self._last_summary.get(job.name) != summary:
+                summaries.append(f"{job.name}: {summary}")
+            self._last_summary[job.name] = summary
         return summaries
 
     def run_one(self, name: str) -> str:

@@ -34,3 +34,23 @@ def test_each_job_runs_once_per_period_and_a_failure_does_not_stop_the_rest():
     assert schedule.run_due() == ["hourly: 2 runs"]
     assert len(failing.runs) == 3  # each half hour, its period long past
     assert schedule.run_one("hourly") == "3 runs"
+
+
+class IdleJob:
+    name, every = "poll", timedelta(seconds=3)
+
+    def __init__(self):
+        self.summaries = iter(["recorded 0", "recorded 0", "recorded 2", "recorded 0", "recorded 0"])
+
+    def run(self, now):
+        return next(self.summaries)
+
+
+def test_a_summary_the_same_as_the_last_is_not_news():
+    clock, job = Clock(), IdleJob()
+    schedule = Schedule([job], clock)
+    news = []
+    for _ in range(5):
+        news.extend(schedule.run_due())
+        clock.now += timedelta(seconds=3)
+    assert news == ["poll: recorded 0", "poll: recorded 2", "poll: recorded 0"]
