@@ -20,11 +20,17 @@
 All of them set the same credentials, so all pay Keycloak's password hashing
 (the realm's algorithm, argon2 by default) and password policy once per user.
 
+Each rate also comes with the CPU it cost, per approval and by process (java: Keycloak,
+python: the service, worker and mail sink, postgres), read from /proc around the timed part:
+where the cores went, set against the one password's cost.
+
     .venv/bin/python bench/provision.py [--count 2000] [--threads 8] [--batch 128]
-        [--rounds 4] [--postgres] [--skip naive]
+        [--rounds 4] [--postgres] [--skip naive] [--existing-pairs]
         [--keycloak-url URL --admin-password PW]   # else it starts its own Keycloak
     --postgres: Keycloak and the sync service on PostgreSQL (the production database),
         bench/keycloak_on_postgres.py; else Keycloak's dev H2 and SQLite.
+    --existing-pairs: every approval's pair made beforehand (a new manager where the last
+        one left), untimed, as are partialImport's groups: what is left is the account.
 
 partialImport of groups needs each top-level group's `path`: Keycloak 26
 finds the group it has just made by that path to report its id, and without
@@ -57,6 +63,7 @@ from bench.keycloak_on_postgres import started  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
+from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain.passwords import generate_password  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
@@ -80,7 +87,17 @@ def admin_client(url: str, password: str) -> KeycloakAdmin:
                          timeout=900)
 
 
-def end_to_end(url, password, smtp_port, n, threads, batch, workdir, database_url=None) -> tuple[float, float]:
+def make_pairs(url, password, pairs) -> None:
+    """The pairs' groups and admin-console permissions, as an earlier manager's approval made them."""
+    admin, made = admin_client(url, password), ManagerPermissions()
+    for code, cat in pairs:
+        made.ensure(admin, code, cat)
+
+
+def end_to_end(url, password, smtp_port, pairs, threads, batch, workdir,
+               database_url=None) -> tuple[float, float, dict[str, float]]:
+    """(seconds from the first approval to the last entry done, seconds of the approvals alone,
+    CPU seconds by process name over the same time)."""
     database_url = database_url or f"sqlite:///{workdir / f'bench-{secrets.token_hex(3)}.db'}"
     settings = settings_for_tests(database_url, workdir,
                                   keycloak_url=url,
@@ -88,14 +105,14 @@ def end_to_end(url, password, smtp_port, n, threads, batch, workdir, database_ur
     wiring = bootstrap(settings, directory_factory=lambda: KeycloakDirectory(
         url, REALM_NAME, "admin-cli", "", admin=admin_client(url, password)))
     ids = []
-    for i, (code, cat) in enumerate(seats("1", n)):
+    for i, (code, cat) in enumerate(pairs):
         # Submission and the arrival of the originals happen days before the decision: not timed.
         account = f"e{secrets.token_hex(5)}"
         app = use_cases.submit(wiring.uow(), form("A", code, account, category=cat), caller=None)
         use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER,
                                             documents=app.required_documents)
         ids.append(app.id)
-    t0 = time.monotonic()
+    cpu_before, t0 = cpu_seconds(), time.monotonic()
     for app_id in ids:
         use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
     t_approved = time.monotonic()
@@ -110,8 +127,9 @@ def end_to_end(url, password, smtp_port, n, threads, batch, workdir, database_ur
             time.sleep(0.2)
     worker.close()
     total = time.monotonic() - t0
+    cpu = cpu_spent(cpu_before, cpu_seconds())
     wiring.engine.dispose()
-    return total, t_approved - t0
+    return total, t_approved - t0, cpu
 
 
 def naive(url, password, n) -> float:
@@ -146,7 +164,7 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
     return user
 
 
-def partial_import(url, password, n, chunk=100) -> float:
+def partial_import(url, password, n, chunk=100, groups_timed=True) -> tuple[float, dict[str, float]]:
     admin = admin_client(url, password)
     all_seats = list(seats("3", n))
     tree: dict[str, dict[str, None]] = {}
@@ -162,11 +180,13 @@ def partial_import(url, password, n, chunk=100) -> float:
             for cat in cats]}
         for code, cats in tree.items()]}]
     users = [imported_user("p", f"/{root}/{code}/{cat}/managers") for code, cat in all_seats]
-    t0 = time.monotonic()
+    cpu_before, t0 = cpu_seconds(), time.monotonic()
     admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "FAIL", "groups": groups})
+    if not groups_timed:
+        cpu_before, t0 = cpu_seconds(), time.monotonic()
     for i in range(0, len(users), chunk):
         admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "FAIL", "users": users[i:i + chunk]})
-    return time.monotonic() - t0
+    return time.monotonic() - t0, cpu_spent(cpu_before, cpu_seconds())
 
 
 def keycloak_cost_per_user(url, password, n) -> tuple[float, float]:
@@ -183,7 +203,8 @@ def keycloak_cost_per_user(url, password, n) -> tuple[float, float]:
 
 def cpu_seconds() -> dict[str, float]:
     """CPU seconds used so far by the machine's processes, summed by name (java: Keycloak,
-    postgres, python: this bench with the worker's threads and the mail sink). Processes that
+    postgres, python: this bench with the service, the worker's threads and the mail sink,
+    which production leaves to the agency's relay). Processes that
     ended in between are missed; on a shared machine other sessions' processes count too."""
     tick = os.sysconf("SC_CLK_TCK")
     used: dict[str, float] = {}
@@ -217,6 +238,10 @@ def main() -> int:
     parser.add_argument("--skip", action="append", default=[], choices=["naive", "import"])
     parser.add_argument("--rounds", type=int, default=4, help="the methods take turns, n/rounds at a time")
     parser.add_argument("--floor", type=int, default=200, help="users of each direct cost measurement")
+    parser.add_argument("--existing-pairs", action="store_true",
+                        help="each approval's pair (groups, permissions) made beforehand, untimed: the "
+                             "steady state, a new manager for a pair whose manager left; partialImport's "
+                             "groups are then made untimed too")
     parser.add_argument("--keycloak-url")
     parser.add_argument("--admin-password")
     args = parser.parse_args()
@@ -266,17 +291,20 @@ def main() -> int:
         for r in range(rounds):
             part = n // rounds + (1 if r < n % rounds else 0)
             database = new_database() if new_database else None
-            before = cpu_seconds()
-            took, approvals = end_to_end(url, password, sink.port, part, args.threads, args.batch, workdir, database)
-            for k, v in cpu_spent(before, cpu_seconds()).items():
+            pairs = list(seats("1", part))
+            if args.existing_pairs:  # not timed, nor counted in the CPU shares
+                make_pairs(url, password, pairs)
+            took, approvals, spent = end_to_end(url, password, sink.port, pairs, args.threads, args.batch, workdir,
+                                                database)
+            for k, v in spent.items():
                 cpu["e2e"][k] = cpu["e2e"].get(k, 0.0) + v
             e2e, approving = e2e + took, approving + approvals
             if "naive" not in args.skip:
                 loop += naive(url, password, part)
             if "import" not in args.skip:
-                before = cpu_seconds()
-                imported += partial_import(url, password, part)
-                for k, v in cpu_spent(before, cpu_seconds()).items():
+                took, spent = partial_import(url, password, part, groups_timed=not args.existing_pairs)
+                imported += took
+                for k, v in spent.items():
                     cpu["import"][k] = cpu["import"].get(k, 0.0) + v
             print(f"  round {r + 1}: {part} each, so far e2e {e2e:.1f} s, naive {loop:.1f} s, "
                   f"partialImport {imported:.1f} s{load()}", flush=True)

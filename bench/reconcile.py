@@ -101,7 +101,7 @@ def set_up(url, password, pairs, threads, wiring, log) -> None:
     permissions = ManagerPermissions()
     known = PairsReader(admin, lambda: admin)
     for path, group_id in {**known._groups_named("managers"), **known._groups_named("users")}.items():
-        permissions.groups._remember(path, group_id)  # every group is complete (roles imported)
+        permissions.groups.remember(path, group_id)  # every group is complete (roles imported)
     done = [0]
 
     def ensure(chunk):

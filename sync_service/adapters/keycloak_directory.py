@@ -216,12 +216,12 @@ class KeycloakDirectory:
     def _group_id(self, grant: Grant, create: bool) -> str | None:
         institution, category, level = grant.institution_code, grant.category, grant.level
         if create:
-            group_id = self._groups.ensure(self.admin, institution, category, level)
             if level is Level.MANAGER:
-                # The admin-console permissions of the pair's manager (decision 0005), made
-                # with the pair's first manager grant; idempotent, once per pair and process.
-                self._permissions.ensure(self.admin, institution, category)
-            return group_id
+                # The admin-console permissions of the pair's manager (decision 0005) come with
+                # its managers group: made with the pair's first manager grant, afterwards
+                # known by the mark they leave (one read per pair and process).
+                return self._permissions.ready(self.admin, institution, category)
+            return self._groups.ensure(self.admin, institution, category, level)
         path = grant_group_path(institution, category, level)
         cached = self._groups.cached(path)
         if cached:

@@ -77,10 +77,10 @@ class GrantGroups:
             if found is None:
                 raise KeycloakError(f"group {path} is missing", response_code=503)
             known = found["id"]
-            self._remember(path, known)
+            self.remember(path, known)
         return known
 
-    def _remember(self, path: str, group_id: str) -> None:
+    def remember(self, path: str, group_id: str) -> None:
         with self._lock:
             self._ids[path] = group_id
 
@@ -94,10 +94,10 @@ class GrantGroups:
         for name in (ROOT_GROUP, institution, category):
             path = f"{path}/{name}"
             parent_id = self.cached(path) or self._make_or_find(admin, parent_id, name, path)[0]
-            self._remember(path, parent_id)
+            self.remember(path, parent_id)
         group_id, made = self._make_or_find(admin, parent_id, GROUP_OF_LEVEL[level], leaf)
         self._map_roles(admin, group_id, category, level, made)
-        self._remember(leaf, group_id)
+        self.remember(leaf, group_id)
         return group_id
 
     @staticmethod

@@ -13,6 +13,15 @@ checked once, not once per pair: ~10 requests for a new pair instead of ~30.
 The sync service keeps one instance per process; the bench one per run.
 `check` always looks everything up, for the reconciler; `repair` checks and,
 on drift, makes the pair as wanted again.
+
+`ready` is what the worker asks for: the pair whole, however many processes
+met it before. `ensure` marks the pair's managers group last
+(`screening.consolePermissions: made`); a process meeting that pair later
+reads the group once and trusts the mark instead of trying a dozen objects
+again (409s and look-ups: as much Keycloak work as making them, measured
+in bench/provision.py --existing-pairs). A pair left half-made (a worker
+killed in between) has no mark and is finished by the next `ready`; drift
+made by hand after the mark is the reconciler's to find and repair.
 """
 from __future__ import annotations
 
@@ -24,8 +33,10 @@ from policies import MANAGER_ROLE
 
 from ..domain import Level
 from .keycloak_authz import AuthzClient
-from .keycloak_groups import ROOT_GROUP, GrantGroups
+from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_permission_model import FoundPermission, ManagerAccess, WantedPermission, WantedPolicy
+
+MADE_ATTRIBUTE, MADE = "screening.consolePermissions", "made"  # on the pair's managers group
 
 
 class ManagerPermissions:
@@ -37,16 +48,47 @@ class ManagerPermissions:
         self._policies: dict[str, tuple[str, frozenset]] = {}  # name -> (id, group ids held)
         self._permissions: dict[str, str] = {}  # name -> id
         self._name_locks: dict[str, threading.Lock] = {}
+        self._marked: set[tuple[str, str]] = set()  # pairs known whole, made or met with their mark
 
-    # ---- the three uses ------------------------------------------------------
+    # ---- the uses ------------------------------------------------------------
+
+    def ready(self, admin: KeycloakAdmin, institution: str, category: str) -> str:
+        """The id of the pair's managers group, the pair whole (groups, roles, permissions):
+        made by `ensure` on first need, afterwards known by its mark with one read."""
+        path = grant_group_path(institution, category, Level.MANAGER)
+        with self._lock:
+            marked = (institution, category) in self._marked
+        known = self.groups.cached(path)
+        if known is not None and marked:
+            return known
+        if known is None:
+            found = find_group(admin, path)
+            if found is not None and MADE in (found.get("attributes") or {}).get(MADE_ATTRIBUTE, []):
+                self.groups.remember(path, found["id"])
+                with self._lock:
+                    self._marked.add((institution, category))
+                return found["id"]
+        self.ensure(admin, institution, category)
+        return self.groups.ensure(admin, institution, category, Level.MANAGER)  # remembered by `ensure`
 
     def ensure(self, admin: KeycloakAdmin, institution: str, category: str) -> dict:
-        """Make (or repair) the pair's groups, policies and permissions; a re-run changes nothing.
-        Returns the ids: {"policies": {name: id}, "permissions": {name: id}}."""
+        """Make (or repair) the pair's groups, policies and permissions, then mark the pair whole;
+        a re-run changes nothing. Returns the ids: {"policies": {name: id}, "permissions": {name: id}}."""
         access, api = self.access(admin, institution, category), self._client(admin)
         policy_ids = {p.name: self._policy(api, p) for p in access.policies()}
         permissions = {p.name: self._permission(api, p, policy_ids[p.policy.name]) for p in access.permissions()}
+        self._mark(admin, access.managers_group_id, institution, category)
         return {"policies": policy_ids, "permissions": permissions}
+
+    def _mark(self, admin: KeycloakAdmin, managers_group_id: str, institution: str, category: str) -> None:
+        """Last, so only a whole pair carries it. The managers group has no other attribute."""
+        with self._lock:
+            if (institution, category) in self._marked:
+                return
+        admin.update_group(managers_group_id, {"name": GROUP_OF_LEVEL[Level.MANAGER],
+                                               "attributes": {MADE_ATTRIBUTE: [MADE]}})
+        with self._lock:
+            self._marked.add((institution, category))
 
     def check(self, admin: KeycloakAdmin, institution: str, category: str) -> list[str]:
         """What differs from the wanted state, in words; [] when none. Looks everything up."""

@@ -2,6 +2,7 @@
 re-run repairs it (the reconciler's loop)."""
 from __future__ import annotations
 
+from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_authz import AuthzClient
 from sync_service.adapters.keycloak_permission_model import (
     institution_policy_name,
@@ -78,3 +79,53 @@ def test_missing_permissions_are_reported_and_made_again(admin, institution):
     assert f"{users_permission_name(institution, 'CRC-COL')}: missing" in drift
     ensure_manager_permissions(admin, institution, "CRC-COL")
     assert check_manager_permissions(admin, institution, "CRC-COL") == []
+
+
+class CountedRequests:
+    """The admin API requests a KeycloakAdmin sends meanwhile, as (method, path from the realm);
+    its own token refreshes are not counted."""
+
+    def __init__(self, monkeypatch):
+        import requests
+        self.seen: list[tuple[str, str]] = []
+        send = requests.Session.request
+
+        def counted(session, method, url, *args, **kwargs):
+            if "/admin/realms/" in url:
+                self.seen.append((method, url.split("/admin/realms/", 1)[1]))
+            return send(session, method, url, *args, **kwargs)
+        monkeypatch.setattr(requests.Session, "request", counted)
+
+
+def test_a_whole_pair_is_marked_and_a_process_meeting_it_later_reads_one_group(admin, institution, monkeypatch):
+    """The worker's way (`ready`): the first manager grant makes the pair and marks its managers
+    group last; a process that has not met the pair (a cold cache) recognises it by the mark
+    alone, one request, instead of trying each group, policy and permission again."""
+    from sync_service.adapters.keycloak_groups import GrantGroups
+    from sync_service.adapters.keycloak_permissions import MADE, MADE_ATTRIBUTE, ManagerPermissions
+
+    made_id = ManagerPermissions(GrantGroups()).ready(admin, institution, "CRC-COL")
+    managers = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/managers")
+    assert managers["id"] == made_id
+    assert managers["attributes"] == {MADE_ATTRIBUTE: [MADE]}
+    assert check_manager_permissions(admin, institution, "CRC-COL") == []
+
+    requests = CountedRequests(monkeypatch)
+    assert ManagerPermissions(GrantGroups()).ready(admin, institution, "CRC-COL") == made_id
+    assert requests.seen == [("GET", f"{REALM_NAME}/group-by-path/institutions/{institution}/CRC-COL/managers")]
+
+
+def test_a_pair_left_half_made_has_no_mark_and_is_finished_by_the_next_process(admin, institution):
+    """A worker killed after the pair's groups but before its permissions leaves no mark: the
+    next `ready` makes the missing permissions, then marks the pair."""
+    from sync_service.adapters.keycloak_groups import GrantGroups, ensure_grant_group
+    from sync_service.adapters.keycloak_permissions import MADE, MADE_ATTRIBUTE, ManagerPermissions
+
+    ensure_grant_group(admin, institution, "GAS-LAB", "manager")
+    ensure_grant_group(admin, institution, "GAS-LAB", "user")
+    assert check_manager_permissions(admin, institution, "GAS-LAB") != []
+
+    ManagerPermissions(GrantGroups()).ready(admin, institution, "GAS-LAB")
+    assert check_manager_permissions(admin, institution, "GAS-LAB") == []
+    managers = admin.get_group_by_path(f"/institutions/{institution}/GAS-LAB/managers")
+    assert managers["attributes"] == {MADE_ATTRIBUTE: [MADE]}
