@@ -6,12 +6,11 @@ on one Keycloak on PostgreSQL (bench/keycloak_on_postgres.py) unless given one.
         [--keycloak-url URL --admin-password PW]   # else it starts its own on PostgreSQL
 
 Set-up, not timed (a fresh realm: /institutions is empty):
-  1. one partialImport (after removing the empty /institutions) makes every pair's groups
-     with their roles; partialImports of 1,000 make one manager per pair, in its group,
-     without a password (the bench is about reading, not hashing);
-  2. every pair's admin-console permissions, as the worker makes them
-     (`ManagerPermissions.ensure`, over --threads clients);
-  3. the sync service's database (SQLite) gets one held seat per pair.
+  1. every pair's groups with their roles and its admin-console permissions, as the worker
+     makes them (`ManagerPermissions.ensure`, over --threads clients);
+  2. partialImports of 1,000 make one manager per pair, in its group, without a password
+     (the bench is about reading, not hashing);
+  3. the sync service's database gets one held seat per pair.
 
 Timed, in turns (`--rounds`), so both meet the same load on a shared machine:
   - baseline, "reading those groups once": the paged group listings and the members of
@@ -43,7 +42,6 @@ from bench.keycloak_on_postgres import free_port, started  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from sync_service.adapters.keycloak_authz import AuthzClient  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
-from sync_service.adapters.keycloak_groups import roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_pairs import PairsReader, _members  # noqa: E402
 from sync_service.adapters.keycloak_permission_model import users_permission_name  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
@@ -71,37 +69,17 @@ def manager_of(code: str, cat: str) -> str:
 
 def set_up(url, password, pairs, threads, wiring, log) -> None:
     admin = admin_client(url, password)
+    if admin.get_group_by_path("/institutions").get("subGroupCount"):
+        raise SystemExit("the realm's /institutions is not empty: run against a fresh Keycloak")
     tree: dict[str, list[str]] = {}
     for code, cat in pairs:
         tree.setdefault(code, []).append(cat)
-    t0 = time.monotonic()
-    groups = [{"name": "institutions", "path": "/institutions", "subGroups": [
-        {"name": code, "path": f"/institutions/{code}", "subGroups": [
-            {"name": cat, "path": f"/institutions/{code}/{cat}", "subGroups": [
-                {"name": level_group, "path": f"/institutions/{code}/{cat}/{level_group}",
-                 "realmRoles": roles_of_grant(cat, level)}
-                for level, level_group in (("manager", "managers"), ("user", "users"))]}
-            for cat in cats]}
-        for code, cats in tree.items()]}]
-    empty = admin.get_group_by_path("/institutions")
-    if empty.get("subGroupCount"):
-        raise SystemExit("the realm's /institutions is not empty: run against a fresh Keycloak")
-    # A SKIP would skip the new subgroups of the existing root too: the empty root goes first.
-    admin.delete_group(empty["id"])
-    admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "FAIL", "groups": groups})
-    users = [{"username": manager_of(code, cat), "email": f"{manager_of(code, cat)}@clinic.example.tw",
-              "enabled": True, "firstName": "小明", "lastName": "王",
-              "realmRoles": [f"default-roles-{REALM_NAME}"], "groups": [f"/institutions/{code}/{cat}/managers"]}
-             for code, cat in pairs]
-    for i in range(0, len(users), 1000):
-        admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "SKIP", "users": users[i:i + 1000]})
-    log(f"  groups and {len(users):,} managers imported in {time.monotonic() - t0:.0f} s")
-
+    # Every pair's groups, roles and admin-console permissions as the worker makes them. Not one
+    # partialImport of the whole group tree: Keycloak 26.7.3 imports it in one transaction whose
+    # every query flushes all the groups made so far (Hibernate auto-flush): 75,000 groups ran
+    # for more than five minutes on one core without an end in sight.
     t0 = time.monotonic()
     permissions = ManagerPermissions()
-    known = PairsReader(admin, lambda: admin)
-    for path, group_id in {**known._groups_named("managers"), **known._groups_named("users")}.items():
-        permissions.groups.remember(path, group_id)  # every group is complete (roles imported)
     done = [0]
 
     def ensure(chunk):
@@ -110,14 +88,22 @@ def set_up(url, password, pairs, threads, wiring, log) -> None:
             permissions.ensure(own, code, cat)
             done[0] += 1
             if done[0] % 1000 == 0:
-                log(f"  permissions of {done[0]:,} pairs ({time.monotonic() - t0:.0f} s)")
+                log(f"  groups and permissions of {done[0]:,} pairs ({time.monotonic() - t0:.0f} s)")
 
     # Grouped by institution: an institution's shared policy is extended by one thread only.
     by_institution = [[(code, cat) for cat in cats] for code, cats in tree.items()]
     chunks = [sum(by_institution[i::threads], []) for i in range(threads)]
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(ensure, chunks))
-    log(f"  permissions of {len(pairs):,} pairs made in {time.monotonic() - t0:.0f} s")
+    log(f"  groups and permissions of {len(pairs):,} pairs made in {time.monotonic() - t0:.0f} s")
+    t0 = time.monotonic()
+    users = [{"username": manager_of(code, cat), "email": f"{manager_of(code, cat)}@clinic.example.tw",
+              "enabled": True, "firstName": "小明", "lastName": "王",
+              "realmRoles": [f"default-roles-{REALM_NAME}"], "groups": [f"/institutions/{code}/{cat}/managers"]}
+             for code, cat in pairs]
+    for i in range(0, len(users), 1000):
+        admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "SKIP", "users": users[i:i + 1000]})
+    log(f"  {len(users):,} managers imported in {time.monotonic() - t0:.0f} s")
     with wiring.engine.begin() as conn:
         conn.execute(insert(manager_seats), [
             {"institution_code": code, "category": cat, "manager": manager_of(code, cat), "version": 1}

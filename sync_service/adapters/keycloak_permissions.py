@@ -68,6 +68,8 @@ class ManagerPermissions:
                 with self._lock:
                     self._marked.add((institution, category))
                 return found["id"]
+        with self._lock:  # made again (its group removed by hand meanwhile?): marked again
+            self._marked.discard((institution, category))
         self.ensure(admin, institution, category)
         return self.groups.ensure(admin, institution, category, Level.MANAGER)  # remembered by `ensure`
 
