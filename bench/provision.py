@@ -50,6 +50,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,7 +288,7 @@ def main() -> int:
         # On a shared machine the load drifts: the three take turns, a slice of
         # each per round, so that each meets the same weather.
         e2e = approving = loop = imported = 0.0
-        cpu = {"e2e": {}, "import": {}}  # where the cores went, CPU seconds by process name
+        cpu = {"e2e": Counter(), "import": Counter()}  # where the cores went, CPU seconds by process name
         for r in range(rounds):
             part = n // rounds + (1 if r < n % rounds else 0)
             database = new_database() if new_database else None
@@ -296,16 +297,14 @@ def main() -> int:
                 make_pairs(url, password, pairs)
             took, approvals, spent = end_to_end(url, password, sink.port, pairs, args.threads, args.batch, workdir,
                                                 database)
-            for k, v in spent.items():
-                cpu["e2e"][k] = cpu["e2e"].get(k, 0.0) + v
+            cpu["e2e"].update(spent)
             e2e, approving = e2e + took, approving + approvals
             if "naive" not in args.skip:
                 loop += naive(url, password, part)
             if "import" not in args.skip:
                 took, spent = partial_import(url, password, part, groups_timed=not args.existing_pairs)
                 imported += took
-                for k, v in spent.items():
-                    cpu["import"][k] = cpu["import"].get(k, 0.0) + v
+                cpu["import"].update(spent)
             print(f"  round {r + 1}: {part} each, so far e2e {e2e:.1f} s, naive {loop:.1f} s, "
                   f"partialImport {imported:.1f} s{load()}", flush=True)
         costs.append(keycloak_cost_per_user(url, password, args.floor))
