@@ -1,5 +1,5 @@
 # The two commands of the README: `make up` and `make test`. Both install what they need.
-.PHONY: up down clean test bootstrap realm lock
+.PHONY: up down clean test check bootstrap realm lock
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -29,8 +29,15 @@ lock:
 realm: bootstrap
 	@.venv/bin/python -m stack realm
 
+# The inner loop, under a minute, no Keycloak or browser: lint and format (ruff), the
+# Python unit tests. Run it while working; `make test` runs it first.
+check: bootstrap
+	@.venv/bin/ruff check --quiet .
+	@.venv/bin/ruff format --check --quiet .
+	@.venv/bin/python -m pytest -q -p no:cacheprovider tests/unit
+
 # Java unit tests, then every Python test (unit, integration against a real
 # Keycloak the run starts once, browser). pytest's exit 5 ("no tests ran") fails make too.
-test: bootstrap
+test: check
 	@if [ -f keycloak-config/providers/pom.xml ]; then mvn -B -q -f keycloak-config/providers/pom.xml test; fi
 	@.venv/bin/python -m pytest

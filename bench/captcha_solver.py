@@ -12,6 +12,7 @@ Prints the success rate (every character right) of the drawing before issue 8 (t
 baseline, measured in the same run) and of the current one. Pure Python, no dependencies:
 the images come as PGM files from the test class CaptchaSamples.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,9 +29,20 @@ INK = 110  # grey level below which a pixel is ink (the first drawing's noise li
 
 def samples(kind: str, count: int, seed: int, folder: Path) -> list[tuple[str, list[list[int]]]]:
     classes = f"{MODULE / 'target' / 'classes'}:{MODULE / 'target' / 'test-classes'}"
-    subprocess.run(["java", "-Djava.awt.headless=true", "-cp", classes,
-                    "tw.gov.hpa.screening.keycloak.reset.CaptchaSamples", kind, str(count), str(seed),
-                    str(folder)], check=True)
+    subprocess.run(
+        [
+            "java",
+            "-Djava.awt.headless=true",
+            "-cp",
+            classes,
+            "tw.gov.hpa.screening.keycloak.reset.CaptchaSamples",
+            kind,
+            str(count),
+            str(seed),
+            str(folder),
+        ],
+        check=True,
+    )
     return [(f.stem.split("_")[1], read_pgm(f)) for f in sorted(folder.glob("*.pgm"))]
 
 
@@ -79,8 +91,11 @@ def cell(img, x0: int, x1: int) -> list[float]:
     if not rows:
         return [0.0] * (CELL_W * CELL_H)
     y0, y1 = rows[0], rows[-1] + 1
-    return [float(img[y0 + (y1 - y0) * j // CELL_H][x0 + (x1 - x0) * i // CELL_W])
-            for j in range(CELL_H) for i in range(CELL_W)]
+    return [
+        float(img[y0 + (y1 - y0) * j // CELL_H][x0 + (x1 - x0) * i // CELL_W])
+        for j in range(CELL_H)
+        for i in range(CELL_W)
+    ]
 
 
 def train(labelled) -> dict[str, list[list[float]]]:
@@ -144,8 +159,10 @@ def main() -> int:
     for kind, (solved, total, per_char) in results.items():
         share = solved / total
         ratio = f"{share / base:.3f}" if base else "n/a"
-        print(f"{kind:8s} solved {solved:4d} of {total} = {share:6.2%}  (characters right {per_char:6.2%})  "
-              f"ratio to baseline {ratio}")
+        print(
+            f"{kind:8s} solved {solved:4d} of {total} = {share:6.2%}  (characters right {per_char:6.2%})  "
+            f"ratio to baseline {ratio}"
+        )
     return 0
 
 

@@ -20,9 +20,11 @@ time over that.
     .venv/bin/python bench/event_polling.py [--rate 50] [--seconds 60] [--admin-every 10] [--threads 8]
         [--keycloak-url URL --admin-password PW --client-secret S]   # else it starts its own Keycloak
 """
+
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import secrets
 import statistics
@@ -30,19 +32,18 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ports import free_port  # noqa: E402
-
-import policies  # noqa: E402
 import requests  # noqa: E402
 from keycloak import KeycloakAdmin  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+import policies  # noqa: E402
+from bench.ports import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from sync_service.adapters.keycloak_events import KeycloakEventSource  # noqa: E402
 from sync_service.adapters.tables import audit_log  # noqa: E402
@@ -55,12 +56,17 @@ def own_keycloak(folder: Path):
     from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
+
     secrets_ = {k: (demo_password() if n == 0 else secrets.token_urlsafe(n)) for k, n in WANTED.items()}
-    ports = {n: free_port() for n in ("keycloak", "management", "smtp", "mail-web", "sync-service",
-                                      "screening-client")}
-    kc = KeycloakInstance(home=folder / "keycloak", http_port=ports["keycloak"], vault_dir=folder / "vault",
-                          management_port=ports["management"], admin_password=secrets_["KC_BOOTSTRAP_ADMIN_PASSWORD"],
-                          env=realm_env(secrets_, ports))
+    ports = {n: free_port() for n in ("keycloak", "management", "smtp", "mail-web", "sync-service", "screening-client")}
+    kc = KeycloakInstance(
+        home=folder / "keycloak",
+        http_port=ports["keycloak"],
+        vault_dir=folder / "vault",
+        management_port=ports["management"],
+        admin_password=secrets_["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+        env=realm_env(secrets_, ports),
+    )
     kc.prepare(build_providers())
     kc.start()
     kc.wait_ready(timeout=900)
@@ -71,7 +77,13 @@ class Sender:
     """`rate` events a second, evenly spaced, for `seconds` (bounded: it stops by itself)."""
 
     def __init__(self, url: str, admin_login: dict, rate: float, seconds: float, admin_every: int) -> None:
-        self.url, self.admin_login, self.rate, self.seconds, self.admin_every = url, admin_login, rate, seconds, admin_every
+        self.url, self.admin_login, self.rate, self.seconds, self.admin_every = (
+            url,
+            admin_login,
+            rate,
+            seconds,
+            admin_every,
+        )
         self.sent = 0
         self.lock = threading.Lock()
 
@@ -79,8 +91,14 @@ class Sender:
         admin = KeycloakAdmin(**self.admin_login)
         client = "bench-events-client"
         if admin.get_client_id(client) is None:
-            admin.create_client({"clientId": client, "publicClient": True, "directAccessGrantsEnabled": True,
-                                 "standardFlowEnabled": False})
+            admin.create_client(
+                {
+                    "clientId": client,
+                    "publicClient": True,
+                    "directAccessGrantsEnabled": True,
+                    "standardFlowEnabled": False,
+                }
+            )
 
     def run(self, threads: int = 8) -> None:
         """Several senders, each taking every `threads`-th slot, so one slow answer does not slow the rate.
@@ -107,8 +125,16 @@ class Sender:
             if self.admin_every and i % self.admin_every == 0:
                 admin.update_group(group_id, {"name": group_name, "attributes": {"n": [str(i)]}})
             else:
-                http.post(token_url, data={"grant_type": "password", "client_id": "bench-events-client",
-                                           "username": f"nobody-{i}", "password": "x"}, timeout=30)
+                http.post(
+                    token_url,
+                    data={
+                        "grant_type": "password",
+                        "client_id": "bench-events-client",
+                        "username": f"nobody-{i}",
+                        "password": "x",
+                    },
+                    timeout=30,
+                )
             with self.lock:
                 self.sent += 1
 
@@ -132,8 +158,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--admin-every", type=int, default=10,
-                        help="every n-th event an admin event (1: all of them; 0: none)")
+    parser.add_argument(
+        "--admin-every", type=int, default=10, help="every n-th event an admin event (1: all of them; 0: none)"
+    )
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--keycloak-url")
     parser.add_argument("--admin-password")
@@ -148,17 +175,23 @@ def main() -> int:
         kc, admin_password, client_secret = own_keycloak(folder)
         url = kc.url
     try:
-        admin_login = dict(server_url=url + "/", username="admin", password=admin_password, realm_name=REALM_NAME,
-                           user_realm_name="master")
+        admin_login = dict(
+            server_url=url + "/",
+            username="admin",
+            password=admin_password,
+            realm_name=REALM_NAME,
+            user_realm_name="master",
+        )
         rules = policies.load().events
-        settings = settings_for_tests(f"sqlite:///{folder / 'sync.db'}", folder, keycloak_url=url, realm=REALM_NAME,
-                                      client_secret=client_secret)
+        settings = settings_for_tests(
+            f"sqlite:///{folder / 'sync.db'}", folder, keycloak_url=url, realm=REALM_NAME, client_secret=client_secret
+        )
         wiring = bootstrap(settings)
         job = wiring.keycloak_event_poll()
         source = KeycloakEventSource(url, REALM_NAME, "sync-service", client_secret)
         sender = Sender(url, admin_login, args.rate, args.seconds, args.admin_every)
         sender.prepare()
-        job.run(datetime.now(timezone.utc))  # the cursor at the start of the load
+        job.run(datetime.now(UTC))  # the cursor at the start of the load
         start_ms = int(time.time() * 1000)
         load = threading.Thread(target=sender.run, args=(args.threads,), daemon=True)
         load_started = time.monotonic()
@@ -170,7 +203,7 @@ def main() -> int:
 
         def poll_once() -> None:
             t0 = time.perf_counter()
-            job.run(datetime.now(timezone.utc))
+            job.run(datetime.now(UTC))
             run_seconds.append(time.perf_counter() - t0)
             run_ends.append(time.monotonic())
             now = time.time()
@@ -200,30 +233,50 @@ def main() -> int:
                 break
         with wiring.engine.connect() as conn:
             rows = [(json.loads(r.payload), r.at) for r in conn.execute(select(audit_log.c.payload, audit_log.c.at))]
-        lags = sorted(committed[p["event_id"]] - at.timestamp() for p, at in rows
-                      if p.get("event_id") in committed and at.timestamp() * 1000 >= start_ms)
+        lags = sorted(
+            committed[p["event_id"]] - at.timestamp()
+            for p, at in rows
+            if p.get("event_id") in committed and at.timestamp() * 1000 >= start_ms
+        )
         read_seconds, read_count, stored_ids = baseline_read(source, start_ms, rules.page_size)
         polled = len(lags)
         missing = stored_ids - set(committed)
-        print(f"sent {sender.sent} events in {sender.load_seconds:.1f} s ({sender.sent / sender.load_seconds:.1f}/s), "
-              f"recorded {polled}; Keycloak stores {read_count}, of which {len(missing)} not in the chain")
-        print(f"lag: median {statistics.median(lags):.2f} s, p95 {lags[int(0.95 * (len(lags) - 1))]:.2f} s, "
-              f"max {lags[-1]:.2f} s (target < 10 s; poll period {every} s)")
-        print(f"poll runs: {len(run_seconds)}, median {statistics.median(run_seconds):.2f} s, "
-              f"max {max(run_seconds):.2f} s")
+        print(
+            f"sent {sender.sent} events in {sender.load_seconds:.1f} s ({sender.sent / sender.load_seconds:.1f}/s), "
+            f"recorded {polled}; Keycloak stores {read_count}, of which {len(missing)} not in the chain"
+        )
+        print(
+            f"lag: median {statistics.median(lags):.2f} s, p95 {lags[int(0.95 * (len(lags) - 1))]:.2f} s, "
+            f"max {lags[-1]:.2f} s (target < 10 s; poll period {every} s)"
+        )
+        print(
+            f"poll runs: {len(run_seconds)}, median {statistics.median(run_seconds):.2f} s, "
+            f"max {max(run_seconds):.2f} s"
+        )
         # An event visible in Keycloak's store is recorded by the end of the first run that starts
         # after it: the poll's own share of the lag is at most the longest gap between run ends.
-        gaps = [b - a for a, b in zip(run_ends, run_ends[1:])]
-        print(f"the poll's own share of the lag: at most {max(gaps):.2f} s (longest gap between run ends); "
-              f"the rest is Keycloak storing the event after stamping it")
+        gaps = [b - a for a, b in itertools.pairwise(run_ends)]
+        print(
+            f"the poll's own share of the lag: at most {max(gaps):.2f} s (longest gap between run ends); "
+            f"the rest is Keycloak storing the event after stamping it"
+        )
         total_poll = sum(run_seconds)
-        print(f"baseline: reading those {read_count} events from the admin API alone {read_seconds:.2f} s; "
-              f"the poll's total {total_poll:.2f} s = {total_poll / read_seconds:.1f}x the baseline "
-              f"(it also re-reads its overlap each run, names people and writes the chain); busy "
-              f"{total_poll / (load_seconds + 2 * every):.0%} of the time")
+        print(
+            f"baseline: reading those {read_count} events from the admin API alone {read_seconds:.2f} s; "
+            f"the poll's total {total_poll:.2f} s = {total_poll / read_seconds:.1f}x the baseline "
+            f"(it also re-reads its overlap each run, names people and writes the chain); busy "
+            f"{total_poll / (load_seconds + 2 * every):.0%} of the time"
+        )
         # Capacity: a fresh database copies the same events after an "outage" (all of them at once).
-        fresh = bootstrap(settings_for_tests(f"sqlite:///{folder / 'catch-up.db'}", folder, keycloak_url=url,
-                                             realm=REALM_NAME, client_secret=client_secret))
+        fresh = bootstrap(
+            settings_for_tests(
+                f"sqlite:///{folder / 'catch-up.db'}",
+                folder,
+                keycloak_url=url,
+                realm=REALM_NAME,
+                client_secret=client_secret,
+            )
+        )
         catch_up = fresh.keycloak_event_poll()
         catch_up.max_pages = 10_000
         catch_up.overlap_ms = catch_up.sweep_ms = 0  # exactly the events the baseline read
@@ -232,12 +285,14 @@ def main() -> int:
                 uow.keycloak_events.advance(stream, start_ms, forget_before=0)
             uow.commit()
         t0 = time.perf_counter()
-        catch_up.run(datetime.now(timezone.utc))
+        catch_up.run(datetime.now(UTC))
         copy_seconds = time.perf_counter() - t0
         with fresh.engine.connect() as conn:
             copied = conn.execute(select(audit_log.c.seq)).all()
-        print(f"catch-up after an outage: {len(copied)} events copied in {copy_seconds:.2f} s "
-              f"= {len(copied) / copy_seconds:.0f} events/s ({copy_seconds / read_seconds:.1f}x reading them alone)")
+        print(
+            f"catch-up after an outage: {len(copied)} events copied in {copy_seconds:.2f} s "
+            f"= {len(copied) / copy_seconds:.0f} events/s ({copy_seconds / read_seconds:.1f}x reading them alone)"
+        )
         fresh.engine.dispose()
         ok = not missing and lags[-1] < 10 and sender.sent / sender.load_seconds >= 0.95 * args.rate
         print("keeps up: " + ("yes" if ok else "NO"))

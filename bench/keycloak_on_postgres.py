@@ -8,6 +8,7 @@ writes {"url", "admin_password", "smtp_port"} to FILE (default /tmp/kc-pg-<pid>.
 bench can be pointed at it with `--keycloak-url URL --admin-password PW`. Benches may also
 use `started()` directly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,18 +51,32 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
         if databases is not None:
             databases.append(cluster.new_database)
         values = {k: demo_password() if s == 0 else secrets.token_urlsafe(s) for k, s in WANTED.items()}
-        ports = {"keycloak": free_port(), "management": free_port(), "smtp": smtp_port,
-                 "sync-service": free_port(), "screening-client": free_port()}
+        ports = {
+            "keycloak": free_port(),
+            "management": free_port(),
+            "smtp": smtp_port,
+            "sync-service": free_port(),
+            "screening-client": free_port(),
+        }
         kc = KeycloakInstance(
-            home=workdir / "keycloak", http_port=ports["keycloak"], management_port=ports["management"],
+            home=workdir / "keycloak",
+            http_port=ports["keycloak"],
+            management_port=ports["management"],
             admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
             # A bench's set-up may import tens of thousands of groups in one request: more than
             # the 300 s Keycloak gives a transaction on a busy machine.
-            env={**realm_env(values, ports),
-                 "JAVA_OPTS_APPEND": "-Dquarkus.transaction-manager.default-transaction-timeout=3600"},
+            env={
+                **realm_env(values, ports),
+                "JAVA_OPTS_APPEND": "-Dquarkus.transaction-manager.default-transaction-timeout=3600",
+            },
             vault_dir=workdir / "vault",
-            extra_args=["--db=postgres", f"--db-url=jdbc:postgresql://127.0.0.1:{cluster.port}/keycloak",
-                        "--db-username=postgres", "--db-password=unused"])
+            extra_args=[
+                "--db=postgres",
+                f"--db-url=jdbc:postgresql://127.0.0.1:{cluster.port}/keycloak",
+                "--db-username=postgres",
+                "--db-password=unused",
+            ],
+        )
         kc.prepare(build_providers())
         kc.start()
         print(f"starting Keycloak on PostgreSQL (port {cluster.port}) ...", file=sys.stderr, flush=True)

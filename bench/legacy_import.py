@@ -21,6 +21,7 @@ seats, partialImport, row states and audit rows in the service's database, on th
 It starts its own PostgreSQL (tests/support/postgres.py) and Keycloak (`start-dev --db=postgres`).
 Prints rates and ratios; copy them into docs/bench.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,7 @@ import secrets
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,15 +58,25 @@ def own_keycloak(pg: PostgresCluster):
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
+
     db = pg.new_database().rsplit("/", 1)[1]
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}
     home = Path(tempfile.mkdtemp(prefix="kc-bench-legacy-"))
     kc = KeycloakInstance(
-        home=home / "keycloak", vault_dir=home / "vault", http_port=free_port(), management_port=free_port(),
-        admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(values, ports),
-        extra_args=["--db=postgres", f"--db-url=jdbc:postgresql://127.0.0.1:{pg.port}/{db}",
-                    "--db-username=postgres", "--db-password=unused"])
+        home=home / "keycloak",
+        vault_dir=home / "vault",
+        http_port=free_port(),
+        management_port=free_port(),
+        admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+        env=realm_env(values, ports),
+        extra_args=[
+            "--db=postgres",
+            f"--db-url=jdbc:postgresql://127.0.0.1:{pg.port}/{db}",
+            "--db-username=postgres",
+            "--db-password=unused",
+        ],
+    )
     built = sorted((PROVIDERS_MODULE / "target" / "deploy").glob("*.jar")) or build_providers(log)
     kc.prepare(built)
     log(f"  starting Keycloak on PostgreSQL at {kc.url} (log {kc.log_file}) ...")
@@ -94,11 +105,18 @@ class TimedDirectory:
 def ours(wiring, rows: list[dict], per_request: int) -> float:
     checked = plan(list(enumerate(rows, start=2)))
     assert not checked.refusals, checked.refusals[:3]
-    now = lambda: datetime.now(timezone.utc)  # noqa: E731
+    now = lambda: datetime.now(UTC)  # noqa: E731
     directory = TimedDirectory(wiring.directory_factory())
     started = time.perf_counter()
-    summary = import_legacy(checked, secrets.token_hex(32), wiring.uow, directory,
-                            today=taiwan_date(now()), clock=now, per_request=per_request)
+    summary = import_legacy(
+        checked,
+        secrets.token_hex(32),
+        wiring.uow,
+        directory,
+        today=taiwan_date(now()),
+        clock=now,
+        per_request=per_request,
+    )
     elapsed = time.perf_counter() - started
     assert summary.imported == len(rows), str(summary)
     log(f"     ({directory.seconds / elapsed:.0%} of it in Keycloak's partialImport requests)")
@@ -107,19 +125,29 @@ def ours(wiring, rows: list[dict], per_request: int) -> float:
 
 def keycloaks_own(admin: KeycloakAdmin, rows: list[dict], per_request: int) -> float:
     """partialImport of the same accounts, built straight from the rows (no checks, no database)."""
+
     def user(r: dict) -> dict:
         family, given = r["name"][:1], r["name"][1:]
-        return {"username": r["account"], "email": r["email"], "enabled": True, "emailVerified": True,
-                "firstName": given, "lastName": family,
-                "attributes": {"phone": [r["phone"]], "nationalId": [r["national_id"]]},
-                "credentials": [], "requiredActions": list(REQUIRED_ACTIONS),
-                "realmRoles": [f"default-roles-{REALM_NAME}"],
-                "groups": [grant_group_path(r["institution_code"], r["category"], r["level"])]}
+        return {
+            "username": r["account"],
+            "email": r["email"],
+            "enabled": True,
+            "emailVerified": True,
+            "firstName": given,
+            "lastName": family,
+            "attributes": {"phone": [r["phone"]], "nationalId": [r["national_id"]]},
+            "credentials": [],
+            "requiredActions": list(REQUIRED_ACTIONS),
+            "realmRoles": [f"default-roles-{REALM_NAME}"],
+            "groups": [grant_group_path(r["institution_code"], r["category"], r["level"])],
+        }
+
     started = time.perf_counter()
     for i in range(0, len(rows), per_request):
-        answer = admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "SKIP",
-                                                         "users": [user(r) for r in rows[i:i + per_request]]})
-        assert answer.get("added") == len(rows[i:i + per_request]), answer.get("added")
+        answer = admin.partial_import_realm(
+            REALM_NAME, {"ifResourceExists": "SKIP", "users": [user(r) for r in rows[i : i + per_request]]}
+        )
+        assert answer.get("added") == len(rows[i : i + per_request]), answer.get("added")
     return len(rows) / (time.perf_counter() - started)
 
 
@@ -137,18 +165,36 @@ def main(argv=None) -> int:
         kc, values = own_keycloak(pg)
         work = Path(tempfile.mkdtemp(prefix="bench-legacy-"))
         from stack.keycloak import national_id_key_file
-        settings = settings_for_tests(pg.new_database(), work, keycloak_url=kc.url, realm=REALM_NAME,
-                                      national_id_key_file=national_id_key_file(kc.vault_dir),
-                                      client_secret=values["SYNC_SERVICE_CLIENT_SECRET"], keycloak_timeout_seconds=300)
+
+        settings = settings_for_tests(
+            pg.new_database(),
+            work,
+            keycloak_url=kc.url,
+            realm=REALM_NAME,
+            national_id_key_file=national_id_key_file(kc.vault_dir),
+            client_secret=values["SYNC_SERVICE_CLIENT_SECRET"],
+            keycloak_timeout_seconds=300,
+        )
         wiring = bootstrap(settings)
-        admin = KeycloakAdmin(server_url=kc.url + "/", username="admin", password=kc.admin_password,
-                              realm_name=REALM_NAME, user_realm_name="master", timeout=300)
+        admin = KeycloakAdmin(
+            server_url=kc.url + "/",
+            username="admin",
+            password=kc.admin_password,
+            realm_name=REALM_NAME,
+            user_realm_name="master",
+            timeout=300,
+        )
         sets = {}
         seed = secrets.randbelow(10**6)
         # The same institutions (same seed for the codes) for every set; other accounts and people.
         for name, prefix in (("first", "la"), ("kc", "lb"), ("kc-service", "le"), ("ours", "lc"), ("hash", "ld")):
-            sets[name] = export.generated(args.count, args.institutions, seed=seed, prefix=prefix,
-                                          password_hash=export.pbkdf2_hash("Old-system-pass1") if name == "hash" else "")
+            sets[name] = export.generated(
+                args.count,
+                args.institutions,
+                seed=seed,
+                prefix=prefix,
+                password_hash=export.pbkdf2_hash("Old-system-pass1") if name == "hash" else "",
+            )
             # generated() derives the people from the seed: give each set its own.
             for i, r in enumerate(sets[name]):
                 r["national_id"] = export.national_id(export.random.Random(f"{prefix}{i}"))
@@ -165,8 +211,14 @@ def main(argv=None) -> int:
         log(f"  2. Keycloak's own partialImport:                        {rates['kc']:,.1f} accounts/s")
         # The same, signed in as the import is (the sync-service client's service account, whose
         # every group membership Keycloak checks against the fine-grained permissions).
-        service = KeycloakAdmin(server_url=kc.url + "/", realm_name=REALM_NAME, user_realm_name=REALM_NAME,
-                                client_id=settings.client_id, client_secret_key=settings.client_secret, timeout=300)
+        service = KeycloakAdmin(
+            server_url=kc.url + "/",
+            realm_name=REALM_NAME,
+            user_realm_name=REALM_NAME,
+            client_id=settings.client_id,
+            client_secret_key=settings.client_secret,
+            timeout=300,
+        )
         rates["kc-service"] = keycloaks_own(service, sets["kc-service"], args.per_request)
         log(f"  2b. the same as the sync-service client:                {rates['kc-service']:,.1f} accounts/s")
         rates["ours"] = ours(wiring, sets["ours"], args.per_request)

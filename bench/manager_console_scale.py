@@ -19,6 +19,7 @@ scopes) with fresh ids and the code replaced: the same rows the REST path makes,
 faster. The measured manager (institution 62, CRC-COL) is the same person at every size.
 Prints a table for docs/bench.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import manager_permissions as mp  # noqa: E402
 from keycloak import KeycloakAdmin  # noqa: E402
 
-import manager_permissions as mp  # noqa: E402
 from stack import policy_index  # noqa: E402
 from stack.prod import Postgres  # noqa: E402
 
@@ -67,12 +68,17 @@ def own_keycloak(log, db_args: list[str]):
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
+
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": mp.free_port(), "screening-client": mp.free_port(), "sync-service": mp.free_port()}
-    kc = KeycloakInstance(home=Path(tempfile.mkdtemp(prefix="kc-bench-scale-")), http_port=mp.free_port(),
-                          management_port=mp.free_port(), admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
-                          env={**realm_env(values, ports), "JAVA_OPTS_KC_HEAP": "-Xms512m -Xmx2g"},
-                          extra_args=db_args)
+    kc = KeycloakInstance(
+        home=Path(tempfile.mkdtemp(prefix="kc-bench-scale-")),
+        http_port=mp.free_port(),
+        management_port=mp.free_port(),
+        admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+        env={**realm_env(values, ports), "JAVA_OPTS_KC_HEAP": "-Xms512m -Xmx2g"},
+        extra_args=db_args,
+    )
     built = sorted((PROVIDERS_MODULE / "target" / "deploy").glob("*.jar")) or build_providers(log)
     kc.prepare(built)
     start(kc, log)
@@ -127,16 +133,22 @@ COPIED = [
 def template_ids(cur, realm: str, code: str) -> dict[str, set[str]]:
     cur.execute("SELECT id FROM realm WHERE name = %s", (realm,))
     realm_id = cur.fetchone()[0]
-    cur.execute("""WITH RECURSIVE tree AS (
+    cur.execute(
+        """WITH RECURSIVE tree AS (
                      SELECT g.id FROM keycloak_group g JOIN keycloak_group p ON p.id = g.parent_group
                       WHERE g.realm_id = %s AND g.name = %s AND p.name = 'institutions'
                      UNION ALL SELECT c.id FROM keycloak_group c JOIN tree ON c.parent_group = tree.id)
-                   SELECT id FROM tree""", (realm_id, code))
+                   SELECT id FROM tree""",
+        (realm_id, code),
+    )
     groups = {r[0] for r in cur.fetchall()}
     cur.execute("SELECT DISTINCT user_id FROM user_group_membership WHERE group_id = ANY(%s)", (list(groups),))
     users = {r[0] for r in cur.fetchall()}
-    cur.execute("""SELECT p.id FROM resource_server_policy p JOIN client c ON c.id = p.resource_server_id
-                    WHERE c.realm_id = %s AND p.name LIKE %s""", (realm_id, f"%{code}%"))
+    cur.execute(
+        """SELECT p.id FROM resource_server_policy p JOIN client c ON c.id = p.resource_server_id
+                    WHERE c.realm_id = %s AND p.name LIKE %s""",
+        (realm_id, f"%{code}%"),
+    )
     policies = {r[0] for r in cur.fetchall()}
     cur.execute("SELECT id FROM resource_server_resource WHERE name = ANY(%s)", (list(groups),))
     resources = {r[0] for r in cur.fetchall()}
@@ -153,8 +165,13 @@ def copy_institutions(dsn: str, realm: str, first: int, last: int, log) -> None:
         for table, column, kind, _ in COPIED:
             cur.execute(f"SELECT * FROM {table} WHERE {column} = ANY(%s)", (list(ids[kind]),))
             rows[table] = ([d.name for d in cur.description], cur.fetchall())
-        own = {row[cols.index(id_col)] for table, _, _, id_col in COPIED if id_col
-               for cols, found in [rows[table]] for row in found}
+        own = {
+            row[cols.index(id_col)]
+            for table, _, _, id_col in COPIED
+            if id_col
+            for cols, found in [rows[table]]
+            for row in found
+        }
         own |= set().union(*ids.values())
         for table, _, _, _ in COPIED:
             cols, found = rows[table]
@@ -164,14 +181,16 @@ def copy_institutions(dsn: str, realm: str, first: int, last: int, log) -> None:
                 for i in range(first, last):
                     code, fresh = mp.code_of(i), {}
 
-                    def new_id(m):
+                    def new_id(m, fresh=fresh, i=i):
                         old = m.group(0)
                         if old not in own:
                             return old
                         return fresh.setdefault(old, str(uuid.uuid5(uuid.NAMESPACE_OID, f"{old}/{i}")))
+
                     for row in found:
-                        copy.write_row([v if not isinstance(v, str) else
-                                        UUID.sub(new_id, v).replace(template, code) for v in row])
+                        copy.write_row(
+                            [v if not isinstance(v, str) else UUID.sub(new_id, v).replace(template, code) for v in row]
+                        )
         conn.commit()
     log(f"  {realm}: institutions {first}..{last - 1} copied in SQL in {time.monotonic() - t:.0f} s")
 
@@ -180,12 +199,16 @@ def copy_institutions(dsn: str, realm: str, first: int, last: int, log) -> None:
 def measure(url: str, admin_user: str, admin_password: str, realms: dict[str, str], repeat: int) -> dict:
     code, cat = mp.code_of(MEASURED), mp.CATEGORIES[0]
     who = {
-        "manager": {"search": mp.user_name(code, cat, 0)[:8],
-                    "token": {lb: (lambda r=r: mp.token(url, r, mp.manager_name(code, cat), mp.PASSWORD))
-                              for lb, r in realms.items()}},
-        "realm admin": {"search": mp.user_name(code, cat, 0)[:8],
-                        "token": {lb: (lambda: mp.token(url, "master", admin_user, admin_password))
-                                  for lb in realms}},
+        "manager": {
+            "search": mp.user_name(code, cat, 0)[:8],
+            "token": {
+                lb: (lambda r=r: mp.token(url, r, mp.manager_name(code, cat), mp.PASSWORD)) for lb, r in realms.items()
+            },
+        },
+        "realm admin": {
+            "search": mp.user_name(code, cat, 0)[:8],
+            "token": {lb: (lambda: mp.token(url, "master", admin_user, admin_password)) for lb in realms},
+        },
     }
     return mp.measure(url, realms, who, repeat)
 
@@ -235,8 +258,11 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--realm-prefix", default="scale")
-    ap.add_argument("--h2", action="store_true",
-                    help="also a Keycloak on H2 with the first size, its manager's calls beside PostgreSQL's")
+    ap.add_argument(
+        "--h2",
+        action="store_true",
+        help="also a Keycloak on H2 with the first size, its manager's calls beside PostgreSQL's",
+    )
     args = ap.parse_args(argv)
     log = lambda m: print(m, flush=True)  # noqa: E731
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -247,13 +273,26 @@ def main(argv=None) -> int:
     dsn = f"host=127.0.0.1 port={pg.port} dbname=keycloak user=keycloak password={db_password}"
     kc = h2 = None
     try:
-        kc = own_keycloak(log, ["--db=postgres", f"--db-url=jdbc:postgresql://127.0.0.1:{pg.port}/keycloak",
-                                "--db-username=keycloak", f"--db-password={db_password}"])
+        kc = own_keycloak(
+            log,
+            [
+                "--db=postgres",
+                f"--db-url=jdbc:postgresql://127.0.0.1:{pg.port}/keycloak",
+                "--db-username=keycloak",
+                f"--db-password={db_password}",
+            ],
+        )
 
         def connect_to(server):
-            return lambda realm: KeycloakAdmin(server_url=server.url, username=server.admin_user,
-                                               password=server.admin_password, realm_name=realm,
-                                               user_realm_name="master", timeout=600)
+            return lambda realm: KeycloakAdmin(
+                server_url=server.url,
+                username=server.admin_user,
+                password=server.admin_password,
+                realm_name=realm,
+                user_realm_name="master",
+                timeout=600,
+            )
+
         fgap, empty = f"{args.realm_prefix}-fgap", f"{args.realm_prefix}-empty"
         realms = {"with permissions": fgap, "switched on, none": empty}
         build_base(connect_to(kc), {fgap: True, empty: False}, BASE_INSTITUTIONS, args.workers, log)
@@ -300,17 +339,19 @@ def compare_servers(pg_kc, h2_kc, realm: str, repeat: int) -> str:
     """The manager's list and search in the same realm on both servers, interleaved (issue 13)."""
     code, cat = mp.code_of(MEASURED), mp.CATEGORIES[0]
     samples = {}
-    for server, label in ((pg_kc, "PostgreSQL"), (h2_kc, "H2")):
+    for _server, label in ((pg_kc, "PostgreSQL"), (h2_kc, "H2")):
         samples[label] = requests.Session()
     for r in range(repeat + 2):
         for server, label in ((pg_kc, "PostgreSQL"), (h2_kc, "H2")):
             s = samples[label]
             if r % 10 == 0:
-                s.headers["Authorization"] = "Bearer " + mp.token(server.url, realm, mp.manager_name(code, cat),
-                                                                  mp.PASSWORD)
+                s.headers["Authorization"] = "Bearer " + mp.token(
+                    server.url, realm, mp.manager_name(code, cat), mp.PASSWORD
+                )
             for call, params in mp.CALLS.items():
-                elapsed, n = mp.timed(s, f"{server.url}/admin/realms/{realm}/users",
-                                      params({"search": mp.user_name(code, cat, 0)[:8]}))
+                elapsed, _n = mp.timed(
+                    s, f"{server.url}/admin/realms/{realm}/users", params({"search": mp.user_name(code, cat, 0)[:8]})
+                )
                 if r >= 2:
                     samples.setdefault((label, call), []).append(elapsed * 1000)
     lines = ["| manager, 250 pairs | PostgreSQL ms | H2 ms | H2 / PostgreSQL |", "|---|---|---|---|"]
@@ -325,23 +366,33 @@ def row_lines(pairs: int, indexed: bool, m: dict) -> str:
     for name in ("manager", "realm admin"):
         for call in mp.CALLS:
             a, b = m[(name, call, "with permissions")], m[(name, call, "switched on, none")]
-            out.append(f"  {pairs} pairs, index {'on ' if indexed else 'off'} | {name} {call}: "
-                       f"{a:.1f} ms (permissions) / {b:.1f} ms (on, none) = {a / b:.2f}x")
+            out.append(
+                f"  {pairs} pairs, index {'on ' if indexed else 'off'} | {name} {call}: "
+                f"{a:.1f} ms (permissions) / {b:.1f} ms (on, none) = {a / b:.2f}x"
+            )
     return "\n".join(out)
 
 
 def report(table) -> str:
-    base = {(name, call, indexed): m[(name, call, "with permissions")]
-            for pairs, indexed, m in table if pairs == table[0][0] for name in ("manager", "realm admin")
-            for call in mp.CALLS}
-    lines = ["| pairs | index | who | call | with permissions ms | / same at first size | "
-             "FGAP on, none ms | with / none |", "|---|---|---|---|---|---|---|---|"]
+    base = {
+        (name, call, indexed): m[(name, call, "with permissions")]
+        for pairs, indexed, m in table
+        if pairs == table[0][0]
+        for name in ("manager", "realm admin")
+        for call in mp.CALLS
+    }
+    lines = [
+        "| pairs | index | who | call | with permissions ms | / same at first size | FGAP on, none ms | with / none |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for pairs, indexed, m in table:
         for name in ("manager", "realm admin"):
             for call in mp.CALLS:
                 a, b = m[(name, call, "with permissions")], m[(name, call, "switched on, none")]
-                lines.append(f"| {pairs:,} | {'on' if indexed else 'off'} | {name} | {call} | {a:.1f} | "
-                             f"{a / base[(name, call, indexed)]:.2f}x | {b:.1f} | {a / b:.2f}x |")
+                lines.append(
+                    f"| {pairs:,} | {'on' if indexed else 'off'} | {name} | {call} | {a:.1f} | "
+                    f"{a / base[(name, call, indexed)]:.2f}x | {b:.1f} | {a / b:.2f}x |"
+                )
     return "\n".join(lines)
 
 

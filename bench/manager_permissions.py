@@ -17,6 +17,7 @@ By default it starts its own Keycloak (temporary folder, free ports); `--url` an
 what is there).
 Prints a table for docs/bench.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,10 +38,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ports import free_port  # noqa: E402
-
 from keycloak import KeycloakAdmin  # noqa: E402
 
+from bench.ports import free_port  # noqa: E402
 from stack.paths import REALM_FILE  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 
@@ -65,8 +65,12 @@ def user_name(code: str, cat: str, n: int) -> str:
 def realm_body(name: str, with_admin_permissions: bool) -> dict:
     """The project's realm roles; fine-grained admin permissions on or off."""
     realm = json.loads(REALM_FILE.read_text())
-    return {"realm": name, "enabled": True, "adminPermissionsEnabled": with_admin_permissions,
-            "roles": {"realm": copy.deepcopy(realm["roles"]["realm"])}}
+    return {
+        "realm": name,
+        "enabled": True,
+        "adminPermissionsEnabled": with_admin_permissions,
+        "roles": {"realm": copy.deepcopy(realm["roles"]["realm"])},
+    }
 
 
 def ensure_realm(master: KeycloakAdmin, name: str, with_admin_permissions: bool) -> None:
@@ -83,10 +87,20 @@ def group_tree(institutions: int) -> dict:
         cats = []
         for cat in CATEGORIES:
             base = f"/institutions/{code}/{cat}"
-            cats.append({"name": cat, "path": base, "subGroups": [
-                {"name": "managers", "path": f"{base}/managers",
-                 "realmRoles": [f"category:{cat}", "institution-manager"]},
-                {"name": "users", "path": f"{base}/users", "realmRoles": [f"category:{cat}"]}]})
+            cats.append(
+                {
+                    "name": cat,
+                    "path": base,
+                    "subGroups": [
+                        {
+                            "name": "managers",
+                            "path": f"{base}/managers",
+                            "realmRoles": [f"category:{cat}", "institution-manager"],
+                        },
+                        {"name": "users", "path": f"{base}/users", "realmRoles": [f"category:{cat}"]},
+                    ],
+                }
+            )
         subs.append({"name": code, "path": f"/institutions/{code}", "subGroups": cats})
     return {"name": "institutions", "path": "/institutions", "subGroups": subs}
 
@@ -97,15 +111,17 @@ def import_groups(connect, realm: str, institutions: int, workers: int = 8) -> N
     few hundred institutions the groups are made through the REST API instead, one
     institution per task, `workers` at a time."""
     admin = connect()
-    groups = admin.connection.raw_get(f"admin/realms/{realm}/groups", search="institutions", exact="true",
-                                      briefRepresentation="true").json()
+    groups = admin.connection.raw_get(
+        f"admin/realms/{realm}/groups", search="institutions", exact="true", briefRepresentation="true"
+    ).json()
     root = next((g for g in groups if g["path"] == "/institutions"), None)
     if root is None and institutions <= 200:
         admin.partial_import_realm(realm, {"ifResourceExists": "SKIP", "groups": [group_tree(institutions)]})
         return
     if root is not None:
-        children = admin.connection.raw_get(f"admin/realms/{realm}/groups/{root['id']}/children",
-                                            briefRepresentation="true", max=institutions + 1).json()
+        children = admin.connection.raw_get(
+            f"admin/realms/{realm}/groups/{root['id']}/children", briefRepresentation="true", max=institutions + 1
+        ).json()
         if {c["name"] for c in children} != {code_of(i) for i in range(institutions)}:
             raise SystemExit(f"{realm}: /institutions holds another tree; use fresh realms (--realm-prefix)")
         return
@@ -120,10 +136,11 @@ def import_groups(connect, realm: str, institutions: int, workers: int = 8) -> N
         inst = a.create_group({"name": code_of(i)}, parent=root_id)
         for cat in CATEGORIES:
             cat_id = a.create_group({"name": cat}, parent=inst)
-            for name, wanted in (("managers", [f"category:{cat}", "institution-manager"]),
-                                 ("users", [f"category:{cat}"])):
-                a.assign_group_realm_roles(a.create_group({"name": name}, parent=cat_id),
-                                           [roles[r] for r in wanted])
+            for name, wanted in (
+                ("managers", [f"category:{cat}", "institution-manager"]),
+                ("users", [f"category:{cat}"]),
+            ):
+                a.assign_group_realm_roles(a.create_group({"name": name}, parent=cat_id), [roles[r] for r in wanted])
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for f in as_completed([pool.submit(one_institution, i) for i in range(institutions)]):
@@ -142,10 +159,17 @@ def people(institutions: int, users_per_pair: int) -> list[dict]:
 
 
 def _person(username: str, group: str) -> dict:
-    return {"username": username, "enabled": True, "email": f"{username}@clinic.example.tw",
-            "emailVerified": True, "firstName": "怡君", "lastName": "陳",
-            "attributes": {"phone": ["(02)2559-1969"], "department": ["檢驗科"]},
-            "requiredActions": [], "groups": [group]}
+    return {
+        "username": username,
+        "enabled": True,
+        "email": f"{username}@clinic.example.tw",
+        "emailVerified": True,
+        "firstName": "怡君",
+        "lastName": "陳",
+        "attributes": {"phone": ["(02)2559-1969"], "department": ["檢驗科"]},
+        "requiredActions": [],
+        "groups": [group],
+    }
 
 
 def set_password(admin: KeycloakAdmin, username: str) -> None:
@@ -158,8 +182,7 @@ def set_password(admin: KeycloakAdmin, username: str) -> None:
 
 def import_people(admin: KeycloakAdmin, realm: str, everyone: list[dict]) -> None:
     for start in range(0, len(everyone), IMPORT_BATCH):
-        admin.partial_import_realm(realm, {"ifResourceExists": "SKIP",
-                                           "users": everyone[start:start + IMPORT_BATCH]})
+        admin.partial_import_realm(realm, {"ifResourceExists": "SKIP", "users": everyone[start : start + IMPORT_BATCH]})
 
 
 def provision_permissions(connect, institutions: int, workers: int, log) -> float:
@@ -193,9 +216,11 @@ def provision_permissions(connect, institutions: int, workers: int, log) -> floa
 
 # -- the measurement -------------------------------------------------------------------
 def token(url: str, realm: str, username: str, password: str, client: str = "admin-cli") -> str:
-    r = requests.post(f"{url}/realms/{realm}/protocol/openid-connect/token", timeout=60,
-                      data={"grant_type": "password", "client_id": client,
-                            "username": username, "password": password})
+    r = requests.post(
+        f"{url}/realms/{realm}/protocol/openid-connect/token",
+        timeout=60,
+        data={"grant_type": "password", "client_id": client, "username": username, "password": password},
+    )
     r.raise_for_status()
     return r.json()["access_token"]
 
@@ -217,7 +242,7 @@ def timed(session: requests.Session, url: str, params: dict) -> tuple[float, int
 def measure(url: str, realms: dict[str, str], who: dict[str, dict], repeat: int) -> dict:
     """{(who, call, realm label): [seconds...]}, interleaved so both realms share the load."""
     sessions = {}
-    for label, realm in realms.items():
+    for label in realms:
         for name, person in who.items():
             s = requests.Session()
             s.headers["Authorization"] = f"Bearer {person['token'][label]()}"
@@ -229,8 +254,7 @@ def measure(url: str, realms: dict[str, str], who: dict[str, dict], repeat: int)
                 for label, realm in realms.items():
                     if r % 10 == 0:  # tokens live 5 minutes: renew as we go
                         sessions[(name, label)].headers["Authorization"] = f"Bearer {person['token'][label]()}"
-                    elapsed, n = timed(sessions[(name, label)], f"{url}/admin/realms/{realm}/users",
-                                       params(person))
+                    elapsed, n = timed(sessions[(name, label)], f"{url}/admin/realms/{realm}/users", params(person))
                     if r >= 2:
                         samples.setdefault((name, call, label), []).append(elapsed)
                         sizes[(name, call, label)] = n
@@ -253,12 +277,13 @@ def report(result: dict, who, labels) -> str:
             mb = statistics.median(samples[(name, call, b)]) * 1000
             ratio = ma / mb if mb else float("inf")
             worst = max(worst, ratio)
-            row = (f"| {name} | {call} | {ma:.1f} ({sizes[(name, call, a)]}) | "
-                   f"{mb:.1f} ({sizes[(name, call, b)]}) | {ratio:.2f}x |")
+            row = (
+                f"| {name} | {call} | {ma:.1f} ({sizes[(name, call, a)]}) | "
+                f"{mb:.1f} ({sizes[(name, call, b)]}) | {ratio:.2f}x |"
+            )
             if rest:
                 mc = statistics.median(samples[(name, call, rest[0])]) * 1000
-                row += (f" {mc:.1f} ({sizes[(name, call, rest[0])]}) | {mc / mb:.2f}x |"
-                        f" {ma / mc:.2f}x |")
+                row += f" {mc:.1f} ({sizes[(name, call, rest[0])]}) | {mc / mb:.2f}x | {ma / mc:.2f}x |"
             lines.append(row)
     lines.append("")
     lines.append(f"worst ratio {worst:.2f}x (target <= 1.5x): {'met' if worst <= 1.5 else 'NOT met'}")
@@ -268,14 +293,19 @@ def report(result: dict, who, labels) -> str:
 # -- running -----------------------------------------------------------------------------
 def own_keycloak(log):
     from stack.__main__ import realm_env
+    from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
-    from stack.credentials_file import WANTED, demo_password
+
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}
-    kc = KeycloakInstance(home=Path(tempfile.mkdtemp(prefix="kc-bench-mgr-")), http_port=free_port(),
-                          management_port=free_port(), admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
-                          env=realm_env(values, ports))
+    kc = KeycloakInstance(
+        home=Path(tempfile.mkdtemp(prefix="kc-bench-mgr-")),
+        http_port=free_port(),
+        management_port=free_port(),
+        admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+        env=realm_env(values, ports),
+    )
     built = sorted((PROVIDERS_MODULE / "target" / "deploy").glob("*.jar")) or build_providers(log)
     kc.prepare(built)
     log(f"  starting Keycloak at {kc.url} (log {kc.log_file}) ...")
@@ -293,8 +323,9 @@ def main(argv=None) -> int:
     ap.add_argument("--url", help="a running Keycloak (default: start one)")
     ap.add_argument("--admin-password", help="its master admin's password (with --url)")
     ap.add_argument("--admin-user", default="admin")
-    ap.add_argument("--realm-prefix", default="bench",
-                    help="realms {prefix}-fgap (with permissions) and {prefix}-plain (without)")
+    ap.add_argument(
+        "--realm-prefix", default="bench", help="realms {prefix}-fgap (with permissions) and {prefix}-plain (without)"
+    )
     args = ap.parse_args(argv)
     log = lambda m: print(m, flush=True)  # noqa: E731
 
@@ -305,13 +336,22 @@ def main(argv=None) -> int:
         kc = own_keycloak(log)
         url, user, password = kc.url, kc.admin_user, kc.admin_password
     try:
+
         def connect(realm):
-            return KeycloakAdmin(server_url=url, username=user, password=password,
-                                 realm_name=realm, user_realm_name="master", timeout=600)
+            return KeycloakAdmin(
+                server_url=url,
+                username=user,
+                password=password,
+                realm_name=realm,
+                user_realm_name="master",
+                timeout=600,
+            )
 
         n = args.institutions
-        log(f"{n} institutions x {len(CATEGORIES)} categories = {n * len(CATEGORIES)} pairs, "
-            f"{args.users_per_pair} users per pair")
+        log(
+            f"{n} institutions x {len(CATEGORIES)} categories = {n * len(CATEGORIES)} pairs, "
+            f"{args.users_per_pair} users per pair"
+        )
         fgap_realm, plain_realm = f"{args.realm_prefix}-fgap", f"{args.realm_prefix}-plain"
         empty_realm = f"{args.realm_prefix}-empty"
         ensure_realm(connect("master"), fgap_realm, True)
@@ -321,29 +361,37 @@ def main(argv=None) -> int:
         code, cat = code_of(n // 2), CATEGORIES[0]
         for realm in (fgap_realm, plain_realm, empty_realm):
             t = time.monotonic()
-            import_groups(lambda: connect(realm), realm, n)
+            import_groups(lambda realm=realm: connect(realm), realm, n)
             import_people(connect(realm), realm, everyone)
             set_password(connect(realm), manager_name(code, cat))
             log(f"  {realm}: groups and {len(everyone)} people in {time.monotonic() - t:.0f} s")
         seconds = provision_permissions(lambda: connect(fgap_realm), n, args.workers, log)
-        log(f"  {fgap_realm}: permissions of {n * len(CATEGORIES)} pairs in {seconds:.0f} s "
-            f"({seconds / (n * len(CATEGORIES)) * 1000:.0f} ms a pair, {args.workers} workers)")
+        log(
+            f"  {fgap_realm}: permissions of {n * len(CATEGORIES)} pairs in {seconds:.0f} s "
+            f"({seconds / (n * len(CATEGORIES)) * 1000:.0f} ms a pair, {args.workers} workers)"
+        )
 
         labels = ("with permissions", "without", "switched on, none")
         realms = dict(zip(labels, (fgap_realm, plain_realm, empty_realm)))
         who = {
-            "manager": {"search": user_name(code, cat, 0)[:8],
-                        "token": {lb: (lambda r=r: token(url, r, manager_name(code, cat), PASSWORD))
-                                  for lb, r in realms.items()}},
-            "realm admin": {"search": user_name(code, cat, 0)[:8],
-                            "token": {lb: (lambda: token(url, "master", user, password))
-                                      for lb in realms}},
+            "manager": {
+                "search": user_name(code, cat, 0)[:8],
+                "token": {
+                    lb: (lambda r=r: token(url, r, manager_name(code, cat), PASSWORD)) for lb, r in realms.items()
+                },
+            },
+            "realm admin": {
+                "search": user_name(code, cat, 0)[:8],
+                "token": {lb: (lambda: token(url, "master", user, password)) for lb in realms},
+            },
         }
         log(f"  timing {args.repeat} rounds, interleaved ...")
         result = measure(url, realms, who, args.repeat)
         print()
-        print(f"Keycloak 26.7.3, {n * len(CATEGORIES)} pairs, {len(everyone)} people per realm, "
-              f"median of {args.repeat} interleaved calls (GET /admin/realms/{{realm}}/users, max=11)")
+        print(
+            f"Keycloak 26.7.3, {n * len(CATEGORIES)} pairs, {len(everyone)} people per realm, "
+            f"median of {args.repeat} interleaved calls (GET /admin/realms/{{realm}}/users, max=11)"
+        )
         print(report(result, who, labels))
         return 0
     finally:

@@ -9,6 +9,7 @@ queue databases and the two renderings take turns, round by round, so both see
 the same machine load. Prints medians and ratios. Targets: queue ≤ 1.5×, PDF ≤ 1.5× HTML.
 The load average is printed at the start and the end (the machine is shared).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,14 +35,21 @@ CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
 
 def make_service(folder: Path, count: int):
-    wiring = bootstrap(settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder),
-                       token_verifier=StaticTokens({}))
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    wiring = bootstrap(settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder), token_verifier=StaticTokens({}))
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     with wiring.uow() as uow:
         for i in range(count):
-            app = new_application(id=new_reference(), today=start.date(), **form(
-                "A", f"{i % 997:010d}", f"bench{i:07d}x", category=CATEGORIES[i % 5],
-                application_date=start.date().isoformat()))
+            app = new_application(
+                id=new_reference(),
+                today=start.date(),
+                **form(
+                    "A",
+                    f"{i % 997:010d}",
+                    f"bench{i:07d}x",
+                    category=CATEGORIES[i % 5],
+                    application_date=start.date().isoformat(),
+                ),
+            )
             app.submit(by="bench", at=start + timedelta(minutes=i))
             app.events.clear()  # the audit chain is not what is measured
             uow.applications.add(app)
@@ -49,8 +57,12 @@ def make_service(folder: Path, count: int):
     app = create_app(wiring=wiring)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["caller"] = {"subject": "bench", "username": "bench-reviewer", "roles": ["hpa-reviewer"],
-                             "until": time.time() + 86400}
+        session["caller"] = {
+            "subject": "bench",
+            "username": "bench-reviewer",
+            "roles": ["hpa-reviewer"],
+            "until": time.time() + 86400,
+        }
     return wiring, client
 
 
@@ -77,8 +89,10 @@ def main() -> int:
             t = time.perf_counter()
             services[label] = make_service(folder, count)
             print(f"{label}: {count} applications loaded in {time.perf_counter() - t:.1f} s")
-        urls = {"queue (all, oldest first)": "/review/",
-                "queue (submitted, CRC-COL)": "/review/?status=submitted&category=CRC-COL"}
+        urls = {
+            "queue (all, oldest first)": "/review/",
+            "queue (submitted, CRC-COL)": "/review/?status=submitted&category=CRC-COL",
+        }
         times = {(u, label): [] for u in urls for label in services}
         for _ in range(args.rounds):
             for u, url in urls.items():
@@ -87,8 +101,10 @@ def main() -> int:
         for u in urls:
             small = statistics.median(times[(u, "small")])
             large = statistics.median(times[(u, "large")])
-            print(f"{u}: {args.small}: {small * 1000:.1f} ms, {args.large}: {large * 1000:.1f} ms, "
-                  f"ratio {large / small:.2f}× (target ≤ 1.5×)")
+            print(
+                f"{u}: {args.small}: {small * 1000:.1f} ms, {args.large}: {large * 1000:.1f} ms, "
+                f"ratio {large / small:.2f}× (target ≤ 1.5×)"
+            )
 
         wiring, client = services["small"]
         with wiring.uow() as uow:

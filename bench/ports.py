@@ -1,4 +1,5 @@
 """A free loopback port for the benches' own servers (Keycloak, mail sink, service)."""
+
 import socket
 
 

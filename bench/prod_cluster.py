@@ -14,6 +14,7 @@ the second worker buy, each measured against its baseline in the same run.
 Prints rates and ratios; copy them into docs/bench.md. Leaves both nodes balanced and
 both workers running.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,12 +53,17 @@ def sign_in_rate(stack: ProdStack, client_id: str, people, seconds: float) -> fl
     def run(i, username, password):
         with requests.Session() as s:
             while time.monotonic() < stop:
-                r = s.post(url, data={"grant_type": "password", "client_id": client_id, "username": username,
-                                      "password": password}, verify=str(stack.ca_file), timeout=60)
+                r = s.post(
+                    url,
+                    data={"grant_type": "password", "client_id": client_id, "username": username, "password": password},
+                    verify=str(stack.ca_file),
+                    timeout=60,
+                )
                 if r.status_code == 200:
                     ok[i] += 1
                 else:
                     failed[i] += 1
+
     threads = [threading.Thread(target=run, args=(i, *p)) for i, p in enumerate(people)]
     t0 = time.monotonic()
     for t in threads:
@@ -72,15 +78,31 @@ def sign_in_rate(stack: ProdStack, client_id: str, people, seconds: float) -> fl
 def bench_sign_in(stack: ProdStack, threads: int, seconds: float, rounds: int) -> None:
     admin = admin_client(stack)
     client_id = f"bench-direct-{uuid.uuid4().hex[:8]}"
-    admin.create_client({"clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True,
-                         "standardFlowEnabled": False})
+    admin.create_client(
+        {"clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True, "standardFlowEnabled": False}
+    )
     password = "Bench~Pass2026x"
     people = [(f"bench{uuid.uuid4().hex[:10]}", password) for _ in range(threads)]
-    admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "SKIP", "users": [{
-        "username": u, "email": f"{u}@bench.example.tw", "enabled": True, "emailVerified": True,
-        "firstName": "測", "lastName": "試", "requiredActions": [],
-        "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
-        "credentials": [{"type": "password", "value": p, "temporary": False}]} for u, p in people]})
+    admin.partial_import_realm(
+        REALM_NAME,
+        {
+            "ifResourceExists": "SKIP",
+            "users": [
+                {
+                    "username": u,
+                    "email": f"{u}@bench.example.tw",
+                    "enabled": True,
+                    "emailVerified": True,
+                    "firstName": "測",
+                    "lastName": "試",
+                    "requiredActions": [],
+                    "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
+                    "credentials": [{"type": "password", "value": p, "temporary": False}],
+                }
+                for u, p in people
+            ],
+        },
+    )
     rates: dict[str, list[float]] = {"two nodes": [], "one node": []}
     try:
         sign_in_rate(stack, client_id, people, 10)  # warm-up, both nodes
@@ -104,25 +126,32 @@ def bench_sign_in(stack: ProdStack, threads: int, seconds: float, rounds: int) -
 
 def done(wiring, ids) -> int:
     with wiring.engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(outbox).where(
-            outbox.c.application_id.in_(ids), outbox.c.status == "done")).scalar_one()
+        return conn.execute(
+            select(func.count()).select_from(outbox).where(outbox.c.application_id.in_(ids), outbox.c.status == "done")
+        ).scalar_one()
 
 
 def bench_workers(stack: ProdStack, count: int, rounds: int) -> None:
     env = stack.sync_env()
     os.environ.update({"REQUESTS_CA_BUNDLE": env["REQUESTS_CA_BUNDLE"]})
     from sync_service.settings import Settings
-    wiring = bootstrap(Settings(database_url=env["SYNC_DATABASE_URL"], auto_migrate=False,
-                                data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
-                                audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
-                                audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
-                                national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"])))
+
+    wiring = bootstrap(
+        Settings(
+            database_url=env["SYNC_DATABASE_URL"],
+            auto_migrate=False,
+            data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
+            audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
+            audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
+            national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
+        )
+    )
     times: dict[int, float] = {1: 0.0, 2: 0.0}
     counts: dict[int, int] = {1: 0, 2: 0}
     per_round = count // rounds
     try:
         for r in range(rounds):
-            for n in ((1, 2) if r % 2 == 0 else (2, 1)):
+            for n in (1, 2) if r % 2 == 0 else (2, 1):
                 for name in WORKERS:
                     stack.sup.stop(name)
                 prefix = f"8{uuid.uuid4().int % 10**5:05d}"

@@ -19,10 +19,13 @@ Timed, in turns (`--rounds`), so both meet the same load on a shared machine:
 then once, `reconcile` after --drift pairs were damaged by hand (a manager added, a
 permission's scopes narrowed), which must repair exactly those.
 """
+
 from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import operator
 import os
 import secrets
 import shutil
@@ -54,8 +57,15 @@ CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
 
 def admin_client(url: str, password: str) -> KeycloakAdmin:
-    return KeycloakAdmin(server_url=url + "/", username="admin", password=password, realm_name=REALM_NAME,
-                         user_realm_name="master", pool_maxsize=8, timeout=600)
+    return KeycloakAdmin(
+        server_url=url + "/",
+        username="admin",
+        password=password,
+        realm_name=REALM_NAME,
+        user_realm_name="master",
+        pool_maxsize=8,
+        timeout=600,
+    )
 
 
 def pairs_of(n: int) -> list[tuple[str, str]]:
@@ -92,22 +102,34 @@ def set_up(url, password, pairs, threads, wiring, log) -> None:
 
     # Grouped by institution: an institution's shared policy is extended by one thread only.
     by_institution = [[(code, cat) for cat in cats] for code, cats in tree.items()]
-    chunks = [sum(by_institution[i::threads], []) for i in range(threads)]
+    chunks = [functools.reduce(operator.iadd, by_institution[i::threads], []) for i in range(threads)]
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(ensure, chunks))
     log(f"  groups and permissions of {len(pairs):,} pairs made in {time.monotonic() - t0:.0f} s")
     t0 = time.monotonic()
-    users = [{"username": manager_of(code, cat), "email": f"{manager_of(code, cat)}@clinic.example.tw",
-              "enabled": True, "firstName": "小明", "lastName": "王",
-              "realmRoles": [f"default-roles-{REALM_NAME}"], "groups": [f"/institutions/{code}/{cat}/managers"]}
-             for code, cat in pairs]
+    users = [
+        {
+            "username": manager_of(code, cat),
+            "email": f"{manager_of(code, cat)}@clinic.example.tw",
+            "enabled": True,
+            "firstName": "小明",
+            "lastName": "王",
+            "realmRoles": [f"default-roles-{REALM_NAME}"],
+            "groups": [f"/institutions/{code}/{cat}/managers"],
+        }
+        for code, cat in pairs
+    ]
     for i in range(0, len(users), 1000):
-        admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "SKIP", "users": users[i:i + 1000]})
+        admin.partial_import_realm(REALM_NAME, {"ifResourceExists": "SKIP", "users": users[i : i + 1000]})
     log(f"  {len(users):,} managers imported in {time.monotonic() - t0:.0f} s")
     with wiring.engine.begin() as conn:
-        conn.execute(insert(manager_seats), [
-            {"institution_code": code, "category": cat, "manager": manager_of(code, cat), "version": 1}
-            for code, cat in pairs])
+        conn.execute(
+            insert(manager_seats),
+            [
+                {"institution_code": code, "category": cat, "manager": manager_of(code, cat), "version": 1}
+                for code, cat in pairs
+            ],
+        )
 
 
 def read_groups_once(url, password, threads) -> float:
@@ -123,17 +145,20 @@ def read_groups_once(url, password, threads) -> float:
 
         def members(group_id):
             import threading
+
             me = threading.get_ident()
             if me not in clients:
                 clients[me] = admin_client(url, password)
             return _members(clients[me], group_id)
+
         list(pool.map(members, ids))
     return time.monotonic() - t0
 
 
 def run_reconcile(wiring, url, password, threads) -> tuple[float, list]:
-    directory = KeycloakDirectory(url, REALM_NAME, "admin-cli", "", admin=admin_client(url, password),
-                                  reading_threads=threads)
+    directory = KeycloakDirectory(
+        url, REALM_NAME, "admin-cli", "", admin=admin_client(url, password), reading_threads=threads
+    )
     t0 = time.monotonic()
     repairs = reconcile(wiring.uow, directory)
     return time.monotonic() - t0, repairs
@@ -144,18 +169,34 @@ def damage(url, password, pairs, n) -> None:
     admin = admin_client(url, password)
     api = AuthzClient(admin)
     name = f"intruder{secrets.token_hex(3)}"
-    intruder = admin.create_user({"username": name, "email": f"{name}@clinic.example.tw", "enabled": True,
-                                  "firstName": "大同", "lastName": "張",
-                                  "attributes": {"phone": ["02 2559 1969"], "department": ["資訊室"]}})
+    intruder = admin.create_user(
+        {
+            "username": name,
+            "email": f"{name}@clinic.example.tw",
+            "enabled": True,
+            "firstName": "大同",
+            "lastName": "張",
+            "attributes": {"phone": ["02 2559 1969"], "department": ["資訊室"]},
+        }
+    )
     for i, (code, cat) in enumerate(pairs[:: max(1, len(pairs) // n)][:n]):
         if i % 2 == 0:
             admin.group_user_add(intruder, admin.get_group_by_path(f"/institutions/{code}/{cat}/managers")["id"])
         else:
             p = api.find_by_name(users_permission_name(code, cat))
-            api.update("permission/scope", p["id"], {
-                "name": p["name"], "resourceType": "Groups", "resources": sorted(api.resource_ids(p["id"])),
-                "scopes": ["view"], "policies": sorted(api.policy_ids(p["id"])),
-                "decisionStrategy": "UNANIMOUS", "logic": "POSITIVE"})
+            api.update(
+                "permission/scope",
+                p["id"],
+                {
+                    "name": p["name"],
+                    "resourceType": "Groups",
+                    "resources": sorted(api.resource_ids(p["id"])),
+                    "scopes": ["view"],
+                    "policies": sorted(api.policy_ids(p["id"])),
+                    "decisionStrategy": "UNANIMOUS",
+                    "logic": "POSITIVE",
+                },
+            )
 
 
 def main() -> int:
@@ -195,15 +236,20 @@ def main() -> int:
             damage(url, password, pairs, args.drift)
             drifted, repairs = run_reconcile(wiring, url, password, args.threads)
             repaired = {(r.institution, r.category) for r in repairs}
-            log(f"  reconcile after {args.drift} pairs drifted: {drifted:.1f} s, {len(repairs)} repairs "
-                f"in {len(repaired)} pairs")
+            log(
+                f"  reconcile after {args.drift} pairs drifted: {drifted:.1f} s, {len(repairs)} repairs "
+                f"in {len(repaired)} pairs"
+            )
             n = len(pairs)
             print(f"pairs {n:,}, threads {args.threads}, rounds {args.rounds}")
             print(f"reading the groups once   {base / args.rounds:8.1f} s  {n * args.rounds / base:8.0f} pairs/s")
-            print(f"reconcile (no drift)      {rec / args.rounds:8.1f} s  {n * args.rounds / rec:8.0f} pairs/s"
-                  f"  {rec / base:5.2f}x reading once")
-            print(f"reconcile ({args.drift} drifted)   {drifted:8.1f} s  repaired {len(repaired)} of "
-                  f"{args.drift} pairs")
+            print(
+                f"reconcile (no drift)      {rec / args.rounds:8.1f} s  {n * args.rounds / rec:8.0f} pairs/s"
+                f"  {rec / base:5.2f}x reading once"
+            )
+            print(
+                f"reconcile ({args.drift} drifted)   {drifted:8.1f} s  repaired {len(repaired)} of {args.drift} pairs"
+            )
             wiring.engine.dispose()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

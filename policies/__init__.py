@@ -3,6 +3,7 @@
 The TOML files beside this module are read by the sync service, by the realm
 generator (`python -m stack realm`) and by the tests that catch drift.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -16,6 +17,7 @@ HERE = Path(__file__).parent
 @dataclass(frozen=True)
 class Named:
     """Something the rules name: its id, its zh-Hant name, its English name."""
+
     id: str
     zh: str
     en: str
@@ -57,6 +59,7 @@ class PasswordRules:
 class LockoutRules:
     """Brute-force lockout: after `failures` wrong passwords in a row the account
     is locked, until a password reset if `permanent` (R-LCK-1, R-LCK-3)."""
+
     failures: int
     permanent: bool
     notice_zh: str
@@ -71,6 +74,7 @@ class LockoutRules:
 @dataclass(frozen=True)
 class HelpDesk:
     """Where people get help and where the signed originals go (§七, §二(二))."""
+
     zh: str
     en: str
     phone: str
@@ -86,6 +90,7 @@ class HelpDesk:
 @dataclass(frozen=True)
 class EventRules:
     """Keycloak's stored events and their copy into the audit chain (events.toml, R-AUD-1)."""
+
     expiry_days: int
     user_event_types: tuple[str, ...]
     poll_every_seconds: int
@@ -156,14 +161,10 @@ def load() -> Policies:
     policies = Policies(
         levels=tuple(cats["levels"]),
         functions={k: Function(k, v["zh"], v["en"]) for k, v in cats["functions"].items()},
-        categories={
-            c["id"]: Category(c["id"], c["zh"], c["en"], tuple(c["functions"]))
-            for c in cats["categories"]
-        },
+        categories={c["id"]: Category(c["id"], c["zh"], c["en"], tuple(c["functions"])) for c in cats["categories"]},
         documents={k: Document(k, v["zh"], v["en"]) for k, v in docs["documents"].items()},
         application_types={
-            k: ApplicationType(k, v["zh"], v["en"], tuple(v["documents"]))
-            for k, v in docs["application_types"].items()
+            k: ApplicationType(k, v["zh"], v["en"], tuple(v["documents"])) for k, v in docs["application_types"].items()
         },
         category_extra_documents=extra,
         password=PasswordRules(**sec["password"]),
@@ -172,13 +173,22 @@ def load() -> Policies:
         reset_mail_interval_seconds=sec["reset"]["mail_interval_seconds"],
         help_desk=HelpDesk(
             **desk["help_desk"],
-            mail_originals_to_zh=desk["mail_originals_to"]["zh"], mail_originals_to_en=desk["mail_originals_to"]["en"],
-            portal_zh=desk["portal"]["zh"], portal_en=desk["portal"]["en"], portal_url=desk["portal"]["url"]),
+            mail_originals_to_zh=desk["mail_originals_to"]["zh"],
+            mail_originals_to_en=desk["mail_originals_to"]["en"],
+            portal_zh=desk["portal"]["zh"],
+            portal_en=desk["portal"]["en"],
+            portal_url=desk["portal"]["url"],
+        ),
         events=EventRules(
-            expiry_days=events["store"]["expiry_days"], user_event_types=tuple(events["store"]["user_event_types"]),
-            poll_every_seconds=events["poll"]["every_seconds"], overlap_seconds=events["poll"]["overlap_seconds"],
-            page_size=events["poll"]["page_size"], max_pages_per_run=events["poll"]["max_pages_per_run"],
-            sweep_seconds=events["poll"]["sweep_seconds"], sweep_every_seconds=events["poll"]["sweep_every_seconds"]),
+            expiry_days=events["store"]["expiry_days"],
+            user_event_types=tuple(events["store"]["user_event_types"]),
+            poll_every_seconds=events["poll"]["every_seconds"],
+            overlap_seconds=events["poll"]["overlap_seconds"],
+            page_size=events["poll"]["page_size"],
+            max_pages_per_run=events["poll"]["max_pages_per_run"],
+            sweep_seconds=events["poll"]["sweep_seconds"],
+            sweep_every_seconds=events["poll"]["sweep_every_seconds"],
+        ),
     )
     _check(policies)
     return policies
@@ -205,6 +215,7 @@ def _check(p: Policies) -> None:
 @dataclass(frozen=True)
 class Departures:
     """Departures on their effective date (departures.toml; R-MGR-6, R-USR-2)."""
+
     notice_days: int  # a B with less notice is flagged to the reviewer
     user_attribute: str  # the user attribute a manager sets for a user's departure date
     check_every_seconds: int  # the worker's period for users' departures
@@ -218,6 +229,7 @@ def departures() -> Departures:
 @dataclass(frozen=True)
 class Reminders:
     """Password reminders (R-PWD-2) and access reviews (reminders.toml)."""
+
     password_days_before: int
     review_every_months: int
     review_answer_days: int
@@ -227,10 +239,12 @@ class Reminders:
 @cache
 def reminders() -> Reminders:
     data = _read("reminders.toml")
-    rules = Reminders(password_days_before=data["password_reminder"]["days_before"],
-                      review_every_months=data["access_review"]["every_months"],
-                      review_answer_days=data["access_review"]["answer_days"],
-                      review_reminder_days_before=data["access_review"]["reminder_days_before"])
+    rules = Reminders(
+        password_days_before=data["password_reminder"]["days_before"],
+        review_every_months=data["access_review"]["every_months"],
+        review_answer_days=data["access_review"]["answer_days"],
+        review_reminder_days_before=data["access_review"]["reminder_days_before"],
+    )
     if 12 % rules.review_every_months:
         raise ValueError("access_review.every_months must divide the year (1, 2, 3, 4, 6 or 12)")
     if not 0 < rules.review_reminder_days_before < rules.review_answer_days:
@@ -248,9 +262,11 @@ def printed_forms() -> dict:
 
 # ---- personal-data requests and retention (issue 12 points 6, 7; decisions 0095, 0096) ----
 
+
 @dataclass(frozen=True)
 class RequestKind(Named):
     """A right of the Personal Data Protection Act art. 3, and its deadline (art. 13)."""
+
     answer_within_days: int
     extension_days: int
 
@@ -270,11 +286,15 @@ class PersonalDataRules:
 def personal_data() -> PersonalDataRules:
     pd = _read("personal_data.toml")
     return PersonalDataRules(
-        kinds={k: RequestKind(k, v["zh"], v["en"], int(v["answer_within_days"]), int(v["extension_days"]))
-               for k, v in pd["kinds"].items()},
+        kinds={
+            k: RequestKind(k, v["zh"], v["en"], int(v["answer_within_days"]), int(v["extension_days"]))
+            for k, v in pd["kinds"].items()
+        },
         correctable={k: Named(k, v["zh"], v["en"]) for k, v in pd["correctable"].items()},
-        kept_after_deletion_zh=pd["kept_after_deletion"]["zh"], kept_after_deletion_en=pd["kept_after_deletion"]["en"],
-        system_actors=tuple(pd["audit"]["system_actors"]), person_keys=tuple(pd["audit"]["person_keys"]),
+        kept_after_deletion_zh=pd["kept_after_deletion"]["zh"],
+        kept_after_deletion_en=pd["kept_after_deletion"]["en"],
+        system_actors=tuple(pd["audit"]["system_actors"]),
+        person_keys=tuple(pd["audit"]["person_keys"]),
         email_actor_prefix=pd["audit"]["email_actor_prefix"],
     )
 
@@ -282,6 +302,7 @@ def personal_data() -> PersonalDataRules:
 @dataclass(frozen=True)
 class Retention:
     """Days each kind of record is kept after it is closed (policies/retention.toml)."""
+
     applications: int
     scans: int
     personal_data_requests: int
@@ -301,6 +322,7 @@ def retention() -> Retention:
 @dataclass(frozen=True)
 class LegacyImport:
     """Moving in from the old system (legacy_import.toml, docs/legacy-import.md)."""
+
     accounts_per_request: int
     hash_algorithms: tuple[str, ...]
     min_hash_iterations: int

@@ -1,14 +1,15 @@
 """`python -m stack COMMAND`: the developer stack.
 
-  up      bring Keycloak, the mail sink, the sync service and the stand-in
-          screening system up (idempotent), then print where to go
-  up --profile prod   the production-shaped stack instead (stack/prod.py): PostgreSQL,
-          two Keycloak nodes behind nginx with TLS, gunicorn, two workers
-  down    stop them all (both profiles)
-  realm   rewrite the realm pieces derived from policies/ (--check: only list drift)
-  mail    list the messages in the mail sink
-  mailsink --folder F --port P --web-port W   (run by `up`)
+up      bring Keycloak, the mail sink, the sync service and the stand-in
+        screening system up (idempotent), then print where to go
+up --profile prod   the production-shaped stack instead (stack/prod.py): PostgreSQL,
+        two Keycloak nodes behind nginx with TLS, gunicorn, two workers
+down    stop them all (both profiles)
+realm   rewrite the realm pieces derived from policies/ (--check: only list drift)
+mail    list the messages in the mail sink
+mailsink --folder F --port P --web-port W   (run by `up`)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,17 +20,30 @@ from pathlib import Path
 from . import processes, realm
 from .paths import PORT_OFFSET, REALM_NAME, SECRETS_FILE, VAR
 
-PORTS = {name: port + PORT_OFFSET for name, port in {
-    "keycloak": 8080, "management": 9000, "smtp": 2525, "mail-web": 8025,
-    "sync-service": 5000, "screening-client": 5080}.items()}
+PORTS = {
+    name: port + PORT_OFFSET
+    for name, port in {
+        "keycloak": 8080,
+        "management": 9000,
+        "smtp": 2525,
+        "mail-web": 8025,
+        "sync-service": 5000,
+        "screening-client": 5080,
+    }.items()
+}
 
 
 def _keycloak(secrets: dict):
     from .keycloak import KeycloakInstance
+
     return KeycloakInstance(
-        home=VAR / "keycloak", http_port=PORTS["keycloak"], management_port=PORTS["management"],
-        admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"], env=realm_env(secrets, PORTS),
-        vault_dir=VAR / "vault")
+        home=VAR / "keycloak",
+        http_port=PORTS["keycloak"],
+        management_port=PORTS["management"],
+        admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+        env=realm_env(secrets, PORTS),
+        vault_dir=VAR / "vault",
+    )
 
 
 def realm_env(secrets: dict, ports: dict) -> dict[str, str]:
@@ -51,8 +65,21 @@ def up() -> int:
     t0 = time.monotonic()
     secrets = load_or_create()
     print("1/5 郵件匣 mail sink")
-    processes.start("mailsink", ["-m", "stack", "mailsink", "--folder", str(VAR / "mail"),
-                                 "--port", str(PORTS["smtp"]), "--web-port", str(PORTS["mail-web"])], {})
+    processes.start(
+        "mailsink",
+        [
+            "-m",
+            "stack",
+            "mailsink",
+            "--folder",
+            str(VAR / "mail"),
+            "--port",
+            str(PORTS["smtp"]),
+            "--web-port",
+            str(PORTS["mail-web"]),
+        ],
+        {},
+    )
     print("2/5 Keycloak: distribution and providers")
     kc = _keycloak(secrets)
     if kc.running_pid() and kc.is_ready():
@@ -69,40 +96,46 @@ def up() -> int:
     print("5/5 sync service and the stand-in screening system")
     issuer = f"{kc.url}/realms/{REALM_NAME}"
     sync_env = {
-        "KEYCLOAK_URL": kc.url, "SYNC_SERVICE_CLIENT_SECRET": secrets["SYNC_SERVICE_CLIENT_SECRET"],
-        "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}", "SMTP_PORT": str(PORTS["smtp"]),
+        "KEYCLOAK_URL": kc.url,
+        "SYNC_SERVICE_CLIENT_SECRET": secrets["SYNC_SERVICE_CLIENT_SECRET"],
+        "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}",
+        "SMTP_PORT": str(PORTS["smtp"]),
         "SYNC_DATA_KEY_FILE": str(VAR / "sync-data.key"),
         "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
         "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(keycloak.ensure_national_id_key(VAR / "vault")),
         "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"],
         # The pages sign people in as the realm's client reviewer-pages.
         "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
-        "SCREENING_SYSTEM_URL": f"http://127.0.0.1:{PORTS['screening-client']}/"}
-    processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])],
-                    sync_env)
+        "SCREENING_SYSTEM_URL": f"http://127.0.0.1:{PORTS['screening-client']}/",
+    }
+    processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])], sync_env)
     # The worker applies approved decisions to Keycloak (the outbox); it retries while Keycloak is away.
     processes.start("sync-worker", ["-m", "sync_service", "worker"], sync_env)
-    processes.start("screening-client", ["-m", "examples.screening_client", "--port",
-                                         str(PORTS["screening-client"])], {
-        "OIDC_ISSUER": issuer, "SCREENING_CLIENT_SECRET": secrets["SCREENING_CLIENT_SECRET"],
-        "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"]})
-    for port, path in ((PORTS["sync-service"], "/health"), (PORTS["screening-client"], "/"),
-                       (PORTS["mail-web"], "/")):
+    processes.start(
+        "screening-client",
+        ["-m", "examples.screening_client", "--port", str(PORTS["screening-client"])],
+        {
+            "OIDC_ISSUER": issuer,
+            "SCREENING_CLIENT_SECRET": secrets["SCREENING_CLIENT_SECRET"],
+            "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"],
+        },
+    )
+    for port, path in ((PORTS["sync-service"], "/health"), (PORTS["screening-client"], "/"), (PORTS["mail-web"], "/")):
         processes.wait_http(f"http://127.0.0.1:{port}{path}")
     total = time.monotonic() - t0
     print(f"""
 系統已啟動 / The stack is up ({total:.0f} s).
 
-  示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{PORTS['screening-client']}/
-      登入 sign in as  {demo_user['username']}  /  {demo_user['password']}
+  示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{PORTS["screening-client"]}/
+      登入 sign in as  {demo_user["username"]}  /  {demo_user["password"]}
       （首次登入須更換此密碼、接受條款並確認個人資料 / first sign-in: replace this password, accept the terms, confirm your profile）
-      HPA reviewer 審核人員 (role hpa-reviewer): {demo_user['reviewer']}  /  {demo_user['password']}
+      HPA reviewer 審核人員 (role hpa-reviewer): {demo_user["reviewer"]}  /  {demo_user["password"]}
   Keycloak 管理主控台 admin console          {kc.url}/admin/master/console/#/{REALM_NAME}
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {SECRETS_FILE}
   Realm account page                         {kc.url}/realms/{REALM_NAME}/account
-  測試郵件匣 Mail sink                        http://127.0.0.1:{PORTS['mail-web']}/  (files: {VAR / 'mail'})
-  申請與審核頁面 Applications and review     http://127.0.0.1:{PORTS['sync-service']}/
-  同步服務 Sync service (JSON API)            http://127.0.0.1:{PORTS['sync-service']}/openapi.json
+  測試郵件匣 Mail sink                        http://127.0.0.1:{PORTS["mail-web"]}/  (files: {VAR / "mail"})
+  申請與審核頁面 Applications and review     http://127.0.0.1:{PORTS["sync-service"]}/
+  同步服務 Sync service (JSON API)            http://127.0.0.1:{PORTS["sync-service"]}/openapi.json
   Logs: {processes.LOGS} and {kc.log_file}.  Stop everything: make down
 """)
     return 0
@@ -111,6 +144,7 @@ def up() -> int:
 def down() -> int:
     from . import prod
     from .keycloak import KeycloakInstance
+
     prod.down()
     for name in ("screening-client", "sync-worker", "sync-service", "mailsink"):
         print(f"{name}: {'stopped' if processes.stop(name) else 'not running'}")
@@ -126,6 +160,7 @@ def run_mailsink(folder: str, port: int, web_port: int) -> int:
     import threading
 
     from .mailsink import MailSink, serve_listing
+
     sink = MailSink(Path(folder), port)
     sink.start()
     web = serve_listing(Path(folder), web_port)
@@ -143,6 +178,7 @@ def run_mailsink(folder: str, port: int, web_port: int) -> int:
 
 def list_mail() -> int:
     from .mailsink import MailSink
+
     sink = MailSink(VAR / "mail")
     for path, m in zip(sink.files(), sink.messages()):
         print(f"{m['Date']}  {m['To']}  {m['Subject']}\n    {path}")
@@ -168,6 +204,7 @@ def main(argv: list[str]) -> int:
     if args.command == "up":
         if args.profile == "prod":
             from . import prod
+
             return prod.up()
         return up()
     if args.command == "down":
@@ -180,6 +217,7 @@ def main(argv: list[str]) -> int:
         import json
 
         import policies
+
         lines = realm.drift(json.loads(realm.REALM_FILE.read_text()), policies.load())
         print("\n".join(lines) or "realm-export.json agrees with policies/")
         return 1 if lines else 0

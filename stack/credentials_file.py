@@ -1,4 +1,5 @@
 """Generated secrets: made once, kept in var/secrets.env (ignored by git)."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """The demo institution and user `make up` prints, so a person can sign in at once."""
+
 from __future__ import annotations
 
 from keycloak import KeycloakAdmin
@@ -16,8 +17,14 @@ DEMO_REVIEWER = "hpareviewer01"
 def admin_client(kc) -> KeycloakAdmin:
     # The production-shaped stack serves TLS from its own CA (kc.ca_file); dev mode is plain HTTP.
     ca = getattr(kc, "ca_file", None)
-    return KeycloakAdmin(server_url=kc.url, username=kc.admin_user, password=kc.admin_password,
-                         realm_name=REALM_NAME, user_realm_name="master", verify=str(ca) if ca else True)
+    return KeycloakAdmin(
+        server_url=kc.url,
+        username=kc.admin_user,
+        password=kc.admin_password,
+        realm_name=REALM_NAME,
+        user_realm_name="master",
+        verify=str(ca) if ca else True,
+    )
 
 
 def ensure_demo_data(kc, secrets: dict) -> dict:
@@ -25,19 +32,29 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
     group = ensure_grant_group(admin, DEMO_INSTITUTION, "CRC-COL", "user")
     user_id = admin.get_user_id(DEMO_USERNAME)
     if user_id is None:
-        user_id = admin.create_user({
-            "username": DEMO_USERNAME, "email": "demouser01@clinic.example.tw", "enabled": True,
-            "firstName": "小明", "lastName": "王",
-            "attributes": {"department": ["家庭醫學科"], "phone": ["(02)2312-3456#116"]},
-            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
-        })
+        user_id = admin.create_user(
+            {
+                "username": DEMO_USERNAME,
+                "email": "demouser01@clinic.example.tw",
+                "enabled": True,
+                "firstName": "小明",
+                "lastName": "王",
+                "attributes": {"department": ["家庭醫學科"], "phone": ["(02)2312-3456#116"]},
+                "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
+            }
+        )
         admin.group_user_add(user_id, group["id"])
     if admin.get_user_id(DEMO_REVIEWER) is None:
-        reviewer_id = admin.create_user({
-            "username": DEMO_REVIEWER, "email": "hpareviewer01@hpa.example.tw", "enabled": True,
-            "firstName": "美惠", "lastName": "林",
-            "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
-            "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
-        })
+        reviewer_id = admin.create_user(
+            {
+                "username": DEMO_REVIEWER,
+                "email": "hpareviewer01@hpa.example.tw",
+                "enabled": True,
+                "firstName": "美惠",
+                "lastName": "林",
+                "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
+                "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
+            }
+        )
         admin.assign_realm_roles(reviewer_id, [admin.get_realm_role(REVIEWER_ROLE)])
     return {"username": DEMO_USERNAME, "reviewer": DEMO_REVIEWER, "password": secrets["DEMO_USER_PASSWORD"]}

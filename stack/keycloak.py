@@ -5,6 +5,7 @@ theme and realm file installed. `make up` keeps one under var/keycloak; the test
 run makes its own under a temporary folder, so the two never share state and a
 dev-mode rebuild of one never races the other.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,9 +33,11 @@ def national_id_key_file(vault_dir: Path) -> Path:
 def ensure_national_id_key(vault_dir: Path) -> Path:
     """Make the key (32 random bytes, base64, mode 0600) once; Keycloak and the service share it."""
     from sync_service.adapters.keys import load_or_create_key
+
     path = national_id_key_file(vault_dir)
     load_or_create_key("", path)
     return path
+
 
 VERSION = "26.7.3"
 ARTIFACT = f"org.keycloak:keycloak-quarkus-dist:{VERSION}:zip"
@@ -60,8 +63,7 @@ def ensure_distribution(log=print) -> Path:
     archive = DIST_DIR / f"keycloak-quarkus-dist-{VERSION}.zip"
     if not archive.exists():
         log(f"  fetching {ARTIFACT} through Maven (once) ...")
-        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={ARTIFACT}",
-              f"-DoutputDirectory={DIST_DIR}"])
+        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={ARTIFACT}", f"-DoutputDirectory={DIST_DIR}"])
     log("  unpacking the distribution ...")
     staging = DIST_DIR / "unpacking"
     shutil.rmtree(staging, ignore_errors=True)
@@ -141,18 +143,23 @@ class KeycloakInstance:
         env["KC_BOOTSTRAP_ADMIN_USERNAME"] = self.admin_user
         env["KC_BOOTSTRAP_ADMIN_PASSWORD"] = self.admin_password
         cmd = [
-            str(self.home / "bin" / "kc.sh"), "start-dev",
-            "--http-host=127.0.0.1", f"--http-port={self.http_port}",
+            str(self.home / "bin" / "kc.sh"),
+            "start-dev",
+            "--http-host=127.0.0.1",
+            f"--http-port={self.http_port}",
             f"--http-management-port={self.management_port}",
-            "--health-enabled=true", "--import-realm", *self.extra_args,
+            "--health-enabled=true",
+            "--import-realm",
+            *self.extra_args,
         ]
         if self.vault_dir is not None:
             ensure_national_id_key(self.vault_dir)
             cmd += ["--vault=file", f"--vault-dir={self.vault_dir}"]
         log = open(self.log_file, "ab")
         # Own process group: stop() ends the launcher script and the JVM together.
-        self.process = subprocess.Popen(cmd, cwd=self.home, env=env, stdout=log,
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            cmd, cwd=self.home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.pid_file.write_text(str(self.process.pid))
 
     def is_ready(self) -> bool:

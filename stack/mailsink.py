@@ -2,6 +2,7 @@
 .eml file in one folder, readable by tests (`MailSink.wait_for`) and by people
 (`python -m stack mail` or the small listing page served beside it).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -107,18 +108,23 @@ def serve_listing(folder: Path, port: int, host: str = "127.0.0.1") -> Threading
                     self.send_error(404)
                     return
                 msg = read_message(target)
-                body = (f"<h1>{html.escape(str(msg['Subject']))}</h1><p>To: {html.escape(str(msg['To']))}"
-                        f"<br>Date: {html.escape(str(msg['Date']))}</p><pre>{html.escape(body_text(msg))}</pre>"
-                        '<p><a href="/">← 郵件列表 / all mail</a></p>')
+                body = (
+                    f"<h1>{html.escape(str(msg['Subject']))}</h1><p>To: {html.escape(str(msg['To']))}"
+                    f"<br>Date: {html.escape(str(msg['Date']))}</p><pre>{html.escape(body_text(msg))}</pre>"
+                    '<p><a href="/">← 郵件列表 / all mail</a></p>'
+                )
             else:
                 rows = "".join(
-                    f'<tr><td>{html.escape(str(m["Date"]))}</td><td>{html.escape(str(m["To"]))}</td>'
+                    f"<tr><td>{html.escape(str(m['Date']))}</td><td>{html.escape(str(m['To']))}</td>"
                     f'<td><a href="/m/{f.name}">{html.escape(str(m["Subject"]))}</a></td></tr>'
-                    for f, m in ((f, read_message(f)) for f in files))
-                body = ("<h1>測試郵件匣 / Mail sink</h1>"
-                        f"<p>{len(files)} 封郵件 / messages in {html.escape(str(folder))}</p>"
-                        "<table border=1 cellpadding=4><tr><th>時間 Date</th><th>收件者 To</th>"
-                        f"<th>主旨 Subject</th></tr>{rows}</table>")
+                    for f, m in ((f, read_message(f)) for f in files)
+                )
+                body = (
+                    "<h1>測試郵件匣 / Mail sink</h1>"
+                    f"<p>{len(files)} 封郵件 / messages in {html.escape(str(folder))}</p>"
+                    "<table border=1 cellpadding=4><tr><th>時間 Date</th><th>收件者 To</th>"
+                    f"<th>主旨 Subject</th></tr>{rows}</table>"
+                )
             data = f'<!doctype html><meta charset="utf-8"><title>Mail sink</title>{body}'.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")

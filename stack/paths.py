@@ -1,9 +1,10 @@
 """Where things live. Everything under .cache/ and var/ is ignored by git."""
+
 import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache"          # downloads: the Keycloak distribution
+CACHE = ROOT / ".cache"  # downloads: the Keycloak distribution
 # run-time state of `make up`: data, logs, mail, secrets (SCREENING_VAR: a second stack beside it)
 VAR = Path(os.environ.get("SCREENING_VAR", ROOT / "var"))
 SECRETS_FILE = VAR / "secrets.env"

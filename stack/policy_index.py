@@ -13,6 +13,7 @@ schema) on every `up`; it is idempotent and makes the index again if an upgrade 
 rebuilt the table. `tests/prod/test_policy_config_index.py` fails if Keycloak changes the
 statement, the table or the column so that the index no longer serves it.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,10 @@ WANTED_DEFINITION = f"USING gin ({COLUMN} gin_trgm_ops)"
 def ensure(psql) -> None:
     """Make the index if it is missing. `psql(sql)` runs SQL in Keycloak's database as its owner or a
     superuser. An index left invalid (a build interrupted) is made again."""
-    invalid = psql(f"SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-                   f"WHERE c.relname = '{INDEX}' AND NOT i.indisvalid").strip()
+    invalid = psql(
+        f"SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+        f"WHERE c.relname = '{INDEX}' AND NOT i.indisvalid"
+    ).strip()
     if invalid:
         psql(f"DROP INDEX {INDEX}")
     psql(ENSURE_SQL)
@@ -45,8 +48,11 @@ def ensure(psql) -> None:
 # Hibernate's SQL for `findDependentPolicyByResourceTypeAndConfig`, as PostgreSQL logs it with
 # log_min_duration_statement = 0: "... execute <name>: select ... from resource_server_policy ...
 # join policy_config ... value like $n ..." then "DETAIL:  Parameters: $1 = '...', ...".
-_STATEMENT = re.compile(r"execute [^:]*: (select .*from resource_server_policy .*policy_config.*"
-                        r"\bvalue like \$\d+.*)$", re.IGNORECASE)
+_STATEMENT = re.compile(
+    r"execute [^:]*: (select .*from resource_server_policy .*policy_config.*"
+    r"\bvalue like \$\d+.*)$",
+    re.IGNORECASE,
+)
 _PARAMETERS = re.compile(r"DETAIL:\s+parameters: (.*)$", re.IGNORECASE)
 
 

@@ -1,4 +1,5 @@
 """Background processes of `make up`: one pid file and one log each, under var/."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,14 @@ def start(name: str, args: list[str], env: dict[str, str]) -> int:
     RUN.mkdir(parents=True, exist_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
     log = open(LOGS / f"{name}.log", "ab")
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, env={**os.environ, **env},
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     (RUN / f"{name}.pid").write_text(str(proc.pid))
     return proc.pid
 

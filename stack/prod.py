@@ -12,6 +12,7 @@
 
 Everything lives in one folder (`var/prod/` for `make up`; a temporary one for the tests).
 """
+
 from __future__ import annotations
 
 import glob
@@ -36,9 +37,18 @@ HOME = VAR / "prod"
 BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), see build_keycloak()
 # Fixed ports of `make up PROFILE=prod`; beside the dev stack's, so both can run.
 PORTS = {
-    "nginx": 8443, "kc1": 8543, "kc1-management": 9001, "kc1-cluster": 7810,
-    "kc2": 8643, "kc2-management": 9002, "kc2-cluster": 7820,
-    "postgres": 5433, "redis": 6380, "sync-service": 5100, "smtp": 2526, "mail-web": 8026,
+    "nginx": 8443,
+    "kc1": 8543,
+    "kc1-management": 9001,
+    "kc1-cluster": 7810,
+    "kc2": 8643,
+    "kc2-management": 9002,
+    "kc2-cluster": 7820,
+    "postgres": 5433,
+    "redis": 6380,
+    "sync-service": 5100,
+    "smtp": 2526,
+    "mail-web": 8026,
     "screening-client": 5081,
 }
 SECRETS = {**WANTED, "KEYCLOAK_DB_PASSWORD": 24, "SYNC_DB_PASSWORD": 24, "REDIS_PASSWORD": 24}
@@ -88,8 +98,9 @@ class Supervisor:
         self.run.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
         with open(self.logs / f"{name}.log", "ab") as log:
-            proc = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **env}, stdout=log,
-                                    stderr=subprocess.STDOUT, start_new_session=True)
+            proc = subprocess.Popen(
+                cmd, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         (self.run / f"{name}.pid").write_text(str(proc.pid))
         return proc.pid
 
@@ -145,6 +156,7 @@ def _pg_bin() -> Path:
 @dataclass
 class Postgres:
     """One cluster of Debian's PostgreSQL, run as the `postgres` user from a folder of ours."""
+
     folder: Path
     port: int
     durable: bool = True  # the tests turn fsync off: their data need not survive a power cut
@@ -154,15 +166,19 @@ class Postgres:
         return self.folder / "data"
 
     def _as_postgres(self, *cmd: str, input: str | None = None) -> str:
-        result = subprocess.run(["runuser", "-u", "postgres", "--", *cmd], input=input, capture_output=True,
-                                text=True)
+        result = subprocess.run(["runuser", "-u", "postgres", "--", *cmd], input=input, capture_output=True, text=True)
         if result.returncode != 0:
             raise StackError(f"{cmd[0]} failed: {result.stderr.strip()[-2000:]}")
         return result.stdout
 
     def running(self) -> bool:
-        return subprocess.run(["runuser", "-u", "postgres", "--", str(_pg_bin() / "pg_ctl"), "-D", str(self.data),
-                               "status"], capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                ["runuser", "-u", "postgres", "--", str(_pg_bin() / "pg_ctl"), "-D", str(self.data), "status"],
+                capture_output=True,
+            ).returncode
+            == 0
+        )
 
     def start(self) -> None:
         bin_ = _pg_bin()
@@ -171,24 +187,61 @@ class Postgres:
         self.folder.chmod(0o700)
         if not (self.data / "PG_VERSION").exists():
             # Local (socket) connections as postgres for administration; every TCP login needs its password.
-            self._as_postgres(str(bin_ / "initdb"), "-D", str(self.data), "-U", "postgres", "-E", "UTF8",
-                              "--locale=C.UTF-8", "--auth-local=peer", "--auth-host=scram-sha-256")
+            self._as_postgres(
+                str(bin_ / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--auth-local=peer",
+                "--auth-host=scram-sha-256",
+            )
         if self.running():
             return
-        options = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
-                   "-c max_connections=200 -c shared_buffers=256MB")
+        options = (
+            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
+            "-c max_connections=200 -c shared_buffers=256MB"
+        )
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._as_postgres(str(bin_ / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"),
-                          "-o", options, "-w", "-t", "120", "start")
+        self._as_postgres(
+            str(bin_ / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "120",
+            "start",
+        )
 
     def stop(self) -> None:
         if (self.data / "PG_VERSION").exists() and self.running():
             self._as_postgres(str(_pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def psql(self, sql: str, database: str = "postgres") -> str:
-        return self._as_postgres(str(_pg_bin() / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
-                                 "-h", str(self.folder), "-p", str(self.port), "-d", database, input=sql)
+        return self._as_postgres(
+            str(_pg_bin() / "psql"),
+            "-X",
+            "-q",
+            "-A",
+            "-t",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            str(self.folder),
+            "-p",
+            str(self.port),
+            "-d",
+            database,
+            input=sql,
+        )
 
     def ensure_database(self, name: str, password: str) -> None:
         """A role and a database it owns, both called `name`; the password is (re)set from the secrets file."""
@@ -204,15 +257,28 @@ class Postgres:
         """pg_dump's custom format: compressed, restorable table by table with pg_restore."""
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.chown(target.parent, "postgres", "postgres")
-        self._as_postgres(str(_pg_bin() / "pg_dump"), "-h", str(self.folder), "-p", str(self.port), "-Fc",
-                          "-f", str(target), database)
+        self._as_postgres(
+            str(_pg_bin() / "pg_dump"), "-h", str(self.folder), "-p", str(self.port), "-Fc", "-f", str(target), database
+        )
 
     def restore(self, database: str, source: Path) -> None:
         """A fresh database of that name, owned by its role, filled from the dump."""
         self.psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         self.psql(f"CREATE DATABASE {database} OWNER {database}")
-        self._as_postgres(str(_pg_bin() / "pg_restore"), "-h", str(self.folder), "-p", str(self.port),
-                          "-d", database, "--no-owner", "--role", database, "--exit-on-error", str(source))
+        self._as_postgres(
+            str(_pg_bin() / "pg_restore"),
+            "-h",
+            str(self.folder),
+            "-p",
+            str(self.port),
+            "-d",
+            database,
+            "--no-owner",
+            "--role",
+            database,
+            "--exit-on-error",
+            str(source),
+        )
 
 
 @dataclass
@@ -275,15 +341,29 @@ class ProdStack:
     def up(self) -> float:
         t0 = time.monotonic()
         self.home.mkdir(parents=True, exist_ok=True)
-        self.tls  # made on first use
+        _ = self.tls  # made on first use
         self.log("1/6 PostgreSQL (Debian): one cluster, databases keycloak and sync")
         self.pg.start()
         self.pg.ensure_database("keycloak", self.secrets["KEYCLOAK_DB_PASSWORD"])
         self.pg.ensure_database("sync", self.secrets["SYNC_DB_PASSWORD"])
         self.log("2/6 redis (shared rate limit) and the mail sink")
         self._start_redis()
-        self.sup.start("mailsink", [sys.executable, "-m", "stack", "mailsink", "--folder", str(self.home / "mail"),
-                                    "--port", str(self.ports["smtp"]), "--web-port", str(self.ports["mail-web"])], {})
+        self.sup.start(
+            "mailsink",
+            [
+                sys.executable,
+                "-m",
+                "stack",
+                "mailsink",
+                "--folder",
+                str(self.home / "mail"),
+                "--port",
+                str(self.ports["smtp"]),
+                "--web-port",
+                str(self.ports["mail-web"]),
+            ],
+            {},
+        )
         self.log("3/6 Keycloak: optimized build (PostgreSQL, health, metrics, our providers)")
         self.build_keycloak()
         self.log("4/6 Keycloak: two nodes, one cluster; nginx in front")
@@ -296,6 +376,7 @@ class ProdStack:
         policy_index.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
         self.log("5/6 demo institution and user")
         from .demo import ensure_demo_data
+
         self.demo = ensure_demo_data(self, self.secrets)
         self.log("6/6 sync service (gunicorn, two processes), two outbox workers, the stand-in screening system")
         self.start_sync()
@@ -306,9 +387,11 @@ class ProdStack:
         folder.mkdir(parents=True, exist_ok=True)
         conf = folder / "redis.conf"
         # Rate-limit counters only: nothing to persist, nothing to lose but a window of counts.
-        conf.write_text(f"bind 127.0.0.1\nport {self.ports['redis']}\nprotected-mode yes\n"
-                        f"requirepass {self.secrets['REDIS_PASSWORD']}\nsave \"\"\nappendonly no\n"
-                        f"dir {folder}\nmaxmemory 64mb\nmaxmemory-policy volatile-ttl\n")
+        conf.write_text(
+            f"bind 127.0.0.1\nport {self.ports['redis']}\nprotected-mode yes\n"
+            f'requirepass {self.secrets["REDIS_PASSWORD"]}\nsave ""\nappendonly no\n'
+            f"dir {folder}\nmaxmemory 64mb\nmaxmemory-policy volatile-ttl\n"
+        )
         conf.chmod(0o600)
         self.sup.start("redis", ["redis-server", str(conf)], {})
 
@@ -338,8 +421,9 @@ class ProdStack:
                 shutil.copy2(jar, staging / "providers" / jar.name)
             for theme in THEMES.iterdir():
                 shutil.copytree(theme, staging / "themes" / theme.name)
-            result = subprocess.run([str(staging / "bin" / "kc.sh"), "build", *BUILD_OPTIONS],
-                                    cwd=staging, capture_output=True, text=True)
+            result = subprocess.run(
+                [str(staging / "bin" / "kc.sh"), "build", *BUILD_OPTIONS], cwd=staging, capture_output=True, text=True
+            )
             if result.returncode != 0:
                 raise KeycloakError(f"kc.sh build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
             (staging / "build.done").write_text(stamp.hexdigest())
@@ -351,8 +435,11 @@ class ProdStack:
             shutil.rmtree(old, ignore_errors=True)
         for node in NODES:
             built_from = self.node_dir(node) / "build.done"
-            if self.node_dir(node).exists() and not self.sup.pid(node) and (
-                    not built_from.exists() or built_from.read_text() != stamp.hexdigest()):
+            if (
+                self.node_dir(node).exists()
+                and not self.sup.pid(node)
+                and (not built_from.exists() or built_from.read_text() != stamp.hexdigest())
+            ):
                 shutil.rmtree(self.node_dir(node))  # made from an older build
             elif self.sup.pid(node) and built_from.exists() and built_from.read_text() != stamp.hexdigest():
                 self.log(f"  providers or theme changed, but {node} runs: `make down` first to rebuild")
@@ -376,20 +463,31 @@ class ProdStack:
         (imports / "realm-export.json").unlink(missing_ok=True)
         shutil.copy2(REALM_FILE, imports / "realm-export.json")
         from .__main__ import realm_env
+
         env = {
-            **realm_env(self.secrets, self.ports), "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
-            "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user, "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+            **realm_env(self.secrets, self.ports),
+            "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
+            "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user,
+            "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
             "JAVA_OPTS_KC_HEAP": self.heap,
         }
         t = self.tls
         ensure_national_id_key(self.vault_dir)  # Keycloak's vault secret, shared with the sync service
         cmd = [
-            str(home / "bin" / "kc.sh"), "start", "--optimized", f"--vault-dir={self.vault_dir}",
-            f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak", "--db-username=keycloak",
-            "--http-enabled=false", "--http-host=127.0.0.1", f"--https-port={self.ports[node]}",
-            f"--https-certificate-file={t.cert}", f"--https-certificate-key-file={t.key}",
+            str(home / "bin" / "kc.sh"),
+            "start",
+            "--optimized",
+            f"--vault-dir={self.vault_dir}",
+            f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak",
+            "--db-username=keycloak",
+            "--http-enabled=false",
+            "--http-host=127.0.0.1",
+            f"--https-port={self.ports[node]}",
+            f"--https-certificate-file={t.cert}",
+            f"--https-certificate-key-file={t.key}",
             f"--http-management-port={self.ports[node + '-management']}",
-            f"--hostname={self.url}", "--proxy-headers=xforwarded",
+            f"--hostname={self.url}",
+            "--proxy-headers=xforwarded",
             "--cache-embedded-network-bind-address=127.0.0.1",
             f"--cache-embedded-network-bind-port={self.ports[node + '-cluster']}",
             # The first node imports the realm; Keycloak skips a realm the database already has.
@@ -405,6 +503,7 @@ class ProdStack:
             if not self.sup.pid(node):
                 raise StackError(f"Keycloak {node} exited:\n{self.sup.log_tail(node)}")
             return self.node_ready(node)
+
         try:
             _wait(ready, f"Keycloak {node}", timeout, 1)
         except StackError as e:
@@ -413,8 +512,11 @@ class ProdStack:
 
     def cluster_members(self, node: str) -> int:
         """How many nodes the last cluster view in this node's log names."""
-        views = [line for line in (self.sup.logs / f"{node}.log").read_text(errors="replace").splitlines()
-                 if "ISPN000094" in line]
+        views = [
+            line
+            for line in (self.sup.logs / f"{node}.log").read_text(errors="replace").splitlines()
+            if "ISPN000094" in line
+        ]
         if not views:
             return 1
         members = views[-1].rsplit("[", 1)[-1].split("]")[0]
@@ -442,7 +544,9 @@ class ProdStack:
         upstream = "\n".join(
             # Passive health check: a node that refuses or fails a request is skipped for 10 s,
             # and the request is tried on the other node (proxy_next_upstream below).
-            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=10s;" for node in nodes)
+            f"        server 127.0.0.1:{self.ports[node]} max_fails=1 fail_timeout=10s;"
+            for node in nodes
+        )
         (folder / "nginx.conf").write_text(f"""# Made by `python -m stack up --profile prod`; changes are overwritten.
 user www-data;
 worker_processes 2;
@@ -462,7 +566,7 @@ http {{
         keepalive 32;
     }}
     server {{
-        listen 127.0.0.1:{self.ports['nginx']} ssl;
+        listen 127.0.0.1:{self.ports["nginx"]} ssl;
         ssl_certificate {t.cert};
         ssl_certificate_key {t.key};
         ssl_protocols TLSv1.2 TLSv1.3;
@@ -494,18 +598,27 @@ http {{
     def _wait_nginx(self) -> None:
         def answers():
             try:
-                return requests.get(f"{self.url}/realms/{REALM_NAME}/.well-known/openid-configuration",
-                                    verify=str(self.ca_file), timeout=5).status_code == 200
+                return (
+                    requests.get(
+                        f"{self.url}/realms/{REALM_NAME}/.well-known/openid-configuration",
+                        verify=str(self.ca_file),
+                        timeout=5,
+                    ).status_code
+                    == 200
+                )
             except requests.RequestException:
                 return False
+
         _wait(answers, "nginx in front of Keycloak", 120)
 
     # ---- the sync service ---------------------------------------------------
 
     def sync_env(self) -> dict[str, str]:
         return {
-            "KEYCLOAK_URL": self.url, "SYNC_SERVICE_CLIENT_SECRET": self.secrets["SYNC_SERVICE_CLIENT_SECRET"],
-            "SYNC_DATABASE_URL": self.database_url("sync"), "SMTP_PORT": str(self.ports["smtp"]),
+            "KEYCLOAK_URL": self.url,
+            "SYNC_SERVICE_CLIENT_SECRET": self.secrets["SYNC_SERVICE_CLIENT_SECRET"],
+            "SYNC_DATABASE_URL": self.database_url("sync"),
+            "SMTP_PORT": str(self.ports["smtp"]),
             "SYNC_DATA_KEY_FILE": str(self.home / "sync-data.key"),
             "SYNC_AUDIT_SIGNING_KEY_FILE": str(self.home / "audit-signing.key"),
             # The audit chain's signed head, outside the database (decision 0010): one file every
@@ -515,42 +628,76 @@ http {{
             "SYNC_RATELIMIT_STORAGE_URI": self.redis_url,
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
-            "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file),
+            "REQUESTS_CA_BUNDLE": str(self.ca_file),
+            "SSL_CERT_FILE": str(self.ca_file),
             **self.sync_overrides,
         }
 
     def start_sync(self) -> None:
         env = self.sync_env()
-        upgrade = subprocess.run([sys.executable, "-m", "sync_service", "db", "upgrade"], cwd=ROOT,
-                                 env={**os.environ, **env}, capture_output=True, text=True)
+        upgrade = subprocess.run(
+            [sys.executable, "-m", "sync_service", "db", "upgrade"],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+        )
         if upgrade.returncode != 0:
             raise StackError(f"sync service migrations failed:\n{upgrade.stderr[-2000:]}")
         self.start_web()
         for name in ("sync-worker-1", "sync-worker-2"):
             self.start_worker(name)
-        self.sup.start("screening-client", [sys.executable, "-m", "examples.screening_client", "--port",
-                                            str(self.ports["screening-client"])], {
-            "OIDC_ISSUER": f"{self.url}/realms/{REALM_NAME}",
-            "SCREENING_CLIENT_SECRET": self.secrets["SCREENING_CLIENT_SECRET"],
-            "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
-            "REQUESTS_CA_BUNDLE": str(self.ca_file), "SSL_CERT_FILE": str(self.ca_file)})
+        self.sup.start(
+            "screening-client",
+            [sys.executable, "-m", "examples.screening_client", "--port", str(self.ports["screening-client"])],
+            {
+                "OIDC_ISSUER": f"{self.url}/realms/{REALM_NAME}",
+                "SCREENING_CLIENT_SECRET": self.secrets["SCREENING_CLIENT_SECRET"],
+                "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
+                "REQUESTS_CA_BUNDLE": str(self.ca_file),
+                "SSL_CERT_FILE": str(self.ca_file),
+            },
+        )
         _wait(lambda: _answers(f"http://127.0.0.1:{self.ports['screening-client']}/"), "screening client", 60)
 
     def start_web(self) -> None:
         env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
-        self.sup.start("sync-web", [sys.executable, "-m", "gunicorn", "--workers", "2",
-                                    "--bind", f"127.0.0.1:{self.ports['sync-service']}", "--access-logfile", "-",
-                                    "sync_service.bootstrap:web_app()"], env_web)
+        self.sup.start(
+            "sync-web",
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.ports['sync-service']}",
+                "--access-logfile",
+                "-",
+                "sync_service.bootstrap:web_app()",
+            ],
+            env_web,
+        )
         _wait(lambda: _answers(f"{self.sync_url}/health"), "sync service", 120)
 
     def start_worker(self, name: str) -> None:
-        self.sup.start(name, [sys.executable, "-m", "sync_service", "worker"],
-                       {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"})
+        self.sup.start(
+            name, [sys.executable, "-m", "sync_service", "worker"], {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
+        )
 
     # ---- down ----------------------------------------------------------------
 
-    ORDER = ("screening-client", "sync-worker-1", "sync-worker-2", "sync-web", "nginx", "kc2", "kc1",
-             "redis", "mailsink")
+    ORDER = (
+        "screening-client",
+        "sync-worker-1",
+        "sync-worker-2",
+        "sync-web",
+        "nginx",
+        "kc2",
+        "kc1",
+        "redis",
+        "mailsink",
+    )
 
     def down(self) -> list[str]:
         stopped = [name for name in self.ORDER if self.sup.stop(name)]
@@ -570,17 +717,17 @@ def up() -> int:
     print(f"""
 生產型態系統已啟動 / The production-shaped stack is up ({seconds:.0f} s).
 
-  示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{p['screening-client']}/
-      登入 sign in as  {stack.demo['username']}  /  {stack.demo['password']}
+  示範篩檢系統 Screening system (stand-in)  http://127.0.0.1:{p["screening-client"]}/
+      登入 sign in as  {stack.demo["username"]}  /  {stack.demo["password"]}
       （首次登入須更換此密碼 / first sign-in: replace this password）
   Keycloak (nginx, two nodes, TLS)           {stack.url}/admin/master/console/#/{REALM_NAME}
-      admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {stack.home / 'secrets.env'}
+      admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {stack.home / "secrets.env"}
       trust the local CA: {stack.ca_file}   (curl --cacert {stack.ca_file} ...)
-  Node health and metrics (management port)  https://127.0.0.1:{p['kc1-management']}/health/ready  /metrics
-                                             https://127.0.0.1:{p['kc2-management']}/health/ready  /metrics
+  Node health and metrics (management port)  https://127.0.0.1:{p["kc1-management"]}/health/ready  /metrics
+                                             https://127.0.0.1:{p["kc2-management"]}/health/ready  /metrics
   同步服務 Sync service (gunicorn ×2)         {stack.sync_url}/openapi.json   (two outbox workers)
-  PostgreSQL                                 127.0.0.1:{p['postgres']}  databases keycloak, sync
-  測試郵件匣 Mail sink                        http://127.0.0.1:{p['mail-web']}/
+  PostgreSQL                                 127.0.0.1:{p["postgres"]}  databases keycloak, sync
+  測試郵件匣 Mail sink                        http://127.0.0.1:{p["mail-web"]}/
   Logs: {stack.sup.logs}.  Stop everything: make down
   Operations (backup, key rotation, upgrades): docs/operations.md
 """)

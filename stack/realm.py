@@ -3,6 +3,7 @@
 `python -m stack realm` rewrites them; `python -m stack realm --check` (and the
 drift test) lists where the file and policies/ disagree.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,21 +53,25 @@ def realm_roles(p: Policies) -> list[dict]:
     roles = []
     for cat in p.categories.values():
         fn_roles = [function_role(cat.id, f) for f in cat.functions]
-        roles.append({
-            "name": category_role(cat.id),
-            "description": f"{cat.zh} / {cat.en} ({GENERATED})",
-            "composite": bool(fn_roles),
-            **({"composites": {"realm": fn_roles}} if fn_roles else {}),
-            "attributes": {"category": [cat.id]},
-        })
+        roles.append(
+            {
+                "name": category_role(cat.id),
+                "description": f"{cat.zh} / {cat.en} ({GENERATED})",
+                "composite": bool(fn_roles),
+                **({"composites": {"realm": fn_roles}} if fn_roles else {}),
+                "attributes": {"category": [cat.id]},
+            }
+        )
         for f in cat.functions:
             fn = p.functions[f]
-            roles.append({
-                "name": function_role(cat.id, f),
-                "description": f"{cat.zh}：{fn.zh} / {cat.en}: {fn.en} ({GENERATED})",
-                "composite": False,
-                "attributes": {"category": [cat.id], "function": [f]},
-            })
+            roles.append(
+                {
+                    "name": function_role(cat.id, f),
+                    "description": f"{cat.zh}：{fn.zh} / {cat.en}: {fn.en} ({GENERATED})",
+                    "composite": False,
+                    "attributes": {"category": [cat.id], "function": [f]},
+                }
+            )
     return roles
 
 
@@ -75,8 +80,10 @@ GENERATED_TEXTS = ("screeningLockoutRule",)
 
 
 def localization_texts(p: Policies) -> dict[str, dict[str, str]]:
-    return {"zh-Hant": {"screeningLockoutRule": p.lockout.notice("zh")},
-            "en": {"screeningLockoutRule": p.lockout.notice("en")}}
+    return {
+        "zh-Hant": {"screeningLockoutRule": p.lockout.notice("zh")},
+        "en": {"screeningLockoutRule": p.lockout.notice("en")},
+    }
 
 
 def derived(p: Policies) -> dict:
@@ -110,9 +117,11 @@ def _is_generated(role: dict) -> bool:
 
 def read(realm: dict, key: str):
     if key == "localizationTexts[generated]":
-        return {locale: {k: v for k, v in texts.items() if k in GENERATED_TEXTS}
-                for locale, texts in realm.get("localizationTexts", {}).items()
-                if any(k in GENERATED_TEXTS for k in texts)}
+        return {
+            locale: {k: v for k, v in texts.items() if k in GENERATED_TEXTS}
+            for locale, texts in realm.get("localizationTexts", {}).items()
+            if any(k in GENERATED_TEXTS for k in texts)
+        }
     if key == "roles.realm[generated]":
         return [r for r in realm.get("roles", {}).get("realm", []) if _is_generated(r)]
     if key.startswith("attributes."):
@@ -139,8 +148,10 @@ def drift(realm: dict, p: Policies) -> list[str]:
     for key, want in derived(p).items():
         have = read(realm, key)
         if have != want:
-            out.append(f"{key}: realm has {json.dumps(have, ensure_ascii=False)[:200]}, "
-                       f"policies/ want {json.dumps(want, ensure_ascii=False)[:200]}")
+            out.append(
+                f"{key}: realm has {json.dumps(have, ensure_ascii=False)[:200]}, "
+                f"policies/ want {json.dumps(want, ensure_ascii=False)[:200]}"
+            )
     return out
 
 

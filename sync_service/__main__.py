@@ -21,6 +21,7 @@
 
 `python -m sync_service --port N` (no command) still serves, as `make up` does.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -68,10 +69,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "audit" and args.action == "verify-bundle":  # offline: no settings, no database
         from .adapters.audit_bundle_verify import main as verify_bundle
+
         return verify_bundle([args.file or ""] + (["--public-key", args.public_key] if args.public_key else []))
     if args.command == "login":  # a terminal tool: no service logging, nothing but the token on stdout
         from .adapters.device_login import main as login
         from .settings import Settings as LoginSettings
+
         return login(LoginSettings())
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -81,10 +84,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "serve":
         from .bootstrap import web_app
         from .web.serving import serve
+
         serve(web_app(), args.host, args.port)
         return 0
     if args.command == "db":
         from .adapters import migrations
+
         wiring = bootstrap(Settings(), migrate=False)
         migrations.upgrade(wiring.engine)
         print(f"database at revision {migrations.current(wiring.engine)}")
@@ -100,13 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         if report.ok:
             print(f"audit chain intact: {report.rows} rows / 稽核紀錄完整：{report.rows} 筆")
             return 0
-        print(f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
-              f"稽核紀錄於第 {report.broken.seq} 筆斷裂", file=sys.stderr)
+        print(
+            f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
+            f"稽核紀錄於第 {report.broken.seq} 筆斷裂",
+            file=sys.stderr,
+        )
         return 1
     if args.command == "import-legacy":
         from .legacy_import_command import run as import_legacy
-        return import_legacy(wiring, args.file, dry_run=args.dry_run, report=args.report,
-                             per_request=args.per_request)
+
+        return import_legacy(wiring, args.file, dry_run=args.dry_run, report=args.report, per_request=args.per_request)
     if args.command == "jobs":
         schedule = wiring.schedule()
         if args.action == "list":
@@ -139,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
 def export_audit(wiring, args) -> int:
     from .domain.errors import FormInvalid
     from .services.audit_export import export_request
+
     try:
         request = export_request(args.institution or "", args.date_from or "", args.date_to or "")
     except FormInvalid as e:
@@ -156,8 +165,10 @@ def export_audit(wiring, args) -> int:
     if args.bundle:
         with open(args.bundle, "wb") as f:
             f.write(export.bundle(request))
-        print(f"bundle written to {args.bundle} / 已寫出簽章匯出檔。Check it with "
-              f"`python -m sync_service audit verify-bundle {args.bundle}`")
+        print(
+            f"bundle written to {args.bundle} / 已寫出簽章匯出檔。Check it with "
+            f"`python -m sync_service audit verify-bundle {args.bundle}`"
+        )
     return 0
 
 
@@ -165,6 +176,7 @@ def run_reconcile(wiring, out=None, err=None) -> int:
     """`reconcile`: the repairs on stdout, a progress line (counts, rate, time left) on stderr."""
     from .adapters.progress import ProgressLine
     from .services.reconcile import reconcile
+
     out = out or sys.stdout
     repairs = reconcile(wiring.uow, wiring.directory_factory(), progress=ProgressLine("對帳 reconcile", err))
     for repair in repairs:
@@ -175,23 +187,34 @@ def run_reconcile(wiring, out=None, err=None) -> int:
 
 def rotate_key(settings, which: str) -> int:
     from .adapters.keys import rotate_key_file
-    env_value, path = ((settings.data_key, settings.data_key_file) if which == "data"
-                       else (settings.audit_key, settings.audit_key_file))
+
+    env_value, path = (
+        (settings.data_key, settings.data_key_file)
+        if which == "data"
+        else (settings.audit_key, settings.audit_key_file)
+    )
     if env_value:
-        print("the key comes from the environment: add the new key to the end of its list in the secret store / "
-              "金鑰由環境變數提供，請於祕密管理處新增", file=sys.stderr)
+        print(
+            "the key comes from the environment: add the new key to the end of its list in the secret store / "
+            "金鑰由環境變數提供，請於祕密管理處新增",
+            file=sys.stderr,
+        )
         return 1
     new = rotate_key_file(path)
     if which == "data":
         from .adapters.crypto import data_key_id
+
         key_id = data_key_id(new).hex()
     else:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         from .adapters.audit_chain import signing_key_id
+
         key_id = signing_key_id(Ed25519PrivateKey.from_private_bytes(new).public_key())
-    print(f"new {which} key {key_id} in {path}; restart the web processes and workers / "
-          f"已新增金鑰 {key_id}，請重新啟動服務與工作程序")
+    print(
+        f"new {which} key {key_id} in {path}; restart the web processes and workers / "
+        f"已新增金鑰 {key_id}，請重新啟動服務與工作程序"
+    )
     return 0
 
 

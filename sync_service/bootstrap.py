@@ -5,6 +5,7 @@ newest Alembic revision here, so `python -m sync_service` and the worker
 start on a ready schema; production can switch it off and run
 `python -m sync_service db upgrade` as a release step instead.
 """
+
 from __future__ import annotations
 
 import threading
@@ -22,9 +23,9 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
+from .services.ports import Directory, Mailer, TokenVerifier
 from .services.printing import Renderer
 from .services.retention import RetentionJob
-from .services.ports import Directory, Mailer, TokenVerifier
 from .settings import Settings
 
 
@@ -69,6 +70,7 @@ class Wiring:
         jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.legacy_import import LegacyImportMail
+
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         jobs += self._reminder_jobs()
         return jobs
@@ -80,18 +82,26 @@ class Wiring:
         import policies
 
         from .services.keycloak_events import KeycloakEventPoll
+
         rules = policies.load().events
-        return KeycloakEventPoll(self.uow, self.event_source_factory, every=timedelta(seconds=rules.poll_every_seconds),
-                                 overlap=timedelta(seconds=rules.overlap_seconds), page_size=rules.page_size,
-                                 max_pages=rules.max_pages_per_run, sweep=timedelta(seconds=rules.sweep_seconds),
-                                 sweep_every=timedelta(seconds=rules.sweep_every_seconds),
-                                 start_now=self.settings.keycloak_events_start == "now")
+        return KeycloakEventPoll(
+            self.uow,
+            self.event_source_factory,
+            every=timedelta(seconds=rules.poll_every_seconds),
+            overlap=timedelta(seconds=rules.overlap_seconds),
+            page_size=rules.page_size,
+            max_pages=rules.max_pages_per_run,
+            sweep=timedelta(seconds=rules.sweep_seconds),
+            sweep_every=timedelta(seconds=rules.sweep_every_seconds),
+            start_now=self.settings.keycloak_events_start == "now",
+        )
 
     def audit_export(self):
         """The audit export (decision 0091): CSV and the signed bundle."""
         from .adapters.audit_bundle import AuditBundleWriter
         from .services.audit_export import AuditExport
         from .services.worker import utcnow
+
         return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
     def users_leaving(self):
@@ -103,40 +113,56 @@ class Wiring:
 
         def dates():
             return KeycloakDepartureDates(self.directory().admin, policies.departures().user_attribute)
+
         return UsersLeaving(dates, self.directory, self.uow)
 
     def _reminder_jobs(self) -> list:
         """Password reminders and access reviews (decision 0085), sharing one read of the accounts."""
         from .services.reminders import AccessReviews, AccountRead, PasswordReminders
+
         s = self.settings
         account_console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/realms/{s.realm}/account/"
         review_page = f"{(s.public_url or 'http://127.0.0.1:5000').rstrip('/')}/access-reviews"
         read = AccountRead(self.directory_factory)
-        return [PasswordReminders(self.uow, read, self.mailer, account_console),
-                AccessReviews(self.uow, read, self.directory_factory, self.mailer, review_page)]
+        return [
+            PasswordReminders(self.uow, read, self.mailer, account_console),
+            AccessReviews(self.uow, read, self.directory_factory, self.mailer, review_page),
+        ]
 
     def schedule(self):
         from .services.schedule import Schedule
         from .services.worker import utcnow
+
         return Schedule(self.scheduled_jobs(), utcnow)
 
     def worker(self, **overrides):
         from .services.worker import Worker
+
         s = self.settings
         from .services.notifications import SignInPlaces
+
         console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/admin/{s.realm}/console/"
-        options = dict(threads=s.worker_threads, lease_seconds=s.worker_lease_seconds,
-                       max_backoff_seconds=s.worker_max_backoff_seconds,
-                       sign_in_places=SignInPlaces(s.screening_system_url, console),
-                       schedule=self.schedule() if s.worker_runs_jobs else None,
-                       request_seconds=s.keycloak_timeout_seconds / 4)
+        options = dict(
+            threads=s.worker_threads,
+            lease_seconds=s.worker_lease_seconds,
+            max_backoff_seconds=s.worker_max_backoff_seconds,
+            sign_in_places=SignInPlaces(s.screening_system_url, console),
+            schedule=self.schedule() if s.worker_runs_jobs else None,
+            request_seconds=s.keycloak_timeout_seconds / 4,
+        )
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
 
 
-def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] | None = None,
-              mailer: Mailer | None = None, token_verifier: TokenVerifier | None = None,
-              migrate: bool | None = None, event_source_factory: Callable[[], object] | None = None) -> Wiring:
+def bootstrap(
+    settings: Settings,
+    *,
+    directory_factory: Callable[[], Directory] | None = None,
+    mailer: Mailer | None = None,
+    token_verifier: TokenVerifier | None = None,
+    migrate: bool | None = None,
+    event_source_factory: Callable[[], object] | None = None,
+) -> Wiring:
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
         migrations.upgrade(engine)
@@ -144,36 +170,61 @@ def bootstrap(settings: Settings, *, directory_factory: Callable[[], Directory] 
     *old_data_keys, data_key = load_key_ring(settings.data_key, settings.data_key_file)
     *old_audit_keys, audit_key = load_key_ring(settings.audit_key, settings.audit_key_file)
     cipher = PersonalDataCipher(data_key, retired=old_data_keys)
-    chain = AuditChain(audit_key, head_file=settings.audit_head_file, retired=old_audit_keys,
-                       people=AuditPeople(cipher))
+    chain = AuditChain(
+        audit_key, head_file=settings.audit_head_file, retired=old_audit_keys, people=AuditPeople(cipher)
+    )
     if directory_factory is None and event_source_factory is None:
         from .adapters.keycloak_events import KeycloakEventSource
 
         def event_source_factory():
-            return KeycloakEventSource(settings.keycloak_url, settings.realm, settings.client_id,
-                                       settings.client_secret, timeout=settings.keycloak_timeout_seconds)
+            return KeycloakEventSource(
+                settings.keycloak_url,
+                settings.realm,
+                settings.client_id,
+                settings.client_secret,
+                timeout=settings.keycloak_timeout_seconds,
+            )
+
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
+
         national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
 
         def directory_factory() -> Directory:
-            return KeycloakDirectory(settings.keycloak_url, settings.realm, settings.client_id,
-                                     settings.client_secret, timeout=settings.keycloak_timeout_seconds,
-                                     national_id_key=national_id_key)
+            return KeycloakDirectory(
+                settings.keycloak_url,
+                settings.realm,
+                settings.client_id,
+                settings.client_secret,
+                timeout=settings.keycloak_timeout_seconds,
+                national_id_key=national_id_key,
+            )
+
     if mailer is None:
         from .adapters.mail import SmtpMailer
+
         mailer = SmtpMailer(settings.smtp_host, settings.smtp_port, settings.mail_from)
     if token_verifier is None:
         from .adapters.tokens import RealmTokenVerifier
+
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
     import policies
 
     from .adapters.captcha_image import draw
     from .adapters.pdf_forms import PdfForms
-    return Wiring(settings=settings, engine=engine, cipher=cipher, chain=chain,
-                  directory_factory=directory_factory, mailer=mailer, token_verifier=token_verifier,
-                  event_source_factory=event_source_factory,
-                  challenges=Challenges(draw), printer=PdfForms(help_desk=policies.load().help_desk))
+
+    return Wiring(
+        settings=settings,
+        engine=engine,
+        cipher=cipher,
+        chain=chain,
+        directory_factory=directory_factory,
+        mailer=mailer,
+        token_verifier=token_verifier,
+        event_source_factory=event_source_factory,
+        challenges=Challenges(draw),
+        printer=PdfForms(help_desk=policies.load().help_desk),
+    )
 
 
 def web_app(settings: Settings | None = None):
@@ -181,4 +232,5 @@ def web_app(settings: Settings | None = None):
     the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
     The web layer itself never builds its adapters (decision 0040)."""
     from .web import create_app
+
     return create_app(bootstrap(settings or Settings()))

@@ -6,13 +6,14 @@ passes (services/legacy_import.py), writes every refused row with its reason to 
 stderr. Resumable and idempotent: the state is in the service's database under the file's
 SHA-256 and row number. Logs name no person: counts, row numbers and reason codes only.
 """
+
 from __future__ import annotations
 
 import csv
 import hashlib
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -28,7 +29,7 @@ from rich.progress import (
 from rich.text import Text
 
 from .domain import taiwan_date
-from .domain.legacy import COLUMNS, REQUIRED_COLUMNS, HASH_NOTES, plan
+from .domain.legacy import COLUMNS, HASH_NOTES, REQUIRED_COLUMNS, plan
 
 log = logging.getLogger(__name__)
 
@@ -87,27 +88,51 @@ def run(wiring, file: str, *, dry_run: bool, report: str | None, per_request: in
     try:
         rows = read_rows(path)
     except ValueError as e:
-        print(f"missing columns / 缺少欄位：{', '.join(e.args[0])}; expected / 應有：{', '.join(COLUMNS)}",
-              file=sys.stderr)
+        print(
+            f"missing columns / 缺少欄位：{', '.join(e.args[0])}; expected / 應有：{', '.join(COLUMNS)}",
+            file=sys.stderr,
+        )
         return 2
     digest = file_digest(path)
     checked = plan(rows)
-    log.info("legacy import of file %s: %d rows, %d accounts, %d rows refused by the checks%s",
-             digest[:12], checked.rows, len(checked.accounts), len(checked.refusals), " (dry run)" if dry_run else "")
+    log.info(
+        "legacy import of file %s: %d rows, %d accounts, %d rows refused by the checks%s",
+        digest[:12],
+        checked.rows,
+        len(checked.accounts),
+        len(checked.refusals),
+        " (dry run)" if dry_run else "",
+    )
     console = Console(stderr=True)
-    columns = (TextColumn("[bold]匯入 import"), BarColumn(), MofNCompleteColumn(), RowsPerSecond(),
-               TimeElapsedColumn(), TextColumn("剩餘 left"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]匯入 import"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RowsPerSecond(),
+        TimeElapsedColumn(),
+        TextColumn("剩餘 left"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task("import", total=checked.rows)
-        now = lambda: datetime.now(timezone.utc)  # noqa: E731
-        summary = import_legacy(checked, digest, wiring.uow, wiring.directory_factory(), today=taiwan_date(now()),
-                                clock=now, dry_run=dry_run, per_request=per_request,
-                                progress=lambda n: bar.advance(task, n))
+        now = lambda: datetime.now(UTC)  # noqa: E731
+        summary = import_legacy(
+            checked,
+            digest,
+            wiring.uow,
+            wiring.directory_factory(),
+            today=taiwan_date(now()),
+            clock=now,
+            dry_run=dry_run,
+            per_request=per_request,
+            progress=lambda n: bar.advance(task, n),
+        )
     with wiring.uow() as uow:
         states = uow.legacy.rows_of(digest)
     refused = write_report(report_path, checked.refusals, states)
     print(("DRY RUN, nothing changed: / 試跑，未做任何變更：\n" if dry_run else "") + str(summary))
     print(f"report / 報告：{report_path} ({refused} refused rows / 未匯入 {refused} 列); file / 檔案 sha256 {digest}")
-    log.info("legacy import of file %s: %s imported, %s refused in this run", digest[:12], summary.imported,
-             summary.refused)
+    log.info(
+        "legacy import of file %s: %s imported, %s refused in this run", digest[:12], summary.imported, summary.refused
+    )
     return 0

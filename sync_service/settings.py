@@ -1,4 +1,5 @@
 """Settings from the environment, with embedded defaults for a developer's machine."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,9 @@ def _env(name: str, default: str) -> str:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default_factory=lambda: _env(
-        "SYNC_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'sync-service.db'}"))
+    database_url: str = field(
+        default_factory=lambda: _env("SYNC_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'sync-service.db'}")
+    )
     # Migrations run at bootstrap (idempotent, serialised on PostgreSQL by an
     # advisory lock); production may switch this off and run `db upgrade`.
     auto_migrate: bool = field(default_factory=lambda: _env("SYNC_AUTO_MIGRATE", "1") == "1")
@@ -36,21 +38,30 @@ class Settings:
     # Personal data at rest (R-PD-1): a base64 key in the environment, else a
     # key file made on first use. Never in the repository.
     data_key: str = field(default_factory=lambda: _env("SYNC_DATA_KEY", ""))
-    data_key_file: Path = field(default_factory=lambda: Path(_env(
-        "SYNC_DATA_KEY_FILE", str(ROOT / "var" / "sync-data.key"))))
+    data_key_file: Path = field(
+        default_factory=lambda: Path(_env("SYNC_DATA_KEY_FILE", str(ROOT / "var" / "sync-data.key")))
+    )
     # The national ID digest key (decision 0030): the same file Keycloak reads as its vault
     # secret `<realm>_national-id-digest-key`; the stack makes it before Keycloak starts.
     national_id_key: str = field(default_factory=lambda: _env("SYNC_NATIONAL_ID_DIGEST_KEY", ""))
-    national_id_key_file: Path = field(default_factory=lambda: Path(_env(
-        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE", str(ROOT / "var" / "vault" / "cancer-screening_national-id-digest-key"))))
+    national_id_key_file: Path = field(
+        default_factory=lambda: Path(
+            _env(
+                "SYNC_NATIONAL_ID_DIGEST_KEY_FILE",
+                str(ROOT / "var" / "vault" / "cancer-screening_national-id-digest-key"),
+            )
+        )
+    )
     # The audit chain's Ed25519 signing key (R-AUD-1), same arrangement.
     audit_key: str = field(default_factory=lambda: _env("SYNC_AUDIT_SIGNING_KEY", ""))
-    audit_key_file: Path = field(default_factory=lambda: Path(_env(
-        "SYNC_AUDIT_SIGNING_KEY_FILE", str(ROOT / "var" / "audit-signing.key"))))
+    audit_key_file: Path = field(
+        default_factory=lambda: Path(_env("SYNC_AUDIT_SIGNING_KEY_FILE", str(ROOT / "var" / "audit-signing.key")))
+    )
     # The audit chain's signed head (decision 0010): outside the database, where
     # its owner cannot rewrite it unnoticed (another host's mount, another user's file).
-    audit_head_file: Path = field(default_factory=lambda: Path(_env(
-        "SYNC_AUDIT_HEAD_FILE", str(ROOT / "var" / "audit-head.json"))))
+    audit_head_file: Path = field(
+        default_factory=lambda: Path(_env("SYNC_AUDIT_HEAD_FILE", str(ROOT / "var" / "audit-head.json")))
+    )
     # Where the copy of Keycloak's stored events (decision 0090) starts on a database that has
     # none yet: "beginning" (everything Keycloak still keeps) or "now" (a test's own database).
     keycloak_events_start: str = field(default_factory=lambda: _env("SYNC_KEYCLOAK_EVENTS_START", "beginning"))

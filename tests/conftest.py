@@ -2,6 +2,7 @@
 theme), one SMTP sink and one stand-in screening system, started once per run
 on free loopback ports. Each test makes its own users and institutions.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,15 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps dialling out on a closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 # The providers' own package at DEBUG in the test run: a test checks that no captcha answer is
@@ -41,6 +49,7 @@ def no_personal_data_in_logs(tmp_path_factory):
     import logging
 
     from tests.support import log_check
+
     started = log_check.session_start()
     base = tmp_path_factory.getbasetemp()
     handler = log_check.python_log_handler(base / "python-process.log")
@@ -63,18 +72,21 @@ def run_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def run_secrets() -> dict[str, str]:
     from stack.credentials_file import WANTED, demo_password
+
     return {k: (demo_password() if n == 0 else secrets.token_urlsafe(n)) for k, n in WANTED.items()}
 
 
 @pytest.fixture(scope="session")
 def ports() -> dict[str, int]:
-    return {name: free_port() for name in
-            ("keycloak", "management", "smtp", "mail-web", "sync-service", "screening-client")}
+    return {
+        name: free_port() for name in ("keycloak", "management", "smtp", "mail-web", "sync-service", "screening-client")
+    }
 
 
 @pytest.fixture(scope="session")
 def mail(run_dir, ports):
     from stack.mailsink import MailSink
+
     sink = MailSink(run_dir / "mail", ports["smtp"])
     sink.start()
     yield sink
@@ -86,16 +98,21 @@ def keycloak(run_dir, ports, run_secrets, mail):
     """A real Keycloak 26.7.3 with realm-export.json imported, started once per run."""
     from stack.__main__ import realm_env
     from stack.keycloak import KeycloakInstance, build_providers, test_seam_jars
-    kc = KeycloakInstance(home=run_dir / "keycloak", http_port=ports["keycloak"], vault_dir=run_dir / "vault",
-                          management_port=ports["management"],
-                          admin_password=run_secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
-                          env=realm_env(run_secrets, ports),
-                          extra_args=[
-                              f"--log-level=INFO,{PROVIDERS_LOG}:debug",
-                              # A meter polled by 200-password corpus tests; the default stays for people.
-                              "--spi-realm-restapi-extension--password-strength--rate=50",
-                              "--spi-realm-restapi-extension--password-strength--burst=50",
-                          ])
+
+    kc = KeycloakInstance(
+        home=run_dir / "keycloak",
+        http_port=ports["keycloak"],
+        vault_dir=run_dir / "vault",
+        management_port=ports["management"],
+        admin_password=run_secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
+        env=realm_env(run_secrets, ports),
+        extra_args=[
+            f"--log-level=INFO,{PROVIDERS_LOG}:debug",
+            # A meter polled by 200-password corpus tests; the default stays for people.
+            "--spi-realm-restapi-extension--password-strength--rate=50",
+            "--spi-realm-restapi-extension--password-strength--burst=50",
+        ],
+    )
     # The providers as `make up` installs them, plus the test-only seam that logs the captcha
     # answers the reset step issues, so a browser test can type the image it cannot see.
     providers = build_providers()
@@ -112,6 +129,7 @@ def keycloak(run_dir, ports, run_secrets, mail):
 def national_id_key_file(keycloak) -> Path:
     """The run's national ID digest key: Keycloak's vault secret, shared with the sync service."""
     from stack.keycloak import national_id_key_file as key_file
+
     return key_file(keycloak.vault_dir)
 
 
@@ -120,6 +138,7 @@ def admin(keycloak):
     """python-keycloak's admin client on our realm, signed in as the bootstrap admin."""
     from stack.demo import admin_client
     from tests.support.tokens import ensure_test_token_client
+
     client = admin_client(keycloak)
     # The realm's clients refuse the password grant; tests get tokens through a client of their own.
     ensure_test_token_client(client)
@@ -131,10 +150,16 @@ def screening_client(keycloak, ports, run_secrets):
     """The stand-in screening system, served in this process; returns its base URL."""
     from stack.paths import REALM_NAME
     from sync_service.web.serving import make_server
-    os.environ.update({"OIDC_ISSUER": f"{keycloak.url}/realms/{REALM_NAME}",
-                       "SCREENING_CLIENT_SECRET": run_secrets["SCREENING_CLIENT_SECRET"],
-                       "FLASK_SECRET_KEY": run_secrets["FLASK_SECRET_KEY"]})
+
+    os.environ.update(
+        {
+            "OIDC_ISSUER": f"{keycloak.url}/realms/{REALM_NAME}",
+            "SCREENING_CLIENT_SECRET": run_secrets["SCREENING_CLIENT_SECRET"],
+            "FLASK_SECRET_KEY": run_secrets["FLASK_SECRET_KEY"],
+        }
+    )
     from examples.screening_client import create_app
+
     server = make_server(create_app(), "127.0.0.1", ports["screening-client"])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{ports['screening-client']}"
@@ -156,9 +181,12 @@ def make_user(admin):
 
     By default an established account with nothing pending; `required_actions=None`
     leaves the realm's default actions of a new account (terms, profile) in place."""
-    def make(*, temporary: bool = False, required_actions: list[str] | None = (),
-             groups: list[str] = (), **attributes) -> dict:
+
+    def make(
+        *, temporary: bool = False, required_actions: list[str] | None = (), groups: list[str] = (), **attributes
+    ) -> dict:
         from tests.support.personal_data import remember
+
         remember(attributes)
         username = unique("u")
         # The local part is not the account name, so a password holding the account name
@@ -166,10 +194,17 @@ def make_user(admin):
         email = f"{username}.staff@clinic.example.tw"
         password = good_password()
         body = {
-            "username": username, "email": email, "enabled": True, "emailVerified": True,
-            "firstName": "怡君", "lastName": "陳",
-            "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"],
-                           **{k: [v] for k, v in attributes.items()}},
+            "username": username,
+            "email": email,
+            "enabled": True,
+            "emailVerified": True,
+            "firstName": "怡君",
+            "lastName": "陳",
+            "attributes": {
+                "department": ["檢驗科"],
+                "phone": ["(02)2559-1969#116"],
+                **{k: [v] for k, v in attributes.items()},
+            },
             "credentials": [{"type": "password", "value": password, "temporary": temporary}],
             "requiredActions": list(required_actions or []),
             "groups": list(groups),
@@ -181,6 +216,7 @@ def make_user(admin):
             wanted = list(required_actions) + (["UPDATE_PASSWORD"] if temporary else [])
             admin.update_user(user_id, {"requiredActions": wanted})
         return {"username": username, "id": user_id, "email": email, "password": password}
+
     return make
 
 
@@ -193,6 +229,7 @@ def institution() -> str:
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
@@ -210,10 +247,14 @@ def page(browser):
 
 # ---- browser tests and their screenshots -----------------------------------------
 
+
 def pytest_addoption(parser):
-    parser.addoption("--update-screenshots", action="store_true",
-                     help="write the browser tests' screenshots into docs/screenshots/ (tracked files); "
-                          "also UPDATE_SCREENSHOTS=1. Without it they go to a temporary folder.")
+    parser.addoption(
+        "--update-screenshots",
+        action="store_true",
+        help="write the browser tests' screenshots into docs/screenshots/ (tracked files); "
+        "also UPDATE_SCREENSHOTS=1. Without it they go to a temporary folder.",
+    )
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,6 +6,7 @@ page (userinfo; a refresh when the access token has run out): a person whose
 sessions Keycloak ended (a revoke, a departure on its date) is refused on their
 next call, not at the access token's expiry.
 """
+
 from __future__ import annotations
 
 import html
@@ -16,16 +17,16 @@ import secrets
 import threading
 
 import requests
-
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, redirect, request, session, url_for
 
+import policies
 from sync_service.web.headers import PAGES, secure_headers
 
-import policies
-
-GRANT_PATH = re.compile(r"^/institutions/(?P<institution>\d{10})/(?P<category>[A-Z]+-[A-Z]+)/(?P<group>managers|users)$")
+GRANT_PATH = re.compile(
+    r"^/institutions/(?P<institution>\d{10})/(?P<category>[A-Z]+-[A-Z]+)/(?P<group>managers|users)$"
+)
 LEVEL = {"managers": "manager", "users": "user"}
 LEVEL_ZH = {"manager": "管理者", "user": "使用者"}
 
@@ -40,8 +41,9 @@ def grants_from_claims(claims: dict) -> list[dict]:
             continue
         cat = m["category"]
         functions = sorted(r.split(":", 2)[2] for r in roles if r.startswith(f"function:{cat}:"))
-        rows.append({"institution": m["institution"], "category": cat,
-                     "level": LEVEL[m["group"]], "functions": functions})
+        rows.append(
+            {"institution": m["institution"], "category": cat, "level": LEVEL[m["group"]], "functions": functions}
+        )
     return rows
 
 
@@ -59,7 +61,9 @@ def function_label(function_id: str) -> str:
 
 
 def _function_cell(function_id: str) -> str:
-    return f'<span class="function" data-id="{html.escape(function_id)}">{html.escape(function_label(function_id))}</span>'
+    return (
+        f'<span class="function" data-id="{html.escape(function_id)}">{html.escape(function_label(function_id))}</span>'
+    )
 
 
 class TokenStore:
@@ -90,15 +94,23 @@ class TokenStore:
 
 def still_signed_in(metadata: dict, token: dict, client_id: str, client_secret: str) -> dict | None:
     """The token (refreshed if needed) while Keycloak still honours the person's session; else None."""
-    r = requests.get(metadata["userinfo_endpoint"], timeout=10,
-                     headers={"Authorization": f"Bearer {token['access_token']}"})
+    r = requests.get(
+        metadata["userinfo_endpoint"], timeout=10, headers={"Authorization": f"Bearer {token['access_token']}"}
+    )
     if r.ok:
         return token
     if r.status_code != 401 or not token.get("refresh_token"):
         return None
-    refreshed = requests.post(metadata["token_endpoint"], timeout=10, data={
-        "grant_type": "refresh_token", "refresh_token": token["refresh_token"],
-        "client_id": client_id, "client_secret": client_secret})
+    refreshed = requests.post(
+        metadata["token_endpoint"],
+        timeout=10,
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"],
+            "client_id": client_id,
+            "client_secret": client_secret,
+        },
+    )
     return refreshed.json() if refreshed.ok else None
 
 
@@ -122,11 +134,13 @@ def create_app() -> Flask:
     )
 
     def page(body: str) -> str:
-        return ('<!doctype html><html lang="zh-Hant"><meta charset="utf-8">'
-                "<title>癌症篩檢系統（示範）Screening system (stand-in)</title>"
-                "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #999;padding:4px 8px}"
-                "table{border-collapse:collapse}</style>"
-                f"<h1>癌症篩檢系統（示範）<br><small>Screening system (stand-in)</small></h1>{body}</html>")
+        return (
+            '<!doctype html><html lang="zh-Hant"><meta charset="utf-8">'
+            "<title>癌症篩檢系統（示範）Screening system (stand-in)</title>"
+            "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #999;padding:4px 8px}"
+            "table{border-collapse:collapse}</style>"
+            f"<h1>癌症篩檢系統（示範）<br><small>Screening system (stand-in)</small></h1>{body}</html>"
+        )
 
     @app.get("/")
     def index():
@@ -139,28 +153,32 @@ def create_app() -> Flask:
         if not checked:
             tokens.drop(key)
             session.clear()
-            return page('<p id="session-ended">您的登入已結束（帳號權限已變更或已登出），請重新登入。<br>'
-                        "Your session has ended (your access changed, or you were signed out); please sign in again.</p>"
-                        f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'), 401
+            return page(
+                '<p id="session-ended">您的登入已結束（帳號權限已變更或已登出），請重新登入。<br>'
+                "Your session has ended (your access changed, or you were signed out); please sign in again.</p>"
+                f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'
+            ), 401
         if checked is not token:  # refreshed: the grants shown are the new token's
             tokens.replace(key, checked)
             claims = {**claims, **_access_claims(checked["access_token"])}
             session["claims"] = claims
         rows = "".join(
             f'<tr class="grant"><td>{g["institution"]}</td><td>{g["category"]}</td>'
-            f'<td>{LEVEL_ZH[g["level"]]} {g["level"]}</td>'
-            f'<td>{"<br>".join(_function_cell(f) for f in g["functions"]) or "—"}</td></tr>'
-            for g in grants_from_claims(claims))
+            f"<td>{LEVEL_ZH[g['level']]} {g['level']}</td>"
+            f"<td>{'<br>'.join(_function_cell(f) for f in g['functions']) or '—'}</td></tr>"
+            for g in grants_from_claims(claims)
+        )
         return page(
             f'<p id="who">已登入 / Signed in: <b>{html.escape(claims.get("preferred_username", ""))}</b> '
             f'<span id="name">{html.escape(person_name(claims))}</span></p>'
             f'<p><a id="change-password" href="{html.escape(account_console)}#/account-security/signing-in">'
             "變更密碼 / Change password</a></p>"
-            "<h2>權限 / Grants</h2><table id=\"grants\"><tr><th>機構代碼 Institution</th>"
+            '<h2>權限 / Grants</h2><table id="grants"><tr><th>機構代碼 Institution</th>'
             "<th>業務類別 Category</th><th>層級 Level</th><th>功能 Functions</th></tr>"
             f"{rows}</table><h2>收到的權杖內容 / Claims received</h2>"
             f'<pre id="claims">{html.escape(json.dumps(claims, ensure_ascii=False, indent=2))}</pre>'
-            f'<p><a href="{url_for("logout")}">登出 / Sign out</a></p>')
+            f'<p><a href="{url_for("logout")}">登出 / Sign out</a></p>'
+        )
 
     @app.get("/login")
     def login():
@@ -175,8 +193,10 @@ def create_app() -> Flask:
                 raise OAuthError(error=request.args["error"])
             token = oauth.keycloak.authorize_access_token()
         except OAuthError:
-            return page('<p id="error">登入未完成，請重新登入。<br>Sign-in did not complete; please sign in again.</p>'
-                        f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'), 400
+            return page(
+                '<p id="error">登入未完成，請重新登入。<br>Sign-in did not complete; please sign in again.</p>'
+                f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'
+            ), 400
         # The access token carries the roles and groups the screening system acts on.
         claims = dict(token.get("userinfo") or {})
         claims.update(_access_claims(token["access_token"]))
@@ -198,6 +218,7 @@ def _access_claims(access_token: str) -> dict:
     """The access token's payload. Its signature was checked by Keycloak issuing it to us over
     the back channel (code exchange), so reading it here for display is safe."""
     import base64
+
     payload = access_token.split(".")[1]
     payload += "=" * (-len(payload) % 4)
     data = json.loads(base64.urlsafe_b64decode(payload))

@@ -9,12 +9,13 @@
 
 The format and the checks live in audit_bundle_verify.py, the file shipped: one source.
 """
+
 from __future__ import annotations
 
 import base64
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
@@ -50,23 +51,40 @@ class AuditBundleWriter:
         self.chain = chain
 
     def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        header = {"institution": request.institution, "from": request.start.isoformat(),
-                  "to": request.end.isoformat(), "generated_at": generated_at.astimezone(timezone.utc).isoformat(),
-                  "count": len(rows), "key_id": self.chain.key_id}
+        header = {
+            "institution": request.institution,
+            "from": request.start.isoformat(),
+            "to": request.end.isoformat(),
+            "generated_at": generated_at.astimezone(UTC).isoformat(),
+            "count": len(rows),
+            "key_id": self.chain.key_id,
+        }
         digest = verify.header_digest(header)
         entries = []
         for place, r in enumerate(rows, start=1):
-            entries.append({
-                "seq": r.seq, "at": r.at.astimezone(timezone.utc).isoformat(), "actor": r.actor, "action": r.action,
-                "application_id": r.application_id, "approved_by": r.approved_by, "payload": r.payload,
-                "prev_hash": r.prev_hash, "hash": r.hash, "signature": r.signature,
-                "export_signature": self.chain.sign_bytes(verify.place_text(digest, place, r.hash)),
-            })
+            entries.append(
+                {
+                    "seq": r.seq,
+                    "at": r.at.astimezone(UTC).isoformat(),
+                    "actor": r.actor,
+                    "action": r.action,
+                    "application_id": r.application_id,
+                    "approved_by": r.approved_by,
+                    "payload": r.payload,
+                    "prev_hash": r.prev_hash,
+                    "hash": r.hash,
+                    "signature": r.signature,
+                    "export_signature": self.chain.sign_bytes(verify.place_text(digest, place, r.hash)),
+                }
+            )
         document = {
-            "format": verify.FORMAT, "header": header,
+            "format": verify.FORMAT,
+            "header": header,
             "signature": self.chain.sign_bytes(digest.encode()),
-            "public_keys": {kid: base64.b64encode(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
-                            for kid, key in self.chain.public_keys.items()},
+            "public_keys": {
+                kid: base64.b64encode(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+                for kid, key in self.chain.public_keys.items()
+            },
             "entries": entries,
         }
         zip_name = f"audit-{request.institution}-{request.start:%Y%m%d}-{request.end:%Y%m%d}.zip"
@@ -74,9 +92,19 @@ class AuditBundleWriter:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr(verify.BUNDLE_NAME, verify.canonical(document))
             z.writestr("verify_bundle.py", VERIFIER.read_text(encoding="utf-8"))
-            z.writestr("public-key.pem", self.chain.public_key.public_bytes(
-                Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode())
-            z.writestr("README.txt", README.format(institution=request.institution, start=request.start,
-                                                   end=request.end, count=len(rows), key_id=self.chain.key_id,
-                                                   zip_name=zip_name))
+            z.writestr(
+                "public-key.pem",
+                self.chain.public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode(),
+            )
+            z.writestr(
+                "README.txt",
+                README.format(
+                    institution=request.institution,
+                    start=request.start,
+                    end=request.end,
+                    count=len(rows),
+                    key_id=self.chain.key_id,
+                    zip_name=zip_name,
+                ),
+            )
         return out.getvalue()

@@ -21,6 +21,7 @@ Give --public-key (the agency's published key, base64 or hex, or a file holding 
 be sure the bundle was signed by the agency and not by whoever made the file; without
 it the key in the bundle is used and its fingerprint printed, to compare.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,8 @@ GENESIS = "0" * 64
 # ---- Ed25519 verification on the standard library (RFC 8032, section 5.1.7) -------------
 # Used only where the cryptography package is not installed; slow (milliseconds a signature)
 # but plain integer arithmetic an auditor can read against the RFC.
-_P = 2 ** 255 - 19
-_L = 2 ** 252 + 27742317777372353535851937790883648493
+_P = 2**255 - 19
+_L = 2**252 + 27742317777372353535851937790883648493
 _D = -121665 * pow(121666, _P - 2, _P) % _P
 _SQRT_M1 = pow(2, (_P - 1) // 4, _P)
 
@@ -138,11 +139,17 @@ def key_id(raw: bytes) -> str:
 
 def chain_digest(entry: dict) -> str:
     """The audit chain's hash of one row (sync_service/adapters/audit_chain.py), recomputed."""
-    body = canonical({
-        "seq": entry["seq"], "at": entry["at"], "actor": entry["actor"], "action": entry["action"],
-        "application_id": entry["application_id"], "approved_by": entry["approved_by"],
-        "payload": entry["payload"],
-    })
+    body = canonical(
+        {
+            "seq": entry["seq"],
+            "at": entry["at"],
+            "actor": entry["actor"],
+            "action": entry["action"],
+            "application_id": entry["application_id"],
+            "approved_by": entry["approved_by"],
+            "payload": entry["payload"],
+        }
+    )
     return hashlib.sha256((entry["prev_hash"] + "\n" + body).encode()).hexdigest()
 
 
@@ -183,7 +190,7 @@ def _read_key(text: str) -> bytes:
         der = base64.b64decode(body)
         if not der.startswith(_SPKI_PREFIX) or len(der) != len(_SPKI_PREFIX) + 32:
             raise ValueError("not an Ed25519 public key")
-        return der[len(_SPKI_PREFIX):]
+        return der[len(_SPKI_PREFIX) :]
     try:
         raw = bytes.fromhex(text)
     except ValueError:
@@ -213,11 +220,11 @@ def problems(bundle: dict, pinned_key: bytes | None = None) -> list[str]:
             return [f"public key {kid} does not match its name / 公鑰與其識別碼不符"]
         keys[kid] = public_key(raw)
     signing = header.get("key_id")
-    if pinned_key is not None:
-        if key_id(pinned_key) != signing or signing not in keys:
-            return [f"the bundle is not signed by the given public key ({key_id(pinned_key)}) / 匯出檔非由所給公鑰簽署"]
-    if not _verify({signing: keys[signing]} if signing in keys else {}, bundle.get("signature", ""),
-                   header_digest(header).encode()):
+    if pinned_key is not None and (key_id(pinned_key) != signing or signing not in keys):
+        return [f"the bundle is not signed by the given public key ({key_id(pinned_key)}) / 匯出檔非由所給公鑰簽署"]
+    if not _verify(
+        {signing: keys[signing]} if signing in keys else {}, bundle.get("signature", ""), header_digest(header).encode()
+    ):
         return ["the header's signature is not valid (institution, dates or count changed) / 檔頭簽章無效"]
     found = []
     digest = header_digest(header)
@@ -231,18 +238,24 @@ def problems(bundle: dict, pinned_key: bytes | None = None) -> list[str]:
                 found.append(f"{name}: its content does not match its hash (changed) / 第 {place} 筆內容遭竄改")
             elif not _verify(keys, entry["signature"], entry["hash"].encode()):
                 found.append(f"{name}: the audit chain's signature is not valid / 第 {place} 筆稽核簽章無效")
-            elif not _verify({signing: keys[signing]}, entry["export_signature"], place_text(digest, place, entry["hash"])):
-                found.append(f"{name}: not the entry signed for this place (removed, moved or added) / "
-                             f"第 {place} 筆位置不符（遭刪除、移動或插入）")
+            elif not _verify(
+                {signing: keys[signing]}, entry["export_signature"], place_text(digest, place, entry["hash"])
+            ):
+                found.append(
+                    f"{name}: not the entry signed for this place (removed, moved or added) / "
+                    f"第 {place} 筆位置不符（遭刪除、移動或插入）"
+                )
         except (KeyError, TypeError, AttributeError):
             found.append(f"{name}: malformed / 第 {place} 筆格式錯誤")
     count = header.get("count")
     if len(entries) > count:
-        found.append(f"entry {count + 1}: added after the {count} entries the header signs / "
-                     f"第 {count + 1} 筆為多出之紀錄")
+        found.append(
+            f"entry {count + 1}: added after the {count} entries the header signs / 第 {count + 1} 筆為多出之紀錄"
+        )
     elif len(entries) < count:
-        found.append(f"entry {len(entries) + 1}: missing, the header signs {count} entries / "
-                     f"第 {len(entries) + 1} 筆缺漏")
+        found.append(
+            f"entry {len(entries) + 1}: missing, the header signs {count} entries / 第 {len(entries) + 1} 筆缺漏"
+        )
     return found
 
 
@@ -268,11 +281,15 @@ def main(argv: list[str] | None = None) -> int:
         for line in found:
             print(f"驗證失敗 FAILED：{line}", file=sys.stderr)
         return 1
-    print(f"匯出檔完整 bundle intact：{header.get('count')} 筆 entries；機構 institution {header.get('institution')}；"
-          f"{header.get('from')} – {header.get('to')}；簽章金鑰 signed by key {header.get('key_id')}")
+    print(
+        f"匯出檔完整 bundle intact：{header.get('count')} 筆 entries；機構 institution {header.get('institution')}；"
+        f"{header.get('from')} – {header.get('to')}；簽章金鑰 signed by key {header.get('key_id')}"
+    )
     if pinned is None:
-        print("compare that key id with the agency's published key, or pass --public-key / "
-              "請將上列金鑰識別碼與本署公告之公鑰比對，或以 --public-key 指定公鑰")
+        print(
+            "compare that key id with the agency's published key, or pass --public-key / "
+            "請將上列金鑰識別碼與本署公告之公鑰比對，或以 --public-key 指定公鑰"
+        )
     return 0
 
 

@@ -20,6 +20,7 @@ person-naming keys); `AuditPeople` ties pseudonyms to people outside the
 hashed content, so erasing a person there leaves every hash and signature
 as it was.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,11 +30,10 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-
-from cryptography.exceptions import InvalidSignature
+from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, insert, or_, select, text
@@ -53,18 +53,34 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def _digest(prev_hash: str, seq: int, at: datetime, actor: str, action: str,
-            application_id: str | None, approved_by: str | None, payload: str) -> str:
-    body = canonical({
-        "seq": seq, "at": at.astimezone(timezone.utc).isoformat(), "actor": actor, "action": action,
-        "application_id": application_id, "approved_by": approved_by, "payload": payload,
-    })
+def _digest(
+    prev_hash: str,
+    seq: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    application_id: str | None,
+    approved_by: str | None,
+    payload: str,
+) -> str:
+    body = canonical(
+        {
+            "seq": seq,
+            "at": at.astimezone(UTC).isoformat(),
+            "actor": actor,
+            "action": action,
+            "application_id": application_id,
+            "approved_by": approved_by,
+            "payload": payload,
+        }
+    )
     return hashlib.sha256((prev_hash + "\n" + body).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class Broken:
     """The first row where the chain breaks, and how."""
+
     seq: int
     reason: str
 
@@ -72,6 +88,7 @@ class Broken:
 @dataclass(frozen=True)
 class VerifyReport:
     """What `verify` read, and the first break if there is one."""
+
     rows: int
     broken: Broken | None
 
@@ -83,6 +100,7 @@ class VerifyReport:
 @dataclass(frozen=True)
 class Head:
     """The last row of the chain as last seen committed: sequence number and hash."""
+
     seq: int
     hash: str
 
@@ -128,8 +146,9 @@ class HeadFile:
             if current is not None and current.seq >= head.seq:
                 return
             tmp = self.path.with_name(self.path.name + ".tmp")
-            tmp.write_text(json.dumps({"seq": head.seq, "hash": head.hash,
-                                       "signature": key.sign(head.signed_text()).hex()}))
+            tmp.write_text(
+                json.dumps({"seq": head.seq, "hash": head.hash, "signature": key.sign(head.signed_text()).hex()})
+            )
             os.replace(tmp, self.path)
 
 
@@ -139,8 +158,13 @@ def signing_key_id(public_key: Ed25519PublicKey) -> str:
 
 
 class AuditChain:
-    def __init__(self, signing_key: bytes, head_file: Path | None = None, retired: Sequence[bytes] = (),
-                 people: AuditPeople | None = None) -> None:
+    def __init__(
+        self,
+        signing_key: bytes,
+        head_file: Path | None = None,
+        retired: Sequence[bytes] = (),
+        people: AuditPeople | None = None,
+    ) -> None:
         self.people = people
         self._key = Ed25519PrivateKey.from_private_bytes(signing_key)
         self.public_key: Ed25519PublicKey = self._key.public_key()
@@ -194,14 +218,12 @@ class AuditChain:
             return None
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
-        head = conn.execute(
-            select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)
-        ).first()
+        head = conn.execute(select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
         seq, prev = (head.seq, head.hash) if head else (0, GENESIS)
         rows = []
         for entry in entries:
             seq += 1
-            at = entry.at.astimezone(timezone.utc)  # both backends keep microseconds: hashed as stored
+            at = entry.at.astimezone(UTC)  # both backends keep microseconds: hashed as stored
             actor, approved_by, details = entry.actor, entry.approved_by, entry.details or {}
             if self.people is not None:  # under the lock above: one pseudonym per person, even with two writers
                 actor = self.people.actor(conn, actor, at)
@@ -209,9 +231,20 @@ class AuditChain:
                 details = self.people.payload(conn, details, at)
             payload = canonical(details)
             digest = _digest(prev, seq, at, actor, entry.action, entry.application_id, approved_by, payload)
-            rows.append(dict(seq=seq, at=at, actor=actor, action=entry.action,
-                             application_id=entry.application_id, approved_by=approved_by, payload=payload,
-                             prev_hash=prev, hash=digest, signature=self.sign(digest)))
+            rows.append(
+                dict(
+                    seq=seq,
+                    at=at,
+                    actor=actor,
+                    action=entry.action,
+                    application_id=entry.application_id,
+                    approved_by=approved_by,
+                    payload=payload,
+                    prev_hash=prev,
+                    hash=digest,
+                    signature=self.sign(digest),
+                )
+            )
             prev = digest
         conn.execute(insert(audit_log), rows)
         return Head(seq, prev)
@@ -219,8 +252,12 @@ class AuditChain:
     def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
         base = conn.execute(select(audit_base).order_by(audit_base.c.seq.desc()).limit(1)).first()
         if base is not None and not self.signature_valid(_base_text(base.seq, base.hash), base.signature):
-            return VerifyReport(0, Broken(base.seq + 1, "the chain's base (where retention cut it) is not ours: "
-                                                        "its signature is not valid"))
+            return VerifyReport(
+                0,
+                Broken(
+                    base.seq + 1, "the chain's base (where retention cut it) is not ours: its signature is not valid"
+                ),
+            )
         start = (base.seq, base.hash) if base is not None else (0, GENESIS)
         report = self._verify_links(conn, batch, start)
         if report.ok and self.head_file is not None:
@@ -239,8 +276,11 @@ class AuditChain:
         if last_cut < first:
             return 0
         cut_hash = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == last_cut)).scalar_one()
-        conn.execute(insert(audit_base).values(seq=last_cut, hash=cut_hash, cut_at=now,
-                                               signature=self.sign(_base_text(last_cut, cut_hash))))
+        conn.execute(
+            insert(audit_base).values(
+                seq=last_cut, hash=cut_hash, cut_at=now, signature=self.sign(_base_text(last_cut, cut_hash))
+            )
+        )
         return conn.execute(audit_log.delete().where(audit_log.c.seq <= last_cut)).rowcount
 
     def _check_head(self, conn: Connection, rows: int) -> Broken | None:
@@ -282,14 +322,18 @@ class AuditChain:
 
     def entries_of(self, conn: Connection, application_id: str) -> list[AuditEntry]:
         """One application's trail, oldest first, as the reviewer's page shows it (people by name)."""
-        rows = conn.execute(select(audit_log).where(audit_log.c.application_id == application_id)
-                            .order_by(audit_log.c.seq)).all()
+        rows = conn.execute(
+            select(audit_log).where(audit_log.c.application_id == application_id).order_by(audit_log.c.seq)
+        ).all()
         return self.named(conn, rows)
 
     def rows_about(self, conn: Connection, pseudonyms: set[str], application_ids: set[str]):
         """The rows that name any of these pseudonyms or concern these applications, oldest first."""
-        about = [audit_log.c.actor.in_(pseudonyms), audit_log.c.approved_by.in_(pseudonyms),
-                 audit_log.c.application_id.in_(application_ids)]
+        about = [
+            audit_log.c.actor.in_(pseudonyms),
+            audit_log.c.approved_by.in_(pseudonyms),
+            audit_log.c.application_id.in_(application_ids),
+        ]
         about += [audit_log.c.payload.contains(f'"{p}"') for p in pseudonyms]
         return conn.execute(select(audit_log).where(or_(*about)).order_by(audit_log.c.seq)).all()
 
@@ -311,26 +355,56 @@ class AuditChain:
                 return {k: walk(v) for k, v in value.items()}
             if isinstance(value, list):
                 return [walk(v) for v in value]
-            if isinstance(value, str) and self.people is not None and value.startswith(self.people.email_prefix) \
-                    and is_pseudonym(value[len(self.people.email_prefix):]):
-                return self.people.email_prefix + person(value[len(self.people.email_prefix):])
+            if (
+                isinstance(value, str)
+                and self.people is not None
+                and value.startswith(self.people.email_prefix)
+                and is_pseudonym(value[len(self.people.email_prefix) :])
+            ):
+                return self.people.email_prefix + person(value[len(self.people.email_prefix) :])
             return person(value)
-        return [AuditEntry(actor=walk(r.actor), action=r.action, at=r.at, application_id=r.application_id,
-                           approved_by=walk(r.approved_by), details=walk(json.loads(r.payload))) for r in rows]
+
+        return [
+            AuditEntry(
+                actor=walk(r.actor),
+                action=r.action,
+                at=r.at,
+                application_id=r.application_id,
+                approved_by=walk(r.approved_by),
+                details=walk(json.loads(r.payload)),
+            )
+            for r in rows
+        ]
 
     def rows_between(self, conn: Connection, start: datetime, end: datetime) -> list[ChainRow]:
         """Rows stamped in [start, end), in chain order, with their application's institution and
         account, as stored (what the hashes cover) and as a person reads them (names, 0095)."""
-        query = (select(audit_log, applications.c.institution_code, applications.c.account)
-                 .select_from(audit_log.outerjoin(applications, applications.c.id == audit_log.c.application_id))
-                 .where(audit_log.c.at >= start, audit_log.c.at < end).order_by(audit_log.c.seq))
+        query = (
+            select(audit_log, applications.c.institution_code, applications.c.account)
+            .select_from(audit_log.outerjoin(applications, applications.c.id == audit_log.c.application_id))
+            .where(audit_log.c.at >= start, audit_log.c.at < end)
+            .order_by(audit_log.c.seq)
+        )
         rows = conn.execute(query).all()
         shown = self.named(conn, rows)
-        return [ChainRow(seq=r.seq, at=r.at, actor=r.actor, action=r.action, application_id=r.application_id,
-                         approved_by=r.approved_by, payload=r.payload, prev_hash=r.prev_hash, hash=r.hash,
-                         signature=r.signature, application_institution=r.institution_code,
-                         application_account=r.account, shown=e)
-                for r, e in zip(rows, shown)]
+        return [
+            ChainRow(
+                seq=r.seq,
+                at=r.at,
+                actor=r.actor,
+                action=r.action,
+                application_id=r.application_id,
+                approved_by=r.approved_by,
+                payload=r.payload,
+                prev_hash=r.prev_hash,
+                hash=r.hash,
+                signature=r.signature,
+                application_institution=r.institution_code,
+                application_account=r.account,
+                shown=e,
+            )
+            for r, e in zip(rows, shown)
+        ]
 
     @staticmethod
     def count(conn: Connection) -> int:

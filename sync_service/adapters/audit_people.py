@@ -6,6 +6,7 @@ so `audit verify` still holds and the kept entries name nobody.
 An identifier is "kind:value" (`user:wang1234`, `email:wang@clinic.example.tw`),
 normalised (lower case), so one person has one pseudonym per identifier.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -45,38 +46,50 @@ class AuditPeople:
     def pseudonym_of(self, conn: Connection, ident: str, now: datetime, *, create: bool = True) -> str | None:
         """The pseudonym of an identifier, made on first use. Called under the
         chain's append lock (one writer at a time), so two writers never make two."""
-        found = conn.execute(select(audit_people.c.pseudonym).where(
-            audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))).scalar()
+        found = conn.execute(
+            select(audit_people.c.pseudonym).where(audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))
+        ).scalar()
         if found or not create:
             return found
         if conn.dialect.name == "postgresql":
             # Outside an append (a deletion asks for the pseudonym first): take the chain's lock too, and look again.
             from .audit_chain import AUDIT_HEAD_LOCK
+
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
-            found = conn.execute(select(audit_people.c.pseudonym).where(
-                audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))).scalar()
+            found = conn.execute(
+                select(audit_people.c.pseudonym).where(audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))
+            ).scalar()
             if found:
                 return found
         pseudonym = PREFIX + secrets.token_hex(8)
-        conn.execute(insert(audit_people).values(
-            pseudonym=pseudonym, lookup_hash=self.cipher.lookup_hash(ident),
-            identity_ciphertext=self.cipher.encrypt(ident, context=f"{_CONTEXT}/{pseudonym}"), created_at=now))
+        conn.execute(
+            insert(audit_people).values(
+                pseudonym=pseudonym,
+                lookup_hash=self.cipher.lookup_hash(ident),
+                identity_ciphertext=self.cipher.encrypt(ident, context=f"{_CONTEXT}/{pseudonym}"),
+                created_at=now,
+            )
+        )
         return pseudonym
 
     def actor(self, conn: Connection, actor: str | None, now: datetime) -> str | None:
         if actor is None or actor in self.system_actors or is_pseudonym(actor):
             return actor
         if actor.startswith(self.email_prefix):
-            if is_pseudonym(actor[len(self.email_prefix):]):
+            if is_pseudonym(actor[len(self.email_prefix) :]):
                 return actor
-            return self.email_prefix + self.pseudonym_of(conn, identifier("email", actor[len(self.email_prefix):]), now)
+            return self.email_prefix + self.pseudonym_of(
+                conn, identifier("email", actor[len(self.email_prefix) :]), now
+            )
         return self.pseudonym_of(conn, identifier("user", actor), now)
 
     def payload(self, conn: Connection, value, now: datetime):
         """The payload with every person-naming value (policies: person_keys) replaced."""
         if isinstance(value, dict):
-            return {k: (self._person(conn, k, v, now) if k in self.person_keys else self.payload(conn, v, now))
-                    for k, v in value.items()}
+            return {
+                k: (self._person(conn, k, v, now) if k in self.person_keys else self.payload(conn, v, now))
+                for k, v in value.items()
+            }
         if isinstance(value, (list, tuple)):
             return [self.payload(conn, v, now) for v in value]
         return value
@@ -115,13 +128,22 @@ class AuditPeople:
         stays, until retention unlinks it). Returns the pseudonyms erased."""
         erased = self.pseudonyms_of(conn, idents)
         if erased:
-            conn.execute(update(audit_people).where(audit_people.c.pseudonym.in_(erased))
-                         .values(identity_ciphertext=None, erased_at=now))
+            conn.execute(
+                update(audit_people)
+                .where(audit_people.c.pseudonym.in_(erased))
+                .values(identity_ciphertext=None, erased_at=now)
+            )
         return erased
 
     @staticmethod
     def unlink_erased_before(conn: Connection, cutoff: datetime, now: datetime) -> int:
         """Retention: drop the keyed digest of people erased before `cutoff`."""
-        return conn.execute(update(audit_people).where(
-            audit_people.c.erased_at.is_not(None), audit_people.c.erased_at < cutoff,
-            audit_people.c.lookup_hash.is_not(None)).values(lookup_hash=None, unlinked_at=now)).rowcount
+        return conn.execute(
+            update(audit_people)
+            .where(
+                audit_people.c.erased_at.is_not(None),
+                audit_people.c.erased_at < cutoff,
+                audit_people.c.lookup_hash.is_not(None),
+            )
+            .values(lookup_hash=None, unlinked_at=now)
+        ).rowcount

@@ -1,4 +1,5 @@
 """Draws the intake captcha with the `captcha` package (image, its own fonts)."""
+
 from __future__ import annotations
 
 from captcha.image import ImageCaptcha

@@ -10,6 +10,7 @@ sfnt writer). Nothing is decompiled or recompiled per subset, so a subset of
 a few glyphs costs well under a millisecond and the forms' fixed texts' subset
 can be made once per process (adapters/pdf_forms.py).
 """
+
 from __future__ import annotations
 
 import struct
@@ -39,6 +40,7 @@ ALWAYS = "".join(chr(c) for c in range(0x20, 0x7F)) + "\u3000"  # spaces, digits
 class _Outline:
     """One glyph, converted and compiled once: its TrueType bytes (padded to 4)
     and what the font-wide tables need to know of it."""
+
     data: bytes
     bounds: tuple[int, int, int, int] | None
     points: int
@@ -49,6 +51,7 @@ class _Outline:
 class Subset:
     """A small TrueType font: `data` is the font file, `glyphs` maps each character
     it holds to its glyph number, `advances` each glyph number's width (1000 per em)."""
+
     data: bytes
     glyphs: dict[str, int]
     advances: list[int]
@@ -70,11 +73,23 @@ class TraditionalChineseFont:
         self._lock = threading.Lock()  # the source font reads one file handle lazily
         # The tables every subset shares as they are, compiled once.
         post = self.source["post"]
-        self._shared = {"name": self.source["name"].compile(self.source),
-                        "OS/2": self.source["OS/2"].compile(self.source),
-                        # post format 3: no glyph names
-                        "post": struct.pack(">llhhLLLLL", 0x30000, round(post.italicAngle * 65536),
-                                            post.underlinePosition, post.underlineThickness, 0, 0, 0, 0, 0)}
+        self._shared = {
+            "name": self.source["name"].compile(self.source),
+            "OS/2": self.source["OS/2"].compile(self.source),
+            # post format 3: no glyph names
+            "post": struct.pack(
+                ">llhhLLLLL",
+                0x30000,
+                round(post.italicAngle * 65536),
+                post.underlinePosition,
+                post.underlineThickness,
+                0,
+                0,
+                0,
+                0,
+                0,
+            ),
+        }
 
     def advance(self, char: str) -> float:
         """The character's width in ems (0 for one the face does not have)."""
@@ -106,7 +121,9 @@ class TraditionalChineseFont:
             outline = self._outlines[name] = _Outline(
                 data=data + b"\0" * (-len(data) % 4),
                 bounds=None if empty else (glyph.xMin, glyph.yMin, glyph.xMax, glyph.yMax),
-                points=0 if empty else len(glyph.coordinates), contours=glyph.numberOfContours)
+                points=0 if empty else len(glyph.coordinates),
+                contours=glyph.numberOfContours,
+            )
         return outline
 
     def subset(self, chars: Iterable[str]) -> Subset:
@@ -122,27 +139,56 @@ class TraditionalChineseFont:
             offsets.append(offsets[-1] + len(o.data))
         boxes = [o.bounds for o in outlines if o.bounds] or [(0, 0, 0, 0)]
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-        head = dict(vars(self.source["head"]), checkSumAdjustment=0, indexToLocFormat=1,
-                    xMin=box[0], yMin=box[1], xMax=box[2], yMax=box[3])
-        hhea = dict(vars(self.source["hhea"]), numberOfHMetrics=len(names),
-                    advanceWidthMax=max(w for w, _ in metrics))
-        maxp = dict(tableVersion=0x10000, numGlyphs=len(names), maxPoints=max(o.points for o in outlines),
-                    maxContours=max(o.contours for o in outlines), maxCompositePoints=0, maxCompositeContours=0,
-                    maxZones=2, maxTwilightPoints=0, maxStorage=0, maxFunctionDefs=0, maxInstructionDefs=0,
-                    maxStackElements=0, maxSizeOfInstructions=0, maxComponentElements=0, maxComponentDepth=0)
-        tables = dict(self._shared, **{
-            "head": sstruct.pack(headFormat, head), "hhea": sstruct.pack(hheaFormat, hhea),
-            "maxp": sstruct.pack(maxpFormat_0_5, maxp) + sstruct.pack(maxpFormat_1_0_add, maxp),
-            "hmtx": struct.pack(f">{2 * len(metrics)}h", *(v for m in metrics for v in m)),
-            "loca": struct.pack(f">{len(offsets)}L", *offsets), "glyf": b"".join(o.data for o in outlines),
-            "cmap": self._cmap(names, {ord(c): self.cmap[ord(c)] for c in chars})})
+        head = dict(
+            vars(self.source["head"]),
+            checkSumAdjustment=0,
+            indexToLocFormat=1,
+            xMin=box[0],
+            yMin=box[1],
+            xMax=box[2],
+            yMax=box[3],
+        )
+        hhea = dict(vars(self.source["hhea"]), numberOfHMetrics=len(names), advanceWidthMax=max(w for w, _ in metrics))
+        maxp = dict(
+            tableVersion=0x10000,
+            numGlyphs=len(names),
+            maxPoints=max(o.points for o in outlines),
+            maxContours=max(o.contours for o in outlines),
+            maxCompositePoints=0,
+            maxCompositeContours=0,
+            maxZones=2,
+            maxTwilightPoints=0,
+            maxStorage=0,
+            maxFunctionDefs=0,
+            maxInstructionDefs=0,
+            maxStackElements=0,
+            maxSizeOfInstructions=0,
+            maxComponentElements=0,
+            maxComponentDepth=0,
+        )
+        tables = dict(
+            self._shared,
+            **{
+                "head": sstruct.pack(headFormat, head),
+                "hhea": sstruct.pack(hheaFormat, hhea),
+                "maxp": sstruct.pack(maxpFormat_0_5, maxp) + sstruct.pack(maxpFormat_1_0_add, maxp),
+                "hmtx": struct.pack(f">{2 * len(metrics)}h", *(v for m in metrics for v in m)),
+                "loca": struct.pack(f">{len(offsets)}L", *offsets),
+                "glyf": b"".join(o.data for o in outlines),
+                "cmap": self._cmap(names, {ord(c): self.cmap[ord(c)] for c in chars}),
+            },
+        )
         out = BytesIO()
         writer = SFNTWriter(out, len(tables))
         for tag in sorted(tables):
             writer[tag] = tables[tag]
         writer.close()
-        return Subset(data=out.getvalue(), glyphs={c: number[self.cmap[ord(c)]] for c in chars},
-                      advances=[w for w, _ in metrics], box=box)
+        return Subset(
+            data=out.getvalue(),
+            glyphs={c: number[self.cmap[ord(c)]] for c in chars},
+            advances=[w for w, _ in metrics],
+            box=box,
+        )
 
     @staticmethod
     def _cmap(names: list[str], mapping: dict[int, str]) -> bytes:

@@ -8,6 +8,7 @@ derived from the key, not secret). New values use the current key; older
 ones decrypt with the retired key they name, kept for that. Version 1
 ciphertexts (before key ids) are tried with each key.
 """
+
 from __future__ import annotations
 
 import hashlib

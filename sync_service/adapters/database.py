@@ -1,4 +1,5 @@
 """The engine, made right for each backend."""
+
 from __future__ import annotations
 
 from pathlib import Path

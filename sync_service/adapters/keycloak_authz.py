@@ -4,6 +4,7 @@ It speaks HTTP status codes: an unexpected one raises `AuthzError`, a
 python-keycloak `KeycloakError` carrying the code, so the directory adapter's
 error handling (5xx and 429: try again; other 4xx: refused) applies unchanged.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,7 @@ class AuthzClient:
         send = {"GET": conn.raw_get, "POST": conn.raw_post, "PUT": conn.raw_put, "DELETE": conn.raw_delete}[method]
         r = send(url) if data is None else send(url, data=data)
         if r.status_code not in expect:
-            raise AuthzError(f"{method} {path}: {r.text[:300]}", response_code=r.status_code,
-                             response_body=r.content)
+            raise AuthzError(f"{method} {path}: {r.text[:300]}", response_code=r.status_code, response_body=r.content)
         return r.json() if r.status_code in (HTTPStatus.OK, HTTPStatus.CREATED) and r.content else None
 
     def find_by_name(self, name: str) -> dict | None:

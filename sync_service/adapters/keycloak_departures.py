@@ -1,5 +1,6 @@
 """Users' departure dates as Keycloak keeps them: one user-profile attribute
 (policies/departures.toml `user_attribute`, a date input in the admin console)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,8 +22,15 @@ class KeycloakDepartureDates:
     def leaving(self) -> list[Leaving]:
         found, first = [], 0
         while True:
-            users = self.admin.get_users({"q": f"{self.attribute}:{ANY_DATE}", "exact": "false",
-                                          "briefRepresentation": "false", "first": first, "max": PAGE})
+            users = self.admin.get_users(
+                {
+                    "q": f"{self.attribute}:{ANY_DATE}",
+                    "exact": "false",
+                    "briefRepresentation": "false",
+                    "first": first,
+                    "max": PAGE,
+                }
+            )
             for u in users:
                 values = (u.get("attributes") or {}).get(self.attribute) or []
                 if values:
@@ -38,8 +46,9 @@ class KeycloakDepartureDates:
             return  # changed meanwhile (a new date set): left for its own day
         attributes.pop(self.attribute, None)
         user["attributes"] = attributes
-        self.admin.update_user(account_id, {k: user[k] for k in ("username", "email", "firstName", "lastName",
-                                                                  "attributes") if k in user})
+        self.admin.update_user(
+            account_id, {k: user[k] for k in ("username", "email", "firstName", "lastName", "attributes") if k in user}
+        )
 
 
 def _date(value: str) -> date | None:

@@ -5,13 +5,14 @@ Keycloak's errors become ours here: no connection, 5xx, or a token that
 could not be had are `DirectoryUnavailable` (the worker retries); any other
 refusal is `DirectoryRefused` (retrying the same request will not help).
 """
+
 from __future__ import annotations
 
 import base64
 import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
@@ -25,8 +26,8 @@ from ..services.ports import (
     NewAccount,
     PairState,
 )
-from .keycloak_pairs import PairsReader
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
+from .keycloak_pairs import PairsReader
 from .keycloak_permissions import ManagerPermissions
 
 _LEVEL_OF_GROUP = {v: Level(k) for k, v in GROUP_OF_LEVEL.items()}
@@ -87,11 +88,25 @@ class KeycloakDirectory:
     _groups = GrantGroups()
     _permissions = ManagerPermissions(_groups)
 
-    def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10,
-                 admin: KeycloakAdmin | None = None, national_id_key: bytes | None = None,
-                 reading_threads: int = 4) -> None:
-        self._args = dict(server_url=server_url.rstrip("/") + "/", realm_name=realm, user_realm_name=realm,
-                          client_id=client_id, client_secret_key=client_secret, timeout=timeout)
+    def __init__(
+        self,
+        server_url: str,
+        realm: str,
+        client_id: str,
+        client_secret: str,
+        timeout: float = 10,
+        admin: KeycloakAdmin | None = None,
+        national_id_key: bytes | None = None,
+        reading_threads: int = 4,
+    ) -> None:
+        self._args = dict(
+            server_url=server_url.rstrip("/") + "/",
+            realm_name=realm,
+            user_realm_name=realm,
+            client_id=client_id,
+            client_secret_key=client_secret,
+            timeout=timeout,
+        )
         self._admin = admin
         self._given_admin = admin is not None
         self.realm = realm
@@ -116,17 +131,25 @@ class KeycloakDirectory:
         wanted = username.lower()  # Keycloak keeps usernames in lower case
         for u in self.admin.get_users({"username": wanted, "exact": "true", "briefRepresentation": "false"}):
             if u["username"] == wanted:
-                return Account(u["id"], u["username"], u.get("email"), u.get("attributes") or {},
-                               national_id_key=self._national_id_key)
+                return Account(
+                    u["id"],
+                    u["username"],
+                    u.get("email"),
+                    u.get("attributes") or {},
+                    national_id_key=self._national_id_key,
+                )
         return None
 
     @staticmethod
     def _user(account: NewAccount) -> dict:
         return {
-            "username": account.username, "email": account.email, "enabled": True,
+            "username": account.username,
+            "email": account.email,
+            "enabled": True,
             # The password goes to this address; signing in with it proves the address works.
             "emailVerified": True,
-            "firstName": account.first_name, "lastName": account.last_name,
+            "firstName": account.first_name,
+            "lastName": account.last_name,
             "attributes": {k: [v] for k, v in account.attributes.items()},
             "credentials": _credentials(account),
             "requiredActions": list(account.required_actions),
@@ -142,8 +165,11 @@ class KeycloakDirectory:
             return {}
         users = [self._imported_user(a) for a in accounts]
         answer = self.admin.partial_import_realm(self.realm, {"ifResourceExists": "SKIP", "users": users})
-        return {r["resourceName"].lower(): r["id"] for r in answer.get("results") or []
-                if r.get("resourceType") == "USER" and r.get("action") == "ADDED"}
+        return {
+            r["resourceName"].lower(): r["id"]
+            for r in answer.get("results") or []
+            if r.get("resourceType") == "USER" and r.get("action") == "ADDED"
+        }
 
     def _imported_user(self, account: NewAccount) -> dict:
         user = self._user(account)
@@ -178,10 +204,17 @@ class KeycloakDirectory:
         digests (decision 0030) are keyed hashes for look-up, not data of theirs to read."""
         u = self.admin.get_user(account_id)
         attributes = {k: v for k, v in (u.get("attributes") or {}).items() if not k.startswith("nationalId")}
-        return {"username": u["username"], "email": u.get("email"), "firstName": u.get("firstName"),
-                "lastName": u.get("lastName"), "enabled": u.get("enabled"), "emailVerified": u.get("emailVerified"),
-                "createdTimestamp": u.get("createdTimestamp"), "attributes": attributes,
-                "requiredActions": u.get("requiredActions") or []}
+        return {
+            "username": u["username"],
+            "email": u.get("email"),
+            "firstName": u.get("firstName"),
+            "lastName": u.get("lastName"),
+            "enabled": u.get("enabled"),
+            "emailVerified": u.get("emailVerified"),
+            "createdTimestamp": u.get("createdTimestamp"),
+            "attributes": attributes,
+            "requiredActions": u.get("requiredActions") or [],
+        }
 
     @_keycloak_errors_as_ours
     def correct_profile(self, account_id: str, field: str, value: str) -> None:
@@ -248,6 +281,7 @@ class KeycloakDirectory:
     def join(self, account_id: str, grant: Grant) -> None:
         def add(group_id: str) -> None:
             self.admin.group_user_add(account_id, group_id)
+
         if not self._on_group(grant, add, create=True):
             self._on_group(grant, add, create=True)  # made again after a removal by hand, once
 
@@ -267,18 +301,23 @@ class KeycloakDirectory:
         return self._permissions.repair(self.admin, institution, category)
 
     @_keycloak_errors_as_ours
-    def read_pairs(self, pairs: Sequence[tuple[str, str]],
-                   progress: Callable[[int], None] | None = None) -> dict[tuple[str, str], PairState]:
+    def read_pairs(
+        self, pairs: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None
+    ) -> dict[tuple[str, str], PairState]:
         # A client of its own for each reading thread (python-keycloak's session and token
         # are not for sharing), unless we were handed one (benches, tests).
         def admin_for_thread() -> KeycloakAdmin:
             return self._admin if self._given_admin else KeycloakAdmin(**self._args)
+
         return PairsReader(self.admin, admin_for_thread, threads=self.reading_threads).read(pairs, progress)
 
     @_keycloak_errors_as_ours
     def grants_of(self, account_id: str) -> set[Grant]:
-        return {grant for g in self.admin.get_user_groups(account_id, brief_representation=True)
-                if (grant := grant_of_path(g.get("path", ""))) is not None}
+        return {
+            grant
+            for g in self.admin.get_user_groups(account_id, brief_representation=True)
+            if (grant := grant_of_path(g.get("path", ""))) is not None
+        }
 
     # Our admin REST extension (keycloak-config/providers, accounts/): the admin API has no
     # bulk read of credential dates, one request per account would not scale (decision 0085).
@@ -291,9 +330,13 @@ class KeycloakDirectory:
             for a in page:
                 created = a.get("passwordCreated")
                 yield DirectoryAccount(
-                    a["id"], a["username"], a.get("email"), bool(a.get("enabled")),
-                    datetime.fromtimestamp(created / 1000, timezone.utc) if created is not None else None,
-                    frozenset(g for p in a.get("groups") or () if (g := grant_of_path(p)) is not None))
+                    a["id"],
+                    a["username"],
+                    a.get("email"),
+                    bool(a.get("enabled")),
+                    datetime.fromtimestamp(created / 1000, UTC) if created is not None else None,
+                    frozenset(g for p in a.get("groups") or () if (g := grant_of_path(p)) is not None),
+                )
             if len(page) < self.ACCOUNTS_PAGE:
                 return
             first += len(page)
@@ -324,10 +367,18 @@ def _credentials(account: NewAccount) -> list[dict]:
     old = account.password_hash
     if old is None:
         return []
-    return [{
-        "type": "password",
-        "secretData": json.dumps({"value": base64.b64encode(old.value).decode(),
-                                  "salt": base64.b64encode(old.salt).decode(), "additionalParameters": {}}),
-        "credentialData": json.dumps({"hashIterations": old.iterations, "algorithm": old.algorithm,
-                                      "additionalParameters": {}}),
-    }]
+    return [
+        {
+            "type": "password",
+            "secretData": json.dumps(
+                {
+                    "value": base64.b64encode(old.value).decode(),
+                    "salt": base64.b64encode(old.salt).decode(),
+                    "additionalParameters": {},
+                }
+            ),
+            "credentialData": json.dumps(
+                {"hashIterations": old.iterations, "algorithm": old.algorithm, "additionalParameters": {}}
+            ),
+        }
+    ]

@@ -1,5 +1,6 @@
 """Where the poll of Keycloak's events stands (decision 0090): one cursor per stream and the
 keys of the events recorded lately, in the unit of work's transaction."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -22,8 +23,9 @@ class KeycloakEventLog:
             self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
 
     def cursor(self, stream: str) -> int | None:
-        return self.conn.execute(select(keycloak_event_cursor.c.newest_ms)
-                                 .where(keycloak_event_cursor.c.stream == stream)).scalar_one_or_none()
+        return self.conn.execute(
+            select(keycloak_event_cursor.c.newest_ms).where(keycloak_event_cursor.c.stream == stream)
+        ).scalar_one_or_none()
 
     def unrecorded(self, keys: Sequence[str]) -> set[str]:
         wanted = set(keys)
@@ -32,8 +34,11 @@ class KeycloakEventLog:
         seen = set()
         chunk = list(wanted)
         for i in range(0, len(chunk), 500):
-            seen.update(self.conn.execute(select(keycloak_events_recorded.c.key)
-                                          .where(keycloak_events_recorded.c.key.in_(chunk[i:i + 500]))).scalars())
+            seen.update(
+                self.conn.execute(
+                    select(keycloak_events_recorded.c.key).where(keycloak_events_recorded.c.key.in_(chunk[i : i + 500]))
+                ).scalars()
+            )
         return wanted - seen
 
     def mark_recorded(self, keys: Iterable[tuple[str, int]]) -> None:
@@ -47,7 +52,13 @@ class KeycloakEventLog:
         if current is None:
             self.conn.execute(insert(keycloak_event_cursor).values(stream=stream, newest_ms=newest_ms))
         elif newest_ms > current:
-            self.conn.execute(update(keycloak_event_cursor).where(keycloak_event_cursor.c.stream == stream)
-                              .values(newest_ms=newest_ms))
-        self.conn.execute(delete(keycloak_events_recorded).where(
-            keycloak_events_recorded.c.stream == stream, keycloak_events_recorded.c.time_ms < forget_before))
+            self.conn.execute(
+                update(keycloak_event_cursor)
+                .where(keycloak_event_cursor.c.stream == stream)
+                .values(newest_ms=newest_ms)
+            )
+        self.conn.execute(
+            delete(keycloak_events_recorded).where(
+                keycloak_events_recorded.c.stream == stream, keycloak_events_recorded.c.time_ms < forget_before
+            )
+        )

@@ -1,6 +1,7 @@
 """The `EventSource` port on Keycloak's admin API (decision 0090): stored user events
 (`/events`) and admin events (`/admin-events`), read by the `sync-service` client's service
 account (realm-management `view-events`, `view-users`)."""
+
 from __future__ import annotations
 
 from keycloak import KeycloakAdmin
@@ -15,10 +16,18 @@ _PATH = {"user": "events", ADMIN: "admin-events"}
 class KeycloakEventSource:
     def __init__(self, server_url: str, realm: str, client_id: str, client_secret: str, timeout: float = 10) -> None:
         self.realm = realm
-        self.admin = KeycloakAdmin(server_url=server_url.rstrip("/") + "/", realm_name=realm, user_realm_name=realm,
-                                   client_id=client_id, client_secret_key=client_secret, timeout=timeout)
+        self.admin = KeycloakAdmin(
+            server_url=server_url.rstrip("/") + "/",
+            realm_name=realm,
+            user_realm_name=realm,
+            client_id=client_id,
+            client_secret_key=client_secret,
+            timeout=timeout,
+        )
 
-    def events(self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int) -> list[dict]:
+    def events(
+        self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int
+    ) -> list[dict]:
         params = {"dateFrom": str(date_from_ms), "direction": "asc", "first": first, "max": max_results}
         if date_to_ms is not None:
             params["dateTo"] = str(date_to_ms)

@@ -2,6 +2,7 @@
 `/institutions/{code}/{CAT}/managers` or `/users`; roles are mapped onto those
 groups, so joining the group is the grant and nobody maps roles to people.
 """
+
 from __future__ import annotations
 
 import threading

@@ -17,6 +17,7 @@ leaves associated policies out). An institution's and the realm-wide policy's de
 are read once each. The wanted state and the comparison are the same as the one-pair
 check's (`keycloak_permission_model`), so both find the same drift.
 """
+
 from __future__ import annotations
 
 import json
@@ -76,7 +77,12 @@ class PairsReader:
         while True:
             page = self.admin.connection.raw_get(
                 f"{self.admin.connection.base_url.rstrip('/')}/admin/realms/{self.admin.connection.realm_name}/groups",
-                search=name, exact="true", first=first, max=PAGE, briefRepresentation="true")
+                search=name,
+                exact="true",
+                first=first,
+                max=PAGE,
+                briefRepresentation="true",
+            )
             page.raise_for_status()
             trees = page.json()
             if _walk(trees, found, name) < PAGE:
@@ -98,8 +104,13 @@ class PairsReader:
     def _pair(self, admin, base, pair, groups, policies, permissions, role_id) -> PairState:
         code, cat = pair
         root = f"/{ROOT_GROUP}"
-        paths = (root, f"{root}/{code}", f"{root}/{code}/{cat}", f"{root}/{code}/{cat}/managers",
-                 f"{root}/{code}/{cat}/users")
+        paths = (
+            root,
+            f"{root}/{code}",
+            f"{root}/{code}/{cat}",
+            f"{root}/{code}/{cat}/managers",
+            f"{root}/{code}/{cat}/users",
+        )
         missing = [p for p in paths if p not in groups]
         managers_id = groups.get(paths[3])
         members = _members(admin, managers_id) if managers_id else {}
@@ -113,8 +124,11 @@ class PairsReader:
             uses = self._dependants_of(api, policy_id, shared=wanted.policy.name != pair_policy)
             return _found_permission(found, policy_id if found["id"] in uses else None)
 
-        drift = access.drift(lambda name: policies.get(name) or permissions.get(name),
-                             lambda wanted, found: _policy_detail(found), permission_found)
+        drift = access.drift(
+            lambda name: policies.get(name) or permissions.get(name),
+            lambda wanted, found: _policy_detail(found),
+            permission_found,
+        )
         return PairState(members, tuple(drift))
 
     def _dependants_of(self, api: AuthzClient, policy_id: str, shared: bool) -> frozenset[str]:
@@ -169,4 +183,3 @@ def _found_permission(found: dict, policy_id: str | None) -> FoundPermission:
         scopes=frozenset(s["name"] for s in found.get("scopesData") or []),
         policy_ids=frozenset({policy_id} if policy_id else ()),
     )
-

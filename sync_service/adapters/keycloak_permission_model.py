@@ -19,6 +19,7 @@ clients, and the manager's role holds only realm-management `query-users` and
 `mgr-{code}-...` for the institution, `mgr-all-managers`/`mgr-root-path` for all), so
 a re-run finds and reuses it, and the reconciler can ask what drifted.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,8 +28,7 @@ from dataclasses import dataclass
 GROUPS = "Groups"
 
 # What a manager may do to their own users group and its members.
-USERS_GROUP_SCOPES = ("view", "view-members", "manage-members", "manage-membership",
-                      "manage-membership-of-members")
+USERS_GROUP_SCOPES = ("view", "view-members", "manage-members", "manage-membership", "manage-membership-of-members")
 # What a manager may do to the groups above it: see them, nothing more.
 PATH_GROUP_SCOPES = ("view",)
 
@@ -63,6 +63,7 @@ def institution_path_permission_name(institution: str) -> str:
 @dataclass(frozen=True)
 class WantedPolicy:
     """Who a permission is for: the members of some groups, or the holders of a role."""
+
     name: str
     description: str
     group_ids: tuple[str, ...] = ()
@@ -75,8 +76,12 @@ class WantedPolicy:
         return "policy/role" if self.role_id else "policy/group"
 
     def payload(self, extra_group_ids: tuple[str, ...] = ()) -> dict:
-        body = {"name": self.name, "description": self.description, "logic": "POSITIVE",
-                "decisionStrategy": "UNANIMOUS"}
+        body = {
+            "name": self.name,
+            "description": self.description,
+            "logic": "POSITIVE",
+            "decisionStrategy": "UNANIMOUS",
+        }
         if self.role_id:
             body["roles"] = [{"id": self.role_id, "required": False}]
         else:
@@ -111,6 +116,7 @@ class WantedPolicy:
 @dataclass(frozen=True)
 class FoundPermission:
     """A scope permission as Keycloak holds it: the fields the wanted one is compared on."""
+
     resource_type: str | None
     logic: str
     group_ids: frozenset[str]
@@ -121,6 +127,7 @@ class FoundPermission:
 @dataclass(frozen=True)
 class WantedPermission:
     """One scope permission as it should be: on these groups, these scopes, this policy."""
+
     name: str
     group_ids: tuple[str, ...]
     scopes: tuple[str, ...]
@@ -128,9 +135,16 @@ class WantedPermission:
     description: str
 
     def payload(self, policy_id: str) -> dict:
-        return {"name": self.name, "description": self.description, "resourceType": GROUPS,
-                "resources": list(self.group_ids), "scopes": list(self.scopes),
-                "policies": [policy_id], "decisionStrategy": "UNANIMOUS", "logic": "POSITIVE"}
+        return {
+            "name": self.name,
+            "description": self.description,
+            "resourceType": GROUPS,
+            "resources": list(self.group_ids),
+            "scopes": list(self.scopes),
+            "policies": [policy_id],
+            "decisionStrategy": "UNANIMOUS",
+            "logic": "POSITIVE",
+        }
 
     def drift(self, found: FoundPermission, policy_id: str) -> list[str]:
         """What differs between this and `found`, in words."""
@@ -158,6 +172,7 @@ class ManagerAccess:
     manager (role policy), `/institutions/{code}` by the managers of that institution, the
     category group by the pair's managers only (docs/decisions/0005-manager-permissions.md).
     """
+
     institution: str
     category: str
     manager_role_id: str
@@ -171,10 +186,15 @@ class ManagerAccess:
         code, cat = self.institution, self.category
         return [
             WantedPolicy(ALL_MANAGERS_POLICY, "Every institution manager", role_id=self.manager_role_id),
-            WantedPolicy(institution_policy_name(code), f"Managers of institution {code}",
-                         group_ids=(self.managers_group_id,), open_ended=True),
-            WantedPolicy(managers_policy_name(code, cat), f"Managers of {code} {cat}",
-                         group_ids=(self.managers_group_id,)),
+            WantedPolicy(
+                institution_policy_name(code),
+                f"Managers of institution {code}",
+                group_ids=(self.managers_group_id,),
+                open_ended=True,
+            ),
+            WantedPolicy(
+                managers_policy_name(code, cat), f"Managers of {code} {cat}", group_ids=(self.managers_group_id,)
+            ),
         ]
 
     def permissions(self) -> list[WantedPermission]:
@@ -182,18 +202,42 @@ class ManagerAccess:
         every, institution, pair = self.policies()
         both = f"{code} {cat}"
         return [
-            WantedPermission(ROOT_PATH_PERMISSION, (self.root_group_id,), PATH_GROUP_SCOPES, every,
-                             "Every manager sees the /institutions group"),
-            WantedPermission(institution_path_permission_name(code), (self.institution_group_id,),
-                             PATH_GROUP_SCOPES, institution, f"The managers of {code} see its institution group"),
-            WantedPermission(path_permission_name(code, cat), (self.category_group_id,), PATH_GROUP_SCOPES,
-                             pair, f"The managers of {both} see its category group"),
-            WantedPermission(users_permission_name(code, cat), (self.users_group_id,), USERS_GROUP_SCOPES,
-                             pair, f"The managers of {both} administer the members of its users group"),
+            WantedPermission(
+                ROOT_PATH_PERMISSION,
+                (self.root_group_id,),
+                PATH_GROUP_SCOPES,
+                every,
+                "Every manager sees the /institutions group",
+            ),
+            WantedPermission(
+                institution_path_permission_name(code),
+                (self.institution_group_id,),
+                PATH_GROUP_SCOPES,
+                institution,
+                f"The managers of {code} see its institution group",
+            ),
+            WantedPermission(
+                path_permission_name(code, cat),
+                (self.category_group_id,),
+                PATH_GROUP_SCOPES,
+                pair,
+                f"The managers of {both} see its category group",
+            ),
+            WantedPermission(
+                users_permission_name(code, cat),
+                (self.users_group_id,),
+                USERS_GROUP_SCOPES,
+                pair,
+                f"The managers of {both} administer the members of its users group",
+            ),
         ]
 
-    def drift(self, find: Callable[[str], dict | None], policy_detail: Callable[[WantedPolicy, dict], dict],
-              permission_found: Callable[[WantedPermission, dict, str], FoundPermission]) -> list[str]:
+    def drift(
+        self,
+        find: Callable[[str], dict | None],
+        policy_detail: Callable[[WantedPolicy, dict], dict],
+        permission_found: Callable[[WantedPermission, dict, str], FoundPermission],
+    ) -> list[str]:
         """What differs from the wanted state, in words ([] when none), however the policies and
         permissions were read: `find` by name (one request each, or from a bulk listing), the
         found policy's detail, and a found permission as the model compares it."""

@@ -23,6 +23,7 @@ in bench/provision.py --existing-pairs). A pair left half-made (a worker
 killed in between) has no mark and is finished by the next `ready`; drift
 made by hand after the mark is the reconciler's to find and repair.
 """
+
 from __future__ import annotations
 
 import threading
@@ -87,16 +88,20 @@ class ManagerPermissions:
         with self._lock:
             if (institution, category) in self._marked:
                 return
-        admin.update_group(managers_group_id, {"name": GROUP_OF_LEVEL[Level.MANAGER],
-                                               "attributes": {MADE_ATTRIBUTE: [MADE]}})
+        admin.update_group(
+            managers_group_id, {"name": GROUP_OF_LEVEL[Level.MANAGER], "attributes": {MADE_ATTRIBUTE: [MADE]}}
+        )
         with self._lock:
             self._marked.add((institution, category))
 
     def check(self, admin: KeycloakAdmin, institution: str, category: str) -> list[str]:
         """What differs from the wanted state, in words; [] when none. Looks everything up."""
         access, api = self.access(admin, institution, category), self._client(admin)
-        return access.drift(api.find_by_name, lambda wanted, found: api.policy_detail(wanted.kind, found["id"]),
-                            lambda wanted, found, policy_id: _found_permission(api, found))
+        return access.drift(
+            api.find_by_name,
+            lambda wanted, found: api.policy_detail(wanted.kind, found["id"]),
+            lambda wanted, found, policy_id: _found_permission(api, found),
+        )
 
     def repair(self, admin: KeycloakAdmin, institution: str, category: str) -> list[str]:
         """`check`, then, on drift, make the pair as wanted again (whatever this instance remembers)."""
@@ -118,8 +123,10 @@ class ManagerPermissions:
         managers = self.groups.ensure(admin, institution, category, Level.MANAGER)
         users = self.groups.ensure(admin, institution, category, Level.USER)
         root = f"/{ROOT_GROUP}"
-        above = [self.groups.id_of(admin, path) for path in (root, f"{root}/{institution}",
-                                                             f"{root}/{institution}/{category}")]
+        above = [
+            self.groups.id_of(admin, path)
+            for path in (root, f"{root}/{institution}", f"{root}/{institution}/{category}")
+        ]
         return ManagerAccess(institution, category, self._manager_role_id(admin), *above, managers, users)
 
     def _manager_role_id(self, admin: KeycloakAdmin) -> str:

@@ -9,6 +9,7 @@ oldest first; the last line is the current key, which signs and encrypts.
 The earlier ones are kept only to verify and decrypt what they made. The
 environment variable takes the same list, separated by spaces or commas.
 """
+
 from __future__ import annotations
 
 import base64

@@ -1,4 +1,5 @@
 """The `Mailer` port over SMTP."""
+
 from __future__ import annotations
 
 import smtplib

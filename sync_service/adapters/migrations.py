@@ -1,4 +1,5 @@
 """Running the Alembic migrations from the service (bootstrap, `db upgrade`, tests)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,5 +31,6 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def current(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

@@ -12,15 +12,16 @@ ASCII), prepared and compressed once per process and per kind of form, and
 one with only the application's own characters left over (a name's, an
 institution's), made per PDF from glyphs converted once per process.
 """
+
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
-from itertools import accumulate
 import threading
 import zlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from itertools import accumulate
 from pathlib import Path
 
 import segno
@@ -81,12 +82,14 @@ def _font_objects(subset: Subset, first: int, level: int) -> list[bytes]:
     widths = " ".join(map(str, subset.advances))
     box = " ".join(map(str, subset.box))
     pairs = sorted((gid, char) for char, gid in subset.glyphs.items())
-    cmap = ["/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
-            "/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def",
-            "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
-            "1 begincodespacerange <0000> <FFFF> endcodespacerange"]
+    cmap = [
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
+        "/CIDSystemInfo <</Registry (Adobe) /Ordering (UCS) /Supplement 0>> def",
+        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def",
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange",
+    ]
     for start in range(0, len(pairs), 100):
-        chunk = pairs[start:start + 100]
+        chunk = pairs[start : start + 100]
         cmap += [f"{len(chunk)} beginbfchar", *(f"<{gid:04X}> <{_hex(char)}>" for gid, char in chunk), "endbfchar"]
     cmap.append("endcmap CMapName currentdict /CMap defineresource pop end end")
     return [
@@ -104,6 +107,7 @@ def _font_objects(subset: Subset, first: int, level: int) -> list[bytes]:
 @dataclass(frozen=True)
 class _Font:
     """A subset as the page content uses it: each character's glyph number in hex, and its objects."""
+
     number: int
     codes: dict[str, str]
     objects: list[bytes]
@@ -111,14 +115,18 @@ class _Font:
 
 def _font(subset: Subset, number: int) -> _Font:
     """Font 1 is made once per kind of form (compressed hard), font 2 per PDF (compressed fast)."""
-    return _Font(number, {c: f"{g:04X}" for c, g in subset.glyphs.items()},
-                 _font_objects(subset, FIXED_FONT if number == 1 else EXTRA_FONT, 9 if number == 1 else FAST))
+    return _Font(
+        number,
+        {c: f"{g:04X}" for c, g in subset.glyphs.items()},
+        _font_objects(subset, FIXED_FONT if number == 1 else EXTRA_FONT, 9 if number == 1 else FAST),
+    )
 
 
 @dataclass
 class _Kind:
     """What one kind of form prints whatever the application, prepared once per process:
     its font, and its fixed texts' lines (broken on first use)."""
+
     texts: frozenset[str]
     font: _Font
     lines: dict[tuple[str, float, float], list[str]] = field(default_factory=dict)
@@ -197,8 +205,9 @@ class _Sheets:
             self.text(MARGIN, _baseline(self.y, height, size), size, line)
             self.y += height
 
-    def table(self, widths: list[float], rows: list[list[str]], size: float, line_height: float,
-              heading: bool = False) -> None:
+    def table(
+        self, widths: list[float], rows: list[list[str]], size: float, line_height: float, heading: bool = False
+    ) -> None:
         for i, row in enumerate(rows):
             cells = [self.lines(value, w - 2 * PAD, size) for value, w in zip(row, widths)]
             height = max(1, *map(len, cells)) * line_height
@@ -233,8 +242,12 @@ class _Sheets:
         desk = self.renderer.help_desk
         if desk:
             self.y += 2
-            self.line(f"{HELP}：{desk.phone}　傳真：{desk.fax}　電子信箱：{desk.email}　"
-                      f"正本寄送：{desk.mail_originals_to_zh}", 8, 4.5)
+            self.line(
+                f"{HELP}：{desk.phone}　傳真：{desk.fax}　電子信箱：{desk.email}　"
+                f"正本寄送：{desk.mail_originals_to_zh}",
+                8,
+                4.5,
+            )
 
 
 class PdfForms:
@@ -334,20 +347,22 @@ def _document(form: PrintedForm, fonts: list[_Font], pages: list[list[str]]) -> 
     first_page = FIXED_FONT + 5 * len(fonts)
     kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(len(pages)))
     font_refs = "".join(f"/F{f.number} {FIXED_FONT if f.number == 1 else EXTRA_FONT} 0 R" for f in fonts)
-    now = datetime.now(timezone.utc).strftime("D:%Y%m%d%H%M%SZ")
+    now = datetime.now(UTC).strftime("D:%Y%m%d%H%M%SZ")
     objects: dict[int, bytes] = {
         1: b"<</Type/Catalog/Pages 2 0 R>>",
         2: f"<</Type/Pages/Kids[{kids}]/Count {len(pages)}>>".encode(),
         3: f"<</Title<FEFF{_hex(f'{form.title} {form.reference}')}>/Creator(sync-service)"
-           f"/Producer(sync-service pdf_forms)/CreationDate({now})>>".encode(),
+        f"/Producer(sync-service pdf_forms)/CreationDate({now})>>".encode(),
     }
     for font in fonts:
         start = FIXED_FONT if font.number == 1 else EXTRA_FONT
         objects.update(zip(range(start, start + 5), font.objects))
     for i, ops in enumerate(pages):
         number = first_page + 2 * i
-        objects[number] = (f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 {PAGE_W * PT:.2f} {PAGE_H * PT:.2f}]"
-                           f"/Resources<</Font<<{font_refs}>>>>/Contents {number + 1} 0 R>>").encode()
+        objects[number] = (
+            f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 {PAGE_W * PT:.2f} {PAGE_H * PT:.2f}]"
+            f"/Resources<</Font<<{font_refs}>>>>/Contents {number + 1} 0 R>>"
+        ).encode()
         objects[number + 1] = _stream("/Filter/FlateDecode", zlib.compress("\n".join(ops).encode(), FAST))
     size = len(objects) + 1  # numbered 1.. without gaps
     out = [b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"]

@@ -1,6 +1,7 @@
 """Storage of personal-data requests, and what carrying one out does to the
 service's records (decision 0095): one account's applications, scans and
 outbox entries read for a copy, corrected, or stripped of the person on deletion."""
+
 from __future__ import annotations
 
 import json
@@ -30,18 +31,20 @@ class PersonalDataRequestRepository:
         self.conn.execute(insert(personal_data_requests).values(id=request.id, **self._row(request)))
 
     def save(self, request: PersonalDataRequest) -> None:
-        self.conn.execute(update(personal_data_requests).where(personal_data_requests.c.id == request.id)
-                          .values(**self._row(request)))
+        self.conn.execute(
+            update(personal_data_requests).where(personal_data_requests.c.id == request.id).values(**self._row(request))
+        )
 
     def get(self, request_id: str) -> PersonalDataRequest | None:
-        row = self.conn.execute(select(personal_data_requests)
-                                .where(personal_data_requests.c.id == request_id)).first()
+        row = self.conn.execute(select(personal_data_requests).where(personal_data_requests.c.id == request_id)).first()
         return self._request(row) if row else None
 
     def of_account(self, account: str) -> list[PersonalDataRequest]:
-        rows = self.conn.execute(select(personal_data_requests)
-                                 .where(personal_data_requests.c.account == account.lower())
-                                 .order_by(personal_data_requests.c.filed_at.desc()))
+        rows = self.conn.execute(
+            select(personal_data_requests)
+            .where(personal_data_requests.c.account == account.lower())
+            .order_by(personal_data_requests.c.filed_at.desc())
+        )
         return [self._request(r) for r in rows]
 
     def queue(self, status: str | None = None, limit: int = 100) -> list[PersonalDataRequest]:
@@ -54,38 +57,82 @@ class PersonalDataRequestRepository:
         return [self._request(r) for r in rows]
 
     def processing_stopped(self, account: str) -> bool:
-        return self.conn.execute(select(func.count()).select_from(personal_data_requests).where(
-            personal_data_requests.c.account == account.lower(), personal_data_requests.c.kind == "stop",
-            personal_data_requests.c.status == RequestStatus.APPROVED.value)).scalar_one() > 0
+        return (
+            self.conn.execute(
+                select(func.count())
+                .select_from(personal_data_requests)
+                .where(
+                    personal_data_requests.c.account == account.lower(),
+                    personal_data_requests.c.kind == "stop",
+                    personal_data_requests.c.status == RequestStatus.APPROVED.value,
+                )
+            ).scalar_one()
+            > 0
+        )
 
     def pseudonymise(self, account: str, pseudonym: str) -> int:
         """A deleted person's requests stay on record (what was asked, when, who decided), under their pseudonym."""
-        return self.conn.execute(update(personal_data_requests).where(
-            personal_data_requests.c.account == account.lower()).values(
-            account=pseudonym, details_ciphertext=None)).rowcount
+        return self.conn.execute(
+            update(personal_data_requests)
+            .where(personal_data_requests.c.account == account.lower())
+            .values(account=pseudonym, details_ciphertext=None)
+        ).rowcount
 
     def _row(self, r: PersonalDataRequest) -> dict:
-        details = self.cipher.encrypt(json.dumps(r.details, ensure_ascii=False), context=f"request/{r.id}") \
-            if r.details else None
-        return {"account": r.account, "kind": r.kind, "details_ciphertext": details, "status": r.status.value,
-                "filed_at": r.filed_at, "due_on": r.due_on, "extended_to": r.extended_to,
-                "extension_reason": r.extension_reason, "decided_by": r.decided_by, "decided_at": r.decided_at,
-                "decision_reason": r.decision_reason}
+        details = (
+            self.cipher.encrypt(json.dumps(r.details, ensure_ascii=False), context=f"request/{r.id}")
+            if r.details
+            else None
+        )
+        return {
+            "account": r.account,
+            "kind": r.kind,
+            "details_ciphertext": details,
+            "status": r.status.value,
+            "filed_at": r.filed_at,
+            "due_on": r.due_on,
+            "extended_to": r.extended_to,
+            "extension_reason": r.extension_reason,
+            "decided_by": r.decided_by,
+            "decided_at": r.decided_at,
+            "decision_reason": r.decision_reason,
+        }
 
     def _request(self, row) -> PersonalDataRequest:
-        details = json.loads(self.cipher.decrypt(row.details_ciphertext, context=f"request/{row.id}")) \
-            if row.details_ciphertext else {}
+        details = (
+            json.loads(self.cipher.decrypt(row.details_ciphertext, context=f"request/{row.id}"))
+            if row.details_ciphertext
+            else {}
+        )
         return PersonalDataRequest(
-            id=row.id, account=row.account, kind=row.kind, filed_at=row.filed_at, due_on=row.due_on,
-            details=details, status=RequestStatus(row.status), extended_to=row.extended_to,
-            extension_reason=row.extension_reason, decided_by=row.decided_by, decided_at=row.decided_at,
-            decision_reason=row.decision_reason)
+            id=row.id,
+            account=row.account,
+            kind=row.kind,
+            filed_at=row.filed_at,
+            due_on=row.due_on,
+            details=details,
+            status=RequestStatus(row.status),
+            extended_to=row.extended_to,
+            extension_reason=row.extension_reason,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+            decision_reason=row.decision_reason,
+        )
 
 
 # Application columns that hold the person, and what replaces them on deletion.
-_ERASED_APPLICATION = {"department": "", "applicant_name": "", "phone_e164": "", "phone_extension": None,
-                       "phone_national": "", "national_id_hash": "", "email": "", "reason": None,
-                       "vendor_notes": None, "originals_received_by": None}
+_ERASED_APPLICATION = {
+    "department": "",
+    "applicant_name": "",
+    "phone_e164": "",
+    "phone_extension": None,
+    "phone_national": "",
+    "national_id_hash": "",
+    "email": "",
+    "reason": None,
+    "vendor_notes": None,
+    "originals_received_by": None,
+}
 
 
 class PersonalRecords:
@@ -101,12 +148,19 @@ class PersonalRecords:
         return list(self.conn.execute(select(applications.c.id).where(self._of(account))).scalars())
 
     def emails(self, account: str) -> set[str]:
-        return {e.lower() for e in self.conn.execute(select(applications.c.email).where(self._of(account))).scalars()
-                if e}
+        return {
+            e.lower() for e in self.conn.execute(select(applications.c.email).where(self._of(account))).scalars() if e
+        }
 
     def holds_manager_seat(self, account: str) -> bool:
-        return self.conn.execute(select(func.count()).select_from(manager_seats).where(
-            func.lower(manager_seats.c.manager) == account.lower())).scalar_one() > 0
+        return (
+            self.conn.execute(
+                select(func.count())
+                .select_from(manager_seats)
+                .where(func.lower(manager_seats.c.manager) == account.lower())
+            ).scalar_one()
+            > 0
+        )
 
     def correct(self, account: str, field: str, value: str, *, applicant_name: str | None = None) -> int:
         """A correction carried into the person's applications (the forms they filed)."""
@@ -114,6 +168,7 @@ class PersonalRecords:
             values = {"email": value}
         elif field == "phone":
             from ..domain.fields import parse_phone
+
             phone = parse_phone(value)
             values = {"phone_e164": phone.e164, "phone_extension": phone.extension, "phone_national": phone.national}
         elif field == "department":
@@ -135,9 +190,15 @@ class PersonalRecords:
             return {"applications": 0, "scans": 0}
         removed_scans = self.conn.execute(delete(scans).where(scans.c.application_id.in_(ids))).rowcount
         for app_id in ids:  # the national ID: a ciphertext of nothing, still bound to its row
-            self.conn.execute(update(applications).where(applications.c.id == app_id).values(
-                account=pseudonym, national_id_ciphertext=self.cipher.encrypt("", context=app_id),
-                **_ERASED_APPLICATION))
+            self.conn.execute(
+                update(applications)
+                .where(applications.c.id == app_id)
+                .values(
+                    account=pseudonym,
+                    national_id_ciphertext=self.cipher.encrypt("", context=app_id),
+                    **_ERASED_APPLICATION,
+                )
+            )
         self.conn.execute(update(outbox).where(outbox.c.application_id.in_(ids)).values(account=pseudonym))
         return {"applications": len(ids), "scans": removed_scans}
 
@@ -158,10 +219,15 @@ class PersonalRecords:
         """Applications done with (provisioned, rejected, cancelled) and decided before `cutoff`,
         with their outbox entries and scans; one a manager seat still rests on stays."""
         seat_rests_on = select(manager_seats.c.application_id).where(manager_seats.c.application_id.is_not(None))
-        ids = list(self.conn.execute(select(applications.c.id).where(
-            applications.c.decided_at < cutoff,
-            applications.c.status.in_(("provisioned", "rejected", "cancelled")),
-            applications.c.id.not_in(seat_rests_on))).scalars())
+        ids = list(
+            self.conn.execute(
+                select(applications.c.id).where(
+                    applications.c.decided_at < cutoff,
+                    applications.c.status.in_(("provisioned", "rejected", "cancelled")),
+                    applications.c.id.not_in(seat_rests_on),
+                )
+            ).scalars()
+        )
         if not ids:
             return 0
         self.conn.execute(delete(scans).where(scans.c.application_id.in_(ids)))
@@ -169,6 +235,9 @@ class PersonalRecords:
         return self.conn.execute(delete(applications).where(applications.c.id.in_(ids))).rowcount
 
     def remove_requests_decided_before(self, cutoff: datetime) -> int:
-        return self.conn.execute(delete(personal_data_requests).where(
-            personal_data_requests.c.status != RequestStatus.OPEN.value,
-            personal_data_requests.c.decided_at < cutoff)).rowcount
+        return self.conn.execute(
+            delete(personal_data_requests).where(
+                personal_data_requests.c.status != RequestStatus.OPEN.value,
+                personal_data_requests.c.decided_at < cutoff,
+            )
+        ).rowcount

@@ -2,6 +2,7 @@
 time left, in zh-Hant and English. Counts only, never a name. On a terminal the line is
 rewritten in place; in a log (cron, systemd) a line is written every `every` seconds and at
 the end, so the log shows how far a run got."""
+
 from __future__ import annotations
 
 import sys
@@ -10,8 +11,7 @@ from typing import TextIO
 
 
 class ProgressLine:
-    def __init__(self, label: str, stream: TextIO | None = None, every: float = 5.0,
-                 clock=time.monotonic) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None, every: float = 5.0, clock=time.monotonic) -> None:
         self.label, self.stream, self.every, self.clock = label, stream or sys.stderr, every, clock
         self.started = self.clock()
         self.last = None
@@ -32,5 +32,7 @@ class ProgressLine:
         left = (total - done) / rate if rate > 0 else None
         percent = 100.0 * done / total if total else 100.0
         eta = f"{left:.0f} s" if left is not None else "?"
-        return (f"{self.label} {done:,}/{total:,} ({percent:.0f}%) {rate:,.0f}/s · "
-                f"剩餘約 left ~{eta} · 已用 elapsed {elapsed:.0f} s")
+        return (
+            f"{self.label} {done:,}/{total:,} ({percent:.0f}%) {rate:,.0f}/s · "
+            f"剩餘約 left ~{eta} · 已用 elapsed {elapsed:.0f} s"
+        )

@@ -5,9 +5,10 @@ Rows are mapped to domain objects by hand in `repository.py`: the domain
 stays free of SQLAlchemy, and what is stored (encrypted national ID, its
 look-up hash) is visible here rather than hidden in a mapper.
 """
+
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from sqlalchemy import (
     JSON,
@@ -41,26 +42,29 @@ class UtcDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to the database")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
-metadata = MetaData(naming_convention={
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-})
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
 
 applications = Table(
-    "applications", metadata,
+    "applications",
+    metadata,
     Column("id", String(40), primary_key=True),
     Column("type", String(1), nullable=False),
     Column("category", String(20), nullable=False),
@@ -104,7 +108,8 @@ applications = Table(
 # Scans of the signed documents an applicant uploads (0002): encrypted with the
 # personal-data key, bound to the application (AES-GCM associated data).
 scans = Table(
-    "scans", metadata,
+    "scans",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("application_id", String(40), ForeignKey("applications.id"), nullable=False, index=True),
     Column("document", String(40), nullable=False),
@@ -120,7 +125,8 @@ scans = Table(
 # so the primary key itself forbids a second manager; `version` refuses a
 # decision taken on a stale copy (optimistic locking).
 manager_seats = Table(
-    "manager_seats", metadata,
+    "manager_seats",
+    metadata,
     Column("institution_code", String(10), primary_key=True),
     Column("category", String(20), primary_key=True),
     Column("manager", String(40)),
@@ -131,7 +137,8 @@ manager_seats = Table(
 
 # Work for the worker: one row per GrantChange, written in the approval's transaction.
 outbox = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("change_key", String(200), nullable=False),
     Column("application_id", String(40), ForeignKey("applications.id"), nullable=False, index=True),
@@ -161,7 +168,8 @@ outbox = Table(
 # Append-only, hash-linked, signed (R-AUD-1). `seq` is assigned, not
 # generated: two writers racing for the same link collide on the key.
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("at", UtcDateTime(), nullable=False),
     Column("actor", String(255), nullable=False),
@@ -179,13 +187,15 @@ audit_log = Table(
 # events recorded lately, so one read again is not recorded twice. Both are written in the
 # transaction that appends the events' chain rows.
 keycloak_event_cursor = Table(
-    "keycloak_event_cursor", metadata,
+    "keycloak_event_cursor",
+    metadata,
     Column("stream", String(10), primary_key=True),  # user, admin
     Column("newest_ms", BigInteger, nullable=False),
 )
 
 keycloak_events_recorded = Table(
-    "keycloak_events_recorded", metadata,
+    "keycloak_events_recorded",
+    metadata,
     Column("key", String(80), primary_key=True),  # stream:Keycloak's event id
     Column("stream", String(10), nullable=False),
     Column("time_ms", BigInteger, nullable=False),
@@ -200,10 +210,11 @@ keycloak_events_recorded = Table(
 # request) clears the identifier; retention later clears the digest: the chain, unchanged,
 # still verifies, and names nobody.
 audit_people = Table(
-    "audit_people", metadata,
+    "audit_people",
+    metadata,
     Column("pseudonym", String(40), primary_key=True),
-    Column("lookup_hash", String(64), unique=True),       # keyed digest of "kind:value"; None once unlinked
-    Column("identity_ciphertext", LargeBinary),           # "kind:value", AES-GCM; None once erased
+    Column("lookup_hash", String(64), unique=True),  # keyed digest of "kind:value"; None once unlinked
+    Column("identity_ciphertext", LargeBinary),  # "kind:value", AES-GCM; None once erased
     Column("created_at", UtcDateTime(), nullable=False),
     Column("erased_at", UtcDateTime()),
     Column("unlinked_at", UtcDateTime()),
@@ -213,12 +224,13 @@ audit_people = Table(
 # who decided, what was applied. What the person asked (a correction's new value) is personal
 # data: encrypted. After a deletion the account is replaced by the person's pseudonym.
 personal_data_requests = Table(
-    "personal_data_requests", metadata,
+    "personal_data_requests",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("account", String(60), nullable=False, index=True),
     Column("kind", String(10), nullable=False),
     Column("details_ciphertext", LargeBinary),
-    Column("status", String(12), nullable=False, index=True),   # open, approved, rejected
+    Column("status", String(12), nullable=False, index=True),  # open, approved, rejected
     Column("filed_at", UtcDateTime(), nullable=False),
     Column("due_on", Date, nullable=False),
     Column("extended_to", Date),
@@ -233,7 +245,8 @@ personal_data_requests = Table(
 # the newest base be deleted, no others; `verify` checks the base's signature and links the
 # first kept row to it.
 audit_base = Table(
-    "audit_base", metadata,
+    "audit_base",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("hash", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
@@ -244,7 +257,8 @@ audit_base = Table(
 # file, keyed by the file's SHA-256 and the row number, so a killed import resumes and a
 # second run changes nothing. No personal data: the account name, the outcome, the reason.
 legacy_import_rows = Table(
-    "legacy_import_rows", metadata,
+    "legacy_import_rows",
+    metadata,
     Column("file_sha256", String(64), primary_key=True),
     Column("row_number", Integer, primary_key=True, autoincrement=False),
     Column("account", String(255), nullable=False),
@@ -262,7 +276,8 @@ legacy_import_rows = Table(
 
 # Password reminders (R-PWD-2): one row per password cycle reminded (decision 0085).
 password_reminders = Table(
-    "password_reminders", metadata,
+    "password_reminders",
+    metadata,
     Column("account_id", String(64), primary_key=True),
     Column("password_set_at", UtcDateTime(), primary_key=True),
     Column("sent_at", UtcDateTime(), nullable=False),
@@ -271,13 +286,15 @@ password_reminders = Table(
 # Access reviews (issue 12): the rounds whose opening sweep is done, one review per
 # (round, institution, category), and one item per user asked about.
 access_review_rounds = Table(
-    "access_review_rounds", metadata,
+    "access_review_rounds",
+    metadata,
     Column("round", String(10), primary_key=True),
     Column("opened_at", UtcDateTime(), nullable=False),
 )
 
 access_reviews = Table(
-    "access_reviews", metadata,
+    "access_reviews",
+    metadata,
     Column("id", String(32), primary_key=True),
     Column("round", String(10), nullable=False),
     Column("institution_code", String(10), nullable=False),
@@ -296,7 +313,8 @@ access_reviews = Table(
 )
 
 access_review_items = Table(
-    "access_review_items", metadata,
+    "access_review_items",
+    metadata,
     Column("review_id", String(32), ForeignKey("access_reviews.id"), primary_key=True),
     Column("account_id", String(64), primary_key=True),
     Column("username", String(40), nullable=False),

@@ -1,6 +1,7 @@
 """Bearer tokens of the realm, verified against its JWKS (python-keycloak's
 KeycloakOpenID.decode_token, i.e. jwcrypto). The key set is cached and
 fetched again when a token names a key we do not have (key rotation)."""
+
 from __future__ import annotations
 
 import threading
@@ -27,12 +28,19 @@ def is_for_us(claims: dict, own_clients=OWN_CLIENTS, audience: str = AUDIENCE) -
 
 
 class RealmTokenVerifier:
-    def __init__(self, server_url: str, realm: str, client_id: str = "sync-service",
-                 refetch_after_seconds: float = 300, own_clients: tuple[str, ...] = OWN_CLIENTS) -> None:
+    def __init__(
+        self,
+        server_url: str,
+        realm: str,
+        client_id: str = "sync-service",
+        refetch_after_seconds: float = 300,
+        own_clients: tuple[str, ...] = OWN_CLIENTS,
+    ) -> None:
         self.issuer = f"{server_url.rstrip('/')}/realms/{realm}"
         self.own_clients, self.audience = own_clients, client_id
-        self._openid = KeycloakOpenID(server_url=server_url.rstrip("/") + "/", realm_name=realm,
-                                      client_id=client_id, timeout=10)
+        self._openid = KeycloakOpenID(
+            server_url=server_url.rstrip("/") + "/", realm_name=realm, client_id=client_id, timeout=10
+        )
         self._keys: jwk.JWKSet | None = None
         self._fetched = 0.0
         self._refetch_after = refetch_after_seconds
@@ -57,7 +65,8 @@ class RealmTokenVerifier:
         for refresh in (False, True):
             try:
                 claims = self._openid.decode_token(
-                    token, key=self._key_set(refresh), check_claims={"iss": self.issuer, "exp": None}, leeway=30)
+                    token, key=self._key_set(refresh), check_claims={"iss": self.issuer, "exp": None}, leeway=30
+                )
                 break
             except TokenInvalid:
                 raise
@@ -69,5 +78,9 @@ class RealmTokenVerifier:
         if not is_for_us(claims, self.own_clients, self.audience):
             raise TokenNotForUs(f"azp {claims.get('azp')!r}, aud {claims.get('aud')!r}")
         roles = frozenset((claims.get("realm_access") or {}).get("roles") or ())
-        return Caller(subject=claims.get("sub", ""), username=claims.get("preferred_username") or claims.get("sub", ""),
-                      roles=roles, email=(claims.get("email") or "").lower() or None)
+        return Caller(
+            subject=claims.get("sub", ""),
+            username=claims.get("preferred_username") or claims.get("sub", ""),
+            roles=roles,
+            email=(claims.get("email") or "").lower() or None,
+        )

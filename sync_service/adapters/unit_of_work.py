@@ -1,6 +1,7 @@
 """One database transaction per use case: the repositories share it, and the
 domain events of every application touched go into the audit chain inside
 it, so a change and its record are written together or not at all."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,14 +25,23 @@ from .review_repository import AccessReviewRepository, PasswordReminderRepositor
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
-    details = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)
-               if f.name not in ("application_id", "by", "at", "approved_by")}
+    details = {
+        f.name: getattr(event, f.name)
+        for f in dataclasses.fields(event)
+        if f.name not in ("application_id", "by", "at", "approved_by")
+    }
     if "changes" in details:
         details["changes"] = [dataclasses.asdict(c) for c in details["changes"]]
     if vendor_record is not None:  # R-FORM-6: the vendor's record travels with every step
         details["vendor_record"] = dataclasses.asdict(vendor_record)
-    return AuditEntry(actor=event.by, action=event.name, at=event.at, application_id=event.application_id,
-                      approved_by=event.approved_by, details=details)
+    return AuditEntry(
+        actor=event.by,
+        action=event.name,
+        at=event.at,
+        application_id=event.application_id,
+        approved_by=event.approved_by,
+        details=details,
+    )
 
 
 class SqlUnitOfWork:
@@ -66,22 +76,26 @@ class SqlUnitOfWork:
     def pseudonym_of(self, kind: str, value: str, now) -> str:
         """The person's pseudonym in the audit chain (made now if they have none yet)."""
         from .audit_people import identifier
+
         return self.chain.people.pseudonym_of(self.conn, identifier(kind, value), now)
 
     def audit_about(self, identifiers: set[tuple[str, str]], application_ids: set[str]) -> list[AuditEntry]:
         """Every audit entry naming this person or concerning their applications, oldest first;
         the person named by name, anyone else only as "another person" (a copy carries nobody else)."""
         from .audit_people import identifier
+
         people = self.chain.people
         theirs = people.pseudonyms_of(self.conn, {identifier(k, v) for k, v in identifiers})
         rows = self.chain.rows_about(self.conn, theirs, application_ids)
-        return self.chain.named(self.conn, rows, show=lambda p, name: (
-            name if p in theirs else "其他人員 / another person"))
+        return self.chain.named(
+            self.conn, rows, show=lambda p, name: name if p in theirs else "其他人員 / another person"
+        )
 
     def erase_person(self, identifiers: set[tuple[str, str]], now) -> None:
         """With the commit, after this unit's own audit rows (which name the person too):
         forget whom their pseudonyms stand for."""
         from .audit_people import identifier
+
         self._erase = ({identifier(k, v) for k, v in identifiers}, now)
 
     def unlink_erased_people_before(self, cutoff, now) -> int:

@@ -3,6 +3,7 @@
 Applications A–D (form 1, 附件1), their field rules, their states, and the
 one-manager-per-(institution, category) invariant.
 """
+
 from .applications import (
     STATUS_LABELS,
     TRANSITIONS,

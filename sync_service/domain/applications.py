@@ -9,6 +9,7 @@
 Approval is one decision over the application and its manager seat (the
 one-manager invariant): `Application.approve(seat, ...)` is its only entry.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -22,13 +23,13 @@ from . import fields
 from .errors import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition, ManagerSeatRefused
 from .events import (
     ApplicationApproved,
+    ApplicationCancelled,
     ApplicationProvisioned,
     ApplicationRejected,
     ApplicationSubmitted,
     DocumentAttached,
     Event,
     OriginalsReceived,
-    ApplicationCancelled,
     ProvisioningFailed,
     ProvisioningRetried,
     VendorProcessingRecorded,
@@ -109,8 +110,12 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     # should not wait for a letter that cannot mend it.
     "reject": (frozenset({Status.SUBMITTED, Status.ORIGINALS_RECEIVED}), Status.REJECTED, "退件", "rejecting it"),
     # A failed provisioning may be retried, and may fail again.
-    "mark_provisioned": (frozenset({Status.APPROVED, Status.FAILED}), Status.PROVISIONED, "開通完成",
-                         "marking it provisioned"),
+    "mark_provisioned": (
+        frozenset({Status.APPROVED, Status.FAILED}),
+        Status.PROVISIONED,
+        "開通完成",
+        "marking it provisioned",
+    ),
     "mark_failed": (frozenset({Status.APPROVED, Status.FAILED}), Status.FAILED, "開通失敗", "marking it failed"),
     # A reviewer decides what becomes of a failed provisioning: tried again once
     # its cause is fixed, or cancelled; a failed application holds no seat.
@@ -236,7 +241,9 @@ def new_application(
         take("account", fields.parse_existing_account_name, account)
 
     has_reason = bool(fields.clean(reason, "reason"))
-    has_effective = bool(fields.clean(effective_date, "effective_date")) if not isinstance(effective_date, date) else True
+    has_effective = (
+        bool(fields.clean(effective_date, "effective_date")) if not isinstance(effective_date, date) else True
+    )
     if kind is ApplicationType.B:
         take("reason", fields.parse_reason, reason)
         if has_effective and "application_date" in values:
@@ -420,8 +427,15 @@ class Application:
                 + ", ".join(self.required_documents),
             )
 
-    def record_originals_received(self, *, by: str, at: datetime, documents: Iterable[str] = (),
-                                  letter_number: object = None, received_on: object = None) -> None:
+    def record_originals_received(
+        self,
+        *,
+        by: str,
+        at: datetime,
+        documents: Iterable[str] = (),
+        letter_number: object = None,
+        received_on: object = None,
+    ) -> None:
         """The signed paper originals arrived by official letter (R-DOC-4);
         `documents` lists what the letter held, if not attached before;
         `letter_number` and `received_on` name the letter (公文文號, 收文日期)
@@ -451,8 +465,12 @@ class Application:
         try:
             day = fields.parse_date(received_on, "received_on", "收文日期", "Date received")
             if day > today:
-                raise FieldError("received_on.future", "received_on", "收文日期不可晚於今天",
-                                 "The date received cannot be later than today")
+                raise FieldError(
+                    "received_on.future",
+                    "received_on",
+                    "收文日期不可晚於今天",
+                    "The date received cannot be later than today",
+                )
             letter["received_on"] = day
         except FieldError as e:
             errors.append(e)
@@ -480,8 +498,9 @@ class Application:
                 missing=missing,
             )
 
-    def approve(self, seat: ManagerSeat, *, by: str, at: datetime,
-                replacing: str | None = None) -> tuple[GrantChange, ...]:
+    def approve(
+        self, seat: ManagerSeat, *, by: str, at: datetime, replacing: str | None = None
+    ) -> tuple[GrantChange, ...]:
         """A reviewer approves: one decision over the application and its
         manager seat. Either both change or neither does: the application is
         checked first (state, originals, documents), then the seat decides
@@ -508,8 +527,13 @@ class Application:
         """What this application's type asks of the seat (R-MGR-2, R-MGR-3, R-MGR-4, R-MGR-5)."""
         self._check_seat(seat)
         if self.type.appoints_manager:
-            return seat.appoint(self.account, application_id=self.id, today=today,
-                                create_account=self.type.creates_account, replacing=replacing)
+            return seat.appoint(
+                self.account,
+                application_id=self.id,
+                today=today,
+                create_account=self.type.creates_account,
+                replacing=replacing,
+            )
         if replacing is not None:
             raise ManagerSeatRefused(
                 "manager_seat.replacing_not_applicable",
@@ -517,8 +541,7 @@ class Application:
                 "Only applications A and C can replace the current manager",
             )
         if self.type is ApplicationType.B:
-            return seat.revoke(self.account, application_id=self.id, today=today,
-                               effective_on=self.form.effective_date)
+            return seat.revoke(self.account, application_id=self.id, today=today, effective_on=self.form.effective_date)
         return seat.demote(self.account, application_id=self.id, today=today)
 
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
@@ -537,9 +560,7 @@ class Application:
         self.status = self._check_transition("mark_provisioned")
         self.failure_reason = None
         self.provisioned_at = at
-        self.events.append(
-            ApplicationProvisioned(application_id=self.id, by=by, at=at, approved_by=self.decided_by)
-        )
+        self.events.append(ApplicationProvisioned(application_id=self.id, by=by, at=at, approved_by=self.decided_by))
 
     def mark_failed(self, reason: str, *, by: str, at: datetime) -> None:
         require_actor(by, at)
@@ -560,8 +581,15 @@ class Application:
         self._check_seat(seat)
         changed = self.type.appoints_manager and seat.take_back(self.account, today=taiwan_date(at))
         self.status = target
-        self.events.append(ProvisioningRetried(application_id=self.id, by=by, at=at, approved_by=self.decided_by,
-                                               failure_reason=self.failure_reason or ""))
+        self.events.append(
+            ProvisioningRetried(
+                application_id=self.id,
+                by=by,
+                at=at,
+                approved_by=self.decided_by,
+                failure_reason=self.failure_reason or "",
+            )
+        )
         return changed
 
     def cancel(self, seat: ManagerSeat, *, by: str, at: datetime, reason: object) -> bool:
@@ -571,8 +599,9 @@ class Application:
         text = fields.parse_text(reason, "reason", "取消原因", "Reason for cancelling", 500)
         changed = self.release_seat(seat)
         self.status = target
-        self.events.append(ApplicationCancelled(application_id=self.id, by=by, at=at, approved_by=self.decided_by,
-                                                reason=text))
+        self.events.append(
+            ApplicationCancelled(application_id=self.id, by=by, at=at, approved_by=self.decided_by, reason=text)
+        )
         return changed
 
     def release_seat(self, seat: ManagerSeat) -> bool:

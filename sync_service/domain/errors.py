@@ -4,6 +4,7 @@ Reviewers and applicants read zh-Hant first (the agency's working language);
 English serves the vendor's engineers and the API's clients. The code is what
 programs compare: messages may be reworded, codes may not.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -41,8 +42,8 @@ class FormInvalid(DomainError):
         self.errors: tuple[FieldError, ...] = tuple(errors)
         super().__init__(
             "form.invalid",
-            "申請表有 %d 個欄位需要修正" % len(self.errors),
-            "%d field(s) of the form need correcting" % len(self.errors),
+            f"申請表有 {len(self.errors)} 個欄位需要修正",
+            f"{len(self.errors)} field(s) of the form need correcting",
         )
 
     def as_dict(self) -> dict:

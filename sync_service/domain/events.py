@@ -5,6 +5,7 @@ type and its fields), when (`at`), on whose approval (`approved_by`, once a
 reviewer has decided). The service layer drains `Application.events` into the
 append-only audit table in the same transaction as the change itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,16 +32,19 @@ class Event:
 
 class ApplicationSubmitted(Event, name="application.submitted"):
     """The applicant sent form 1; `on_behalf_of` names the account a reviewer filed it for."""
+
     on_behalf_of: str | None = None
 
 
 class DocumentAttached(Event, name="application.document_attached"):
     """A scan or an original joined the file."""
+
     document: str
 
 
 class OriginalsReceived(Event, name="application.originals_received"):
     """The signed paper originals arrived by official letter (R-DOC-4)."""
+
     documents: tuple[str, ...] = ()
     # The official letter that carried them (公文): its number and the day it arrived.
     letter_number: str | None = None
@@ -49,17 +53,20 @@ class OriginalsReceived(Event, name="application.originals_received"):
 
 class ApplicationApproved(Event, name="application.approved"):
     """A reviewer approved; the grant changes the decision made."""
+
     replacing: str | None = None
     changes: tuple[GrantChange, ...] = ()
 
 
 class ApplicationRejected(Event, name="application.rejected"):
     """A reviewer rejected, with the reason."""
+
     reason: str
 
 
 class ProvisioningFailed(Event, name="application.provisioning_failed"):
     """Keycloak refused a change of the decision; the reason."""
+
     reason: str
 
 
@@ -69,6 +76,7 @@ class ApplicationProvisioned(Event, name="application.provisioned"):
 
 class VendorProcessingRecorded(Event, name="application.vendor_processing_recorded"):
     """The maintenance vendor recorded its processing (R-FORM-6)."""
+
     vendor_name: str
     processed_on: date
     notes: str
@@ -76,9 +84,11 @@ class VendorProcessingRecorded(Event, name="application.vendor_processing_record
 
 class ProvisioningRetried(Event, name="application.retried"):
     """A reviewer had a failed provisioning tried again, its cause fixed."""
+
     failure_reason: str
 
 
 class ApplicationCancelled(Event, name="application.cancelled"):
     """A reviewer gave up a failed application, with the reason."""
+
     reason: str

@@ -5,6 +5,7 @@ raises `FieldError` with a message in zh-Hant and English. Input is first put
 through NFKC because Taiwanese keyboards readily produce full-width forms
 (Ａ１２３, （02）, ＠) that mean the same as their ASCII twins.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,7 +19,6 @@ import phonenumbers
 import policies
 
 from .errors import FieldError
-
 
 # Characters nobody means to type into a form: controls (NUL, BEL...), format
 # characters (right-to-left overrides, zero-width spaces, the BOM), lone UTF-16
@@ -140,21 +140,30 @@ def parse_personal_id(value: object, field: str = "national_id", *, today: date 
     elif _RESIDENT_OLD_RE.match(text):
         kind = IdKind.RESIDENT_OLD
     else:
-        raise _refused(field, "format",
-                       "身分證字號格式不符：應為 1 個英文字母加 9 位數字（第 2 碼為 1、2、8 或 9），"
-                       "或舊式統一證號 2 個英文字母（第 2 碼為 A–D）加 8 位數字",
-                       "National ID format not recognised: one letter and 9 digits (second character "
-                       "1, 2, 8 or 9), or an old resident certificate number of two letters (second A–D) "
-                       "and 8 digits")
+        raise _refused(
+            field,
+            "format",
+            "身分證字號格式不符：應為 1 個英文字母加 9 位數字（第 2 碼為 1、2、8 或 9），"
+            "或舊式統一證號 2 個英文字母（第 2 碼為 A–D）加 8 位數字",
+            "National ID format not recognised: one letter and 9 digits (second character "
+            "1, 2, 8 or 9), or an old resident certificate number of two letters (second A–D) "
+            "and 8 digits",
+        )
     if not id_checksum_ok(text):
-        raise _refused(field, "checksum",
-                       "身分證字號檢查碼不符，請再核對一次",
-                       "National ID check digit does not match; please check the number again")
+        raise _refused(
+            field,
+            "checksum",
+            "身分證字號檢查碼不符，請再核對一次",
+            "National ID check digit does not match; please check the number again",
+        )
     if kind is IdKind.RESIDENT_OLD and today is not None and today > OLD_RESIDENT_FORMAT_VALID_UNTIL:
-        raise _refused(field, "expired_format",
-                       "舊式統一證號已於 2030-12-31 停止使用，請填寫新式統一證號",
-                       "Old-format resident certificate numbers ceased to be valid on 2030-12-31; "
-                       "please give the new-format number")
+        raise _refused(
+            field,
+            "expired_format",
+            "舊式統一證號已於 2030-12-31 停止使用，請填寫新式統一證號",
+            "Old-format resident certificate numbers ceased to be valid on 2030-12-31; "
+            "please give the new-format number",
+        )
     return PersonalId(text, kind)
 
 
@@ -177,9 +186,12 @@ def _refuse_adm(name: str, field: str) -> None:
     # for an ADM one. "adm" inside a name (e.g. "badminton7") is not refused:
     # it does not look like an ADM account.
     if name.lower().startswith("adm"):
-        raise _refused(field, "adm_account",
-                       "請勿以戒菸 ADM 帳號申請（帳號不得以 ADM 開頭）",
-                       "A smoking-cessation ADM account may not be used (account names may not begin with ADM)")
+        raise _refused(
+            field,
+            "adm_account",
+            "請勿以戒菸 ADM 帳號申請（帳號不得以 ADM 開頭）",
+            "A smoking-cessation ADM account may not be used (account names may not begin with ADM)",
+        )
 
 
 def parse_new_account_name(value: object, field: str = "account") -> str:
@@ -190,13 +202,16 @@ def parse_new_account_name(value: object, field: str = "account") -> str:
     """
     text = _required(value, field, "申請人帳號", "Account name")
     if not _NEW_ACCOUNT_RE.match(text):
-        raise _refused(field, "format",
-                       "帳號需為 6–20 個英文字母或數字",
-                       "The account name must be 6–20 letters (A–Z) or digits")
+        raise _refused(
+            field, "format", "帳號需為 6–20 個英文字母或數字", "The account name must be 6–20 letters (A–Z) or digits"
+        )
     if not (re.search(r"[A-Za-z]", text) and re.search(r"\d", text)):
-        raise _refused(field, "mixed",
-                       "帳號需英數混合：至少一個英文字母及一個數字",
-                       "The account name must mix letters and digits: at least one of each")
+        raise _refused(
+            field,
+            "mixed",
+            "帳號需英數混合：至少一個英文字母及一個數字",
+            "The account name must mix letters and digits: at least one of each",
+        )
     _refuse_adm(text, field)
     return text.lower()
 
@@ -209,9 +224,12 @@ def parse_existing_account_name(value: object, field: str = "account") -> str:
     """
     text = _required(value, field, "申請人帳號", "Account name")
     if not _EXISTING_ACCOUNT_RE.match(text):
-        raise _refused(field, "format",
-                       "帳號只能包含英文字母、數字及 . _ @ + -",
-                       "An account name contains only letters, digits and . _ @ + -")
+        raise _refused(
+            field,
+            "format",
+            "帳號只能包含英文字母、數字及 . _ @ + -",
+            "An account name contains only letters, digits and . _ @ + -",
+        )
     _refuse_adm(text, field)
     return text.lower()
 
@@ -222,10 +240,39 @@ def parse_existing_account_name(value: object, field: str = "account") -> str:
 
 # Words that name organisations and (nearly) never occur in a person's name.
 _INSTITUTION_WORDS_ZH = (
-    "醫院", "診所", "衛生所", "衛生局", "檢驗所", "中心", "藥局", "藥房", "醫學院",
-    "基金會", "公司", "協會", "學會", "公會", "聯合", "法人", "機構", "大學", "醫事",
-    "醫務室", "門診部", "分院", "院區", "實驗室", "檢驗室", "事務所", "合作社",
-    "股份", "有限", "健康署", "衛福部", "衛生福利部", "國民健康",
+    "醫院",
+    "診所",
+    "衛生所",
+    "衛生局",
+    "檢驗所",
+    "中心",
+    "藥局",
+    "藥房",
+    "醫學院",
+    "基金會",
+    "公司",
+    "協會",
+    "學會",
+    "公會",
+    "聯合",
+    "法人",
+    "機構",
+    "大學",
+    "醫事",
+    "醫務室",
+    "門診部",
+    "分院",
+    "院區",
+    "實驗室",
+    "檢驗室",
+    "事務所",
+    "合作社",
+    "股份",
+    "有限",
+    "健康署",
+    "衛福部",
+    "衛生福利部",
+    "國民健康",
 )
 # Single characters that end organisation names (台大醫"院", 檢驗"所", 衛生"局",
 # 健康"署" ...) and are vanishingly rare as the last character of a given name.
@@ -250,8 +297,12 @@ _LATIN_NAME_RE = re.compile(rf"^[{_LATIN_LETTER}]+(?:(?:[ \-'’]|, ?|\. ?)[{_LA
 
 
 def _not_institution(field: str) -> FieldError:
-    return _refused(field, "institution_name", "申請人姓名應為人名，不得以機構名稱填寫",
-                    "The applicant name must be a person's name, not the name of an institution")
+    return _refused(
+        field,
+        "institution_name",
+        "申請人姓名應為人名，不得以機構名稱填寫",
+        "The applicant name must be a person's name, not the name of an institution",
+    )
 
 
 def parse_person_name(value: object, field: str = "applicant_name") -> str:
@@ -266,20 +317,26 @@ def parse_person_name(value: object, field: str = "applicant_name") -> str:
             raise _not_institution(field)
         ideographs = len(name.replace("·", ""))
         if not _CJK_NAME_RE.match(name) or not 2 <= ideographs <= 10:
-            raise _refused(field, "format",
-                           "中文姓名應為 2–10 個漢字，原住民族或外籍姓名的各部分以「·」分隔，不可混入數字或符號",
-                           "A name in Chinese characters has 2–10 characters, parts of indigenous or "
-                           "foreign names separated by '·', and no digits or symbols")
+            raise _refused(
+                field,
+                "format",
+                "中文姓名應為 2–10 個漢字，原住民族或外籍姓名的各部分以「·」分隔，不可混入數字或符號",
+                "A name in Chinese characters has 2–10 characters, parts of indigenous or "
+                "foreign names separated by '·', and no digits or symbols",
+            )
         return name
     name = re.sub(r"\s+", " ", text)
     if _INSTITUTION_WORDS_EN.search(name):
         raise _not_institution(field)
     letters = len(re.findall(f"[{_LATIN_LETTER}]", name))
     if not _LATIN_NAME_RE.match(name) or letters < 2 or len(name) > 50:
-        raise _refused(field, "format",
-                       "姓名應為中文或英文字母拼寫的人名（英文最多 50 個字元），不可含數字或其他符號",
-                       "The name must be a person's name in Chinese characters or Latin letters "
-                       "(at most 50 characters), without digits or other symbols")
+        raise _refused(
+            field,
+            "format",
+            "姓名應為中文或英文字母拼寫的人名（英文最多 50 個字元），不可含數字或其他符號",
+            "The name must be a person's name in Chinese characters or Latin letters "
+            "(at most 50 characters), without digits or other symbols",
+        )
     return name
 
 
@@ -295,18 +352,18 @@ def parse_institution_code(value: object, field: str = "institution_code") -> st
     of the digit groups has been found, so we do not guess one."""
     text = _required(value, field, "醫事機構代碼", "Medical institution code")
     if not _INSTITUTION_CODE_RE.match(text):
-        raise _refused(field, "format",
-                       "醫事機構代碼應為 10 位數字",
-                       "The medical institution code has exactly 10 digits")
+        raise _refused(
+            field, "format", "醫事機構代碼應為 10 位數字", "The medical institution code has exactly 10 digits"
+        )
     return text
 
 
 def parse_text(value: object, field: str, zh_label: str, en_label: str, max_length: int) -> str:
     text = refuse_markup(re.sub(r"\s+", " ", _required(value, field, zh_label, en_label)), field)
     if len(text) > max_length:
-        raise _refused(field, "too_long",
-                       f"{zh_label}最多 {max_length} 個字",
-                       f"{en_label} has at most {max_length} characters")
+        raise _refused(
+            field, "too_long", f"{zh_label}最多 {max_length} 個字", f"{en_label} has at most {max_length} characters"
+        )
     return text
 
 
@@ -328,9 +385,12 @@ def parse_category(value: object, field: str = "category") -> str:
     text = _required(value, field, "業務類別", "Business category").upper()
     known = policies.load().categories
     if text not in known:
-        raise _refused(field, "unknown",
-                       "業務類別不存在，應為：" + "、".join(f"{c.id}（{c.zh}）" for c in known.values()),
-                       "Unknown business category; expected one of: " + ", ".join(known))
+        raise _refused(
+            field,
+            "unknown",
+            "業務類別不存在，應為：" + "、".join(f"{c.id}（{c.zh}）" for c in known.values()),
+            "Unknown business category; expected one of: " + ", ".join(known),
+        )
     return text
 
 
@@ -374,9 +434,12 @@ def parse_phone(value: object, field: str = "phone") -> Phone:
     if not _PHONE_MAIN_RE.match(main) or "#" in extension:
         raise _phone_error(field)
     if extension and not _EXTENSION_RE.match(extension):
-        raise _refused(field, "extension",
-                       "分機應為 1–6 位數字，且只能填一個分機",
-                       "The extension must be a single number of 1–6 digits")
+        raise _refused(
+            field,
+            "extension",
+            "分機應為 1–6 位數字，且只能填一個分機",
+            "The extension must be a single number of 1–6 digits",
+        )
     try:
         number = phonenumbers.parse(main, "TW")
     except phonenumbers.NumberParseException:
@@ -386,9 +449,7 @@ def parse_phone(value: object, field: str = "phone") -> Phone:
     # Data stays within the Republic of China (R-PD-3) and the agency phones
     # institutions in Taiwan: a foreign number is most likely a mistake.
     if phonenumbers.region_code_for_number(number) != "TW":
-        raise _refused(field, "not_taiwan",
-                       "請填寫臺灣的電話號碼",
-                       "Please give a phone number in Taiwan")
+        raise _refused(field, "not_taiwan", "請填寫臺灣的電話號碼", "Please give a phone number in Taiwan")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     ext = extension or None
@@ -405,7 +466,9 @@ def parse_phone(value: object, field: str = "phone") -> Phone:
 # institution, and they complicate every system downstream.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
-_EMAIL_RE = re.compile(rf"^({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9\-]{{1,59}}))$")
+_EMAIL_RE = re.compile(
+    rf"^({_ATEXT}+(?:\.{_ATEXT}+)*)@((?:{_LABEL}\.)+(?:[A-Za-z]{{2,63}}|xn--[A-Za-z0-9\-]{{1,59}}))$"
+)
 
 
 def parse_email(value: object, field: str = "email") -> str:
@@ -414,9 +477,12 @@ def parse_email(value: object, field: str = "email") -> str:
     text = _required(value, field, "E-mail 信箱", "E-mail address")
     match = _EMAIL_RE.match(text)
     if not match or len(match.group(1)) > 64 or len(text) > 254:
-        raise _refused(field, "format",
-                       "E-mail 信箱格式不符，例如 wang.xiaoming@ntuh.gov.tw",
-                       "E-mail address not recognised, e.g. wang.xiaoming@ntuh.gov.tw")
+        raise _refused(
+            field,
+            "format",
+            "E-mail 信箱格式不符，例如 wang.xiaoming@ntuh.gov.tw",
+            "E-mail address not recognised, e.g. wang.xiaoming@ntuh.gov.tw",
+        )
     # The domain is case-insensitive; the local part, strictly, is not.
     return f"{match.group(1)}@{match.group(2).lower()}"
 
@@ -447,18 +513,19 @@ def parse_date(value: object, field: str, zh_label: str = "日期", en_label: st
             return date(int(roc[1]) + 1911, int(roc[2]), int(roc[3]))
     except ValueError:
         pass
-    raise _refused(field, "format",
-                   f"{zh_label}格式不符，請填 西元 2025-05-01 或 民國 114/05/01",
-                   f"{en_label} not recognised; use 2025-05-01 (or ROC era 114/05/01)")
+    raise _refused(
+        field,
+        "format",
+        f"{zh_label}格式不符，請填 西元 2025-05-01 或 民國 114/05/01",
+        f"{en_label} not recognised; use 2025-05-01 (or ROC era 114/05/01)",
+    )
 
 
 def parse_application_date(value: object, today: date, field: str = "application_date") -> date:
     """申請(註銷)日期: a real date, not after today (a form is dated when signed)."""
     day = parse_date(value, field, "申請日期", "Application date")
     if day > today:
-        raise _refused(field, "future",
-                       "申請日期不可晚於今天",
-                       "The application date cannot be later than today")
+        raise _refused(field, "future", "申請日期不可晚於今天", "The application date cannot be later than today")
     return day
 
 
@@ -472,7 +539,10 @@ def parse_effective_date(value: object, application_date: date, field: str = "ef
     application date is allowed: the person has already left, revoke at once."""
     day = parse_date(value, field, "生效日期", "Effective date")
     if day > application_date + MAX_EFFECTIVE_DATE_AHEAD:
-        raise _refused(field, "too_far",
-                       "生效日期不可晚於申請日期一年以上",
-                       "The effective date cannot be more than a year after the application date")
+        raise _refused(
+            field,
+            "too_far",
+            "生效日期不可晚於申請日期一年以上",
+            "The effective date cannot be more than a year after the application date",
+        )
     return day

@@ -6,6 +6,7 @@ decision, the worker applies the `GrantChange` values to Keycloak.
 Only manager-level grants are desired state here: user-level grants belong
 to the institution's manager, who keeps them in Keycloak (R-USR-1, R-USR-2).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -10,13 +10,14 @@ national ID there), never an e-mail address.
 Pure code: the lookups of names and institutions are done by the caller and
 handed in as `People`.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 USER, ADMIN = "user", "admin"
 # Sign-ins are kept in the chain but are not account or permission changes (the export leaves them out).
@@ -30,6 +31,7 @@ KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_t
 @dataclass(frozen=True)
 class Person:
     """What the audit names a Keycloak account by: its name and the institutions of its grants."""
+
     username: str | None
     institutions: tuple[str, ...] = ()
 
@@ -37,6 +39,7 @@ class Person:
 @dataclass(frozen=True)
 class People:
     """Accounts and groups looked up for one batch of events (by Keycloak id)."""
+
     users: Mapping[str, Person] = field(default_factory=dict)
     groups: Mapping[str, str] = field(default_factory=dict)  # group id -> path
 
@@ -47,14 +50,15 @@ class People:
 @dataclass(frozen=True)
 class StoredEvent:
     """One event as Keycloak's admin API returns it, with the key that records it once."""
-    stream: str           # USER or ADMIN
-    key: str              # unique over both streams: the stream and Keycloak's event id
+
+    stream: str  # USER or ADMIN
+    key: str  # unique over both streams: the stream and Keycloak's event id
     time_ms: int
     raw: Mapping
 
     @property
     def at(self) -> datetime:
-        return datetime.fromtimestamp(self.time_ms / 1000, tz=timezone.utc)
+        return datetime.fromtimestamp(self.time_ms / 1000, tz=UTC)
 
     @property
     def subject_user_id(self) -> str | None:
@@ -105,16 +109,25 @@ def _user_event(event: StoredEvent, people: People) -> dict:
     # sign-in with no account carries whatever was typed, possibly a national ID.
     username = person.username or ((raw.get("details") or {}).get("username") if user_id else None)
     details = {
-        "event_id": raw.get("id"), "type": raw.get("type"), "user_id": user_id, "username": username,
-        "client": raw.get("clientId"), "ip": raw.get("ipAddress"), "error": raw.get("error"),
+        "event_id": raw.get("id"),
+        "type": raw.get("type"),
+        "user_id": user_id,
+        "username": username,
+        "client": raw.get("clientId"),
+        "ip": raw.get("ipAddress"),
+        "error": raw.get("error"),
         "institutions": list(person.institutions),
     }
     kept = {k: v for k, v in (raw.get("details") or {}).items() if k in KEPT_DETAILS}
     if kept:
         details["details"] = kept
     actor = username or (f"keycloak-user:{user_id}" if user_id else "unknown-account")
-    return {"actor": actor, "action": f"keycloak.{str(raw.get('type', 'unknown')).lower()}",
-            "at": event.at, "details": details}
+    return {
+        "actor": actor,
+        "action": f"keycloak.{str(raw.get('type', 'unknown')).lower()}",
+        "at": event.at,
+        "details": details,
+    }
 
 
 def _admin_event(event: StoredEvent, people: People) -> dict:
@@ -124,13 +137,22 @@ def _admin_event(event: StoredEvent, people: People) -> dict:
     subject_id = event.subject_user_id
     subject = people.user(subject_id)
     groups = [people.groups.get(g, f"group:{g}") for g in event.group_ids]
-    institutions = sorted({*actor.institutions, *subject.institutions,
-                           *(i for i in map(institution_of_group, groups) if i)})
+    institutions = sorted(
+        {*actor.institutions, *subject.institutions, *(i for i in map(institution_of_group, groups) if i)}
+    )
     details = {
-        "event_id": raw.get("id"), "operation": raw.get("operationType"), "resource": raw.get("resourceType"),
-        "resource_path": raw.get("resourcePath"), "subject_user_id": subject_id, "subject": subject.username,
-        "groups": groups, "actor_user_id": auth.get("userId"), "client": auth.get("clientId"),
-        "ip": auth.get("ipAddress"), "error": raw.get("error"), "institutions": institutions,
+        "event_id": raw.get("id"),
+        "operation": raw.get("operationType"),
+        "resource": raw.get("resourceType"),
+        "resource_path": raw.get("resourcePath"),
+        "subject_user_id": subject_id,
+        "subject": subject.username,
+        "groups": groups,
+        "actor_user_id": auth.get("userId"),
+        "client": auth.get("clientId"),
+        "ip": auth.get("ipAddress"),
+        "error": raw.get("error"),
+        "institutions": institutions,
     }
     name = actor.username or (f"keycloak-user:{auth['userId']}" if auth.get("userId") else "unknown-admin")
     action = f"keycloak.admin.{str(raw.get('resourceType', 'unknown')).lower()}.{str(raw.get('operationType', 'unknown')).lower()}"

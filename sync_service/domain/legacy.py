@@ -5,6 +5,7 @@ managers for one pair), and grouped into the accounts to make.
 Pure: no file, no database, no Keycloak. A refused row is a `Refusal` with its row
 number and the reason in zh-Hant and English; nothing is dropped silently.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,8 +23,19 @@ from .grants import Grant, Level
 
 # The columns of the export, in order (docs/legacy-import.md). department and password_hash may
 # be empty (or absent): the person then gives the department when confirming the profile.
-COLUMNS = ("account", "name", "national_id", "email", "phone", "institution_code", "institution_name",
-           "category", "level", "department", "password_hash")
+COLUMNS = (
+    "account",
+    "name",
+    "national_id",
+    "email",
+    "phone",
+    "institution_code",
+    "institution_name",
+    "category",
+    "level",
+    "department",
+    "password_hash",
+)
 REQUIRED_COLUMNS = COLUMNS[:-2]
 
 _LEVEL_WORDS = {"manager": Level.MANAGER, "管理者": Level.MANAGER, "user": Level.USER, "使用者": Level.USER}
@@ -32,6 +44,7 @@ _LEVEL_WORDS = {"manager": Level.MANAGER, "管理者": Level.MANAGER, "user": Le
 @dataclass(frozen=True)
 class PasswordHash:
     """A PBKDF2 hash of the old system, as Keycloak's pbkdf2-sha256/-sha512 providers verify it."""
+
     algorithm: str
     iterations: int
     salt: bytes
@@ -70,13 +83,20 @@ class LegacyRow:
 
     def person(self) -> tuple:
         """What must be the same on every row of one account."""
-        return (self.national_id.value, self.name, self.email.lower(), self.phone.e164, self.password_hash,
-                self.department)
+        return (
+            self.national_id.value,
+            self.name,
+            self.email.lower(),
+            self.phone.e164,
+            self.password_hash,
+            self.department,
+        )
 
 
 @dataclass
 class LegacyAccount:
     """One account to make, with every grant its rows give it."""
+
     rows: list[LegacyRow] = field(default_factory=list)
 
     @property
@@ -135,12 +155,16 @@ def parse_password_hash(text: str) -> tuple[PasswordHash | None, str | None]:
 
 
 HASH_NOTES = {
-    "password_hash.format": ("密碼雜湊格式不符，帳號不帶密碼匯入，將寄送設定密碼通知信",
-                             "The password hash is not in a format Keycloak verifies; the account is imported "
-                             "without a password and will be mailed a link to set one"),
-    "password_hash.weak": ("密碼雜湊的迭代次數過低，帳號不帶密碼匯入，將寄送設定密碼通知信",
-                           "The password hash has too few iterations; the account is imported without a "
-                           "password and will be mailed a link to set one"),
+    "password_hash.format": (
+        "密碼雜湊格式不符，帳號不帶密碼匯入，將寄送設定密碼通知信",
+        "The password hash is not in a format Keycloak verifies; the account is imported "
+        "without a password and will be mailed a link to set one",
+    ),
+    "password_hash.weak": (
+        "密碼雜湊的迭代次數過低，帳號不帶密碼匯入，將寄送設定密碼通知信",
+        "The password hash has too few iterations; the account is imported without a "
+        "password and will be mailed a link to set one",
+    ),
 }
 
 
@@ -148,8 +172,12 @@ def parse_level(value: object) -> Level:
     text = fields.clean(value, "level").lower()
     if text in _LEVEL_WORDS:
         return _LEVEL_WORDS[text]
-    raise FieldError("level.unknown", "level", "權限等級不存在，應為：管理者（manager）或使用者（user）",
-                     "Unknown level; expected manager (管理者) or user (使用者)")
+    raise FieldError(
+        "level.unknown",
+        "level",
+        "權限等級不存在，應為：管理者（manager）或使用者（user）",
+        "Unknown level; expected manager (管理者) or user (使用者)",
+    )
 
 
 def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
@@ -165,8 +193,21 @@ def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
     level = parse_level(raw.get("level"))
     department = fields.parse_department(raw["department"]) if fields.clean(raw.get("department")) else None
     password_hash, note = parse_password_hash(str(raw.get("password_hash") or ""))
-    return LegacyRow(row, account, name, national_id, email, phone, institution_code, institution_name,
-                     category, level, password_hash, department, note)
+    return LegacyRow(
+        row,
+        account,
+        name,
+        national_id,
+        email,
+        phone,
+        institution_code,
+        institution_name,
+        category,
+        level,
+        password_hash,
+        department,
+        note,
+    )
 
 
 def plan(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Plan:
@@ -208,13 +249,20 @@ def _across_rows(rows: list[LegacyRow]) -> tuple[list[LegacyRow], list[Refusal]]
     for r in rows:
         first = first_of.setdefault(r.account, r)
         if first.person() != r.person():
-            refuse(r, "account.duplicate",
-                   f"帳號 {r.account} 已於第 {first.row} 列出現，但姓名、身分證字號、E-mail、電話或密碼雜湊不同",
-                   f"Account {r.account} is already on row {first.row} with another name, national ID, "
-                   "e-mail, phone or password hash")
+            refuse(
+                r,
+                "account.duplicate",
+                f"帳號 {r.account} 已於第 {first.row} 列出現，但姓名、身分證字號、E-mail、電話或密碼雜湊不同",
+                f"Account {r.account} is already on row {first.row} with another name, national ID, "
+                "e-mail, phone or password hash",
+            )
         elif (r.account, r.grant) in seen_grants:
-            refuse(r, "row.duplicate", f"與前面某列重複：帳號 {r.account} 已有此機構此業務類別此等級的權限",
-                   f"Repeats an earlier row: account {r.account} already has this institution, category and level")
+            refuse(
+                r,
+                "row.duplicate",
+                f"與前面某列重複：帳號 {r.account} 已有此機構此業務類別此等級的權限",
+                f"Repeats an earlier row: account {r.account} already has this institution, category and level",
+            )
         else:
             seen_grants.add((r.account, r.grant))
     # One e-mail address is one account (the realm refuses a second).
@@ -224,8 +272,12 @@ def _across_rows(rows: list[LegacyRow]) -> tuple[list[LegacyRow], list[Refusal]]
             continue
         owner = owner_of_email.setdefault(r.email.lower(), r)
         if owner.account != r.account:
-            refuse(r, "email.duplicate", f"此 E-mail 已屬於第 {owner.row} 列的帳號 {owner.account}",
-                   f"This e-mail address belongs to account {owner.account} on row {owner.row}")
+            refuse(
+                r,
+                "email.duplicate",
+                f"此 E-mail 已屬於第 {owner.row} 列的帳號 {owner.account}",
+                f"This e-mail address belongs to account {owner.account} on row {owner.row}",
+            )
     # One manager per institution and category (R-MGR-1): when the file names two, neither is
     # chosen for the agency; every manager row of that pair is refused.
     managers: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -236,15 +288,27 @@ def _across_rows(rows: list[LegacyRow]) -> tuple[list[LegacyRow], list[Refusal]]
         pair = (r.institution_code, r.category)
         if r.row not in refused and r.level is Level.MANAGER and len(managers[pair]) > 1:
             others = "、".join(sorted(managers[pair] - {r.account}))
-            refuse(r, "manager_seat.two_managers",
-                   f"檔案中此機構此業務類別有兩位以上管理者（另有 {others}），每一業務類別僅能一位，請更正後重新匯入",
-                   f"The file names more than one manager for this institution and category (also {others}); "
-                   "there can be only one: correct the file and import these rows again")
+            refuse(
+                r,
+                "manager_seat.two_managers",
+                f"檔案中此機構此業務類別有兩位以上管理者（另有 {others}），每一業務類別僅能一位，請更正後重新匯入",
+                f"The file names more than one manager for this institution and category (also {others}); "
+                "there can be only one: correct the file and import these rows again",
+            )
     # A manager of a pair is not also its user (R-MGR-4: the manager level replaces the user level).
-    manager_rows = {(r.account, r.institution_code, r.category) for r in rows
-                    if r.row not in refused and r.level is Level.MANAGER}
+    manager_rows = {
+        (r.account, r.institution_code, r.category) for r in rows if r.row not in refused and r.level is Level.MANAGER
+    }
     for r in rows:
-        if r.row not in refused and r.level is Level.USER and (r.account, r.institution_code, r.category) in manager_rows:
-            refuse(r, "level.both", "同一帳號於此機構此業務類別不可同時為管理者與使用者（保留管理者）",
-                   "An account cannot be both manager and user of one institution and category (manager kept)")
+        if (
+            r.row not in refused
+            and r.level is Level.USER
+            and (r.account, r.institution_code, r.category) in manager_rows
+        ):
+            refuse(
+                r,
+                "level.both",
+                "同一帳號於此機構此業務類別不可同時為管理者與使用者（保留管理者）",
+                "An account cannot be both manager and user of one institution and category (manager kept)",
+            )
     return [r for r in rows if r.row not in refused], refusals

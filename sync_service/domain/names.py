@@ -1,13 +1,36 @@
 """Family and given name from form 1's single name box, for the account profile."""
+
 from __future__ import annotations
 
 # Two-character Taiwanese surnames that would otherwise be split after one
 # character (not exhaustive; a wrong split is corrected by the person at
 # first sign-in, when UPDATE_PROFILE asks them to confirm their data).
-COMPOUND_SURNAMES = frozenset({
-    "歐陽", "司馬", "諸葛", "上官", "東方", "皇甫", "司徒", "公孫", "夏侯", "尉遲", "長孫",
-    "慕容", "令狐", "宇文", "張簡", "范姜", "張廖", "周黃", "劉張", "陳吳", "江謝", "簡林",
-})
+COMPOUND_SURNAMES = frozenset(
+    {
+        "歐陽",
+        "司馬",
+        "諸葛",
+        "上官",
+        "東方",
+        "皇甫",
+        "司徒",
+        "公孫",
+        "夏侯",
+        "尉遲",
+        "長孫",
+        "慕容",
+        "令狐",
+        "宇文",
+        "張簡",
+        "范姜",
+        "張廖",
+        "周黃",
+        "劉張",
+        "陳吳",
+        "江謝",
+        "簡林",
+    }
+)
 
 
 def split_person_name(name: str) -> tuple[str, str]:

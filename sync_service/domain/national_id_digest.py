@@ -9,6 +9,7 @@ Same rules as the Java side (`NationalId.fragments`, `NationalIdDigest`); keep t
 To ask "does this Keycloak account hold this ID?": `national_id_digest(id, key)` is among the
 account's `nationalIdDigests`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,7 +27,7 @@ def fragments(national_id: str) -> list[str]:
         return []
     out = [normalized, digits]
     for length in range(len(digits) - 1, MIN_DIGIT_RUN - 1, -1):
-        out += [digits[i:i + length] for i in range(len(digits) - length + 1)]
+        out += [digits[i : i + length] for i in range(len(digits) - length + 1)]
     return list(dict.fromkeys(out))
 
 

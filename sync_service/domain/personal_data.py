@@ -6,6 +6,7 @@ to stop its processing, or to have it deleted. Each request has its deadline
 reads; a reviewer decides, never on their own request. What the decision
 does to Keycloak and to the service's records is the service layer's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -37,8 +38,9 @@ def parse_correction(field_name: object, value: object) -> dict[str, str]:
     correctable = policies.personal_data().correctable
     name = fields.clean(field_name)
     if name not in correctable:
-        raise FieldError("correction.field", "field", "請選擇要更正的資料項目",
-                         "Choose which item of your data to correct")
+        raise FieldError(
+            "correction.field", "field", "請選擇要更正的資料項目", "Choose which item of your data to correct"
+        )
     label = correctable[name]
     if name == "email":
         right = fields.parse_email(value, field="value")
@@ -81,8 +83,11 @@ class PersonalDataRequest:
 
     def _not_own(self, by: str) -> None:
         if by.lower() == self.account.lower():
-            raise DomainError("request.own", "審核人員不得處理自己的個資請求",
-                              "A reviewer may not decide their own personal-data request")
+            raise DomainError(
+                "request.own",
+                "審核人員不得處理自己的個資請求",
+                "A reviewer may not decide their own personal-data request",
+            )
 
     def extend(self, reason: object, *, by: str) -> None:
         """Art. 13: once, by as much again, with the reason told to the person."""
@@ -92,8 +97,12 @@ class PersonalDataRequest:
             raise DomainError("request.extended_once", "期限僅得延長一次", "The deadline may be extended only once")
         text = fields.clean(reason, "extension_reason")
         if not text:
-            raise FieldError("extension_reason.required", "extension_reason", "延長期限須說明原因（當事人會看到）",
-                             "Say why the deadline is extended (the person will read it)")
+            raise FieldError(
+                "extension_reason.required",
+                "extension_reason",
+                "延長期限須說明原因（當事人會看到）",
+                "Say why the deadline is extended (the person will read it)",
+            )
         self.extended_to = self.due_on + timedelta(days=self.rule.extension_days)
         self.extension_reason = text
 
@@ -107,14 +116,25 @@ class PersonalDataRequest:
         self._not_own(by)
         text = fields.clean(reason, "decision_reason")
         if not text:
-            raise FieldError("decision_reason.required", "decision_reason", "駁回須說明原因（當事人會看到）",
-                             "Say why the request is refused (the person will read it)")
-        self.status, self.decided_by, self.decided_at, self.decision_reason = \
-            RequestStatus.REJECTED, by, at, text
+            raise FieldError(
+                "decision_reason.required",
+                "decision_reason",
+                "駁回須說明原因（當事人會看到）",
+                "Say why the request is refused (the person will read it)",
+            )
+        self.status, self.decided_by, self.decided_at, self.decision_reason = RequestStatus.REJECTED, by, at, text
 
 
-def new_request(*, id: str, account: str, kind: object, now: datetime, field_name: object = None,
-                value: object = None, reason: object = None) -> PersonalDataRequest:
+def new_request(
+    *,
+    id: str,
+    account: str,
+    kind: object,
+    now: datetime,
+    field_name: object = None,
+    value: object = None,
+    reason: object = None,
+) -> PersonalDataRequest:
     rules = policies.personal_data()
     kind = fields.clean(kind)
     if kind not in rules.kinds:

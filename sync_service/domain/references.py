@@ -6,6 +6,7 @@ paper), in three groups: 60 random bits, so a reference cannot be guessed, and
 a person who types o for 0 or l for 1, in either case, with or without the
 dashes, still finds the application.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,10 @@ def parse_reference(value: object, field: str = "reference") -> str:
     if not text:
         raise FieldError(f"{field}.required", field, "請填寫申請編號", "The reference number is required")
     if not _REFERENCE_RE.match(text):
-        raise FieldError(f"{field}.format", field,
-                         "申請編號應為 12 個英數字，例如 K7Q3-MX9P-2F4D",
-                         "A reference number has 12 letters and digits, e.g. K7Q3-MX9P-2F4D")
+        raise FieldError(
+            f"{field}.format",
+            field,
+            "申請編號應為 12 個英數字，例如 K7Q3-MX9P-2F4D",
+            "A reference number has 12 letters and digits, e.g. K7Q3-MX9P-2F4D",
+        )
     return f"{text[:4]}-{text[4:8]}-{text[8:]}"

@@ -6,6 +6,7 @@ createdDate): a new password is a new cycle, so "once per cycle" is "once per
 its period starts on; each (institution, category) with users gets one review
 per round.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from .applications import TAIWAN, taiwan_date
 @dataclass(frozen=True)
 class PasswordCycle:
     account_id: str
-    set_at: datetime       # the credential's createdDate
+    set_at: datetime  # the credential's createdDate
     change_every_days: int
 
     @property
@@ -77,9 +78,9 @@ def review_round(now: datetime, every_months: int, answer_days: int, reminder_da
 
 
 class ItemState:
-    PENDING = "pending"          # not answered yet
-    CONFIRMED = "confirmed"      # the manager confirmed the person still works there
+    PENDING = "pending"  # not answered yet
+    CONFIRMED = "confirmed"  # the manager confirmed the person still works there
     NOT_CONFIRMED = "not-confirmed"  # the manager said they no longer do
-    REMOVED = "removed"          # the grant was taken away at the deadline
+    REMOVED = "removed"  # the grant was taken away at the deadline
 
     ANSWERED = (CONFIRMED, NOT_CONFIRMED)

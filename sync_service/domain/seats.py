@@ -6,6 +6,7 @@
 same transaction as the decision, and the worker applies them to Keycloak.
 A seat decides only as part of an approval: `Application.approve` asks it.
 """
+
 from __future__ import annotations
 
 from datetime import date

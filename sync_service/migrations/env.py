@@ -1,5 +1,6 @@
 """Alembic environment: runs on the connection the service hands over
 (`config.attributes["connection"]`), or on SYNC_DATABASE_URL from the CLI."""
+
 from __future__ import annotations
 
 from alembic import context

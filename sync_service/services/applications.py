@@ -1,22 +1,36 @@
 """Use cases around an application: submit, record originals, approve, reject,
 retry or cancel a failed provisioning, vendor record, read. Each is one
 transaction (one unit of work)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
 from ..domain.references import new_reference
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
 
-FORM_FIELDS = ("type", "category", "institution_code", "institution_name", "department", "applicant_name",
-               "account", "phone", "national_id", "email", "application_date", "reason", "effective_date")
+FORM_FIELDS = (
+    "type",
+    "category",
+    "institution_code",
+    "institution_name",
+    "department",
+    "applicant_name",
+    "account",
+    "phone",
+    "national_id",
+    "email",
+    "application_date",
+    "reason",
+    "effective_date",
+)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_application_id() -> str:
@@ -24,16 +38,24 @@ def new_application_id() -> str:
     return new_reference()
 
 
-def submit(uow: UnitOfWork, form: dict, *, caller: Caller | None, documents: Iterable[str] = (),
-           now: datetime | None = None, application_id: str | None = None,
-           directory: Directory | None = None) -> Application:
+def submit(
+    uow: UnitOfWork,
+    form: dict,
+    *,
+    caller: Caller | None,
+    documents: Iterable[str] = (),
+    now: datetime | None = None,
+    application_id: str | None = None,
+    directory: Directory | None = None,
+) -> Application:
     """Applicants submit form 1. A (a new account) is open to anyone, since the
     applicant has no account to sign in with; B, C, D name an existing account
     and are filed by its holder, signed in, or by a reviewer on their behalf.
     With a `directory`, an A naming an account that exists already is refused."""
     now = now or utcnow()
-    app = new_application(id=application_id or new_application_id(), today=taiwan_date(now),
-                          **{k: form.get(k) for k in FORM_FIELDS})
+    app = new_application(
+        id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
+    )
     if app.type is not ApplicationType.A:
         _require_filer_of(app, caller)
     if app.type is ApplicationType.A and directory is not None and directory.find_account(app.account):
@@ -51,10 +73,12 @@ def submit(uow: UnitOfWork, form: dict, *, caller: Caller | None, documents: Ite
     with uow:
         if uow.personal_requests.processing_stopped(app.account):
             # R-PD-2: the person asked to stop the processing of their data (a decided request).
-            raise Conflict("application.processing_stopped",
-                           "此帳號之當事人已請求停止處理其個人資料，不再受理申請",
-                           "The holder of this account asked to stop the processing of their personal data; "
-                           "no application is taken for it")
+            raise Conflict(
+                "application.processing_stopped",
+                "此帳號之當事人已請求停止處理其個人資料，不再受理申請",
+                "The holder of this account asked to stop the processing of their personal data; "
+                "no application is taken for it",
+            )
         uow.applications.add(app)
         uow.commit()
     return app
@@ -105,15 +129,23 @@ def _own_link(app: Application, caller: Caller, directory: Directory | None) -> 
     return None
 
 
-def _require_independent(uow: UnitOfWork, app: Application, caller: Caller, decision: str,
-                         directory: Directory | None, now: datetime) -> None:
+def _require_independent(
+    uow: UnitOfWork, app: Application, caller: Caller, decision: str, directory: Directory | None, now: datetime
+) -> None:
     """Separation of duties: nobody decides an application that names their own
     account, e-mail or national ID. The refusal is audited."""
     link = _own_link(app, caller, directory)
     if link is None:
         return
-    uow.record(AuditEntry(actor=caller.username, action="decision.refused", at=now, application_id=app.id,
-                          details={"decision": decision, "reason": "own_application", "matched": link}))
+    uow.record(
+        AuditEntry(
+            actor=caller.username,
+            action="decision.refused",
+            at=now,
+            application_id=app.id,
+            details={"decision": decision, "reason": "own_application", "matched": link},
+        )
+    )
     uow.commit()
     raise Forbidden(
         "decision.own_application",
@@ -130,9 +162,16 @@ def _load(uow: UnitOfWork, application_id: str) -> Application:
     return app
 
 
-def _reviewer_step(uow: UnitOfWork, application_id: str, caller: Caller,
-                   step: Callable[[Application], None], *, decision: str | None = None,
-                   directory: Directory | None = None, now: datetime | None = None) -> Application:
+def _reviewer_step(
+    uow: UnitOfWork,
+    application_id: str,
+    caller: Caller,
+    step: Callable[[Application], None],
+    *,
+    decision: str | None = None,
+    directory: Directory | None = None,
+    now: datetime | None = None,
+) -> Application:
     """One step a reviewer takes on one application, in one transaction; a
     `decision` is refused to a reviewer the application names."""
     _require_reviewer(caller)
@@ -146,17 +185,41 @@ def _reviewer_step(uow: UnitOfWork, application_id: str, caller: Caller,
     return app
 
 
-def record_originals_received(uow: UnitOfWork, application_id: str, *, caller: Caller, documents: Iterable[str] = (),
-                              letter_number: str | None = None, received_on: str | None = None,
-                              now: datetime | None = None) -> Application:
-    return _reviewer_step(uow, application_id, caller, lambda app: app.record_originals_received(
-        by=caller.username, at=now or utcnow(), documents=documents, letter_number=letter_number,
-        received_on=received_on))
+def record_originals_received(
+    uow: UnitOfWork,
+    application_id: str,
+    *,
+    caller: Caller,
+    documents: Iterable[str] = (),
+    letter_number: str | None = None,
+    received_on: str | None = None,
+    now: datetime | None = None,
+) -> Application:
+    return _reviewer_step(
+        uow,
+        application_id,
+        caller,
+        lambda app: app.record_originals_received(
+            by=caller.username,
+            at=now or utcnow(),
+            documents=documents,
+            letter_number=letter_number,
+            received_on=received_on,
+        ),
+    )
 
 
-def _seat_decision(uow: UnitOfWork, application_id: str, caller: Caller, decision: str,
-                   act: Callable[[Application, ManagerSeat, UnitOfWork], object], *, now: datetime,
-                   directory: Directory | None, attempts: int = 10):
+def _seat_decision(
+    uow: UnitOfWork,
+    application_id: str,
+    caller: Caller,
+    decision: str,
+    act: Callable[[Application, ManagerSeat, UnitOfWork], object],
+    *,
+    now: datetime,
+    directory: Directory | None,
+    attempts: int = 10,
+):
     """A decision over an application and its manager seat, in one transaction.
 
     A concurrent decision on the same seat makes the store refuse ours; we
@@ -178,12 +241,23 @@ def _seat_decision(uow: UnitOfWork, application_id: str, caller: Caller, decisio
                 return app, result
         except ConcurrentDecision:
             continue
-    raise Busy("decision.busy", "同時有其他核准正在處理，請稍後再試", "Other decisions on this seat were taken at the same time; try again")
+    raise Busy(
+        "decision.busy",
+        "同時有其他核准正在處理，請稍後再試",
+        "Other decisions on this seat were taken at the same time; try again",
+    )
 
 
-def approve(uow: UnitOfWork, application_id: str, *, caller: Caller, replacing: str | None = None,
-            now: datetime | None = None, attempts: int = 10,
-            directory: Directory | None = None) -> tuple[GrantChange, ...]:
+def approve(
+    uow: UnitOfWork,
+    application_id: str,
+    *,
+    caller: Caller,
+    replacing: str | None = None,
+    now: datetime | None = None,
+    attempts: int = 10,
+    directory: Directory | None = None,
+) -> tuple[GrantChange, ...]:
     """One decision: the application approved, the manager seat updated and
     the grant changes queued for the worker, in one transaction (R-MGR-1)."""
     now = now or utcnow()
@@ -192,12 +266,20 @@ def approve(uow: UnitOfWork, application_id: str, *, caller: Caller, replacing: 
         changes = app.approve(seat, by=caller.username, at=now, replacing=replacing)
         uow.outbox.add(changes, now)
         return changes
-    return _seat_decision(uow, application_id, caller, "approve", act, now=now, directory=directory,
-                          attempts=attempts)[1]
+
+    return _seat_decision(uow, application_id, caller, "approve", act, now=now, directory=directory, attempts=attempts)[
+        1
+    ]
 
 
-def retry_provisioning(uow: UnitOfWork, application_id: str, *, caller: Caller, now: datetime | None = None,
-                       directory: Directory | None = None) -> Application:
+def retry_provisioning(
+    uow: UnitOfWork,
+    application_id: str,
+    *,
+    caller: Caller,
+    now: datetime | None = None,
+    directory: Directory | None = None,
+) -> Application:
     """A failed provisioning, its cause fixed, is tried again: an A or C takes
     its manager seat again (refused if someone holds it meanwhile), and the
     failed changes go back to the outbox. Audited."""
@@ -206,11 +288,19 @@ def retry_provisioning(uow: UnitOfWork, application_id: str, *, caller: Caller, 
     def act(app, seat, uow):
         app.retry(seat, by=caller.username, at=now)
         uow.outbox.requeue_failed(app.id, now)
+
     return _seat_decision(uow, application_id, caller, "retry", act, now=now, directory=directory)[0]
 
 
-def cancel_application(uow: UnitOfWork, application_id: str, *, caller: Caller, reason: object,
-                       now: datetime | None = None, directory: Directory | None = None) -> Application:
+def cancel_application(
+    uow: UnitOfWork,
+    application_id: str,
+    *,
+    caller: Caller,
+    reason: object,
+    now: datetime | None = None,
+    directory: Directory | None = None,
+) -> Application:
     """A failed application is given up: its changes stay undone and it holds
     no seat (given back when it failed; here too, should it still hold one). Audited."""
     now = now or utcnow()
@@ -218,20 +308,49 @@ def cancel_application(uow: UnitOfWork, application_id: str, *, caller: Caller, 
     def act(app, seat, uow):
         app.cancel(seat, by=caller.username, at=now, reason=reason)
         uow.outbox.cancel_failed(app.id)
+
     return _seat_decision(uow, application_id, caller, "cancel", act, now=now, directory=directory)[0]
 
 
-def reject(uow: UnitOfWork, application_id: str, *, caller: Caller, reason: str, now: datetime | None = None,
-           directory: Directory | None = None) -> Application:
+def reject(
+    uow: UnitOfWork,
+    application_id: str,
+    *,
+    caller: Caller,
+    reason: str,
+    now: datetime | None = None,
+    directory: Directory | None = None,
+) -> Application:
     now = now or utcnow()
-    return _reviewer_step(uow, application_id, caller, lambda app: app.reject(
-        by=caller.username, at=now, reason=reason), decision="reject", directory=directory, now=now)
+    return _reviewer_step(
+        uow,
+        application_id,
+        caller,
+        lambda app: app.reject(by=caller.username, at=now, reason=reason),
+        decision="reject",
+        directory=directory,
+        now=now,
+    )
 
 
-def record_vendor_processing(uow: UnitOfWork, application_id: str, *, caller: Caller, vendor_name: object,
-                             processed_on: object, notes: object = "", now: datetime | None = None) -> Application:
-    return _reviewer_step(uow, application_id, caller, lambda app: app.record_vendor_processing(
-        vendor_name, processed_on, notes, by=caller.username, at=now or utcnow()))
+def record_vendor_processing(
+    uow: UnitOfWork,
+    application_id: str,
+    *,
+    caller: Caller,
+    vendor_name: object,
+    processed_on: object,
+    notes: object = "",
+    now: datetime | None = None,
+) -> Application:
+    return _reviewer_step(
+        uow,
+        application_id,
+        caller,
+        lambda app: app.record_vendor_processing(
+            vendor_name, processed_on, notes, by=caller.username, at=now or utcnow()
+        ),
+    )
 
 
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:

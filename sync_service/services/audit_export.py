@@ -6,6 +6,7 @@ The rows come from the audit chain as stored. A row belongs to an institution wh
 about one of its applications, names it in the grant change it applied, or (Keycloak's own
 events, decision 0090) names it among the institutions of the people involved.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,11 +14,11 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Protocol
 
-from ..domain.keycloak_events import SIGN_IN_ACTIONS
 from ..domain.errors import FieldError, FormInvalid
+from ..domain.keycloak_events import SIGN_IN_ACTIONS
 from .ports import ChainRow, UnitOfWork
 
 TAIWAN = timezone(timedelta(hours=8))
@@ -25,8 +26,16 @@ LONGEST_RANGE_DAYS = 3 * 366  # one request reads at most this much of the chain
 
 # Column headers, zh-Hant first with English beside (decision 0050).
 CSV_COLUMNS = (
-    "序號 Seq", "時間（臺灣） Time (Taiwan)", "執行者 Made by", "動作 Action", "動作說明 What",
-    "對象帳號 Account", "核准者 Approved by", "申請案 Application", "機構 Institutions", "來源 IP address",
+    "序號 Seq",
+    "時間（臺灣） Time (Taiwan)",
+    "執行者 Made by",
+    "動作 Action",
+    "動作說明 What",
+    "對象帳號 Account",
+    "核准者 Approved by",
+    "申請案 Application",
+    "機構 Institutions",
+    "來源 IP address",
 )
 
 # What an action is, in words (the chain keeps codes). Codes not listed are shown as they are.
@@ -57,13 +66,15 @@ ACTION_WORDS = {
 @dataclass(frozen=True)
 class ExportRequest:
     institution: str
-    start: date      # Taiwan dates, both inclusive
+    start: date  # Taiwan dates, both inclusive
     end: date
 
     @property
     def utc_range(self) -> tuple[datetime, datetime]:
-        return (datetime.combine(self.start, time(), TAIWAN).astimezone(timezone.utc),
-                datetime.combine(self.end + timedelta(days=1), time(), TAIWAN).astimezone(timezone.utc))
+        return (
+            datetime.combine(self.start, time(), TAIWAN).astimezone(UTC),
+            datetime.combine(self.end + timedelta(days=1), time(), TAIWAN).astimezone(UTC),
+        )
 
 
 def export_request(institution: str, start: str, end: str) -> ExportRequest:
@@ -81,8 +92,10 @@ def export_request(institution: str, start: str, end: str) -> ExportRequest:
     if len(dates) == 2 and dates["from"] > dates["to"]:
         errors["to"] = ("結束日不可早於開始日", "The end date cannot be before the start date")
     elif len(dates) == 2 and (dates["to"] - dates["from"]).days > LONGEST_RANGE_DAYS:
-        errors["to"] = (f"一次最多匯出 {LONGEST_RANGE_DAYS} 日，請分段匯出",
-                        f"At most {LONGEST_RANGE_DAYS} days at once: export in parts")
+        errors["to"] = (
+            f"一次最多匯出 {LONGEST_RANGE_DAYS} 日，請分段匯出",
+            f"At most {LONGEST_RANGE_DAYS} days at once: export in parts",
+        )
     if errors:
         raise FormInvalid(FieldError(f"export.{f}.invalid", f, zh, en) for f, (zh, en) in errors.items())
     return ExportRequest(institution, dates["from"], dates["to"])
@@ -103,8 +116,7 @@ def _institutions(row: ChainRow, details: dict) -> set[str]:
 
 def _account(row: ChainRow, details: dict) -> str:
     change = details.get("change") or {}
-    return (details.get("subject") or change.get("account") or details.get("username")
-            or row.application_account or "")
+    return details.get("subject") or change.get("account") or details.get("username") or row.application_account or ""
 
 
 def selected_rows(uow: UnitOfWork, request: ExportRequest) -> list[ChainRow]:
@@ -112,8 +124,7 @@ def selected_rows(uow: UnitOfWork, request: ExportRequest) -> list[ChainRow]:
     start, end = request.utc_range
     with uow:
         rows = uow.audit_rows(start, end)
-    return [r for r in rows if r.action not in SIGN_IN_ACTIONS
-            and request.institution in _institutions(r, _details(r))]
+    return [r for r in rows if r.action not in SIGN_IN_ACTIONS and request.institution in _institutions(r, _details(r))]
 
 
 def _details(row: ChainRow) -> dict:
@@ -134,11 +145,23 @@ def csv_text(rows: list[ChainRow]) -> str:
     for r in rows:
         details = _details(r)
         actor, approved_by = (r.shown.actor, r.shown.approved_by) if r.shown is not None else (r.actor, r.approved_by)
-        writer.writerow([_cell(v) for v in (
-            r.seq, r.at.astimezone(TAIWAN).strftime("%Y-%m-%d %H:%M:%S"), actor, r.action,
-            ACTION_WORDS.get(r.action, ""), _account(r, details), approved_by or "", r.application_id or "",
-            " ".join(sorted(_institutions(r, details))), details.get("ip") or "",
-        )])
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    r.seq,
+                    r.at.astimezone(TAIWAN).strftime("%Y-%m-%d %H:%M:%S"),
+                    actor,
+                    r.action,
+                    ACTION_WORDS.get(r.action, ""),
+                    _account(r, details),
+                    approved_by or "",
+                    r.application_id or "",
+                    " ".join(sorted(_institutions(r, details))),
+                    details.get("ip") or "",
+                )
+            ]
+        )
     return out.getvalue()
 
 

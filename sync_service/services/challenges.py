@@ -6,6 +6,7 @@ cookie is signed, not encrypted: an answer there could be read). One answer,
 one submission: a challenge is forgotten as soon as it is checked, right or
 wrong, so a script cannot try answers against it.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -19,10 +20,22 @@ ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 
 
 class Challenges:
-    def __init__(self, draw: Callable[[str], bytes], *, length: int = 5, lifetime_seconds: float = 600,
-                 capacity: int = 50_000, clock=time.monotonic) -> None:
+    def __init__(
+        self,
+        draw: Callable[[str], bytes],
+        *,
+        length: int = 5,
+        lifetime_seconds: float = 600,
+        capacity: int = 50_000,
+        clock=time.monotonic,
+    ) -> None:
         self.draw, self.length, self.lifetime, self.capacity, self.clock = (
-            draw, length, lifetime_seconds, capacity, clock)
+            draw,
+            length,
+            lifetime_seconds,
+            capacity,
+            clock,
+        )
         self._open: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._lock = threading.Lock()
 

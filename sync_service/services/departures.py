@@ -12,6 +12,7 @@ step is idempotent (leave, end sessions); the date is cleared last, so a run
 that dies half-way is finished by the next. Managers leave through an
 application B on its effective date (the outbox), not through this job.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -30,6 +31,7 @@ ACTOR = "sync-service"  # the audit chain's name for the worker's own steps
 @dataclass(frozen=True)
 class Leaving:
     """An account with a departure date set on it."""
+
     account_id: str
     username: str
     departure_date: date | None  # None: the value set is no date (the admin console validates; kept safe here)
@@ -52,8 +54,9 @@ class UsersLeaving:
 
     name = "user-departures"
 
-    def __init__(self, dates: Callable[[], DepartureDates], directory: Callable[[], Directory],
-                 uow: Callable[[], UnitOfWork]) -> None:
+    def __init__(
+        self, dates: Callable[[], DepartureDates], directory: Callable[[], Directory], uow: Callable[[], UnitOfWork]
+    ) -> None:
         self.every = timedelta(seconds=policies.departures().check_every_seconds)
         self._dates, self._directory, self._uow = dates, directory, uow
 
@@ -62,15 +65,26 @@ class UsersLeaving:
         dates, directory = self._dates(), self._directory()
         due = [p for p in dates.leaving() if p.departure_date is not None and p.departure_date <= today]
         for person in due:
-            removed = sorted((g for g in directory.grants_of(person.account_id) if g.level is Level.USER),
-                             key=lambda g: (g.institution_code, g.category))
+            removed = sorted(
+                (g for g in directory.grants_of(person.account_id) if g.level is Level.USER),
+                key=lambda g: (g.institution_code, g.category),
+            )
             for grant in removed:
                 directory.leave(person.account_id, grant)
             directory.end_sessions(person.account_id)  # at once, not at the next token refresh
             with self._uow() as uow:
-                uow.record(AuditEntry(actor=ACTOR, action="keycloak.user_departure", at=now, details={
-                    "account": person.username, "departure_date": person.departure_date.isoformat(),
-                    "grants": [f"{g.institution_code}/{g.category}/{g.level.value}" for g in removed]}))
+                uow.record(
+                    AuditEntry(
+                        actor=ACTOR,
+                        action="keycloak.user_departure",
+                        at=now,
+                        details={
+                            "account": person.username,
+                            "departure_date": person.departure_date.isoformat(),
+                            "grants": [f"{g.institution_code}/{g.category}/{g.level.value}" for g in removed],
+                        },
+                    )
+                )
                 uow.commit()
             dates.clear(person.account_id, person.departure_date)
         return f"{len(due)} users left on their departure date"

@@ -1,4 +1,5 @@
 """Errors of the use cases, shaped like the domain's: a code and zh-Hant/English text."""
+
 from __future__ import annotations
 
 from ..domain import DomainError

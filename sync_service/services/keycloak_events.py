@@ -14,6 +14,7 @@ starts `overlap` before the newest event it recorded; the events' keys,
 stored with the chain rows and the cursor in one transaction, keep a re-read
 event from being recorded again, also with two workers at once.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,7 +33,9 @@ JOB_NAME = "keycloak-events"
 class EventSource(Protocol):
     """Keycloak's stored events and the names behind their ids."""
 
-    def events(self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int) -> list[dict]:
+    def events(
+        self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int
+    ) -> list[dict]:
         """Stored events of one stream (USER or ADMIN) from `date_from_ms` to `date_to_ms`
         (inclusive, None for no end), oldest first, `max_results` from offset `first`."""
         ...
@@ -59,8 +62,10 @@ class _CachedNames:
             found = self.source.people(missing_users, missing_groups)
             self.users.update({u: found.users.get(u) for u in missing_users})
             self.groups.update({g: found.groups.get(g) for g in missing_groups})
-        return People({u: self.users[u] for u in user_ids if self.users[u] is not None},
-                      {g: self.groups[g] for g in group_ids if self.groups[g] is not None})
+        return People(
+            {u: self.users[u] for u in user_ids if self.users[u] is not None},
+            {g: self.groups[g] for g in group_ids if self.groups[g] is not None},
+        )
 
 
 class KeycloakEventPoll:
@@ -68,10 +73,19 @@ class KeycloakEventPoll:
 
     name = JOB_NAME
 
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], source_factory: Callable[[], EventSource], *,
-                 every: timedelta, overlap: timedelta, page_size: int, max_pages: int = 25,
-                 start_now: bool = False, sweep: timedelta = timedelta(minutes=2),
-                 sweep_every: timedelta = timedelta(minutes=1)) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        source_factory: Callable[[], EventSource],
+        *,
+        every: timedelta,
+        overlap: timedelta,
+        page_size: int,
+        max_pages: int = 25,
+        start_now: bool = False,
+        sweep: timedelta = timedelta(minutes=2),
+        sweep_every: timedelta = timedelta(minutes=1),
+    ) -> None:
         self.uow_factory, self.source_factory = uow_factory, source_factory
         self.every, self.overlap_ms, self.page_size = every, int(overlap.total_seconds() * 1000), page_size
         # Now and then a run reads a longer way back: an event whose request took long to commit
@@ -123,6 +137,7 @@ class KeycloakEventPoll:
 
     def _pages(self, source: EventSource, stream: str, start: int) -> Iterator[list[StoredEvent]]:
         from ..domain.keycloak_events import stored_event
+
         date_from = start
         while True:
             page = [stored_event(stream, e) for e in source.events(stream, date_from, None, 0, self.page_size)]
@@ -150,8 +165,14 @@ class KeycloakEventPoll:
             fresh = uow.keycloak_events.unrecorded([e.key for e in page])
         new = sorted({e.key: e for e in page if e.key in fresh}.values(), key=lambda e: (e.time_ms, e.key))
         # Names are looked up outside the transaction (Keycloak calls), once per page.
-        people = source.people({i for e in new for i in (e.actor_user_id, e.subject_user_id) if i},
-                               {g for e in new for g in e.group_ids}) if new else People()
+        people = (
+            source.people(
+                {i for e in new for i in (e.actor_user_id, e.subject_user_id) if i},
+                {g for e in new for g in e.group_ids},
+            )
+            if new
+            else People()
+        )
         with self.uow_factory() as uow:
             uow.keycloak_events.lock()
             # Checked again under the lock: another worker may have recorded them meanwhile.
@@ -159,8 +180,11 @@ class KeycloakEventPoll:
             written = [e for e in new if e.key in fresh]
             for e in written:
                 fields = audit_fields(e, people)
-                uow.record(AuditEntry(actor=fields["actor"], action=fields["action"], at=fields["at"],
-                                      details=fields["details"]))
+                uow.record(
+                    AuditEntry(
+                        actor=fields["actor"], action=fields["action"], at=fields["at"], details=fields["details"]
+                    )
+                )
             uow.keycloak_events.mark_recorded([(e.key, e.time_ms) for e in written])
             newest = max(e.time_ms for e in page)
             uow.keycloak_events.advance(stream, newest, forget_before=newest - 2 * max(self.overlap_ms, self.sweep_ms))

@@ -15,6 +15,7 @@ database in step. The state of every row is stored under the file's digest and r
 `LegacyImportMail` is the scheduled job that mails the imported accounts without a usable hash
 Keycloak's set-a-password link, a batch per run.
 """
+
 from __future__ import annotations
 
 import logging
@@ -25,9 +26,9 @@ from datetime import date, datetime, timedelta
 import policies
 
 from ..domain import Level
+from ..domain.errors import ManagerSeatRefused
 from ..domain.legacy import HASH_NOTES, LegacyAccount, LegacyRow, Plan, Refusal
 from ..domain.names import split_person_name
-from ..domain.errors import ManagerSeatRefused
 from .ports import AuditEntry, Directory, DirectoryError, ImportedRowState, NewAccount, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -41,17 +42,19 @@ REQUIRED_ACTIONS = ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")
 @dataclass
 class ImportSummary:
     rows: int = 0
-    already: int = 0          # rows a previous run recorded
-    imported: int = 0         # rows recorded as imported by this run (or, dry run: that would be)
-    refused: int = 0          # rows refused by this run (or, dry run: that would be)
-    accounts: int = 0         # accounts made or recognised by this run
-    mails: int = 0            # of those, accounts that will get the set-a-password mail
+    already: int = 0  # rows a previous run recorded
+    imported: int = 0  # rows recorded as imported by this run (or, dry run: that would be)
+    refused: int = 0  # rows refused by this run (or, dry run: that would be)
+    accounts: int = 0  # accounts made or recognised by this run
+    mails: int = 0  # of those, accounts that will get the set-a-password mail
 
     def __str__(self) -> str:
-        return (f"{self.rows} rows: {self.imported} imported, {self.refused} refused, {self.already} already done "
-                f"earlier; {self.accounts} accounts, {self.mails} to be mailed a link / "
-                f"共 {self.rows} 列：匯入 {self.imported}、拒絕 {self.refused}、先前已完成 {self.already}；"
-                f"帳號 {self.accounts} 個，其中 {self.mails} 個將寄送設定密碼通知信")
+        return (
+            f"{self.rows} rows: {self.imported} imported, {self.refused} refused, {self.already} already done "
+            f"earlier; {self.accounts} accounts, {self.mails} to be mailed a link / "
+            f"共 {self.rows} 列：匯入 {self.imported}、拒絕 {self.refused}、先前已完成 {self.already}；"
+            f"帳號 {self.accounts} 個，其中 {self.mails} 個將寄送設定密碼通知信"
+        )
 
 
 @dataclass
@@ -60,9 +63,18 @@ class _Chunk:
     states: list[ImportedRowState] = field(default_factory=list)
 
 
-def import_legacy(plan: Plan, file_sha256: str, uow_factory: Callable[[], UnitOfWork], directory: Directory, *,
-                  today: date, clock: Callable[[], datetime], dry_run: bool = False,
-                  per_request: int | None = None, progress: Callable[[int], None] = lambda n: None) -> ImportSummary:
+def import_legacy(
+    plan: Plan,
+    file_sha256: str,
+    uow_factory: Callable[[], UnitOfWork],
+    directory: Directory,
+    *,
+    today: date,
+    clock: Callable[[], datetime],
+    dry_run: bool = False,
+    per_request: int | None = None,
+    progress: Callable[[int], None] = lambda n: None,
+) -> ImportSummary:
     """Import what the plan keeps, record what it refuses; `progress(n)` as n rows are settled."""
     per_request = per_request or policies.legacy_import().accounts_per_request
     with uow_factory() as uow:
@@ -84,7 +96,7 @@ def import_legacy(plan: Plan, file_sha256: str, uow_factory: Callable[[], UnitOf
         summary.mails = sum(1 for a in pending if a.first.password_hash is None)
         return summary
     for start in range(0, len(pending), per_request):
-        chunk = _Chunk(pending[start:start + per_request])
+        chunk = _Chunk(pending[start : start + per_request])
         _import_chunk(chunk, file_sha256, uow_factory, directory, today, clock)
         for state in chunk.states:
             if state.status == "imported":
@@ -132,15 +144,36 @@ def _import_chunk(chunk: _Chunk, file_sha256: str, uow_factory, directory: Direc
             mail = account.first.password_hash is None
             for i, row in enumerate(account.rows):
                 note = HASH_NOTES.get(row.hash_note or "")
-                chunk.states.append(ImportedRowState(
-                    row.row, row.account, "imported", row.hash_note, note[0] if note else None,
-                    note[1] if note else None, account_id, wants_mail=mail and i == 0))
-            uow.record(AuditEntry(actor=ACTOR, action="account.imported", at=now, details={
-                "account": account.account, "account_id": account_id, "file_sha256": file_sha256,
-                "rows": list(account.row_numbers),
-                "grants": [{"institution_code": g.institution_code, "category": g.category, "level": g.level.value}
-                           for g in account.grants],
-                "password": "set-password mail" if mail else "old system's hash"}))
+                chunk.states.append(
+                    ImportedRowState(
+                        row.row,
+                        row.account,
+                        "imported",
+                        row.hash_note,
+                        note[0] if note else None,
+                        note[1] if note else None,
+                        account_id,
+                        wants_mail=mail and i == 0,
+                    )
+                )
+            uow.record(
+                AuditEntry(
+                    actor=ACTOR,
+                    action="account.imported",
+                    at=now,
+                    details={
+                        "account": account.account,
+                        "account_id": account_id,
+                        "file_sha256": file_sha256,
+                        "rows": list(account.row_numbers),
+                        "grants": [
+                            {"institution_code": g.institution_code, "category": g.category, "level": g.level.value}
+                            for g in account.grants
+                        ],
+                        "password": "set-password mail" if mail else "old system's hash",
+                    },
+                )
+            )
         uow.legacy.record(file_sha256, chunk.states, now)
         uow.commit()
 
@@ -186,13 +219,18 @@ def _existing_of_same_person(directory: Directory, account: LegacyAccount) -> tu
     first = account.first
     existing = directory.find_account(first.account)
     if existing is None:
-        return None, ("email.taken", f"此 E-mail 已由系統中另一帳號使用，帳號 {first.account} 未建立",
-                      f"Another account in the system already has this e-mail address; account {first.account} "
-                      "was not made")
+        return None, (
+            "email.taken",
+            f"此 E-mail 已由系統中另一帳號使用，帳號 {first.account} 未建立",
+            f"Another account in the system already has this e-mail address; account {first.account} was not made",
+        )
     same = (existing.email or "").lower() == first.email.lower() and existing.holds_national_id(first.national_id.value)
     if not same:
-        return None, ("account.taken", f"系統中已有他人使用帳號 {first.account}",
-                      f"The account name {first.account} already belongs to someone else in the system")
+        return None, (
+            "account.taken",
+            f"系統中已有他人使用帳號 {first.account}",
+            f"The account name {first.account} already belongs to someone else in the system",
+        )
     for grant in account.grants:
         directory.join(existing.id, grant)
     return existing.id, None
@@ -202,11 +240,20 @@ def _new_account(account: LegacyAccount) -> NewAccount:
     first = account.first
     family, given = split_person_name(first.name)
     return NewAccount(
-        username=first.account, email=first.email, first_name=given or family, last_name=family,
-        attributes={"phone": first.phone.national, "nationalId": first.national_id.value,
-                    **({"department": first.department} if first.department else {})},
-        password=None, password_hash=first.password_hash, required_actions=REQUIRED_ACTIONS,
-        grants=account.grants)
+        username=first.account,
+        email=first.email,
+        first_name=given or family,
+        last_name=family,
+        attributes={
+            "phone": first.phone.national,
+            "nationalId": first.national_id.value,
+            **({"department": first.department} if first.department else {}),
+        },
+        password=None,
+        password_hash=first.password_hash,
+        required_actions=REQUIRED_ACTIONS,
+        grants=account.grants,
+    )
 
 
 # ---- the set-a-password mails ------------------------------------------------------
@@ -227,8 +274,13 @@ class LegacyImportMail:
     @classmethod
     def from_policies(cls, uow_factory, directory_factory) -> LegacyImportMail:
         rules = policies.legacy_import()
-        return cls(uow_factory, directory_factory, rules.mail_batch, timedelta(seconds=rules.mail_every_seconds),
-                   rules.mail_link_lifetime_seconds)
+        return cls(
+            uow_factory,
+            directory_factory,
+            rules.mail_batch,
+            timedelta(seconds=rules.mail_every_seconds),
+            rules.mail_link_lifetime_seconds,
+        )
 
     def run(self, now: datetime) -> str:
         with self.uow_factory() as uow:

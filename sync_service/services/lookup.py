@@ -3,6 +3,7 @@ e-mail (no account needed), or all filed for their account once signed in.
 
 A wrong reference and a wrong e-mail answer alike, so the form cannot be used
 to learn which references exist."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,8 +17,11 @@ from .ports import Caller
 
 
 def _not_found() -> NotFound:
-    return NotFound("lookup.not_found", "查無符合此申請編號與 E-mail 的申請案，請再核對一次",
-                    "No application matches this reference number and e-mail address; please check both")
+    return NotFound(
+        "lookup.not_found",
+        "查無符合此申請編號與 E-mail 的申請案，請再核對一次",
+        "No application matches this reference number and e-mail address; please check both",
+    )
 
 
 def find_by_reference(uow, reference: object, email: object) -> Application:
@@ -57,9 +61,11 @@ def form_findings(form: dict, *, now: datetime | None = None) -> dict[str, tuple
     """The field rules' answer for a form as typed so far: field -> (zh, en).
     The pages' script asks this as the person types; the same parse as submit."""
     from ..domain import new_application, taiwan_date
+
     try:
-        new_application(id="check", today=taiwan_date(now or utcnow()),
-                        **{k: clean(form.get(k)) or None for k in FORM_FIELDS})
+        new_application(
+            id="check", today=taiwan_date(now or utcnow()), **{k: clean(form.get(k)) or None for k in FORM_FIELDS}
+        )
     except FormInvalid as e:
         return {err.field: (err.zh, err.en) for err in e.errors}
     return {}

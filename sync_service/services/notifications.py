@@ -1,5 +1,6 @@
 """The one mail the sync service sends itself: the default password of a new
 manager account (R-MGR-2, R-PWD-6). zh-Hant first, English beside it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,25 +26,31 @@ def password_rules() -> tuple[str, str]:
     than the realm enforces."""
     rules = policies.load().password
     symbols = " ".join(rules.symbols)
-    zh = (f"新密碼須至少 {rules.min_length} 個字元，包含大寫字母、小寫字母、數字及符號（{symbols} 其一），"
-          f"且不得含生日、身分證字號、電話等個人資料；密碼每 {rules.change_every_days} 天須更換一次。")
-    en = (f"The new password needs\nat least {rules.min_length} characters with upper- and lower-case letters, "
-          f"digits and one of {symbols},\nand no personal data (birthday, national ID, phone number); "
-          f"it is changed every {rules.change_every_days} days.")
+    zh = (
+        f"新密碼須至少 {rules.min_length} 個字元，包含大寫字母、小寫字母、數字及符號（{symbols} 其一），"
+        f"且不得含生日、身分證字號、電話等個人資料；密碼每 {rules.change_every_days} 天須更換一次。"
+    )
+    en = (
+        f"The new password needs\nat least {rules.min_length} characters with upper- and lower-case letters, "
+        f"digits and one of {symbols},\nand no personal data (birthday, national ID, phone number); "
+        f"it is changed every {rules.change_every_days} days."
+    )
     return zh, en
 
 
-def password_mail(app: Application, password: str, message_id: str,
-                  places: SignInPlaces | None = None) -> OutgoingMail:
+def password_mail(app: Application, password: str, message_id: str, places: SignInPlaces | None = None) -> OutgoingMail:
     name = app.form.applicant_name
     rules_zh, rules_en = password_rules()
     where = f"{app.institution.name}（{app.institution.code}）"
     category = policies.load().categories[app.category]
     if places:
-        sign_in_zh = (f"\n登入篩檢系統：{places.screening_system}\n"
-                      f"管理本機構使用者（管理主控台）：{places.admin_console}\n")
-        sign_in_en = (f"\nSign in to the screening system: {places.screening_system}\n"
-                      f"Administer your institution's users (admin console): {places.admin_console}\n")
+        sign_in_zh = (
+            f"\n登入篩檢系統：{places.screening_system}\n管理本機構使用者（管理主控台）：{places.admin_console}\n"
+        )
+        sign_in_en = (
+            f"\nSign in to the screening system: {places.screening_system}\n"
+            f"Administer your institution's users (admin console): {places.admin_console}\n"
+        )
     else:
         sign_in_zh = sign_in_en = ""
     body = f"""{name} 您好：

@@ -6,6 +6,7 @@ by its deadline (extendable once, with a reason); approving carries it out
 in Keycloak and in the service, and the audit chain records every step.
 Deletion keeps only the audit entries, pseudonymised (decision 0095).
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,6 +28,7 @@ def _not_found(request_id: str) -> NotFound:
 @dataclass(frozen=True)
 class HeldData:
     """Everything held about one person, and nothing about anyone else."""
+
     profile: dict | None
     grants: list[dict]
     applications: list[dict]
@@ -40,23 +42,45 @@ class HeldData:
 
 def _application(app, *, full: bool) -> dict:
     f = app.form
-    national_id = f.national_id.value if full else (f.national_id.value[:2] + "******" + f.national_id.value[-2:]
-                                                     if f.national_id.value else "")
-    return {"reference": app.id, "type": app.type.value, "category": app.category,
-            "institution_code": app.institution.code, "institution_name": app.institution.name,
-            "department": f.department, "applicant_name": f.applicant_name, "account": f.account,
-            "phone": f.phone.national, "national_id": national_id, "email": f.email,
-            "application_date": f.application_date.isoformat(), "reason": f.reason,
-            "effective_date": f.effective_date.isoformat() if f.effective_date else None,
-            "status": app.status.value, "decided_at": app.decided_at.isoformat() if app.decided_at else None,
-            "rejection_reason": app.rejection_reason}
+    national_id = (
+        f.national_id.value
+        if full
+        else (f.national_id.value[:2] + "******" + f.national_id.value[-2:] if f.national_id.value else "")
+    )
+    return {
+        "reference": app.id,
+        "type": app.type.value,
+        "category": app.category,
+        "institution_code": app.institution.code,
+        "institution_name": app.institution.name,
+        "department": f.department,
+        "applicant_name": f.applicant_name,
+        "account": f.account,
+        "phone": f.phone.national,
+        "national_id": national_id,
+        "email": f.email,
+        "application_date": f.application_date.isoformat(),
+        "reason": f.reason,
+        "effective_date": f.effective_date.isoformat() if f.effective_date else None,
+        "status": app.status.value,
+        "decided_at": app.decided_at.isoformat() if app.decided_at else None,
+        "rejection_reason": app.rejection_reason,
+    }
 
 
 def _request(r: PersonalDataRequest) -> dict:
-    return {"id": r.id, "kind": r.kind, "status": r.status.value, "filed_at": r.filed_at.isoformat(),
-            "due_on": r.due_on.isoformat(), "extended_to": r.extended_to.isoformat() if r.extended_to else None,
-            "extension_reason": r.extension_reason, "decision_reason": r.decision_reason,
-            "decided_at": r.decided_at.isoformat() if r.decided_at else None, "details": r.details}
+    return {
+        "id": r.id,
+        "kind": r.kind,
+        "status": r.status.value,
+        "filed_at": r.filed_at.isoformat(),
+        "due_on": r.due_on.isoformat(),
+        "extended_to": r.extended_to.isoformat() if r.extended_to else None,
+        "extension_reason": r.extension_reason,
+        "decision_reason": r.decision_reason,
+        "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+        "details": r.details,
+    }
 
 
 def _identifiers(uow, username: str, email: str | None) -> set[tuple[str, str]]:
@@ -70,48 +94,90 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
     account = directory.find_account(caller.username)
     profile = directory.profile_of(account.id) if account else None
-    grants = sorted(({"institution_code": g.institution_code, "category": g.category, "level": g.level.value}
-                     for g in directory.grants_of(account.id)), key=lambda g: tuple(g.values())) if account else []
+    grants = (
+        sorted(
+            (
+                {"institution_code": g.institution_code, "category": g.category, "level": g.level.value}
+                for g in directory.grants_of(account.id)
+            ),
+            key=lambda g: tuple(g.values()),
+        )
+        if account
+        else []
+    )
     with uow:
         apps = uow.applications.list(account=caller.username.lower(), limit=1000)
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):
-                item = {"reference": app.id, "document": s.document, "filename": s.filename,
-                        "content_type": s.content_type, "size": s.size, "uploaded_at": s.uploaded_at.isoformat()}
+                item = {
+                    "reference": app.id,
+                    "document": s.document,
+                    "filename": s.filename,
+                    "content_type": s.content_type,
+                    "size": s.size,
+                    "uploaded_at": s.uploaded_at.isoformat(),
+                }
                 if full:
                     item["content_base64"] = base64.b64encode(uow.scans.get(app.id, s.id).content).decode()
                 scans.append(item)
         email = profile.get("email") if profile else None
         audit = uow.audit_about(_identifiers(uow, caller.username, email), {a.id for a in apps})
         requests = uow.personal_requests.of_account(caller.username)
-    return HeldData(profile=profile, grants=grants, applications=[_application(a, full=full) for a in apps],
-                    scans=scans,
-                    audit=[{"at": e.at.isoformat(), "actor": e.actor, "action": e.action,
-                            "reference": e.application_id, "approved_by": e.approved_by,
-                            # The vendor's record names the vendor's staff: theirs, not the person's.
-                            "details": {k: v for k, v in (e.details or {}).items()
-                                        if k not in ("vendor_record", "vendor_name")}}
-                           for e in audit],
-                    requests=[_request(r) for r in requests])
+    return HeldData(
+        profile=profile,
+        grants=grants,
+        applications=[_application(a, full=full) for a in apps],
+        scans=scans,
+        audit=[
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "reference": e.application_id,
+                "approved_by": e.approved_by,
+                # The vendor's record names the vendor's staff: theirs, not the person's.
+                "details": {k: v for k, v in (e.details or {}).items() if k not in ("vendor_record", "vendor_name")},
+            }
+            for e in audit
+        ],
+        requests=[_request(r) for r in requests],
+    )
 
 
 def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **details) -> AuditEntry:
     # The account through its pseudonym (policies: person_keys); never what a correction says.
-    return AuditEntry(actor=by, action=f"personal_data.{action}", at=at,
-                      details={"request": request.id, "kind": request.kind, "account": request.account, **details})
+    return AuditEntry(
+        actor=by,
+        action=f"personal_data.{action}",
+        at=at,
+        details={"request": request.id, "kind": request.kind, "account": request.account, **details},
+    )
 
 
 def file_request(uow: UnitOfWork, caller: Caller, form: dict, *, now: datetime | None = None) -> PersonalDataRequest:
     now = now or utcnow()
-    request = new_request(id=secrets.token_hex(8), account=caller.username, kind=form.get("kind"), now=now,
-                          field_name=form.get("field"), value=form.get("value"), reason=form.get("reason"))
+    request = new_request(
+        id=secrets.token_hex(8),
+        account=caller.username,
+        kind=form.get("kind"),
+        now=now,
+        field_name=form.get("field"),
+        value=form.get("value"),
+        reason=form.get("reason"),
+    )
     with uow:
-        open_same = [r for r in uow.personal_requests.of_account(caller.username)
-                     if r.kind == request.kind and r.status is RequestStatus.OPEN]
+        open_same = [
+            r
+            for r in uow.personal_requests.of_account(caller.username)
+            if r.kind == request.kind and r.status is RequestStatus.OPEN
+        ]
         if open_same:
-            raise Conflict("request.open", "同類請求仍在處理中，請等候結果", "A request of this kind is still open; "
-                           "please wait for its answer")
+            raise Conflict(
+                "request.open",
+                "同類請求仍在處理中，請等候結果",
+                "A request of this kind is still open; please wait for its answer",
+            )
         uow.personal_requests.add(request)
         uow.record(_entry("requested", caller.username, now, request, due_on=request.due_on.isoformat()))
         uow.commit()
@@ -134,13 +200,20 @@ def copy_of(uow: UnitOfWork, directory: Directory, caller: Caller, *, now: datet
         raise NotFound("copy.not_approved", "尚無核准的複製本請求", "No approved request for a copy")
     data = held_data(uow, directory, caller, full=True).as_copy(now)
     with uow:
-        uow.record(AuditEntry(actor=caller.username, action="personal_data.copy_downloaded", at=now,
-                              details={"account": caller.username}))
+        uow.record(
+            AuditEntry(
+                actor=caller.username,
+                action="personal_data.copy_downloaded",
+                at=now,
+                details={"account": caller.username},
+            )
+        )
         uow.commit()
     return data
 
 
 # ---- reviewers ----------------------------------------------------------------
+
 
 def queue(uow: UnitOfWork, caller: Caller, status: str | None = "open") -> list[PersonalDataRequest]:
     _require_reviewer(caller)
@@ -175,6 +248,7 @@ def extend(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
     def act(uow, request):
         request.extend(reason, by=caller.username)
         uow.record(_entry("extended", caller.username, now, request, extended_to=request.extended_to.isoformat()))
+
     _decide(uow, request_id, caller, act, now)
 
 
@@ -184,11 +258,13 @@ def reject(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
     def act(uow, request):
         request.reject(reason, by=caller.username, at=now)
         uow.record(_entry("rejected", caller.username, now, request))
+
     _decide(uow, request_id, caller, act, now)
 
 
-def approve(uow: UnitOfWork, directory: Directory, request_id: str, caller: Caller, *,
-            now: datetime | None = None) -> dict:
+def approve(
+    uow: UnitOfWork, directory: Directory, request_id: str, caller: Caller, *, now: datetime | None = None
+) -> dict:
     """Approve and carry out: Keycloak first (a refusal there leaves the request open,
     nothing recorded), then the service's records, the decision and its record in one commit."""
     now = now or utcnow()
@@ -198,6 +274,7 @@ def approve(uow: UnitOfWork, directory: Directory, request_id: str, caller: Call
         done = _carry_out(uow, directory, request, now)
         uow.record(_entry("approved", caller.username, now, request, applied=done))
         return done
+
     return _decide(uow, request_id, caller, act, now)
 
 
@@ -222,10 +299,11 @@ def _carry_out(uow, directory: Directory, request: PersonalDataRequest, now: dat
         return {"keycloak": "disabled" if account else "no account", "new_applications": "refused"}
     # delete
     if uow.personal_records.holds_manager_seat(request.account):
-        raise Conflict("request.manager_seat",
-                       "此人仍為機構管理者：請先以 B 類申請或更換管理者交接後，再辦理刪除",
-                       "This person still holds a manager seat: hand it over (application B or a replacement) "
-                       "before the deletion")
+        raise Conflict(
+            "request.manager_seat",
+            "此人仍為機構管理者：請先以 B 類申請或更換管理者交接後，再辦理刪除",
+            "This person still holds a manager seat: hand it over (application B or a replacement) before the deletion",
+        )
     email = account.email if account else None
     identifiers = _identifiers(uow, request.account, email)
     pseudonym = uow.pseudonym_of("user", request.account, now)

@@ -4,6 +4,7 @@ in-memory fakes. Errors cross a port as ours, never as SQLAlchemy's,
 python-keycloak's or smtplib's. The service layer imports no adapter: a
 test (tests/unit/test_import_contract.py) keeps it so.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -80,20 +81,38 @@ class ApplicationRepository(Protocol):
 
     def get(self, application_id: str) -> Application | None: ...
 
-    def list(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
-             category: str | None = None, account: str | None = None, national_id: str | None = None,
-             limit: int = 100, offset: int = 0) -> list[Application]: ...
+    def list(
+        self,
+        *,
+        status: str | None = None,
+        type: str | None = None,
+        institution_code: str | None = None,
+        category: str | None = None,
+        account: str | None = None,
+        national_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Application]: ...
 
     def open_like(self, app: Application) -> list[Application]:
         """Open applications for the same account, or the same person, institution and category."""
         ...
 
-    def queue(self, *, status: str | None = None, type: str | None = None, institution_code: str | None = None,
-              category: str | None = None, limit: int = 50, offset: int = 0) -> tuple[list[Application], int]:
+    def queue(
+        self,
+        *,
+        status: str | None = None,
+        type: str | None = None,
+        institution_code: str | None = None,
+        category: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[Application], int]:
         """The reviewers' queue, oldest first, and how many match in all."""
 
-    def counts_by_status(self, *, type: str | None = None, institution_code: str | None = None,
-                         category: str | None = None) -> dict[str, int]: ...
+    def counts_by_status(
+        self, *, type: str | None = None, institution_code: str | None = None, category: str | None = None
+    ) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True)
@@ -173,6 +192,8 @@ class KeycloakEventLog(Protocol):
     def mark_recorded(self, keys: Iterable[tuple[str, int]]) -> None: ...
 
     def advance(self, stream: str, newest_ms: int, *, forget_before: int) -> None: ...
+
+
 @dataclass(frozen=True)
 class ImportedRowState:
     """What became of one row of an old-system export (docs/legacy-import.md)."""
@@ -286,7 +307,6 @@ class UnitOfWork(Protocol):
     keycloak_events: KeycloakEventLog
     legacy: LegacyImportRepository
 
-
     password_reminders: PasswordReminderRepository
     access_reviews: AccessReviewRepository
 
@@ -302,6 +322,7 @@ class UnitOfWork(Protocol):
 
     def audit_rows(self, start: datetime, end: datetime) -> list[ChainRow]:
         """The chain's rows stamped from `start` (inclusive) to `end` (exclusive), in chain order."""
+
     def pseudonym_of(self, kind: str, value: str, now: datetime) -> str:
         """A person's pseudonym in the audit chain (decision 0095)."""
 
@@ -363,6 +384,7 @@ class Account:
 @dataclass(frozen=True)
 class PairState:
     """What Keycloak holds for one (institution, category) pair, as the reconciler reads it."""
+
     members: dict[str, str]  # the managers group's members, username -> account id ({} when no group)
     drift: tuple[str, ...] = ()  # how the pair's groups and admin-console permissions differ, in words
 
@@ -432,8 +454,9 @@ class Directory(Protocol):
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
 
-    def read_pairs(self, pairs: Sequence[tuple[str, str]],
-                   progress: Callable[[int], None] | None = None) -> dict[tuple[str, str], PairState]:
+    def read_pairs(
+        self, pairs: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None
+    ) -> dict[tuple[str, str], PairState]:
         """Many pairs' managers and permission drift at once, read in bulk where Keycloak
         allows; `progress(n)` after every n pairs read."""
 
@@ -450,7 +473,6 @@ class Directory(Protocol):
 
     def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
         """The identity provider mails the person a link to set their password (an imported account)."""
-
 
     def accounts(self) -> Iterator[DirectoryAccount]:
         """Every person of the realm (no service accounts), page by page, with when their

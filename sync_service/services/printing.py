@@ -2,6 +2,7 @@
 reference and its QR target, labelled values, paragraphs of the agency's text
 (policies/forms.toml), tables and signature boxes. A renderer (PDF, HTML)
 lays the model out; what the form *says* is decided here, once."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -55,17 +56,30 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
     p = policies.load()
     f = app.form
     roc_date = f"中華民國 {f.application_date.year - 1911} 年 {f.application_date.month} 月 {f.application_date.day} 日"
-    form = PrintedForm(document=document, annex=texts["annex"], title=texts["title"], reference=app.id,
-                       qr_target=qr_target(app, base_url))
+    form = PrintedForm(
+        document=document,
+        annex=texts["annex"],
+        title=texts["title"],
+        reference=app.id,
+        qr_target=qr_target(app, base_url),
+    )
     if document == "form-1":
         form.rows = [
-            ("申請作業", "　".join(f"{_box(app.type.value == t)} {t}.{p.application_types[t].zh}"
-                                  for t in p.application_types)),
+            (
+                "申請作業",
+                "　".join(f"{_box(app.type.value == t)} {t}.{p.application_types[t].zh}" for t in p.application_types),
+            ),
             ("業務類別", "　".join(f"{_box(app.category == c.id)} {c.zh}" for c in p.categories.values())),
-            ("醫事機構名稱", app.institution.name), ("醫事機構代碼", app.institution.code),
-            ("所屬部門", f.department), ("申請人姓名", f.applicant_name), ("申請人帳號", f.account),
-            ("聯絡電話", f.phone.national), ("身分證字號", f.national_id.value), ("E-mail 信箱", f.email),
-            ("申請(註銷)日期", roc_date), ("註銷原因", f.reason or ""),
+            ("醫事機構名稱", app.institution.name),
+            ("醫事機構代碼", app.institution.code),
+            ("所屬部門", f.department),
+            ("申請人姓名", f.applicant_name),
+            ("申請人帳號", f.account),
+            ("聯絡電話", f.phone.national),
+            ("身分證字號", f.national_id.value),
+            ("E-mail 信箱", f.email),
+            ("申請(註銷)日期", roc_date),
+            ("註銷原因", f.reason or ""),
         ]
         if app.type is ApplicationType.B and f.effective_date:
             form.rows.append(("異動生效日", f.effective_date.isoformat()))
@@ -73,25 +87,49 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
         form.rows.append(("維護廠商登錄（由系統廠商填寫）", VENDOR_BOX))
         form.notes = list(texts["notes"])
     elif document == "unit-affidavit":
-        form.paragraphs = [t.replace("立書切結人_____單位", f"立書切結人{app.institution.name}單位")
-                           for t in texts["paragraphs"]]
+        form.paragraphs = [
+            t.replace("立書切結人_____單位", f"立書切結人{app.institution.name}單位") for t in texts["paragraphs"]
+        ]
         form.paragraphs += [TO] + list(texts["addressees"])
-        form.rows = [("立切結書單位（用印）", app.institution.name), ("代表人（簽章）", ""), ("地址", ""),
-                     ("日期", UNDATED)]
-        users = PrintedForm(document=document, annex=texts["users_annex"], title=texts["users_title"],
-                            reference=app.id, qr_target=form.qr_target)
+        form.rows = [
+            ("立切結書單位（用印）", app.institution.name),
+            ("代表人（簽章）", ""),
+            ("地址", ""),
+            ("日期", UNDATED),
+        ]
+        users = PrintedForm(
+            document=document,
+            annex=texts["users_annex"],
+            title=texts["users_title"],
+            reference=app.id,
+            qr_target=form.qr_target,
+        )
         blank = ["", "", "", ""]
-        users.table = (list(texts["users_columns"]),
-                       [[f.applicant_name, f.national_id.value, MANAGER, f"{policies.load().categories[app.category].zh}"],
-                        *[list(blank) for _ in range(8)]])
+        users.table = (
+            list(texts["users_columns"]),
+            [
+                [f.applicant_name, f.national_id.value, MANAGER, f"{policies.load().categories[app.category].zh}"],
+                *[list(blank) for _ in range(8)],
+            ],
+        )
         form.pages.append(users)
     elif document == "confidentiality-consent":
-        form.paragraphs = [t.replace("簽署人 _____ (簽署人姓名", f"簽署人 {f.applicant_name} (簽署人姓名")
-                            .replace("所屬單位 _____ (以下簡稱本單位)", f"所屬單位 {app.institution.name} (以下簡稱本單位)")
-                           for t in texts["paragraphs"]]
-        form.rows = [("簽署人姓名及簽章", f.applicant_name), ("身分證字號", f.national_id.value),
-                     ("聯絡電話", f.phone.national), ("戶籍地址", ""), ("單位名稱及蓋章", app.institution.name),
-                     ("單位代表人姓名及簽章", ""), ("單位地址", ""), ("日期", UNDATED)]
+        form.paragraphs = [
+            t.replace("簽署人 _____ (簽署人姓名", f"簽署人 {f.applicant_name} (簽署人姓名").replace(
+                "所屬單位 _____ (以下簡稱本單位)", f"所屬單位 {app.institution.name} (以下簡稱本單位)"
+            )
+            for t in texts["paragraphs"]
+        ]
+        form.rows = [
+            ("簽署人姓名及簽章", f.applicant_name),
+            ("身分證字號", f.national_id.value),
+            ("聯絡電話", f.phone.national),
+            ("戶籍地址", ""),
+            ("單位名稱及蓋章", app.institution.name),
+            ("單位代表人姓名及簽章", ""),
+            ("單位地址", ""),
+            ("日期", UNDATED),
+        ]
     else:
         raise KeyError(document)
     return form
@@ -101,7 +139,7 @@ def _strings(value) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, (dict, list, tuple)):
-        for v in (value.values() if isinstance(value, dict) else value):
+        for v in value.values() if isinstance(value, dict) else value:
             yield from _strings(v)
 
 
@@ -112,8 +150,13 @@ def fixed_texts(form: PrintedForm) -> frozenset[str]:
     prepare it once (the PDF's font for it and these texts' lines,
     adapters/pdf_forms.py); the application's own values are what is left."""
     p = policies.load()
-    texts = [*_strings(policies.printed_forms()[form.document]), SYSTEM, *FIXED_VALUES,
-             *(t.zh for t in p.application_types.values()), *(c.zh for c in p.categories.values())]
+    texts = [
+        *_strings(policies.printed_forms()[form.document]),
+        SYSTEM,
+        *FIXED_VALUES,
+        *(t.zh for t in p.application_types.values()),
+        *(c.zh for c in p.categories.values()),
+    ]
     for sheet in (form, *form.pages):
         texts += [sheet.annex, sheet.title, *(label for label, _ in sheet.rows), *sheet.signatures, *sheet.notes]
         if sheet.table:

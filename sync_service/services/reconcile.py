@@ -7,11 +7,12 @@ institutions' managers own, are never touched, nor any pair without a seat on re
 At national scale (25,000 pairs, docs/decisions/0112-reconcile-in-bulk.md) every pair is read
 first, in bulk (`Directory.read_pairs`), and only the pairs that differ are written to.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from ..domain import Grant, Level, taiwan_date
 from .ports import Directory, PairState, UnitOfWork
@@ -28,11 +29,15 @@ class Repair:
         return f"{self.institution}/{self.category}: {self.zh} / {self.en}"
 
 
-def reconcile(uow_factory: Callable[[], UnitOfWork], directory: Directory, today: date | None = None,
-              progress: Callable[[int, int], None] | None = None) -> list[Repair]:
+def reconcile(
+    uow_factory: Callable[[], UnitOfWork],
+    directory: Directory,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Repair]:
     """Repair every seat on record; returns what was repaired ([] when all was as decided).
     `progress(done, total)` as pairs are checked (counts only: no names)."""
-    today = today or taiwan_date(datetime.now(timezone.utc))
+    today = today or taiwan_date(datetime.now(UTC))
     with uow_factory() as uow:
         seats = uow.seats.held()
     pairs = list(dict.fromkeys((s.institution_code, s.category) for s in seats))
@@ -54,24 +59,33 @@ def reconcile(uow_factory: Callable[[], UnitOfWork], directory: Directory, today
     return repairs
 
 
-def _reconcile_seat(directory: Directory, institution: str, category: str, manager: str | None,
-                    state: PairState) -> list[Repair]:
+def _reconcile_seat(
+    directory: Directory, institution: str, category: str, manager: str | None, state: PairState
+) -> list[Repair]:
     repairs = []
     managers = Grant(institution, category, Level.MANAGER)
     for username, account_id in state.members.items():
         if username != manager:
             directory.leave(account_id, managers)
-            repairs.append(Repair(institution, category, f"移除未經核准的管理者 {username}",
-                                  f"removed {username}, a manager without an approved application"))
+            repairs.append(
+                Repair(
+                    institution,
+                    category,
+                    f"移除未經核准的管理者 {username}",
+                    f"removed {username}, a manager without an approved application",
+                )
+            )
     if manager and manager not in state.members:
         account = directory.find_account(manager)
         if account is not None:  # not yet created: the outbox worker will make it
             directory.join(account.id, managers)
-            repairs.append(Repair(institution, category, f"恢復管理者 {manager}",
-                                  f"put the approved manager {manager} back"))
+            repairs.append(
+                Repair(institution, category, f"恢復管理者 {manager}", f"put the approved manager {manager} back")
+            )
     if manager and state.drift:
         # Read in bulk, written one pair at a time: only the few pairs that differ.
         for drift in directory.repair_manager_access(institution, category):
-            repairs.append(Repair(institution, category, f"修復管理權限：{drift}",
-                                  f"repaired the manager's permissions: {drift}"))
+            repairs.append(
+                Repair(institution, category, f"修復管理權限：{drift}", f"repaired the manager's permissions: {drift}")
+            )
     return repairs

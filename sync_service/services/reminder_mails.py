@@ -1,5 +1,6 @@
 """The mails of the periodic duties: password reminders (R-PWD-2) and access
 reviews. zh-Hant first, English beside it; dates in Taiwan time."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -38,18 +39,25 @@ before then at:
 After that date you will be asked for a new password at your next sign-in. If you have
 changed it already, please ignore this mail.
 """
-    return OutgoingMail(to=to, subject=f"密碼將於 {due} 到期，請變更 / Your password falls due on {due}",
-                        body=body, message_id=message_id)
+    return OutgoingMail(
+        to=to,
+        subject=f"密碼將於 {due} 到期，請變更 / Your password falls due on {due}",
+        body=body,
+        message_id=message_id,
+    )
 
 
 def _pair(review: AccessReview) -> tuple[str, str]:
     category = policies.load().categories[review.category]
-    return (f"機構代碼 {review.institution_code}，業務類別「{category.zh}」",
-            f"institution {review.institution_code}, category {category.en}")
+    return (
+        f"機構代碼 {review.institution_code}，業務類別「{category.zh}」",
+        f"institution {review.institution_code}, category {category.en}",
+    )
 
 
-def review_opened(to: str, review: AccessReview, users: int, last_day: date, page: str,
-                  message_id: str) -> OutgoingMail:
+def review_opened(
+    to: str, review: AccessReview, users: int, last_day: date, page: str, message_id: str
+) -> OutgoingMail:
     zh_pair, en_pair = _pair(review)
     body = f"""{review.manager_username} 您好：
 
@@ -72,13 +80,17 @@ still work at your institution, by {_day(last_day)} (inclusive), on this page:
 
 Users not confirmed by then lose their access to this category.
 """
-    return OutgoingMail(to=to, subject=f"請於 {_day(last_day)} 前確認使用者名單 / "
-                                       f"Please confirm your users by {_day(last_day)}",
-                        body=body, message_id=message_id)
+    return OutgoingMail(
+        to=to,
+        subject=f"請於 {_day(last_day)} 前確認使用者名單 / Please confirm your users by {_day(last_day)}",
+        body=body,
+        message_id=message_id,
+    )
 
 
-def review_reminder(to: str, review: AccessReview, pending: int, last_day: date, page: str,
-                    message_id: str) -> OutgoingMail:
+def review_reminder(
+    to: str, review: AccessReview, pending: int, last_day: date, page: str, message_id: str
+) -> OutgoingMail:
     zh_pair, en_pair = _pair(review)
     body = f"""{review.manager_username} 您好：
 
@@ -97,6 +109,9 @@ Please confirm them by {_day(last_day)} (inclusive) on:
 
 Users not confirmed by then lose their access to this category.
 """
-    return OutgoingMail(to=to, subject=f"提醒：{_day(last_day)} 前請確認使用者名單 / "
-                                       f"Reminder: confirm your users by {_day(last_day)}",
-                        body=body, message_id=message_id)
+    return OutgoingMail(
+        to=to,
+        subject=f"提醒：{_day(last_day)} 前請確認使用者名單 / Reminder: confirm your users by {_day(last_day)}",
+        body=body,
+        message_id=message_id,
+    )

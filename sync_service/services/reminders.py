@@ -4,6 +4,7 @@
 find, so a missed run catches up, and do each mail and each removal once
 even with two workers (a conditional write claims it first).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -38,7 +39,7 @@ class AccountRead:
             self._emails = {a.username: a.email for a in self._accounts}
         return self._accounts
 
-    def email_of(self, username: str, now: datetime) -> str | None | bool:
+    def email_of(self, username: str, now: datetime) -> str | bool | None:
         """The address from this run's read, False when this run has not read it."""
         if self._at != now or username not in self._emails:
             return False
@@ -48,8 +49,13 @@ class AccountRead:
 # ---- password reminders (R-PWD-2) -----------------------------------------------------
 
 
-def due_reminders(accounts: Iterable[DirectoryAccount], sent: set[tuple[str, datetime]], now: datetime,
-                  change_every_days: int, days_before: int) -> list[tuple[DirectoryAccount, PasswordCycle]]:
+def due_reminders(
+    accounts: Iterable[DirectoryAccount],
+    sent: set[tuple[str, datetime]],
+    now: datetime,
+    change_every_days: int,
+    days_before: int,
+) -> list[tuple[DirectoryAccount, PasswordCycle]]:
     """The accounts whose password cycle has reached its reminder and has not had it."""
     due = []
     for a in accounts:
@@ -82,8 +88,11 @@ class PasswordReminders:
                     continue  # another worker sent it
                 message_id = f"<password-reminder.{account.id}.{int(cycle.set_at.timestamp())}@sync-service>"
                 # MailUnavailable leaves the claim uncommitted: the next run tries again.
-                self.mailer.send(reminder_mails.password_reminder(account.email, account.username, cycle.due_at,
-                                                                  self.change_at, message_id))
+                self.mailer.send(
+                    reminder_mails.password_reminder(
+                        account.email, account.username, cycle.due_at, self.change_at, message_id
+                    )
+                )
                 uow.commit()
             mailed += 1
         return f"{len(due)} due, {mailed} mailed"
@@ -107,8 +116,9 @@ def members_by_pair(accounts: Iterable[DirectoryAccount]) -> dict[tuple[str, str
     return dict(pairs)
 
 
-def reviews_to_open(accounts: Iterable[DirectoryAccount], rnd: ReviewRound,
-                    now: datetime) -> list[tuple[AccessReview, list[ReviewItem]]]:
+def reviews_to_open(
+    accounts: Iterable[DirectoryAccount], rnd: ReviewRound, now: datetime
+) -> list[tuple[AccessReview, list[ReviewItem]]]:
     """One review per (institution, category) that has users and a manager to ask."""
     deadline = rnd.deadline_if_opened_at(now)
     out = []
@@ -116,8 +126,9 @@ def reviews_to_open(accounts: Iterable[DirectoryAccount], rnd: ReviewRound,
         if not members.users or not members.managers:
             continue
         manager = min(members.managers, key=lambda a: a.username)  # one per pair (R-MGR-1)
-        review = AccessReview(uuid.uuid4().hex, rnd.key, institution, category, manager.id, manager.username,
-                              now, deadline)
+        review = AccessReview(
+            uuid.uuid4().hex, rnd.key, institution, category, manager.id, manager.username, now, deadline
+        )
         items = [ReviewItem(review.id, u.id, u.username, ItemState.PENDING) for u in members.users]
         out.append((review, items))
     return out
@@ -146,8 +157,7 @@ class AccessReviews:
 
     def run(self, now: datetime) -> str:
         rules = policies.reminders()
-        rnd = review_round(now, rules.review_every_months, rules.review_answer_days,
-                           rules.review_reminder_days_before)
+        rnd = review_round(now, rules.review_every_months, rules.review_answer_days, rules.review_reminder_days_before)
         opened = self._open(rnd, now)
         mailed = self._mail_openings(now)
         reminded = self._remind(now, rules.review_reminder_days_before)
@@ -163,9 +173,19 @@ class AccessReviews:
             for review, items in reviews_to_open(self.accounts.at(now), rnd, now):
                 if uow.access_reviews.add(review, items):
                     opened += 1
-                    uow.record(AuditEntry(actor=JOB, action="access-review.opened", at=now, details={
-                        "round": rnd.key, "institution_code": review.institution_code,
-                        "category": review.category, "users": len(items)}))
+                    uow.record(
+                        AuditEntry(
+                            actor=JOB,
+                            action="access-review.opened",
+                            at=now,
+                            details={
+                                "round": rnd.key,
+                                "institution_code": review.institution_code,
+                                "category": review.category,
+                                "users": len(items),
+                            },
+                        )
+                    )
             uow.access_reviews.mark_round_opened(rnd.key, now)
             uow.commit()
         return opened
@@ -190,31 +210,52 @@ class AccessReviews:
     def _mail_openings(self, now: datetime) -> int:
         mailed = 0
         with self.uow() as uow:
-            waiting = [(r, len(uow.access_reviews.items(r.id))) for r in uow.access_reviews.unclosed()
-                       if r.opening_mailed_at is None]
+            waiting = [
+                (r, len(uow.access_reviews.items(r.id)))
+                for r in uow.access_reviews.unclosed()
+                if r.opening_mailed_at is None
+            ]
         for review, users in waiting:
             last_day = taiwan_date(review.deadline - timedelta(seconds=1))
-            mailed += self._mail_step(review, "opening_mailed", now, lambda to, mid: reminder_mails.review_opened(
-                to, review, users, last_day, self.page, mid))
+            mailed += self._mail_step(
+                review,
+                "opening_mailed",
+                now,
+                lambda to, mid, review=review, users=users, last_day=last_day: reminder_mails.review_opened(
+                    to, review, users, last_day, self.page, mid
+                ),
+            )
         return mailed
 
     def _remind(self, now: datetime, days_before: int) -> int:
         reminded = 0
         with self.uow() as uow:
-            owed = [r for r in uow.access_reviews.unclosed() if r.answered_at is None and r.reminded_at is None
-                    and now >= r.deadline - timedelta(days=days_before)]
+            owed = [
+                r
+                for r in uow.access_reviews.unclosed()
+                if r.answered_at is None and r.reminded_at is None and now >= r.deadline - timedelta(days=days_before)
+            ]
             pending = {r.id: sum(i.state == ItemState.PENDING for i in uow.access_reviews.items(r.id)) for r in owed}
         for review in owed:
             last_day = taiwan_date(max(review.deadline, now + timedelta(days=days_before)) - timedelta(seconds=1))
-            reminded += self._mail_step(review, "reminded", now, lambda to, mid: reminder_mails.review_reminder(
-                to, review, pending[review.id], last_day, self.page, mid))
+            reminded += self._mail_step(
+                review,
+                "reminded",
+                now,
+                lambda to, mid, review=review, last_day=last_day: reminder_mails.review_reminder(
+                    to, review, pending[review.id], last_day, self.page, mid
+                ),
+            )
         return reminded
 
     def _close(self, now: datetime, reminder_days_before: int) -> int:
         removed = 0
         with self.uow() as uow:
-            due = [r for r in uow.access_reviews.unclosed()
-                   if (at := closes_at(r, reminder_days_before)) is not None and now >= at]
+            due = [
+                r
+                for r in uow.access_reviews.unclosed()
+                if (at := closes_at(r, reminder_days_before)) is not None and now >= at
+            ]
         directory = self.directory()
         for review in due:
             with self.uow() as uow:
@@ -230,17 +271,38 @@ class AccessReviews:
                     # end the sessions so the grant is gone now, not at the next token refresh.
                     directory.leave(item.account_id, grant)
                     directory.end_sessions(item.account_id)
-                    uow.record(AuditEntry(actor=JOB, action="access-review.removed", at=now, details={
-                        "round": review.round, "institution_code": review.institution_code,
-                        "category": review.category, "level": Level.USER.value, "account": item.username,
-                        "answer": item.state}))
+                    uow.record(
+                        AuditEntry(
+                            actor=JOB,
+                            action="access-review.removed",
+                            at=now,
+                            details={
+                                "round": review.round,
+                                "institution_code": review.institution_code,
+                                "category": review.category,
+                                "level": Level.USER.value,
+                                "account": item.username,
+                                "answer": item.state,
+                            },
+                        )
+                    )
                     uow.commit()
                 removed += 1
             with self.uow() as uow:
                 if uow.access_reviews.claim(review.id, "closed", now):
-                    uow.record(AuditEntry(actor=JOB, action="access-review.closed", at=now, details={
-                        "round": review.round, "institution_code": review.institution_code,
-                        "category": review.category, "answered": review.answered_at is not None}))
+                    uow.record(
+                        AuditEntry(
+                            actor=JOB,
+                            action="access-review.closed",
+                            at=now,
+                            details={
+                                "round": review.round,
+                                "institution_code": review.institution_code,
+                                "category": review.category,
+                                "answered": review.answered_at is not None,
+                            },
+                        )
+                    )
                     uow.commit()
         return removed
 
@@ -256,12 +318,16 @@ def reviews_of_manager(uow: UnitOfWork, grants: set[Grant]) -> list[tuple[Access
     """The open reviews of the pairs the person manages now (whoever managed them at the opening)."""
     managed = {(g.institution_code, g.category) for g in grants if g.level is Level.MANAGER}
     with uow:
-        return [(r, uow.access_reviews.items(r.id)) for r in uow.access_reviews.unclosed()
-                if (r.institution_code, r.category) in managed]
+        return [
+            (r, uow.access_reviews.items(r.id))
+            for r in uow.access_reviews.unclosed()
+            if (r.institution_code, r.category) in managed
+        ]
 
 
-def answer(uow: UnitOfWork, review_id: str, confirmed_ids: set[str], grants: set[Grant], by: str,
-           now: datetime) -> AccessReview:
+def answer(
+    uow: UnitOfWork, review_id: str, confirmed_ids: set[str], grants: set[Grant], by: str, now: datetime
+) -> AccessReview:
     """The manager's answer: the ticked users still work there, the others do not."""
     with uow:
         review = uow.access_reviews.get(review_id)
@@ -272,9 +338,20 @@ def answer(uow: UnitOfWork, review_id: str, confirmed_ids: set[str], grants: set
         items = uow.access_reviews.items(review_id)
         answers = {i.account_id: i.account_id in confirmed_ids for i in items if i.state != ItemState.REMOVED}
         uow.access_reviews.answer(review_id, answers, by, now)
-        uow.record(AuditEntry(actor=by, action="access-review.answered", at=now, details={
-            "round": review.round, "institution_code": review.institution_code, "category": review.category,
-            "confirmed": sum(answers.values()), "not_confirmed": len(answers) - sum(answers.values())}))
+        uow.record(
+            AuditEntry(
+                actor=by,
+                action="access-review.answered",
+                at=now,
+                details={
+                    "round": review.round,
+                    "institution_code": review.institution_code,
+                    "category": review.category,
+                    "confirmed": sum(answers.values()),
+                    "not_confirmed": len(answers) - sum(answers.values()),
+                },
+            )
+        )
         uow.commit()
         return review
 

@@ -4,6 +4,7 @@ removed. The job works out what is due from what it finds (a missed day is
 caught up), is safe to run twice or from two workers (a second run finds
 nothing left to remove), and records what it removed in the audit chain,
 as counts only."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,19 +29,27 @@ class RetentionJob:
 
         def before(n: int) -> datetime:
             return now - timedelta(days=n)
+
         with self.uow_factory() as uow:
             removed = {
                 # Scans first: an application past its own period takes its scans along anyway.
                 "scans": uow.personal_records.remove_scans_decided_before(before(days.scans)),
                 "applications": uow.personal_records.remove_applications_closed_before(before(days.applications)),
                 "personal_data_requests": uow.personal_records.remove_requests_decided_before(
-                    before(days.personal_data_requests)),
+                    before(days.personal_data_requests)
+                ),
                 "deleted_person_links": uow.unlink_erased_people_before(before(days.deleted_person_links), now),
                 "audit_chain": uow.cut_audit_chain_before(before(days.audit_chain), now),
             }
             if any(removed.values()):
-                uow.record(AuditEntry(actor=ACTOR, action="retention.applied", at=now, details={
-                    "removed": removed, "days": {k: getattr(days, k) for k in removed}}))
+                uow.record(
+                    AuditEntry(
+                        actor=ACTOR,
+                        action="retention.applied",
+                        at=now,
+                        details={"removed": removed, "days": {k: getattr(days, k) for k in removed}},
+                    )
+                )
                 uow.commit()
         summary = ", ".join(f"{k} {v}" for k, v in removed.items())
         return f"removed {summary}"

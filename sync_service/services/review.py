@@ -1,4 +1,5 @@
 """What HPA reviewers read: the queue and one application's whole file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,5 +41,10 @@ def review_file(uow, application_id: str, *, caller: Caller) -> ReviewFile:
     _require_reviewer(caller)
     with uow:
         app = _load(uow, application_id)
-        return ReviewFile(app, uow.seats.get(app.institution.code, app.category),
-                          uow.outbox.of_application(app.id), uow.audit_trail(app.id), uow.scans.of_application(app.id))
+        return ReviewFile(
+            app,
+            uow.seats.get(app.institution.code, app.category),
+            uow.outbox.of_application(app.id),
+            uow.audit_trail(app.id),
+            uow.scans.of_application(app.id),
+        )

@@ -1,5 +1,6 @@
 """Scans of the signed documents (decision 0063): an applicant uploads them
 beside the application; only reviewers and that applicant may read them."""
+
 from __future__ import annotations
 
 import secrets
@@ -23,16 +24,26 @@ def content_type_of(data: bytes) -> str | None:
     return None
 
 
-def upload(uow, reference: str, *, document: str, filename: str, data: bytes, by: str, may_see,
-           now: datetime | None = None) -> Scan:
+def upload(
+    uow, reference: str, *, document: str, filename: str, data: bytes, by: str, may_see, now: datetime | None = None
+) -> Scan:
     with uow:
         app = _load(uow, reference)
         if not may_see(app):
             raise NotFound("application.not_found", "找不到此申請案", "No such application")
         kind = _check(app, document, data)
         name = "".join(c for c in filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if c.isprintable())[:200] or "scan"
-        scan = Scan(id=secrets.token_hex(16), application_id=app.id, document=document, filename=name,
-                    content_type=kind, size=len(data), uploaded_by=by, uploaded_at=now or utcnow(), content=data)
+        scan = Scan(
+            id=secrets.token_hex(16),
+            application_id=app.id,
+            document=document,
+            filename=name,
+            content_type=kind,
+            size=len(data),
+            uploaded_by=by,
+            uploaded_at=now or utcnow(),
+            content=data,
+        )
         uow.scans.add(scan)
         uow.commit()
     return scan
@@ -41,20 +52,36 @@ def upload(uow, reference: str, *, document: str, filename: str, data: bytes, by
 def _check(app, document: str, data: bytes) -> str:
     errors = []
     if document not in app.required_documents:
-        errors.append(FieldError("document.not_required", "document", "此申請不需要這份文件",
-                                 "This application does not ask for that document"))
+        errors.append(
+            FieldError(
+                "document.not_required",
+                "document",
+                "此申請不需要這份文件",
+                "This application does not ask for that document",
+            )
+        )
     kind = content_type_of(data)
     if not data:
         errors.append(FieldError("file.required", "file", "請選擇要上傳的檔案", "Choose a file to upload"))
     elif len(data) > MAX_SCAN_BYTES:
-        errors.append(FieldError("file.too_large", "file", f"檔案最大 {MAX_SCAN_BYTES // 1024 // 1024} MB",
-                                 f"A scan has at most {MAX_SCAN_BYTES // 1024 // 1024} MB"))
+        errors.append(
+            FieldError(
+                "file.too_large",
+                "file",
+                f"檔案最大 {MAX_SCAN_BYTES // 1024 // 1024} MB",
+                f"A scan has at most {MAX_SCAN_BYTES // 1024 // 1024} MB",
+            )
+        )
     elif kind is None:
-        errors.append(FieldError("file.type", "file", "只接受 PDF、PNG 或 JPEG 檔",
-                                 "Only PDF, PNG or JPEG files are accepted"))
+        errors.append(
+            FieldError("file.type", "file", "只接受 PDF、PNG 或 JPEG 檔", "Only PDF, PNG or JPEG files are accepted")
+        )
     if app.status not in OPEN:
-        errors.append(FieldError("file.closed", "file", "申請案已決定，不能再上傳",
-                                 "The application has been decided; no more uploads"))
+        errors.append(
+            FieldError(
+                "file.closed", "file", "申請案已決定，不能再上傳", "The application has been decided; no more uploads"
+            )
+        )
     if errors:
         raise FormInvalid(errors)
     return kind

@@ -7,6 +7,7 @@ it finds, not from when it last ran: then a run missed while no worker was
 up simply catches up on the next one. `python -m sync_service jobs run NAME`
 runs one job now (a cron line or an operator can do the same).
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 
 
 class ScheduledJob(Protocol):
-    name: str            # what `jobs run NAME` takes
-    every: timedelta     # how often the worker runs it
+    name: str  # what `jobs run NAME` takes
+    every: timedelta  # how often the worker runs it
 
     def run(self, now: datetime) -> str:
         """Do what is due at `now`; return a one-line summary (no personal data)."""

@@ -20,6 +20,7 @@ in effect.
 - Keycloak down or the mail server down: the entry is released with an
   exponential backoff and tried again; nothing is lost.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,13 +31,12 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level, Status, taiwan_date
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
 from .notifications import SignInPlaces, password_mail
-from .schedule import Schedule
 from .ports import (
     AuditEntry,
     ConcurrentDecision,
@@ -51,6 +51,7 @@ from .ports import (
     OutboxEntry,
     UnitOfWork,
 )
+from .schedule import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -89,12 +90,13 @@ class RequestSize:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class MadeAccount:
     """An account the batch made for a type A entry, already in its managers group."""
+
     account_id: str
     password: str
     app: Application
@@ -121,12 +123,23 @@ class Outcome:
 
 
 class Worker:
-    def __init__(self, uow_factory: Callable[[], UnitOfWork], directory_factory: Callable[[], Directory], mailer: Mailer, *,
-                 threads: int = 8, lease_seconds: float = 60, max_backoff_seconds: float = 60,
-                 base_backoff_seconds: float = 0.5, clock: Callable[[], datetime] = utcnow,
-                 owner: str | None = None, batch_size: int | None = None,
-                 sign_in_places: SignInPlaces | None = None, schedule: Schedule | None = None,
-                 request_seconds: float = 2.5) -> None:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        directory_factory: Callable[[], Directory],
+        mailer: Mailer,
+        *,
+        threads: int = 8,
+        lease_seconds: float = 60,
+        max_backoff_seconds: float = 60,
+        base_backoff_seconds: float = 0.5,
+        clock: Callable[[], datetime] = utcnow,
+        owner: str | None = None,
+        batch_size: int | None = None,
+        sign_in_places: SignInPlaces | None = None,
+        schedule: Schedule | None = None,
+        request_seconds: float = 2.5,
+    ) -> None:
         self.uow_factory = uow_factory
         self.schedule = schedule  # the periodic jobs run between batches (services/schedule.py)
         self.sign_in_places = sign_in_places
@@ -249,8 +262,9 @@ class Worker:
 
     # ---- the new accounts of a batch ----------------------------------------
 
-    def _make_accounts(self, wanted: Sequence[OutboxEntry],
-                       after_each_request: Callable[[], None] = lambda: None) -> dict[int, MadeAccount]:
+    def _make_accounts(
+        self, wanted: Sequence[OutboxEntry], after_each_request: Callable[[], None] = lambda: None
+    ) -> dict[int, MadeAccount]:
         """Type A entries that have made no account yet get theirs here, in
         partialImport requests of up to ACCOUNTS_PER_REQUEST. Returns what was made,
         by entry id; everything else is left to `process`, entry by entry."""
@@ -284,7 +298,9 @@ class Worker:
             self.request_size.observed(len(accounts), time.monotonic() - started)
             return made
         except DirectoryError as e:
-            self.request_size.observed(len(accounts), time.monotonic() - started)  # each entry meets it again on its own and is retried or failed there
+            self.request_size.observed(
+                len(accounts), time.monotonic() - started
+            )  # each entry meets it again on its own and is retried or failed there
             log.info("making %d accounts at once failed (%s); they go one by one", len(accounts), e)
         except Exception:
             log.exception("making %d accounts at once failed; they go one by one", len(accounts))
@@ -413,9 +429,16 @@ class Worker:
         with self.uow_factory() as uow:
             uow.outbox.mark_done(entry.id, self.owner, now)
             app = uow.applications.get(entry.change.application_id)
-            uow.record(AuditEntry(actor=WORKER, action=f"keycloak.{entry.change.kind.value}", at=now,
-                                  application_id=app.id, approved_by=app.decided_by,
-                                  details={"change": _change_details(entry)}))
+            uow.record(
+                AuditEntry(
+                    actor=WORKER,
+                    action=f"keycloak.{entry.change.kind.value}",
+                    at=now,
+                    application_id=app.id,
+                    approved_by=app.decided_by,
+                    details={"change": _change_details(entry)},
+                )
+            )
             if uow.outbox.unfinished_of(app.id) == 0 and app.status in (Status.APPROVED, Status.FAILED):
                 app.mark_provisioned(by=WORKER, at=now)
                 uow.applications.save(app)
@@ -489,14 +512,19 @@ def _is_made_by_this_entry(account, entry: OutboxEntry, app: Application) -> boo
     if entry.account_id is not None:
         return account.id == entry.account_id
     return (account.email or "").lower() == app.form.email.lower() and account.holds_national_id(
-        app.form.national_id.value)
+        app.form.national_id.value
+    )
 
 
 def _makes_new_account(entry: OutboxEntry) -> bool:
     """A type A entry that has not made its account yet, as far as we know."""
     change = entry.change
-    return (change.kind is ChangeKind.GRANT and change.create_account
-            and entry.account_id is None and entry.mail_sent_at is None)
+    return (
+        change.kind is ChangeKind.GRANT
+        and change.create_account
+        and entry.account_id is None
+        and entry.mail_sent_at is None
+    )
 
 
 def _one_per_name(entries: list[OutboxEntry]) -> list[OutboxEntry]:
@@ -515,27 +543,46 @@ def _one_per_name(entries: list[OutboxEntry]) -> list[OutboxEntry]:
 def _split(items: list, parts: int) -> list[list]:
     """Up to `parts` chunks of nearly equal size, none empty."""
     size = -(-len(items) // max(1, parts))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _personal_data(app: Application) -> list[str]:
     """What a generated password must not contain (R-PWD: no personal data)."""
-    return [app.form.national_id.value, app.form.phone.e164, app.form.phone.national, app.account,
-            app.form.email.split("@")[0]]
+    return [
+        app.form.national_id.value,
+        app.form.phone.e164,
+        app.form.phone.national,
+        app.account,
+        app.form.email.split("@")[0],
+    ]
 
 
 def _new_account(app: Application, password: str, change: GrantChange) -> NewAccount:
     """The account of a type A application, made with the manager grant it was approved for."""
     family, given = split_person_name(app.form.applicant_name)
     return NewAccount(
-        username=app.account, email=app.form.email, first_name=given or family, last_name=family,
-        attributes={"department": app.form.department, "phone": app.form.phone.national,
-                    "nationalId": app.form.national_id.value},
-        password=password, required_actions=REQUIRED_ACTIONS, grants=(change.grant(Level.MANAGER),),
+        username=app.account,
+        email=app.form.email,
+        first_name=given or family,
+        last_name=family,
+        attributes={
+            "department": app.form.department,
+            "phone": app.form.phone.national,
+            "nationalId": app.form.national_id.value,
+        },
+        password=password,
+        required_actions=REQUIRED_ACTIONS,
+        grants=(change.grant(Level.MANAGER),),
     )
 
 
 def _change_details(entry: OutboxEntry) -> dict:
     c = entry.change
-    return {"kind": c.kind.value, "institution_code": c.institution_code, "category": c.category,
-            "account": c.account, "create_account": c.create_account, "outbox_id": entry.id}
+    return {
+        "kind": c.kind.value,
+        "institution_code": c.institution_code,
+        "category": c.category,
+        "account": c.account,
+        "create_account": c.create_account,
+        "outbox_id": entry.id,
+    }

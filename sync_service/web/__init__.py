@@ -1,4 +1,5 @@
 """The Flask application factory: thin blueprints over the service layer."""
+
 from __future__ import annotations
 
 import secrets
@@ -7,8 +8,22 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from ..services import scans as use_scans
-from . import (access_reviews, api, audit_export, errors, health, limits, openapi, page_support, personal_data,
-               printed, public, review, scans, signin)
+from . import (
+    access_reviews,
+    api,
+    audit_export,
+    errors,
+    health,
+    limits,
+    openapi,
+    page_support,
+    personal_data,
+    printed,
+    public,
+    review,
+    scans,
+    signin,
+)
 from .headers import secure_headers
 
 
@@ -48,13 +63,22 @@ def create_app(wiring) -> Flask:
     page_support.register(app)
     page_support.csrf.exempt(api.blueprint)  # bearer tokens, no cookies: nothing to forge
     signin.register(app)
-    for blueprint in (public.blueprint, review.blueprint, scans.blueprint, printed.blueprint,
-                      personal_data.blueprint, audit_export.blueprint, access_reviews.blueprint):
+    for blueprint in (
+        public.blueprint,
+        review.blueprint,
+        scans.blueprint,
+        printed.blueprint,
+        personal_data.blueprint,
+        audit_export.blueprint,
+        access_reviews.blueprint,
+    ):
         app.register_blueprint(blueprint)
 
     @app.before_request
     def scans_may_be_larger():
         from flask import request
+
         if request.endpoint == "scans.upload":
             request.max_content_length = use_scans.MAX_SCAN_BYTES + 64 * 1024
+
     return app

@@ -1,5 +1,6 @@
 """Access reviews on the pages: a manager confirms their users; HPA's reviewers
 see which institutions have not answered. Each action is one use case."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
@@ -17,6 +18,7 @@ use_page_errors(blueprint)
 def last_day(review):
     """The last day to answer, as a person reads a deadline (Taiwan time)."""
     from datetime import timedelta
+
     return taiwan_date(review.deadline - timedelta(seconds=1))
 
 
@@ -26,8 +28,9 @@ def mine():
     who = caller()
     grants = wiring().directory().grants_of(who.subject)
     reviews = use_cases.reviews_of_manager(wiring().uow(), grants)
-    return render_template("access_reviews.html", reviews=reviews, last_day=last_day,
-                           answered=request.args.get("answered"))
+    return render_template(
+        "access_reviews.html", reviews=reviews, last_day=last_day, answered=request.args.get("answered")
+    )
 
 
 @blueprint.post("/access-reviews/<review_id>")
@@ -36,13 +39,17 @@ def answer(review_id: str):
     who = caller()
     grants = wiring().directory().grants_of(who.subject)
     try:
-        use_cases.answer(wiring().uow(), review_id, set(request.form.getlist("confirmed")), grants,
-                         who.username, utcnow())
+        use_cases.answer(
+            wiring().uow(), review_id, set(request.form.getlist("confirmed")), grants, who.username, utcnow()
+        )
     except LookupError:
         abort(404)
     except use_cases.ReviewClosed:
-        raise Forbidden("access_review.closed", "此次確認已截止，無法再修改",
-                        "This review has closed; answers can no longer be changed") from None
+        raise Forbidden(
+            "access_review.closed",
+            "此次確認已截止，無法再修改",
+            "This review has closed; answers can no longer be changed",
+        ) from None
     return redirect(url_for("access_reviews.mine", answered=review_id))
 
 
@@ -51,5 +58,4 @@ def answer(review_id: str):
 def overview():
     reviews = use_cases.overview(wiring().uow(), utcnow())
     unanswered = [r for r in reviews if r.answered_at is None]
-    return render_template("access_review_overview.html", reviews=reviews, unanswered=unanswered,
-                           last_day=last_day)
+    return render_template("access_review_overview.html", reviews=reviews, unanswered=unanswered, last_day=last_day)

@@ -1,4 +1,5 @@
 """The JSON API over the use cases: parse the request, call one use case, shape the answer."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
@@ -34,8 +35,12 @@ def _body() -> dict:
     if not request.data and not request.form:
         return {}
     if not request.is_json:
-        raise ApiError(400, "request.not_json", "請求內容必須是 JSON（Content-Type: application/json）",
-                       "The body must be JSON (Content-Type: application/json)")
+        raise ApiError(
+            400,
+            "request.not_json",
+            "請求內容必須是 JSON（Content-Type: application/json）",
+            "The body must be JSON (Content-Type: application/json)",
+        )
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "request.invalid_json", "請求內容應為 JSON 物件", "The body must be a JSON object")
@@ -52,14 +57,20 @@ def _text(data: dict, name: str) -> str | None:
 def _documents(data: dict) -> list[str]:
     value = data.get("documents", [])
     if not isinstance(value, list) or not all(isinstance(d, str) for d in value) or len(value) > 20:
-        raise ApiError(422, "documents.invalid", "documents 應為文件代碼的清單", "documents must be a list of document ids",
-                       field="documents")
+        raise ApiError(
+            422,
+            "documents.invalid",
+            "documents 應為文件代碼的清單",
+            "documents must be a list of document ids",
+            field="documents",
+        )
     return value
 
 
 def _application_id(application_id: str) -> str:
     if len(application_id) > 40:
         from ..services.errors import application_not_found
+
         raise application_not_found(application_id[:40])
     return application_id
 
@@ -72,19 +83,34 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
         return value.isoformat() if value else None
 
     return {
-        "id": app.id, "type": app.type.value, "category": app.category,
+        "id": app.id,
+        "type": app.type.value,
+        "category": app.category,
         "institution": {"code": app.institution.code, "name": app.institution.name},
-        "department": f.department, "applicant_name": f.applicant_name, "account": f.account,
-        "phone": f.phone.national, "national_id": f.national_id.masked(), "email": f.email,
-        "application_date": iso(f.application_date), "reason": f.reason, "effective_date": iso(f.effective_date),
+        "department": f.department,
+        "applicant_name": f.applicant_name,
+        "account": f.account,
+        "phone": f.phone.national,
+        "national_id": f.national_id.masked(),
+        "email": f.email,
+        "application_date": iso(f.application_date),
+        "reason": f.reason,
+        "effective_date": iso(f.effective_date),
         "late_notice": f.late_notice,
-        "status": app.status.value, "status_label": {"zh": zh, "en": en},
-        "documents": sorted(app.documents), "missing_documents": list(app.missing_documents),
+        "status": app.status.value,
+        "status_label": {"zh": zh, "en": en},
+        "documents": sorted(app.documents),
+        "missing_documents": list(app.missing_documents),
         "vendor_record": {"name": v.name, "processed_on": iso(v.processed_on), "notes": v.notes} if v else None,
-        "submitted_at": iso(app.submitted_at), "originals_received_by": app.originals_received_by,
-        "originals_received_at": iso(app.originals_received_at), "decided_by": app.decided_by,
-        "decided_at": iso(app.decided_at), "replacing": app.replacing, "rejection_reason": app.rejection_reason,
-        "failure_reason": app.failure_reason, "provisioned_at": iso(app.provisioned_at),
+        "submitted_at": iso(app.submitted_at),
+        "originals_received_by": app.originals_received_by,
+        "originals_received_at": iso(app.originals_received_at),
+        "decided_by": app.decided_by,
+        "decided_at": iso(app.decided_at),
+        "replacing": app.replacing,
+        "rejection_reason": app.rejection_reason,
+        "failure_reason": app.failure_reason,
+        "provisioned_at": iso(app.provisioned_at),
         **({"duplicates": duplicates} if duplicates is not None else {}),
     }
 
@@ -111,15 +137,25 @@ def search():
         if value is not None:
             filters[name] = value
     if "status" in filters and filters["status"] not in STATUSES:
-        raise ApiError(422, "status.unknown", "status 應為以下之一：" + "、".join(sorted(STATUSES)),
-                       "status must be one of " + ", ".join(sorted(STATUSES)), field="status")
+        raise ApiError(
+            422,
+            "status.unknown",
+            "status 應為以下之一：" + "、".join(sorted(STATUSES)),
+            "status must be one of " + ", ".join(sorted(STATUSES)),
+            field="status",
+        )
     limits = {}
     for name, low, high, default in (("limit", 1, 500, 100), ("offset", 0, 10**9, 0)):
         raw = request.args.get(name, str(default))
         # Only ASCII digits: str.isdigit() also takes "²" and "٣", which int() then refuses.
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 10) or not low <= int(raw) <= high:
-            raise ApiError(422, f"{name}.invalid", f"{name} 應為 {low} 到 {high} 的整數",
-                           f"{name} must be a whole number from {low} to {high}", field=name)
+            raise ApiError(
+                422,
+                f"{name}.invalid",
+                f"{name} 應為 {low} 到 {high} 的整數",
+                f"{name} must be a whole number from {low} to {high}",
+                field=name,
+            )
         limits[name] = int(raw)
     apps = use_cases.search(_wiring().uow(), caller=caller, **filters, **limits)
     return jsonify({"items": [represent(a) for a in apps], **limits})
@@ -135,8 +171,9 @@ def read(application_id):
 def originals(application_id):
     caller = _caller()
     data = _body()
-    app = use_cases.record_originals_received(_wiring().uow(), _application_id(application_id), caller=caller,
-                                              documents=_documents(data))
+    app = use_cases.record_originals_received(
+        _wiring().uow(), _application_id(application_id), caller=caller, documents=_documents(data)
+    )
     return jsonify(represent(app))
 
 
@@ -145,12 +182,24 @@ def approve(application_id):
     caller = _caller()
     data = _body()
     application_id = _application_id(application_id)
-    changes = use_cases.approve(_wiring().uow(), application_id, caller=caller, replacing=_text(data, "replacing"),
-                                directory=_directory())
+    changes = use_cases.approve(
+        _wiring().uow(), application_id, caller=caller, replacing=_text(data, "replacing"), directory=_directory()
+    )
     app = use_cases.read(_wiring().uow(), application_id, caller=caller)
-    return jsonify({**represent(app), "changes": [
-        {"kind": c.kind.value, "account": c.account, "create_account": c.create_account,
-         "effective_on": c.effective_on.isoformat() if c.effective_on else None} for c in changes]})
+    return jsonify(
+        {
+            **represent(app),
+            "changes": [
+                {
+                    "kind": c.kind.value,
+                    "account": c.account,
+                    "create_account": c.create_account,
+                    "effective_on": c.effective_on.isoformat() if c.effective_on else None,
+                }
+                for c in changes
+            ],
+        }
+    )
 
 
 def _decide(use_case, application_id: str, *text_fields: str):
@@ -183,24 +232,38 @@ def vendor_record(application_id):
     caller = _caller()
     data = _body()
     app = use_cases.record_vendor_processing(
-        _wiring().uow(), _application_id(application_id), caller=caller, vendor_name=_text(data, "vendor_name"),
-        processed_on=_text(data, "processed_on"), notes=_text(data, "notes") or "")
+        _wiring().uow(),
+        _application_id(application_id),
+        caller=caller,
+        vendor_name=_text(data, "vendor_name"),
+        processed_on=_text(data, "processed_on"),
+        notes=_text(data, "notes") or "",
+    )
     return jsonify(represent(app))
 
 
 @blueprint.get("/applications/<application_id>/provisioning")
 def provisioning(application_id):
-    app, entries = use_cases.provisioning_status(_wiring().uow(), _application_id(application_id),
-                                                 caller=_caller())
+    app, entries = use_cases.provisioning_status(_wiring().uow(), _application_id(application_id), caller=_caller())
     zh, en = STATUS_LABELS[app.status]
-    return jsonify({
-        "application_id": app.id, "status": app.status.value, "status_label": {"zh": zh, "en": en},
-        "failure_reason": app.failure_reason,
-        "provisioned_at": app.provisioned_at.isoformat() if app.provisioned_at else None,
-        "changes": [{
-            "kind": e.change.kind.value, "account": e.change.account, "status": e.status,
-            "attempts": e.attempts, "last_error": e.last_error,
-            "effective_on": e.change.effective_on.isoformat() if e.change.effective_on else None,
-            "done_at": e.done_at.isoformat() if e.done_at else None,
-        } for e in entries],
-    })
+    return jsonify(
+        {
+            "application_id": app.id,
+            "status": app.status.value,
+            "status_label": {"zh": zh, "en": en},
+            "failure_reason": app.failure_reason,
+            "provisioned_at": app.provisioned_at.isoformat() if app.provisioned_at else None,
+            "changes": [
+                {
+                    "kind": e.change.kind.value,
+                    "account": e.change.account,
+                    "status": e.status,
+                    "attempts": e.attempts,
+                    "last_error": e.last_error,
+                    "effective_on": e.change.effective_on.isoformat() if e.change.effective_on else None,
+                    "done_at": e.done_at.isoformat() if e.done_at else None,
+                }
+                for e in entries
+            ],
+        }
+    )

@@ -1,5 +1,6 @@
 """The reviewers' page for the audit export (R-AUD-1, decision 0091): one institution, a
 date range, then the CSV for a person or the signed bundle for an auditor."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
@@ -19,8 +20,11 @@ use_page_errors(blueprint)
 def export_page():
     wanted = request.args.get("format")
     today = taiwan_date(utcnow()).isoformat()
-    values = {"institution": request.args.get("institution", ""),
-              "from": request.args.get("from", today[:8] + "01"), "to": request.args.get("to", today)}
+    values = {
+        "institution": request.args.get("institution", ""),
+        "from": request.args.get("from", today[:8] + "01"),
+        "to": request.args.get("to", today),
+    }
     if wanted not in ("csv", "bundle"):
         return render_template("review_audit_export.html", values=values, errors={})
     try:
@@ -33,5 +37,8 @@ def export_page():
     else:
         body, mimetype = export.bundle(export_for), "application/zip"
     name = AuditExport.file_name(export_for, "csv" if wanted == "csv" else "zip")
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                      "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )

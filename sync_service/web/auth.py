@@ -1,4 +1,5 @@
 """Who is calling: the Bearer token verified once per request (kept on flask.g)."""
+
 from __future__ import annotations
 
 from flask import current_app, g, request
@@ -34,12 +35,18 @@ def _verify() -> Caller | None:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(401, "auth.token_malformed", "授權標頭應為 Bearer token", "The Authorization header must be a Bearer token")
+        raise ApiError(
+            401, "auth.token_malformed", "授權標頭應為 Bearer token", "The Authorization header must be a Bearer token"
+        )
     try:
         return current_app.extensions["sync"].token_verifier.verify(token.strip())
     except TokenNotForUs:
-        raise ApiError(401, "auth.token_audience", "此登入憑證不是發給本服務的（應由 sync-service 或 reviewer-pages 取得）",
-                       "The token was issued for another client: it must name sync-service as its audience "
-                       "or come from sync-service or reviewer-pages") from None
+        raise ApiError(
+            401,
+            "auth.token_audience",
+            "此登入憑證不是發給本服務的（應由 sync-service 或 reviewer-pages 取得）",
+            "The token was issued for another client: it must name sync-service as its audience "
+            "or come from sync-service or reviewer-pages",
+        ) from None
     except TokenInvalid:
         raise ApiError(401, "auth.token_invalid", "登入憑證無效或已過期", "The token is invalid or expired") from None

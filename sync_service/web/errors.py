@@ -1,4 +1,5 @@
 """Every error a JSON body `{error: {code, zh, en, field?, errors?}}` with its status."""
+
 from __future__ import annotations
 
 from flask import Flask, jsonify
@@ -44,7 +45,10 @@ HTTP_TEXT = {
     404: ("找不到此資源", "Not found"),
     405: ("不支援此方法", "Method not allowed"),
     413: ("請求內容過大", "Request too large"),
-    415: ("請求內容必須是 JSON（Content-Type: application/json）", "The body must be JSON (Content-Type: application/json)"),
+    415: (
+        "請求內容必須是 JSON（Content-Type: application/json）",
+        "The body must be JSON (Content-Type: application/json)",
+    ),
     429: ("請求過於頻繁，請稍後再試", "Too many requests; try again later"),
 }
 
@@ -65,8 +69,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DirectoryUnavailable)
     def directory_unavailable(e: DirectoryUnavailable):
-        response = jsonify({"error": {"code": e.code, "zh": "身分管理系統暫時無法連線，請稍後再試",
-                                      "en": "The identity provider cannot be reached; try again later"}})
+        response = jsonify(
+            {
+                "error": {
+                    "code": e.code,
+                    "zh": "身分管理系統暫時無法連線，請稍後再試",
+                    "en": "The identity provider cannot be reached; try again later",
+                }
+            }
+        )
         response.status_code = 503
         response.headers["Retry-After"] = "30"
         return response
@@ -74,6 +85,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(RateLimitExceeded)
     def rate_limited(e: RateLimitExceeded):
         from .limits import refusal_text, retry_after_seconds
+
         seconds = retry_after_seconds()
         code, zh, en = refusal_text(seconds, hourly=e.limit.limit.get_expiry() >= 3600)
         response = jsonify({"error": {"code": code, "zh": zh, "en": en, "retry_after": seconds}})
@@ -93,7 +105,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(e: Exception):
         app.logger.exception("unexpected error")
-        response = jsonify({"error": {"code": "server.error", "zh": "系統發生錯誤，請稍後再試",
-                                      "en": "Something went wrong on our side; try again later"}})
+        response = jsonify(
+            {
+                "error": {
+                    "code": "server.error",
+                    "zh": "系統發生錯誤，請稍後再試",
+                    "en": "Something went wrong on our side; try again later",
+                }
+            }
+        )
         response.status_code = 500
         return response

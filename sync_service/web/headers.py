@@ -5,13 +5,16 @@ allows nothing. HTML pages pass their own policy (`content_security_policy`).
 HSTS is sent only over TLS: on plain HTTP it means nothing, and a browser
 would otherwise pin a development host to HTTPS.
 """
+
 from __future__ import annotations
 
 from flask import Flask, request
 
 NOTHING = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-PAGES = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-         "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+PAGES = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 
 
 def secure_headers(app: Flask, content_security_policy: str = NOTHING) -> None:

@@ -16,6 +16,7 @@ is trusted (werkzeug's ProxyFix, set up where the proxy is known).
 The `pages` blueprint applies the same limits to its type A form through
 `intake_limits`.
 """
+
 from __future__ import annotations
 
 import math
@@ -61,12 +62,19 @@ def _accepted(response) -> bool:
 
 def intake_limits(view):
     """The limits of a view that takes submissions (JSON API and the HTML form)."""
-    view = limiter.limit(_hourly, key_func=applicant_email, deduct_when=_accepted, exempt_when=caller_is_reviewer,
-                         scope="intake-email")(view)
-    view = limiter.limit(_hourly, key_func=get_remote_address, deduct_when=_accepted,
-                         exempt_when=caller_is_reviewer, scope="intake-address")(view)
-    return limiter.limit(_burst, key_func=get_remote_address, exempt_when=caller_is_reviewer,
-                         scope="intake-burst")(view)
+    view = limiter.limit(
+        _hourly, key_func=applicant_email, deduct_when=_accepted, exempt_when=caller_is_reviewer, scope="intake-email"
+    )(view)
+    view = limiter.limit(
+        _hourly,
+        key_func=get_remote_address,
+        deduct_when=_accepted,
+        exempt_when=caller_is_reviewer,
+        scope="intake-address",
+    )(view)
+    return limiter.limit(_burst, key_func=get_remote_address, exempt_when=caller_is_reviewer, scope="intake-burst")(
+        view
+    )
 
 
 def retry_after_seconds() -> int:
@@ -81,9 +89,13 @@ def refusal_text(seconds: int, hourly: bool) -> tuple[str, str, str]:
     """(code, zh, en) for a 429: which limit, and when to try again."""
     minutes = max(1, math.ceil(seconds / 60))
     if hourly:
-        return ("rate_limited.hourly",
-                f"一小時內送件次數已達上限，請於 {minutes} 分鐘後再試",
-                f"Too many applications within an hour; try again in {minutes} minute{'s' if minutes > 1 else ''}")
-    return ("rate_limited.burst",
-            f"短時間內嘗試次數過多，請於 {seconds} 秒後再試",
-            f"Too many tries in a short time; try again in {seconds} second{'s' if seconds > 1 else ''}")
+        return (
+            "rate_limited.hourly",
+            f"一小時內送件次數已達上限，請於 {minutes} 分鐘後再試",
+            f"Too many applications within an hour; try again in {minutes} minute{'s' if minutes > 1 else ''}",
+        )
+    return (
+        "rate_limited.burst",
+        f"短時間內嘗試次數過多，請於 {seconds} 秒後再試",
+        f"Too many tries in a short time; try again in {seconds} second{'s' if seconds > 1 else ''}",
+    )

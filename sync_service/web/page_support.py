@@ -1,5 +1,6 @@
 """What every page shares: the signed-in person, CSRF, the strict content
 security policy (R-PD-3: only 'self'), HTML error pages, and the help desk."""
+
 from __future__ import annotations
 
 import time
@@ -20,9 +21,11 @@ csrf = CSRFProtect()
 
 # Everything from this service, nothing else: no inline script or style, no
 # other origin, no framing, forms post only here.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                           "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-                           "base-uri 'none'; object-src 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
 # Applications an anonymous browser filed or proved (reference + e-mail): it may see those.
 MAX_REMEMBERED = 20
 
@@ -31,14 +34,20 @@ def caller() -> Caller | None:
     held = session.get("caller")
     if not held or held.get("until", 0) < time.time():
         return None
-    return Caller(subject=held["subject"], username=held["username"], roles=frozenset(held["roles"]),
-                  email=held.get("email"))
+    return Caller(
+        subject=held["subject"], username=held["username"], roles=frozenset(held["roles"]), email=held.get("email")
+    )
 
 
 def sign_in_as(c: Caller, until: float) -> None:
     session.clear()  # a fresh session at sign-in: nothing carried over from before
-    session["caller"] = {"subject": c.subject, "username": c.username, "roles": sorted(c.roles), "email": c.email,
-                         "until": until}
+    session["caller"] = {
+        "subject": c.subject,
+        "username": c.username,
+        "roles": sorted(c.roles),
+        "email": c.email,
+        "until": until,
+    }
 
 
 def remembered_references() -> set[str]:
@@ -74,6 +83,7 @@ def signed_in(view):
         if caller() is None:
             return redirect(url_for("signin.sign_in", next=request.full_path))
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -86,6 +96,7 @@ def reviewer_only(view):
         if not who.is_reviewer:
             raise Forbidden("auth.reviewer_required", "此頁限國健署審核人員", "Only HPA reviewers may open this page")
         return view(*args, **kwargs)
+
     return wrapper
 
 
@@ -107,6 +118,7 @@ def _error_page(status: int, zh: str, en: str):
 
 def use_page_errors(bp: Blueprint) -> None:
     """Errors on a page are a page (the JSON API keeps its JSON errors)."""
+
     @bp.errorhandler(NotFound)
     def not_found(e):
         return _error_page(404, e.zh, e.en)
@@ -121,8 +133,11 @@ def use_page_errors(bp: Blueprint) -> None:
 
     @bp.errorhandler(CSRFError)
     def csrf_failed(e):
-        return _error_page(400, "表單已逾時或來源不明，請重新整理頁面後再送出一次",
-                           "The form has expired or did not come from this site; reload the page and send it again")
+        return _error_page(
+            400,
+            "表單已逾時或來源不明，請重新整理頁面後再送出一次",
+            "The form has expired or did not come from this site; reload the page and send it again",
+        )
 
     @bp.errorhandler(404)
     def no_page(e):
@@ -146,8 +161,16 @@ def register(app) -> None:
     def shared():
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
-        return {"desk": policies.load().help_desk, "who": caller(), "status_label": status_label,
-                "policies": policies.load(), "departures": policies.departures(), "printable": PRINTABLE, "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024}
+
+        return {
+            "desk": policies.load().help_desk,
+            "who": caller(),
+            "status_label": status_label,
+            "policies": policies.load(),
+            "departures": policies.departures(),
+            "printable": PRINTABLE,
+            "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024,
+        }
 
     @app.after_request
     def headers(response):

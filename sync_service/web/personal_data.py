@@ -1,5 +1,6 @@
 """A person's own data (R-PD-2): what is held about them, a copy, and their
 requests to correct, stop or delete. Signed in through the realm, like /mine."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,16 @@ def _page(values: dict | None = None, errors: dict | None = None, status: int = 
     who = caller()
     held = use_cases.held_data(wiring().uow(), wiring().directory(), who)
     copy_ready = any(r["kind"] == "copy" and r["status"] == RequestStatus.APPROVED.value for r in held.requests)
-    return render_template("my_data.html", held=held, rules=policies.personal_data(), values=values or {},
-                           errors=errors or {}, copy_ready=copy_ready, sent=sent,
-                           request_labels={s.value: label for s, label in STATUS_LABELS.items()}), status
+    return render_template(
+        "my_data.html",
+        held=held,
+        rules=policies.personal_data(),
+        values=values or {},
+        errors=errors or {},
+        copy_ready=copy_ready,
+        sent=sent,
+        request_labels={s.value: label for s, label in STATUS_LABELS.items()},
+    ), status
 
 
 @blueprint.get("/my-data")
@@ -52,6 +60,11 @@ def copy():
     except DirectoryError as e:
         return render_template("error.html", status=503, zh=e.zh, en=e.en), 503
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="personal-data-{caller().username}.json"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="personal-data-{caller().username}.json"',
+            "Cache-Control": "no-store",
+        },
+    )

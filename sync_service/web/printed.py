@@ -1,11 +1,12 @@
 """The forms to print, sign, stamp and mail (R-DOC-4, R-DOC-5), as PDFs."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from ..services import printing
-from .qr import printing_qr_svg
 from .page_support import use_page_errors, visible_application, wiring
+from .qr import printing_qr_svg
 
 blueprint = Blueprint("printed", __name__)
 use_page_errors(blueprint)
@@ -21,8 +22,11 @@ def pdf(reference, document):
         abort(404)
     app = visible_application(reference)
     body = printing.render_pdf(app, document, base_url=_base_url(), renderer=wiring().printer)
-    return current_app.response_class(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{app.id}-{document}.pdf"', "Cache-Control": "no-store"})
+    return current_app.response_class(
+        body,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{app.id}-{document}.pdf"', "Cache-Control": "no-store"},
+    )
 
 
 @blueprint.get("/applications/<reference>/forms/<document>")

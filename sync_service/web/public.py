@@ -1,5 +1,6 @@
 """Applicants' pages: file form 1 (A without an account, B–D signed in), see
 where an application stands, print its forms, upload the signed scans."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -24,8 +25,10 @@ from .page_support import (
 blueprint = Blueprint("public", __name__)
 use_page_errors(blueprint)
 
-CAPTCHA_FAILED = ("驗證碼不正確或已過期，請看新的圖片再輸入一次",
-                  "The verification code is wrong or has expired; type the one in the new picture")
+CAPTCHA_FAILED = (
+    "驗證碼不正確或已過期，請看新的圖片再輸入一次",
+    "The verification code is wrong or has expired; type the one in the new picture",
+)
 
 
 @blueprint.get("/")
@@ -45,8 +48,15 @@ def _render_apply(form: dict, errors: dict, status: int = 200, notice: tuple[str
     for d in p.documents:
         pairs = [(t, c) for t in p.application_types for c in p.categories if d in p.required_documents(t, c)]
         documents.append((d, p.documents[d], sorted({t for t, _ in pairs}), sorted({c for _, c in pairs})))
-    return render_template("apply.html", form=form, errors=errors, challenge=challenge, notice=notice,
-                           types=[ApplicationType(t) for t in p.application_types], documents=documents), status
+    return render_template(
+        "apply.html",
+        form=form,
+        errors=errors,
+        challenge=challenge,
+        notice=notice,
+        types=[ApplicationType(t) for t in p.application_types],
+        documents=documents,
+    ), status
 
 
 @blueprint.get("/apply")
@@ -120,8 +130,9 @@ def application(reference):
     app = visible_application(reference)
     with wiring().uow() as uow:
         scans = uow.scans.of_application(app.id)
-    return render_template("application.html", app=app, scans=scans, new=bool(request.args.get("new")),
-                           upload_errors={})
+    return render_template(
+        "application.html", app=app, scans=scans, new=bool(request.args.get("new")), upload_errors={}
+    )
 
 
 @blueprint.route("/status", methods=["GET", "POST"])

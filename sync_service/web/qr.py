@@ -1,4 +1,5 @@
 """The forms' QR code as inline SVG for the HTML view (no image request, no data: URL)."""
+
 from __future__ import annotations
 
 import segno

@@ -1,18 +1,18 @@
 """HPA reviewers' pages: the queue, one application's file, and every decision
 on it. Nothing here needs the JSON API; each action is one use case."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
 import policies
 
-from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status
+from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status, taiwan_date
 from ..domain.references import parse_reference
 from ..services import applications as use_cases
 from ..services import personal_data, review
-from ..services.ports import DirectoryError
 from ..services.applications import utcnow
-from ..domain import taiwan_date
+from ..services.ports import DirectoryError
 from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
 
 blueprint = Blueprint("review", __name__, url_prefix="/review")
@@ -29,9 +29,16 @@ def queue():
     page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
     q = review.queue(wiring().uow(), caller=caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
     p = policies.load()
-    return render_template("review_queue.html", q=q, filters=filters, page=page, page_size=PAGE,
-                           statuses=list(STATUS_LABELS.items()), types=[ApplicationType(t) for t in p.application_types],
-                           categories=p.categories.values())
+    return render_template(
+        "review_queue.html",
+        q=q,
+        filters=filters,
+        page=page,
+        page_size=PAGE,
+        statuses=list(STATUS_LABELS.items()),
+        types=[ApplicationType(t) for t in p.application_types],
+        categories=p.categories.values(),
+    )
 
 
 @blueprint.get("/find")
@@ -46,18 +53,28 @@ def find():
     with wiring().uow() as uow:
         found = uow.applications.get(reference) is not None
     if not found:
-        return render_template("review_find.html", typed=typed, errors={"reference": (
-            f"找不到申請編號 {reference}", f"No application with reference {reference}")}), 404
+        return render_template(
+            "review_find.html",
+            typed=typed,
+            errors={"reference": (f"找不到申請編號 {reference}", f"No application with reference {reference}")},
+        ), 404
     return redirect(url_for("review.application", reference=reference))
 
 
 def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
     f = review.review_file(wiring().uow(), reference, caller=caller())
     today = taiwan_date(utcnow()).isoformat()
-    defaults = {"received_on": today, "letter_number": "", "reason": "", "vendor_name": "", "processed_on": today,
-                "notes": ""}
-    return render_template("review_application.html", f=f, app=f.application, errors=errors or {},
-                           values={**defaults, **(values or {})}), status
+    defaults = {
+        "received_on": today,
+        "letter_number": "",
+        "reason": "",
+        "vendor_name": "",
+        "processed_on": today,
+        "notes": "",
+    }
+    return render_template(
+        "review_application.html", f=f, app=f.application, errors=errors or {}, values={**defaults, **(values or {})}
+    ), status
 
 
 @blueprint.get("/<reference>")
@@ -79,32 +96,52 @@ def _act(reference: str, action, values: dict):
 def originals(reference):
     values = {k: request.form.get(k, "") for k in ("received_on", "letter_number")}
     documents = request.form.getlist("documents")
-    return _act(reference, lambda: use_cases.record_originals_received(
-        wiring().uow(), reference, caller=caller(), documents=documents, **values), values)
+    return _act(
+        reference,
+        lambda: use_cases.record_originals_received(
+            wiring().uow(), reference, caller=caller(), documents=documents, **values
+        ),
+        values,
+    )
 
 
 @blueprint.post("/<reference>/approve")
 @reviewer_only
 def approve(reference):
     replacing = request.form.get("replacing") or None
-    return _act(reference, lambda: use_cases.approve(wiring().uow(), reference, caller=caller(),
-                                                     replacing=replacing, directory=wiring().directory()), {})
+    return _act(
+        reference,
+        lambda: use_cases.approve(
+            wiring().uow(), reference, caller=caller(), replacing=replacing, directory=wiring().directory()
+        ),
+        {},
+    )
 
 
 @blueprint.post("/<reference>/reject")
 @reviewer_only
 def reject(reference):
     values = {"reason": request.form.get("reason", "")}
-    return _act(reference, lambda: use_cases.reject(wiring().uow(), reference, caller=caller(),
-                                                    reason=values["reason"], directory=wiring().directory()), values)
+    return _act(
+        reference,
+        lambda: use_cases.reject(
+            wiring().uow(), reference, caller=caller(), reason=values["reason"], directory=wiring().directory()
+        ),
+        values,
+    )
 
 
 @blueprint.post("/<reference>/retry")
 @reviewer_only
 def retry(reference):
     """A failed provisioning, its cause fixed, goes to the worker again."""
-    return _act(reference, lambda: use_cases.retry_provisioning(wiring().uow(), reference, caller=caller(),
-                                                                directory=wiring().directory()), {})
+    return _act(
+        reference,
+        lambda: use_cases.retry_provisioning(
+            wiring().uow(), reference, caller=caller(), directory=wiring().directory()
+        ),
+        {},
+    )
 
 
 @blueprint.post("/<reference>/cancel")
@@ -112,9 +149,13 @@ def retry(reference):
 def cancel(reference):
     """A failed application is given up, with the reason the applicant will read."""
     values = {"reason": request.form.get("reason", "")}
-    return _act(reference, lambda: use_cases.cancel_application(
-        wiring().uow(), reference, caller=caller(), reason=values["reason"],
-        directory=wiring().directory()), values)
+    return _act(
+        reference,
+        lambda: use_cases.cancel_application(
+            wiring().uow(), reference, caller=caller(), reason=values["reason"], directory=wiring().directory()
+        ),
+        values,
+    )
 
 
 @blueprint.post("/<reference>/vendor-record")
@@ -122,11 +163,15 @@ def cancel(reference):
 def vendor_record(reference):
     """維護廠商登錄 (R-FORM-6), kept with every later step in the audit chain."""
     values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
-    return _act(reference, lambda: use_cases.record_vendor_processing(
-        wiring().uow(), reference, caller=caller(), **values), values)
+    return _act(
+        reference,
+        lambda: use_cases.record_vendor_processing(wiring().uow(), reference, caller=caller(), **values),
+        values,
+    )
 
 
 # ---- personal-data requests (R-PD-2, decision 0095) ----------------------------
+
 
 @blueprint.get("/personal-data")
 @reviewer_only
@@ -134,16 +179,32 @@ def personal_data_queue():
     status = request.args.get("status", "open")
     status = status if status in ("open", "approved", "rejected", "all") else "open"
     requests = personal_data.queue(wiring().uow(), caller(), None if status == "all" else status)
-    return render_template("review_personal_data_queue.html", requests=requests, status=status,
-                           today=personal_data.today(), rules=policies.personal_data())
+    return render_template(
+        "review_personal_data_queue.html",
+        requests=requests,
+        status=status,
+        today=personal_data.today(),
+        rules=policies.personal_data(),
+    )
 
 
-def _request_page(request_id: str, errors: dict | None = None, values: dict | None = None, status: int = 200,
-                  applied: dict | None = None):
+def _request_page(
+    request_id: str,
+    errors: dict | None = None,
+    values: dict | None = None,
+    status: int = 200,
+    applied: dict | None = None,
+):
     r = personal_data.get(wiring().uow(), request_id, caller())
-    return render_template("review_personal_data.html", r=r, errors=errors or {}, values=values or {},
-                           today=personal_data.today(), rules=policies.personal_data(),
-                           correctable=policies.personal_data().correctable), status
+    return render_template(
+        "review_personal_data.html",
+        r=r,
+        errors=errors or {},
+        values=values or {},
+        today=personal_data.today(),
+        rules=policies.personal_data(),
+        correctable=policies.personal_data().correctable,
+    ), status
 
 
 @blueprint.get("/personal-data/<request_id>")
@@ -165,21 +226,28 @@ def _decide_request(request_id: str, action, values: dict):
 @blueprint.post("/personal-data/<request_id>/approve")
 @reviewer_only
 def personal_data_approve(request_id):
-    return _decide_request(request_id, lambda: personal_data.approve(
-        wiring().uow(), wiring().directory(), request_id, caller()), {})
+    return _decide_request(
+        request_id, lambda: personal_data.approve(wiring().uow(), wiring().directory(), request_id, caller()), {}
+    )
 
 
 @blueprint.post("/personal-data/<request_id>/reject")
 @reviewer_only
 def personal_data_reject(request_id):
     values = {"decision_reason": request.form.get("decision_reason", "")}
-    return _decide_request(request_id, lambda: personal_data.reject(
-        wiring().uow(), request_id, caller(), values["decision_reason"]), values)
+    return _decide_request(
+        request_id,
+        lambda: personal_data.reject(wiring().uow(), request_id, caller(), values["decision_reason"]),
+        values,
+    )
 
 
 @blueprint.post("/personal-data/<request_id>/extend")
 @reviewer_only
 def personal_data_extend(request_id):
     values = {"extension_reason": request.form.get("extension_reason", "")}
-    return _decide_request(request_id, lambda: personal_data.extend(
-        wiring().uow(), request_id, caller(), values["extension_reason"]), values)
+    return _decide_request(
+        request_id,
+        lambda: personal_data.extend(wiring().uow(), request_id, caller(), values["extension_reason"]),
+        values,
+    )

@@ -4,6 +4,7 @@ werkzeug's development server announces itself (`Server: Werkzeug/… Python/…
 and logs every request line with its query string, which may hold a national
 ID (`?national_id=`). This handler sends no banner and logs the path only.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,6 +1,7 @@
 """Sign-in through the realm for the pages (Authlib, OIDC code flow with PKCE,
 client reviewer-pages). The access token is verified like the API's bearer
 tokens; the session keeps only who signed in, with which roles, until when."""
+
 from __future__ import annotations
 
 import time
@@ -20,9 +21,13 @@ def register(app) -> None:
     settings = app.extensions["sync"].settings
     oauth.init_app(app)
     issuer = f"{settings.keycloak_url.rstrip('/')}/realms/{settings.realm}"
-    oauth.register("realm", client_id=settings.pages_client_id, client_secret=settings.pages_client_secret,
-                   server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-                   client_kwargs={"scope": "openid", "code_challenge_method": "S256"})
+    oauth.register(
+        "realm",
+        client_id=settings.pages_client_id,
+        client_secret=settings.pages_client_secret,
+        server_metadata_url=f"{issuer}/.well-known/openid-configuration",
+        client_kwargs={"scope": "openid", "code_challenge_method": "S256"},
+    )
     app.register_blueprint(blueprint)
 
 
@@ -46,8 +51,9 @@ def signed_in():
         who = wiring().token_verifier.verify(token["access_token"])
     except TokenInvalid:
         current_app.logger.warning("sign-in refused: the realm's access token did not verify")
-        return render_template("error.html", status=401, zh="登入失敗，請再試一次",
-                               en="Sign-in failed; please try again"), 401
+        return render_template(
+            "error.html", status=401, zh="登入失敗，請再試一次", en="Sign-in failed; please try again"
+        ), 401
     target = session.get("after_sign_in") or url_for("public.home")
     # The page session lasts as the realm's SSO session would (the refresh token's
     # life, idle timeout), not the 5-minute access token: a reviewer mid-form is not thrown out.
@@ -60,6 +66,8 @@ def signed_in():
 def sign_out():
     session.clear()
     settings = wiring().settings
-    realm_logout = (f"{settings.keycloak_url.rstrip('/')}/realms/{settings.realm}/protocol/openid-connect/logout"
-                    f"?client_id={settings.pages_client_id}")
+    realm_logout = (
+        f"{settings.keycloak_url.rstrip('/')}/realms/{settings.realm}/protocol/openid-connect/logout"
+        f"?client_id={settings.pages_client_id}"
+    )
     return render_template("signed_out.html", realm_logout=realm_logout)

@@ -18,9 +18,11 @@ def login_page(page) -> LoginPage:
 @pytest.fixture
 def grant(admin):
     """Give a user a grant: membership of the (institution, category, level) group."""
+
     def give(user: dict, institution: str, category: str, level: str = "user") -> None:
         group = ensure_grant_group(admin, institution, category, level)
         admin.group_user_add(user["id"], group["id"])
+
     return give
 
 

@@ -3,6 +3,7 @@ sees only their own users, creates one into their `users` group; in zh-Hant.
 Screenshots for docs/manager-guide.zh-Hant.md go to docs/screenshots/ when asked
 (`--update-screenshots`, see tests/conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,13 @@ def world(admin, make_user, keycloak) -> ManagerWorld:
 
 def set_locale(admin, user_id: str, locale: str) -> None:
     rep = admin.get_user(user_id)
-    admin.update_user(user_id, {**{k: rep[k] for k in ("username", "email", "firstName", "lastName")},
-                                "attributes": {**rep["attributes"], "locale": [locale]}})
+    admin.update_user(
+        user_id,
+        {
+            **{k: rep[k] for k in ("username", "email", "firstName", "lastName")},
+            "attributes": {**rep["attributes"], "locale": [locale]},
+        },
+    )
 
 
 def sign_in_to_console(page, keycloak, person: dict, route: str = "users") -> None:

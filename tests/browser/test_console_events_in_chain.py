@@ -2,15 +2,16 @@
 object), a lockout, and a person's own "forgot password" reset (captcha, mailed link, new
 password, through the login pages), reach the sync service's audit chain, though the worker was down while
 they happened (issue 12 point 4, decision 0090)."""
+
 from __future__ import annotations
 
 import json
 import threading
 from collections import Counter
 
-import policies
 from sqlalchemy import select
 
+import policies
 from sync_service.adapters.tables import audit_log
 from sync_service.bootstrap import bootstrap
 from sync_service.services.keycloak_events import JOB_NAME
@@ -23,7 +24,6 @@ from tests.support.sync import only_the_event_poll
 from tests.support.tokens import token_response
 from tests.support.waiting import wait_until
 
-
 # The user events of a person's own reset, as Keycloak 26.7.3 stores them (policies/events.toml):
 # the mail sent, then the new password set through the mailed link (the required action reports
 # both). RESET_PASSWORD is recorded only when the reset also clears a lockout (UnlockOnResetListener);
@@ -32,7 +32,8 @@ OWN_RESET = {"keycloak.send_reset_password", "keycloak.update_password", "keyclo
 
 
 def test_a_managers_console_work_a_lockout_and_a_reset_reach_the_chain_once_after_the_worker_returns(
-        page, browser, keycloak, admin, make_user, run_secrets, mail, tmp_path, screening_client, captcha_answers):
+    page, browser, keycloak, admin, make_user, run_secrets, mail, tmp_path, screening_client, captcha_answers
+):
     """Covers: R-AUD-1"""
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
@@ -58,8 +59,9 @@ def test_a_managers_console_work_a_lockout_and_a_reset_reach_the_chain_once_afte
             token_response(keycloak.url, name, "Wrong~Password1")
         own = browser.new_context(locale="zh-TW")  # the forgetful person's own browser
         try:
-            forgot_password(own.new_page(), screening_client + "/login", forgetful, good_password(),
-                            captcha_answers, mail)
+            forgot_password(
+                own.new_page(), screening_client + "/login", forgetful, good_password(), captcha_answers, mail
+            )
         finally:
             own.close()
 
@@ -67,22 +69,30 @@ def test_a_managers_console_work_a_lockout_and_a_reset_reach_the_chain_once_afte
             with wiring.engine.connect() as conn:
                 rows = conn.execute(select(audit_log).where(audit_log.c.seq > before).order_by(audit_log.c.seq)).all()
                 named = wiring.chain.named(conn, rows)  # people by name (the chain holds pseudonyms, 0095)
-            return [(e.actor, e.action, e.details) for e in named
-                    if any(i in json.dumps(e.details) for i in (person_id, colleague["id"], forgetful["id"]))]
+            return [
+                (e.actor, e.action, e.details)
+                for e in named
+                if any(i in json.dumps(e.details) for i in (person_id, colleague["id"], forgetful["id"]))
+            ]
 
         worker = wiring.worker(threads=1, schedule=only_the_event_poll(wiring))  # the poll on its period
         stop = threading.Event()
         runner = threading.Thread(target=worker.run_forever, args=(stop, 0.2), daemon=True)
         runner.start()  # the worker is back
         try:
-            wanted = {"keycloak.admin.user.create", "keycloak.admin.user.action",
-                      "keycloak.user_disabled_by_permanent_lockout", *OWN_RESET}
+            wanted = {
+                "keycloak.admin.user.create",
+                "keycloak.admin.user.action",
+                "keycloak.user_disabled_by_permanent_lockout",
+                *OWN_RESET,
+            }
             seen: list[tuple] = []
 
             def all_in_chain() -> bool:
                 seen[:] = about_the_person()
                 found = Counter(a for _, a, _ in seen)
                 return wanted <= set(found) and found["keycloak.login_error"] >= policies.load().lockout.failures
+
             # Under load Keycloak may store an event well after its time; the poll's minute-long
             # look-back (decision 0090) brings it in on a later run, hence the wait past a minute.
             try:

@@ -6,6 +6,7 @@ fails the test when its visible text holds a raw message key, an unfilled placeh
 with an eaten apostrophe (tests/pages/words.py). Pictures go to docs/screenshots/words/ only
 when asked (--update-screenshots or UPDATE_SCREENSHOTS=1, tests/conftest.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -65,6 +66,7 @@ def context_for(browser):
         page = context.new_page()
         page.set_default_timeout(30_000)
         return page
+
     yield make
     for context in made:
         context.close()
@@ -93,8 +95,9 @@ def _reset_link(message) -> str:
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_first_sign_in_pages_read_as_words(language, make_user, grant, institution, context_for,
-                                           screening_client, keycloak, screenshots_dir):
+def test_first_sign_in_pages_read_as_words(
+    language, make_user, grant, institution, context_for, screening_client, keycloak, screenshots_dir
+):
     """Covers: R-PWD-1, R-PWD-4, R-CONF-1, R-LCK-1, R-CAT-2"""
     read = Reader(language, screenshots_dir, "1-first-sign-in")
     page = context_for(language)
@@ -122,8 +125,11 @@ def test_first_sign_in_pages_read_as_words(language, make_user, grant, instituti
         elif UpdatePasswordPage(page).is_shown():
             update = UpdatePasswordPage(page)
             read.page(page, "update-password")
-            for name, password in (("too-short", "Kq7~xZ9b"), ("birthday", "Harbor~19900312Kq"),
-                                   ("symbol", "Bamboo@Lantern7harbor")):
+            for name, password in (
+                ("too-short", "Kq7~xZ9b"),
+                ("birthday", "Harbor~19900312Kq"),
+                ("symbol", "Bamboo@Lantern7harbor"),
+            ):
                 update.meter_after_typing(password)
                 page.wait_for_function("() => document.getElementById('password-strength').dataset.accepted")
                 assert page.get_attribute("#password-strength", "data-accepted") == "false", name
@@ -161,8 +167,9 @@ def test_first_sign_in_pages_read_as_words(language, make_user, grant, instituti
 
 
 @pytest.mark.parametrize("language", list(LANGUAGES))
-def test_forgot_password_pages_and_mails_read_as_words(language, make_user, mail, context_for,
-                                                       screening_client, captcha_answers, screenshots_dir):
+def test_forgot_password_pages_and_mails_read_as_words(
+    language, make_user, mail, context_for, screening_client, captcha_answers, screenshots_dir
+):
     """Covers: R-LCK-1, R-LCK-2, R-LCK-3, R-LCK-4"""
     read = Reader(language, screenshots_dir, "2-forgot-password")
     page = context_for(language)
@@ -226,8 +233,13 @@ def test_managers_console_reads_as_words(language, admin, make_user, keycloak, c
     world.provision()
     target = world.target(OWN_USER)
     rep = admin.get_user(world.manager["id"])
-    admin.update_user(world.manager["id"], {**{k: rep[k] for k in ("username", "email", "firstName", "lastName")},
-                                            "attributes": {**rep["attributes"], "locale": [language]}})
+    admin.update_user(
+        world.manager["id"],
+        {
+            **{k: rep[k] for k in ("username", "email", "firstName", "lastName")},
+            "attributes": {**rep["attributes"], "locale": [language]},
+        },
+    )
     page = context_for(language)
     console = AdminConsole(page, keycloak.url)
 

@@ -1,12 +1,14 @@
 """A new account's first sign-in through the screening system (stand-in)."""
+
 import time
 
-from tests.pages.keycloak import ProfilePage, TermsPage, UpdatePasswordPage
 from tests.conftest import good_password
+from tests.pages.keycloak import ProfilePage, TermsPage, UpdatePasswordPage
 
 
 def test_new_account_changes_password_confirms_profile_and_accepts_terms(
-        admin, make_user, grant, institution, screening, login_page, page):
+    admin, make_user, grant, institution, screening, login_page, page
+):
     """Covers: R-PWD-1, R-CONF-1, R-CAT-1, R-CAT-2
 
     A user made with a temporary password must accept the confidentiality
@@ -38,10 +40,13 @@ def test_new_account_changes_password_confirms_profile_and_accepts_terms(
 
     assert screening.is_signed_in_as(user["username"])
     assert sorted(screening.grants(), key=lambda g: g["category"]) == [
-        {"institution": institution, "category": "CRC-COL", "level": "user",
-         "functions": ["correction-query", "eligibility-query"]},
-        {"institution": institution, "category": "GAS-COL", "level": "manager",
-         "functions": ["eligibility-query"]},
+        {
+            "institution": institution,
+            "category": "CRC-COL",
+            "level": "user",
+            "functions": ["correction-query", "eligibility-query"],
+        },
+        {"institution": institution, "category": "GAS-COL", "level": "manager", "functions": ["eligibility-query"]},
     ]
     # The acceptance is recorded on the account (R-CONF-1).
     recorded = admin.get_user(user["id"])["attributes"]["terms_and_conditions"][0]

@@ -1,6 +1,7 @@
 """People moved in from the old system sign in, in a real browser: with their old password
 (the imported PBKDF2 hash), or through the set-a-password link mailed to them
 (docs/legacy-import.md)."""
+
 from __future__ import annotations
 
 import random
@@ -25,8 +26,9 @@ def imported(keycloak, run_secrets, mail, tmp_path, **row) -> dict:
     return person
 
 
-def test_an_imported_person_signs_in_with_the_old_password(keycloak, run_secrets, mail, tmp_path, screening,
-                                                          login_page, page):
+def test_an_imported_person_signs_in_with_the_old_password(
+    keycloak, run_secrets, mail, tmp_path, screening, login_page, page
+):
     """The old system's hash opens the door once; then the person sets a password under today's
     rules, accepts the terms and confirms the profile, and the screening system gets the grant.
 
@@ -39,11 +41,13 @@ def test_an_imported_person_signs_in_with_the_old_password(keycloak, run_secrets
     assert "password" in steps and "terms" in steps
     assert screening.is_signed_in_as(person["account"])
     assert [(g["institution"], g["category"], g["level"]) for g in screening.grants()] == [
-        (person["institution_code"], "CRC-COL", "user")]
+        (person["institution_code"], "CRC-COL", "user")
+    ]
 
 
 def test_an_imported_person_without_a_hash_sets_a_password_through_the_mailed_link(
-        keycloak, run_secrets, mail, tmp_path, screening, login_page, page):
+    keycloak, run_secrets, mail, tmp_path, screening, login_page, page
+):
     """No usable hash: no password, and Keycloak's set-a-password mail; the link sets one and the
     person signs in with it.
     """

@@ -2,14 +2,15 @@
 (R-LCK-3): asking for a reset link does not open the account, whatever happens
 before the link is used - never used, expired, a restart of Keycloak (losing its
 brute-force cache), more wrong passwords."""
+
 import re
 import time
 
 from stack.mailsink import body_text
 from stack.paths import REALM_NAME
 from tests.conftest import good_password
-from tests.pages.keycloak import LoginPage, ResetCredentialsPage, UpdatePasswordPage
-from tests.pages.screening_client import ScreeningClientPage, sign_in_from_fresh_browser as _sign_in
+from tests.pages.keycloak import ResetCredentialsPage, UpdatePasswordPage
+from tests.pages.screening_client import sign_in_from_fresh_browser as _sign_in
 from tests.support.waiting import wait_until
 
 WRONG = "Wrong~Password1"
@@ -17,8 +18,9 @@ LIFESPAN = "actionTokenGeneratedByUserLifespan.reset-credentials"
 
 
 def _locked(admin, user) -> dict:
-    return wait_until(lambda: (u := admin.get_user(user["id"]))["enabled"] is False and u,
-                      what="the account disabled by the lockout")
+    return wait_until(
+        lambda: (u := admin.get_user(user["id"]))["enabled"] is False and u, what="the account disabled by the lockout"
+    )
 
 
 def _lock_and_ask_for_link(admin, user, mail, screening, login_page, page, captcha_answers) -> str:
@@ -55,7 +57,8 @@ def _reset_with_link(browser, link: str) -> str:
 
 
 def test_link_never_used_leaves_the_account_locked(
-        admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client):
+    admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client
+):
     """Covers: R-LCK-3"""
     user = make_user()
     _lock_and_ask_for_link(admin, user, mail, screening, login_page, page, captcha_answers)
@@ -64,7 +67,8 @@ def test_link_never_used_leaves_the_account_locked(
 
 
 def test_wrong_password_meanwhile_keeps_the_lock_and_the_link_still_unlocks(
-        admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client):
+    admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client
+):
     """Covers: R-LCK-1, R-LCK-3"""
     user = make_user()
     link = _lock_and_ask_for_link(admin, user, mail, screening, login_page, page, captcha_answers)
@@ -80,7 +84,8 @@ def test_wrong_password_meanwhile_keeps_the_lock_and_the_link_still_unlocks(
 
 
 def test_expired_link_leaves_the_account_locked(
-        admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client):
+    admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client
+):
     """Covers: R-LCK-3, R-LCK-4"""
     user = make_user()
     realm = admin.get_realm(REALM_NAME)
@@ -109,14 +114,15 @@ def test_expired_link_leaves_the_account_locked(
 def _expiry(link: str) -> int:
     import base64
     import json
+
     key = re.search(r"key=([^&\s]+)", link).group(1)
     payload = key.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["exp"]
 
 
 def test_restart_between_mail_and_link_keeps_the_lock(
-        keycloak, admin, make_user, mail, screening, login_page, page, captcha_answers, browser,
-        screening_client):
+    keycloak, admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client
+):
     """Covers: R-LCK-3"""
     user = make_user()
     link = _lock_and_ask_for_link(admin, user, mail, screening, login_page, page, captcha_answers)

@@ -1,6 +1,7 @@
 """Locked out by three wrong passwords, a person unlocks the account themselves:
 "forgot password" with account, e-mail and captcha, the mailed link, a new
 password, and they sign in again. Screenshots of the zh-Hant pages go to docs/."""
+
 import base64
 import json
 import re
@@ -28,8 +29,9 @@ def _lock(login_page, admin, user: dict) -> dict:
         assert "無效" in login_page.messages()
     # Keycloak records the lockout off the request thread: wait for it to land, or the next
     # sign-in races it (the right password may even get a code the client then cannot use).
-    return wait_until(lambda: (u := admin.get_user(user["id"]))["enabled"] is False and u,
-                      what="the account disabled by the lockout")
+    return wait_until(
+        lambda: (u := admin.get_user(user["id"]))["enabled"] is False and u, what="the account disabled by the lockout"
+    )
 
 
 def test_three_wrong_passwords_lock_the_account(admin, make_user, mail, screening, login_page):
@@ -48,8 +50,8 @@ def test_three_wrong_passwords_lock_the_account(admin, make_user, mail, screenin
 
 
 def test_locked_out_person_resets_and_signs_in_again(
-        admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client,
-        screenshots_dir):
+    admin, make_user, mail, screening, login_page, page, captcha_answers, browser, screening_client, screenshots_dir
+):
     """Covers: R-LCK-1, R-LCK-2, R-LCK-3, R-LCK-4, R-PWD-4"""
     user = make_user(birthDate="1990-03-12")
     screening.start_sign_in()

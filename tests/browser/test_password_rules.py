@@ -1,4 +1,5 @@
 """Keycloak refuses each kind of bad password with a message the person can act on."""
+
 import secrets
 
 import pytest
@@ -75,15 +76,23 @@ def test_personal_data_is_refused_on_the_update_password_page(make_user, screeni
     The national ID (whole and its digits), the birthday in Western and ROC forms, the mobile
     and the landline number: each refused with the message naming it."""
     from tests.support.personal_data import bad_passwords, person
+
     data = person()
-    user = make_user(temporary=True, required_actions=[], nationalId=data["nationalId"],
-                     birthDate=data["birthDate"], mobile=data["mobile"])
+    user = make_user(
+        temporary=True,
+        required_actions=[],
+        nationalId=data["nationalId"],
+        birthDate=data["birthDate"],
+        mobile=data["mobile"],
+    )
     screening.start_sign_in()
     login_page.sign_in(user["username"], user["password"])
     update = UpdatePasswordPage(page)
-    words = {"invalidPasswordPersonalDataNationalIdMessage": "身分證字號",
-             "invalidPasswordPersonalDataBirthDateMessage": "出生日期",
-             "invalidPasswordPersonalDataPhoneMessage": "電話或手機號碼"}
+    words = {
+        "invalidPasswordPersonalDataNationalIdMessage": "身分證字號",
+        "invalidPasswordPersonalDataBirthDateMessage": "出生日期",
+        "invalidPasswordPersonalDataPhoneMessage": "電話或手機號碼",
+    }
     for kind, (password, key) in bad_passwords(data).items():
         update.set_password(password)
         assert update.is_shown(), f"{kind}: {password!r} was accepted"

@@ -1,5 +1,6 @@
 """The "forgot password" step: the same answer whatever the input, mail only on a
 full match, and a captcha that cannot be skipped, reused or guessed into a mail."""
+
 import re
 import time
 
@@ -36,13 +37,13 @@ def open_reset(browser, screening_client):
         page.click('a[href*="reset-credentials"]')
         page.wait_for_selector("#kc-reset-password-form")
         return page, ResetCredentialsPage(page)
+
     yield open_
     for c in contexts:
         c.close()
 
 
-def test_same_answer_whatever_happened_and_mail_only_on_match(
-        admin, make_user, mail, open_reset, captcha_answers):
+def test_same_answer_whatever_happened_and_mail_only_on_match(admin, make_user, mail, open_reset, captcha_answers):
     """Covers: R-LCK-2"""
     other = make_user()
     disabled = make_user()
@@ -79,7 +80,7 @@ def test_same_answer_whatever_happened_and_mail_only_on_match(
 def test_wrong_captcha_sends_nothing_and_asks_again(make_user, mail, open_reset, captcha_answers):
     """Covers: R-LCK-2"""
     user = make_user()
-    page, reset = open_reset()
+    _page, reset = open_reset()
     first = captcha_answers.latest(reset.tab_id())
     wrong = "WRONG" if first != "WRONG" else "WRONH"
     reset.request(user["username"], user["email"], wrong)
@@ -123,11 +124,10 @@ def test_a_used_captcha_cannot_be_replayed(make_user, mail, open_reset, captcha_
     assert len(mail.messages(user["email"])) == 1
 
 
-def test_new_image_replaces_the_challenge_and_an_alternative_is_offered(
-        make_user, mail, open_reset, captcha_answers):
+def test_new_image_replaces_the_challenge_and_an_alternative_is_offered(make_user, mail, open_reset, captcha_answers):
     """Covers: R-LCK-2"""
     user = make_user()
-    page, reset = open_reset()
+    _page, reset = open_reset()
     first_image, first = reset.captcha_image(), captcha_answers.latest(reset.tab_id())
     assert "管理者" in reset.alternative_text() and "help desk" in reset.alternative_text()
     reset.new_image()
@@ -150,10 +150,12 @@ def test_a_flood_of_requests_sends_one_mail(admin, make_user, mail, open_reset, 
         assert "郵件" in page.inner_text("body")  # the one "you should receive an e-mail" page
         page.context.close()
     mail.wait_for(user["email"])
+
     # The three others were throttled after the response; wait for their events, then count mails.
     def throttled() -> int:
         events = admin.get_events({"user": user["id"], "type": "SEND_RESET_PASSWORD_ERROR"})
         return len([e for e in events if e.get("error") == "reset_mail_throttled"])
+
     wait_until(lambda: throttled() == 3, what="three throttled requests")
     assert len(mail.messages(user["email"])) == 1
 
@@ -161,7 +163,7 @@ def test_a_flood_of_requests_sends_one_mail(admin, make_user, mail, open_reset, 
 def _time_rounds(rounds, names, cases, times, open_reset, captcha_answers) -> None:
     for r in range(rounds):
         # Rotate the order each round so that load on the shared machine falls on every case alike.
-        for name in names[r % 4:] + names[:r % 4]:
+        for name in names[r % 4 :] + names[: r % 4]:
             username, email = cases[name]
             page, reset = open_reset()
             action = page.get_attribute("#kc-reset-password-form", "action")
@@ -202,13 +204,16 @@ def test_four_cases_take_the_same_time(admin, make_user, mail, open_reset, captc
     def quartiles(xs):
         q = statistics.quantiles(xs, n=4)
         return q[0], q[2]
+
     medians = {name: statistics.median(xs) for name, xs in times.items()}
     # The noise of the same case repeated: the middle half of one case's times.
     noise = max(q3 - q1 for q1, q3 in map(quartiles, times.values()))
     for name, xs in times.items():
         q1, q3 = quartiles(xs)
-        print(f"{name:30s} median {medians[name]:7.1f} ms  range {min(xs):7.1f}-{max(xs):7.1f} ms  "
-              f"middle half {q1:7.1f}-{q3:7.1f} ms")
+        print(
+            f"{name:30s} median {medians[name]:7.1f} ms  range {min(xs):7.1f}-{max(xs):7.1f} ms  "
+            f"middle half {q1:7.1f}-{q3:7.1f} ms"
+        )
     spread = max(medians.values()) - min(medians.values())
     print(f"spread of the medians {spread:.1f} ms; noise (widest middle half of one case) {noise:.1f} ms")
     assert spread <= max(noise, 3.0), "the time of the answer tells which case it was"
@@ -217,14 +222,18 @@ def test_four_cases_take_the_same_time(admin, make_user, mail, open_reset, captc
 def test_captcha_answers_never_logged_by_the_providers(keycloak, open_reset, captcha_answers):
     """Covers: R-LCK-2"""
     from stack.keycloak import build_providers
-    page, reset = open_reset()
+
+    _page, reset = open_reset()
     answer = captcha_answers.latest(reset.tab_id())
-    provider_lines = [line for line in keycloak.log_file.read_text(errors="replace").splitlines()
-                      if "[tw.gov.hpa.screening" in line]
-    assert not [line for line in provider_lines if answer in line], \
+    provider_lines = [
+        line for line in keycloak.log_file.read_text(errors="replace").splitlines() if "[tw.gov.hpa.screening" in line
+    ]
+    assert not [line for line in provider_lines if answer in line], (
         "a captcha answer is logged under the providers' package"
+    )
     # The seam that reads answers is not in what `make up` and production load.
     import zipfile
+
     for jar in build_providers(log=lambda *_: None):
         with zipfile.ZipFile(jar) as z:
             assert not [n for n in z.namelist() if "testseam" in n.lower()], jar

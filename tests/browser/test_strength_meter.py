@@ -2,6 +2,7 @@
 of 353 (Taiwanese names, birthdays, IDs, phones, keyboard walks, passphrases, and passwords
 that break each rule of the realm's policy: length, classes, the symbol set, personal data,
 history), and refuse for the same rule."""
+
 import json
 import secrets
 import uuid
@@ -35,9 +36,18 @@ SCORE_ALL = """async ([endpoint, tabId, passwords]) => {
 def corpus_realm(admin, keycloak):
     """A realm with our realm's whole password policy (from policies/) and our themes."""
     name = f"corpus-{uuid.uuid4().hex[:8]}"
-    admin.connection.raw_post("admin/realms", data=json.dumps({
-        "realm": name, "enabled": True, "passwordPolicy": password_policy(policies.load()),
-        "loginTheme": "screening", "adminTheme": "screening"}))
+    admin.connection.raw_post(
+        "admin/realms",
+        data=json.dumps(
+            {
+                "realm": name,
+                "enabled": True,
+                "passwordPolicy": password_policy(policies.load()),
+                "loginTheme": "screening",
+                "adminTheme": "screening",
+            }
+        ),
+    )
     profile = admin.connection.raw_get(f"admin/realms/{name}/users/profile").json()
     profile["unmanagedAttributePolicy"] = "ENABLED"
     admin.connection.raw_put(f"admin/realms/{name}/users/profile", data=json.dumps(profile))
@@ -51,14 +61,28 @@ def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus
     assert len(passwords) >= 350
     username = f"yjchen{secrets.token_hex(3)}"
     temporary = f"Tmp~{secrets.token_hex(8)}A1"
-    admin.connection.raw_post(f"admin/realms/{corpus_realm}/users", data=json.dumps({
-        "username": username, "enabled": True, "email": "yijun.chen@clinic.example.tw",
-        "firstName": "Yi-Jun", "lastName": "Chen",
-        "attributes": {"nationalId": ["A123456789"], "birthDate": ["1990-03-12"],
-                       "phone": ["(02)2559-1969#116"], "mobile": ["0912-345-678"]},
-        "credentials": [{"type": "password", "value": temporary, "temporary": True}]}))
-    user_id = admin.connection.raw_get(f"admin/realms/{corpus_realm}/users",
-                                       username=username, exact="true").json()[0]["id"]
+    admin.connection.raw_post(
+        f"admin/realms/{corpus_realm}/users",
+        data=json.dumps(
+            {
+                "username": username,
+                "enabled": True,
+                "email": "yijun.chen@clinic.example.tw",
+                "firstName": "Yi-Jun",
+                "lastName": "Chen",
+                "attributes": {
+                    "nationalId": ["A123456789"],
+                    "birthDate": ["1990-03-12"],
+                    "phone": ["(02)2559-1969#116"],
+                    "mobile": ["0912-345-678"],
+                },
+                "credentials": [{"type": "password", "value": temporary, "temporary": True}],
+            }
+        ),
+    )
+    user_id = admin.connection.raw_get(f"admin/realms/{corpus_realm}/users", username=username, exact="true").json()[0][
+        "id"
+    ]
 
     page.goto(f"{keycloak.url}/realms/{corpus_realm}/account/")
     LoginPage(page).sign_in(username, temporary)
@@ -77,7 +101,8 @@ def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus
         levels[verdict["level"]] += 1
         response = admin.connection.raw_put(
             f"admin/realms/{corpus_realm}/users/{user_id}/reset-password",
-            data=json.dumps({"type": "password", "value": password, "temporary": True}))
+            data=json.dumps({"type": "password", "value": password, "temporary": True}),
+        )
         policy_accepts = response.status_code == 204
         assert response.status_code in (204, 400), response.text
         policy_rule = None if policy_accepts else response.json().get("error")
@@ -92,10 +117,15 @@ def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus
     assert levels["weak"] > 50 and levels["strong"] > 50, "the corpus spans weak to strong"
     # Keycloak reports the first policy that refuses. specialChars never comes first: every
     # password without a symbol also fails regexPattern (which demands one of ~!#^*), checked before it.
-    every_rule = {"invalidPasswordMinLengthMessage", "invalidPasswordMaxLengthMessage",
-                  "invalidPasswordMinUpperCaseCharsMessage", "invalidPasswordMinLowerCaseCharsMessage",
-                  "invalidPasswordMinDigitsMessage",
-                  "invalidPasswordRegexPatternMessage", "invalidPasswordHistoryMessage",
-                  "invalidPasswordStrengthMessage"}
+    every_rule = {
+        "invalidPasswordMinLengthMessage",
+        "invalidPasswordMaxLengthMessage",
+        "invalidPasswordMinUpperCaseCharsMessage",
+        "invalidPasswordMinLowerCaseCharsMessage",
+        "invalidPasswordMinDigitsMessage",
+        "invalidPasswordRegexPatternMessage",
+        "invalidPasswordHistoryMessage",
+        "invalidPasswordStrengthMessage",
+    }
     assert every_rule <= set(rules), f"the corpus reaches every rule: missing {every_rule - set(rules)}"
     assert any(r.startswith("invalidPasswordPersonalData") for r in rules)

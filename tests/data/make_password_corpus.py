@@ -5,21 +5,85 @@ born 1990-03-12 (民國 79 年), national ID A123456789, phone (02)2559-1969#116
 mobile 0912-345-678, e-mail yijun.chen@clinic.example.tw. Deterministic: re-running
 gives the same file.
 """
+
 import random
 from pathlib import Path
 
 rng = random.Random(20261127)
-names = ["ChenYiJun", "yijun", "Chen", "WangXiaoMing", "LinMeiHua", "HuangJianHong", "ZhangZhiWei",
-         "LiYaTing", "WuJiaHao", "LiuShuFen", "TsaiMingDe", "YangPeiShan", "HsuChihHao", "KuoYuTing"]
+names = [
+    "ChenYiJun",
+    "yijun",
+    "Chen",
+    "WangXiaoMing",
+    "LinMeiHua",
+    "HuangJianHong",
+    "ZhangZhiWei",
+    "LiYaTing",
+    "WuJiaHao",
+    "LiuShuFen",
+    "TsaiMingDe",
+    "YangPeiShan",
+    "HsuChihHao",
+    "KuoYuTing",
+]
 birthdays = ["19900312", "1990-03-12", "0312", "1203", "790312", "0790312", "79/03/12", "1990312"]
 ids = ["A123456789", "a123456789", "123456789", "A1234", "F126543217"]
 phones = ["0912345678", "0912-345-678", "0225591969", "25591969", "(02)2559-1969", "886912345678"]
-walks = ["qwerty", "qwertyuiop", "1qaz2wsx", "1qaz@WSX", "zaq12wsx", "asdfghjkl", "zxcvbnm", "!QAZ2wsx",
-         "1qaz2wsx3edc", "qazwsx", "147258369", "123456789", "987654321", "abc123", "qwe123"]
-common = ["password", "Password", "P@ssw0rd", "iloveyou", "taiwan", "Taipei101", "admin", "welcome",
-          "sunshine", "dragon", "letmein", "hospital", "clinic", "screening", "cancer"]
-words = ["bamboo", "lantern", "harbor", "tainan", "oolong", "typhoon", "mango", "river", "kite",
-         "mountain", "jade", "pearl", "temple", "night", "market", "orchid", "cloud", "ferry", "pine"]
+walks = [
+    "qwerty",
+    "qwertyuiop",
+    "1qaz2wsx",
+    "1qaz@WSX",
+    "zaq12wsx",
+    "asdfghjkl",
+    "zxcvbnm",
+    "!QAZ2wsx",
+    "1qaz2wsx3edc",
+    "qazwsx",
+    "147258369",
+    "123456789",
+    "987654321",
+    "abc123",
+    "qwe123",
+]
+common = [
+    "password",
+    "Password",
+    "P@ssw0rd",
+    "iloveyou",
+    "taiwan",
+    "Taipei101",
+    "admin",
+    "welcome",
+    "sunshine",
+    "dragon",
+    "letmein",
+    "hospital",
+    "clinic",
+    "screening",
+    "cancer",
+]
+words = [
+    "bamboo",
+    "lantern",
+    "harbor",
+    "tainan",
+    "oolong",
+    "typhoon",
+    "mango",
+    "river",
+    "kite",
+    "mountain",
+    "jade",
+    "pearl",
+    "temple",
+    "night",
+    "market",
+    "orchid",
+    "cloud",
+    "ferry",
+    "pine",
+]
 symbols = "~!#^*"
 
 out = set()
@@ -39,7 +103,7 @@ while len(out) < 330:
     k = rng.choice([2, 3, 4])
     picked = [rng.choice(words) for _ in range(k)]
     sep = rng.choice(symbols)
-    pw = sep.join(w.capitalize() if rng.random() < .5 else w for w in picked) + str(rng.randrange(10, 99))
+    pw = sep.join(w.capitalize() if rng.random() < 0.5 else w for w in picked) + str(rng.randrange(10, 99))
     out.add(pw)
 for length in (70, 120):  # longer than the scorer's cap
     out.add(("Bamboo~Lantern7" * 10)[:length])
@@ -52,8 +116,14 @@ rules = {
     "lower case": ["BAMBOO~LANTERN~HARBOR7", "KITE#RIVER#PINE42"],
     "digit": ["Bamboo~Lantern~Harbor", "Kite#River#Pine"],
     "no symbol": ["BambooLanternHarbor7", "KiteRiverPine42"],
-    "symbol outside ~!#^*": ["Bamboo@Lantern7harbor", "Kite$River9pine", "Oolong Typhoon 7x~",
-                            "Mango-Jade-Pearl7~", "Temple.Night.Market7~", "Orchid%Cloud7~x"],
+    "symbol outside ~!#^*": [
+        "Bamboo@Lantern7harbor",
+        "Kite$River9pine",
+        "Oolong Typhoon 7x~",
+        "Mango-Jade-Pearl7~",
+        "Temple.Night.Market7~",
+        "Orchid%Cloud7~x",
+    ],
     "non-ASCII letters": ["Bambóo~Lantern7x", "竹子Lantern~Harbor7"],
     "e-mail (personal data, symbol)": ["yijun.chen@clinic.example.tw", "Yijun.Chen~Harbor7"],
     "maximum length": [("Kite~River7Pine" * 5)[:65]],

@@ -3,18 +3,19 @@ service tests use and against the Keycloak adapter on the run's real Keycloak:
 what the fake answers, Keycloak answers too, so the fake cannot drift.
 The port's behaviour, not an agency rule: no rule ids here.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import pytest
 
 from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_authz import AuthzClient
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
-from sync_service.adapters.keys import load_or_create_key
 from sync_service.adapters.keycloak_permission_model import users_permission_name
+from sync_service.adapters.keys import load_or_create_key
 from sync_service.domain import Grant, Level
 from sync_service.domain.passwords import generate_password
 from sync_service.services.ports import Directory, NewAccount
@@ -37,10 +38,16 @@ def _fake() -> Subject:
 
 
 def _keycloak(request) -> Subject:
-    keycloak, run_secrets, admin, key_file = (request.getfixturevalue(n) for n in (
-        "keycloak", "run_secrets", "admin", "national_id_key_file"))
-    directory = KeycloakDirectory(keycloak.url, REALM_NAME, "sync-service", run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
-                                  national_id_key=load_or_create_key("", key_file))
+    keycloak, run_secrets, admin, key_file = (
+        request.getfixturevalue(n) for n in ("keycloak", "run_secrets", "admin", "national_id_key_file")
+    )
+    directory = KeycloakDirectory(
+        keycloak.url,
+        REALM_NAME,
+        "sync-service",
+        run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
+        national_id_key=load_or_create_key("", key_file),
+    )
 
     def break_manager_access(institution: str, category: str) -> None:
         api = AuthzClient(admin)
@@ -57,10 +64,16 @@ def subject(request) -> Subject:
 def new_account(*grants: Grant) -> NewAccount:
     name = new_account_name("k")
     national_id = "A123456789"
-    return NewAccount(username=name, email=f"{name}@clinic.example.tw", first_name="怡君", last_name="陳",
-                      attributes={"department": "檢驗科", "phone": "(02)2559-1969", "nationalId": national_id},
-                      password=generate_password([name, national_id]), required_actions=("UPDATE_PASSWORD",),
-                      grants=grants)
+    return NewAccount(
+        username=name,
+        email=f"{name}@clinic.example.tw",
+        first_name="怡君",
+        last_name="陳",
+        attributes={"department": "檢驗科", "phone": "(02)2559-1969", "nationalId": national_id},
+        password=generate_password([name, national_id]),
+        required_actions=("UPDATE_PASSWORD",),
+        grants=grants,
+    )
 
 
 def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institution):

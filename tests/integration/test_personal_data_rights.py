@@ -1,4 +1,5 @@
 """A person can see and correct the personal data the realm holds about them."""
+
 import requests
 
 from stack.paths import REALM_NAME

@@ -1,4 +1,5 @@
 """The realm as imported by a real Keycloak 26.7.3 matches what the agency requires."""
+
 import requests
 
 import policies
@@ -39,7 +40,10 @@ def test_events_and_admin_events_are_stored_without_personal_data(admin, make_us
     user = make_user(nationalId="A123456789")
     events = admin.connection.raw_get(
         f"admin/realms/{REALM_NAME}/admin-events",
-        resourceTypes="USER", operationTypes="CREATE", resourcePath=f"users/{user['id']}").json()
+        resourceTypes="USER",
+        operationTypes="CREATE",
+        resourcePath=f"users/{user['id']}",
+    ).json()
     assert events, "the creation is recorded"
     event = events[0]
     assert event["authDetails"]["userId"] and event["time"] and event["resourcePath"] == f"users/{user['id']}"
@@ -83,8 +87,7 @@ def test_national_id_is_visible_to_administrators_only(admin):
 def test_realm_roles_for_categories_functions_and_reviewers(admin):
     """Covers: R-CAT-2"""
     names = {r["name"] for r in admin.get_realm_roles()}
-    assert {"hpa-reviewer", "institution-manager", "category:GAS-LAB",
-            "function:CER-COL:correction-query"} <= names
+    assert {"hpa-reviewer", "institution-manager", "category:GAS-LAB", "function:CER-COL:correction-query"} <= names
 
 
 def test_health_is_ready(keycloak):

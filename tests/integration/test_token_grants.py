@@ -1,6 +1,7 @@
 """What the realm's clients hand out: no password grant, rotated refresh tokens, no offline
 tokens (issue 8 point 13). Tests get their tokens through a client of the test run's own
 (tests/support/tokens.py), which the realm file never has."""
+
 import base64
 import json
 
@@ -36,8 +37,11 @@ def test_no_client_of_the_realm_takes_passwords(admin):
 
     Covers: R-LCK-1
     """
-    takes_passwords = sorted(c["clientId"] for c in admin.get_clients()
-                             if c.get("directAccessGrantsEnabled") and not c["clientId"].startswith("test-"))
+    takes_passwords = sorted(
+        c["clientId"]
+        for c in admin.get_clients()
+        if c.get("directAccessGrantsEnabled") and not c["clientId"].startswith("test-")
+    )
     assert takes_passwords == []
 
 

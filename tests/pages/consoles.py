@@ -1,4 +1,5 @@
 """Keycloak's account console and admin console, as far as a person of ours uses them."""
+
 from __future__ import annotations
 
 import re
@@ -63,7 +64,9 @@ class AdminConsole:
         dialog = self.page.locator("[role=dialog]")
         for step in ("institutions", institution, category):
             dialog.get_by_text(step, exact=True).click()
-        dialog.locator("tr, li").filter(has_text=re.compile(rf"^\s*{level}\s*$")).locator("input[type=checkbox]").check()
+        dialog.locator("tr, li").filter(has_text=re.compile(rf"^\s*{level}\s*$")).locator(
+            "input[type=checkbox]"
+        ).check()
         dialog.locator("footer button").first.click()  # join (加入)
         self.page.locator("form").get_by_text(level).first.wait_for()
         self.page.click("[data-testid=user-creation-save]")

@@ -1,4 +1,5 @@
 """Keycloak's login pages in our theme (keycloak.v2 parent), as a person uses them."""
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,7 @@ class UpdatePasswordPage(KeycloakPage):
         """Type a password and read the meter's level (weak / medium / strong) once it answers."""
         self.page.fill("#password-new", "")  # the meter clears; the next level shown is this password's
         self.page.fill("#password-new", password)
-        self.page.wait_for_function(
-            "() => document.getElementById('password-strength-level').dataset.level")
+        self.page.wait_for_function("() => document.getElementById('password-strength-level').dataset.level")
         return self.page.get_attribute("#password-strength-level", "data-level")
 
     def meter_text(self) -> str:
@@ -79,7 +79,7 @@ class ProfilePage(KeycloakPage):
     """The update-profile page a new account confirms at first sign-in."""
 
     def is_shown(self) -> bool:
-        return self.page.locator('form#kc-update-profile-form').count() == 1
+        return self.page.locator("form#kc-update-profile-form").count() == 1
 
     def value(self, field: str) -> str:
         return self.page.input_value(f'[name="{field}"]')
@@ -90,7 +90,7 @@ class ProfilePage(KeycloakPage):
 
 
 class ResetCredentialsPage(KeycloakPage):
-    """"Forgot password": account, e-mail and the captcha drawn on the server (R-LCK-2)."""
+    """ "Forgot password": account, e-mail and the captcha drawn on the server (R-LCK-2)."""
 
     def tab_id(self) -> str:
         action = self.page.get_attribute("#kc-reset-password-form", "action")
@@ -123,6 +123,7 @@ class ResetCredentialsPage(KeycloakPage):
 def mailed_link(message) -> str:
     """The action-token link of a mail Keycloak sent (the reset link, R-LCK-4)."""
     from stack.mailsink import body_text
+
     return re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
 
 

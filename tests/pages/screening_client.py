@@ -1,4 +1,5 @@
 """The stand-in screening system's pages."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page
@@ -35,8 +36,9 @@ class ScreeningClientPage:
         for row in self.page.locator("#grants tr.grant").all():
             cells = [c.strip() for c in row.locator("td").all_inner_texts()]
             functions = [f.get_attribute("data-id") for f in row.locator(".function").all()]
-            rows.append({"institution": cells[0], "category": cells[1], "level": cells[2].split()[-1],
-                         "functions": functions})
+            rows.append(
+                {"institution": cells[0], "category": cells[1], "level": cells[2].split()[-1], "functions": functions}
+            )
         return rows
 
     def function_names(self) -> list[str]:
@@ -52,6 +54,7 @@ class ScreeningClientPage:
 def sign_in_from_fresh_browser(browser, base_url: str, username: str, password: str) -> str:
     """Sign in from a fresh browser; 'signed in' or the message the login page shows."""
     from tests.pages.keycloak import LoginPage
+
     context = browser.new_context(locale="zh-TW")
     try:
         page = context.new_page()

@@ -1,4 +1,5 @@
 """The sync service's own pages (applicants and HPA reviewers), as people use them."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,11 @@ class ServicePage:
         page's CSP allows no script from elsewhere, and it is not served to anyone)."""
         self.page.evaluate(AXE.read_text())
         result = self.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
-        return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-                for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
 
     def screenshot(self, path) -> None:
         self.page.screenshot(path=str(path), full_page=True)
@@ -56,8 +60,7 @@ class ApplyPage(ServicePage):
         checked = self.page.get_attribute("#form-1", "data-checked") or "0"
         self.page.fill(f"#{field}", value)
         self.page.locator(f"#{field}").blur()
-        self.page.wait_for_function(
-            f"() => (document.getElementById('form-1').dataset.checked || '0') !== '{checked}'")
+        self.page.wait_for_function(f"() => (document.getElementById('form-1').dataset.checked || '0') !== '{checked}'")
 
     def captcha_challenge(self) -> str:
         return self.page.get_attribute('input[name="challenge"]', "value")
@@ -66,8 +69,11 @@ class ApplyPage(ServicePage):
         self.page.fill("#captcha", answer)
 
     def documents_listed(self) -> list[str]:
-        return [item.get_attribute("data-document")
-                for item in self.page.locator("#documents li[data-document]").all() if item.is_visible()]
+        return [
+            item.get_attribute("data-document")
+            for item in self.page.locator("#documents li[data-document]").all()
+            if item.is_visible()
+        ]
 
     def send(self) -> None:
         self.page.click("#submit")
@@ -189,7 +195,6 @@ class ReviewApplicationPage(ServicePage):
         return self.page.locator("#provisioning").inner_text()
 
 
-
 class MyDataPage(ServicePage):
     """A person's own data and their personal-data requests (R-PD-2)."""
 
@@ -197,14 +202,23 @@ class MyDataPage(ServicePage):
         self.page.goto(f"{self.base_url}/my-data")
 
     def profile(self) -> dict:
-        return {item.get_attribute("data-item"): item.inner_text().strip()
-                for item in self.page.locator("#profile dd").all()}
+        return {
+            item.get_attribute("data-item"): item.inner_text().strip()
+            for item in self.page.locator("#profile dd").all()
+        }
 
     def application_references(self) -> list[str]:
         return [r.get_attribute("data-reference") for r in self.page.locator("#applications tbody tr").all()]
 
-    def ask(self, kind: str, *, field: str | None = None, value: str | None = None, reason: str | None = None,
-            by_keyboard: bool = False) -> None:
+    def ask(
+        self,
+        kind: str,
+        *,
+        field: str | None = None,
+        value: str | None = None,
+        reason: str | None = None,
+        by_keyboard: bool = False,
+    ) -> None:
         if by_keyboard:  # as a person without a mouse: focus the choice, space to pick it, Enter to send
             self.page.focus(f"#kind-{kind}")
             self.page.keyboard.press("Space")
@@ -227,8 +241,10 @@ class MyDataPage(ServicePage):
         return self.page.locator("#request-sent").inner_text().strip()
 
     def requests(self) -> list[dict]:
-        return [{"kind": r.get_attribute("data-kind"), "status": r.get_attribute("data-status"),
-                 "text": r.inner_text()} for r in self.page.locator("#my-requests tbody tr").all()]
+        return [
+            {"kind": r.get_attribute("data-kind"), "status": r.get_attribute("data-status"), "text": r.inner_text()}
+            for r in self.page.locator("#my-requests tbody tr").all()
+        ]
 
     def deletion_notice(self) -> str:
         return self.page.locator("#kept-after-deletion").inner_text().strip()
@@ -248,8 +264,14 @@ class ReviewPersonalDataPage(ServicePage):
         self.page.goto(f"{self.base_url}/review/personal-data")
 
     def queued(self) -> list[dict]:
-        return [{"id": r.get_attribute("data-request"), "account": r.get_attribute("data-account"),
-                 "kind": r.get_attribute("data-kind")} for r in self.page.locator("#pd-queue tbody tr").all()]
+        return [
+            {
+                "id": r.get_attribute("data-request"),
+                "account": r.get_attribute("data-account"),
+                "kind": r.get_attribute("data-kind"),
+            }
+            for r in self.page.locator("#pd-queue tbody tr").all()
+        ]
 
     def open_request_of(self, account: str, kind: str) -> None:
         self.page.click(f'#pd-queue tr[data-account="{account}"][data-kind="{kind}"] a')
@@ -274,6 +296,7 @@ class ReviewPersonalDataPage(ServicePage):
 
     def deadline(self) -> str:
         return self.page.locator("#pd-deadline").inner_text().strip()
+
 
 def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())

@@ -1,6 +1,7 @@
 """What a person reads on a page, checked for words that are not words: raw message keys,
 unfilled placeholders, English with its apostrophes eaten by MessageFormat. And a picture of
 each page (into docs/screenshots/ only when asked: --update-screenshots)."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,26 @@ RAW = [
     (re.compile(r"\{\d+(,[^}]*)?\}|\{\{\s*\w+\s*\}\}"), "an unreplaced placeholder"),
 ]
 # Contractions people write; with the quote eaten they read as these.
-EATEN_CONTRACTIONS = ("dont", "doesnt", "didnt", "cant", "couldnt", "wont", "wouldnt", "isnt", "arent",
-                      "wasnt", "werent", "youre", "youve", "youll", "weve", "theyre", "hasnt", "havent")
+EATEN_CONTRACTIONS = (
+    "dont",
+    "doesnt",
+    "didnt",
+    "cant",
+    "couldnt",
+    "wont",
+    "wouldnt",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "youre",
+    "youve",
+    "youll",
+    "weve",
+    "theyre",
+    "hasnt",
+    "havent",
+)
 
 
 @cache
@@ -43,14 +62,14 @@ def problems(text: str) -> list[str]:
     found = []
     for pattern, what in RAW:
         for m in pattern.finditer(text):
-            found.append(f"{what}: {text[max(0, m.start() - 30):m.end() + 30]!r}")
+            found.append(f"{what}: {text[max(0, m.start() - 30) : m.end() + 30]!r}")
     words = re.findall(r"[A-Za-z]+", text)
     lowered = [w.lower() for w in words]
     pairs = eaten_forms()
     for i, word in enumerate(lowered):
         pair = f"{word} {lowered[i + 1]}" if i + 1 < len(lowered) else ""
         if word in EATEN_CONTRACTIONS or pair in pairs:
-            found.append(f"an English word without its apostrophe: {' '.join(words[max(0, i - 3):i + 3])!r}")
+            found.append(f"an English word without its apostrophe: {' '.join(words[max(0, i - 3) : i + 3])!r}")
     return found
 
 

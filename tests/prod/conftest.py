@@ -1,6 +1,7 @@
 """The production-shaped stack (stack/prod.py), started once for this package on free
 loopback ports in a temporary folder: PostgreSQL, two Keycloak nodes behind nginx,
 gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
+
 from __future__ import annotations
 
 import random
@@ -39,16 +40,24 @@ def _cluster_port() -> int:
 @pytest.fixture(scope="session")
 def prod_stack(tmp_path_factory):
     from stack.prod import PORTS, ProdStack
+
     ports = {name: (_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
     pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user, unlike pytest's tmp
     stack = ProdStack(
-        home=tmp_path_factory.mktemp("prod"), ports=ports, pg_folder=pg_folder, durable=False,
-        heap="-Xms128m -Xmx768m", log=lambda *_: None,
+        home=tmp_path_factory.mktemp("prod"),
+        ports=ports,
+        pg_folder=pg_folder,
+        durable=False,
+        heap="-Xms128m -Xmx768m",
+        log=lambda *_: None,
         sync_overrides={
             # A killed worker's entries come back after 10 s, not a minute.
-            "SYNC_WORKER_LEASE_SECONDS": "10", "SYNC_WORKER_POLL_SECONDS": "0.2",
-            "SYNC_WORKER_MAX_BACKOFF": "2", "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
-        })
+            "SYNC_WORKER_LEASE_SECONDS": "10",
+            "SYNC_WORKER_POLL_SECONDS": "0.2",
+            "SYNC_WORKER_MAX_BACKOFF": "2",
+            "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
+        },
+    )
     try:
         stack.up()
         yield stack
@@ -60,18 +69,24 @@ def prod_stack(tmp_path_factory):
 @pytest.fixture(scope="session")
 def prod_admin(prod_stack):
     from stack.demo import admin_client
+
     return admin_client(prod_stack)
 
 
 def prod_settings(stack) -> Settings:
     env = stack.sync_env()
-    return Settings(database_url=env["SYNC_DATABASE_URL"], auto_migrate=False, keycloak_url=stack.url,
-                    client_secret=env["SYNC_SERVICE_CLIENT_SECRET"],
-                    data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
-                    audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
-                    audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
-                    national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
-                    smtp_port=stack.ports["smtp"], submit_rate_per_hour=10_000)
+    return Settings(
+        database_url=env["SYNC_DATABASE_URL"],
+        auto_migrate=False,
+        keycloak_url=stack.url,
+        client_secret=env["SYNC_SERVICE_CLIENT_SECRET"],
+        data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
+        audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
+        audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
+        national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
+        smtp_port=stack.ports["smtp"],
+        submit_rate_per_hour=10_000,
+    )
 
 
 @pytest.fixture
@@ -87,20 +102,29 @@ def sign_in(prod_stack, prod_admin):
     """Password sign-in through nginx with a test-only public client (direct grants on for it
     alone). Returns an object with .token(user, password) and .refresh(refresh_token)."""
     client_id = f"test-direct-{uuid.uuid4().hex[:8]}"
-    prod_admin.create_client({"clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True,
-                              "standardFlowEnabled": False})
+    prod_admin.create_client(
+        {"clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True, "standardFlowEnabled": False}
+    )
     token_url = f"{prod_stack.url}/realms/cancer-screening/protocol/openid-connect/token"
     ca = str(prod_stack.ca_file)
 
     class SignIn:
         def token(self, username: str, password: str, session: requests.Session | None = None):
-            return (session or requests).post(token_url, data={
-                "grant_type": "password", "client_id": client_id, "username": username, "password": password},
-                verify=ca, timeout=30)
+            return (session or requests).post(
+                token_url,
+                data={"grant_type": "password", "client_id": client_id, "username": username, "password": password},
+                verify=ca,
+                timeout=30,
+            )
 
         def refresh(self, refresh_token: str):
-            return requests.post(token_url, data={"grant_type": "refresh_token", "client_id": client_id,
-                                                  "refresh_token": refresh_token}, verify=ca, timeout=30)
+            return requests.post(
+                token_url,
+                data={"grant_type": "refresh_token", "client_id": client_id, "refresh_token": refresh_token},
+                verify=ca,
+                timeout=30,
+            )
+
     return SignIn()
 
 
@@ -111,14 +135,30 @@ def make_people(prod_admin):
 
     def make(n: int) -> list[tuple[str, str]]:
         people = [(unique("p"), good_password()) for _ in range(n)]
-        prod_admin.partial_import_realm("cancer-screening", {"ifResourceExists": "FAIL", "users": [{
-            "username": u, "email": f"{u}.staff@clinic.example.tw", "enabled": True, "emailVerified": True,
-            "firstName": "怡君", "lastName": "陳", "requiredActions": [],
-            "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
-            "credentials": [{"type": "password", "value": p, "temporary": False}]} for u, p in people]})
+        prod_admin.partial_import_realm(
+            "cancer-screening",
+            {
+                "ifResourceExists": "FAIL",
+                "users": [
+                    {
+                        "username": u,
+                        "email": f"{u}.staff@clinic.example.tw",
+                        "enabled": True,
+                        "emailVerified": True,
+                        "firstName": "怡君",
+                        "lastName": "陳",
+                        "requiredActions": [],
+                        "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
+                        "credentials": [{"type": "password", "value": p, "temporary": False}],
+                    }
+                    for u, p in people
+                ],
+            },
+        )
         # A password someone else sets is always temporary (issue 8, decision 0031); the server's
         # own administrator may still clear the change for a test's established accounts.
         for username, _ in people:
             prod_admin.update_user(prod_admin.get_user_id(username), {"requiredActions": []})
         return people
+
     return make

@@ -1,5 +1,6 @@
 """Losing a Keycloak node: SIGKILL one of the two while people sign in through nginx
 and the workers apply approvals. The other node carries on; nothing is lost."""
+
 from __future__ import annotations
 
 import threading
@@ -57,6 +58,7 @@ def test_a_node_dies_during_sign_in_load(prod_stack, prod_admin, prod_wiring, si
 
     def load(username: str, password: str) -> None:
         import requests
+
         with requests.Session() as session:
             while not stop.is_set():
                 started = time.monotonic()
@@ -75,8 +77,11 @@ def test_a_node_dies_during_sign_in_load(prod_stack, prod_admin, prod_wiring, si
         batch = approve_many(prod_wiring, 16, institution[:7])
         killed_at = time.monotonic()
         prod_stack.sup.kill("kc1")
-        wait_until(lambda: sum(s == 200 and t > killed_at for t, s in results) >= 30, 180,
-                   "sign-ins through the surviving node")
+        wait_until(
+            lambda: sum(s == 200 and t > killed_at for t, s in results) >= 30,
+            180,
+            "sign-ins through the surviving node",
+        )
     finally:
         stop.set()
         for t in threads:

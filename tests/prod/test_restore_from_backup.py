@@ -1,6 +1,7 @@
 """Backup and restore of both databases (pg_dump / pg_restore): after the databases are
 dropped and restored, the audit chain verifies, Keycloak matches the decisions and people
 sign in with their passwords."""
+
 from __future__ import annotations
 
 import os
@@ -9,23 +10,29 @@ import sys
 
 from stack.demo import admin_client
 from stack.paths import ROOT
-
 from tests.support.waiting import wait_until
 
 from .test_node_loss import approve_many, assert_applied_once, provisioned
 
 
 def sync_command(stack, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync_service", *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **stack.sync_env(), "SYNC_AUTO_MIGRATE": "0"}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "sync_service", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **stack.sync_env(), "SYNC_AUTO_MIGRATE": "0"},
+        timeout=600,
+    )
 
 
 def chain_hashes(stack) -> list[str]:
     return stack.pg.psql("SELECT hash FROM audit_log ORDER BY seq", database="sync").split()
 
 
-def test_drop_both_databases_and_restore_them_from_the_backup(prod_stack, prod_wiring, sign_in, make_people,
-                                                             institution):
+def test_drop_both_databases_and_restore_them_from_the_backup(
+    prod_stack, prod_wiring, sign_in, make_people, institution
+):
     """Covers: R-AUD-1, R-MGR-1"""
     people = make_people(3)
     batch = approve_many(prod_wiring, 5, institution[:7])
@@ -60,7 +67,7 @@ def test_drop_both_databases_and_restore_them_from_the_backup(prod_stack, prod_w
     assert audit_after.returncode == 0, audit_after.stderr
     # The same rows, intact, first; the worker's keycloak-events job may have appended
     # Keycloak's events since (operations.md §5), so the chain can be longer.
-    assert chain_hashes(prod_stack)[:len(chain_before)] == chain_before
+    assert chain_hashes(prod_stack)[: len(chain_before)] == chain_before
     reconciled = sync_command(prod_stack, "reconcile")
     assert reconciled.returncode == 0, reconciled.stderr
     assert reconciled.stdout.strip().endswith("0 repairs / 修復 0 項"), reconciled.stdout

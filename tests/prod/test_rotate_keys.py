@@ -1,5 +1,6 @@
 """Rotating the personal-data key and the audit signing key on the running stack:
 `python -m sync_service keys rotate`, then a rolling restart."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,5 @@
 """The public intake's limits hold across the two gunicorn processes (counts in redis)."""
+
 from __future__ import annotations
 
 import requests

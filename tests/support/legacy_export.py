@@ -1,5 +1,6 @@
 """Old-system exports for the import tests and the bench: valid national IDs (checksum),
 realistic names, phones, institutions, and PBKDF2 hashes in the documented format."""
+
 from __future__ import annotations
 
 import base64
@@ -37,8 +38,14 @@ def mobile(rng: random.Random) -> str:
     return f"09{rng.randrange(10**8):08d}"
 
 
-def pbkdf2_hash(password: str, *, algorithm: str = "pbkdf2-sha256", iterations: int = 27500,
-                salt: bytes | None = None, rng: random.Random | None = None) -> str:
+def pbkdf2_hash(
+    password: str,
+    *,
+    algorithm: str = "pbkdf2-sha256",
+    iterations: int = 27500,
+    salt: bytes | None = None,
+    rng: random.Random | None = None,
+) -> str:
     """`ALGORITHM$ITERATIONS$SALT$HASH` (base64), as docs/legacy-import.md describes."""
     salt = salt if salt is not None else (rng or random.Random()).randbytes(16)
     digest = {"pbkdf2-sha256": "sha256", "pbkdf2-sha512": "sha512"}[algorithm]
@@ -46,12 +53,29 @@ def pbkdf2_hash(password: str, *, algorithm: str = "pbkdf2-sha256", iterations: 
     return f"{algorithm}${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(value).decode()}"
 
 
-def row(account: str, institution: str, *, rng: random.Random, category: str = "CRC-COL", level: str = "user",
-        password_hash: str = "", **extra) -> dict:
-    values = {"account": account, "name": person_name(rng), "national_id": national_id(rng),
-              "email": f"{account}@clinic{institution[-4:]}.example.tw", "phone": mobile(rng),
-              "institution_code": institution, "institution_name": f"示範診所{institution[-4:]}",
-              "category": category, "level": level, "department": "檢驗科", "password_hash": password_hash}
+def row(
+    account: str,
+    institution: str,
+    *,
+    rng: random.Random,
+    category: str = "CRC-COL",
+    level: str = "user",
+    password_hash: str = "",
+    **extra,
+) -> dict:
+    values = {
+        "account": account,
+        "name": person_name(rng),
+        "national_id": national_id(rng),
+        "email": f"{account}@clinic{institution[-4:]}.example.tw",
+        "phone": mobile(rng),
+        "institution_code": institution,
+        "institution_name": f"示範診所{institution[-4:]}",
+        "category": category,
+        "level": level,
+        "department": "檢驗科",
+        "password_hash": password_hash,
+    }
     values.update(extra)
     return values
 
@@ -64,8 +88,9 @@ def write(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def generated(count: int, institutions: int, *, seed: int = 14, password_hash: str = "",
-              prefix: str = "lg") -> list[dict]:
+def generated(
+    count: int, institutions: int, *, seed: int = 14, password_hash: str = "", prefix: str = "lg"
+) -> list[dict]:
     """`count` accounts, one grant each, over `institutions` institutions: the first account of
     each institution its CRC-COL manager, the others users of one of the four categories."""
     rng = random.Random(seed)
@@ -74,7 +99,15 @@ def generated(count: int, institutions: int, *, seed: int = 14, password_hash: s
     for i in range(count):
         code = codes[i % institutions]
         first = i < institutions
-        rows.append(row(f"{prefix}{i:07d}", code, rng=rng, level="manager" if first else "user",
-                        category="CRC-COL" if first else rng.choice(CATEGORIES), password_hash=password_hash,
-                        email=f"{prefix}{i:07d}@clinic{code}.example.tw"))
+        rows.append(
+            row(
+                f"{prefix}{i:07d}",
+                code,
+                rng=rng,
+                level="manager" if first else "user",
+                category="CRC-COL" if first else rng.choice(CATEGORIES),
+                password_hash=password_hash,
+                email=f"{prefix}{i:07d}@clinic{code}.example.tw",
+            )
+        )
     return rows

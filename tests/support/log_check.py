@@ -1,6 +1,7 @@
 """The run's last check: no log line holds a national ID or a full phone number of the test
 data (issue 8 point 7). Runs when the session ends, after every test and after Keycloak has
 stopped (tests/conftest.py), and fails the run on any hit."""
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,11 @@ def log_files(roots: list[Path], since: float) -> list[Path]:
         if not root.exists():
             continue
         for f in root.rglob("*"):
-            if f.is_file() and (f.suffix in LOG_SUFFIXES or f.name in ("stdout", "stderr")) \
-                    and f.stat().st_mtime >= since:
+            if (
+                f.is_file()
+                and (f.suffix in LOG_SUFFIXES or f.name in ("stdout", "stderr"))
+                and f.stat().st_mtime >= since
+            ):
                 found.append(f)
     return sorted(found)
 
@@ -58,7 +62,7 @@ def hits(files: list[Path]) -> list[str]:
                 at = text.index(value)
                 line = text.count("\n", 0, at) + 1
                 start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-                masked = text[start:end if end >= 0 else len(text)].replace(value, "▇" * len(value))[:300]
+                masked = text[start : end if end >= 0 else len(text)].replace(value, "▇" * len(value))[:300]
                 found.append(f"{f}: line {line}: a {kind} of the test data (#{number}): {masked}")
     return found
 

@@ -1,5 +1,6 @@
 """What the realm's password policy asks, checked in Python: the tests' yardstick
 for generated passwords (the realm itself enforces it; policies/security.toml)."""
+
 from __future__ import annotations
 
 import string

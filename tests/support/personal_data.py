@@ -1,5 +1,6 @@
 """A person's personal data for the R-PWD-5 tests, and passwords that hide one piece of it
 in an otherwise acceptable password (so only the personal-data rule can refuse it)."""
+
 from __future__ import annotations
 
 import secrets
@@ -9,8 +10,12 @@ def person() -> dict:
     """Fresh data: a national ID, a birth date and a mobile number no other test uses."""
     digits = f"{secrets.randbelow(10**8):08d}"
     mobile = f"{secrets.randbelow(10**6):06d}"
-    data = {"nationalId": f"F2{digits}", "birthDate": "1978-04-23", "mobile": f"0933-{mobile[:3]}-{mobile[3:]}",
-            "landline": "25591969"}  # make_user's phone is (02)2559-1969#116
+    data = {
+        "nationalId": f"F2{digits}",
+        "birthDate": "1978-04-23",
+        "mobile": f"0933-{mobile[:3]}-{mobile[3:]}",
+        "landline": "25591969",
+    }  # make_user's phone is (02)2559-1969#116
     remember(data)
     return data
 
@@ -42,7 +47,7 @@ PHONES: set[str] = {"(02)2559-1969#116", "(02)2559-1969#117", "(02)2312-3456#116
 def remember(attributes: dict) -> None:
     """Record the personal data of a user a test makes."""
     for key, values in attributes.items():
-        for v in (values if isinstance(values, (list, tuple)) else [values]):
+        for v in values if isinstance(values, (list, tuple)) else [values]:
             if key == "nationalId":
                 NATIONAL_IDS.add(str(v))
             elif key in ("phone", "mobile"):

@@ -1,5 +1,6 @@
 """A small TCP forwarder the tests can stop and start, to take "Keycloak" away
 from the worker without stopping the Keycloak other tests share."""
+
 from __future__ import annotations
 
 import socket

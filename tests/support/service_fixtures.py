@@ -1,6 +1,7 @@
 """The service-layer tests' fixtures: real SQL storage, fake Keycloak and mail.
 `tests/unit/service` runs them on SQLite; `tests/integration/postgres` runs the
 same tests on a throwaway PostgreSQL cluster (it installs and starts a server)."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,12 @@ def mailer():
 
 @pytest.fixture
 def wiring(database_url, tmp_path, fake_keycloak, mailer):
-    w = bootstrap(settings_for_tests(database_url, tmp_path), directory_factory=fake_keycloak.directory,
-                  mailer=mailer, token_verifier=StaticTokens({"reviewer": REVIEWER}))
+    w = bootstrap(
+        settings_for_tests(database_url, tmp_path),
+        directory_factory=fake_keycloak.directory,
+        mailer=mailer,
+        token_verifier=StaticTokens({"reviewer": REVIEWER}),
+    )
     yield w
     w.engine.dispose()
 

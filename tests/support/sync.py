@@ -1,5 +1,6 @@
 """Helpers shared by the sync service's tests: settings for a test database,
 and applications walked to the point a reviewer can decide them."""
+
 from __future__ import annotations
 
 import base64
@@ -43,15 +44,22 @@ def only_the_event_poll(wiring):
     from sync_service.services.keycloak_events import JOB_NAME
     from sync_service.services.schedule import Schedule
     from sync_service.services.worker import utcnow
+
     return Schedule([job for job in wiring.scheduled_jobs() if job.name == JOB_NAME], utcnow)
 
 
 def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL", **extra) -> dict:
     body = {
-        "type": type_, "category": category, "institution_code": institution,
-        "institution_name": "國立臺灣大學醫學院附設醫院", "department": "家庭醫學部",
-        "applicant_name": "王小明", "account": account, "phone": "(02)2559-1969#116",
-        "national_id": "A123456789", "email": f"{account}@clinic.example.tw",
+        "type": type_,
+        "category": category,
+        "institution_code": institution,
+        "institution_name": "國立臺灣大學醫學院附設醫院",
+        "department": "家庭醫學部",
+        "applicant_name": "王小明",
+        "account": account,
+        "phone": "(02)2559-1969#116",
+        "national_id": "A123456789",
+        "email": f"{account}@clinic.example.tw",
         "application_date": datetime.now(TW).date().isoformat(),
     }
     if type_ == "B":

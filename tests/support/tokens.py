@@ -5,6 +5,7 @@ let anyone lock any account through the API, with no captcha). The test run adds
 client of its own, to the test realm only, that accepts it; `make up` and the realm file never
 have it. Tests call `password_token` (or `token_response` for the whole answer).
 """
+
 from __future__ import annotations
 
 import requests
@@ -17,17 +18,25 @@ TEST_CLIENT_ID = "test-only-password-grant"
 def ensure_test_token_client(admin) -> None:
     """Add the test-only client to the test realm (once per run)."""
     if admin.get_client_id(TEST_CLIENT_ID) is None:
-        admin.create_client({"clientId": TEST_CLIENT_ID, "name": "test run only",
-                             "publicClient": True, "directAccessGrantsEnabled": True,
-                             "standardFlowEnabled": False, "implicitFlowEnabled": False})
+        admin.create_client(
+            {
+                "clientId": TEST_CLIENT_ID,
+                "name": "test run only",
+                "publicClient": True,
+                "directAccessGrantsEnabled": True,
+                "standardFlowEnabled": False,
+                "implicitFlowEnabled": False,
+            }
+        )
 
 
 def token_url(base_url: str) -> str:
     return f"{base_url}/realms/{REALM_NAME}/protocol/openid-connect/token"
 
 
-def token_response(base_url: str, username: str, password: str, client_id: str = TEST_CLIENT_ID,
-                   scope: str | None = None) -> requests.Response:
+def token_response(
+    base_url: str, username: str, password: str, client_id: str = TEST_CLIENT_ID, scope: str | None = None
+) -> requests.Response:
     data = {"grant_type": "password", "client_id": client_id, "username": username, "password": password}
     if scope:
         data["scope"] = scope

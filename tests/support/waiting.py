@@ -1,4 +1,5 @@
 """Waiting for a state of the real stack, never for a fixed time."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The sync service starts from its application factory and answers its health check."""
+
 from sync_service.bootstrap import bootstrap
 from sync_service.web import create_app
 from tests.support.sync import settings_for_tests

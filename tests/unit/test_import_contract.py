@@ -9,6 +9,7 @@
 Every import counts: at module level, inside functions, under TYPE_CHECKING.
 No rule id: this is the code's shape, not one of the agency's rules.
 """
+
 from __future__ import annotations
 
 import ast
@@ -44,7 +45,7 @@ def imports_of(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
-                base = base[:len(base) - node.level + 1]
+                base = base[: len(base) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module
@@ -101,8 +102,11 @@ def test_the_domain_imports_only_itself_and_the_standard_library():
 
 def test_the_policies_the_domain_reads_import_only_the_standard_library():
     for path in (ROOT / "policies").rglob("*.py"):
-        outside = {m for m in imports_of(path)
-                   if m.split(".")[0] not in sys.stdlib_module_names and not m.startswith("policies")}
+        outside = {
+            m
+            for m in imports_of(path)
+            if m.split(".")[0] not in sys.stdlib_module_names and not m.startswith("policies")
+        }
         assert outside == set(), path
 
 
@@ -123,7 +127,11 @@ def test_the_contract_sees_a_violation(tmp_path, monkeypatch):
     monkeypatch.setattr(sys.modules[__name__], "GRAPH", fake)
     monkeypatch.setattr(sys.modules[__name__], "OURS", set(fake))
     assert chain_to(f"{PACKAGE}.services.a", f"{PACKAGE}.adapters") == [
-        f"{PACKAGE}.services.a", f"{PACKAGE}.services.b", f"{PACKAGE}.bootstrap", f"{PACKAGE}.adapters.repository"]
+        f"{PACKAGE}.services.a",
+        f"{PACKAGE}.services.b",
+        f"{PACKAGE}.bootstrap",
+        f"{PACKAGE}.adapters.repository",
+    ]
     relative = tmp_path / PACKAGE / "services" / "c.py"
     relative.parent.mkdir(parents=True)
     relative.write_text("from ..adapters.repository import LeaseLost\n")

@@ -1,5 +1,6 @@
 """The run's log check (tests/support/log_check.py) finds what it must, and says where, not what.
 The check of pure code; the run itself applies it to every log (tests/conftest.py)."""
+
 import time
 
 from tests.support import log_check

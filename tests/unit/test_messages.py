@@ -4,6 +4,7 @@ Keycloak formats every theme message with java.text.MessageFormat, where a singl
 a quoted section and disappears ("Administration's" reads "Administrations"); a quote is
 written ''.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,8 @@
 """policies/ is the one source of truth; realm-export.json must agree with it."""
+
 import copy
 import json
+from datetime import UTC
 
 import policies
 from stack import realm
@@ -29,9 +31,19 @@ def test_a_changed_number_in_policies_is_caught_as_drift():
 def test_password_policy_carries_every_agency_number():
     """Covers: R-PWD-2, R-PWD-3"""
     text = realm.password_policy(policies.load())
-    for term in ("length(12)", "upperCase(1)", "lowerCase(1)", "digits(1)", "specialChars(1)",
-                 "notUsername", "notContainsUsername", "notEmail", "passwordHistory(",
-                 "forceExpiredPasswordChange(60)", "maxLength("):
+    for term in (
+        "length(12)",
+        "upperCase(1)",
+        "lowerCase(1)",
+        "digits(1)",
+        "specialChars(1)",
+        "notUsername",
+        "notContainsUsername",
+        "notEmail",
+        "passwordHistory(",
+        "forceExpiredPasswordChange(60)",
+        "maxLength(",
+    ):
         assert term in text
     assert "regexPattern(^(?=.*[~!#^*])[A-Za-z0-9~!#^*]+$)" in text
 
@@ -40,11 +52,18 @@ def test_roles_follow_the_category_table():
     """Covers: R-CAT-1, R-CAT-2"""
     roles = {r["name"]: r for r in realm.realm_roles(policies.load())}
     assert roles["category:CRC-COL"]["composites"]["realm"] == [
-        "function:CRC-COL:eligibility-query", "function:CRC-COL:correction-query"]
+        "function:CRC-COL:eligibility-query",
+        "function:CRC-COL:correction-query",
+    ]
     assert roles["category:GAS-COL"]["composites"]["realm"] == ["function:GAS-COL:eligibility-query"]
     assert "composites" not in roles["category:GAS-LAB"]
     assert {n for n in roles if n.startswith("category:")} == {
-        "category:CRC-COL", "category:CER-COL", "category:HPV-COL", "category:GAS-COL", "category:GAS-LAB"}
+        "category:CRC-COL",
+        "category:CER-COL",
+        "category:HPV-COL",
+        "category:GAS-COL",
+        "category:GAS-LAB",
+    }
 
 
 def test_documents_per_type_and_category():
@@ -88,14 +107,17 @@ def test_rule_ids_are_named_one_by_one():
     No rule id: this keeps the Covers: lines and the rules' sources searchable."""
     import re
     from pathlib import Path
+
     root = Path(__file__).resolve().parents[2]
     ranged = re.compile(r"R-[A-Z]+-\d+\s*(\.\.|–)\s*\d")
-    found = [f"{path.relative_to(root)}:{n}"
-             for folder in ("policies", "sync_service", "tests", "keycloak-config", "stack", "docs")
-             for path in sorted((root / folder).rglob("*")) if path.is_file()
-             and path.suffix in {".py", ".toml", ".java", ".ftl", ".md", ".properties", ".json"}
-             for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
-             if ranged.search(line)]
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in ("policies", "sync_service", "tests", "keycloak-config", "stack", "docs")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file() and path.suffix in {".py", ".toml", ".java", ".ftl", ".md", ".properties", ".json"}
+        for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if ranged.search(line)
+    ]
     assert found == []
 
 
@@ -123,7 +145,10 @@ def test_keycloak_keeps_its_events_as_policies_say():
     tampered = copy.deepcopy(json.loads(REALM_FILE.read_text()))
     tampered["eventsExpiration"] = 3600
     tampered["adminEventsDetailsEnabled"] = True
-    assert [line.split(":")[0] for line in realm.drift(tampered, p)] == ["eventsExpiration", "adminEventsDetailsEnabled"]
+    assert [line.split(":")[0] for line in realm.drift(tampered, p)] == [
+        "eventsExpiration",
+        "adminEventsDetailsEnabled",
+    ]
 
 
 def test_departures_carry_the_agency_notice_and_the_realm_has_the_date_attribute():
@@ -151,14 +176,16 @@ def test_personal_data_deadlines_and_retention_are_read_from_policies():
     its number, and scans do not outlive their application."""
     rules = policies.personal_data()
     assert rules.kinds["copy"].answer_within_days == 15 and rules.kinds["copy"].extension_days == 15
-    assert all(rules.kinds[k].answer_within_days == 30 == rules.kinds[k].extension_days
-               for k in ("correct", "stop", "delete"))
+    assert all(
+        rules.kinds[k].answer_within_days == 30 == rules.kinds[k].extension_days for k in ("correct", "stop", "delete")
+    )
     assert rules.kept_after_deletion_zh and rules.kept_after_deletion_en
     kept = policies.retention()
     assert all(days > 0 for days in vars(kept).values())
     assert kept.scans <= kept.applications
     # The pages read the same numbers (no copy of them in a template).
     from pathlib import Path
+
     templates = Path(__file__).resolve().parents[2] / "sync_service" / "web" / "templates"
     assert "answer_within_days" in (templates / "my_data.html").read_text()
 
@@ -169,13 +196,17 @@ def test_the_legacy_import_reads_its_numbers_from_policies():
     import tomllib
 
     from sync_service.services.legacy_import import LegacyImportMail
+
     spec = tomllib.loads((policies.HERE / "legacy_import.toml").read_text())
     rules = policies.legacy_import()
     assert rules.hash_algorithms == tuple(spec["password_hash"]["algorithms"])
     assert rules.min_hash_iterations == spec["password_hash"]["min_iterations"]
     job = LegacyImportMail.from_policies(None, None)
     assert (job.batch, job.every.total_seconds(), job.link_lifetime_seconds) == (
-        spec["mail"]["batch"], spec["mail"]["every_seconds"], spec["mail"]["link_lifetime_seconds"])
+        spec["mail"]["batch"],
+        spec["mail"]["every_seconds"],
+        spec["mail"]["link_lifetime_seconds"],
+    )
 
 
 def test_reminder_and_review_numbers_are_read_from_policies():
@@ -183,11 +214,15 @@ def test_reminder_and_review_numbers_are_read_from_policies():
 
     The reminder's days are counted back from the realm's own change period (security.toml), and the
     mail names that period: both from policies/, never a number of their own."""
+    from datetime import datetime
+
     from sync_service.services.reminder_mails import password_reminder
-    from datetime import datetime, timezone
+
     rules, password = policies.reminders(), policies.load().password
     assert 0 < rules.password_days_before < password.change_every_days
     assert 12 % rules.review_every_months == 0
     assert 0 < rules.review_reminder_days_before < rules.review_answer_days
-    mail = password_reminder("a@b.tw", "u1", datetime(2026, 1, 1, tzinfo=timezone.utc), "https://x/", "<m>")
-    assert f"每 {password.change_every_days} 天" in mail.body and f"every\n{password.change_every_days} days" in mail.body
+    mail = password_reminder("a@b.tw", "u1", datetime(2026, 1, 1, tzinfo=UTC), "https://x/", "<m>")
+    assert (
+        f"每 {password.change_every_days} 天" in mail.body and f"every\n{password.change_every_days} days" in mail.body
+    )

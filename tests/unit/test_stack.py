@@ -1,13 +1,14 @@
 """The developer stack's own pieces: secrets, placeholders, mail sink."""
+
 import re
 import smtplib
 import stat
 from email.message import EmailMessage
 
 from stack.__main__ import PORTS, realm_env
+from stack.credentials_file import WANTED, load_or_create
 from stack.mailsink import MailSink, body_text
 from stack.paths import REALM_FILE
-from stack.credentials_file import WANTED, load_or_create
 from tests.conftest import free_port
 
 

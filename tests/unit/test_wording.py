@@ -1,5 +1,6 @@
 """Words of the sync service and the stand-in client as a person reads them: Chinese with
 Chinese punctuation, Chinese and Latin spaced apart, refusals that read as sentences."""
+
 from __future__ import annotations
 
 import ast
@@ -22,9 +23,14 @@ SOURCES = sorted((ROOT / "sync_service").rglob("*.py")) + sorted((ROOT / "exampl
 def _texts(path: Path):
     """String literals (and the literal parts of f-strings) of a module, docstrings left out."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                  if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    docstrings = {
+        id(n.body[0].value)
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.body
+        and isinstance(n.body[0], ast.Expr)
+        and isinstance(n.body[0].value, ast.Constant)
+    }
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             yield node.lineno, node.value
@@ -50,8 +56,9 @@ def test_a_refused_transition_reads_as_a_sentence():
     app = make("A", status=Status.ORIGINALS_RECEIVED)
     with pytest.raises(IllegalTransition) as e:
         app.record_originals_received(by="reviewer-lin", at=AT)
-    assert e.value.en == ("The application's status is “originals received”, "
-                          "so recording receipt of its originals is not possible")
+    assert e.value.en == (
+        "The application's status is “originals received”, so recording receipt of its originals is not possible"
+    )
     assert e.value.zh == "申請案目前為「已收正本」，不能登錄正本收件"
 
 

@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2026-05-20
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,8 +18,10 @@ TS = sa.DateTime(timezone=True)
 
 def _seat_columns() -> list[sa.Column]:
     """The (institution, category) an application, a manager seat and an outbox entry are about."""
-    return [sa.Column("institution_code", sa.String(10), nullable=False),
-            sa.Column("category", sa.String(20), nullable=False)]
+    return [
+        sa.Column("institution_code", sa.String(10), nullable=False),
+        sa.Column("category", sa.String(20), nullable=False),
+    ]
 
 
 def upgrade() -> None:
@@ -70,8 +73,9 @@ def upgrade() -> None:
         sa.Column("application_id", sa.String(40)),
         # R-MGR-1 in the database: one row, one manager, per (institution, category).
         sa.PrimaryKeyConstraint("institution_code", "category", name="pk_manager_seats"),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
-                                name="fk_manager_seats_application_id_applications"),
+        sa.ForeignKeyConstraint(
+            ["application_id"], ["applications.id"], name="fk_manager_seats_application_id_applications"
+        ),
     )
 
     op.create_table(
@@ -96,8 +100,7 @@ def upgrade() -> None:
         sa.Column("done_at", TS),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         sa.UniqueConstraint("change_key", name="uq_outbox_change_key"),
-        sa.ForeignKeyConstraint(["application_id"], ["applications.id"],
-                                name="fk_outbox_application_id_applications"),
+        sa.ForeignKeyConstraint(["application_id"], ["applications.id"], name="fk_outbox_application_id_applications"),
     )
     op.create_index("ix_outbox_application_id", "outbox", ["application_id"])
     op.create_index("ix_outbox_due", "outbox", ["status", "next_attempt_at"])

@@ -4,6 +4,7 @@ Revision ID: 0005
 Revises: 0007 (re-chained after main took 0006, 0007)
 Create Date: 2026-11-29
 """
+
 import sqlalchemy as sa
 from alembic import op
 

@@ -1,9 +1,11 @@
 """The sync service's pages against the run's real Keycloak (sign-in as the
 realm's client reviewer-pages), real mail sink and a real worker, served in
 this process on the port the realm's redirect URIs name."""
+
 from __future__ import annotations
 
 import threading
+
 import pytest
 
 from stack.paths import REALM_NAME
@@ -20,19 +22,26 @@ from tests.pages.sync_pages import (
 from tests.support.sync import settings_for_tests
 
 
-
 @pytest.fixture(scope="session")
 def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_key_file):
     """The sync service (pages and API) and its worker, for the whole run."""
     from sync_service.web.serving import make_server  # as `make up` serves: the path logged, never the query
+
     folder = tmp_path_factory.mktemp("sync-pages")
     settings = settings_for_tests(
-        f"sqlite:///{folder / 'sync.db'}", folder, keycloak_url=keycloak.url, realm=REALM_NAME,
+        f"sqlite:///{folder / 'sync.db'}",
+        folder,
+        keycloak_url=keycloak.url,
+        realm=REALM_NAME,
         client_secret=run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
-        pages_client_secret=run_secrets["REVIEWER_CLIENT_SECRET"], secret_key=run_secrets["FLASK_SECRET_KEY"],
-        smtp_host="127.0.0.1", smtp_port=mail.port, keycloak_timeout_seconds=10,
+        pages_client_secret=run_secrets["REVIEWER_CLIENT_SECRET"],
+        secret_key=run_secrets["FLASK_SECRET_KEY"],
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
+        keycloak_timeout_seconds=10,
         screening_system_url=f"http://127.0.0.1:{ports['screening-client']}/",
-        national_id_key_file=national_id_key_file)  # Keycloak's vault secret: the same digests
+        national_id_key_file=national_id_key_file,
+    )  # Keycloak's vault secret: the same digests
     wiring = bootstrap(settings)
     app = create_app(wiring=wiring)
     server = make_server(app, "127.0.0.1", ports["sync-service"])
@@ -65,11 +74,13 @@ def reviewer(make_user, admin):
 @pytest.fixture
 def sign_in(page, base_url):
     """Sign in to the pages through the realm's login page."""
+
     def sign_in_as(person: dict, then: str = "/") -> None:
         page.context.clear_cookies()  # another person at this browser: no single sign-on carried over
         page.goto(f"{base_url}/sign-in?next={then}")
         LoginPage(page).sign_in(person["username"], person["password"])
         page.wait_for_url(f"{base_url}{then}*")
+
     return sign_in_as
 
 
@@ -109,6 +120,8 @@ def csp_violations(page) -> list[str]:
 @pytest.fixture
 def shoot(screenshots_dir):
     """A page's picture, into docs/screenshots/ only with --update-screenshots."""
+
     def take(service_page, name: str) -> None:
         service_page.screenshot(screenshots_dir / f"pages-{name}.png")
+
     return take

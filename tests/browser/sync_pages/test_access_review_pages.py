@@ -1,5 +1,6 @@
 """Access reviews on the sync service's pages: the manager confirms by keyboard, HPA
 sees who has not answered; both pages pass axe-core, zh-Hant first with English."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_manager_confirms_users_and_hpa_sees_who_has_not_answered(
-        service, page, base_url, sign_in, make_user, reviewer, admin, institution, mail, shoot, csp_violations):
+    service, page, base_url, sign_in, make_user, reviewer, admin, institution, mail, shoot, csp_violations
+):
     """Covers: R-USR-2"""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
+
     category = "CER-COL"
     manager, stays, leaves = make_user(), make_user(), make_user()
     for person, level in ((manager, Level.MANAGER), (stays, Level.USER), (leaves, Level.USER)):

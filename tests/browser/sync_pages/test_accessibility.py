@@ -1,5 +1,6 @@
 """Every page: no serious accessibility violation (axe-core), usable by keyboard
 and on a phone's width, nothing loaded from elsewhere (R-PD-3)."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,14 +14,28 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_remaining_pages_pass_axe_and_fit_a_phone(
-        shoot, service, apply_page, application_page, browser, base_url, make_user, sign_in, page, institution,
-        csp_violations):
+    shoot,
+    service,
+    apply_page,
+    application_page,
+    browser,
+    base_url,
+    make_user,
+    sign_in,
+    page,
+    institution,
+    csp_violations,
+):
     """Covers: R-PD-3"""
     file_type_a(apply_page, service, institution, new_account_name("x"))
     reference = application_page.reference()
-    pages = {"home": "/", "status": "/status", "printed-form-1": f"/applications/{reference}/forms/form-1",
-             "printed-affidavit": f"/applications/{reference}/forms/unit-affidavit",
-             "not-found": "/applications/K7Q3-MX9P-2F4D"}
+    pages = {
+        "home": "/",
+        "status": "/status",
+        "printed-form-1": f"/applications/{reference}/forms/form-1",
+        "printed-affidavit": f"/applications/{reference}/forms/unit-affidavit",
+        "not-found": "/applications/K7Q3-MX9P-2F4D",
+    }
     shown = ServicePage(page, base_url)
     for name, path in pages.items():
         page.goto(base_url + path)

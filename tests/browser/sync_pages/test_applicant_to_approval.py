@@ -1,6 +1,7 @@
 """An applicant files type A without an account, prints the forms; a reviewer
 records the originals by the QR reference and approves; the password mail
 arrives; the new manager signs in and the screening system shows the grant."""
+
 from __future__ import annotations
 
 import re
@@ -9,15 +10,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import policies
 from stack.mailsink import body_text
 from stack.paths import REALM_NAME
 from tests.conftest import good_password
 from tests.pages.keycloak import LoginPage, ProfilePage, TermsPage, UpdatePasswordPage
 from tests.pages.screening_client import ScreeningClientPage
-from tests.pages.sync_pages import ApplicationPage, ReviewApplicationPage, ReviewQueuePage
+from tests.pages.sync_pages import ReviewApplicationPage, ReviewQueuePage
 from tests.support.sync import form, new_account_name
-
 
 TW = timezone(timedelta(hours=8))
 pytestmark = pytest.mark.browser
@@ -25,8 +24,9 @@ pytestmark = pytest.mark.browser
 
 def pdf_text(path) -> str:
     """The PDF's text as poppler (Debian poppler-utils) extracts it: what a reader's copy-paste gets."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def file_type_a(apply_page, service, institution, account, **extra) -> dict:
@@ -39,13 +39,29 @@ def file_type_a(apply_page, service, institution, account, **extra) -> dict:
 
 
 def test_type_a_from_the_form_to_the_managers_first_sign_in(
-        shoot, screenshots_dir, service, apply_page, application_page, page, browser, base_url, reviewer, mail, institution,
-        screening_client, csp_violations, tmp_path):
+    shoot,
+    screenshots_dir,
+    service,
+    apply_page,
+    application_page,
+    page,
+    browser,
+    base_url,
+    reviewer,
+    mail,
+    institution,
+    screening_client,
+    csp_violations,
+    tmp_path,
+):
     """Covers: R-MGR-2, R-DOC-1, R-DOC-4, R-DOC-5, R-PD-3, R-PWD-1, R-CONF-1"""
     account = new_account_name("p")
     apply_page.open("A")
-    assert apply_page.help_desk() == {"phone": "(02)2559-1969#116、117", "fax": "(02)2559-0586",
-                                      "email": "cancer_integrate@iisigroup.com"}
+    assert apply_page.help_desk() == {
+        "phone": "(02)2559-1969#116、117",
+        "fax": "(02)2559-0586",
+        "email": "cancer_integrate@iisigroup.com",
+    }
     assert apply_page.serious_accessibility_violations() == []
     shoot(apply_page, "apply")
     values = file_type_a(apply_page, service, institution, account)
@@ -63,8 +79,9 @@ def test_type_a_from_the_form_to_the_managers_first_sign_in(
         assert reference in texts[document]
         assert values["institution_name"] in texts[document]
         # Each page of the PDF as a picture, beside the pages' screenshots.
-        subprocess.run(["pdftoppm", "-png", "-r", "70", str(path), str(screenshots_dir / f"pdf-{document}")],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", str(path), str(screenshots_dir / f"pdf-{document}")], check=True
+        )
     assert "帳號/權限異動表" in texts["form-1"] and account in texts["form-1"]
     assert "A123456789" in texts["form-1"] and "王小明" in texts["form-1"]
     assert "單位切結書" in texts["unit-affidavit"] and "本單位授權使用人員一覽表" in texts["unit-affidavit"]
@@ -114,6 +131,10 @@ def test_type_a_from_the_form_to_the_managers_first_sign_in(
     assert profile.is_shown()
     profile.confirm()
     assert screening.is_signed_in_as(account)
-    assert {"institution": institution, "category": "CRC-COL", "level": "manager",
-            "functions": ["correction-query", "eligibility-query"]} in screening.grants()
+    assert {
+        "institution": institution,
+        "category": "CRC-COL",
+        "level": "manager",
+        "functions": ["correction-query", "eligibility-query"],
+    } in screening.grants()
     assert csp_violations == []

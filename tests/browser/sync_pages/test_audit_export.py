@@ -1,11 +1,12 @@
 """A reviewer pulls an institution's audit record from the page (issue 12 point 5, decision 0091):
 zh-Hant first with English, a clear answer for a bad field, both downloads, no serious axe finding."""
+
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,12 +18,19 @@ from tests.pages.sync_pages import AuditExportPage
 pytestmark = pytest.mark.browser
 
 
-def test_a_reviewer_downloads_the_csv_and_the_signed_bundle(service, base_url, page, reviewer, sign_in,
-                                                            institution, tmp_path, shoot, csp_violations):
+def test_a_reviewer_downloads_the_csv_and_the_signed_bundle(
+    service, base_url, page, reviewer, sign_in, institution, tmp_path, shoot, csp_violations
+):
     """Covers: R-AUD-1"""
     with service.uow() as uow:  # a manager's console action, as the Keycloak event poll records it
-        uow.record(AuditEntry(actor="mgr0401", action="keycloak.admin.user.create", at=datetime.now(timezone.utc),
-                              details={"subject": "staff0401", "institutions": [institution], "ip": "127.0.0.1"}))
+        uow.record(
+            AuditEntry(
+                actor="mgr0401",
+                action="keycloak.admin.user.create",
+                at=datetime.now(UTC),
+                details={"subject": "staff0401", "institutions": [institution], "ip": "127.0.0.1"},
+            )
+        )
         uow.commit()
     sign_in(reviewer, "/review/audit-export/")
     export = AuditExportPage(page, base_url)

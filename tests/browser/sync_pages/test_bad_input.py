@@ -1,5 +1,6 @@
 """Bad input on every form: the message stands beside the field, in zh-Hant and
 English, as the person types and again from the server; nothing typed is lost."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,18 +14,30 @@ pytestmark = pytest.mark.browser
 
 
 def test_form_1_answers_each_rule_inline_and_on_the_server_with_the_same_words(
-        shoot, service, apply_page, institution, csp_violations):
+    shoot, service, apply_page, institution, csp_violations
+):
     """Covers: R-FORM-1, R-FORM-2, R-FORM-3, R-FORM-4, R-DOC-1, R-DOC-2, R-DOC-3, R-PD-3"""
     apply_page.open("A")
     apply_page.fill({"type": "A", "category": "GAS-LAB"})
     # GAS-LAB's manager application asks for the two licences as well.
-    assert set(apply_page.documents_listed()) == {"form-1", "unit-affidavit", "confidentiality-consent",
-                                                  "lab-opening-licence", "technologist-licence"}
+    assert set(apply_page.documents_listed()) == {
+        "form-1",
+        "unit-affidavit",
+        "confidentiality-consent",
+        "lab-opening-licence",
+        "technologist-licence",
+    }
     apply_page.fill({"category": "CRC-COL"})
     assert "lab-opening-licence" not in apply_page.documents_listed()
 
-    bad = {"applicant_name": "臺大醫院", "account": "ADMclinic01", "national_id": "A123456788",
-           "phone": "12345", "email": "wang@", "institution_code": "12345"}
+    bad = {
+        "applicant_name": "臺大醫院",
+        "account": "ADMclinic01",
+        "national_id": "A123456788",
+        "phone": "12345",
+        "email": "wang@",
+        "institution_code": "12345",
+    }
     inline = {}
     for field, value in bad.items():
         apply_page.type_and_leave(field, value)
@@ -33,8 +46,10 @@ def test_form_1_answers_each_rule_inline_and_on_the_server_with_the_same_words(
     assert "ADM" in inline["account"]
     assert "檢查碼" in inline["national_id"] and "check digit" in inline["national_id"]
     assert "10 位數字" in inline["institution_code"] and "10 digits" in inline["institution_code"]
-    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in m) and any(ch.isascii() and ch.isalpha() for ch in m)
-               for m in inline.values()), inline
+    assert all(
+        any("\u4e00" <= ch <= "\u9fff" for ch in m) and any(ch.isascii() and ch.isalpha() for ch in m)
+        for m in inline.values()
+    ), inline
 
     good = form("A", institution, new_account_name("b"))
     apply_page.fill({k: v for k, v in good.items() if k not in bad and k not in ("type", "category")})
@@ -54,7 +69,8 @@ def test_form_1_answers_each_rule_inline_and_on_the_server_with_the_same_words(
 
 
 def test_status_and_reviewer_forms_keep_what_was_typed(
-        shoot, service, apply_page, application_page, page, base_url, reviewer, sign_in, institution):
+    shoot, service, apply_page, application_page, page, base_url, reviewer, sign_in, institution
+):
     """Covers: R-DOC-4, R-FORM-1, R-FORM-6"""
     status = StatusPage(page, base_url)
     status.open()

@@ -1,5 +1,6 @@
 """A B (管理者註銷) with less notice than the agency asks is flagged to the
 reviewer, on the queue and on the application's page, who may still approve it."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -17,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve(
-        shoot, service, base_url, reviewer, sign_in, page, make_user, institution):
+    shoot, service, base_url, reviewer, sign_in, page, make_user, institution
+):
     """Covers: R-MGR-6"""
     notice = policies.departures().notice_days
     today = datetime.now(TW).date()
@@ -25,10 +27,22 @@ def test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve(
     held = ready_application(service, "C", institution, manager["username"], email=manager["email"])
     use_cases.approve(service.uow(), held, caller=REVIEWER)
     wait_provisioned(service, held)
-    short = ready_application(service, "B", institution, manager["username"], email=manager["email"],
-                              effective_date=(today + timedelta(days=3)).isoformat())
-    ample = ready_application(service, "B", institution, manager["username"], email=manager["email"],
-                              effective_date=(today + timedelta(days=notice)).isoformat())
+    short = ready_application(
+        service,
+        "B",
+        institution,
+        manager["username"],
+        email=manager["email"],
+        effective_date=(today + timedelta(days=3)).isoformat(),
+    )
+    ample = ready_application(
+        service,
+        "B",
+        institution,
+        manager["username"],
+        email=manager["email"],
+        effective_date=(today + timedelta(days=notice)).isoformat(),
+    )
 
     sign_in(reviewer, f"/review/?institution_code={institution}")
     queue = ReviewQueuePage(page, base_url)

@@ -1,5 +1,6 @@
 """`python -m sync_service login`: a person at a terminal gets a reviewer's token
 for the JSON API by the device grant, signing in in a browser."""
+
 from __future__ import annotations
 
 import os
@@ -18,10 +19,20 @@ pytestmark = pytest.mark.browser
 
 def test_login_command_prints_a_token_the_api_accepts(keycloak, run_secrets, reviewer, page, base_url):
     """Covers: R-PD-3"""
-    env = {**os.environ, "KEYCLOAK_URL": keycloak.url, "KEYCLOAK_REALM": REALM_NAME,
-           "REVIEWER_CLIENT_SECRET": run_secrets["REVIEWER_CLIENT_SECRET"]}
-    command = subprocess.Popen([sys.executable, "-m", "sync_service", "login"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    env = {
+        **os.environ,
+        "KEYCLOAK_URL": keycloak.url,
+        "KEYCLOAK_REALM": REALM_NAME,
+        "REVIEWER_CLIENT_SECRET": run_secrets["REVIEWER_CLIENT_SECRET"],
+    }
+    command = subprocess.Popen(
+        [sys.executable, "-m", "sync_service", "login"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         shown = ""
         while "http" not in shown:  # the command says where to go before it waits
@@ -41,6 +52,5 @@ def test_login_command_prints_a_token_the_api_accepts(keycloak, run_secrets, rev
         command.kill() if command.poll() is None else None
     assert command.returncode == 0, err
     token = out.strip()
-    r = requests.get(f"{base_url}/api/applications?limit=1", headers={"Authorization": f"Bearer {token}"},
-                     timeout=20)
+    r = requests.get(f"{base_url}/api/applications?limit=1", headers={"Authorization": f"Bearer {token}"}, timeout=20)
     assert r.status_code == 200, r.text

@@ -2,6 +2,7 @@
 Keycloak: see what is held, ask for a copy, a correction and deletion; a
 reviewer extends, refuses and approves; the copy holds the person and nobody
 else; deletion says what is kept, and keeps only that."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,14 @@ OTHER_NATIONAL_ID = "B120863158"
 
 def _with_application(service, person: dict, institution: str, national_id: str) -> str:
     caller = Caller(subject=person["id"], username=person["username"])
-    return use_cases.submit(service.uow(), form("C", institution, person["username"], national_id=national_id),
-                            caller=caller).id
+    return use_cases.submit(
+        service.uow(), form("C", institution, person["username"], national_id=national_id), caller=caller
+    ).id
 
 
 def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides(
-        service, base_url, page, make_user, reviewer, sign_in, institution, admin, tmp_path, shoot, csp_violations):
+    service, base_url, page, make_user, reviewer, sign_in, institution, admin, tmp_path, shoot, csp_violations
+):
     """Covers: R-PD-2, R-PD-3"""
     me, other = make_user(), make_user()
     mine = _with_application(service, me, institution, "A123456789")
@@ -36,8 +39,9 @@ def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decid
     assert my_data.serious_accessibility_violations() == []
     assert my_data.profile()["username"] == me["username"] and my_data.profile()["email"] == me["email"]
     assert my_data.application_references() == [mine]
-    assert "查詢、閱覽或製給複製本" in page.inner_text("#request-form") and "View the data held" in \
-        page.inner_text("#request-form")
+    assert "查詢、閱覽或製給複製本" in page.inner_text("#request-form") and "View the data held" in page.inner_text(
+        "#request-form"
+    )
     notice = my_data.deletion_notice()
     assert "稽核紀錄" in notice and "pseudonymised" in notice  # said before anyone asks
 
@@ -53,8 +57,9 @@ def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decid
     sign_in(reviewer, "/review/personal-data")
     review = ReviewPersonalDataPage(page, base_url)
     assert review.serious_accessibility_violations() == []
-    assert {(r["account"], r["kind"]) for r in review.queued()} >= {(me["username"], k) for k in
-                                                                    ("copy", "correct", "delete")}
+    assert {(r["account"], r["kind"]) for r in review.queued()} >= {
+        (me["username"], k) for k in ("copy", "correct", "delete")
+    }
     review.open_request_of(me["username"], "copy")
     assert review.serious_accessibility_violations() == []
     before = review.deadline()

@@ -1,5 +1,6 @@
 """Reviewers' decisions as applicants see them: a rejection's reason on the
 status page; a manager replaced in one decision; C and D filed signed in."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.browser
 
 def wait_provisioned(service, reference: str, timeout: float = 60) -> None:
     import time
+
     deadline = time.monotonic() + timeout
     while True:
         with service.uow() as uow:
@@ -29,7 +31,8 @@ def wait_provisioned(service, reference: str, timeout: float = 60) -> None:
 
 
 def test_a_rejected_application_shows_its_reason_on_the_status_page(
-        shoot, service, apply_page, application_page, browser, base_url, reviewer, sign_in, page, institution):
+    shoot, service, apply_page, application_page, browser, base_url, reviewer, sign_in, page, institution
+):
     """Covers: R-MGR-2, R-FORM-1"""
     values = file_type_a(apply_page, service, institution, new_account_name("r"))
     reference = application_page.reference()
@@ -54,7 +57,8 @@ def test_a_rejected_application_shows_its_reason_on_the_status_page(
 
 
 def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
-        shoot, service, apply_page, application_page, base_url, reviewer, sign_in, page, make_user, admin, institution):
+    shoot, service, apply_page, application_page, base_url, reviewer, sign_in, page, make_user, admin, institution
+):
     """Covers: R-MGR-1, R-MGR-4, R-MGR-5"""
     # The seat is held: an earlier manager, approved and provisioned.
     # C and D are provisioned only for the person on the form (same e-mail and national ID).
@@ -67,10 +71,19 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
     person = make_user(nationalId="A223456781")
     sign_in(person, "/apply?type=C")
     assert apply_page.value("account") == person["username"]
-    apply_page.fill({"type": "C", "category": "CRC-COL", "institution_name": "國立臺灣大學醫學院附設醫院",
-                     "institution_code": institution, "department": "家庭醫學部", "applicant_name": "林美玲",
-                     "phone": "02-2559-1969轉117", "national_id": "A223456781",
-                     "email": person["email"]})
+    apply_page.fill(
+        {
+            "type": "C",
+            "category": "CRC-COL",
+            "institution_name": "國立臺灣大學醫學院附設醫院",
+            "institution_code": institution,
+            "department": "家庭醫學部",
+            "applicant_name": "林美玲",
+            "phone": "02-2559-1969轉117",
+            "national_id": "A223456781",
+            "email": person["email"],
+        }
+    )
     apply_page.send()
     replacement = application_page.reference()
     assert "已送件" in application_page.status()
@@ -85,16 +98,27 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
     file.approve(replacing=True)
     assert "已核准" in file.status() or "已開通" in file.status()
     wait_provisioned(service, replacement)
-    managers = {m["username"] for m in admin.get_group_members(
-        admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/managers")["id"])}
+    managers = {
+        m["username"]
+        for m in admin.get_group_members(admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/managers")["id"])
+    }
     assert managers == {person["username"].lower()}
 
     # The new manager steps down to user (D), signed in.
     sign_in(person, "/apply?type=D")
-    apply_page.fill({"type": "D", "category": "CRC-COL", "institution_name": "國立臺灣大學醫學院附設醫院",
-                     "institution_code": institution, "department": "家庭醫學部", "applicant_name": "林美玲",
-                     "phone": "02-2559-1969轉117", "national_id": "A223456781",
-                     "email": person["email"]})
+    apply_page.fill(
+        {
+            "type": "D",
+            "category": "CRC-COL",
+            "institution_name": "國立臺灣大學醫學院附設醫院",
+            "institution_code": institution,
+            "department": "家庭醫學部",
+            "applicant_name": "林美玲",
+            "phone": "02-2559-1969轉117",
+            "national_id": "A223456781",
+            "email": person["email"],
+        }
+    )
     apply_page.send()
     assert "已送件" in application_page.status()
     page.goto(f"{base_url}/mine")

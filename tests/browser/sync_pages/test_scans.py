@@ -1,5 +1,6 @@
 """Scans of the signed forms: uploaded beside the application, type and size
 limited, read back only by the applicant and reviewers."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,12 +13,15 @@ from .test_applicant_to_approval import file_type_a
 
 pytestmark = pytest.mark.browser
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read(
-        service, apply_page, application_page, page, base_url, reviewer, sign_in, institution, tmp_path):
+    service, apply_page, application_page, page, base_url, reviewer, sign_in, institution, tmp_path
+):
     """Covers: R-PD-1, R-DOC-4"""
     file_type_a(apply_page, service, institution, new_account_name("s"))
     reference = application_page.reference()

@@ -1,4 +1,5 @@
 """Fixtures of the admin-console tests: a fresh world per test (world.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,4 +12,3 @@ def world(admin, make_user, keycloak) -> ManagerWorld:
     w = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     w.provision()
     return w
-

@@ -3,6 +3,7 @@
 Each method answers the HTTP status (and the body where a test needs it), never raises on
 4xx: the point of the tests is which calls Keycloak refuses.
 """
+
 from __future__ import annotations
 
 import requests
@@ -50,8 +51,11 @@ class AdminApiAs:
         return self._do("DELETE", f"/users/{user_id}").status_code
 
     def reset_password(self, user_id: str, password: str, temporary: bool = True) -> int:
-        return self._do("PUT", f"/users/{user_id}/reset-password",
-                        json={"type": "password", "value": password, "temporary": temporary}).status_code
+        return self._do(
+            "PUT",
+            f"/users/{user_id}/reset-password",
+            json={"type": "password", "value": password, "temporary": temporary},
+        ).status_code
 
     def delete_credential(self, user_id: str, credential_id: str) -> int:
         return self._do("DELETE", f"/users/{user_id}/credentials/{credential_id}").status_code

@@ -5,6 +5,7 @@ The manager holds only realm-management query-users and query-groups (through th
 institution-manager role of their `managers` group) and the fine-grained permissions
 ensure_manager_permissions makes for their (institution, category).
 """
+
 from __future__ import annotations
 
 from tests.conftest import good_password
@@ -27,13 +28,45 @@ ALLOWED, DENIED = "allowed", "denied"
 # "delete password" is keycloak#53057 (credential DELETE checked only `manage`, not a denied
 # reset-password), "add to admin group" and "create into admin group" are keycloak#53060
 # (group membership checked without the roles the group confers).
-USER_OPERATIONS = ("list", "search", "read", "create", "update", "disable", "delete",
-                   "reset password", "delete password", "send actions mail", "add to group",
-                   "remove from group", "add to admin group", "map roles", "impersonate")
-OWN_ONLY = {"list", "search", "read", "create", "update", "disable", "delete", "reset password",
-            "delete password", "send actions mail", "add to group", "remove from group"}
-REALM_OPERATIONS = ("read realm settings", "read clients", "read events", "read admin events",
-                    "read permissions", "create into admin group")
+USER_OPERATIONS = (
+    "list",
+    "search",
+    "read",
+    "create",
+    "update",
+    "disable",
+    "delete",
+    "reset password",
+    "delete password",
+    "send actions mail",
+    "add to group",
+    "remove from group",
+    "add to admin group",
+    "map roles",
+    "impersonate",
+)
+OWN_ONLY = {
+    "list",
+    "search",
+    "read",
+    "create",
+    "update",
+    "disable",
+    "delete",
+    "reset password",
+    "delete password",
+    "send actions mail",
+    "add to group",
+    "remove from group",
+}
+REALM_OPERATIONS = (
+    "read realm settings",
+    "read clients",
+    "read events",
+    "read admin events",
+    "read permissions",
+    "create into admin group",
+)
 
 
 def expected(operation: str, kind: str) -> str:
@@ -78,7 +111,7 @@ class Attempt:
     def create(self, kind):
         groups = self.w.grant_groups_of(kind)
         body = new_user_body([g["path"] for g in groups])
-        status, new_id = self.api.create_user(body)
+        status, _new_id = self.api.create_user(body)
         made = self.admin.get_user_id(body["username"])
         if made:
             have = {g["id"] for g in self.admin.get_user_groups(made)}
@@ -179,8 +212,16 @@ class Attempt:
         if operation == "read realm settings":
             status, rep = self.api.realm_settings()
             # Any admin of the realm gets its public face (name, locales); settings are more.
-            secret_fields = {"passwordPolicy", "smtpServer", "requiredActions", "users", "eventsListeners",
-                             "bruteForceStrategy", "failureFactor", "accessTokenLifespan"}
+            secret_fields = {
+                "passwordPolicy",
+                "smtpServer",
+                "requiredActions",
+                "users",
+                "eventsListeners",
+                "bruteForceStrategy",
+                "failureFactor",
+                "accessTokenLifespan",
+            }
             return self._verdict(status == 200 and bool(secret_fields & set(rep)), status)
         if operation == "read clients":
             status, clients = self.api.clients()
@@ -203,8 +244,20 @@ class Attempt:
 
 def _editable(rep: dict) -> dict:
     """The fields the console sends back on save."""
-    return {k: rep[k] for k in ("username", "email", "firstName", "lastName", "enabled",
-                                "emailVerified", "attributes", "requiredActions") if k in rep}
+    return {
+        k: rep[k]
+        for k in (
+            "username",
+            "email",
+            "firstName",
+            "lastName",
+            "enabled",
+            "emailVerified",
+            "attributes",
+            "requiredActions",
+        )
+        if k in rep
+    }
 
 
 def walk_the_matrix(attempt: Attempt) -> tuple[str, list[str]]:
@@ -233,7 +286,7 @@ def render(rows: list[tuple[str, dict[str, tuple[str, str, str]]]], columns) -> 
     cell that broke its rule."""
     width = max(len(r[0]) for r in rows) + 2
     cell = 34
-    lines = ["operation".ljust(width) + "".join(c[:cell - 1].ljust(cell) for c in columns)]
+    lines = ["operation".ljust(width) + "".join(c[: cell - 1].ljust(cell) for c in columns)]
     lines.append("-" * len(lines[0]))
     for op, cells in rows:
         text = []

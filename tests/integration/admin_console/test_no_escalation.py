@@ -2,6 +2,7 @@
 no roles, no users outside their group, no realm-management roles, no group changes,
 no permission changes (docs/decisions/0005).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -9,8 +10,16 @@ import pytest
 from sync_service.adapters.keycloak_groups import grant_group_path
 from tests.integration.admin_console.world import OTHER_CAT, OWN_CAT, OWN_USER, new_user_body
 
-REALM_MANAGEMENT_ROLES = ("manage-users", "view-users", "realm-admin", "manage-authorization",
-                          "manage-realm", "manage-clients", "impersonation", "view-realm")
+REALM_MANAGEMENT_ROLES = (
+    "manage-users",
+    "view-users",
+    "realm-admin",
+    "manage-authorization",
+    "manage-realm",
+    "manage-clients",
+    "impersonation",
+    "view-realm",
+)
 
 
 def all_managers_groups(world) -> list[dict]:
@@ -70,8 +79,10 @@ def test_a_manager_maps_no_role_to_anyone(world):
     """
     api, admin = world.manager_api(), world.admin
     own_user = world.target(OWN_USER)
-    realm_roles = [admin.get_realm_role(n) for n in
-                   ("institution-manager", f"category:{OWN_CAT}", f"category:{OTHER_CAT}", "hpa-reviewer")]
+    realm_roles = [
+        admin.get_realm_role(n)
+        for n in ("institution-manager", f"category:{OWN_CAT}", f"category:{OTHER_CAT}", "hpa-reviewer")
+    ]
     rm_id = admin.get_client_id("realm-management")
     rm_roles = [admin.get_client_role(rm_id, n) for n in REALM_MANAGEMENT_ROLES]
     for person in (world.manager, own_user):
@@ -93,8 +104,11 @@ def test_roles_in_a_create_request_are_not_granted(world):
     Covers: R-USR-4
     """
     api, admin = world.manager_api(), world.admin
-    body = new_user_body([world.own_users_group["path"]], realmRoles=["institution-manager", "hpa-reviewer"],
-                         clientRoles={"realm-management": ["realm-admin"]})
+    body = new_user_body(
+        [world.own_users_group["path"]],
+        realmRoles=["institution-manager", "hpa-reviewer"],
+        clientRoles={"realm-management": ["realm-admin"]},
+    )
     status, new_id = api.create_user(body)
     assert status == 201
     effective = {r["name"] for r in admin.get_composite_realm_roles_of_user(new_id)}
@@ -102,14 +116,18 @@ def test_roles_in_a_create_request_are_not_granted(world):
     assert not admin.get_client_roles_of_user(new_id, admin.get_client_id("realm-management"))
 
 
-@pytest.mark.parametrize("groups", [
-    [],                                                   # no group at all
-    ["/institutions"],                                    # a group on the path
-    ["/institutions/{a}"],
-    ["/institutions/{a}/CRC-COL"],
-    ["/institutions/{a}/CER-COL/users"],                  # another category's users
-    ["/institutions/{b}/CRC-COL/users"],                  # another institution's users
-], ids=["no-group", "root", "institution", "category", "other-category", "other-institution"])
+@pytest.mark.parametrize(
+    "groups",
+    [
+        [],  # no group at all
+        ["/institutions"],  # a group on the path
+        ["/institutions/{a}"],
+        ["/institutions/{a}/CRC-COL"],
+        ["/institutions/{a}/CER-COL/users"],  # another category's users
+        ["/institutions/{b}/CRC-COL/users"],  # another institution's users
+    ],
+    ids=["no-group", "root", "institution", "category", "other-category", "other-institution"],
+)
 def test_a_manager_creates_users_only_into_their_own_users_group(world, groups):
     """Covers: R-USR-1, R-USR-4"""
     body = new_user_body([g.format(a=world.a, b=world.b) for g in groups])

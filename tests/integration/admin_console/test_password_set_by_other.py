@@ -1,5 +1,6 @@
 """A password someone else sets is always temporary (R-PWD-1, issue 8 point 12): whoever sets
 it, and whatever `temporary` the request says, the person changes it at their next sign-in."""
+
 from __future__ import annotations
 
 from tests.conftest import good_password
@@ -22,8 +23,11 @@ def test_a_managers_permanent_reset_is_still_temporary(world):
 
 def test_a_password_in_a_managers_create_request_is_temporary(world):
     """Covers: R-PWD-1"""
-    body = new_user_body([world.own_users_group["path"]], requiredActions=[],
-                         credentials=[{"type": "password", "value": good_password(), "temporary": False}])
+    body = new_user_body(
+        [world.own_users_group["path"]],
+        requiredActions=[],
+        credentials=[{"type": "password", "value": good_password(), "temporary": False}],
+    )
     status, user_id = world.manager_api().create_user(body)
     assert status == 201
     assert UPDATE_PASSWORD in _actions(world, user_id)
@@ -47,6 +51,7 @@ def test_a_manager_cannot_clear_the_change_afterwards(world):
 def test_the_demo_account_of_make_up_changes_its_password_first(keycloak, admin, run_secrets):
     """Covers: R-PWD-1"""
     from stack.demo import DEMO_REVIEWER, DEMO_USERNAME, ensure_demo_data
+
     ensure_demo_data(keycloak, run_secrets)
     for name in (DEMO_USERNAME, DEMO_REVIEWER):
         assert UPDATE_PASSWORD in admin.get_user(admin.get_user_id(name)).get("requiredActions", []), name

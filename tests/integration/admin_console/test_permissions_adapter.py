@@ -1,5 +1,6 @@
 """ensure_manager_permissions is idempotent, check_manager_permissions names drift, and a
 re-run repairs it (the reconciler's loop)."""
+
 from __future__ import annotations
 
 from stack.paths import REALM_NAME
@@ -33,8 +34,7 @@ def test_a_second_category_joins_the_institution_policy(admin, institution):
     api = AuthzClient(admin)
     policy = api.policy_detail("policy/group", api.find_by_name(institution_policy_name(institution))["id"])
     paths = {admin.get_group(g["id"])["path"] for g in policy["groups"]}
-    assert paths == {f"/institutions/{institution}/CRC-COL/managers",
-                     f"/institutions/{institution}/GAS-LAB/managers"}
+    assert paths == {f"/institutions/{institution}/CRC-COL/managers", f"/institutions/{institution}/GAS-LAB/managers"}
     assert check_manager_permissions(admin, institution, "CRC-COL") == []
     assert check_manager_permissions(admin, institution, "GAS-LAB") == []
 
@@ -51,12 +51,23 @@ def test_drift_is_reported_and_repaired(admin, institution):
     users = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/users")
     managers = admin.get_group_by_path(f"/institutions/{institution}/CRC-COL/managers")
     policy = api.find_by_name(managers_policy_name(institution, "CRC-COL"))
-    api.update("permission/scope", perm["id"], {
-        "name": perm["name"], "resourceType": "Groups", "resources": [users["id"], managers["id"]],
-        "scopes": ["view", "view-members", "manage-members", "manage-membership", "manage"],
-        "policies": [policy["id"]], "decisionStrategy": "UNANIMOUS"})
-    api.update("policy/group", policy["id"], {"name": policy["name"], "logic": "POSITIVE",
-                                              "groups": [{"id": managers["id"], "extendChildren": True}]})
+    api.update(
+        "permission/scope",
+        perm["id"],
+        {
+            "name": perm["name"],
+            "resourceType": "Groups",
+            "resources": [users["id"], managers["id"]],
+            "scopes": ["view", "view-members", "manage-members", "manage-membership", "manage"],
+            "policies": [policy["id"]],
+            "decisionStrategy": "UNANIMOUS",
+        },
+    )
+    api.update(
+        "policy/group",
+        policy["id"],
+        {"name": policy["name"], "logic": "POSITIVE", "groups": [{"id": managers["id"], "extendChildren": True}]},
+    )
     drift = check_manager_permissions(admin, institution, "CRC-COL")
     assert any("scopes" in d for d in drift) and any("groups" in d and "users" in d for d in drift)
     assert any("extends" in d or "groups" in d for d in drift if d.startswith(policy["name"]))
@@ -87,6 +98,7 @@ class CountedRequests:
 
     def __init__(self, monkeypatch):
         import requests
+
         self.seen: list[tuple[str, str]] = []
         send = requests.Session.request
 
@@ -94,6 +106,7 @@ class CountedRequests:
             if "/admin/realms/" in url:
                 self.seen.append((method, url.split("/admin/realms/", 1)[1]))
             return send(session, method, url, *args, **kwargs)
+
         monkeypatch.setattr(requests.Session, "request", counted)
 
 

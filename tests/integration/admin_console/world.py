@@ -1,6 +1,7 @@
 """A small world of institutions, categories, a manager and users, made through the same
 adapters the sync service uses (ensure_grant_group, ensure_manager_permissions).
 Shared by the integration and browser tests."""
+
 from __future__ import annotations
 
 import secrets
@@ -22,8 +23,14 @@ OTHER_MANAGER = "other managers"
 THEMSELVES = "themselves"
 # In the manager's users group and in another manager's: a DENY keeps both managers out.
 SHARED_WITH_ANOTHER_MANAGER = "shared with another manager"
-TARGET_KINDS = (OWN_USER, SAME_INSTITUTION_OTHER_CATEGORY, OTHER_INSTITUTION, OTHER_MANAGER, THEMSELVES,
-                SHARED_WITH_ANOTHER_MANAGER)
+TARGET_KINDS = (
+    OWN_USER,
+    SAME_INSTITUTION_OTHER_CATEGORY,
+    OTHER_INSTITUTION,
+    OTHER_MANAGER,
+    THEMSELVES,
+    SHARED_WITH_ANOTHER_MANAGER,
+)
 
 
 def fresh_code() -> str:
@@ -34,6 +41,7 @@ def fresh_code() -> str:
 class ManagerWorld:
     """Two institutions x two categories, their groups and permissions, and one manager:
     the manager of (institution A, CRC-COL)."""
+
     admin: object
     make_user: object
     base_url: str
@@ -67,12 +75,14 @@ class ManagerWorld:
 
     def grant_group_of(self, kind: str) -> dict:
         """The group a target of this kind belongs to (the one a manager would create it into)."""
-        return {OWN_USER: self.own_users_group,
-                SAME_INSTITUTION_OTHER_CATEGORY: self.group(self.a, OTHER_CAT, "user"),
-                OTHER_INSTITUTION: self.group(self.b, OWN_CAT, "user"),
-                OTHER_MANAGER: self.group(self.a, OTHER_CAT, "manager"),
-                THEMSELVES: self.own_managers_group,
-                SHARED_WITH_ANOTHER_MANAGER: self.own_users_group}[kind]
+        return {
+            OWN_USER: self.own_users_group,
+            SAME_INSTITUTION_OTHER_CATEGORY: self.group(self.a, OTHER_CAT, "user"),
+            OTHER_INSTITUTION: self.group(self.b, OWN_CAT, "user"),
+            OTHER_MANAGER: self.group(self.a, OTHER_CAT, "manager"),
+            THEMSELVES: self.own_managers_group,
+            SHARED_WITH_ANOTHER_MANAGER: self.own_users_group,
+        }[kind]
 
     def grant_groups_of(self, kind: str) -> list[dict]:
         """Every group a target of this kind belongs to."""
@@ -108,7 +118,13 @@ def new_user_body(groups: list[str], **extra) -> dict:
     """What the console sends when a manager creates a person (the realm's profile needs
     names, e-mail, phone and department)."""
     username = unique("n")
-    return {"username": username, "email": f"{username}@clinic.example.tw", "enabled": True,
-            "firstName": "雅婷", "lastName": "林",
-            "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"]},
-            "groups": groups, **extra}
+    return {
+        "username": username,
+        "email": f"{username}@clinic.example.tw",
+        "enabled": True,
+        "firstName": "雅婷",
+        "lastName": "林",
+        "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"]},
+        "groups": groups,
+        **extra,
+    }

@@ -1,5 +1,6 @@
 """The service-layer tests again, on PostgreSQL: Debian's server (installed when
 missing, which needs root), initdb'd in a temp dir and run as `postgres`."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,7 @@ from tests.support.service_fixtures import fake_keycloak, mailer, sqlite_url, wi
 @pytest.fixture(scope="session")
 def postgres_cluster():
     from tests.support.postgres import PostgresCluster
+
     cluster = PostgresCluster().start()
     yield cluster
     cluster.stop()

@@ -1,4 +1,5 @@
 """tests/unit/service/test_retention_and_pseudonyms.py, on PostgreSQL (the fixtures of this folder's conftest)."""
+
 from tests.unit.service.test_retention_and_pseudonyms import (  # noqa: F401
     test_erasing_a_person_leaves_the_chain_intact_and_naming_nobody,
     test_retention_removes_old_records_keeps_young_ones_and_records_counts_only,

@@ -1,2 +1,3 @@
 """tests/unit/service/test_storage.py, on PostgreSQL (the fixtures of this folder's conftest)."""
-from tests.unit.service.test_storage import *  # noqa: F401,F403
+
+from tests.unit.service.test_storage import *  # noqa: F403

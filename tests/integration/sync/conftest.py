@@ -1,4 +1,5 @@
 """The sync service against the run's real Keycloak and mail sink."""
+
 from __future__ import annotations
 
 import base64
@@ -18,6 +19,7 @@ from tests.support.sync import settings_for_tests
 @pytest.fixture(scope="session")
 def postgres_cluster():
     from tests.support.postgres import PostgresCluster
+
     cluster = PostgresCluster().start()
     yield cluster
     cluster.stop()
@@ -25,9 +27,16 @@ def postgres_cluster():
 
 def sync_settings(keycloak, run_secrets, mail, tmp_path, database_url=None, **overrides):
     from stack.keycloak import national_id_key_file
-    values = dict(keycloak_url=keycloak.url, realm=REALM_NAME, client_secret=run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
-                  national_id_key_file=national_id_key_file(keycloak.vault_dir),
-                  smtp_host="127.0.0.1", smtp_port=mail.port, keycloak_timeout_seconds=5)
+
+    values = dict(
+        keycloak_url=keycloak.url,
+        realm=REALM_NAME,
+        client_secret=run_secrets["SYNC_SERVICE_CLIENT_SECRET"],
+        national_id_key_file=national_id_key_file(keycloak.vault_dir),
+        smtp_host="127.0.0.1",
+        smtp_port=mail.port,
+        keycloak_timeout_seconds=5,
+    )
     values.update(overrides)
     return settings_for_tests(database_url or f"sqlite:///{tmp_path / 'sync.db'}", tmp_path, **values)
 
@@ -57,22 +66,45 @@ def direct_login(keycloak, admin):
     grants and the same group claim as the screening system. Returns
     login(username, password) -> the access token's claims."""
     client_id = f"test-direct-{uuid.uuid4().hex[:8]}"
-    admin.create_client({
-        "clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True,
-        "standardFlowEnabled": False, "protocolMappers": [{
-            "name": "groups", "protocol": "openid-connect", "protocolMapper": "oidc-group-membership-mapper",
-            "config": {"full.path": "true", "claim.name": "groups", "access.token.claim": "true",
-                       "id.token.claim": "true", "userinfo.token.claim": "true"}}],
-    })
+    admin.create_client(
+        {
+            "clientId": client_id,
+            "publicClient": True,
+            "directAccessGrantsEnabled": True,
+            "standardFlowEnabled": False,
+            "protocolMappers": [
+                {
+                    "name": "groups",
+                    "protocol": "openid-connect",
+                    "protocolMapper": "oidc-group-membership-mapper",
+                    "config": {
+                        "full.path": "true",
+                        "claim.name": "groups",
+                        "access.token.claim": "true",
+                        "id.token.claim": "true",
+                        "userinfo.token.claim": "true",
+                    },
+                }
+            ],
+        }
+    )
     token_url = f"{keycloak.url}/realms/{REALM_NAME}/protocol/openid-connect/token"
 
     def login(username: str, password: str) -> dict:
         # First sign-in steps (new password, profile, terms) are for browsers: cleared for this check.
         user_id = admin.get_user_id(username)
         admin.update_user(user_id, {"requiredActions": []})
-        r = requests.post(token_url, data={"grant_type": "password", "client_id": client_id,
-                                           "username": username, "password": password, "scope": "openid"},
-                          timeout=20)
+        r = requests.post(
+            token_url,
+            data={
+                "grant_type": "password",
+                "client_id": client_id,
+                "username": username,
+                "password": password,
+                "scope": "openid",
+            },
+            timeout=20,
+        )
         assert r.status_code == 200, r.text
         return claims_of(r.json()["access_token"])
 
@@ -96,10 +128,12 @@ class ServiceTokens:
 
     def for_service(self, user: dict) -> str:
         from tests.support.tokens import password_token
+
         return password_token(self.keycloak.url, user["username"], user["password"], self.for_service_client)
 
     def for_other(self, user: dict) -> str:
         from tests.support.tokens import password_token
+
         return password_token(self.keycloak.url, user["username"], user["password"], self.for_other_client)
 
 
@@ -108,11 +142,31 @@ def service_tokens(keycloak, admin):
     suffix = uuid.uuid4().hex[:8]
     names = (f"test-for-sync-{suffix}", f"test-other-{suffix}")
     for name, audience in zip(names, (True, False)):
-        mappers = [{"name": "audience", "protocol": "openid-connect", "protocolMapper": "oidc-audience-mapper",
-                    "config": {"included.client.audience": "sync-service", "access.token.claim": "true",
-                               "id.token.claim": "false"}}] if audience else []
-        admin.create_client({"clientId": name, "publicClient": True, "directAccessGrantsEnabled": True,
-                             "standardFlowEnabled": False, "protocolMappers": mappers})
+        mappers = (
+            [
+                {
+                    "name": "audience",
+                    "protocol": "openid-connect",
+                    "protocolMapper": "oidc-audience-mapper",
+                    "config": {
+                        "included.client.audience": "sync-service",
+                        "access.token.claim": "true",
+                        "id.token.claim": "false",
+                    },
+                }
+            ]
+            if audience
+            else []
+        )
+        admin.create_client(
+            {
+                "clientId": name,
+                "publicClient": True,
+                "directAccessGrantsEnabled": True,
+                "standardFlowEnabled": False,
+                "protocolMappers": mappers,
+            }
+        )
     yield ServiceTokens(keycloak, *names)
     for name in names:
         admin.delete_client(admin.get_client_id(name))
@@ -127,6 +181,7 @@ def make_reviewer(make_user, admin):
         user = make_user(**attributes)
         admin.assign_realm_roles(user["id"], [role])
         return user
+
     return make
 
 

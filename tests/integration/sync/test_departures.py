@@ -3,6 +3,7 @@ approved ahead of its date ends the grant and the person's sessions when the
 date comes (Taiwanese calendar), not before; a date that passed while no worker
 ran is caught up on the next run, once. The worker's clock is injected: no
 test can wait for midnight in Taipei."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -28,8 +29,9 @@ def _midnight(day) -> datetime:
 
 def _file_b(wiring, institution, person, effective_on) -> str:
     """A B approved at noon of its application day, its departure `effective_on`."""
-    reference = ready_application(wiring, "B", institution, person["username"], email=person["email"],
-                                  effective_date=effective_on.isoformat())
+    reference = ready_application(
+        wiring, "B", institution, person["username"], email=person["email"], effective_date=effective_on.isoformat()
+    )
     with wiring.uow() as uow:
         applied_on = uow.applications.get(reference).form.application_date
     use_cases.approve(wiring.uow(), reference, caller=REVIEWER, now=datetime.combine(applied_on, time(12), tzinfo=TW))
@@ -50,23 +52,29 @@ def _held_token(keycloak, person) -> str:
 
 def _userinfo(keycloak, token: str) -> int:
     """What a resource server asks Keycloak with the person's token."""
-    return requests.get(f"{keycloak.url}/realms/{REALM_NAME}/protocol/openid-connect/userinfo",
-                        headers={"Authorization": f"Bearer {token}"}, timeout=20).status_code
+    return requests.get(
+        f"{keycloak.url}/realms/{REALM_NAME}/protocol/openid-connect/userinfo",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=20,
+    ).status_code
 
 
 def _a_manager_with_staff(wiring, worker, admin, make_user, institution):
     """A provisioned manager (C) and one user of the pair they administer."""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
+
     users = ensure_grant_group(admin, institution, CAT, "user")
     staff = make_user(nationalId="A123456789", groups=[users["path"]])
     manager = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, manager["username"],
-                                                       email=manager["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, manager["username"], email=manager["email"])
+    )
     return manager, staff
 
 
 def test_a_departure_ends_the_grant_and_the_sessions_on_its_date(
-        wiring, admin, keycloak, make_user, institution, worker, page, screening_client):
+    wiring, admin, keycloak, make_user, institution, worker, page, screening_client
+):
     """Covers: R-MGR-6
 
     Before 00:00 (Taipei) of the effective date nothing changes; from then the
@@ -133,7 +141,8 @@ def test_a_date_passed_while_no_worker_ran_is_caught_up_once(wiring, admin, keyc
 
 
 def test_a_user_leaves_on_the_date_their_manager_set_in_the_console(
-        wiring, admin, keycloak, make_user, institution, worker):
+    wiring, admin, keycloak, make_user, institution, worker
+):
     """Covers: R-USR-2
 
     The manager sets the user's departure date with their own rights (what the admin
@@ -141,6 +150,7 @@ def test_a_user_leaves_on_the_date_their_manager_set_in_the_console(
     date nothing changes; from then the user is out of the pair's users group, their
     token is refused and the date is cleared. The job reads what is due from Keycloak."""
     import policies
+
     attribute = policies.departures().user_attribute
     manager, staff = _a_manager_with_staff(wiring, worker, admin, make_user, institution)
     console = AdminApiAs(keycloak.url, password_token(keycloak.url, manager["username"], manager["password"]))
@@ -152,6 +162,7 @@ def test_a_user_leaves_on_the_date_their_manager_set_in_the_console(
     def set_date(value: str) -> int:
         body = {k: rep[k] for k in ("username", "email", "firstName", "lastName")}
         return console.update_user(staff["id"], {**body, "attributes": {**rep["attributes"], attribute: [value]}})
+
     assert set_date("2026/13/01") == 400
     assert set_date(leaving_on.isoformat()) == 204
 

@@ -1,5 +1,6 @@
 """Faults: Keycloak goes away in the middle of a batch, the worker is killed
 in the middle of a batch. Every approval lands exactly once either way."""
+
 from __future__ import annotations
 
 import os
@@ -59,7 +60,7 @@ def assert_landed_once(wiring, admin, mail, batch):
         attempts = conn.execute(select(outbox.c.attempts)).scalars().all()
     assert {statuses[a] for a, _, _ in batch} == {Status.PROVISIONED.value}
     for _, account, institution in batch:
-        [user] = admin.get_users({"username": account, "exact": True})
+        [_user] = admin.get_users({"username": account, "exact": True})
         managers = admin.get_group_members(admin.get_group_by_path(grant_group_path(institution, CAT, "manager"))["id"])
         assert [m["username"] for m in managers] == [account]
         # One password mail per applicant (a second one would only follow a kill
@@ -74,8 +75,7 @@ def test_keycloak_down_mid_batch_then_back(keycloak, run_secrets, mail, admin, t
     """Covers: R-MGR-1, R-MGR-2"""
     target = urlparse(keycloak.url)
     proxy = TcpProxy(target.hostname, target.port).start()
-    settings = sync_settings(keycloak, run_secrets, mail, tmp_path, keycloak_url=proxy.url,
-                             keycloak_timeout_seconds=3)
+    settings = sync_settings(keycloak, run_secrets, mail, tmp_path, keycloak_url=proxy.url, keycloak_timeout_seconds=3)
     wiring = bootstrap(settings)
     batch = approve_batch(wiring, 12, lambda i: f"{institution[:8]}{i:02d}")
     worker = wiring.worker(threads=3, base_backoff_seconds=0.2, max_backoff_seconds=1.5)
@@ -105,16 +105,26 @@ def test_worker_killed_mid_batch_then_restarted(keycloak, run_secrets, mail, adm
     settings = sync_settings(keycloak, run_secrets, mail, tmp_path)
     wiring = bootstrap(settings)
     batch = approve_batch(wiring, 24, lambda i: f"{institution[:8]}{i:02d}")
-    env = {**os.environ, "SYNC_DATABASE_URL": settings.database_url, "SYNC_DATA_KEY": settings.data_key,
-           "SYNC_AUDIT_SIGNING_KEY": settings.audit_key, "KEYCLOAK_URL": keycloak.url,
-           "KEYCLOAK_REALM": settings.realm, "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
-           "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(mail.port), "SYNC_WORKER_THREADS": "4",
-           "SYNC_WORKER_LEASE_SECONDS": "4", "SYNC_WORKER_POLL_SECONDS": "0.2"}
+    env = {
+        **os.environ,
+        "SYNC_DATABASE_URL": settings.database_url,
+        "SYNC_DATA_KEY": settings.data_key,
+        "SYNC_AUDIT_SIGNING_KEY": settings.audit_key,
+        "KEYCLOAK_URL": keycloak.url,
+        "KEYCLOAK_REALM": settings.realm,
+        "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(mail.port),
+        "SYNC_WORKER_THREADS": "4",
+        "SYNC_WORKER_LEASE_SECONDS": "4",
+        "SYNC_WORKER_POLL_SECONDS": "0.2",
+    }
     log = open(tmp_path / "worker.log", "ab")
 
     def start():
-        return subprocess.Popen([sys.executable, "-m", "sync_service", "worker"], env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "sync_service", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
 
     first = start()
     try:

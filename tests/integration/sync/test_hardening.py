@@ -1,6 +1,7 @@
 """Issue 8, the sync service's part: who may ask for what, crafted input, limits,
 headers, personal data in logs, and a cut end of the audit chain. Against the
 run's real Keycloak (real tokens, real accounts) and the real service over HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,8 @@ import logging
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from sync_service.adapters.tables import audit_log
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
@@ -37,26 +37,34 @@ def ready(sync_api, reviewer_token: str, body: dict, token: str | None = None) -
     r = submit(sync_api, body, token)
     assert r.status_code == 201, r.text
     app = r.json()
-    r = sync_api.post(f"/api/applications/{app['id']}/originals", reviewer_token,
-                      json={"documents": app["missing_documents"]})
+    r = sync_api.post(
+        f"/api/applications/{app['id']}/originals", reviewer_token, json={"documents": app["missing_documents"]}
+    )
     assert r.status_code == 200, r.text
     return app["id"]
 
 
 def person_form(type_: str, institution: str, person: dict, **extra) -> dict:
     """Form 1 naming `person`'s own account with their e-mail and national ID."""
-    return form(type_, institution, person["username"], **{"email": person["email"], "national_id": NATIONAL_ID,
-                                                           **extra})
+    return form(
+        type_, institution, person["username"], **{"email": person["email"], "national_id": NATIONAL_ID, **extra}
+    )
 
 
 def person(username: str) -> dict:
     """A Keycloak user of the realm's profile, made by an administrator."""
-    return {"username": username, "enabled": True, "email": f"{username}.other@clinic.example.tw",
-            "firstName": "美玲", "lastName": "林",
-            "attributes": {"department": ["護理部"], "phone": ["(02)2559-1969#117"]}}
+    return {
+        "username": username,
+        "enabled": True,
+        "email": f"{username}.other@clinic.example.tw",
+        "firstName": "美玲",
+        "lastName": "林",
+        "attributes": {"department": ["護理部"], "phone": ["(02)2559-1969#117"]},
+    }
 
 
 # ---- 1. token audience --------------------------------------------------------
+
 
 def test_a_token_issued_for_another_client_is_refused(sync_api, service_tokens, make_reviewer):
     """No rule id: who may call the API at all (issue 8, point 1)."""
@@ -72,18 +80,27 @@ def test_a_token_issued_for_another_client_is_refused(sync_api, service_tokens, 
 
 # ---- 2. separation of duties ----------------------------------------------------
 
-def test_nobody_decides_an_application_naming_themselves(sync_api, wiring, service_tokens, make_reviewer,
-                                                         make_user, institution):
+
+def test_nobody_decides_an_application_naming_themselves(
+    sync_api, wiring, service_tokens, make_reviewer, make_user, institution
+):
     """Covers: R-AUD-1"""
     reviewer = make_reviewer(nationalId=NATIONAL_ID)
     colleague = make_reviewer(nationalId=OTHER_NATIONAL_ID)
     mine, theirs = service_tokens.for_service(reviewer), service_tokens.for_service(colleague)
     stranger = make_user()
     own_account = ready(sync_api, theirs, person_form("C", institution, reviewer), mine)
-    own_id = ready(sync_api, theirs, person_form("C", institution, stranger, national_id=NATIONAL_ID,
-                                                 category="CER-COL"), theirs)
-    own_mail = ready(sync_api, theirs, person_form("C", institution, stranger, national_id=OTHER_NATIONAL_ID,
-                                                   email=reviewer["email"], category="HPV-COL"), theirs)
+    own_id = ready(
+        sync_api, theirs, person_form("C", institution, stranger, national_id=NATIONAL_ID, category="CER-COL"), theirs
+    )
+    own_mail = ready(
+        sync_api,
+        theirs,
+        person_form(
+            "C", institution, stranger, national_id=OTHER_NATIONAL_ID, email=reviewer["email"], category="HPV-COL"
+        ),
+        theirs,
+    )
     for app_id in (own_account, own_id, own_mail):
         for action, body in (("approve", {}), ("reject", {"reason": "自己的申請"})):
             r = sync_api.post(f"/api/applications/{app_id}/{action}", mine, json=body)
@@ -98,8 +115,10 @@ def test_nobody_decides_an_application_naming_themselves(sync_api, wiring, servi
 
 # ---- 3. B, C, D belong to the person who files them --------------------------------
 
-def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(sync_api, wiring, service_tokens, make_user,
-                                                              make_reviewer, institution):
+
+def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(
+    sync_api, wiring, service_tokens, make_user, make_reviewer, institution
+):
     """Covers: R-CONF-2, R-AUD-1"""
     filer, other = make_user(), make_user()
     filer_token = service_tokens.for_service(filer)
@@ -116,14 +135,19 @@ def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(sync_api, wiring,
     assert submitted.details["on_behalf_of"] == other["username"]
 
 
-def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wiring, worker, make_user,
-                                                                             institution):
+def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wiring, worker, make_user, institution):
     """Covers: R-MGR-4"""
     person = make_user(nationalId=NATIONAL_ID)
-    wrong_mail = ready_application(wiring, "C", institution, person["username"],
-                                   email="not.them@clinic.example.tw")
-    wrong_id = ready_application(wiring, "C", institution, person["username"], email=person["email"],
-                                 national_id=OTHER_NATIONAL_ID, category="CER-COL")
+    wrong_mail = ready_application(wiring, "C", institution, person["username"], email="not.them@clinic.example.tw")
+    wrong_id = ready_application(
+        wiring,
+        "C",
+        institution,
+        person["username"],
+        email=person["email"],
+        national_id=OTHER_NATIONAL_ID,
+        category="CER-COL",
+    )
     for app_id in (wrong_mail, wrong_id):
         use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
     worker.run_until_idle()
@@ -135,8 +159,10 @@ def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wi
 
 # ---- 4. a failed application does not hold the seat ---------------------------------
 
+
 def test_failed_provisioning_releases_the_seat_and_a_reviewer_retries_or_cancels(
-        sync_api, wiring, worker, admin, service_tokens, make_reviewer, institution):
+    sync_api, wiring, worker, admin, service_tokens, make_reviewer, institution
+):
     """Covers: R-MGR-1, R-MGR-2, R-AUD-1"""
     reviewer = service_tokens.for_service(make_reviewer())
     squatted = new_account_name("q")
@@ -188,25 +214,28 @@ def test_intake_refuses_a_for_an_existing_account_and_flags_duplicates(sync_api,
 
 # ---- 5. public intake limits -------------------------------------------------------
 
+
 @pytest.fixture
 def limited_app(keycloak, run_secrets, mail, tmp_path):
     from sync_service.bootstrap import bootstrap
     from tests.integration.sync.conftest import sync_settings
-    wiring = bootstrap(sync_settings(keycloak, run_secrets, mail, tmp_path, submit_rate_per_hour=2,
-                                     submit_burst_per_minute=6))
+
+    wiring = bootstrap(
+        sync_settings(keycloak, run_secrets, mail, tmp_path, submit_rate_per_hour=2, submit_burst_per_minute=6)
+    )
     yield create_app(wiring=wiring)
     wiring.engine.dispose()
 
 
-def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(limited_app, service_tokens, make_user,
-                                                                         institution):
+def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(
+    limited_app, service_tokens, make_user, institution
+):
     """No rule id: abuse of the public intake (issue 8, point 5)."""
     client = limited_app.test_client()
 
     def post(body, address="10.1.0.1", token=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return client.post("/api/applications", json=body, headers=headers,
-                           environ_overrides={"REMOTE_ADDR": address})
+        return client.post("/api/applications", json=body, headers=headers, environ_overrides={"REMOTE_ADDR": address})
 
     bad = {**form("A", institution, new_account_name()), "national_id": "A123456788"}
     assert post(bad).status_code == 422  # invalid tries do not use up the hourly limit
@@ -227,8 +256,10 @@ def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(limited
     # a realm token that is not a reviewer's skips nothing
     person = make_user()
     token = service_tokens.for_service(person)
-    codes = [post(form("C", institution, person["username"], email=person["email"]), "10.3.0.1", token).status_code
-             for _ in range(3)]
+    codes = [
+        post(form("C", institution, person["username"], email=person["email"]), "10.3.0.1", token).status_code
+        for _ in range(3)
+    ]
     assert codes == [201, 201, 429]
     # the burst limit counts every try, accepted or not
     codes = [post(bad, "10.4.0.1").status_code for _ in range(7)]
@@ -237,12 +268,14 @@ def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(limited
 
 # ---- 6. crafted input -----------------------------------------------------------------
 
+
 def test_crafted_input_gets_a_clear_client_error(sync_api, service_tokens, make_reviewer, institution):
     """No rule id: robustness and a clear answer to hostile input (issue 8, point 6)."""
     reviewer = service_tokens.for_service(make_reviewer())
     deep = "[" * 5000 + "]" * 5000
-    r = sync_api.post("/api/applications", data=('{"type": ' + deep + "}").encode(),
-                      headers={"Content-Type": "application/json"})
+    r = sync_api.post(
+        "/api/applications", data=('{"type": ' + deep + "}").encode(), headers={"Content-Type": "application/json"}
+    )
     assert r.status_code == 400 and r.json()["error"]["code"] == "request.invalid_json", r.text
     body = json.dumps(form("A", institution, new_account_name()), ensure_ascii=False)
     surrogate = body.replace("家庭醫學部", "家庭\\ud800醫學部").encode()
@@ -267,8 +300,10 @@ def test_crafted_input_gets_a_clear_client_error(sync_api, service_tokens, make_
 
 # ---- 7. personal data in the service's log ------------------------------------------
 
-def test_no_national_id_or_phone_number_in_the_service_log(sync_api, service_tokens, make_reviewer,
-                                                           institution, caplog):
+
+def test_no_national_id_or_phone_number_in_the_service_log(
+    sync_api, service_tokens, make_reviewer, institution, caplog
+):
     """Covers: R-PD-1"""
     caplog.set_level(logging.DEBUG)
     reviewer = service_tokens.for_service(make_reviewer())
@@ -307,6 +342,7 @@ def test_the_sync_service_sends_security_headers_and_no_banner(sync_api):
 def test_the_stand_in_client_sends_security_headers_and_handles_an_error_callback(screening_client):
     """No rule id: browser-side hardening (issue 8, point 8)."""
     import requests
+
     assert_security_headers(requests.get(screening_client + "/", timeout=30))
     r = requests.get(screening_client + "/callback", params={"error": "x"}, timeout=30)
     assert r.status_code == 400 and "登入" in r.text and "Sign-in" in r.text, r.text
@@ -316,6 +352,7 @@ def test_the_stand_in_client_sends_security_headers_and_handles_an_error_callbac
 
 
 # ---- 16. a cut end of the audit chain ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("cut", ["last rows", "all rows"])
 def test_a_truncated_audit_chain_is_detected(wiring, institution, cut):

@@ -1,6 +1,7 @@
 """Managers moved in from the old system manage only their own users: the manager matrix
 (tests/integration/admin_console/test_manager_matrix.py) run with an imported manager, on the
 groups and permissions the import made (docs/decisions/0105)."""
+
 from __future__ import annotations
 
 import random
@@ -13,8 +14,9 @@ from tests.integration.sync.test_legacy_import import OLD_PASSWORD, remembered, 
 from tests.support import legacy_export as export
 
 
-def test_an_imported_manager_manages_only_their_own_imported_users(settings, admin, make_user, keycloak, mail,
-                                                                   tmp_path):
+def test_an_imported_manager_manages_only_their_own_imported_users(
+    settings, admin, make_user, keycloak, mail, tmp_path
+):
     """The imported manager of (A, CRC-COL) lists exactly the imported users of (A, CRC-COL), and
     every cell of the manager matrix is as for a manager made by an approval.
 
@@ -23,19 +25,28 @@ def test_an_imported_manager_manages_only_their_own_imported_users(settings, adm
     rng = random.Random()
     a, b = (f"{rng.randrange(10**10):010d}" for _ in range(2))
     tag = unique("i")[-6:]
-    rows = remembered([
-        export.row(f"boss{tag}", a, rng=rng, level="manager", password_hash=export.pbkdf2_hash(OLD_PASSWORD)),
-        export.row(f"own1{tag}", a, rng=rng), export.row(f"own2{tag}", a, rng=rng),
-        export.row(f"cat1{tag}", a, rng=rng, category=OTHER_CAT),
-        export.row(f"ins1{tag}", b, rng=rng),
-        export.row(f"oth1{tag}", a, rng=rng, category=OTHER_CAT, level="manager"),
-        export.row(f"mgrb{tag}", b, rng=rng, level="manager"),  # whose DENY keeps a shared user from both
-    ])
+    rows = remembered(
+        [
+            export.row(f"boss{tag}", a, rng=rng, level="manager", password_hash=export.pbkdf2_hash(OLD_PASSWORD)),
+            export.row(f"own1{tag}", a, rng=rng),
+            export.row(f"own2{tag}", a, rng=rng),
+            export.row(f"cat1{tag}", a, rng=rng, category=OTHER_CAT),
+            export.row(f"ins1{tag}", b, rng=rng),
+            export.row(f"oth1{tag}", a, rng=rng, category=OTHER_CAT, level="manager"),
+            export.row(f"mgrb{tag}", b, rng=rng, level="manager"),  # whose DENY keeps a shared user from both
+        ]
+    )
     run_cli(settings, "import-legacy", str(export.write(tmp_path / "export.csv", rows)))
 
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url, a=a, b=b)
-    for code, cat, level in ((a, OWN_CAT, "manager"), (a, OWN_CAT, "user"), (a, OTHER_CAT, "manager"),
-                             (a, OTHER_CAT, "user"), (b, OWN_CAT, "manager"), (b, OWN_CAT, "user")):
+    for code, cat, level in (
+        (a, OWN_CAT, "manager"),
+        (a, OWN_CAT, "user"),
+        (a, OTHER_CAT, "manager"),
+        (a, OTHER_CAT, "user"),
+        (b, OWN_CAT, "manager"),
+        (b, OWN_CAT, "user"),
+    ):
         world.groups[(code, cat, level)] = admin.get_group_by_path(grant_group_path(code, cat, level))
     boss_id = admin.get_user_id(f"boss{tag}")
     admin.update_user(boss_id, {"requiredActions": []})  # first-sign-in steps are for browsers

@@ -1,21 +1,22 @@
 """Keycloak's own record reaches the audit chain (issue 12 point 4, decision 0090): against the
 run's real Keycloak, with the poller run as the worker runs it (`jobs run keycloak-events`)."""
+
 from __future__ import annotations
 
 import json
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-import policies
 from sqlalchemy import select
 
+import policies
 from sync_service.adapters.tables import audit_log
 from sync_service.domain.keycloak_events import ADMIN, USER
 from sync_service.services.keycloak_events import JOB_NAME
 from tests.conftest import good_password
-from tests.integration.admin_console.world import OWN_CAT, ManagerWorld, new_user_body
+from tests.integration.admin_console.world import ManagerWorld, new_user_body
 from tests.support.sync import only_the_event_poll
 from tests.support.tokens import token_response
 from tests.support.waiting import wait_until
@@ -24,8 +25,10 @@ from tests.support.waiting import wait_until
 def chain_rows(wiring) -> list[dict]:
     with wiring.engine.connect() as conn:  # people by name (the chain holds pseudonyms, decision 0095)
         rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
-        return [{"actor": e.actor, "action": e.action, "at": e.at, **(e.details or {})}
-                for e in wiring.chain.named(conn, rows)]
+        return [
+            {"actor": e.actor, "action": e.action, "at": e.at, **(e.details or {})}
+            for e in wiring.chain.named(conn, rows)
+        ]
 
 
 def start_polling_from_now(wiring) -> None:
@@ -38,8 +41,7 @@ def start_polling_from_now(wiring) -> None:
         uow.commit()
 
 
-def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage(
-        wiring, admin, make_user, keycloak):
+def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage(wiring, admin, make_user, keycloak):
     """A manager signs in to the console and creates a person there, someone locks that person's
     account with three wrong passwords, the manager sets a new password: all while the poller is
     down. When it runs again each appears in the chain once, naming who, what,
@@ -67,7 +69,11 @@ def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage
     # Back up: the worker, as `python -m sync_service worker` runs it, copies what happened
     # meanwhile on its schedule (Keycloak may still be storing the last event at its first run).
     def copied() -> list[dict]:
-        return [r for r in chain_rows(wiring)[before:] if person_id in json.dumps(r, default=str) or manager_id in json.dumps(r, default=str)]
+        return [
+            r
+            for r in chain_rows(wiring)[before:]
+            if person_id in json.dumps(r, default=str) or manager_id in json.dumps(r, default=str)
+        ]
 
     worker = wiring.worker(threads=1, schedule=only_the_event_poll(wiring))  # the poll on its period
     stop = threading.Event()
@@ -79,9 +85,12 @@ def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage
         def all_of_the_outage() -> list[dict] | None:
             found = copied()
             actions = Counter(r["action"] for r in found)
-            complete = (actions["keycloak.login_error"] >= policies.load().lockout.failures
-                        and {"keycloak.login", "keycloak.user_disabled_by_permanent_lockout",
-                             "keycloak.admin.user.action", "keycloak.admin.user.create"} <= set(actions))
+            complete = actions["keycloak.login_error"] >= policies.load().lockout.failures and {
+                "keycloak.login",
+                "keycloak.user_disabled_by_permanent_lockout",
+                "keycloak.admin.user.action",
+                "keycloak.admin.user.create",
+            } <= set(actions)
             return found if complete else None
 
         rows = wait_until(all_of_the_outage, timeout=120, what="the events of the outage in the chain")
@@ -104,7 +113,7 @@ def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage
     assert reset["resource_path"] == f"users/{person_id}/reset-password" and reset["actor"] == manager
     locked = next(r for r in rows if r["action"] == "keycloak.user_disabled_by_permanent_lockout")
     assert locked["username"] == body["username"] and locked["ip"] == "127.0.0.1"
-    assert abs(locked["at"] - datetime.now(timezone.utc)).total_seconds() < 120
+    assert abs(locked["at"] - datetime.now(UTC)).total_seconds() < 120
     signed_in = next(r for r in rows if r["action"] == "keycloak.login")
     assert signed_in["actor"] == manager and signed_in["ip"] == "127.0.0.1"
 
@@ -125,6 +134,7 @@ def test_console_creation_lockout_and_reset_reach_the_chain_once_after_an_outage
     # And the institution's audit export carries the manager's console work, verifiably.
     from sync_service.adapters.audit_bundle_verify import load_bundle, problems
     from sync_service.services.audit_export import TAIWAN, export_request
+
     today = datetime.now(TAIWAN).date().isoformat()
     bundle = load_bundle(wiring.audit_export().bundle(export_request(world.a, today, today)))
     assert problems(bundle) == []
@@ -138,6 +148,7 @@ def test_the_realm_keeps_events_longer_than_any_outage_and_only_what_the_audit_n
     Covers: R-AUD-1
     """
     from stack.paths import REALM_NAME
+
     rules = policies.load().events
     config = admin.connection.raw_get(f"admin/realms/{REALM_NAME}/events/config").json()
     assert config["eventsEnabled"] and config["adminEventsEnabled"]

@@ -1,6 +1,7 @@
 """Moving in from the old system: `python -m sync_service import-legacy FILE` as a real
 subprocess, against the run's Keycloak, its mail sink and a SQLite database of the test
 (docs/legacy-import.md, docs/decisions/0105)."""
+
 from __future__ import annotations
 
 import csv
@@ -29,14 +30,21 @@ OLD_PASSWORD = "Old-system-pass1"  # what people typed in the old system (its ru
 
 def cli_env(settings) -> dict:
     env = dict(os.environ)
-    env.update({
-        "SYNC_DATABASE_URL": settings.database_url, "KEYCLOAK_URL": settings.keycloak_url,
-        "KEYCLOAK_REALM": settings.realm, "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
-        "SYNC_DATA_KEY": settings.data_key, "SYNC_AUDIT_SIGNING_KEY": settings.audit_key,
-        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(settings.national_id_key_file),
-        "SYNC_AUDIT_HEAD_FILE": str(settings.audit_head_file), "SMTP_HOST": settings.smtp_host,
-        "SMTP_PORT": str(settings.smtp_port), "KEYCLOAK_TIMEOUT": "30",
-    })
+    env.update(
+        {
+            "SYNC_DATABASE_URL": settings.database_url,
+            "KEYCLOAK_URL": settings.keycloak_url,
+            "KEYCLOAK_REALM": settings.realm,
+            "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
+            "SYNC_DATA_KEY": settings.data_key,
+            "SYNC_AUDIT_SIGNING_KEY": settings.audit_key,
+            "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(settings.national_id_key_file),
+            "SYNC_AUDIT_HEAD_FILE": str(settings.audit_head_file),
+            "SMTP_HOST": settings.smtp_host,
+            "SMTP_PORT": str(settings.smtp_port),
+            "KEYCLOAK_TIMEOUT": "30",
+        }
+    )
     return env
 
 
@@ -45,8 +53,14 @@ def import_command(settings, file: Path, *extra: str) -> list[str]:
 
 
 def run_cli(settings, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, "-m", "sync_service", *args], cwd=ROOT, env=cli_env(settings),
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "sync_service", *args],
+        cwd=ROOT,
+        env=cli_env(settings),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return done
 
@@ -69,7 +83,8 @@ def imported_audit_rows(wiring) -> list[str]:
 
 
 def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_reported(
-        wiring, settings, admin, make_user, direct_login, tmp_path):
+    wiring, settings, admin, make_user, direct_login, tmp_path
+):
     """Good rows become accounts with their grants, manager seats and manager permissions, each
     audited as imported with the file's digest; every bad row is in the report with its reason in
     zh-Hant and English; a second run changes nothing; an imported hash signs in.
@@ -84,20 +99,20 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
     sha512 = export.pbkdf2_hash(OLD_PASSWORD, algorithm="pbkdf2-sha512", iterations=210000)
     rows = [
         export.row(name("mgr1"), a, rng=rng, level="manager", password_hash=export.pbkdf2_hash(OLD_PASSWORD)),  # 2
-        export.row(name("usr1"), a, rng=rng),                                                                  # 3
-        None,                                                                                                  # 4
-        export.row(name("usr2"), b, rng=rng, password_hash=sha512),                                            # 5
-        export.row(name("bad1"), a, rng=rng),                                                                  # 6 checksum
-        None,                                                                                                  # 7 dup account
-        export.row(name("two1"), c, rng=rng, level="manager"),                                                 # 8
-        export.row(name("two2"), c, rng=rng, level="manager"),                                                 # 9
-        export.row(f"ADM{tag}9", a, rng=rng),                                                                  # 10
-        export.row(name("cat1"), a, rng=rng, category="XYZ-COL"),                                              # 11
-        export.row(name("lvl1"), a, rng=rng, level="boss"),                                                   # 12
-        export.row(name("mail1"), a, rng=rng, email="not-an-address"),                                        # 13
-        export.row(name("tel1"), a, rng=rng, phone="12345"),                                                  # 14
+        export.row(name("usr1"), a, rng=rng),  # 3
+        None,  # 4
+        export.row(name("usr2"), b, rng=rng, password_hash=sha512),  # 5
+        export.row(name("bad1"), a, rng=rng),  # 6 checksum
+        None,  # 7 dup account
+        export.row(name("two1"), c, rng=rng, level="manager"),  # 8
+        export.row(name("two2"), c, rng=rng, level="manager"),  # 9
+        export.row(f"ADM{tag}9", a, rng=rng),  # 10
+        export.row(name("cat1"), a, rng=rng, category="XYZ-COL"),  # 11
+        export.row(name("lvl1"), a, rng=rng, level="boss"),  # 12
+        export.row(name("mail1"), a, rng=rng, email="not-an-address"),  # 13
+        export.row(name("tel1"), a, rng=rng, phone="12345"),  # 14
         export.row(name("weak1"), b, rng=rng, password_hash=export.pbkdf2_hash(OLD_PASSWORD, iterations=1000)),  # 15
-        export.row(taken["username"], b, rng=rng),                                                             # 16
+        export.row(taken["username"], b, rng=rng),  # 16
     ]
     rows[2] = {**rows[1], "category": "CER-COL"}  # usr1's second grant: same person, other category
     rows[5] = {**rows[1], "national_id": export.national_id(rng), "category": "GAS-COL"}  # usr1 for someone else
@@ -114,9 +129,18 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
     first = run_cli(settings, "import-legacy", str(file))
     report = report_of(file)
     refused = {n: r["code"] for n, r in report.items() if r["outcome"].startswith("refused")}
-    assert refused == {6: "national_id.checksum", 7: "account.duplicate", 8: "manager_seat.two_managers",
-                       9: "manager_seat.two_managers", 10: "account.adm_account", 11: "category.unknown",
-                       12: "level.unknown", 13: "email.format", 14: "phone.invalid", 16: "account.taken"}, report
+    assert refused == {
+        6: "national_id.checksum",
+        7: "account.duplicate",
+        8: "manager_seat.two_managers",
+        9: "manager_seat.two_managers",
+        10: "account.adm_account",
+        11: "category.unknown",
+        12: "level.unknown",
+        13: "email.format",
+        14: "phone.invalid",
+        16: "account.taken",
+    }, report
     assert report[15]["code"] == "password_hash.weak" and report[15]["outcome"].startswith("imported")
     assert all(r["原因"] and r["reason"] for r in report.values())
 
@@ -124,8 +148,10 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
     mgr1 = admin.get_user(admin.get_user_id(name("mgr1")))
     assert {g["path"] for g in admin.get_user_groups(mgr1["id"])} == {grant_group_path(a, "CRC-COL", "manager")}
     usr1 = admin.get_user_id(name("usr1"))
-    assert {g["path"] for g in admin.get_user_groups(usr1)} == {grant_group_path(a, "CRC-COL", "user"),
-                                                               grant_group_path(a, "CER-COL", "user")}
+    assert {g["path"] for g in admin.get_user_groups(usr1)} == {
+        grant_group_path(a, "CRC-COL", "user"),
+        grant_group_path(a, "CER-COL", "user"),
+    }
     # The pair's manager permissions exist (made with its first manager grant): the matrix on
     # imported data is tests/integration/sync/test_imported_managers.py.
     assert check_manager_permissions(admin, a, "CRC-COL") == []
@@ -165,6 +191,7 @@ def test_accounts_without_a_usable_hash_are_mailed_a_link_in_batches(wiring, set
 
     from sync_service.services.legacy_import import LegacyImportMail
     from sync_service.services.worker import utcnow
+
     job = LegacyImportMail.from_policies(wiring.uow, wiring.directory_factory)
     job.batch = 2
     assert job.run(utcnow()).startswith("sent 2, failed 0, waiting 1")
@@ -189,11 +216,17 @@ def test_an_import_killed_half_way_resumes_and_makes_each_account_once(wiring, s
 
     def imported() -> int:
         with wiring.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(legacy_import_rows).where(
-                legacy_import_rows.c.file_sha256 == digest)).scalar_one()
+            return conn.execute(
+                select(func.count()).select_from(legacy_import_rows).where(legacy_import_rows.c.file_sha256 == digest)
+            ).scalar_one()
 
-    process = subprocess.Popen(import_command(settings, file, "--per-request", "3"), cwd=ROOT,
-                               env=cli_env(settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        import_command(settings, file, "--per-request", "3"),
+        cwd=ROOT,
+        env=cli_env(settings),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until(lambda: imported() >= 6, timeout=300, what="the first chunks recorded")
         process.send_signal(signal.SIGKILL)

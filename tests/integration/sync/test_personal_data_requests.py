@@ -3,6 +3,7 @@ each kind filed by the person, decided by a reviewer, carried out in Keycloak an
 in the service, recorded in the audit chain. Viewing and correcting the profile
 through Keycloak's own account API is tests/integration/test_personal_data_rights.py;
 here is what goes through the sync service."""
+
 from __future__ import annotations
 
 import base64
@@ -36,10 +37,18 @@ def two_people(wiring, make_user, admin, institution):
     for national_id in ("A123456789", OTHER_NATIONAL_ID):
         user = make_user()
         admin.group_user_add(user["id"], ensure_grant_group(admin, institution, "CRC-COL", "user")["id"])
-        app = use_cases.submit(wiring.uow(), form("C", institution, user["username"], national_id=national_id),
-                               caller=_caller(user))
-        use_scans.upload(wiring.uow(), app.id, document="unit-affidavit", filename="affidavit.pdf",
-                         data=PDF + user["username"].encode(), by=user["username"], may_see=lambda a: True)
+        app = use_cases.submit(
+            wiring.uow(), form("C", institution, user["username"], national_id=national_id), caller=_caller(user)
+        )
+        use_scans.upload(
+            wiring.uow(),
+            app.id,
+            document="unit-affidavit",
+            filename="affidavit.pdf",
+            data=PDF + user["username"].encode(),
+            by=user["username"],
+            may_see=lambda a: True,
+        )
         use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
         people.append({**user, "application": app.id, "national_id": national_id})
     return people
@@ -68,13 +77,24 @@ def test_a_copy_holds_everything_about_the_person_and_nothing_about_anyone_else(
     [scan] = copy["scans"]
     assert base64.b64decode(scan["content_base64"]) == PDF + me["username"].encode()
     actions = [e["action"] for e in copy["audit"]]
-    assert {"application.submitted", "application.originals_received", "personal_data.requested",
-            "personal_data.extended", "personal_data.approved"} <= set(actions)
+    assert {
+        "application.submitted",
+        "application.originals_received",
+        "personal_data.requested",
+        "personal_data.extended",
+        "personal_data.approved",
+    } <= set(actions)
     [asked] = copy["requests"]
     assert asked["extension_reason"] == "需向機構調閱紙本" and asked["status"] == "approved"
     # Nobody else: not the other person planted beside, not the reviewer who acted.
-    for theirs in (other["username"], other["email"], other["application"], OTHER_NATIONAL_ID,
-                   base64.b64encode(PDF + other["username"].encode()).decode(), REVIEWER.username):
+    for theirs in (
+        other["username"],
+        other["email"],
+        other["application"],
+        OTHER_NATIONAL_ID,
+        base64.b64encode(PDF + other["username"].encode()).decode(),
+        REVIEWER.username,
+    ):
         assert theirs not in text, theirs
     assert "其他人員 / another person" in text
 
@@ -84,8 +104,10 @@ def test_a_correction_is_made_in_keycloak_and_in_the_applications(wiring, two_pe
     me, other = two_people
     request_id = _ask(wiring, me, "correct", field="phone", value="(02)2559-1969#117")
     personal_data.approve(wiring.uow(), wiring.directory(), request_id, REVIEWER)
-    assert admin.get_user(me["id"])["attributes"]["phone"] == ["(02) 2559 1969#117"] or \
-        "117" in admin.get_user(me["id"])["attributes"]["phone"][0]
+    assert (
+        admin.get_user(me["id"])["attributes"]["phone"] == ["(02) 2559 1969#117"]
+        or "117" in admin.get_user(me["id"])["attributes"]["phone"][0]
+    )
     with wiring.uow() as uow:
         assert "117" in uow.applications.get(me["application"]).form.phone.national
         assert "116" in uow.applications.get(other["application"]).form.phone.national
@@ -95,8 +117,9 @@ def test_a_correction_is_made_in_keycloak_and_in_the_applications(wiring, two_pe
         assert "117" not in approved.payload and me["username"] not in approved.payload
 
 
-def test_stopping_processing_disables_the_account_and_refuses_new_applications(wiring, two_people, admin,
-                                                                              keycloak, institution):
+def test_stopping_processing_disables_the_account_and_refuses_new_applications(
+    wiring, two_people, admin, keycloak, institution
+):
     """Covers: R-PD-2"""
     me, other = two_people
     assert token_response(keycloak.url, me["username"], me["password"]).status_code == 200
@@ -131,6 +154,9 @@ def test_deletion_keeps_only_the_pseudonymised_audit_entries_and_the_chain_verif
         assert their_row.account == other["username"]
     with wiring.uow() as uow:
         assert uow.applications.get(me["application"]).form.national_id.value == ""
-        assert [r.account.startswith("person:") for r in uow.personal_requests.queue(status="approved")
-                if r.id == request_id] == [True]
+        assert [
+            r.account.startswith("person:")
+            for r in uow.personal_requests.queue(status="approved")
+            if r.id == request_id
+        ] == [True]
     assert wiring.directory().find_account(other["username"]) is not None

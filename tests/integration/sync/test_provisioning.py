@@ -1,13 +1,14 @@
 """Applications A, B, C, D from approval to Keycloak: the person signs in and
 the token carries the right grants; A's password arrives by mail, nothing else does."""
+
 from __future__ import annotations
 
 import re
 
 from stack.mailsink import body_text
 from sync_service.domain import Status
-from tests.support.passwords import satisfies_policy
 from sync_service.services import applications as use_cases
+from tests.support.passwords import satisfies_policy
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
 CAT = "CRC-COL"
@@ -33,8 +34,9 @@ def password_from(mail, to):
     return message, match.group(1)
 
 
-def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(wiring, worker, admin, mail, institution,
-                                                                   direct_login):
+def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(
+    wiring, worker, admin, mail, institution, direct_login
+):
     """Covers: R-MGR-2, R-PWD-1, R-PWD-3, R-PWD-6, R-CAT-1, R-CAT-2, R-CONF-1"""
     account = new_account_name("a")
     email = f"{account}@clinic.example.tw"
@@ -58,13 +60,17 @@ def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(wiring, work
     assert len(mail.messages(email)) == 1
 
 
-def test_c_existing_user_becomes_manager_without_mail(wiring, worker, admin, mail, make_user, institution,
-                                                     direct_login):
+def test_c_existing_user_becomes_manager_without_mail(
+    wiring, worker, admin, mail, make_user, institution, direct_login
+):
     """Covers: R-MGR-4, R-CAT-2"""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
+
     users = ensure_grant_group(admin, institution, CAT, "user")
     person = make_user(nationalId="A123456789", groups=[users["path"]])
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
+    )
     claims = direct_login(person["username"], person["password"])
     assert group(institution, "manager") in claims["groups"]
     assert group(institution, "user") not in claims["groups"]
@@ -75,8 +81,12 @@ def test_c_existing_user_becomes_manager_without_mail(wiring, worker, admin, mai
 def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_user, institution, direct_login):
     """Covers: R-MGR-5, R-CAT-2"""
     person = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
-    approve_and_apply(wiring, worker, ready_application(wiring, "D", institution, person["username"], email=person["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
+    )
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "D", institution, person["username"], email=person["email"])
+    )
     claims = direct_login(person["username"], person["password"])
     assert group(institution, "user") in claims["groups"]
     assert group(institution, "manager") not in claims["groups"]
@@ -88,10 +98,14 @@ def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_u
 def test_b_revoke_removes_the_grant_and_ends_sessions(wiring, worker, admin, make_user, institution, direct_login):
     """Covers: R-MGR-3"""
     person = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
+    )
     direct_login(person["username"], person["password"])  # a session is open
     assert admin.get_sessions(person["id"])
-    approve_and_apply(wiring, worker, ready_application(wiring, "B", institution, person["username"], email=person["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "B", institution, person["username"], email=person["email"])
+    )
     assert admin.get_sessions(person["id"]) == []
     claims = direct_login(person["username"], person["password"])
     assert group(institution, "manager") not in claims.get("groups", [])
@@ -103,14 +117,17 @@ def test_a_replacing_the_manager_is_one_decision(wiring, worker, admin, make_use
     old = make_user(nationalId="A123456789")
     approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, old["username"], email=old["email"]))
     new = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, new["username"], email=new["email"]),
-                      replacing=old["username"])
+    approve_and_apply(
+        wiring,
+        worker,
+        ready_application(wiring, "C", institution, new["username"], email=new["email"]),
+        replacing=old["username"],
+    )
     managers = admin.get_group_members(admin.get_group_by_path(group(institution, "manager"))["id"])
     assert [m["username"] for m in managers] == [new["username"]]
 
 
-def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, worker, admin, make_user,
-                                                                    institution):
+def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, worker, admin, make_user, institution):
     """Covers: R-USR-1, R-USR-4, R-MGR-4
 
     Provisioning the pair's manager also makes the admin-console permissions of the pair:
@@ -118,13 +135,18 @@ def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, work
     from sync_service.adapters.keycloak_groups import ensure_grant_group
     from tests.integration.admin_console.manager_api import AdminApiAs
     from tests.support.tokens import password_token
+
     users = ensure_grant_group(admin, institution, CAT, "user")
     staff = make_user(nationalId="A123456789", groups=[users["path"]])
     outsider = make_user(nationalId="A123456789")
     person = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
-    as_manager = AdminApiAs(wiring.settings.keycloak_url, password_token(
-        wiring.settings.keycloak_url, person["username"], person["password"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
+    )
+    as_manager = AdminApiAs(
+        wiring.settings.keycloak_url,
+        password_token(wiring.settings.keycloak_url, person["username"], person["password"]),
+    )
     status, listed = as_manager.list_users()
     assert status == 200
     names = {u["username"] for u in listed}
@@ -132,19 +154,21 @@ def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, work
     assert outsider["username"] not in names and person["username"] not in names
 
 
-def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, worker, admin, make_user,
-                                                                      institution):
+def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, worker, admin, make_user, institution):
     """Covers: R-MGR-1, R-USR-4
 
     Someone adds a manager by hand and deletes a permission of the pair; the reconciler
     removes the one and remakes the other, and leaves the users group alone."""
-    from sync_service.adapters.keycloak_groups import ensure_grant_group
     from sync_service.adapters.keycloak_authz import AuthzClient
+    from sync_service.adapters.keycloak_groups import ensure_grant_group
     from sync_service.adapters.keycloak_permission_model import users_permission_name
     from sync_service.adapters.keycloak_permissions import check_manager_permissions
     from sync_service.services.reconcile import reconcile
+
     person = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
+    )
     intruder = make_user(nationalId="A123456789")
     staff = make_user(nationalId="A123456789")
     admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])

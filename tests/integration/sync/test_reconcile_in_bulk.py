@@ -2,6 +2,7 @@
 repairs the drift it owns, leaves alone what it does not own, and reports its progress
 (counts, rate, time left; no names) on stderr. The bench at 25,000 pairs is
 bench/reconcile.py (docs/bench.md)."""
+
 from __future__ import annotations
 
 import io
@@ -23,20 +24,31 @@ def _names(admin, path):
 
 
 def test_reconcile_repairs_what_it_owns_leaves_the_rest_and_reports_progress(
-        wiring, worker, admin, make_user, institution):
+    wiring, worker, admin, make_user, institution
+):
     """Covers: R-MGR-1, R-USR-4"""
     manager = make_user(nationalId="A123456789")
-    approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, manager["username"],
-                                                        email=manager["email"]))
+    approve_and_apply(
+        wiring, worker, ready_application(wiring, "C", institution, manager["username"], email=manager["email"])
+    )
     intruder, staff, stranger = (make_user(nationalId="A123456789") for _ in range(3))
     # Drift it owns: a manager added by hand; the users permission narrowed and cut from its policy.
     admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])
     api = AuthzClient(admin)
     users_permission = api.find_by_name(users_permission_name(institution, CAT))
-    api.update("permission/scope", users_permission["id"], {
-        "name": users_permission["name"], "resourceType": "Groups",
-        "resources": sorted(api.resource_ids(users_permission["id"])), "scopes": ["view"], "policies": [],
-        "decisionStrategy": "UNANIMOUS", "logic": "POSITIVE"})
+    api.update(
+        "permission/scope",
+        users_permission["id"],
+        {
+            "name": users_permission["name"],
+            "resourceType": "Groups",
+            "resources": sorted(api.resource_ids(users_permission["id"])),
+            "scopes": ["view"],
+            "policies": [],
+            "decisionStrategy": "UNANIMOUS",
+            "logic": "POSITIVE",
+        },
+    )
     api.delete(api.find_by_name(path_permission_name(institution, CAT))["id"])
     # Not its own: a member of the users group, and a pair with no decided seat, made by hand.
     admin.group_user_add(staff["id"], ensure_grant_group(admin, institution, CAT, "user")["id"])

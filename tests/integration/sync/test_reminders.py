@@ -1,26 +1,26 @@
 """Password reminders (R-PWD-2) and access reviews against the run's real Keycloak
 (credential createdDate, grant groups, sessions) and real SMTP to the sink. The
 clock is injected: the jobs are run with the `now` of a day weeks ahead."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
 import json
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
 import policies
-from sync_service.adapters.tables import audit_log
 from stack.mailsink import body_text
+from sync_service.adapters.tables import audit_log
 from sync_service.domain import Grant, Level
 from sync_service.domain.reminders import review_round
-from sync_service.services.reminders import AccessReviews, AccountRead, PasswordReminders, answer
+from sync_service.services.reminders import AccessReviews, PasswordReminders, answer
 
 
 def _password_set_at(admin, user_id: str) -> datetime:
     [credential] = [c for c in admin.get_credentials(user_id) if c["type"] == "password"]
-    return datetime.fromtimestamp(credential["createdDate"] / 1000, timezone.utc)
+    return datetime.fromtimestamp(credential["createdDate"] / 1000, UTC)
 
 
 def _reminder_time(set_at: datetime) -> datetime:
@@ -45,7 +45,7 @@ def test_one_reminder_per_password_and_a_new_password_starts_a_new_cycle(wiring,
     [reminder] = mail.wait_for(person["email"])
     text = body_text(reminder)
     due = (set_at + timedelta(days=60)).astimezone(timezone(timedelta(hours=8))).date().isoformat()
-    assert "密碼" in text and "到期" in text and due in text                # zh-Hant first
+    assert "密碼" in text and "到期" in text and due in text  # zh-Hant first
     assert "Passwords of the Cancer Screening" in text and f"falls due on {due}" in text  # English beside it
     assert text.index("密碼") < text.index("Passwords")
     assert f"/realms/{wiring.settings.realm}/account/" in text and "/realms/master" not in text
@@ -68,13 +68,14 @@ def test_one_reminder_per_password_and_a_new_password_starts_a_new_cycle(wiring,
 def test_an_access_review_end_to_end(wiring, make_user, admin, mail, institution, service_tokens):
     """Covers: R-USR-2"""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
+
     category = "CRC-COL"
     manager, stays, leaves = make_user(), make_user(), make_user()
     for person, level in ((manager, Level.MANAGER), (stays, Level.USER), (leaves, Level.USER)):
         admin.group_user_add(person["id"], ensure_grant_group(admin, institution, category, level)["id"])
     rules = policies.reminders()
     # A day in a future round, so no earlier test's review is in the way.
-    opening = datetime(2031, 1, 1, 2, tzinfo=timezone.utc)
+    opening = datetime(2031, 1, 1, 2, tzinfo=UTC)
     rnd = review_round(opening, rules.review_every_months, rules.review_answer_days, rules.review_reminder_days_before)
     job: AccessReviews = _jobs(wiring)["access-reviews"]
     directory = wiring.directory_factory()
@@ -111,8 +112,10 @@ def test_an_access_review_end_to_end(wiring, make_user, admin, mail, institution
     assert user_grant not in directory.grants_of(leaves["id"])
     assert admin.get_sessions(leaves["id"]) == []
     with wiring.engine.connect() as conn:
-        removed = [json.loads(r.payload) for r in conn.execute(
-            select(audit_log.c.payload).where(audit_log.c.action == "access-review.removed"))]
+        removed = [
+            json.loads(r.payload)
+            for r in conn.execute(select(audit_log.c.payload).where(audit_log.c.action == "access-review.removed"))
+        ]
     # The chain names the person by their pseudonym (decision 0095), never the account itself.
     with wiring.uow() as uow:
         leaves_pseudonym = uow.pseudonym_of("user", leaves["username"], rnd.deadline)
@@ -123,12 +126,13 @@ def test_an_access_review_end_to_end(wiring, make_user, admin, mail, institution
 def test_an_unanswered_review_is_reminded_before_anyone_loses_the_grant(wiring, make_user, admin, mail, institution):
     """Covers: R-USR-2"""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
+
     category = "GAS-COL"
     manager, user = make_user(), make_user()
     admin.group_user_add(manager["id"], ensure_grant_group(admin, institution, category, Level.MANAGER)["id"])
     admin.group_user_add(user["id"], ensure_grant_group(admin, institution, category, Level.USER)["id"])
     rules = policies.reminders()
-    opening = datetime(2031, 4, 1, 2, tzinfo=timezone.utc)
+    opening = datetime(2031, 4, 1, 2, tzinfo=UTC)
     rnd = review_round(opening, rules.review_every_months, rules.review_answer_days, rules.review_reminder_days_before)
     job = _jobs(wiring)["access-reviews"]
     directory = wiring.directory_factory()

@@ -1,6 +1,7 @@
 """The wanted state of a manager's admin-console permissions, as pure values
 (adapters/keycloak_permission_model.py); the requests are tested against the real
 Keycloak in tests/integration/admin_console/."""
+
 from __future__ import annotations
 
 from sync_service.adapters.keycloak_permission_model import (
@@ -15,9 +16,16 @@ from sync_service.adapters.keycloak_permission_model import (
     users_permission_name,
 )
 
-ACCESS = ManagerAccess("0401180014", "CRC-COL", manager_role_id="role", root_group_id="root",
-                       institution_group_id="inst", category_group_id="cat", managers_group_id="mgrs",
-                       users_group_id="users")
+ACCESS = ManagerAccess(
+    "0401180014",
+    "CRC-COL",
+    manager_role_id="role",
+    root_group_id="root",
+    institution_group_id="inst",
+    category_group_id="cat",
+    managers_group_id="mgrs",
+    users_group_id="users",
+)
 
 
 def test_the_pair_acts_on_its_users_group_and_only_sees_the_groups_above():
@@ -32,9 +40,12 @@ def test_the_pair_acts_on_its_users_group_and_only_sees_the_groups_above():
 def test_path_permissions_are_layered_by_who_shares_the_group():
     """Covers: R-USR-4"""
     policy_of = {p.group_ids[0]: p.policy.name for p in ACCESS.permissions()}
-    assert policy_of == {"root": ALL_MANAGERS_POLICY, "inst": institution_policy_name("0401180014"),
-                         "cat": managers_policy_name("0401180014", "CRC-COL"),
-                         "users": managers_policy_name("0401180014", "CRC-COL")}
+    assert policy_of == {
+        "root": ALL_MANAGERS_POLICY,
+        "inst": institution_policy_name("0401180014"),
+        "cat": managers_policy_name("0401180014", "CRC-COL"),
+        "users": managers_policy_name("0401180014", "CRC-COL"),
+    }
     every, institution, pair = ACCESS.policies()
     assert every.role_id == "role" and every.kind == "policy/role"
     assert institution.open_ended and not pair.open_ended and pair.group_ids == ("mgrs",)
@@ -64,13 +75,22 @@ def test_an_institution_policy_keeps_its_other_categories():
 def test_permission_drift_in_words():
     """Every compared field of a permission is reported when it differs (no rule id)."""
     users = next(p for p in ACCESS.permissions() if p.name == users_permission_name("0401180014", "CRC-COL"))
-    as_wanted = FoundPermission("Groups", "POSITIVE", frozenset({"users"}), frozenset(users.scopes),
-                                frozenset({"pid"}))
+    as_wanted = FoundPermission("Groups", "POSITIVE", frozenset({"users"}), frozenset(users.scopes), frozenset({"pid"}))
     assert users.drift(as_wanted, "pid") == []
-    widened = FoundPermission("Users", "NEGATIVE", frozenset({"users", "mgrs"}),
-                              frozenset(users.scopes) | {"manage"}, frozenset({"pid", "other"}))
+    widened = FoundPermission(
+        "Users",
+        "NEGATIVE",
+        frozenset({"users", "mgrs"}),
+        frozenset(users.scopes) | {"manage"},
+        frozenset({"pid", "other"}),
+    )
     assert [d.split(":")[1].split()[0] for d in users.drift(widened, "pid")] == [
-        "resource", "logic", "groups", "scopes", "policies"]
+        "resource",
+        "logic",
+        "groups",
+        "scopes",
+        "policies",
+    ]
     payload = users.payload("pid")
     assert payload["resources"] == ["users"] and payload["policies"] == ["pid"] and payload["resourceType"] == "Groups"
     assert next(p for p in ACCESS.permissions() if p.name == ROOT_PATH_PERMISSION).group_ids == ("root",)

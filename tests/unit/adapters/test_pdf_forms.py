@@ -2,6 +2,7 @@
 text a reader copies out of them, the embedded Traditional Chinese font cut
 from Debian's fonts-noto-cjk to the form's own characters, the QR code and the
 hand layout's line breaking (decisions 0062, 0065)."""
+
 from __future__ import annotations
 
 import re
@@ -31,16 +32,22 @@ def renderer():
 @pytest.fixture(scope="module")
 def application():
     # 堃: a name character outside the forms' fixed texts.
-    return new_application(id=new_reference(), today=date(2026, 1, 5), **form(
-        "A", "0401180014", "wang2026x", applicant_name="王小堃", application_date="2026-01-05"))
+    return new_application(
+        id=new_reference(),
+        today=date(2026, 1, 5),
+        **form("A", "0401180014", "wang2026x", applicant_name="王小堃", application_date="2026-01-05"),
+    )
 
 
 def _poppler(tool: str, pdf: bytes, tmp_path) -> str:
     path = tmp_path / "form.pdf"
     path.write_bytes(pdf)
-    return subprocess.run([tool, *(["-enc", "UTF-8"] if tool == "pdftotext" else []), str(path),
-                           *(["-"] if tool == "pdftotext" else [])],
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [tool, *(["-enc", "UTF-8"] if tool == "pdftotext" else []), str(path), *(["-"] if tool == "pdftotext" else [])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 @pytest.mark.parametrize("document", printing.PRINTABLE)
@@ -73,7 +80,7 @@ def _content(pdf: bytes) -> list[str]:
     out, position = [], 0
     for length in streams:
         start = pdf.index(b"stream\n", pdf.index(b"<</Filter/FlateDecode/Length " + length + b">>", position)) + 7
-        out.append(zlib.decompress(pdf[start:start + int(length)]).decode("latin-1"))
+        out.append(zlib.decompress(pdf[start : start + int(length)]).decode("latin-1"))
         position = start
     return [s for s in out if " Tm " in s]
 
@@ -94,10 +101,14 @@ def test_the_qr_code_on_every_page_is_the_references_symbol_module_for_module(re
 
 
 def test_what_every_form_of_a_kind_prints_is_one_font_and_the_applications_own_characters_another(
-        renderer, application, tmp_path):
+    renderer, application, tmp_path
+):
     """Covers: R-DOC-4"""
-    other = new_application(id=new_reference(), today=date(2026, 1, 5), **form(
-        "A", "0401180014", "chen2026x", applicant_name="陳大堯", application_date="2026-01-05"))
+    other = new_application(
+        id=new_reference(),
+        today=date(2026, 1, 5),
+        **form("A", "0401180014", "chen2026x", applicant_name="陳大堯", application_date="2026-01-05"),
+    )
     fonts = []
     for app in (application, other):
         pdf = renderer.render(printing.printed_form(app, "form-1", base_url="https://sync.example.tw"))

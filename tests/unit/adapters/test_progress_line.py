@@ -1,4 +1,5 @@
 """The progress line of long commands: counts, rate and time left, in both languages."""
+
 from __future__ import annotations
 
 import io

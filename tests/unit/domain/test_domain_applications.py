@@ -1,4 +1,5 @@
 """The Application aggregate: intake of form 1, documents, and the state machine."""
+
 from __future__ import annotations
 
 import itertools
@@ -95,8 +96,16 @@ def test_all_field_errors_are_reported_together():
         )
     fields_in_error = {err.field for err in e.value.errors}
     assert fields_in_error == {
-        "category", "institution_code", "institution_name", "department", "applicant_name",
-        "account", "phone", "national_id", "email", "application_date",
+        "category",
+        "institution_code",
+        "institution_name",
+        "department",
+        "applicant_name",
+        "account",
+        "phone",
+        "national_id",
+        "email",
+        "application_date",
     }
     body = e.value.as_dict()
     assert body["code"] == "form.invalid" and len(body["errors"]) == 10
@@ -107,7 +116,10 @@ def test_unknown_type_is_refused_and_the_rest_still_checked():
     """Covers: R-FORM-1"""
     with pytest.raises(FormInvalid) as e:
         make("E", account="has space")
-    assert {(err.field, err.code) for err in e.value.errors} == {("type", "type.unknown"), ("account", "account.format")}
+    assert {(err.field, err.code) for err in e.value.errors} == {
+        ("type", "type.unknown"),
+        ("account", "account.format"),
+    }
 
 
 @pytest.mark.parametrize("type_", ["B", "C", "D"])
@@ -241,7 +253,12 @@ def test_approval_waits_for_the_originals():
             {"form-1", "unit-affidavit", "confidentiality-consent"},
             ("lab-opening-licence", "technologist-licence"),
         ),
-        ("C", "GAS-LAB", {"form-1", "unit-affidavit", "confidentiality-consent", "lab-opening-licence"}, ("technologist-licence",)),
+        (
+            "C",
+            "GAS-LAB",
+            {"form-1", "unit-affidavit", "confidentiality-consent", "lab-opening-licence"},
+            ("technologist-licence",),
+        ),
         ("B", "GAS-LAB", set(), ("form-1",)),
         ("D", "CER-COL", set(), ("form-1",)),
     ],

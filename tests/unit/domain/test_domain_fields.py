@@ -1,4 +1,5 @@
 """Field rules of form 1 (附件1): valid and invalid vectors for each."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,10 +15,32 @@ from sync_service.domain.fields import IdKind
 # not from the domain's code, to vouch for the vectors below.
 # Letter values written out as a table (not derived from an order string).
 LETTER = {
-    "A": 10, "B": 11, "C": 12, "D": 13, "E": 14, "F": 15, "G": 16, "H": 17,
-    "I": 34, "J": 18, "K": 19, "L": 20, "M": 21, "N": 22, "O": 35, "P": 23,
-    "Q": 24, "R": 25, "S": 26, "T": 27, "U": 28, "V": 29, "W": 32, "X": 30,
-    "Y": 31, "Z": 33,
+    "A": 10,
+    "B": 11,
+    "C": 12,
+    "D": 13,
+    "E": 14,
+    "F": 15,
+    "G": 16,
+    "H": 17,
+    "I": 34,
+    "J": 18,
+    "K": 19,
+    "L": 20,
+    "M": 21,
+    "N": 22,
+    "O": 35,
+    "P": 23,
+    "Q": 24,
+    "R": 25,
+    "S": 26,
+    "T": 27,
+    "U": 28,
+    "V": 29,
+    "W": 32,
+    "X": 30,
+    "Y": 31,
+    "Z": 33,
 }
 
 
@@ -60,7 +83,9 @@ def test_valid_ids_agree_with_an_independent_computation(value, kind):
     assert parsed.kind is kind
 
 
-@pytest.mark.parametrize("prefix", ["I1" + "2345678", "O2" + "7654321", "W8" + "0000001", "K9" + "9999999", "XC" + "1357913"])
+@pytest.mark.parametrize(
+    "prefix", ["I1" + "2345678", "O2" + "7654321", "W8" + "0000001", "K9" + "9999999", "XC" + "1357913"]
+)
 def test_generated_ids_are_accepted(prefix):
     """Covers: R-FORM-1"""
     value = prefix + str(check_digit(prefix))
@@ -81,7 +106,12 @@ def test_every_wrong_check_digit_is_refused(prefix):
 
 @pytest.mark.parametrize(
     "typed,expected",
-    [(" a123456789 ", "A123456789"), ("Ａ１２３４５６７８９", "A123456789"), ("a 123 456 789", "A123456789"), ("fd12345676", "FD12345676")],
+    [
+        (" a123456789 ", "A123456789"),
+        ("Ａ１２３４５６７８９", "A123456789"),
+        ("a 123 456 789", "A123456789"),
+        ("fd12345676", "FD12345676"),
+    ],
 )
 def test_id_is_normalised(typed, expected):
     """Covers: R-FORM-1"""
@@ -180,7 +210,12 @@ def test_invalid_new_account_names(value, code):
 
 @pytest.mark.parametrize(
     "typed,expected",
-    [("wang1234", "wang1234"), ("WangXM", "wangxm"), ("wang.xm@ntuh.gov.tw", "wang.xm@ntuh.gov.tw"), ("lin_a-1", "lin_a-1")],
+    [
+        ("wang1234", "wang1234"),
+        ("WangXM", "wangxm"),
+        ("wang.xm@ntuh.gov.tw", "wang.xm@ntuh.gov.tw"),
+        ("lin_a-1", "lin_a-1"),
+    ],
 )
 def test_existing_account_names_check_only_shape(typed, expected):
     """Covers: R-FORM-1, R-MGR-4"""
@@ -189,7 +224,13 @@ def test_existing_account_names_check_only_shape(typed, expected):
 
 @pytest.mark.parametrize(
     "value,code",
-    [("", "account.required"), ("wang xm", "account.format"), ("王小明", "account.format"), ("ADM0401180014", "account.adm_account"), ("a" * 256, "account.format")],
+    [
+        ("", "account.required"),
+        ("wang xm", "account.format"),
+        ("王小明", "account.format"),
+        ("ADM0401180014", "account.adm_account"),
+        ("a" * 256, "account.format"),
+    ],
 )
 def test_invalid_existing_account_names(value, code):
     """Covers: R-FORM-1, R-FORM-4"""
@@ -296,7 +337,12 @@ def test_malformed_names_are_refused(value, code):
 
 @pytest.mark.parametrize(
     "typed,expected",
-    [("0401180014", "0401180014"), ("0101090517", "0101090517"), ("1101010012", "1101010012"), (" ０４０１１８００１４ ", "0401180014")],
+    [
+        ("0401180014", "0401180014"),
+        ("0101090517", "0101090517"),
+        ("1101010012", "1101010012"),
+        (" ０４０１１８００１４ ", "0401180014"),
+    ],
 )
 def test_valid_institution_codes(typed, expected):
     """Covers: R-FORM-1"""
@@ -500,7 +546,9 @@ def test_dates_in_western_and_roc_forms(typed, expected):
     assert fields.parse_date(typed, "application_date") == expected
 
 
-@pytest.mark.parametrize("value", ["2025-02-30", "2025-13-01", "01/05/2025", "20250501", "1140501", "yesterday", "2025-05-01T10:00"])
+@pytest.mark.parametrize(
+    "value", ["2025-02-30", "2025-13-01", "01/05/2025", "20250501", "1140501", "yesterday", "2025-05-01T10:00"]
+)
 def test_invalid_dates(value):
     """Covers: R-FORM-1"""
     with pytest.raises(FieldError) as e:

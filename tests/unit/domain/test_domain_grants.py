@@ -1,8 +1,9 @@
 """The one-manager invariant (R-MGR-1) and the grant changes that approvals produce."""
+
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -258,7 +259,7 @@ def test_an_unapprovable_application_leaves_the_seat_alone():
 def test_a_seat_decision_uses_the_taiwanese_date():
     """Covers: R-MGR-6"""
     # 16:30 UTC on the 19th is 00:30 on the 20th in Taipei: the departure day.
-    late = datetime(2025, 5, 19, 16, 30, tzinfo=timezone.utc)
+    late = datetime(2025, 5, 19, 16, 30, tzinfo=UTC)
     assert taiwan_date(late) == date(2025, 5, 20)
     seat = ManagerSeat(CODE, CAT, manager="lin5678", leaving_on=date(2025, 5, 20))
     changes = ready("A", "wang1234").approve(seat, by="reviewer-lin", at=late)

@@ -1,4 +1,5 @@
 """The old system's export, checked row by row and across rows (domain/legacy.py)."""
+
 from __future__ import annotations
 
 import random
@@ -27,17 +28,20 @@ def test_good_rows_of_one_account_become_one_account_with_every_grant():
     assert [g.level for g in account.grants] == [Level.MANAGER, Level.USER]
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"national_id": "A123456788"}, "national_id.checksum"),
-    ({"account": "ADM0001"}, "account.adm_account"),
-    ({"account": "adm_clinic"}, "account.adm_account"),
-    ({"category": "LUNG-COL"}, "category.unknown"),
-    ({"level": "owner"}, "level.unknown"),
-    ({"email": "wang@@clinic"}, "email.format"),
-    ({"phone": "02-123"}, "phone.invalid"),
-    ({"name": "臺大醫院"}, "name.institution_name"),
-    ({"institution_code": "12345"}, "institution_code.format"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"national_id": "A123456788"}, "national_id.checksum"),
+        ({"account": "ADM0001"}, "account.adm_account"),
+        ({"account": "adm_clinic"}, "account.adm_account"),
+        ({"category": "LUNG-COL"}, "category.unknown"),
+        ({"level": "owner"}, "level.unknown"),
+        ({"email": "wang@@clinic"}, "email.format"),
+        ({"phone": "02-123"}, "phone.invalid"),
+        ({"name": "臺大醫院"}, "name.institution_name"),
+        ({"institution_code": "12345"}, "institution_code.format"),
+    ],
+)
 def test_a_bad_field_refuses_the_row_with_the_applications_rule(change, code):
     """Covers: R-FORM-4"""
     row = {**export.row("wang1234", A, rng=random.Random(2)), **change}
@@ -51,8 +55,8 @@ def test_across_rows_duplicates_and_two_managers_are_refused():
     """Covers: R-MGR-1"""
     rng = random.Random(3)
     wang = export.row("wang1234", A, rng=rng)
-    someone_else = export.row("wang1234", B, rng=rng)        # same name, another person
-    again = dict(wang)                                       # the same grant twice
+    someone_else = export.row("wang1234", B, rng=rng)  # same name, another person
+    again = dict(wang)  # the same grant twice
     chen = export.row("chen5678", B, rng=rng, level="manager")
     lin = export.row("lin9012", B, rng=rng, level="manager")  # a second manager of (B, CRC-COL)
     same_mail = export.row("huang345", A, rng=rng, email=wang["email"])
@@ -60,8 +64,13 @@ def test_across_rows_duplicates_and_two_managers_are_refused():
     user_too = {**wang, "level": "user", "category": "HPV-COL"}
     checked = plan(rows_of(wang, someone_else, again, chen, lin, same_mail, both, user_too))
     assert {(r.row, r.code) for r in checked.refusals} == {
-        (3, "account.duplicate"), (4, "row.duplicate"), (5, "manager_seat.two_managers"),
-        (6, "manager_seat.two_managers"), (7, "email.duplicate"), (9, "level.both")}
+        (3, "account.duplicate"),
+        (4, "row.duplicate"),
+        (5, "manager_seat.two_managers"),
+        (6, "manager_seat.two_managers"),
+        (7, "email.duplicate"),
+        (9, "level.both"),
+    }
     assert [a.account for a in checked.accounts] == ["wang1234"]
 
 
@@ -71,6 +80,10 @@ def test_a_password_hash_is_usable_only_in_a_format_keycloak_verifies():
     assert note is None and parsed.algorithm == "pbkdf2-sha512" and parsed.iterations == 210000
     assert parse_password_hash("") == (None, None)
     assert parse_password_hash(export.pbkdf2_hash("x", iterations=1000)) == (None, "password_hash.weak")
-    for bad in ("md5$1$abc$def", "pbkdf2-sha256$many$c2FsdA==$aGFzaA==", "bcrypt:$2a$10$abc",
-                "pbkdf2-sha256$27500$not base64$aGFzaA=="):
+    for bad in (
+        "md5$1$abc$def",
+        "pbkdf2-sha256$many$c2FsdA==$aGFzaA==",
+        "bcrypt:$2a$10$abc",
+        "pbkdf2-sha256$27500$not base64$aGFzaA==",
+    ):
         assert parse_password_hash(bad) == (None, "password_hash.format")

@@ -1,5 +1,6 @@
 """Personal-data requests: deadlines from policies, one extension with its reason, decisions with theirs."""
-from datetime import date, datetime, timedelta, timezone
+
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -7,17 +8,22 @@ import policies
 from sync_service.domain import DomainError, FieldError, FormInvalid
 from sync_service.domain.personal_data import RequestStatus, new_request
 
-NOON_TW = datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc)  # 12:00 in Taipei
+NOON_TW = datetime(2026, 3, 2, 4, 0, tzinfo=UTC)  # 12:00 in Taipei
 
 
 def test_each_kind_is_due_as_the_act_says_and_extends_once_by_as_much_with_a_reason():
     """Covers: R-PD-2"""
     rules = policies.personal_data()
-    assert {k: v.answer_within_days for k, v in rules.kinds.items()} == {"copy": 15, "correct": 30, "stop": 30,
-                                                                         "delete": 30}
+    assert {k: v.answer_within_days for k, v in rules.kinds.items()} == {
+        "copy": 15,
+        "correct": 30,
+        "stop": 30,
+        "delete": 30,
+    }
     for kind, rule in rules.kinds.items():
-        r = new_request(id="r1", account="Wang1234", kind=kind, now=NOON_TW, field_name="email",
-                        value="wang@clinic.example.tw")
+        r = new_request(
+            id="r1", account="Wang1234", kind=kind, now=NOON_TW, field_name="email", value="wang@clinic.example.tw"
+        )
         assert r.account == "wang1234" and r.due_on == date(2026, 3, 2) + timedelta(days=rule.answer_within_days)
         with pytest.raises(FieldError) as no_reason:
             r.extend("  ", by="reviewer-lin")
@@ -53,8 +59,9 @@ def test_a_correction_names_an_item_and_a_value_of_its_shape():
     with pytest.raises(FormInvalid) as bad_mail:
         new_request(id="r3", account="wang1234", kind="correct", now=NOON_TW, field_name="email", value="not-mail")
     assert bad_mail.value.errors[0].field == "value"
-    phone = new_request(id="r3", account="wang1234", kind="correct", now=NOON_TW, field_name="phone",
-                        value="(02)2559-1969#117")
+    phone = new_request(
+        id="r3", account="wang1234", kind="correct", now=NOON_TW, field_name="phone", value="(02)2559-1969#117"
+    )
     assert phone.details["field"] == "phone" and "117" in phone.details["value"]
     with pytest.raises(FieldError) as unknown:
         new_request(id="r4", account="wang1234", kind="everything", now=NOON_TW)

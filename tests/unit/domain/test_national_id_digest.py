@@ -1,4 +1,5 @@
 """The national ID digests the service computes are the ones Keycloak keeps (decision 0030)."""
+
 from sync_service.domain import national_id_digest as nid
 
 KEY = bytes(range(32))

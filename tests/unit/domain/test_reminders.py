@@ -1,14 +1,15 @@
 """The reminder and review rules as pure date arithmetic."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from sync_service.domain import Grant, Level
 from sync_service.domain.reminders import PasswordCycle, review_round
 from sync_service.services.ports import AccessReview, DirectoryAccount
 from sync_service.services.reminders import closes_at, due_reminders, reviews_to_open
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def account(id_, set_at=None, grants=(), email="a@clinic.example.tw", enabled=True):
@@ -20,8 +21,12 @@ def test_a_reminder_is_due_from_its_day_on_and_not_again_for_the_same_password()
     set_at = datetime(2026, 1, 1, tzinfo=UTC)
     cycle = PasswordCycle("a", set_at, 60)
     assert cycle.remind_at(7) == set_at + timedelta(days=53)
-    people = [account("a", set_at), account("b", None), account("c", set_at, enabled=False),
-              account("d", set_at, email=None)]
+    people = [
+        account("a", set_at),
+        account("b", None),
+        account("c", set_at, enabled=False),
+        account("d", set_at, email=None),
+    ]
     assert [a.id for a, _ in due_reminders(people, set(), set_at + timedelta(days=53), 60, 7)] == ["a"]
     assert due_reminders(people, set(), set_at + timedelta(days=52), 60, 7) == []
     assert due_reminders(people, {("a", set_at)}, set_at + timedelta(days=59), 60, 7) == []
@@ -47,8 +52,11 @@ def test_one_review_per_pair_with_users_and_a_manager():
     rnd = review_round(datetime(2026, 10, 1, tzinfo=UTC), 3, 14, 3)
     m, u = Grant("0123456789", "CRC-COL", Level.MANAGER), Grant("0123456789", "CRC-COL", Level.USER)
     lonely = Grant("9999999999", "CRC-COL", Level.USER)  # users but no manager to ask
-    opened = reviews_to_open([account("m", grants=[m]), account("u1", grants=[u]), account("u2", grants=[u]),
-                              account("x", grants=[lonely])], rnd, rnd.opens_at)
+    opened = reviews_to_open(
+        [account("m", grants=[m]), account("u1", grants=[u]), account("u2", grants=[u]), account("x", grants=[lonely])],
+        rnd,
+        rnd.opens_at,
+    )
     [(review, items)] = opened
     assert (review.institution_code, review.manager_account_id) == ("0123456789", "m")
     assert sorted(i.account_id for i in items) == ["u1", "u2"]

@@ -1,4 +1,5 @@
 """In-memory stand-ins for the ports: Keycloak's accounts and grant groups, and a mailbox."""
+
 from __future__ import annotations
 
 import threading
@@ -80,9 +81,15 @@ class FakeDirectory:
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
-            "username": account.username.lower(), "email": account.email, "attributes": dict(account.attributes),
-            "first_name": account.first_name, "last_name": account.last_name,
-            "password": account.password, "temporary": True, "actions": tuple(account.required_actions)}
+            "username": account.username.lower(),
+            "email": account.email,
+            "attributes": dict(account.attributes),
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "password": account.password,
+            "temporary": True,
+            "actions": tuple(account.required_actions),
+        }
         self.kc.creations += 1
         for grant in account.grants:
             self.kc.add_member(account_id, grant)
@@ -156,9 +163,19 @@ class FakeDirectory:
     def accounts(self):
         with self.kc.lock:
             self._call()
-            return iter([DirectoryAccount(i, a["username"], a.get("email"), True, a.get("password_set_at"),
-                                          frozenset(g for m, g in self.kc.members if m == i))
-                         for i, a in self.kc.accounts.items()])
+            return iter(
+                [
+                    DirectoryAccount(
+                        i,
+                        a["username"],
+                        a.get("email"),
+                        True,
+                        a.get("password_set_at"),
+                        frozenset(g for m, g in self.kc.members if m == i),
+                    )
+                    for i, a in self.kc.accounts.items()
+                ]
+            )
 
 
 class FakeMailer:

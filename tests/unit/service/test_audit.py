@@ -1,11 +1,11 @@
 """The audit chain: every state change on record, hash-linked and signed; tampering is found."""
+
 from __future__ import annotations
 
-import base64
-import json
 import os
 import subprocess
 import sys
+from datetime import UTC
 
 import pytest
 from sqlalchemy import select, text
@@ -26,8 +26,9 @@ def rows(wiring):
 
 def a_provisioned_application(wiring, worker):
     app_id = ready_application(wiring, "A", CODE, new_account_name())
-    use_cases.record_vendor_processing(wiring.uow(), app_id, caller=REVIEWER, vendor_name="林工程師",
-                                       processed_on="2025-05-03")
+    use_cases.record_vendor_processing(
+        wiring.uow(), app_id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03"
+    )
     use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
     worker.run_until_idle()
     return app_id
@@ -57,12 +58,10 @@ def test_every_step_is_recorded_with_who_what_when_and_whose_approval(wiring, wo
 def test_the_database_refuses_to_rewrite_audit_rows(wiring, worker):
     """Covers: R-AUD-1"""
     a_provisioned_application(wiring, worker)
-    with pytest.raises(DBAPIError):
-        with wiring.engine.begin() as conn:
-            conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 2"))
-    with pytest.raises(DBAPIError):
-        with wiring.engine.begin() as conn:
-            conn.execute(text("DELETE FROM audit_log WHERE seq = 2"))
+    with pytest.raises(DBAPIError), wiring.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'someone' WHERE seq = 2"))
+    with pytest.raises(DBAPIError), wiring.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = 2"))
 
 
 def _drop_guard(conn):
@@ -73,10 +72,13 @@ def _drop_guard(conn):
         conn.execute(text("DROP TRIGGER audit_log_append_only ON audit_log"))
 
 
-@pytest.mark.parametrize("tamper, reason", [
-    ("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3", "content"),
-    ("DELETE FROM audit_log WHERE seq = 3", "missing"),
-])
+@pytest.mark.parametrize(
+    "tamper, reason",
+    [
+        ("UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3", "content"),
+        ("DELETE FROM audit_log WHERE seq = 3", "missing"),
+    ],
+)
 def test_tampering_is_found_at_the_first_broken_row(wiring, worker, tamper, reason):
     """Covers: R-AUD-1"""
     a_provisioned_application(wiring, worker)
@@ -96,9 +98,11 @@ def test_a_rewritten_chain_without_the_key_fails_its_signatures(wiring, worker):
         _drop_guard(conn)
         conn.execute(text("DELETE FROM audit_log"))
     with wiring.engine.begin() as conn:
+        from datetime import datetime
+
         from sync_service.services.ports import AuditEntry
-        from datetime import datetime, timezone
-        forger.append(conn, AuditEntry(actor="x", action="application.approved", at=datetime.now(timezone.utc)))
+
+        forger.append(conn, AuditEntry(actor="x", action="application.approved", at=datetime.now(UTC)))
     with wiring.engine.connect() as conn:
         report = wiring.chain.verify(conn)
     assert report.broken.seq == 1 and "signature" in report.broken.reason
@@ -108,10 +112,23 @@ def test_the_verify_command(wiring, worker, database_url):
     """`python -m sync_service audit verify`. Covers: R-AUD-1"""
     a_provisioned_application(wiring, worker)
     s = wiring.settings
-    env = {**os.environ, "SYNC_DATABASE_URL": database_url, "SYNC_DATA_KEY": s.data_key,
-           "SYNC_AUDIT_SIGNING_KEY": s.audit_key, "SYNC_AUDIT_HEAD_FILE": str(s.audit_head_file)}
-    run = lambda: subprocess.run([sys.executable, "-m", "sync_service", "audit", "verify"], env=env,
-                                 capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "SYNC_DATABASE_URL": database_url,
+        "SYNC_DATA_KEY": s.data_key,
+        "SYNC_AUDIT_SIGNING_KEY": s.audit_key,
+        "SYNC_AUDIT_HEAD_FILE": str(s.audit_head_file),
+    }
+
+    def run():
+        return subprocess.run(
+            [sys.executable, "-m", "sync_service", "audit", "verify"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
     ok = run()
     assert ok.returncode == 0 and "intact" in ok.stdout, ok.stderr
     with wiring.engine.begin() as conn:

@@ -1,5 +1,6 @@
 """The audit export (issue 12 point 5, decision 0091): one institution's changes as CSV and as
 a signed bundle; any entry changed, removed, moved or added fails the offline check, named."""
+
 from __future__ import annotations
 
 import csv
@@ -8,7 +9,7 @@ import json
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,8 +25,9 @@ CODE, OTHER = "0401180014", "0501110514"
 
 def provisioned(wiring, worker, code: str) -> str:
     app_id = ready_application(wiring, "A", code, new_account_name())
-    use_cases.record_vendor_processing(wiring.uow(), app_id, caller=REVIEWER, vendor_name="林工程師",
-                                       processed_on="2025-05-03")
+    use_cases.record_vendor_processing(
+        wiring.uow(), app_id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03"
+    )
     use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
     worker.run_until_idle()
     return app_id
@@ -34,8 +36,14 @@ def provisioned(wiring, worker, code: str) -> str:
 def console_event(wiring, code: str, action: str = "keycloak.admin.user.create", at=None) -> None:
     """A row as the Keycloak event poll writes it (decision 0090)."""
     with wiring.uow() as uow:
-        uow.record(AuditEntry(actor="mgr0401", action=action, at=at or datetime.now(timezone.utc), details={
-            "subject": "staff0401", "ip": "203.0.113.9", "institutions": [code]}))
+        uow.record(
+            AuditEntry(
+                actor="mgr0401",
+                action=action,
+                at=at or datetime.now(UTC),
+                details={"subject": "staff0401", "ip": "203.0.113.9", "institutions": [code]},
+            )
+        )
         uow.commit()
 
 
@@ -52,7 +60,7 @@ def exported(wiring, worker, today):
     console_event(wiring, CODE)
     console_event(wiring, CODE, "keycloak.login")
     console_event(wiring, OTHER)
-    console_event(wiring, CODE, "=HYPERLINK(\"http://evil.example\")")
+    console_event(wiring, CODE, '=HYPERLINK("http://evil.example")')
     return wiring.audit_export(), export_request(CODE, today, today)
 
 
@@ -166,12 +174,16 @@ def test_the_shipped_verifier_and_the_command_check_the_bundle_with_nothing_else
 
     def verify(*args, module=False, standard_library_only=False):
         # -S: no site-packages, so not even the cryptography package: the script's own RFC 8032 check.
-        command = ([sys.executable, "-m", "sync_service", "audit", "verify-bundle"] if module
-                   else [sys.executable, "-I", *(["-S"] if standard_library_only else []), "verify_bundle.py"])
+        command = (
+            [sys.executable, "-m", "sync_service", "audit", "verify-bundle"]
+            if module
+            else [sys.executable, "-I", *(["-S"] if standard_library_only else []), "verify_bundle.py"]
+        )
         env = {"PATH": "/usr/bin:/bin", "SYNC_DATABASE_URL": "sqlite:////nonexistent/none.db"}
         cwd = None if module else folder
-        return subprocess.run(command + list(args), cwd=cwd, capture_output=True, text=True, timeout=60,
-                              env=env if not module else None)
+        return subprocess.run(
+            command + list(args), cwd=cwd, capture_output=True, text=True, timeout=60, env=env if not module else None
+        )
 
     for alone in (False, True):
         ok = verify("bundle.zip", "--public-key", "agency.pem", standard_library_only=alone)
@@ -180,11 +192,13 @@ def test_the_shipped_verifier_and_the_command_check_the_bundle_with_nothing_else
 
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
     stranger = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
     assert verify("bundle.zip", "--public-key", stranger).returncode == 1
     assert verify("bundle.zip", "--public-key", stranger, standard_library_only=True).returncode == 1
 
     from sync_service.adapters.audit_bundle_verify import chain_digest
+
     forged = load_bundle(data)  # content changed and its hash made anew: only a signature can tell
     forged["entries"][1]["actor"] = "nobody"
     forged["entries"][1]["hash"] = chain_digest(forged["entries"][1])
@@ -195,8 +209,11 @@ def test_the_shipped_verifier_and_the_command_check_the_bundle_with_nothing_else
     bundle = load_bundle(data)
     bundle["entries"][2]["actor"] = "nobody"
     (folder / "tampered.json").write_text(json.dumps(bundle, ensure_ascii=False))
-    for result in (verify("tampered.json"), verify("tampered.json", standard_library_only=True),
-                   verify(str(folder / "tampered.json"), module=True)):
+    for result in (
+        verify("tampered.json"),
+        verify("tampered.json", standard_library_only=True),
+        verify(str(folder / "tampered.json"), module=True),
+    ):
         assert result.returncode == 1
         assert "entry 3 " in result.stderr and "第 3 筆" in result.stderr
 
@@ -212,4 +229,4 @@ def test_the_range_is_in_taiwan_days(wiring, worker):
     inside = load_bundle(export.bundle(export_request(CODE, "2026-11-20", "2026-11-20")))
     after = load_bundle(export.bundle(export_request(CODE, "2026-11-21", "2026-11-21")))
     assert len(inside["entries"]) == 1 and after["entries"] == []
-    assert datetime.fromisoformat(inside["entries"][0]["at"]) == late.astimezone(timezone.utc)
+    assert datetime.fromisoformat(inside["entries"][0]["at"]) == late.astimezone(UTC)

@@ -1,5 +1,6 @@
 """Rotating the personal-data key and the audit signing key: what the old keys made
 stays readable and verifiable; new records name the new key."""
+
 from __future__ import annotations
 
 import base64
@@ -25,8 +26,12 @@ def settings(database_url, tmp_path):
 
 
 def wire(settings, fake_keycloak, mailer):
-    return bootstrap(settings, directory_factory=fake_keycloak.directory, mailer=mailer,
-                     token_verifier=StaticTokens({"reviewer": REVIEWER}))
+    return bootstrap(
+        settings,
+        directory_factory=fake_keycloak.directory,
+        mailer=mailer,
+        token_verifier=StaticTokens({"reviewer": REVIEWER}),
+    )
 
 
 def test_rotating_both_keys_keeps_old_records_readable_and_verifiable(settings, fake_keycloak, mailer):
@@ -65,11 +70,13 @@ def test_records_from_before_key_ids_still_verify_and_decrypt_after_a_rotation()
     old_key, new_key = secrets.token_bytes(32), secrets.token_bytes(32)
     # What the service wrote before key ids: version 1 ciphertexts, hex signatures.
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     nonce = secrets.token_bytes(12)
     aead = AESGCM(_derive(old_key, b"sync-service personal data encryption"))
     legacy_blob = b"\x01" + nonce + aead.encrypt(nonce, b"A123456789", b"app-1")
     assert PersonalDataCipher(new_key, retired=[old_key]).decrypt(legacy_blob, "app-1") == "A123456789"
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     legacy_signature = Ed25519PrivateKey.from_private_bytes(old_key).sign(b"f" * 64).hex()
     assert AuditChain(new_key, retired=[old_key]).signature_valid("f" * 64, legacy_signature)
     assert not AuditChain(new_key).signature_valid("f" * 64, legacy_signature)

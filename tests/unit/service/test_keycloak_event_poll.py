@@ -1,11 +1,12 @@
 """The copy of Keycloak's stored events into the chain, against a stand-in of the admin API that
 answers as Keycloak 26.7.3 does (inclusive millisecond bounds, ordered by time only, ties in any
 order each time): nothing lost, nothing twice (decision 0090). The real server: tests/integration/sync."""
+
 from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from sync_service.adapters.tables import audit_log
 from sync_service.domain.keycloak_events import ADMIN, USER, People, Person
 from sync_service.services.keycloak_events import KeycloakEventPoll
 
-NOW = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 T0 = int(NOW.timestamp() * 1000)
 
 
@@ -40,19 +41,28 @@ class StoredEvents:
 
     def events(self, stream, date_from_ms, date_to_ms, first, max_results):
         self.calls += 1
-        found = [e for e in self.stored[stream]
-                 if e["time"] >= date_from_ms and (date_to_ms is None or e["time"] <= date_to_ms)]
+        found = [
+            e
+            for e in self.stored[stream]
+            if e["time"] >= date_from_ms and (date_to_ms is None or e["time"] <= date_to_ms)
+        ]
         self.random.shuffle(found)  # ties come in any order, a new one each query
         found.sort(key=lambda e: e["time"])
-        return found[first:first + max_results]
+        return found[first : first + max_results]
 
     def people(self, user_ids, group_ids):
         return People({u: Person(f"name-{u}", ("0401180014",)) for u in user_ids}, {})
 
 
 def poll(wiring, source, page_size=5, max_pages=100):
-    return KeycloakEventPoll(wiring.uow, lambda: source, every=timedelta(seconds=5), overlap=timedelta(seconds=10),
-                             page_size=page_size, max_pages=max_pages)
+    return KeycloakEventPoll(
+        wiring.uow,
+        lambda: source,
+        every=timedelta(seconds=5),
+        overlap=timedelta(seconds=10),
+        page_size=page_size,
+        max_pages=max_pages,
+    )
 
 
 def recorded_ids(wiring) -> list[str]:
@@ -65,7 +75,7 @@ def test_ties_in_one_millisecond_across_pages_are_neither_lost_nor_doubled(wirin
     source = StoredEvents()
     for i in range(40):  # bursts: many events in few milliseconds, pages of 5
         source.add(USER, T0 + i // 7)
-    for i in range(12):  # a whole page and more all in one millisecond
+    for _ in range(12):  # a whole page and more all in one millisecond
         source.add(ADMIN, T0 + 3)
     poll(wiring, source).run(NOW)
     ids = recorded_ids(wiring)
@@ -126,10 +136,20 @@ def test_a_long_catch_up_goes_on_over_several_runs(wiring):
 def test_the_chain_keeps_who_what_whom_and_where_not_the_representation(wiring):
     """Covers: R-AUD-1, R-PD-1"""
     source = StoredEvents()
-    source.add(ADMIN, T0, representation=json.dumps({"email": "wang@clinic.example.tw", "nationalId": "A123456789"}),
-               resourcePath="users/u2/groups/g1")
-    source.add(USER, T0 + 1, type="LOGIN_ERROR", userId=None, error="user_not_found",
-               details={"username": "A123456789", "auth_method": "openid-connect"})
+    source.add(
+        ADMIN,
+        T0,
+        representation=json.dumps({"email": "wang@clinic.example.tw", "nationalId": "A123456789"}),
+        resourcePath="users/u2/groups/g1",
+    )
+    source.add(
+        USER,
+        T0 + 1,
+        type="LOGIN_ERROR",
+        userId=None,
+        error="user_not_found",
+        details={"username": "A123456789", "auth_method": "openid-connect"},
+    )
     poll(wiring, source).run(NOW)
     with wiring.engine.connect() as conn:
         rows = conn.execute(select(audit_log).order_by(audit_log.c.seq)).all()
@@ -152,8 +172,15 @@ def test_an_event_committed_long_after_its_stamp_is_found_by_the_next_sweep(wiri
     source = StoredEvents()
     source.add(USER, T0)
     source.add(USER, T0 + 60_000)
-    job = KeycloakEventPoll(wiring.uow, lambda: source, every=timedelta(seconds=3), overlap=timedelta(seconds=10),
-                            page_size=5, sweep=timedelta(minutes=3), sweep_every=timedelta(minutes=1))
+    job = KeycloakEventPoll(
+        wiring.uow,
+        lambda: source,
+        every=timedelta(seconds=3),
+        overlap=timedelta(seconds=10),
+        page_size=5,
+        sweep=timedelta(minutes=3),
+        sweep_every=timedelta(minutes=1),
+    )
     job.run(NOW)
     straggler = source.add(USER, T0 + 20_000)  # 40 s older than the newest recorded
     job.run(NOW + timedelta(seconds=3))
@@ -165,9 +192,16 @@ def test_an_event_committed_long_after_its_stamp_is_found_by_the_next_sweep(wiri
 def test_a_reset_that_unlocked_keeps_what_it_cleared_not_the_email():
     """Covers: R-AUD-1"""
     from sync_service.domain.keycloak_events import audit_fields, stored_event
-    raw = {"id": "e1", "time": 1_700_000_000_000, "type": "RESET_PASSWORD", "userId": "u1",
-           "clientId": "screening-system", "ipAddress": "10.0.0.8",
-           "details": {"username": "chen", "email": "chen@clinic.example.tw", "screening_unlock": "permanentLockout"}}
+
+    raw = {
+        "id": "e1",
+        "time": 1_700_000_000_000,
+        "type": "RESET_PASSWORD",
+        "userId": "u1",
+        "clientId": "screening-system",
+        "ipAddress": "10.0.0.8",
+        "details": {"username": "chen", "email": "chen@clinic.example.tw", "screening_unlock": "permanentLockout"},
+    }
     row = audit_fields(stored_event(USER, raw), People(users={"u1": Person("chen", ("0123456789",))}))
     assert row["action"] == "keycloak.reset_password" and row["actor"] == "chen"
     assert row["details"]["details"] == {"screening_unlock": "permanentLockout"}

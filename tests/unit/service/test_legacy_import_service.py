@@ -1,9 +1,10 @@
 """The import's use case on real SQL storage and a fake Keycloak: the paths a real kill
 reaches only by chance (tests/integration/sync/test_legacy_import.py kills it for real)."""
+
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -12,7 +13,7 @@ from sync_service.domain.legacy import plan
 from sync_service.services.legacy_import import LegacyImportMail, _new_account, import_legacy
 from tests.support import legacy_export as export
 
-NOW = datetime(2026, 11, 29, 5, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 29)
 
 
@@ -56,8 +57,12 @@ def test_a_seat_held_in_the_database_refuses_the_manager_row(wiring, fake_keyclo
 
 def test_a_dry_run_writes_nothing(wiring, fake_keycloak):
     rng = random.Random(7)
-    summary = run(wiring, fake_keycloak, checked(export.row("chen5678", "0401180014", rng=rng),
-                                                 {**export.row("x", "1", rng=rng)}), dry_run=True)
+    summary = run(
+        wiring,
+        fake_keycloak,
+        checked(export.row("chen5678", "0401180014", rng=rng), {**export.row("x", "1", rng=rng)}),
+        dry_run=True,
+    )
     assert (summary.imported, summary.refused, summary.mails) == (1, 1, 1)
     assert fake_keycloak.creations == 0
     with wiring.uow() as uow:

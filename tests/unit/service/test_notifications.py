@@ -1,5 +1,6 @@
 """The new manager's password mail: the rules of policies/ (not a copy of them),
 where to sign in, and the category in words."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,8 +17,9 @@ from tests.unit.domain.test_domain_grants import ready
 def test_the_password_mail_reads_the_rules_from_policies(monkeypatch):
     """One source of truth (no rule id: the rules themselves are tested against the realm)."""
     real = policies.load()
-    changed = dataclasses.replace(real, password=dataclasses.replace(
-        real.password, min_length=14, symbols="~!", change_every_days=45))
+    changed = dataclasses.replace(
+        real, password=dataclasses.replace(real.password, min_length=14, symbols="~!", change_every_days=45)
+    )
     monkeypatch.setattr(notifications.policies, "load", lambda: changed)
     body = notifications.password_mail(ready("A", "wang1234"), "Temp~Pass2026x", message_id="<m@x>").body
     assert "至少 14 個字元" in body and "at least 14 characters" in body
@@ -27,8 +29,11 @@ def test_the_password_mail_reads_the_rules_from_policies(monkeypatch):
 
 def test_the_mail_names_the_screening_system_the_realms_console_and_the_category_in_words():
     """Covers: R-MGR-2"""
-    app = new_application(id="K7Q3-MX9P-2F4D", today=date(2026, 11, 29),
-                          **form("A", "0401180014", "wang12345", category="GAS-LAB", application_date="2026-11-28"))
+    app = new_application(
+        id="K7Q3-MX9P-2F4D",
+        today=date(2026, 11, 29),
+        **form("A", "0401180014", "wang12345", category="GAS-LAB", application_date="2026-11-28"),
+    )
     places = SignInPlaces("https://screening.example.tw/", "https://sso.example.tw/admin/cancer-screening/console/")
     body = password_mail(app, "Secret~Pass123", "<m@x>", places).body
     assert "登入篩檢系統：https://screening.example.tw/" in body

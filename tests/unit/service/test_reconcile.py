@@ -1,4 +1,5 @@
 """The reconciler makes the managers groups match the decisions on record, and no more."""
+
 from __future__ import annotations
 
 from sync_service.domain import Grant, Level
@@ -36,12 +37,19 @@ def test_a_manager_added_by_hand_is_removed_and_the_approved_one_put_back(wiring
 
     assert fake_keycloak.managers_of(CODE, CAT) == {manager}
     assert Grant(CODE, CAT, Level.USER) in fake_keycloak.grants_of_user("intruder1")
-    assert [r.en.split(",")[0] for r in repairs] == [
-        "removed intruder1", f"put the approved manager {manager} back"]
+    assert [r.en.split(",")[0] for r in repairs] == ["removed intruder1", f"put the approved manager {manager} back"]
     assert reconcile(wiring.uow, directory) == []
 
 
 def _new_account(username: str):
     from sync_service.services.ports import NewAccount
-    return NewAccount(username=username, email=f"{username}@clinic.example.tw", first_name="大同",
-                      last_name="張", password="Kq7~x" + "Zm4#Kqwp", attributes={}, required_actions=())
+
+    return NewAccount(
+        username=username,
+        email=f"{username}@clinic.example.tw",
+        first_name="大同",
+        last_name="張",
+        password="Kq7~x" + "Zm4#Kqwp",
+        attributes={},
+        required_actions=(),
+    )

@@ -1,10 +1,11 @@
 """The audit chain's pseudonyms survive erasure without breaking `audit verify`
 (decision 0095), and retention removes what is past its days, with an
 injectable clock (decision 0096)."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -45,9 +46,10 @@ def test_erasing_a_person_leaves_the_chain_intact_and_naming_nobody(wiring):
     raw = "\n".join(f"{r.actor} {r.approved_by} {r.payload}" for r in rows)
     assert account not in raw and f"{account}@clinic.example.tw" not in raw and "reviewer-lin" not in raw
     with wiring.uow() as uow:
-        assert any(account in json.dumps(e.details, ensure_ascii=False) or account in e.actor
-                   for e in uow.audit_trail(app_id)), "read back, the trail names the person"
-        uow.erase_person({("user", account), ("email", f"{account}@clinic.example.tw")}, datetime.now(timezone.utc))
+        assert any(
+            account in json.dumps(e.details, ensure_ascii=False) or account in e.actor for e in uow.audit_trail(app_id)
+        ), "read back, the trail names the person"
+        uow.erase_person({("user", account), ("email", f"{account}@clinic.example.tw")}, datetime.now(UTC))
         uow.commit()
     with wiring.engine.connect() as conn:
         assert wiring.chain.verify(conn).ok
@@ -60,8 +62,16 @@ def test_erasing_a_person_leaves_the_chain_intact_and_naming_nobody(wiring):
 def _decided(wiring, at: datetime, *, with_scan: bool) -> str:
     app_id = ready_application(wiring, "A", CODE, new_account_name("r"))
     if with_scan:
-        use_scans.upload(wiring.uow(), app_id, document="unit-affidavit", filename="a.pdf", data=PDF,
-                         by="reviewer-lin", may_see=lambda app: True, now=at)
+        use_scans.upload(
+            wiring.uow(),
+            app_id,
+            document="unit-affidavit",
+            filename="a.pdf",
+            data=PDF,
+            by="reviewer-lin",
+            may_see=lambda app: True,
+            now=at,
+        )
     use_cases.reject(wiring.uow(), app_id, caller=REVIEWER, reason="資料不全", now=at)
     return app_id
 
@@ -70,10 +80,10 @@ def test_retention_removes_old_records_keeps_young_ones_and_records_counts_only(
     """Covers: R-AUD-1
 
     Retention itself is beyond the catalogue (issue 12 point 7); the rule checked is that its removals are on record."""
-    t0 = datetime.now(timezone.utc)
-    old = _decided(wiring, t0, with_scan=True)                                  # 6 years before the run
-    middle = _decided(wiring, t0 + timedelta(days=1500), with_scan=True)        # scan past 1 year, row young
-    young = _decided(wiring, t0 + timedelta(days=2100), with_scan=True)         # everything young
+    t0 = datetime.now(UTC)
+    old = _decided(wiring, t0, with_scan=True)  # 6 years before the run
+    middle = _decided(wiring, t0 + timedelta(days=1500), with_scan=True)  # scan past 1 year, row young
+    young = _decided(wiring, t0 + timedelta(days=2100), with_scan=True)  # everything young
     with wiring.uow() as uow:
         uow.erase_person({("user", "gone1234")}, t0)  # nobody by that name: erases nothing
         uow.pseudonym_of("user", "gone1234", t0)
@@ -95,8 +105,13 @@ def test_retention_removes_old_records_keeps_young_ones_and_records_counts_only(
     assert links == [(None,)]
     [record] = [r for r in _rows(wiring) if r.action == "retention.applied"]
     assert record.actor == "retention"
-    assert json.loads(record.payload)["removed"] == {"scans": 2, "applications": 1, "personal_data_requests": 0,
-                                                     "deleted_person_links": 1, "audit_chain": 0}
+    assert json.loads(record.payload)["removed"] == {
+        "scans": 2,
+        "applications": 1,
+        "personal_data_requests": 0,
+        "deleted_person_links": 1,
+        "audit_chain": 0,
+    }
     # A second run (another worker, or the next day) finds nothing more and records nothing.
     assert "applications 0" in job.run(run_at)
     assert len([r for r in _rows(wiring) if r.action == "retention.applied"]) == 1
@@ -105,11 +120,14 @@ def test_retention_removes_old_records_keeps_young_ones_and_records_counts_only(
 def test_the_retention_job_is_on_the_schedule_and_runs_from_the_command_line(tmp_path, monkeypatch, capsys):
     """The job is wired where the worker and an operator find it."""
     from sync_service.__main__ import main
-    for name, value in {"SYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
-                        "SYNC_DATA_KEY_FILE": str(tmp_path / "data.key"),
-                        "SYNC_AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit.key"),
-                        "SYNC_AUDIT_HEAD_FILE": str(tmp_path / "head.json"),
-                        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(tmp_path / "nid.key")}.items():
+
+    for name, value in {
+        "SYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
+        "SYNC_DATA_KEY_FILE": str(tmp_path / "data.key"),
+        "SYNC_AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit.key"),
+        "SYNC_AUDIT_HEAD_FILE": str(tmp_path / "head.json"),
+        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(tmp_path / "nid.key"),
+    }.items():
         monkeypatch.setenv(name, value)
     assert main(["jobs", "list"]) == 0
     assert "retention\tevery 1 day" in capsys.readouterr().out
@@ -119,7 +137,7 @@ def test_the_retention_job_is_on_the_schedule_and_runs_from_the_command_line(tmp
 
 def test_the_chain_past_its_years_is_cut_at_a_signed_base_and_still_verifies(wiring):
     """Covers: R-AUD-1"""
-    t0 = datetime.now(timezone.utc)
+    t0 = datetime.now(UTC)
     _decided(wiring, t0, with_scan=False)
     young = _decided(wiring, t0 + timedelta(days=3000), with_scan=False)
     before = _rows(wiring)
@@ -133,13 +151,15 @@ def test_the_chain_past_its_years_is_cut_at_a_signed_base_and_still_verifies(wir
     import pytest
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
-    with pytest.raises(DBAPIError):
-        with wiring.engine.begin() as conn:
-            conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": kept[0].seq})
+
+    with pytest.raises(DBAPIError), wiring.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE seq = :s"), {"s": kept[0].seq})
     # A base not signed with our key (someone moving the start to hide rows) is found.
     with wiring.engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_base (seq, hash, signature, cut_at) VALUES (:s, :h, 'x:AAAA', :t)"),
-                     {"s": kept[0].seq, "h": kept[0].hash, "t": t0.replace(tzinfo=None)})
+        conn.execute(
+            text("INSERT INTO audit_base (seq, hash, signature, cut_at) VALUES (:s, :h, 'x:AAAA', :t)"),
+            {"s": kept[0].seq, "h": kept[0].hash, "t": t0.replace(tzinfo=None)},
+        )
     with wiring.engine.connect() as conn:
         report = wiring.chain.verify(conn)
     assert not report.ok and "base" in report.broken.reason
@@ -152,18 +172,36 @@ def test_erasing_a_person_takes_them_out_of_reminders_and_access_reviews(wiring)
     from sqlalchemy import insert
 
     from sync_service.adapters.tables import access_review_items, access_reviews, password_reminders
-    now = datetime.now(timezone.utc)
+
+    now = datetime.now(UTC)
     gone, stays = new_account_name("g"), new_account_name("s")
     with wiring.engine.begin() as conn:
-        conn.execute(insert(access_reviews).values(
-            id="rev-erase", round="2026-Q4", institution_code=CODE, category="CRC-COL", manager_account_id="m-id",
-            manager_username="manager", opened_at=now, deadline=now + timedelta(days=14)))
-        conn.execute(insert(access_review_items), [
-            dict(review_id="rev-erase", account_id="gone-id", username=gone, state="asked"),
-            dict(review_id="rev-erase", account_id="stays-id", username=stays, state="asked")])
-        conn.execute(insert(password_reminders), [
-            dict(account_id="gone-id", password_set_at=now, sent_at=now),
-            dict(account_id="stays-id", password_set_at=now, sent_at=now)])
+        conn.execute(
+            insert(access_reviews).values(
+                id="rev-erase",
+                round="2026-Q4",
+                institution_code=CODE,
+                category="CRC-COL",
+                manager_account_id="m-id",
+                manager_username="manager",
+                opened_at=now,
+                deadline=now + timedelta(days=14),
+            )
+        )
+        conn.execute(
+            insert(access_review_items),
+            [
+                dict(review_id="rev-erase", account_id="gone-id", username=gone, state="asked"),
+                dict(review_id="rev-erase", account_id="stays-id", username=stays, state="asked"),
+            ],
+        )
+        conn.execute(
+            insert(password_reminders),
+            [
+                dict(account_id="gone-id", password_set_at=now, sent_at=now),
+                dict(account_id="stays-id", password_set_at=now, sent_at=now),
+            ],
+        )
     with wiring.uow() as uow:
         uow.personal_records.erase(gone, "pseudonym-1", "gone-id")
         uow.commit()

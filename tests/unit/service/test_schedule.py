@@ -1,12 +1,13 @@
 """The worker's periodic jobs: each runs on its period, a failing one does not stop the others."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 
 from sync_service.services.schedule import Schedule
 
 
 class Clock:
     def __init__(self):
-        self.now = datetime(2026, 11, 29, 8, 0, tzinfo=timezone.utc)
+        self.now = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)
 
     def __call__(self):
         return self.now
@@ -25,7 +26,10 @@ class CountingJob:
 
 def test_each_job_runs_once_per_period_and_a_failure_does_not_stop_the_rest():
     clock = Clock()
-    hourly, failing = CountingJob("hourly", timedelta(hours=1)), CountingJob("failing", timedelta(minutes=1), fails=True)
+    hourly, failing = (
+        CountingJob("hourly", timedelta(hours=1)),
+        CountingJob("failing", timedelta(minutes=1), fails=True),
+    )
     schedule = Schedule([failing, hourly], clock)
     assert schedule.run_due() == ["hourly: 1 runs"]
     clock.now += timedelta(minutes=30)

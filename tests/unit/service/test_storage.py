@@ -1,7 +1,6 @@
 """Storage: migrations, the repositories' round trip, personal data at rest."""
-from __future__ import annotations
 
-from datetime import datetime, timezone
+from __future__ import annotations
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -21,6 +20,7 @@ def test_migrations_build_the_schema_on_an_empty_database(database_url):
     engine = make_engine(database_url)
     migrations.upgrade(engine)
     from alembic.script import ScriptDirectory
+
     assert migrations.current(engine) == ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
     assert {"applications", "manager_seats", "outbox", "audit_log"} <= set(inspect(engine).get_table_names())
     with engine.connect() as conn:  # the tables the code uses are the tables the migrations made
@@ -34,15 +34,21 @@ def test_migrations_build_the_schema_on_an_empty_database(database_url):
 
 def test_an_application_round_trips_through_the_repository(wiring):
     """Covers: R-FORM-1, R-FORM-6"""
-    app = use_cases.submit(wiring.uow(), form("B", "0401180014", "wang1234", effective_date=None), caller=REVIEWER,
-                           documents=["form-1"])
-    use_cases.record_vendor_processing(wiring.uow(), app.id, caller=REVIEWER, vendor_name="林工程師",
-                                       processed_on="2025-05-03", notes="已核對")
+    app = use_cases.submit(
+        wiring.uow(), form("B", "0401180014", "wang1234", effective_date=None), caller=REVIEWER, documents=["form-1"]
+    )
+    use_cases.record_vendor_processing(
+        wiring.uow(), app.id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03", notes="已核對"
+    )
     with wiring.uow() as uow:
         back = uow.applications.get(app.id)
     assert back.form == app.form
-    assert (back.type, back.institution, back.category, back.status) == (app.type, app.institution, app.category,
-                                                                         app.status)
+    assert (back.type, back.institution, back.category, back.status) == (
+        app.type,
+        app.institution,
+        app.category,
+        app.status,
+    )
     assert back.documents == {"form-1"} and back.submitted_at == app.submitted_at
     assert back.vendor_record.name == "林工程師" and back.vendor_record.notes == "已核對"
     assert back.submitted_at.tzinfo is not None
@@ -80,13 +86,13 @@ def test_the_database_holds_one_manager_per_institution_and_category(wiring):
     row = {"institution_code": "0401180014", "category": "CRC-COL", "manager": "wang1234", "version": 1}
     with wiring.engine.begin() as conn:
         conn.execute(insert(manager_seats).values(**row))
-    with pytest.raises(IntegrityError):
-        with wiring.engine.begin() as conn:
-            conn.execute(insert(manager_seats).values(**{**row, "manager": "lee12345"}))
+    with pytest.raises(IntegrityError), wiring.engine.begin() as conn:
+        conn.execute(insert(manager_seats).values(**{**row, "manager": "lee12345"}))
 
 
 def test_key_file_is_made_once_with_owner_only_permissions(tmp_path):
     from sync_service.adapters.keys import load_or_create_key
+
     path = tmp_path / "var" / "k.key"
     key = load_or_create_key("", path)
     assert len(key) == 32 and path.stat().st_mode & 0o777 == 0o600

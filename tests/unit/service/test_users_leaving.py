@@ -1,12 +1,13 @@
 """The `user-departures` job on fakes: what is due is worked out from the dates
 it finds (so a missed run catches up), user-level grants only, the date cleared last."""
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from sync_service.domain import Grant, Level
-from sync_service.services.ports import DirectoryUnavailable
 from sync_service.services.departures import Leaving, UsersLeaving
+from sync_service.services.ports import DirectoryUnavailable
 
 from .fake_directory import FakeKeycloak
 
@@ -55,8 +56,16 @@ def setup():
 
 def _account(name):
     from sync_service.services.ports import NewAccount
-    return NewAccount(username=name, email=f"{name}@clinic.example.tw", first_name="怡君", last_name="陳",
-                      attributes={}, password="x", required_actions=())
+
+    return NewAccount(
+        username=name,
+        email=f"{name}@clinic.example.tw",
+        first_name="怡君",
+        last_name="陳",
+        attributes={},
+        password="x",
+        required_actions=(),
+    )
 
 
 def test_nothing_happens_before_the_date_and_everything_at_00_00_taipei():
@@ -70,7 +79,8 @@ def test_nothing_happens_before_the_date_and_everything_at_00_00_taipei():
     assert (staff, managers) in kc.members  # a manager leaves through application B, not this job
     assert kc.logouts == [staff] and dates.dates == {}
     assert [(e.action, e.details["grants"]) for e in audit] == [
-        ("keycloak.user_departure", ["0123456789/CRC-COL/user"])]
+        ("keycloak.user_departure", ["0123456789/CRC-COL/user"])
+    ]
 
 
 def test_a_date_passed_while_no_worker_ran_is_caught_up_once():
@@ -84,7 +94,7 @@ def test_a_date_passed_while_no_worker_ran_is_caught_up_once():
 
 def test_a_run_that_dies_half_way_is_finished_by_the_next():
     """Covers: R-USR-2"""
-    kc, dates, audit, staff, users, _, job = setup()
+    kc, dates, _audit, staff, users, _, job = setup()
     dates.dates[staff] = ("staff1", date(2026, 12, 1))
     kc.fail_after = 2  # Keycloak goes away after reading the grants and leaving the group
     with pytest.raises(DirectoryUnavailable):
@@ -96,7 +106,7 @@ def test_a_run_that_dies_half_way_is_finished_by_the_next():
 
 
 def test_a_value_that_is_no_date_is_left_alone():
-    kc, dates, audit, staff, users, _, job = setup()
+    kc, dates, _audit, staff, users, _, job = setup()
     dates.dates[staff] = ("staff1", None)
     assert job.run(datetime(2026, 12, 1, 9, 0, tzinfo=TW)) == "0 users left on their departure date"
     assert (staff, users) in kc.members

@@ -1,16 +1,16 @@
 """The outbox and its worker against the fake directory: each decision lands
 once, replays change nothing, outages and crashes lose nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from sync_service.adapters.tables import outbox
 from sync_service.domain import Grant, Level, Status
-from tests.support.passwords import satisfies_policy
 from sync_service.services import applications as use_cases
+from tests.support.passwords import satisfies_policy
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
 CODE, CAT = "0401180014", "CRC-COL"
@@ -112,6 +112,7 @@ def test_a_with_a_name_someone_else_holds_fails_with_a_reason(wiring, worker, fa
     account = new_account_name()
     other = fake_keycloak.directory()
     from sync_service.services.ports import NewAccount
+
     other.create_accounts([NewAccount(account, "other@x.tw", "A", "B", {"nationalId": "B123456780"}, "x", ())])
     app_id = ready_application(wiring, "A", CODE, account)
     approve(wiring, app_id)
@@ -137,22 +138,30 @@ def test_keycloak_down_retries_with_backoff_and_loses_nothing(wiring, fake_keycl
     fake_keycloak.down = False
     worker.clock = lambda: rows[0].next_attempt_at + timedelta(minutes=5)  # time passes
     assert worker.run_until_idle().done == 3
-    assert all(fake_keycloak.grants_of_user(a) == {Grant(f"04011800{i:02d}", CAT, Level.MANAGER)}
-               for i, a in enumerate(accounts))
+    assert all(
+        fake_keycloak.grants_of_user(a) == {Grant(f"04011800{i:02d}", CAT, Level.MANAGER)}
+        for i, a in enumerate(accounts)
+    )
 
 
 def test_c_joins_managers_and_leaves_users_without_mail(wiring, worker, fake_keycloak, mailer):
     """Covers: R-MGR-4"""
     d = fake_keycloak.directory()
     from sync_service.services.ports import NewAccount
+
     account = new_account_name("c")
-    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {"nationalId": "A123456789"}, "x", ())])[account]
+    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {"nationalId": "A123456789"}, "x", ())])[
+        account
+    ]
     d.join(user_id, Grant(CODE, CAT, Level.USER))
     d.join(user_id, Grant(CODE, "HPV-COL", Level.USER))
     app_id = ready_application(wiring, "C", CODE, account, email="c@x.tw")
     approve(wiring, app_id)
     worker.run_until_idle()
-    assert fake_keycloak.grants_of_user(account) == {Grant(CODE, CAT, Level.MANAGER), Grant(CODE, "HPV-COL", Level.USER)}
+    assert fake_keycloak.grants_of_user(account) == {
+        Grant(CODE, CAT, Level.MANAGER),
+        Grant(CODE, "HPV-COL", Level.USER),
+    }
     assert mailer.sent == [] and status_of(wiring, app_id) is Status.PROVISIONED
 
 
@@ -208,7 +217,6 @@ def test_decisions_on_one_seat_reach_keycloak_in_order(wiring, fake_keycloak):
 
 def test_a_revoke_dated_ahead_waits_for_its_day(wiring, worker, fake_keycloak):
     """Covers: R-MGR-6"""
-    from datetime import date
     account = new_account_name()
     approve(wiring, ready_application(wiring, "A", CODE, account))
     worker.run_until_idle()
@@ -230,6 +238,7 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_cannot_finish(wiring, 
     b = wiring.worker(threads=1, lease_seconds=30)
     now = a.clock()
     from sync_service.domain import taiwan_date
+
     with wiring.uow() as uow:
         [entry] = uow.outbox.claim(a.owner, now, taiwan_date(now), a.lease, 10)
         uow.commit()
@@ -245,6 +254,7 @@ def test_request_size_follows_the_pace_keycloak_keeps():
     """A partialImport request carries what Keycloak makes in the target time: fewer
     accounts when the machine is busy, more (up to the cap) when it is quiet."""
     from sync_service.services.worker import RequestSize
+
     size = RequestSize(target_seconds=2.5, most=20, first=5)
     assert size.next() == 5
     size.observed(5, 5.0)  # 1 s an account: a busy machine
@@ -262,6 +272,7 @@ def test_a_slice_longer_than_the_lease_keeps_its_entries(wiring, fake_keycloak, 
     A claimed slice whose accounts take longer to make than the lease (a busy Keycloak):
     the leases are renewed after each request, so the entries are finished here, once."""
     from sync_service.services.worker import RequestSize
+
     accounts = [new_account_name() for _ in range(3)]
     for i, account in enumerate(accounts):
         approve(wiring, ready_application(wiring, "A", f"04011800{i:02d}", account))
@@ -275,9 +286,12 @@ def test_a_slice_longer_than_the_lease_keeps_its_entries(wiring, fake_keycloak, 
     def slow(batch):
         elapsed[0] += 7  # each request takes 7 s of a 10 s lease: three outlive it
         return make(batch)
-    w.directory_factory = lambda: type("Slow", (), {"create_accounts": staticmethod(slow),
-                                                    "__getattr__": lambda self, n: getattr(
-                                                        fake_keycloak.directory(), n)})()
+
+    w.directory_factory = lambda: type(
+        "Slow",
+        (),
+        {"create_accounts": staticmethod(slow), "__getattr__": lambda self, n: getattr(fake_keycloak.directory(), n)},
+    )()
     outcome = w.run_batch()
     assert (outcome.done, outcome.lost) == (3, 0)
     assert fake_keycloak.creations == 3

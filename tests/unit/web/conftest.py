@@ -1,4 +1,5 @@
 """The JSON API in-process: SQLite, fake Keycloak and mail, static tokens."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,9 +13,12 @@ TOKENS = {"reviewer": REVIEWER, "applicant": APPLICANT}
 
 
 def make_app(tmp_path, **overrides):
-    wiring = bootstrap(settings_for_tests(f"sqlite:///{tmp_path / 'api.db'}", tmp_path, **overrides),
-                       directory_factory=FakeKeycloak().directory, mailer=FakeMailer(),
-                       token_verifier=StaticTokens(TOKENS))
+    wiring = bootstrap(
+        settings_for_tests(f"sqlite:///{tmp_path / 'api.db'}", tmp_path, **overrides),
+        directory_factory=FakeKeycloak().directory,
+        mailer=FakeMailer(),
+        token_verifier=StaticTokens(TOKENS),
+    )
     return create_app(wiring=wiring)
 
 

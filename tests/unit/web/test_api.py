@@ -1,4 +1,5 @@
 """The JSON API: intake, review, decisions, errors."""
+
 from __future__ import annotations
 
 from tests.support.sync import form, new_account_name
@@ -22,17 +23,22 @@ def test_type_a_is_public_and_the_rest_need_a_token(client):
     assert r.headers["Location"].endswith(r.json["id"])
     r = client.post("/api/applications", json=form("C", CODE, "wang1234"))
     assert r.status_code == 401 and r.json["error"]["code"] == "auth.sign_in_required"
-    r = client.post("/api/applications", json=form("C", CODE, "wang1234"), headers={"Authorization": "Bearer applicant"})
+    r = client.post(
+        "/api/applications", json=form("C", CODE, "wang1234"), headers={"Authorization": "Bearer applicant"}
+    )
     assert r.status_code == 201
     # B, C and D are filed for one's own account
-    r = client.post("/api/applications", json=form("C", CODE, "chen5678"), headers={"Authorization": "Bearer applicant"})
+    r = client.post(
+        "/api/applications", json=form("C", CODE, "chen5678"), headers={"Authorization": "Bearer applicant"}
+    )
     assert r.status_code == 403 and r.json["error"]["code"] == "application.not_own_account"
 
 
 def test_every_field_error_comes_back_at_once_in_both_languages(client):
     """Covers: R-FORM-1, R-FORM-2, R-FORM-3"""
-    r = client.post("/api/applications", json={**form("A", CODE, "abc"), "applicant_name": "臺大醫院",
-                                               "national_id": "A123456788"})
+    r = client.post(
+        "/api/applications", json={**form("A", CODE, "abc"), "applicant_name": "臺大醫院", "national_id": "A123456788"}
+    )
     assert r.status_code == 422
     error = r.json["error"]
     assert error["code"] == "form.invalid" and error["zh"] and error["en"]
@@ -59,11 +65,17 @@ def test_review_flow_through_the_api(client):
     app_id = submit_a(client).json["id"]
     r = client.post(f"/api/applications/{app_id}/approve", json={}, headers=REVIEWER_HEADERS)
     assert r.status_code == 409 and r.json["error"]["code"] == "approval.originals_missing"
-    r = client.post(f"/api/applications/{app_id}/originals",
-                    json={"documents": ["unit-affidavit", "confidentiality-consent"]}, headers=REVIEWER_HEADERS)
+    r = client.post(
+        f"/api/applications/{app_id}/originals",
+        json={"documents": ["unit-affidavit", "confidentiality-consent"]},
+        headers=REVIEWER_HEADERS,
+    )
     assert r.status_code == 200, r.json
-    r = client.post(f"/api/applications/{app_id}/vendor-record",
-                    json={"vendor_name": "林工程師", "processed_on": "2025-05-03"}, headers=REVIEWER_HEADERS)
+    r = client.post(
+        f"/api/applications/{app_id}/vendor-record",
+        json={"vendor_name": "林工程師", "processed_on": "2025-05-03"},
+        headers=REVIEWER_HEADERS,
+    )
     assert r.status_code == 200 and r.json["vendor_record"]["name"] == "林工程師"
     r = client.post(f"/api/applications/{app_id}/approve", json={}, headers=REVIEWER_HEADERS)
     assert r.status_code == 200 and r.json["status"] == "approved"
@@ -72,8 +84,11 @@ def test_review_flow_through_the_api(client):
     assert r.json["changes"][0]["status"] == "pending"
     # a second manager for the same seat is refused, with the reason
     other = submit_a(client).json["id"]
-    client.post(f"/api/applications/{other}/originals", json={"documents": ["unit-affidavit", "confidentiality-consent"]},
-                headers=REVIEWER_HEADERS)
+    client.post(
+        f"/api/applications/{other}/originals",
+        json={"documents": ["unit-affidavit", "confidentiality-consent"]},
+        headers=REVIEWER_HEADERS,
+    )
     r = client.post(f"/api/applications/{other}/approve", json={}, headers=REVIEWER_HEADERS)
     assert r.status_code == 409 and r.json["error"]["code"] == "manager_seat.taken"
     r = client.post(f"/api/applications/{other}/reject", json={"reason": "已有管理者"}, headers=REVIEWER_HEADERS)
@@ -91,8 +106,9 @@ def test_public_intake_is_rate_limited_per_address(tmp_path):
     assert codes == [201, 201, 201, 429]
     r = submit_a(client)
     assert r.json["error"]["code"] == "rate_limited.hourly" and int(r.headers["Retry-After"]) > 0
-    other = client.post("/api/applications", json=form("A", CODE, new_account_name()),
-                        environ_overrides={"REMOTE_ADDR": "10.0.0.9"})
+    other = client.post(
+        "/api/applications", json=form("A", CODE, new_account_name()), environ_overrides={"REMOTE_ADDR": "10.0.0.9"}
+    )
     assert other.status_code == 201
     app.extensions["sync"].engine.dispose()
 

@@ -1,9 +1,10 @@
 """The reviewers' audit export page in-process (SQLite, fake Keycloak): reviewers only, a clear
 answer for each bad field, the CSV and the signed bundle as downloads (decision 0091)."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sync_service.adapters.audit_bundle_verify import load_bundle, problems
 from sync_service.services.audit_export import TAIWAN
@@ -17,8 +18,12 @@ CODE = "0401180014"
 
 def _signed_in(client, who) -> None:
     with client.session_transaction() as session:
-        session["caller"] = {"subject": who.subject, "username": who.username, "roles": sorted(who.roles),
-                             "until": time.time() + 600}
+        session["caller"] = {
+            "subject": who.subject,
+            "username": who.username,
+            "roles": sorted(who.roles),
+            "until": time.time() + 600,
+        }
 
 
 def test_reviewers_download_the_csv_and_the_bundle_and_others_are_refused(tmp_path):
@@ -26,8 +31,14 @@ def test_reviewers_download_the_csv_and_the_bundle_and_others_are_refused(tmp_pa
     app = make_app(tmp_path)
     wiring = app.extensions["sync"]
     with wiring.uow() as uow:
-        uow.record(AuditEntry(actor="mgr0401", action="keycloak.admin.user.create", at=datetime.now(timezone.utc),
-                              details={"subject": "staff0401", "institutions": [CODE], "ip": "127.0.0.1"}))
+        uow.record(
+            AuditEntry(
+                actor="mgr0401",
+                action="keycloak.admin.user.create",
+                at=datetime.now(UTC),
+                details={"subject": "staff0401", "institutions": [CODE], "ip": "127.0.0.1"},
+            )
+        )
         uow.commit()
     client = app.test_client()
     assert client.get("/review/audit-export/").status_code == 302  # sign in first

@@ -1,5 +1,6 @@
 """The pages in-process (fake Keycloak): the intake form's limits and captcha,
 the CSP, and the reviewer's retry and cancel of a failed provisioning."""
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,12 @@ def _page_form(client, path="/apply?type=A"):
 
 def _as_reviewer(client):
     with client.session_transaction() as session:
-        session["caller"] = {"subject": REVIEWER.subject, "username": REVIEWER.username,
-                             "roles": sorted(REVIEWER.roles), "until": time.time() + 600}
+        session["caller"] = {
+            "subject": REVIEWER.subject,
+            "username": REVIEWER.username,
+            "roles": sorted(REVIEWER.roles),
+            "until": time.time() + 600,
+        }
 
 
 def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
@@ -35,8 +40,12 @@ def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
     statuses = []
     for _ in range(3):
         token, challenge = _page_form(client)
-        body = {**form("A", CODE, new_account_name()), "csrf_token": token, "challenge": challenge,
-                "captcha": wiring.challenges.answer_for_tests(challenge)}
+        body = {
+            **form("A", CODE, new_account_name()),
+            "csrf_token": token,
+            "challenge": challenge,
+            "captcha": wiring.challenges.answer_for_tests(challenge),
+        }
         r = client.post("/apply", data=body)
         statuses.append(r.status_code)
     assert statuses == [303, 303, 429]
@@ -85,7 +94,10 @@ def test_a_reviewer_retries_or_cancels_a_failed_provisioning_from_the_page(tmp_p
     assert client.post(f"/review/{failed[0]}/retry", data={"csrf_token": token}).status_code == 303
     r = client.post(f"/review/{failed[1]}/cancel", data={"csrf_token": token, "reason": " "})
     assert r.status_code == 422 and "取消原因" in r.get_data(as_text=True)
-    assert client.post(f"/review/{failed[1]}/cancel", data={"csrf_token": token, "reason": "機構已撤回"}).status_code == 303
+    assert (
+        client.post(f"/review/{failed[1]}/cancel", data={"csrf_token": token, "reason": "機構已撤回"}).status_code
+        == 303
+    )
     with wiring.uow() as uow:
         assert uow.applications.get(failed[0]).status is Status.APPROVED
         assert uow.applications.get(failed[1]).status is Status.CANCELLED

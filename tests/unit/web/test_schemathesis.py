@@ -2,6 +2,7 @@
 
 A robustness check (no 5xx on hostile input), so it names no rule id: no
 5xx says nothing by itself about personal data being protected (R-PD-1)."""
+
 from __future__ import annotations
 
 import json
@@ -26,6 +27,7 @@ def test_no_server_error(tmp_path):
         operations = [result.ok() for result in schema.get_all_operations()]
         assert operations
         for operation in operations:
+
             @given(case=operation.as_strategy())
             @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
             def no_server_error(case):
@@ -61,10 +63,18 @@ def _json(**changes) -> dict:
 # name: (method, case arguments, call arguments, status)
 CRAFTED = {
     "deep JSON": ("POST", lambda: {"body": {}}, lambda: _raw_json('{"type": ' + "[" * 5000 + "]" * 5000 + "}"), 400),
-    "unpaired surrogate": ("POST", lambda: {"body": {}}, lambda: _raw_json(
-        json.dumps(_form(), ensure_ascii=False).replace("家庭醫學部", "家庭\\ud800醫學部")), 422),
-    "form-encoded body": ("POST", lambda: {"body": {}}, lambda: {
-        "data": "type=A", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 400),
+    "unpaired surrogate": (
+        "POST",
+        lambda: {"body": {}},
+        lambda: _raw_json(json.dumps(_form(), ensure_ascii=False).replace("家庭醫學部", "家庭\\ud800醫學部")),
+        422,
+    ),
+    "form-encoded body": (
+        "POST",
+        lambda: {"body": {}},
+        lambda: {"data": "type=A", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        400,
+    ),
     "NUL in a name": ("POST", lambda: _json(applicant_name="王\x00小明"), dict, 422),
     "right-to-left override": ("POST", lambda: _json(department="家庭\u202e醫學部"), dict, 422),
     "zero-width space in a code": ("POST", lambda: _json(institution_code="04011\u200b80014"), dict, 422),
@@ -109,8 +119,9 @@ def test_intake_limits_answer_429_with_when_to_retry(tmp_path):
         second.validate_response(response, checks=[not_a_server_error])
         # the burst limit counts every try, refused or not, from another address
         other = {"REMOTE_ADDR": "10.9.0.2"}
-        codes = [limited.Case(**_json(national_id="A123456788")).call(environ_overrides=other).status_code
-                 for _ in range(4)]
+        codes = [
+            limited.Case(**_json(national_id="A123456788")).call(environ_overrides=other).status_code for _ in range(4)
+        ]
         assert codes == [422, 422, 422, 429]
     finally:
         app.extensions["sync"].engine.dispose()
