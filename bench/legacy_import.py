@@ -42,7 +42,8 @@ from sync_service.adapters.keycloak_groups import grant_group_path  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import taiwan_date  # noqa: E402
 from sync_service.domain.legacy import plan  # noqa: E402
-from sync_service.services.legacy_import import REQUIRED_ACTIONS, import_legacy  # noqa: E402
+from sync_service.services.accounts import REQUIRED_ACTIONS  # noqa: E402
+from sync_service.services.legacy_import import import_legacy  # noqa: E402
 from tests.support import legacy_export as export  # noqa: E402
 from tests.support.postgres import PostgresCluster  # noqa: E402
 from tests.support.sync import settings_for_tests  # noqa: E402

@@ -100,7 +100,7 @@ class Wiring:
         """The audit export (decision 0091): CSV and the signed bundle."""
         from .adapters.audit_bundle import AuditBundleWriter
         from .services.audit_export import AuditExport
-        from .services.worker import utcnow
+        from .services.clock import utcnow
 
         return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
@@ -130,8 +130,8 @@ class Wiring:
         ]
 
     def schedule(self):
+        from .services.clock import utcnow
         from .services.schedule import Schedule
-        from .services.worker import utcnow
 
         return Schedule(self.scheduled_jobs(), utcnow)
 

@@ -11,7 +11,8 @@ from datetime import datetime
 from ..domain import Application, FieldError, FormInvalid
 from ..domain.fields import clean, parse_email
 from ..domain.references import parse_reference
-from .applications import FORM_FIELDS, utcnow
+from .applications import FORM_FIELDS
+from .clock import utcnow
 from .errors import NotFound
 from .ports import Caller
 

@@ -7,7 +7,8 @@ import secrets
 from datetime import datetime
 
 from ..domain import FieldError, FormInvalid, Status
-from .applications import _load, utcnow
+from .applications import _load
+from .clock import utcnow
 from .errors import NotFound
 from .ports import Scan
 

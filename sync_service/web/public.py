@@ -10,7 +10,7 @@ import policies
 from ..domain import ApplicationType, DomainError, taiwan_date
 from ..services import applications as use_cases
 from ..services import lookup
-from ..services.applications import utcnow
+from ..services.clock import utcnow
 from . import limits
 from .page_support import (
     caller,

@@ -11,7 +11,7 @@ from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status, taiwan
 from ..domain.references import parse_reference
 from ..services import applications as use_cases
 from ..services import personal_data, review
-from ..services.applications import utcnow
+from ..services.clock import utcnow
 from ..services.ports import DirectoryError
 from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
 
