@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import secrets
 import shutil
@@ -66,6 +67,7 @@ from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: 
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
+from sync_service.domain.fields import id_check_digit  # noqa: E402
 from sync_service.domain.passwords import generate_password  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
 from tests.support.sync import REVIEWER, form, settings_for_tests  # noqa: E402
@@ -143,6 +145,15 @@ def end_to_end(
     return total, t_approved - t0, cpu
 
 
+_ID_SERIAL = itertools.count(secrets.randbelow(10**6) * 10)
+
+
+def fresh_national_id() -> str:
+    """A valid national ID no other account of this run holds (one person, one account: R-ACC-1)."""
+    stem = f"B1{next(_ID_SERIAL) % 10**7:07d}"
+    return stem + id_check_digit(stem)
+
+
 def naive(url, password, n) -> float:
     admin = admin_client(url, password)
     t0 = time.monotonic()
@@ -159,7 +170,7 @@ def naive(url, password, n) -> float:
                 "attributes": {
                     "department": ["家庭醫學部"],
                     "phone": ["02 2559 1969#116"],
-                    "nationalId": ["A123456789"],
+                    "nationalId": [fresh_national_id()],
                 },
                 "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
                 "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
@@ -180,7 +191,11 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
         "emailVerified": True,
         "firstName": "小明",
         "lastName": "王",
-        "attributes": {"department": ["家庭醫學部"], "phone": ["02 2559 1969#116"], "nationalId": ["A123456789"]},
+        "attributes": {
+            "department": ["家庭醫學部"],
+            "phone": ["02 2559 1969#116"],
+            "nationalId": [fresh_national_id()],
+        },
         "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
         "realmRoles": [f"default-roles-{REALM_NAME}"],
     }

@@ -4,14 +4,50 @@ in an otherwise acceptable password (so only the personal-data rule can refuse i
 from __future__ import annotations
 
 import secrets
+import string
+
+from sync_service.domain.fields import id_check_digit
+
+_ISSUED: set[str] = set()
+
+
+def national_id(letter: str | None = None, second: str = "12") -> str:
+    """A valid national ID (check digit right) that no other test of this run holds: Keycloak
+    refuses a second account with the same person's ID (R-ACC-1), so every test user has its own."""
+    while True:
+        first = letter or secrets.choice(string.ascii_uppercase)
+        stem = f"{first}{secrets.choice(second)}{secrets.randbelow(10**7):07d}"
+        value = stem + id_check_digit(stem)
+        if value not in _ISSUED:
+            _ISSUED.add(value)
+            NATIONAL_IDS.add(value)
+            return value
+
+
+_BY_ACCOUNT: dict[str, str] = {}
+
+
+def national_id_of(account: str) -> str:
+    """The national ID of the person who holds, or applies for, this account name in this run:
+    fresh the first time, the same ever after, so a user `make_user` made and the forms filed
+    for that account name (`tests/support/sync.py` `form`) name one person."""
+    key = account.lower()
+    if key not in _BY_ACCOUNT:
+        _BY_ACCOUNT[key] = national_id()
+    return _BY_ACCOUNT[key]
+
+
+def is_held_by(account: str, value: str) -> None:
+    """Record that this account name's person has this national ID (a test that names its own)."""
+    _BY_ACCOUNT[account.lower()] = value
+    NATIONAL_IDS.add(value)
 
 
 def person() -> dict:
     """Fresh data: a national ID, a birth date and a mobile number no other test uses."""
-    digits = f"{secrets.randbelow(10**8):08d}"
     mobile = f"{secrets.randbelow(10**6):06d}"
     data = {
-        "nationalId": f"F2{digits}",
+        "nationalId": national_id("F", "2"),
         "birthDate": "1978-04-23",
         "mobile": f"0933-{mobile[:3]}-{mobile[3:]}",
         "landline": "25591969",

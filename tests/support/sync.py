@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from sync_service.services import applications as use_cases
 from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
+from tests.support.personal_data import national_id_of
 
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
 APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
@@ -58,7 +59,7 @@ def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL
         "applicant_name": "王小明",
         "account": account,
         "phone": "(02)2559-1969#116",
-        "national_id": "A123456789",
+        "national_id": national_id_of(account),
         "email": f"{account}@clinic.example.tw",
         "application_date": datetime.now(TW).date().isoformat(),
     }

@@ -14,11 +14,10 @@ from sqlalchemy import text
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
+from tests.support.personal_data import national_id
 from tests.support.sync import REVIEWER, form, new_account_name, ready_application
 
 CAT = "CRC-COL"
-NATIONAL_ID = "A123456789"
-OTHER_NATIONAL_ID = "B120863158"
 ORIGINALS = {"A": ["unit-affidavit", "confidentiality-consent"]}
 
 
@@ -47,7 +46,10 @@ def ready(sync_api, reviewer_token: str, body: dict, token: str | None = None) -
 def person_form(type_: str, institution: str, person: dict, **extra) -> dict:
     """Form 1 naming `person`'s own account with their e-mail and national ID."""
     return form(
-        type_, institution, person["username"], **{"email": person["email"], "national_id": NATIONAL_ID, **extra}
+        type_,
+        institution,
+        person["username"],
+        **{"email": person["email"], "national_id": person["national_id"], **extra},
     )
 
 
@@ -59,7 +61,7 @@ def person(username: str) -> dict:
         "email": f"{username}.other@clinic.example.tw",
         "firstName": "美玲",
         "lastName": "林",
-        "attributes": {"department": ["護理部"], "phone": ["(02)2559-1969#117"]},
+        "attributes": {"department": ["護理部"], "phone": ["(02)2559-1969#117"], "nationalId": [national_id()]},
     }
 
 
@@ -85,20 +87,21 @@ def test_nobody_decides_an_application_naming_themselves(
     sync_api, wiring, service_tokens, make_reviewer, make_user, institution
 ):
     """Covers: R-AUD-1"""
-    reviewer = make_reviewer(nationalId=NATIONAL_ID)
-    colleague = make_reviewer(nationalId=OTHER_NATIONAL_ID)
+    reviewer = make_reviewer()
+    colleague = make_reviewer()
     mine, theirs = service_tokens.for_service(reviewer), service_tokens.for_service(colleague)
     stranger = make_user()
     own_account = ready(sync_api, theirs, person_form("C", institution, reviewer), mine)
     own_id = ready(
-        sync_api, theirs, person_form("C", institution, stranger, national_id=NATIONAL_ID, category="CER-COL"), theirs
+        sync_api,
+        theirs,
+        person_form("C", institution, stranger, national_id=reviewer["national_id"], category="CER-COL"),
+        theirs,
     )
     own_mail = ready(
         sync_api,
         theirs,
-        person_form(
-            "C", institution, stranger, national_id=OTHER_NATIONAL_ID, email=reviewer["email"], category="HPV-COL"
-        ),
+        person_form("C", institution, stranger, national_id=national_id(), email=reviewer["email"], category="HPV-COL"),
         theirs,
     )
     for app_id in (own_account, own_id, own_mail):
@@ -137,7 +140,7 @@ def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(
 
 def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wiring, worker, make_user, institution):
     """Covers: R-MGR-4"""
-    person = make_user(nationalId=NATIONAL_ID)
+    person = make_user()
     wrong_mail = ready_application(wiring, "C", institution, person["username"], email="not.them@clinic.example.tw")
     wrong_id = ready_application(
         wiring,
@@ -145,7 +148,7 @@ def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wi
         institution,
         person["username"],
         email=person["email"],
-        national_id=OTHER_NATIONAL_ID,
+        national_id=national_id(),
         category="CER-COL",
     )
     for app_id in (wrong_mail, wrong_id):
@@ -307,14 +310,15 @@ def test_no_national_id_or_phone_number_in_the_service_log(
     """Covers: R-PD-1"""
     caplog.set_level(logging.DEBUG)
     reviewer = service_tokens.for_service(make_reviewer())
-    assert submit(sync_api, form("A", institution, new_account_name(), phone="0912-345-678")).status_code == 201
-    r = sync_api.get(f"/api/applications?national_id={NATIONAL_ID}&status=submitted", reviewer)
+    body = form("A", institution, new_account_name(), phone="0912-345-678")
+    assert submit(sync_api, body).status_code == 201
+    r = sync_api.get(f"/api/applications?national_id={body['national_id']}&status=submitted", reviewer)
     assert r.status_code == 200 and r.json()["items"]
-    sync_api.get(f"/api/applications?national_id={NATIONAL_ID}&limit=x", reviewer)
+    sync_api.get(f"/api/applications?national_id={body['national_id']}&limit=x", reviewer)
     # The service's own records (the test's HTTP client, urllib3, logs its requests too).
     lines = "\n".join(record.getMessage() for record in caplog.records if not record.name.startswith("urllib3"))
     assert "/api/applications" in lines, "the look-up is logged, without its query"
-    for secret in (NATIONAL_ID, "912345678", "912-345-678"):
+    for secret in (body["national_id"], "912345678", "912-345-678"):
         assert secret not in lines
 
 

@@ -11,7 +11,8 @@ CODE = "0401180014"
 
 def submit_a(client, **extra):
     account = new_account_name()
-    body = {**form("A", CODE, account), "documents": ["form-1"], **extra}
+    # One person (the same national ID) behind every type A of these tests.
+    body = {**form("A", CODE, account), "national_id": "A123456789", "documents": ["form-1"], **extra}
     return client.post("/api/applications", json=body)
 
 
