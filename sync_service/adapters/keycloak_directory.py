@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
-from ..domain import Grant, Level
+from ..domain import Grant, Level, national_id_digest
 from ..services.ports import (
     Account,
     DirectoryAccount,
@@ -138,6 +138,21 @@ class KeycloakDirectory:
                     u.get("attributes") or {},
                     national_id_key=self._national_id_key,
                 )
+        return None
+
+    @_keycloak_errors_as_ours
+    def account_of_person(self, national_id: str) -> Account | None:
+        if self._national_id_key is None:
+            raise DirectoryUnavailable("no national ID digest key")
+        digest = national_id_digest.national_id_digest(national_id, self._national_id_key)
+        for u in self.admin.get_users(
+            {"q": f"{national_id_digest.ATTRIBUTE}:{digest}", "briefRepresentation": "false"}
+        ):
+            account = Account(
+                u["id"], u["username"], u.get("email"), u.get("attributes") or {}, national_id_key=self._national_id_key
+            )
+            if account.holds_national_id(national_id):
+                return account
         return None
 
     @staticmethod

@@ -425,6 +425,11 @@ class Directory(Protocol):
 
     def find_account(self, username: str) -> Account | None: ...
 
+    def account_of_person(self, national_id: str) -> Account | None:
+        """The account that holds this national ID (R-ACC-1: one person, one account), or None.
+        Keycloak keeps keyed digests, so the look-up is by the digest (decision 0030)."""
+        ...
+
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """Makes the accounts whose names are free, each with its grants, in
         one go (one or many). Idempotent by name: a name taken already is

@@ -19,7 +19,7 @@ from sync_service.adapters.keys import load_or_create_key
 from sync_service.domain import Grant, Level
 from sync_service.domain.passwords import generate_password
 from sync_service.services.ports import Directory, NewAccount
-from tests.support.personal_data import national_id_of
+from tests.support.personal_data import national_id, national_id_of
 from tests.support.sync import new_account_name
 from tests.unit.service.fake_directory import FakeKeycloak
 
@@ -92,6 +92,17 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
     assert d.find_account(new_account_name("none")) is None
+
+
+def test_the_account_of_a_person_is_found_by_their_national_id(subject, institution):
+    """Covers: R-ACC-1"""
+    d = subject.directory
+    account = new_account()
+    made = d.create_accounts([account])
+    held = national_id_of(account.username)
+    found = d.account_of_person(held.lower())
+    assert found is not None and found.id == made[account.username] and found.username == account.username
+    assert d.account_of_person(national_id()) is None
 
 
 def test_making_a_taken_name_again_changes_nothing(subject, institution):

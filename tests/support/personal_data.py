@@ -76,7 +76,7 @@ def bad_passwords(p: dict) -> dict[str, tuple[str, str]]:
 
 # Every national ID and phone number the tests hand to the stack; the log check of the run
 # (tests/support/log_check.py) looks for each of them in every log.
-NATIONAL_IDS: set[str] = {"A123456789", "F126543217"}
+NATIONAL_IDS: set[str] = {"A123456789", "F126543217", "D120000000", "D220000002"}  # the last two: stack/demo.py
 PHONES: set[str] = {"(02)2559-1969#116", "(02)2559-1969#117", "(02)2312-3456#116", "(02)2522-0888"}
 
 

@@ -78,6 +78,14 @@ class FakeDirectory:
             a = self.kc.accounts[account_id]
             return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
 
+    def account_of_person(self, national_id):
+        with self.kc.lock:
+            self._call()
+            for account_id, a in self.kc.accounts.items():
+                if a["attributes"].get("nationalId", "").upper() == national_id.upper():
+                    return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+            return None
+
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
