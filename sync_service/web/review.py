@@ -65,7 +65,7 @@ def _file_page(reference: str, errors: dict | None = None, values: dict | None =
     f = review.review_file(wiring().uow(), reference, caller=caller())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
-        "received_on": today,
+        "received_on": "",  # typed from the letter, never assumed
         "letter_number": "",
         "reason": "",
         "vendor_name": "",
@@ -101,7 +101,7 @@ def originals(reference):
         lambda: use_cases.record_originals_received(
             wiring().uow(), reference, caller=caller(), documents=documents, **values
         ),
-        values,
+        {**values, "documents": documents},
     )
 
 
