@@ -145,3 +145,21 @@ def test_the_domain_modules_import_each_other_without_a_circle():
         for start in sorted(ours(GRAPH[module]) & set(modules)):
             back = chain_to(start, module)
             assert back is None, f"{module} -> " + " -> ".join(back)
+
+
+def test_the_ports_live_in_one_module():
+    """Every Protocol of the package is a port of the service layer, in services/ports.py
+    (docs/decisions/0040): an adapter implements what that one module declares."""
+    ports = ROOT / PACKAGE / "services" / "ports.py"
+    elsewhere = {}
+    for path in (ROOT / PACKAGE).rglob("*.py"):
+        if path == ports:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                (isinstance(b, ast.Name) and b.id == "Protocol")
+                or (isinstance(b, ast.Attribute) and b.attr == "Protocol")
+                for b in node.bases
+            ):
+                elsewhere.setdefault(module_name(path), []).append(node.name)
+    assert elsewhere == {}
