@@ -213,3 +213,47 @@ def test_the_repository_check_sees_a_read(tmp_path):
         "        return uow.applications.get(reference)\n"
     )
     assert len(repository_reads(page)) == 3
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every module that can reach itself through the modules it imports, with the way back."""
+    modules = set(graph)
+    found = []
+    for start in sorted(modules):
+        seen, paths = {start}, [[start]]
+        while paths:
+            path = paths.pop(0)
+            nxt_all = sorted({m for m in graph[path[-1]] if m in modules})
+            if start in nxt_all:
+                found.append(path + [start])
+                break
+            for nxt in nxt_all:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    paths.append(path + [nxt])
+    return found
+
+
+@pytest.mark.parametrize("top", [PACKAGE, "stack"])
+def test_no_import_circle(top):
+    """Issue 23: three small circles (stack's entry point and its production shape, the audit
+    chain and its people, the API's auth, errors and limits) are gone and stay gone. A
+    module's own packages are left out of what it imports: Python loads them before the
+    module anyway (`from . import fields` in a package's module names the package too)."""
+    graph = {
+        m: {i for i in imported if not (m == i or m.startswith(i + "."))}
+        for m, imported in graph_of(ROOT / top).items()
+    }
+    assert [" -> ".join(c) for c in circles(graph)] == []
+
+
+def graph_of(top: Path) -> dict[str, set[str]]:
+    return {module_name(p): imports_of(p) for p in top.rglob("*.py")}
+
+
+def test_the_circle_check_sees_a_circle():
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
+        ["a", "b", "c", "a"],
+        ["b", "c", "a", "b"],
+        ["c", "a", "b", "c"],
+    ]
