@@ -175,6 +175,7 @@ def import_everyone(connect, args, institutions: int, now: datetime, log) -> Non
 def run(connect, url: str, args, institutions: int, now: datetime, work: Path, log) -> None:
 
     import policies
+    from stack.samples import settings_for_tests
     from sync_service.adapters.keycloak_directory import KeycloakDirectory
     from sync_service.bootstrap import bootstrap
     from sync_service.domain.reminders import review_round
@@ -185,7 +186,6 @@ def run(connect, url: str, args, institutions: int, now: datetime, work: Path, l
         due_reminders,
         reviews_to_open,
     )
-    from tests.support.sync import settings_for_tests
 
     def directory():
         return KeycloakDirectory(url, args.realm, "admin-cli", "", timeout=900, admin=connect())
