@@ -7,7 +7,14 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from ..domain import DomainError
 from ..services import lookup
 from ..services import scans as use_cases
-from .page_support import caller, field_errors, remembered_references, use_page_errors, wiring
+from .page_support import (
+    caller,
+    field_errors,
+    remembered_references,
+    use_page_errors,
+    visible_application,
+    wiring,
+)
 
 blueprint = Blueprint("scans", __name__)
 use_page_errors(blueprint)
@@ -37,13 +44,25 @@ def upload(reference):
 
         if isinstance(e, NotFound):
             raise
-        with wiring().uow() as uow:
-            app = uow.applications.get(reference)
-            scans = uow.scans.of_application(reference)
-        return render_template("application.html", app=app, scans=scans, new=False, upload_errors=field_errors(e)), 422
+        return _application_again(reference, field_errors(e), 422)
     if who is not None and who.is_reviewer:
         return redirect(url_for("review.application", reference=reference), code=303)
     return redirect(url_for("public.application", reference=reference), code=303)
+
+
+def _application_again(reference: str, errors: dict, status: int):
+    """The application's own page, the refusal beside the file field: the way back is the page itself."""
+    app = visible_application(reference)
+    with wiring().uow() as uow:
+        scans = uow.scans.of_application(app.id)
+    return render_template("application.html", app=app, scans=scans, new=False, upload_errors=errors), status
+
+
+@blueprint.errorhandler(413)
+def too_large(e):
+    """A body over the route's limit (web.SizedRequest) is refused before it is read: the same
+    words as the use case's own size check, on the application's page."""
+    return _application_again(request.view_args["reference"], field_errors(use_cases.too_large()), 413)
 
 
 @blueprint.get("/applications/<reference>/scans/<scan_id>")
