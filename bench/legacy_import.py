@@ -55,10 +55,10 @@ def log(text: str) -> None:
 
 def own_keycloak(pg: PostgresCluster):
     from bench.manager_permissions import free_port
-    from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
+    from stack.realm import realm_env
 
     db = pg.new_database().rsplit("/", 1)[1]
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
