@@ -58,6 +58,16 @@ def upload(
     return scan
 
 
+def too_large() -> FieldError:
+    mb = MAX_SCAN_BYTES // 1024 // 1024
+    return FieldError(
+        "file.too_large",
+        "file",
+        f"檔案超過 {mb} MB，請縮小（例如以較低解析度掃描）後再上傳",
+        f"The file is over {mb} MB: make it smaller (scan at a lower resolution, for instance) and upload it again; a scan has at most {mb} MB",
+    )
+
+
 def _check(app, document: str, data: bytes) -> str:
     errors = []
     if document not in app.required_documents:
@@ -73,14 +83,7 @@ def _check(app, document: str, data: bytes) -> str:
     if not data:
         errors.append(FieldError("file.required", "file", "請選擇要上傳的檔案", "Choose a file to upload"))
     elif len(data) > MAX_SCAN_BYTES:
-        errors.append(
-            FieldError(
-                "file.too_large",
-                "file",
-                f"檔案最大 {MAX_SCAN_BYTES // 1024 // 1024} MB",
-                f"A scan has at most {MAX_SCAN_BYTES // 1024 // 1024} MB",
-            )
-        )
+        errors.append(too_large())
     elif kind is None:
         errors.append(
             FieldError("file.type", "file", "只接受 PDF、PNG 或 JPEG 檔", "Only PDF, PNG or JPEG files are accepted")

@@ -30,13 +30,25 @@ def upload(reference):
     except NotFound:
         raise
     except DomainError as e:
-        page = lookup.application_page(wiring().uow(), reference, who)
-        return render_template(
-            "application.html", app=page.application, scans=page.scans, new=False, upload_errors=field_errors(e)
-        ), 422
+        return _application_again(reference, field_errors(e), 422)
     if who.is_reviewer:
         return redirect(url_for("review.application", reference=reference), code=303)
     return redirect(url_for("public.application", reference=reference), code=303)
+
+
+def _application_again(reference: str, errors: dict, status: int):
+    """The application's own page, the refusal beside the file field: the way back is the page itself."""
+    page = lookup.application_page(wiring().uow(), reference, viewer())
+    return render_template(
+        "application.html", app=page.application, scans=page.scans, new=False, upload_errors=errors
+    ), status
+
+
+@blueprint.errorhandler(413)
+def too_large(e):
+    """A body over the route's limit (web.SizedRequest) is refused before it is read: the same
+    words as the use case's own size check, on the application's page."""
+    return _application_again(request.view_args["reference"], field_errors(use_cases.too_large()), 413)
 
 
 @blueprint.get("/applications/<reference>/scans/<scan_id>")
