@@ -38,11 +38,10 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-import manager_permissions as mp  # noqa: E402
 from keycloak import KeycloakAdmin  # noqa: E402
 
+from bench import manager_permissions as mp  # noqa: E402
 from stack import policy_index  # noqa: E402
 from stack.network import free_port  # noqa: E402
 from stack.postgres import Postgres  # noqa: E402

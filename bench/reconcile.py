@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 from keycloak import KeycloakAdmin  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench.keycloak_on_postgres import free_port, started  # noqa: E402
+from bench.keycloak_on_postgres import started  # noqa: E402
+from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.samples import settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_authz import AuthzClient  # noqa: E402

@@ -33,10 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from keycloak import KeycloakAdmin  # noqa: E402
-from manager_permissions import CATEGORIES, code_of, ensure_realm, import_groups, own_keycloak  # noqa: E402
+
+from bench.manager_permissions import CATEGORIES, code_of, ensure_realm, import_groups, own_keycloak  # noqa: E402
 
 IMPORT_BATCH = 1000
 # One made-up PBKDF2 hash: the bench never signs in, it only needs a stored password credential.

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
 from ..domain.references import new_reference
 from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
+
+T = TypeVar("T")
 
 FORM_FIELDS = (
     "type",
@@ -37,7 +40,7 @@ def new_application_id() -> str:
 
 def submit(
     uow: UnitOfWork,
-    form: dict,
+    form: dict[str, Any],
     *,
     caller: Caller | None,
     documents: Iterable[str] = (),
@@ -152,7 +155,8 @@ def _require_independent(
     )
 
 
-def _load(uow: UnitOfWork, application_id: str) -> Application:
+def load_application(uow: UnitOfWork, application_id: str) -> Application:
+    """The application, or NotFound."""
     app = uow.applications.get(application_id)
     if app is None:
         raise application_not_found(application_id)
@@ -173,7 +177,7 @@ def _reviewer_step(
     `decision` is refused to a reviewer the application names."""
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         if decision:
             _require_independent(uow, app, caller, decision, directory, now or utcnow())
         step(app)
@@ -211,12 +215,12 @@ def _seat_decision(
     application_id: str,
     caller: Caller,
     decision: str,
-    act: Callable[[Application, ManagerSeat, UnitOfWork], object],
+    act: Callable[[Application, ManagerSeat, UnitOfWork], T],
     *,
     now: datetime,
     directory: Directory | None,
     attempts: int = 10,
-):
+) -> tuple[Application, T]:
     """A decision over an application and its manager seat, in one transaction.
 
     A concurrent decision on the same seat makes the store refuse ours; we
@@ -226,7 +230,7 @@ def _seat_decision(
     for _ in range(attempts):
         try:
             with uow:
-                app = _load(uow, application_id)
+                app = load_application(uow, application_id)
                 _require_independent(uow, app, caller, decision, directory, now)
                 seat = uow.seats.get(app.institution.code, app.category)
                 loaded = seat.version
@@ -259,7 +263,7 @@ def approve(
     the grant changes queued for the worker, in one transaction (R-MGR-1)."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> tuple[GrantChange, ...]:
         changes = app.approve(seat, by=caller.username, at=now, replacing=replacing)
         uow.outbox.add(changes, now)
         return changes
@@ -282,7 +286,7 @@ def retry_provisioning(
     failed changes go back to the outbox. Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.retry(seat, by=caller.username, at=now)
         uow.outbox.requeue_failed(app.id, now)
 
@@ -302,7 +306,7 @@ def cancel_application(
     no seat (given back when it failed; here too, should it still hold one). Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.cancel(seat, by=caller.username, at=now, reason=reason)
         uow.outbox.cancel_failed(app.id)
 
@@ -353,17 +357,17 @@ def record_vendor_processing(
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
     _require_reviewer(caller)
     with uow:
-        return _load(uow, application_id)
+        return load_application(uow, application_id)
 
 
-def search(uow: UnitOfWork, *, caller: Caller, **filters) -> list[Application]:
+def search(uow: UnitOfWork, *, caller: Caller, **filters: Any) -> list[Application]:
     _require_reviewer(caller)
     with uow:
         return uow.applications.list(**filters)
 
 
-def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list]:
+def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list[Any]]:
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         return app, uow.outbox.of_application(application_id)
