@@ -1,5 +1,7 @@
 """What an applicant may see of their own applications: by reference number and
-e-mail (no account needed), or all filed for their account once signed in.
+e-mail (no account needed), or, signed in, those that name them: the person on the
+form (national ID) is the holder of the account they signed in with (R-ACC-1). An
+account of the same name held by someone else sees nothing of it.
 
 A wrong reference and a wrong e-mail answer alike, so the form cannot be used
 to learn which references exist."""
@@ -13,7 +15,8 @@ from ..domain.fields import clean, parse_email
 from ..domain.references import parse_reference
 from .applications import FORM_FIELDS, utcnow
 from .errors import NotFound
-from .ports import Caller
+from .people import is_holder
+from .ports import Account, Caller
 
 
 def _not_found() -> NotFound:
@@ -43,18 +46,20 @@ def find_by_reference(uow, reference: object, email: object) -> Application:
     return app
 
 
-def applications_of(uow, caller: Caller, limit: int = 100) -> list[Application]:
-    """Everything filed for the signed-in person's account, newest first."""
+def applications_of(uow, caller: Caller, holder: Account | None, limit: int = 100) -> list[Application]:
+    """What was filed for the signed-in person's account and names them, newest first."""
     with uow:
-        return uow.applications.list(account=caller.username.lower(), limit=limit)
+        apps = uow.applications.list(account=caller.username.lower(), limit=limit)
+    return [app for app in apps if is_holder(holder, app)]
 
 
-def may_see(app: Application, *, caller: Caller | None, references: set[str]) -> bool:
-    """Reviewers see every application; an applicant theirs (their account, or a
-    reference this browser filed or proved with the e-mail address)."""
-    if caller is not None and (caller.is_reviewer or app.account.lower() == caller.username.lower()):
+def may_see(app: Application, *, caller: Caller | None, holder: Account | None, references: set[str]) -> bool:
+    """Reviewers see every application; an applicant theirs: the person on the form holds the
+    account signed in with (`holder`, read live), or this browser filed the application or
+    proved it with its reference and e-mail address."""
+    if caller is not None and caller.is_reviewer:
         return True
-    return app.id in references
+    return is_holder(holder, app) or app.id in references
 
 
 def form_findings(form: dict, *, now: datetime | None = None) -> dict[str, tuple[str, str]]:

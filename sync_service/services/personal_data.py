@@ -16,8 +16,10 @@ from datetime import datetime
 
 from ..domain import taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
+from . import people
 from .applications import _require_reviewer, utcnow
 from .errors import Conflict, NotFound
+from .people import is_holder
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
 
 
@@ -92,7 +94,7 @@ def _identifiers(uow, username: str, email: str | None) -> set[tuple[str, str]]:
 
 def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bool = False) -> HeldData:
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
-    account = directory.find_account(caller.username)
+    account = people.signed_in_account(directory, caller)
     profile = directory.profile_of(account.id) if account else None
     grants = (
         sorted(
@@ -106,7 +108,8 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         else []
     )
     with uow:
-        apps = uow.applications.list(account=caller.username.lower(), limit=1000)
+        # What names them (R-ACC-1): filed for their account name and with their national ID.
+        apps = [a for a in uow.applications.list(account=caller.username.lower(), limit=1000) if is_holder(account, a)]
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):

@@ -36,6 +36,7 @@ from datetime import UTC, datetime, timedelta
 from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level, Status, taiwan_date
 from ..domain.names import split_person_name
 from ..domain.passwords import generate_password
+from . import people
 from .notifications import SignInPlaces, password_mail
 from .ports import (
     AuditEntry,
@@ -375,7 +376,7 @@ class Worker:
         account = account or directory.find_account(entry.change.account)
         if account is None:
             raise _no_account(entry.change.account)
-        mismatch = _mismatch(account, app)
+        mismatch = people.mismatch(account, app)
         if mismatch:
             zh, en = mismatch
             raise DirectoryRefused(
@@ -488,15 +489,6 @@ def _no_account(username: str) -> DirectoryRefused:
         f"找不到帳號 {username}；C、D 類申請須填寫既有帳號",
         f"No account {username}; applications C and D must name an existing account",
     )
-
-
-def _mismatch(account, app: Application) -> tuple[str, str] | None:
-    """What differs between the Keycloak account and the person on the application."""
-    if (account.email or "").lower() != app.form.email.lower():
-        return "電子郵件", "e-mail"
-    if not account.holds_national_id(app.form.national_id.value):
-        return "身分證字號", "national ID"
-    return None
 
 
 def _not_made(username: str) -> DirectoryRefused:

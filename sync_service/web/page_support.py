@@ -6,14 +6,14 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
 
 from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
 from ..domain.references import parse_reference
-from ..services import lookup
+from ..services import lookup, people
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller
 
@@ -63,6 +63,20 @@ def wiring():
     return current_app.extensions["sync"]
 
 
+def signed_in_account():
+    """The signed-in person's Keycloak account, read once per request (None when signed out)."""
+    if "signed_in_account" not in g:
+        g.signed_in_account = people.signed_in_account(wiring().directory(), caller())
+    return g.signed_in_account
+
+
+def may_see(app) -> bool:
+    """May this browser see the application? Decided by the person (lookup.may_see)."""
+    who = caller()
+    holder = signed_in_account() if who is not None and not who.is_reviewer else None
+    return lookup.may_see(app, caller=who, holder=holder, references=remembered_references())
+
+
 def visible_application(reference: str):
     """The application this browser may see, else 404 (not "forbidden": that
     would confirm the reference exists)."""
@@ -72,7 +86,7 @@ def visible_application(reference: str):
         abort(404)
     with wiring().uow() as uow:
         app = uow.applications.get(reference)
-    if app is None or not lookup.may_see(app, caller=caller(), references=remembered_references()):
+    if app is None or not may_see(app):
         abort(404)
     return app
 

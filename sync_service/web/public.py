@@ -17,6 +17,7 @@ from .page_support import (
     field_errors,
     remember_reference,
     signed_in,
+    signed_in_account,
     use_page_errors,
     visible_application,
     wiring,
@@ -156,4 +157,4 @@ def status():
 @blueprint.get("/mine")
 @signed_in
 def mine():
-    return render_template("mine.html", apps=lookup.applications_of(wiring().uow(), caller()))
+    return render_template("mine.html", apps=lookup.applications_of(wiring().uow(), caller(), signed_in_account()))

@@ -5,16 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from ..domain import DomainError
-from ..services import lookup
 from ..services import scans as use_cases
-from .page_support import caller, field_errors, remembered_references, use_page_errors, wiring
+from .page_support import caller, field_errors, may_see, use_page_errors, wiring
 
 blueprint = Blueprint("scans", __name__)
 use_page_errors(blueprint)
-
-
-def _may_see(app) -> bool:
-    return lookup.may_see(app, caller=caller(), references=remembered_references())
 
 
 @blueprint.post("/applications/<reference>/scans")
@@ -30,7 +25,7 @@ def upload(reference):
             filename=file.filename if file else "",
             data=file.read() if file else b"",
             by=by,
-            may_see=_may_see,
+            may_see=may_see,
         )
     except DomainError as e:
         from ..services.errors import NotFound
@@ -48,7 +43,7 @@ def upload(reference):
 
 @blueprint.get("/applications/<reference>/scans/<scan_id>")
 def download(reference, scan_id):
-    scan = use_cases.read(wiring().uow(), reference, scan_id, may_see=_may_see)
+    scan = use_cases.read(wiring().uow(), reference, scan_id, may_see=may_see)
     return current_app.response_class(
         scan.content,
         mimetype=scan.content_type,
