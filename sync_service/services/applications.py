@@ -5,7 +5,7 @@ transaction (one unit of work)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..domain import (
     Application,
@@ -19,6 +19,7 @@ from ..domain import (
 )
 from ..domain.references import new_reference
 from . import people
+from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
 
@@ -37,10 +38,6 @@ FORM_FIELDS = (
     "reason",
     "effective_date",
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_application_id() -> str:

@@ -17,7 +17,8 @@ from datetime import datetime
 from ..domain import taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
 from . import people
-from .applications import _require_reviewer, utcnow
+from .applications import _require_reviewer
+from .clock import utcnow
 from .errors import Conflict, NotFound
 from .people import is_holder
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
