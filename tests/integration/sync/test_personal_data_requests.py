@@ -47,7 +47,7 @@ def two_people(wiring, make_user, admin, institution):
             document="unit-affidavit",
             filename="affidavit.pdf",
             data=PDF + user["username"].encode(),
-            viewer=Viewer(_caller(user)),
+            viewer=Viewer(_caller(user), holder=wiring.directory().account(user["id"])),
         )
         use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
         people.append({**user, "application": app.id, "national_id": national_id})
