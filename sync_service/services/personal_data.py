@@ -18,9 +18,11 @@ from typing import Any, TypeVar
 
 from ..domain import Application, taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
+from . import people
 from .applications import _require_reviewer
 from .clock import utcnow
 from .errors import Conflict, NotFound
+from .people import is_holder
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
 
 T = TypeVar("T")
@@ -97,7 +99,7 @@ def _identifiers(uow: UnitOfWork, username: str, email: str | None) -> set[tuple
 
 def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bool = False) -> HeldData:
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
-    account = directory.find_account(caller.username)
+    account = people.signed_in_account(directory, caller)
     profile = directory.profile_of(account.id) if account else None
     grants = (
         sorted(
@@ -111,7 +113,8 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         else []
     )
     with uow:
-        apps = uow.applications.list(account=caller.username.lower(), limit=1000)
+        # What names them (R-ACC-1): filed for their account name and with their national ID.
+        apps = [a for a in uow.applications.list(account=caller.username.lower(), limit=1000) if is_holder(account, a)]
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):
