@@ -12,10 +12,11 @@ one-manager invariant): `Application.approve(seat, ...)` is its only entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 
 import policies
 
@@ -156,9 +157,8 @@ class Form1:
         """R-MGR-6 asks for 15 days' notice (policies/departures.toml). Late
         notice does not stop a revoke (refusing it would leave a departed
         person's access open); it is shown to the reviewer."""
-        if self.effective_date is None:
-            return False
-        return self.notice_days < policies.departures().notice_days
+        days = self.notice_days
+        return days is not None and days < policies.departures().notice_days
 
     @property
     def notice_days(self) -> int | None:
@@ -226,9 +226,9 @@ def new_application(
     `FormInvalid`, so a form is corrected in one pass.
     """
     errors: list[FieldError] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
 
-    def take(name: str, parse, *args, **kwargs) -> None:
+    def take(name: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
             values[name] = parse(*args, **kwargs)
         except FieldError as e:
@@ -680,8 +680,8 @@ class Application:
                 "申請案尚未送件，不能登錄維護廠商處理紀錄",
                 "The application has not been submitted; there is nothing for the vendor to record",
             )
-        errors = []
-        record = {}
+        errors: list[FieldError] = []
+        record: dict[str, Any] = {}
         for key, parse in (
             ("vendor_name", lambda: fields.parse_text(name, "vendor_name", "維護廠商姓名", "Vendor name", 50)),
             ("processed_on", lambda: fields.parse_date(processed_on, "processed_on", "處理日期", "Processing date")),
