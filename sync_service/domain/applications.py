@@ -508,7 +508,7 @@ class Application:
                             f"{document} was received already, on {r.received_on} by letter {r.letter_number}",
                         )
                     )
-        if errors:
+        if errors or day is None:
             raise FormInvalid(errors)
         for document in documents:
             self.receipts[document] = Receipt(document, number, day, by, at)

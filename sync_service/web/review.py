@@ -93,7 +93,12 @@ def originals(reference):
     return _act(
         reference,
         lambda: use_cases.record_originals_received(
-            wiring().uow(), reference, caller=caller(), documents=documents, **values
+            wiring().uow(),
+            reference,
+            caller=caller(),
+            documents=documents,
+            letter_number=values["letter_number"],
+            received_on=values["received_on"],
         ),
         {**values, "documents": documents},
     )
