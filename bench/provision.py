@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import itertools
 import os
 import secrets
 import shutil
@@ -61,16 +60,15 @@ sys.path.insert(0, str(ROOT))
 from keycloak import KeycloakAdmin  # noqa: E402
 
 from bench.keycloak_on_postgres import started  # noqa: E402
-from bench.ports import free_port  # noqa: E402
+from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
+from stack.samples import REVIEWER, form, national_id, receive_originals, settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
-from sync_service.domain.fields import id_check_digit  # noqa: E402
 from sync_service.domain.passwords import generate_password  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
-from tests.support.sync import REVIEWER, form, settings_for_tests  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
@@ -123,7 +121,7 @@ def end_to_end(
         # Submission and the arrival of the originals happen days before the decision: not timed.
         account = f"e{secrets.token_hex(5)}"
         app = use_cases.submit(wiring.uow(), form("A", code, account, category=cat), caller=None)
-        use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
+        receive_originals(wiring, app.id)
         ids.append(app.id)
     cpu_before, t0 = cpu_seconds(), time.monotonic()
     for app_id in ids:
@@ -145,15 +143,6 @@ def end_to_end(
     return total, t_approved - t0, cpu
 
 
-_ID_SERIAL = itertools.count(secrets.randbelow(10**6) * 10)
-
-
-def fresh_national_id() -> str:
-    """A valid national ID no other account of this run holds (one person, one account: R-ACC-1)."""
-    stem = f"B1{next(_ID_SERIAL) % 10**7:07d}"
-    return stem + id_check_digit(stem)
-
-
 def naive(url, password, n) -> float:
     admin = admin_client(url, password)
     t0 = time.monotonic()
@@ -170,7 +159,7 @@ def naive(url, password, n) -> float:
                 "attributes": {
                     "department": ["家庭醫學部"],
                     "phone": ["02 2559 1969#116"],
-                    "nationalId": [fresh_national_id()],
+                    "nationalId": [national_id()],
                 },
                 "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
                 "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
@@ -194,7 +183,7 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
         "attributes": {
             "department": ["家庭醫學部"],
             "phone": ["02 2559 1969#116"],
-            "nationalId": [fresh_national_id()],
+            "nationalId": [national_id()],
         },
         "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
         "realmRoles": [f"default-roles-{REALM_NAME}"],

@@ -4,43 +4,20 @@ in an otherwise acceptable password (so only the personal-data rule can refuse i
 from __future__ import annotations
 
 import secrets
-import string
 
-from sync_service.domain.fields import id_check_digit
+from stack.samples import ISSUED_NATIONAL_IDS, is_held_by, national_id, national_id_of
 
-_ISSUED: set[str] = set()
-
-
-def national_id(letter: str | None = None, second: str = "12") -> str:
-    """A valid national ID (check digit right) that no other test of this run holds: Keycloak
-    refuses a second account with the same person's ID (R-ACC-1), so every test user has its own."""
-    while True:
-        first = letter or secrets.choice(string.ascii_uppercase)
-        stem = f"{first}{secrets.choice(second)}{secrets.randbelow(10**7):07d}"
-        value = stem + id_check_digit(stem)
-        if value not in _ISSUED:
-            _ISSUED.add(value)
-            NATIONAL_IDS.add(value)
-            return value
-
-
-_BY_ACCOUNT: dict[str, str] = {}
-
-
-def national_id_of(account: str) -> str:
-    """The national ID of the person who holds, or applies for, this account name in this run:
-    fresh the first time, the same ever after, so a user `make_user` made and the forms filed
-    for that account name (`tests/support/sync.py` `form`) name one person."""
-    key = account.lower()
-    if key not in _BY_ACCOUNT:
-        _BY_ACCOUNT[key] = national_id()
-    return _BY_ACCOUNT[key]
-
-
-def is_held_by(account: str, value: str) -> None:
-    """Record that this account name's person has this national ID (a test that names its own)."""
-    _BY_ACCOUNT[account.lower()] = value
-    NATIONAL_IDS.add(value)
+__all__ = [
+    "NATIONAL_IDS",
+    "PHONES",
+    "bad_passwords",
+    "hidden",
+    "is_held_by",
+    "national_id",
+    "national_id_of",
+    "person",
+    "remember",
+]
 
 
 def person() -> dict:
@@ -76,7 +53,9 @@ def bad_passwords(p: dict) -> dict[str, tuple[str, str]]:
 
 # Every national ID and phone number the tests hand to the stack; the log check of the run
 # (tests/support/log_check.py) looks for each of them in every log.
-NATIONAL_IDS: set[str] = {"A123456789", "F126543217", "D120000000", "D220000002"}  # the last two: stack/demo.py
+# The same set as stack/samples.py's, so the IDs the samples hand out are looked for too.
+NATIONAL_IDS: set[str] = ISSUED_NATIONAL_IDS
+NATIONAL_IDS.update({"A123456789", "F126543217", "D120000000", "D220000002"})  # the last two: stack/demo.py
 PHONES: set[str] = {"(02)2559-1969#116", "(02)2559-1969#117", "(02)2312-3456#116", "(02)2522-0888"}
 
 

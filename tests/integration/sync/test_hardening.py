@@ -15,7 +15,7 @@ from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
 from tests.support.personal_data import national_id
-from tests.support.sync import REVIEWER, form, new_account_name, ready_application
+from tests.support.sync import REVIEWER, form, letter, new_account_name, ready_application
 
 CAT = "CRC-COL"
 ORIGINALS = {"A": ["unit-affidavit", "confidentiality-consent"]}
@@ -37,7 +37,9 @@ def ready(sync_api, reviewer_token: str, body: dict, token: str | None = None) -
     assert r.status_code == 201, r.text
     app = r.json()
     r = sync_api.post(
-        f"/api/applications/{app['id']}/originals", reviewer_token, json={"documents": app["missing_documents"]}
+        f"/api/applications/{app['id']}/originals",
+        reviewer_token,
+        json={"documents": app["missing_documents"], **letter()},
     )
     assert r.status_code == 200, r.text
     return app["id"]
@@ -90,19 +92,18 @@ def test_nobody_decides_an_application_naming_themselves(
     reviewer = make_reviewer()
     colleague = make_reviewer()
     mine, theirs = service_tokens.for_service(reviewer), service_tokens.for_service(colleague)
-    stranger = make_user()
     own_account = ready(sync_api, theirs, person_form("C", institution, reviewer), mine)
+    # The reviewer's national ID or e-mail on someone else's application: a new account's (A), since a
+    # B, C or D naming an account whose holder is not the person on the form is refused at filing.
     own_id = ready(
         sync_api,
         theirs,
-        person_form("C", institution, stranger, national_id=reviewer["national_id"], category="CER-COL"),
-        theirs,
+        form("A", institution, new_account_name(), national_id=reviewer["national_id"], category="CER-COL"),
     )
     own_mail = ready(
         sync_api,
         theirs,
-        person_form("C", institution, stranger, national_id=national_id(), email=reviewer["email"], category="HPV-COL"),
-        theirs,
+        form("A", institution, new_account_name(), national_id=national_id(), email=reviewer["email"]),
     )
     for app_id in (own_account, own_id, own_mail):
         for action, body in (("approve", {}), ("reject", {"reason": "自己的申請"})):
