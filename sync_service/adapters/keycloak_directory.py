@@ -19,6 +19,7 @@ from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionE
 
 from ..domain import Grant, Level, national_id_digest
 from ..services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryRefused,
@@ -153,6 +154,25 @@ class KeycloakDirectory:
             if account.holds_national_id(national_id):
                 return account
         return None
+
+    @_keycloak_errors_as_ours
+    def reserve_name(self, username: str, reference: str) -> bool:
+        # partialImport, SKIP: atomic on Keycloak's unique username, and no user profile to meet
+        # (the reservation holds no person). Disabled, no credentials: nobody can sign in as it.
+        placeholder = {
+            "username": username.lower(),
+            "enabled": False,
+            "attributes": {RESERVATION_ATTRIBUTE: [reference]},
+        }
+        self.admin.partial_import_realm(self.realm, {"ifResourceExists": "SKIP", "users": [placeholder]})
+        held = self.find_account(username)
+        return held is not None and held.reserved_for == reference
+
+    @_keycloak_errors_as_ours
+    def release_name(self, username: str, reference: str) -> None:
+        held = self.find_account(username)
+        if held is not None and held.reserved_for == reference:
+            self.delete_account(held.id)
 
     def _account(self, u: dict) -> Account:
         return Account(

@@ -287,14 +287,14 @@ def _across_rows(rows: list[LegacyRow]) -> tuple[list[LegacyRow], list[Refusal]]
         if r.row not in refused:
             accounts_of_person[r.national_id.value].add(r.account)
     for r in rows:
-        others = accounts_of_person[r.national_id.value] - {r.account}
-        if r.row not in refused and others:
-            named = "、".join(sorted(others))
+        same_person = accounts_of_person[r.national_id.value] - {r.account}
+        if r.row not in refused and same_person:
+            named = "、".join(sorted(same_person))
             refuse(
                 r,
                 "person.two_accounts",
                 f"一人一帳號：帳號 {r.account} 與 {named} 屬同一人（身分證字號相同），請選定保留的帳號、更正後重新匯入",
-                f"One person, one account: accounts {r.account} and {', '.join(sorted(others))} belong to one person "
+                f"One person, one account: accounts {r.account} and {', '.join(sorted(same_person))} belong to one person "
                 "(the same national ID); choose the account to keep, correct the file and import these rows again",
             )
     # One manager per institution and category (R-MGR-1): when the file names two, neither is

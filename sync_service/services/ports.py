@@ -414,6 +414,11 @@ class MailUnavailable(Exception):
     """The mail server did not take the message: try again later."""
 
 
+# A name a pending application A holds in Keycloak: a disabled account without credentials, marked
+# with the application's reference (decision 0121). Keycloak itself then refuses the name to anyone.
+RESERVATION_ATTRIBUTE = "screening.reservedFor"
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
@@ -423,6 +428,12 @@ class Account:
     # The realm keeps keyed digests of the national ID, not the number (decision 0030): the
     # directory that read the account hands over the key to compare with.
     national_id_key: bytes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reserved_for(self) -> str | None:
+        """The pending application A this name is held for (decision 0121), or None: a real account."""
+        values = self.attributes.get(RESERVATION_ATTRIBUTE)
+        return values[0] if values else None
 
     def holds_national_id(self, national_id: str) -> bool:
         """Does the account carry this national ID? (One place for it: Keycloak keeps
@@ -481,6 +492,15 @@ class Directory(Protocol):
     def account_of_person(self, national_id: str) -> Account | None:
         """The account that holds this national ID (R-ACC-1: one person, one account), or None.
         Keycloak keeps keyed digests, so the look-up is by the digest (decision 0030)."""
+        ...
+
+    def reserve_name(self, username: str, reference: str) -> bool:
+        """Holds the name for the pending application A `reference` (decision 0121): True when it
+        is held for it (now or before), False when the name is someone else's."""
+        ...
+
+    def release_name(self, username: str, reference: str) -> None:
+        """Gives the name back if it is still held for `reference` (and is nothing else)."""
         ...
 
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:

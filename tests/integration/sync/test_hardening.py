@@ -171,7 +171,9 @@ def test_failed_provisioning_releases_the_seat_and_a_reviewer_retries_or_cancels
     reviewer = service_tokens.for_service(make_reviewer())
     squatted = new_account_name("q")
     first = ready(sync_api, reviewer, form("A", institution, squatted))
-    squatter = admin.create_user(person(squatted))  # the name is taken meanwhile
+    # The name is taken all the same (its reservation removed by hand, decision 0121).
+    admin.delete_user(admin.get_user_id(squatted))
+    squatter = admin.create_user(person(squatted))
     assert sync_api.post(f"/api/applications/{first}/approve", reviewer, json={}).status_code == 200
     worker.run_until_idle()
     r = sync_api.get(f"/api/applications/{first}", reviewer)
@@ -190,6 +192,7 @@ def test_failed_provisioning_releases_the_seat_and_a_reviewer_retries_or_cancels
     other_place = f"{int(institution) ^ 1:010d}"
     third_name = new_account_name("q")
     third = ready(sync_api, reviewer, form("A", other_place, third_name))
+    admin.delete_user(admin.get_user_id(third_name))
     blocker = admin.create_user(person(third_name))
     sync_api.post(f"/api/applications/{third}/approve", reviewer, json={})
     worker.run_until_idle()

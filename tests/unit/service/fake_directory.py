@@ -7,6 +7,7 @@ import uuid
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryUnavailable,
@@ -94,6 +95,28 @@ class FakeDirectory:
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
         return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+
+    def reserve_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id is None:
+                account_id = str(uuid.uuid4())
+                self.kc.accounts[account_id] = {
+                    "username": username.lower(),
+                    "email": None,
+                    "attributes": {RESERVATION_ATTRIBUTE: reference},
+                    "first_name": "",
+                    "last_name": "",
+                }
+            return self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference
+
+    def release_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id and self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference:
+                del self.kc.accounts[account_id]
 
     def account_of_person(self, national_id):
         with self.kc.lock:
