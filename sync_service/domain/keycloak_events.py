@@ -27,6 +27,9 @@ SIGN_IN_ACTIONS = frozenset({"keycloak.login", "keycloak.login_error", "keycloak
 # UnlockOnResetListener); the rest (e-mail, redirect addresses, codes) is left in Keycloak,
 # which forgets it after its expiry.
 KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_type", "screening_unlock")
+# What an administrator's update of a person changed (decision 0123: the USER_FIELDS admin event):
+# field names and masked e-mail addresses, never a personal value.
+KEPT_ADMIN_DETAILS = ("screening_changed_fields", "screening_email_from", "screening_email_to")
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,9 @@ def _admin_event(event: StoredEvent, people: People) -> dict[str, Any]:
         "error": raw.get("error"),
         "institutions": institutions,
     }
+    kept = {k: v for k, v in (raw.get("details") or {}).items() if k in KEPT_ADMIN_DETAILS}
+    if kept:
+        details["details"] = kept
     name = actor.username or (f"keycloak-user:{auth['userId']}" if auth.get("userId") else "unknown-admin")
     action = f"keycloak.admin.{str(raw.get('resourceType', 'unknown')).lower()}.{str(raw.get('operationType', 'unknown')).lower()}"
     return {"actor": name, "action": action, "at": event.at, "details": details}
