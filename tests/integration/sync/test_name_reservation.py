@@ -53,7 +53,7 @@ def test_a_pending_a_holds_its_name_against_a_manager_of_another_institution(
     [held] = admin.get_users({"username": account, "exact": True})
     assert held["enabled"] is False and held["attributes"]["screening.reservedFor"] == [reference]
     assert admin.get_credentials(held["id"]) == [], "nobody can sign in as a reservation"
-    # Another applicant asking for the same name meets the reservation.
+    # Another person asking for the same name meets the reservation.
     r = wiring_submit_error(wiring, institution, account)
     assert r.code == "account.reserved" and "保留" in r.zh and "held by another application" in r.en
 
@@ -71,7 +71,8 @@ def wiring_submit_error(wiring, institution: str, account: str):
     from sync_service.services.errors import Conflict
 
     try:
-        use_cases.submit(wiring.uow(), form("A", institution, account), caller=None, directory=wiring.directory())
+        another_person = form("A", institution, account, national_id=national_id())
+        use_cases.submit(wiring.uow(), another_person, caller=None, directory=wiring.directory())
     except Conflict as e:
         return e
     raise AssertionError("a second A for a held name was taken")
