@@ -10,7 +10,7 @@ without its name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -196,7 +196,7 @@ def taipei(at: datetime | date | str | int | float | None) -> datetime | None:
     return None
 
 
-def taipei_text(at, seconds: bool = False) -> str:
+def taipei_text(at: datetime | date | str | int | float | None, seconds: bool = False) -> str:
     """'2026-12-05 11:56' in Taipei; the page labels it (TIME_LABEL) where it shows it."""
     moment = taipei(at)
     if moment is None:
@@ -250,7 +250,7 @@ class Item:
     value: Words
 
 
-def profile_items(attributes: Mapping[str, list]) -> list[Item]:
+def profile_items(attributes: Mapping[str, list[str]]) -> list[Item]:
     """The account's attributes as a person reads them (never a key, an epoch number or a list)."""
     items = []
     for key, values in attributes.items():
@@ -315,9 +315,10 @@ DETAIL_VALUES: dict[str, dict[str, Words]] = {
 HIDDEN_DETAILS = frozenset({"vendor_record", "changes", "outbox_id", "event_id"})
 
 
-def _value(key: str, value) -> Words:
+def _value(key: str, value: object) -> Words:
     if key in ("document", "documents"):
-        names = [document_words(d) for d in ([value] if isinstance(value, str) else value)]
+        ids = [value] if isinstance(value, str) else list(value) if isinstance(value, Sequence) else []
+        names = [document_words(str(d)) for d in ids]
         return "、".join(n[0] for n in names), "; ".join(n[1] for n in names)
     if key == "change" and isinstance(value, Mapping):
         kind = CHANGE_KINDS.get(str(value.get("kind")), (str(value.get("kind")), str(value.get("kind"))))
@@ -346,7 +347,7 @@ def _value(key: str, value) -> Words:
     return str(value), str(value)
 
 
-def detail_items(details: Mapping | None) -> list[Item]:
+def detail_items(details: Mapping[str, object] | None) -> list[Item]:
     """An audit entry's details as a person reads them: named, values in words, nothing empty."""
     items = []
     for key, value in (details or {}).items():
