@@ -72,7 +72,12 @@ CODES = [
     (re.compile(r"(?<![\w@.-])[a-z]+_[a-z_]+\b(?![@.\w])"), "a snake_case key"),
     (re.compile(r"\b[A-Z]+_[A-Z_]+\b"), "an event name"),
     (
-        re.compile(r"\[['\"]|\{['\"]|['\"]\]|['\"]\}|['\"]: |\bNone\b|\bTrue\b|\bFalse\b|object at 0x|datetime\."),
+        # Quotes around list and dict items; None, True, False beside Python's punctuation (the
+        # English word "None" beside 無 is a word).
+        re.compile(
+            r"\[['\"]|\{['\"]|['\"]\]|['\"]\}|['\"]: |[=:(\[,] ?(?:None|True|False)\b|"
+            r"\b(?:None|True|False) ?[,)\]}]|object at 0x|datetime\."
+        ),
         "a Python repr",
     ),
     (re.compile(r"(?<![\d-])1\d{12}(?![\d-])"), "an epoch number (ms)"),
