@@ -184,6 +184,7 @@ def register(app) -> None:
             "status_label": status_label,
             "policies": policies.load(),
             "departures": policies.departures(),
+            "letters": policies.letters(),
             "printable": PRINTABLE,
             "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024,
         }
