@@ -29,6 +29,10 @@ ACTIONS: dict[str, Words] = {
     # an application's steps (domain/events.py)
     "application.submitted": ("送出申請", "application sent"),
     "application.document_attached": ("附加文件", "document attached"),
+    "application.document_declared": (
+        "申請人列入文件（正本尚未收到）",
+        "document declared (original not received yet)",
+    ),
     "application.originals_received": ("登錄正本收件", "originals recorded as received"),
     "application.approved": ("核准", "approved"),
     "application.rejected": ("退件", "rejected"),
