@@ -82,7 +82,7 @@ def submit(
     by = caller.username if caller else f"applicant:{app.form.email}"
     on_behalf_of = app.account if caller and caller.username.lower() != app.account.lower() else None
     for document in documents:
-        app.attach_document(document, by=by, at=now)
+        app.declare_document(document, by=by, at=now)  # declared, not received (R-DOC-4)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
     with uow:
         if uow.personal_requests.processing_stopped(app.account):
@@ -249,11 +249,12 @@ def record_originals_received(
     application_id: str,
     *,
     caller: Caller,
-    documents: Iterable[str] = (),
-    letter_number: str | None = None,
-    received_on: str | None = None,
+    documents: Iterable[str],
+    letter_number: object,
+    received_on: object,
     now: datetime | None = None,
 ) -> Application:
+    """A reviewer records the originals one official letter carried (R-DOC-4)."""
     return _reviewer_step(
         uow,
         application_id,

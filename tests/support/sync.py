@@ -9,8 +9,10 @@ from stack.samples import (
     TW,
     StaticTokens,
     form,
+    letter,
     new_account_name,
     ready_application,
+    receive_originals,
     settings_for_tests,
 )
 
@@ -20,9 +22,11 @@ __all__ = [
     "TW",
     "StaticTokens",
     "form",
+    "letter",
     "new_account_name",
     "only_the_event_poll",
     "ready_application",
+    "receive_originals",
     "settings_for_tests",
 ]
 
