@@ -25,6 +25,7 @@ from ..services.ports import (
     DirectoryUnavailable,
     NewAccount,
     PairState,
+    Profile,
 )
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_pairs import PairsReader
@@ -207,22 +208,23 @@ class KeycloakDirectory:
     # ---- a person's own data (R-PD-2, decision 0095) -----------------------
 
     @_keycloak_errors_as_ours
-    def profile_of(self, account_id: str) -> dict:
+    def profile_of(self, account_id: str) -> Profile:
         """What the realm holds about the person, as they may read it: the national ID
         digests (decision 0030) are keyed hashes for look-up, not data of theirs to read."""
         u = self.admin.get_user(account_id)
         attributes = {k: v for k, v in (u.get("attributes") or {}).items() if not k.startswith("nationalId")}
-        return {
-            "username": u["username"],
-            "email": u.get("email"),
-            "firstName": u.get("firstName"),
-            "lastName": u.get("lastName"),
-            "enabled": u.get("enabled"),
-            "emailVerified": u.get("emailVerified"),
-            "createdTimestamp": u.get("createdTimestamp"),
-            "attributes": attributes,
-            "requiredActions": u.get("requiredActions") or [],
-        }
+        created = u.get("createdTimestamp")
+        return Profile(
+            username=u["username"],
+            email=u.get("email"),
+            first_name=u.get("firstName"),
+            last_name=u.get("lastName"),
+            enabled=bool(u.get("enabled")),
+            email_verified=bool(u.get("emailVerified")),
+            created_at=datetime.fromtimestamp(created / 1000, UTC) if created else None,
+            attributes=attributes,
+            required_actions=tuple(u.get("requiredActions") or ()),
+        )
 
     @_keycloak_errors_as_ours
     def correct_profile(self, account_id: str, field: str, value: str) -> None:

@@ -252,7 +252,7 @@ class SeatRepository:
         rows = self.conn.execute(select(manager_seats).where(manager_seats.c.manager.is_not(None)))
         return [ManagerSeat(r.institution_code, r.category, r.manager, r.leaving_on, r.version) for r in rows]
 
-    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str | None) -> None:
         """Store a decision taken on the copy loaded at `loaded_version`; refuse
         it if someone else decided on the same seat meanwhile."""
         values = {

@@ -23,7 +23,7 @@ from .applications import _require_reviewer
 from .clock import utcnow
 from .errors import Conflict, NotFound
 from .people import is_holder
-from .ports import AuditEntry, Caller, Directory, UnitOfWork
+from .ports import AuditEntry, Caller, Directory, Profile, UnitOfWork
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ def _not_found(request_id: str) -> NotFound:
 class HeldData:
     """Everything held about one person, and nothing about anyone else."""
 
-    profile: dict[str, Any] | None
+    profile: Profile | None
     grants: list[dict[str, Any]]
     applications: list[dict[str, Any]]
     scans: list[dict[str, Any]]
@@ -130,7 +130,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
                     stored = uow.scans.get(app.id, s.id)
                     item["content_base64"] = base64.b64encode(stored.content or b"" if stored else b"").decode()
                 scans.append(item)
-        email = profile.get("email") if profile else None
+        email = profile.email if profile else None
         audit = uow.audit_about(_identifiers(uow, caller.username, email), {a.id for a in apps})
         requests = uow.personal_requests.of_account(caller.username)
     # The institution's name as the person's applications give it (the directory keeps codes).
@@ -309,7 +309,7 @@ def _carry_out(uow: UnitOfWork, directory: Directory, request: PersonalDataReque
             directory.correct_profile(account.id, field, value)
             if field in ("first_name", "last_name"):
                 p = directory.profile_of(account.id)
-                name = f"{p.get('lastName') or ''}{p.get('firstName') or ''}"
+                name = f"{p.last_name or ''}{p.first_name or ''}"
         changed = uow.personal_records.correct(request.account, field, value, applicant_name=name)
         return {"field": field, "keycloak": bool(account), "applications": changed}
     if request.kind == "stop":
