@@ -13,6 +13,7 @@ import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
@@ -100,7 +101,7 @@ class KeycloakDirectory:
         national_id_key: bytes | None = None,
         reading_threads: int = 4,
     ) -> None:
-        self._args = dict(
+        self._args: dict[str, Any] = dict(
             server_url=server_url.rstrip("/") + "/",
             realm_name=realm,
             user_realm_name=realm,
@@ -230,7 +231,7 @@ class KeycloakDirectory:
     def correct_profile(self, account_id: str, field: str, value: str) -> None:
         """One field of the profile (policies/personal_data.toml `correctable`)."""
         u = self.admin.get_user(account_id)
-        body = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
+        body: dict[str, Any] = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
         body["attributes"] = u.get("attributes") or {}
         if field in ("email", "firstName", "lastName"):
             body[field] = value
@@ -317,7 +318,7 @@ class KeycloakDirectory:
         # A client of its own for each reading thread (python-keycloak's session and token
         # are not for sharing), unless we were handed one (benches, tests).
         def admin_for_thread() -> KeycloakAdmin:
-            return self._admin if self._given_admin else KeycloakAdmin(**self._args)
+            return self._admin if self._admin is not None and self._given_admin else KeycloakAdmin(**self._args)
 
         return PairsReader(self.admin, admin_for_thread, threads=self.reading_threads).read(pairs, progress)
 

@@ -3,6 +3,7 @@ manager seats, the outbox. Rows are mapped to domain objects by hand."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
@@ -54,7 +55,7 @@ class ApplicationRepository:
         national_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Application]:
+    ) -> builtins.list[Application]:
         query = select(applications)
         for column, value in (
             (applications.c.status, status),
@@ -79,7 +80,7 @@ class ApplicationRepository:
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[Application], int]:
+    ) -> tuple[builtins.list[Application], int]:
         """The reviewers' queue: oldest first, and how many match in all."""
         where = [
             column == value
@@ -118,7 +119,7 @@ class ApplicationRepository:
         )
         return dict(rows.all())
 
-    def open_like(self, app: Application) -> list[Application]:
+    def open_like(self, app: Application) -> builtins.list[Application]:
         """Applications still open (not decided, or decided and not yet through)
         for the same account, or for the same person, institution and category."""
         open_statuses = [s.value for s in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED, Status.APPROVED, Status.FAILED)]

@@ -101,7 +101,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
     account = people.signed_in_account(directory, caller)
     profile = directory.profile_of(account.id) if account else None
-    grants = (
+    grants: list[dict[str, Any]] = (
         sorted(
             (
                 {"institution_code": g.institution_code, "category": g.category, "level": g.level.value}
@@ -118,7 +118,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):
-                item = {
+                item: dict[str, Any] = {
                     "reference": app.id,
                     "document": s.document,
                     "filename": s.filename,
