@@ -29,11 +29,13 @@ lock:
 realm: bootstrap
 	@.venv/bin/python -m stack realm
 
-# The inner loop, under a minute, no Keycloak or browser: lint and format (ruff), the
-# Python unit tests. Run it while working; `make test` runs it first.
+# The inner loop, under a minute, no Keycloak or browser: lint and format (ruff), types (mypy,
+# strict on domain/ and services/; pyproject.toml), the Python unit tests. Run it while
+# working; `make test` runs it first.
 check: bootstrap
 	@.venv/bin/ruff check --quiet .
 	@.venv/bin/ruff format --check --quiet .
+	@.venv/bin/mypy
 	@.venv/bin/python -m pytest -q -p no:cacheprovider tests/unit
 
 # Java unit tests, then every Python test (unit, integration against a real

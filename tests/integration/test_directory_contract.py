@@ -141,7 +141,7 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     account = new_account(Grant(institution, CAT, Level.MANAGER))
     account_id = d.create_accounts([account])[account.username]
     other = (institution, "HPV-COL")
-    counted = []
+    counted: list[int] = []
     states = d.read_pairs([(institution, CAT), other], counted.append)
     assert sum(counted) == 2
     assert states[(institution, CAT)].members == {account.username: account_id}
