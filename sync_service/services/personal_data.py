@@ -44,7 +44,11 @@ class HeldData:
     requests: list[dict[str, Any]]
 
     def as_copy(self, now: datetime) -> dict[str, Any]:
-        return {"made_at": now.isoformat(), **asdict(self)}
+        """The copy a person takes away (R-PD-2): plain JSON values."""
+        data = asdict(self)
+        if self.profile is not None and self.profile.created_at is not None:
+            data["profile"]["created_at"] = self.profile.created_at.isoformat()
+        return {"made_at": now.isoformat(), **data}
 
 
 def _application(app: Application, *, full: bool) -> dict[str, Any]:
