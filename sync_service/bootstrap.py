@@ -23,8 +23,7 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import Directory, Mailer, TokenVerifier
-from .services.printing import Renderer
+from .services.ports import Directory, Mailer, Renderer, TokenVerifier
 from .services.retention import RetentionJob
 from .settings import Settings
 

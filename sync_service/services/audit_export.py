@@ -14,12 +14,12 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Protocol
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from ..domain.errors import FieldError, FormInvalid
 from ..domain.keycloak_events import SIGN_IN_ACTIONS
-from .ports import ChainRow, UnitOfWork
+from .ports import BundleWriter, ChainRow, ExportRequest, UnitOfWork
 
 TAIWAN = timezone(timedelta(hours=8))
 LONGEST_RANGE_DAYS = 3 * 366  # one request reads at most this much of the chain
@@ -63,20 +63,6 @@ ACTION_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class ExportRequest:
-    institution: str
-    start: date  # Taiwan dates, both inclusive
-    end: date
-
-    @property
-    def utc_range(self) -> tuple[datetime, datetime]:
-        return (
-            datetime.combine(self.start, time(), TAIWAN).astimezone(UTC),
-            datetime.combine(self.end + timedelta(days=1), time(), TAIWAN).astimezone(UTC),
-        )
-
-
 def export_request(institution: str, start: str, end: str) -> ExportRequest:
     """The request from what a person typed, or FormInvalid naming every wrong field, in both languages."""
     errors: dict[str, tuple[str, str]] = {}
@@ -101,7 +87,7 @@ def export_request(institution: str, start: str, end: str) -> ExportRequest:
     return ExportRequest(institution, dates["from"], dates["to"])
 
 
-def _institutions(row: ChainRow, details: dict) -> set[str]:
+def _institutions(row: ChainRow, details: dict[str, Any]) -> set[str]:
     found = set(details.get("institutions") or [])
     if row.application_institution:
         found.add(row.application_institution)
@@ -114,7 +100,7 @@ def _institutions(row: ChainRow, details: dict) -> set[str]:
     return found
 
 
-def _account(row: ChainRow, details: dict) -> str:
+def _account(row: ChainRow, details: dict[str, Any]) -> str:
     change = details.get("change") or {}
     return details.get("subject") or change.get("account") or details.get("username") or row.application_account or ""
 
@@ -127,11 +113,11 @@ def selected_rows(uow: UnitOfWork, request: ExportRequest) -> list[ChainRow]:
     return [r for r in rows if r.action not in SIGN_IN_ACTIONS and request.institution in _institutions(r, _details(r))]
 
 
-def _details(row: ChainRow) -> dict:
+def _details(row: ChainRow) -> dict[str, Any]:
     return row.shown.details if row.shown is not None and row.shown.details is not None else json.loads(row.payload)
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """A spreadsheet must show a value, never run it as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
@@ -163,12 +149,6 @@ def csv_text(rows: list[ChainRow]) -> str:
             ]
         )
     return out.getvalue()
-
-
-class BundleWriter(Protocol):
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
-        ...
 
 
 @dataclass

@@ -6,14 +6,15 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
 
-from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
-from ..domain.references import parse_reference
-from ..services import lookup
+from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status, words
+from ..domain.personal_data import STATUS_LABELS as REQUEST_LABELS
+from ..domain.personal_data import RequestStatus
+from ..services import lookup, people, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller
 
@@ -63,18 +64,19 @@ def wiring():
     return current_app.extensions["sync"]
 
 
+def viewer() -> lookup.Viewer:
+    """Who this browser is, for the use cases that decide what it may see: the signed-in
+    person's account is read from Keycloak once per request (reviewers need none)."""
+    if "viewer" not in g:
+        who = caller()
+        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_reviewer else None
+        g.viewer = lookup.Viewer(who, frozenset(remembered_references()), holder)
+    return g.viewer
+
+
 def visible_application(reference: str):
-    """The application this browser may see, else 404 (not "forbidden": that
-    would confirm the reference exists)."""
-    try:
-        reference = parse_reference(reference)
-    except DomainError:
-        abort(404)
-    with wiring().uow() as uow:
-        app = uow.applications.get(reference)
-    if app is None or not lookup.may_see(app, caller=caller(), references=remembered_references()):
-        abort(404)
-    return app
+    """The application this browser may see, else a 404 page (services/lookup.py decides)."""
+    return lookup.visible_application(wiring().uow(), reference, viewer())
 
 
 def signed_in(view):
@@ -88,13 +90,12 @@ def signed_in(view):
 
 
 def reviewer_only(view):
+    """A reviewers' page: the sign-in page without a session, a 403 page for anyone else
+    (services/review.py decides)."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
-        who = caller()
-        if who is None:
-            return redirect(url_for("signin.sign_in", next=request.full_path))
-        if not who.is_reviewer:
-            raise Forbidden("auth.reviewer_required", "此頁限國健署審核人員", "Only HPA reviewers may open this page")
+        review.require_reviewer(caller())
         return view(*args, **kwargs)
 
     return wrapper
@@ -156,6 +157,21 @@ def register(app) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
     app.jinja_env.globals["status_label"] = status_label
+    # Names instead of codes, Taipei time instead of UTC (domain/words.py, issue 21 points 3, 4).
+    app.jinja_env.filters.update(
+        taipei=words.taipei_text,
+        taipei_iso=lambda at: (t := words.taipei(at)) and t.isoformat(),
+        action_words=words.action_words,
+        actor_words=words.actor_words,
+        detail_items=words.detail_items,
+        profile_items=words.profile_items,
+        category_words=words.category_words,
+        level_words=words.level_words,
+        change_words=lambda kind: words.CHANGE_KINDS.get(str(kind), (str(kind), str(kind))),
+        outbox_state=lambda state: words.OUTBOX_STATES.get(state, (state, state)),
+        request_state=lambda state: REQUEST_LABELS[RequestStatus(getattr(state, "value", state))],
+    )
+    app.jinja_env.globals["time_label"] = words.TIME_LABEL
 
     @app.context_processor
     def shared():
@@ -168,6 +184,7 @@ def register(app) -> None:
             "status_label": status_label,
             "policies": policies.load(),
             "departures": policies.departures(),
+            "letters": policies.letters(),
             "printable": PRINTABLE,
             "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024,
         }

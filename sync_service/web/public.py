@@ -18,7 +18,7 @@ from .page_support import (
     remember_reference,
     signed_in,
     use_page_errors,
-    visible_application,
+    viewer,
     wiring,
 )
 
@@ -127,11 +127,9 @@ def captcha_image(challenge_id):
 
 @blueprint.get("/applications/<reference>")
 def application(reference):
-    app = visible_application(reference)
-    with wiring().uow() as uow:
-        scans = uow.scans.of_application(app.id)
+    page = lookup.application_page(wiring().uow(), reference, viewer())
     return render_template(
-        "application.html", app=app, scans=scans, new=bool(request.args.get("new")), upload_errors={}
+        "application.html", app=page.application, scans=page.scans, new=bool(request.args.get("new")), upload_errors={}
     )
 
 
@@ -156,4 +154,4 @@ def status():
 @blueprint.get("/mine")
 @signed_in
 def mine():
-    return render_template("mine.html", apps=lookup.applications_of(wiring().uow(), caller()))
+    return render_template("mine.html", apps=lookup.applications_of(wiring().uow(), viewer()))

@@ -5,11 +5,12 @@ import smtplib
 import stat
 from email.message import EmailMessage
 
-from stack.__main__ import PORTS, realm_env
+from stack.__main__ import PORTS
 from stack.credentials_file import WANTED, load_or_create
 from stack.mailsink import MailSink, body_text
+from stack.network import free_port
 from stack.paths import REALM_FILE
-from tests.conftest import free_port
+from stack.realm import realm_env
 
 
 def test_secrets_are_made_once_kept_private_and_reused(tmp_path):

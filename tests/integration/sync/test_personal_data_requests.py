@@ -18,8 +18,9 @@ from sync_service.services import applications as use_cases
 from sync_service.services import personal_data
 from sync_service.services import scans as use_scans
 from sync_service.services.errors import Conflict
+from sync_service.services.lookup import Viewer
 from sync_service.services.ports import Caller
-from tests.support.sync import REVIEWER, form
+from tests.support.sync import REVIEWER, form, receive_originals
 from tests.support.tokens import token_response
 
 OTHER_NATIONAL_ID = "B120863158"
@@ -35,7 +36,7 @@ def two_people(wiring, make_user, admin, institution):
     """Two people side by side, each with a grant, an application (with a scan) and audit entries."""
     people = []
     for national_id in ("A123456789", OTHER_NATIONAL_ID):
-        user = make_user()
+        user = make_user(nationalId=national_id)
         admin.group_user_add(user["id"], ensure_grant_group(admin, institution, "CRC-COL", "user")["id"])
         app = use_cases.submit(
             wiring.uow(), form("C", institution, user["username"], national_id=national_id), caller=_caller(user)
@@ -46,10 +47,9 @@ def two_people(wiring, make_user, admin, institution):
             document="unit-affidavit",
             filename="affidavit.pdf",
             data=PDF + user["username"].encode(),
-            by=user["username"],
-            may_see=lambda a: True,
+            viewer=Viewer(_caller(user), holder=wiring.directory().account(user["id"])),
         )
-        use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
+        receive_originals(wiring, app.id)
         people.append({**user, "application": app.id, "national_id": national_id})
     return people
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.sync import form, new_account_name
+from tests.support.sync import form, letter, new_account_name
 
 from .conftest import REVIEWER_HEADERS, make_app
 
@@ -15,18 +15,28 @@ def submit_a(client, **extra):
     return client.post("/api/applications", json=body)
 
 
-def test_type_a_is_public_and_the_rest_need_a_token(client):
-    """Covers: R-MGR-2, R-FORM-1"""
+def test_type_a_is_public_and_the_rest_need_a_token(client, app):
+    """Covers: R-MGR-2, R-FORM-1, R-ACC-1"""
     r = submit_a(client)
     assert r.status_code == 201, r.json
     assert r.json["status"] == "submitted" and r.json["national_id"] == "A12****789"
     assert r.headers["Location"].endswith(r.json["id"])
     r = client.post("/api/applications", json=form("C", CODE, "wang1234"))
     assert r.status_code == 401 and r.json["error"]["code"] == "auth.sign_in_required"
+    # The applicant's own account (the token's subject), holding the form's national ID and e-mail.
+    app.extensions["sync"].directory().kc.add_account("app-1", "wang1234", "wang1234@clinic.example.tw", "A123456789")
     r = client.post(
         "/api/applications", json=form("C", CODE, "wang1234"), headers={"Authorization": "Bearer applicant"}
     )
     assert r.status_code == 201
+    # Someone else's national ID or e-mail on one's own account's form: answered at once, beside the field.
+    r = client.post(
+        "/api/applications",
+        json=form("C", CODE, "wang1234", national_id="B223456782", email="other@clinic.example.tw"),
+        headers={"Authorization": "Bearer applicant"},
+    )
+    assert r.status_code == 422
+    assert {e["code"] for e in r.json["error"]["errors"]} == {"national_id.not_the_holder", "email.not_the_holder"}
     # B, C and D are filed for one's own account
     r = client.post(
         "/api/applications", json=form("C", CODE, "chen5678"), headers={"Authorization": "Bearer applicant"}
@@ -67,10 +77,21 @@ def test_review_flow_through_the_api(client):
     assert r.status_code == 409 and r.json["error"]["code"] == "approval.originals_missing"
     r = client.post(
         f"/api/applications/{app_id}/originals",
-        json={"documents": ["unit-affidavit", "confidentiality-consent"]},
+        json={"documents": ["form-1", "unit-affidavit", "confidentiality-consent"]},
+        headers=REVIEWER_HEADERS,
+    )
+    assert r.status_code == 422 and {e["field"] for e in r.json["error"]["errors"]} == {"letter_number", "received_on"}
+    r = client.post(
+        f"/api/applications/{app_id}/originals",
+        json={"documents": ["form-1", "unit-affidavit", "confidentiality-consent"], **letter()},
         headers=REVIEWER_HEADERS,
     )
     assert r.status_code == 200, r.json
+    assert r.json["status"] == "originals_received" and r.json["received_documents"] == [
+        "form-1",
+        "unit-affidavit",
+        "confidentiality-consent",
+    ]
     r = client.post(
         f"/api/applications/{app_id}/vendor-record",
         json={"vendor_name": "林工程師", "processed_on": "2025-05-03"},
@@ -86,7 +107,7 @@ def test_review_flow_through_the_api(client):
     other = submit_a(client).json["id"]
     client.post(
         f"/api/applications/{other}/originals",
-        json={"documents": ["unit-affidavit", "confidentiality-consent"]},
+        json={"documents": ["form-1", "unit-affidavit", "confidentiality-consent"], **letter()},
         headers=REVIEWER_HEADERS,
     )
     r = client.post(f"/api/applications/{other}/approve", json={}, headers=REVIEWER_HEADERS)
