@@ -322,7 +322,8 @@ class ReviewPersonalDataPage(ServicePage):
         self.page.wait_for_load_state()
 
     def status(self) -> str:
-        return self.page.locator("#pd-status").inner_text().strip()
+        """The request's state (its key; the page shows it in words)."""
+        return self.page.locator("#pd-status").get_attribute("data-status")
 
     def approve(self) -> None:
         self.page.click("#pd-approve")
