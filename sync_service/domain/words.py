@@ -311,7 +311,10 @@ DETAIL_VALUES: dict[str, dict[str, Words]] = {
         "own_application": ("申請書為審核人員本人", "the reviewer's own application"),
         "own_filing": ("此審核人員代為提出的申請", "filed by this reviewer for someone else"),
     },
-    "filed_for": {"person": ("當事人", "the person"), "institution": ("機構（依來函）", "the institution (its letter)")},
+    "filed_for": {
+        "person": ("當事人", "the person"),
+        "institution": ("機構（依來函）", "the institution (its letter)"),
+    },
     "matched": {
         "account": ("帳號", "account"),
         "email": ("電子郵件", "e-mail"),
