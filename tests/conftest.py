@@ -9,6 +9,7 @@ import os
 import secrets
 import threading
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -181,7 +182,11 @@ def make_user(admin):
     the rule, or by a path that skipped it)."""
 
     def make(
-        *, temporary: bool = False, required_actions: list[str] | None = (), groups: list[str] = (), **attributes
+        *,
+        temporary: bool = False,
+        required_actions: Sequence[str] | None = (),
+        groups: Sequence[str] = (),
+        **attributes,
     ) -> dict:
         from tests.support.personal_data import is_held_by, national_id_of, remember
 
