@@ -187,5 +187,5 @@ def test_a_console_change_of_a_person_reaches_the_chain_with_the_fields_it_chang
     assert row["actor"] == world.manager["username"]
     assert row["details"]["screening_changed_fields"] == "email,firstName"
     assert row["details"]["screening_email_to"] == "y***@other.example.tw"
-    shown = json.dumps(row, ensure_ascii=False, default=str)
-    assert "雅雯" not in shown and "yawen." not in shown
+    recorded_text = json.dumps(row, ensure_ascii=False, default=str)
+    assert "雅雯" not in recorded_text and "yawen." not in recorded_text
