@@ -89,6 +89,16 @@ def stored_event(stream: str, raw: Mapping) -> StoredEvent:
     return StoredEvent(stream, f"{stream}:{event_id}", int(raw["time"]), raw)
 
 
+def removes_a_grant(event: StoredEvent, people: People) -> bool:
+    """An admin event taking an account out of a grant group (`/institutions/{code}/{CAT}/users`
+    or `managers`): a manager's removal in the console, or anyone's through the admin API."""
+    raw = event.raw
+    if event.stream != ADMIN or raw.get("resourceType") != "GROUP_MEMBERSHIP" or raw.get("operationType") != "DELETE":
+        return False
+    parts = [(people.groups.get(g) or "").strip("/").split("/") for g in event.group_ids]
+    return any(len(p) == 4 and p[0] == "institutions" and p[3] in ("users", "managers") for p in parts)
+
+
 def institution_of_group(path: str | None) -> str | None:
     parts = (path or "").strip("/").split("/")
     return parts[1] if len(parts) >= 2 and parts[0] == "institutions" else None

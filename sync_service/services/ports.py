@@ -459,6 +459,21 @@ class Directory(Protocol):
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
 
+    def realm_roles_of(self, account_id: str) -> set[str]:
+        """The realm roles the account holds, directly or through its groups."""
+        ...
+
+    # A closed account (R-ACC-2, decision 0126): disabled, with `screening.closedAt` and
+    # `screening.closedBecause` (the sign-in page reads them).
+    def close_account(self, account_id: str, closed_on: date, because: str) -> bool:
+        """Disable and mark the account; False when it was closed already (its first mark stays)."""
+        ...
+
+    def reopen_account(self, account_id: str, because: str) -> bool:
+        """Remove the marks of a closing for `because` and enable the account (a lockout stays
+        disabled); False when it was not closed for that reason."""
+        ...
+
     def read_pairs(
         self, pairs: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None
     ) -> dict[tuple[str, str], PairState]:

@@ -172,6 +172,29 @@ class FakeDirectory:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
 
+    def realm_roles_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            return set(self.kc.accounts[account_id].get("roles", ()))
+
+    def close_account(self, account_id, closed_on, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if a.get("closed"):
+                return False
+            a.update(enabled=False, closed=(closed_on.isoformat(), because))
+            return True
+
+    def reopen_account(self, account_id, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if not a.get("closed") or a["closed"][1] != because:
+                return False
+            a.update(enabled=not a.get("locked"), closed=None)
+            return True
+
     def send_set_password_mail(self, account_id, lifespan_seconds):
         with self.kc.lock:
             self._call()
@@ -186,7 +209,7 @@ class FakeDirectory:
                         i,
                         a["username"],
                         a.get("email"),
-                        True,
+                        a.get("enabled", True),
                         a.get("password_set_at"),
                         frozenset(g for m, g in self.kc.members if m == i),
                     )
