@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any, TypeVar
 
 from ..domain import (
     Application,
@@ -22,6 +23,8 @@ from . import people
 from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
+
+T = TypeVar("T")
 
 FORM_FIELDS = (
     "type",
@@ -47,7 +50,7 @@ def new_application_id() -> str:
 
 def submit(
     uow: UnitOfWork,
-    form: dict,
+    form: dict[str, Any],
     *,
     caller: Caller | None,
     documents: Iterable[str] = (),
@@ -66,9 +69,9 @@ def submit(
         id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
     )
     if app.type is not ApplicationType.A:
-        _require_filer_of(app, caller)
+        filer = _require_filer_of(app, caller)
         if directory is not None:
-            _require_the_holder(app, caller, directory)
+            _require_the_holder(app, filer, directory)
     if app.type is ApplicationType.A and directory is not None and directory.find_account(app.account):
         raise Conflict(
             "account.exists",
@@ -95,9 +98,9 @@ def submit(
     return app
 
 
-def _require_filer_of(app: Application, caller: Caller | None) -> None:
+def _require_filer_of(app: Application, caller: Caller | None) -> Caller:
     """B, C and D change an existing account: its holder files them, or a
-    reviewer on the holder's behalf (recorded as such)."""
+    reviewer on the holder's behalf (recorded as such). Returns who files it."""
     if caller is None:
         raise SignInRequired(
             "auth.sign_in_required",
@@ -111,6 +114,7 @@ def _require_filer_of(app: Application, caller: Caller | None) -> None:
             f"Applications B, C and D are filed for one's own account (you are signed in as {caller.username}, "
             f"the form names {app.account})",
         )
+    return caller
 
 
 def _require_the_holder(app: Application, caller: Caller, directory: Directory) -> None:
@@ -209,7 +213,8 @@ def _require_independent(
     )
 
 
-def _load(uow: UnitOfWork, application_id: str) -> Application:
+def load_application(uow: UnitOfWork, application_id: str) -> Application:
+    """The application, or NotFound."""
     app = uow.applications.get(application_id)
     if app is None:
         raise application_not_found(application_id)
@@ -230,7 +235,7 @@ def _reviewer_step(
     `decision` is refused to a reviewer the application names."""
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         if decision:
             _require_independent(uow, app, caller, decision, directory, now or utcnow())
         step(app)
@@ -268,12 +273,12 @@ def _seat_decision(
     application_id: str,
     caller: Caller,
     decision: str,
-    act: Callable[[Application, ManagerSeat, UnitOfWork], object],
+    act: Callable[[Application, ManagerSeat, UnitOfWork], T],
     *,
     now: datetime,
     directory: Directory | None,
     attempts: int = 10,
-):
+) -> tuple[Application, T]:
     """A decision over an application and its manager seat, in one transaction.
 
     A concurrent decision on the same seat makes the store refuse ours; we
@@ -283,7 +288,7 @@ def _seat_decision(
     for _ in range(attempts):
         try:
             with uow:
-                app = _load(uow, application_id)
+                app = load_application(uow, application_id)
                 _require_independent(uow, app, caller, decision, directory, now)
                 seat = uow.seats.get(app.institution.code, app.category)
                 loaded = seat.version
@@ -316,7 +321,7 @@ def approve(
     the grant changes queued for the worker, in one transaction (R-MGR-1)."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> tuple[GrantChange, ...]:
         changes = app.approve(seat, by=caller.username, at=now, replacing=replacing)
         uow.outbox.add(changes, now)
         return changes
@@ -339,7 +344,7 @@ def retry_provisioning(
     failed changes go back to the outbox. Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.retry(seat, by=caller.username, at=now)
         uow.outbox.requeue_failed(app.id, now)
 
@@ -359,7 +364,7 @@ def cancel_application(
     no seat (given back when it failed; here too, should it still hold one). Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.cancel(seat, by=caller.username, at=now, reason=reason)
         uow.outbox.cancel_failed(app.id)
 
@@ -410,17 +415,17 @@ def record_vendor_processing(
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
     _require_reviewer(caller)
     with uow:
-        return _load(uow, application_id)
+        return load_application(uow, application_id)
 
 
-def search(uow: UnitOfWork, *, caller: Caller, **filters) -> list[Application]:
+def search(uow: UnitOfWork, *, caller: Caller, **filters: Any) -> list[Application]:
     _require_reviewer(caller)
     with uow:
         return uow.applications.list(**filters)
 
 
-def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list]:
+def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list[Any]]:
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         return app, uow.outbox.of_application(application_id)
