@@ -75,6 +75,11 @@ class StoredEvent:
         return (self.raw.get("authDetails") or {}).get("userId")
 
     @property
+    def client(self) -> str | None:
+        """The client an admin event's request came through (the console's, the sync service's)."""
+        return (self.raw.get("authDetails") or {}).get("clientId") if self.stream == ADMIN else None
+
+    @property
     def group_ids(self) -> tuple[str, ...]:
         """Groups the admin event's path names (users/{id}/groups/{gid}, groups/{gid}/...)."""
         if self.stream != ADMIN:

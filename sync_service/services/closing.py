@@ -15,12 +15,20 @@ from .ports import AuditEntry, Directory
 
 
 def close_if_nothing_left(directory: Directory, account_id: str, now: datetime) -> bool:
-    """Close the account (disabled, marked, sessions ended) if it holds no grant and no staff
-    role any more. True when it is closed, now or before (a replay finds it closed)."""
+    """Close the account (disabled and marked) if it holds no grant and no staff role any more.
+    True when it is closed, now or before (a replay finds it closed). The caller ends the
+    sessions, as every end of a grant does at once (disabling alone refuses only the next refresh)."""
     if not holds_nothing(directory.grants_of(account_id), directory.realm_roles_of(account_id)):
         return False
     directory.close_account(account_id, taiwan_date(now), LAST_GRANT_ENDED)
-    directory.end_sessions(account_id)  # disabling refuses the next refresh; this ends them now
+    return True
+
+
+def close_after_removal(directory: Directory, account_id: str, now: datetime) -> bool:
+    """A grant removed elsewhere (the console): close if nothing is left, and end the sessions then."""
+    if not close_if_nothing_left(directory, account_id, now):
+        return False
+    directory.end_sessions(account_id)
     return True
 
 
@@ -45,7 +53,7 @@ def audit_entry(
     after: str,
     application_id: str | None = None,
     approved_by: str | None = None,
-    **details,
+    **details: object,
 ) -> AuditEntry:
     """The audit row `account.closed` or `account.reopened`: whose account, after what, by whom."""
     return AuditEntry(
