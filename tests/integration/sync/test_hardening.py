@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
-from tests.support.sync import REVIEWER, form, new_account_name, ready_application
+from tests.support.sync import REVIEWER, form, letter, new_account_name, ready_application
 
 CAT = "CRC-COL"
 NATIONAL_ID = "A123456789"
@@ -38,7 +38,9 @@ def ready(sync_api, reviewer_token: str, body: dict, token: str | None = None) -
     assert r.status_code == 201, r.text
     app = r.json()
     r = sync_api.post(
-        f"/api/applications/{app['id']}/originals", reviewer_token, json={"documents": app["missing_documents"]}
+        f"/api/applications/{app['id']}/originals",
+        reviewer_token,
+        json={"documents": app["missing_documents"], **letter()},
     )
     assert r.status_code == 200, r.text
     return app["id"]
@@ -285,9 +287,9 @@ def test_crafted_input_gets_a_clear_client_error(sync_api, service_tokens, make_
     hidden = {"NUL": "\x00", "RLO": "\u202e", "zero-width": "\u200b", "BEL": "\x07", "BOM": "\ufeff"}
     for label, char in hidden.items():
         for field in ("applicant_name", "department", "institution_name", "account", "institution_code"):
-            body = form("A", institution, new_account_name())
-            body[field] = body[field][:2] + char + body[field][2:]
-            r = submit(sync_api, body)
+            filled = form("A", institution, new_account_name())
+            filled[field] = filled[field][:2] + char + filled[field][2:]
+            r = submit(sync_api, filled)
             assert r.status_code == 422, (label, field, r.text)
             assert field in {e["field"] for e in r.json()["error"].get("errors", [r.json()["error"]])}
     r = submit(sync_api, {**form("A", institution, new_account_name()), "department": "<script>x</script>"})
