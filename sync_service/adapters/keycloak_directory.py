@@ -146,8 +146,14 @@ class KeycloakDirectory:
             raise
 
     def _account(self, u: dict) -> Account:
+        created = u.get("createdTimestamp")
         return Account(
-            u["id"], u["username"], u.get("email"), u.get("attributes") or {}, national_id_key=self._national_id_key
+            u["id"],
+            u["username"],
+            u.get("email"),
+            u.get("attributes") or {},
+            national_id_key=self._national_id_key,
+            created_at=datetime.fromtimestamp(created / 1000, UTC) if created is not None else None,
         )
 
     @staticmethod

@@ -441,6 +441,7 @@ class Account:
     # The realm keeps keyed digests of the national ID, not the number (decision 0030): the
     # directory that read the account hands over the key to compare with.
     national_id_key: bytes | None = field(default=None, repr=False, compare=False)
+    created_at: datetime | None = None
 
     def holds_national_id(self, national_id: str) -> bool:
         """Does the account carry this national ID? (One place for it: Keycloak keeps

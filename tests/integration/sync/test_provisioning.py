@@ -60,6 +60,27 @@ def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(
     assert len(mail.messages(email)) == 1
 
 
+def test_an_a_naming_an_existing_closed_account_grants_on_it_without_mail(
+    wiring, worker, admin, mail, make_user, institution, direct_login
+):
+    """Covers: R-MGR-2, R-ACC-2
+
+    The person's account cannot sign in to the screening system (closed when their last grant
+    ended): an A naming it, with their national ID, adds the manager grant to that account and
+    opens it again; no second account, no password mail."""
+    from datetime import date
+
+    person = make_user(nationalId="A123456789")
+    wiring.directory_factory().close_account(person["id"], date(2026, 1, 5), "last-grant-ended")
+    email = f"{person['username']}.new@clinic.example.tw"  # the address they use now
+    approve_and_apply(wiring, worker, ready_application(wiring, "A", institution, person["username"], email=email))
+    assert closed_mark(admin, person["id"]) == (True, [], [])
+    assert [u["id"] for u in admin.get_users({"username": person["username"], "exact": True})] == [person["id"]]
+    claims = direct_login(person["username"], person["password"])
+    assert group(institution, "manager") in claims["groups"]
+    assert mail.messages(email) == [] and mail.messages(person["email"]) == []
+
+
 def test_c_existing_user_becomes_manager_without_mail(
     wiring, worker, admin, mail, make_user, institution, direct_login
 ):
