@@ -58,6 +58,8 @@ class FakeKeycloak:
             "username": username.lower(),
             "email": email,
             "attributes": {"nationalId": national_id},
+            "first_name": "怡君",
+            "last_name": "陳",
             "password": None,
             "temporary": False,
             "actions": (),
@@ -172,6 +174,29 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
+
+    def realm_roles_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            return set(self.kc.accounts[account_id].get("roles", ()))
+
+    def close_account(self, account_id, closed_on, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if a.get("closed"):
+                return False
+            a.update(enabled=False, closed=(closed_on.isoformat(), because))
+            return True
+
+    def reopen_account(self, account_id, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if not a.get("closed") or a["closed"][1] != because:
+                return False
+            a.update(enabled=not a.get("locked"), closed=None)
+            return True
 
     def profile_of(self, account_id):
         with self.kc.lock:
