@@ -330,9 +330,7 @@ class Worker:
             seat = uow.seats.get(change.institution_code, change.category)
         return seat.holder(taiwan_date(self.clock())) == change.account
 
-    def _finish(
-        self, entry: OutboxEntry, account: AccountChange | None = None, *, superseded: bool = False
-    ) -> None:
+    def _finish(self, entry: OutboxEntry, account: AccountChange | None = None, *, superseded: bool = False) -> None:
         now = self.clock()
         with self.uow_factory() as uow:
             uow.outbox.mark_done(entry.id, self.owner, now)
