@@ -26,7 +26,9 @@ def status_of(wiring, app_id):
 
 
 def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring, worker, fake_keycloak, mailer):
-    """Covers: R-MGR-2, R-PWD-1, R-PWD-6, R-CONF-1"""
+    """Covers: R-MGR-2, R-PWD-1, R-PWD-6, R-CONF-1, R-FORM-5
+
+    The password goes to the address the form gave (R-FORM-5: "password and notices go there")."""
     account = new_account_name()
     app_id = ready_application(wiring, "A", CODE, account, applicant_name="歐陽娜娜")
     approve(wiring, app_id)
