@@ -27,7 +27,7 @@ def _with_application(service, person: dict, institution: str, national_id: str)
 def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides(
     service, base_url, page, make_user, reviewer, sign_in, institution, admin, tmp_path, shoot, csp_violations
 ):
-    """Covers: R-PD-2, R-PD-3"""
+    """Covers: R-PD-2"""
     me, other = make_user(), make_user()
     mine = _with_application(service, me, institution, me["national_id"])
     theirs = _with_application(service, other, institution, other["national_id"])
