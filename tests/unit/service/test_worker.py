@@ -55,7 +55,7 @@ def test_an_a_naming_the_persons_existing_account_is_a_grant_without_mail(wiring
     from datetime import date
 
     mine, theirs = new_account_name("e"), new_account_name("t")
-    fake_keycloak.add_account("acc-mine", mine, "old.address@clinic.example.tw", "A123456789")
+    fake_keycloak.add_account("acc-mine", mine, "old.address@clinic.example.tw", national_id_of(mine))
     fake_keycloak.add_account("acc-theirs", theirs, f"{theirs}@clinic.example.tw", "B120863158")
     fake_keycloak.directory().close_account("acc-mine", date(2026, 1, 5), "last-grant-ended")
     ok = ready_application(wiring, "A", CODE, mine)
