@@ -17,6 +17,7 @@ import io
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -49,8 +50,14 @@ class AuditBundleWriter:
     def __init__(self, chain: AuditChain) -> None:
         self.chain = chain
 
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        header = {
+    def bundle(
+        self,
+        request: ExportRequest,
+        rows: list[ChainRow],
+        generated_at: datetime,
+        accounts: list[dict[str, Any]] | None = None,
+    ) -> bytes:
+        header: dict[str, Any] = {
             "institution": request.institution,
             "from": request.start.isoformat(),
             "to": request.end.isoformat(),
@@ -58,6 +65,9 @@ class AuditBundleWriter:
             "count": len(rows),
             "key_id": self.chain.key_id,
         }
+        if accounts is not None:
+            # R-AUD-2: the institution's accounts and grants when the audit was opened, signed with the header.
+            header["accounts_and_grants"] = accounts
         digest = verify.header_digest(header)
         entries = []
         for place, r in enumerate(rows, start=1):

@@ -249,6 +249,16 @@ personal_data_requests = Table(
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
     Column("decision_reason", Text),
+    # A request received in writing (0010): who registered it, the day the letter came, the fee
+    # charged (NT$), and the letter's scan, encrypted (AES-GCM, bound to the request).
+    Column("channel", String(8), nullable=False, server_default="online"),
+    Column("registered_by", String(255)),
+    Column("received_on", Date),
+    Column("fee", Integer),
+    Column("letter_filename", String(200)),
+    Column("letter_content_type", String(40)),
+    Column("letter_size", Integer),
+    Column("letter_ciphertext", LargeBinary),
 )
 
 # Where the audit chain starts once retention has cut its oldest rows (decision 0096): the

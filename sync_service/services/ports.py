@@ -18,7 +18,7 @@ import policies
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
 from ..domain.keycloak_events import People
 from ..domain.legacy import PasswordHash
-from ..domain.personal_data import PersonalDataRequest
+from ..domain.personal_data import Letter, PersonalDataRequest
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -247,6 +247,9 @@ class PersonalDataRequestRepository(Protocol):
     def of_account(self, account: str) -> list[PersonalDataRequest]: ...
 
     def queue(self, status: str | None = None, limit: int = 100) -> list[PersonalDataRequest]: ...
+
+    def letter(self, request_id: str) -> Letter | None:
+        """A written request's letter, with its content."""
 
     def processing_stopped(self, account: str) -> bool:
         """Has the person had the processing of their data stopped (an approved request)?"""
@@ -559,6 +562,16 @@ class Caller:
     def is_reviewer(self) -> bool:
         return policies.REVIEWER_ROLE in self.roles
 
+    @property
+    def is_vendor(self) -> bool:
+        """The vendor's staff (維護廠商, R-VEN-1)."""
+        return policies.VENDOR_ROLE in self.roles
+
+    @property
+    def is_staff(self) -> bool:
+        """HPA's reviewers and the vendor's staff: they read every application and request."""
+        return self.is_reviewer or self.is_vendor
+
 
 class TokenInvalid(Exception):
     pass
@@ -641,8 +654,15 @@ class ExportRequest:
 
 
 class BundleWriter(Protocol):
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
+    def bundle(
+        self,
+        request: ExportRequest,
+        rows: list[ChainRow],
+        generated_at: datetime,
+        accounts: list[dict[str, Any]] | None = None,
+    ) -> bytes:
+        """The signed bundle (a zip: the entries, the verifier, the public key, how to check); with
+        `accounts`, the institution's accounts and grants at `generated_at`, in the signed header."""
         ...
 
 
