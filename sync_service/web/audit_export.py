@@ -12,7 +12,7 @@ from ..domain import taiwan_date
 from ..domain.errors import FormInvalid
 from ..services.audit_export import AUDIT_KINDS, AuditExport, accounts_csv, export_request
 from ..services.clock import utcnow
-from .page_support import caller, field_errors, staff_only, use_page_errors, wiring
+from .page_support import field_errors, signed_in_caller, staff_only, use_page_errors, wiring
 
 blueprint = Blueprint("audit_export", __name__, url_prefix="/review/audit-export")
 use_page_errors(blueprint)
@@ -37,7 +37,12 @@ def export_page():
     try:
         export_for = export_request(values["institution"], values["from"], values["to"])
         held = export.open(
-            caller(), wiring().directory(), export_for, kind=values["kind"], reference=values["reference"], what=wanted
+            signed_in_caller(),
+            wiring().directory(),
+            export_for,
+            kind=values["kind"],
+            reference=values["reference"],
+            what=wanted,
         )
     except FormInvalid as e:
         return render_template(
