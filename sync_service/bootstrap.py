@@ -23,7 +23,7 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import Directory, Mailer, Renderer, TokenVerifier
+from .services.ports import AuditAnchors, Directory, Mailer, Renderer, TokenVerifier
 from .services.retention import RetentionJob
 from .settings import Settings
 
@@ -40,6 +40,8 @@ class Wiring:
     challenges: Challenges | None = None
     # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
     event_source_factory: Callable[[], object] | None = None
+    # Keycloak's admin events as the audit chain's second anchor (decision 0136); None likewise.
+    audit_anchors_factory: Callable[[], AuditAnchors] | None = None
     printer: Renderer | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
@@ -72,6 +74,32 @@ class Wiring:
 
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         jobs += self._reminder_jobs()
+        jobs += self.audit_anchoring()
+        return jobs
+
+    def audit_anchoring(self) -> list:
+        """The chain's end kept in Keycloak and mailed to the agency (decision 0136)."""
+        from datetime import timedelta
+
+        import policies
+
+        from .services.audit_anchoring import AuditAnchorJob, AuditCheckpointJob
+
+        rules = policies.audit()
+        jobs: list = [
+            AuditCheckpointJob(
+                self.uow,
+                self.mailer,
+                self.settings.audit_checkpoint_to or rules.checkpoint_mail_to,
+                every=timedelta(minutes=rules.checkpoint_every_minutes),
+            )
+        ]
+        if self.audit_anchors_factory is not None:
+            jobs.append(
+                AuditAnchorJob(
+                    self.uow, self.audit_anchors_factory, every=timedelta(seconds=rules.anchor_every_seconds)
+                )
+            )
         return jobs
 
     def keycloak_event_poll(self):
@@ -172,6 +200,7 @@ def bootstrap(
     chain = AuditChain(
         audit_key, head_file=settings.audit_head_file, retired=old_audit_keys, people=AuditPeople(cipher)
     )
+    audit_anchors_factory = None
     if directory_factory is None and event_source_factory is None:
         from .adapters.keycloak_events import KeycloakEventSource
 
@@ -183,6 +212,8 @@ def bootstrap(
                 settings.client_secret,
                 timeout=settings.keycloak_timeout_seconds,
             )
+
+        audit_anchors_factory = event_source_factory  # the same admin events (decision 0136)
 
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
@@ -221,6 +252,7 @@ def bootstrap(
         mailer=mailer,
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
+        audit_anchors_factory=audit_anchors_factory,
         challenges=Challenges(draw),
         printer=PdfForms(help_desk=policies.load().help_desk),
     )

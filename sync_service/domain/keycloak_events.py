@@ -27,6 +27,9 @@ SIGN_IN_ACTIONS = frozenset({"keycloak.login", "keycloak.login_error", "keycloak
 # UnlockOnResetListener); the rest (e-mail, redirect addresses, codes) is left in Keycloak,
 # which forgets it after its expiry.
 KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_type", "screening_unlock")
+# The chain's own end recorded in Keycloak's admin events (decision 0136): not copied back into the
+# chain, which would move the very end it records, every few seconds, for ever.
+AUDIT_ANCHOR_PATH = "screening-audit-anchors"
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,10 @@ class StoredEvent:
             return ()
         parts = (self.raw.get("resourcePath") or "").split("/")
         return tuple(parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "groups")
+
+
+def is_audit_anchor(event: StoredEvent) -> bool:
+    return event.stream == ADMIN and (event.raw.get("resourcePath") or "").startswith(AUDIT_ANCHOR_PATH + "/")
 
 
 def stored_event(stream: str, raw: Mapping[str, Any]) -> StoredEvent:

@@ -317,6 +317,54 @@ class ReviewItem:
     decided_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class AuditCheckpoint:
+    """The audit chain's end at a moment, signed with the audit key (decision 0136): mailed to the
+    agency, so that a history rewritten later, even re-signed with the key, no longer matches it."""
+
+    seq: int
+    hash: str
+    at: datetime
+    signature: str  # "key id:base64" over the checkpoint's text
+    line: str  # the one line `audit verify --checkpoints` reads back (as mailed and printed)
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The audit chain's end (row seq, its hash), signed, as recorded in Keycloak (decision 0136)."""
+
+    seq: int
+    hash: str
+    signature: str
+    at: datetime | None = None  # when Keycloak recorded it (read back)
+
+
+class AuditAnchors(Protocol):
+    """Keycloak's admin events as the second place of the chain's end (decision 0136)."""
+
+    def record(self, anchor: AuditAnchor) -> None:
+        """DirectoryUnavailable when Keycloak does not take it."""
+
+    def newest(self, count: int, key_ids: Sequence[str]) -> list[AuditAnchor]:
+        """The newest anchors signed with these keys (by their ids), up to `count` of each key,
+        newest first. Anchors of other keys are not read: another chain's (tests share a realm),
+        or a flood meant to push ours out of the window."""
+
+
+class AuditCheckpointRepository(Protocol):
+    """The checkpoints made, in the unit of work's transaction (decision 0136)."""
+
+    def claim(self, period: int, now: datetime, sent_to: str) -> AuditCheckpoint | None:
+        """The checkpoint of the chain's end now, recorded for `period`; None when the chain has
+        not grown since the last checkpoint or another worker took this period."""
+
+    def made_since(self, start: datetime) -> list[AuditCheckpoint]:
+        """The checkpoints made from `start` on, oldest first."""
+
+    def anchor(self) -> AuditAnchor | None:
+        """The chain's end now, signed for Keycloak's record; None while the chain is empty."""
+
+
 class AccessReviewRepository(Protocol):
     def round_opened(self, round_key: str) -> bool: ...
 
@@ -358,6 +406,7 @@ class UnitOfWork(Protocol):
 
     password_reminders: PasswordReminderRepository
     access_reviews: AccessReviewRepository
+    audit_checkpoints: AuditCheckpointRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -641,8 +690,15 @@ class ExportRequest:
 
 
 class BundleWriter(Protocol):
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
+    def bundle(
+        self,
+        request: ExportRequest,
+        rows: list[ChainRow],
+        generated_at: datetime,
+        checkpoints: Sequence[AuditCheckpoint] = (),
+    ) -> bytes:
+        """The signed bundle (a zip: the entries, the chain's checkpoints mailed since the range's
+        start, the verifier, the public key, how to check)."""
         ...
 
 
