@@ -11,6 +11,7 @@ API; read back from `/admin-events`."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -32,7 +33,7 @@ class KeycloakEventSource:
             user_realm_name=realm,
             client_id=client_id,
             client_secret_key=client_secret,
-            timeout=timeout,
+            timeout=math.ceil(timeout),  # python-keycloak takes whole seconds
         )
 
     def events(

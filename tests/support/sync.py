@@ -7,6 +7,7 @@ import os
 
 from stack.samples import (
     APPLICANT,
+    FILER,
     REVIEWER,
     TW,
     StaticTokens,
@@ -20,6 +21,7 @@ from stack.samples import (
 
 __all__ = [
     "APPLICANT",
+    "FILER",
     "REVIEWER",
     "TW",
     "StaticTokens",
