@@ -220,10 +220,14 @@ class AuditExport:
         return csv_text(selected_rows(self.uow_factory(), request))
 
     def bundle(self, request: ExportRequest, accounts: list[HeldGrant] | None = None) -> bytes:
+        rows = selected_rows(self.uow_factory(), request)
+        with self.uow_factory() as uow:  # the chain's checkpoints mailed since the range began (decision 0136)
+            checkpoints = uow.audit_checkpoints.made_since(request.utc_range[0])
         return self.writer.bundle(
             request,
-            selected_rows(self.uow_factory(), request),
+            rows,
             self.clock(),
+            checkpoints,
             accounts=[asdict(a) for a in accounts] if accounts is not None else None,
         )
 
