@@ -249,7 +249,7 @@ personal_data_requests = Table(
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
     Column("decision_reason", Text),
-    # A request received in writing (0010): who registered it, the day the letter came, the fee
+    # A request received in writing (0011): who registered it, the day the letter came, the fee
     # charged (NT$), and the letter's scan, encrypted (AES-GCM, bound to the request).
     Column("channel", String(8), nullable=False, server_default="online"),
     Column("registered_by", String(255)),

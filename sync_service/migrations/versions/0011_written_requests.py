@@ -2,16 +2,16 @@
 came (online, written), who registered the letter, the day it arrived, the fee charged, and the
 letter's scan (encrypted with the personal-data key, bound to the request).
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
