@@ -30,6 +30,9 @@ KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_t
 # What an administrator's update of a person changed (decision 0123: the USER_FIELDS admin event):
 # field names and masked e-mail addresses, never a personal value.
 KEPT_ADMIN_DETAILS = ("screening_changed_fields", "screening_email_from", "screening_email_to")
+# The chain's own end recorded in Keycloak's admin events (decision 0136): not copied back into the
+# chain, which would move the very end it records, every few seconds, for ever.
+AUDIT_ANCHOR_PATH = "screening-audit-anchors"
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,10 @@ class StoredEvent:
             return ()
         parts = (self.raw.get("resourcePath") or "").split("/")
         return tuple(parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "groups")
+
+
+def is_audit_anchor(event: StoredEvent) -> bool:
+    return event.stream == ADMIN and (event.raw.get("resourcePath") or "").startswith(AUDIT_ANCHOR_PATH + "/")
 
 
 def stored_event(stream: str, raw: Mapping[str, Any]) -> StoredEvent:
