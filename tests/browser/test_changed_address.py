@@ -44,7 +44,9 @@ def sent_to(mail, address: str) -> list:
 
 
 def test_a_changed_address_gets_no_mail_until_the_person_confirms_it(page, browser, keycloak, world, mail):
-    """Covers: R-CONF-2"""
+    """The set-password mail goes to an address the person confirmed is theirs and in use.
+
+    Covers: R-CONF-2, R-FORM-5"""
     person = world.target(OWN_USER)
     old = person["email"]
     new = change_address(world, person)

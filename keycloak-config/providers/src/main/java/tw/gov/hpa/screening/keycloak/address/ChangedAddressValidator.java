@@ -48,8 +48,9 @@ public class ChangedAddressValidator implements SimpleValidator {
         String stored = person.getEmail();
         String given = first(input);
         boolean awaiting = ChangedAddress.awaits(person);
-        Outcome outcome = ChangedAddress.onAdminUpdate(Callers.byManagerAlone(session),
-                ChangedAddress.changes(stored, given), awaiting,
+        // No address given is no change: the profile requires one, so a blank one is refused anyway.
+        boolean changes = given != null && ChangedAddress.changes(stored, given);
+        Outcome outcome = ChangedAddress.onAdminUpdate(Callers.byManagerAlone(session), changes, awaiting,
                 person.getFirstAttribute(ChangedAddress.MARK) != null, person.isEmailVerified());
         if (outcome == Outcome.NOTHING) {
             return context;
