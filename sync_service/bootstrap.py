@@ -217,10 +217,9 @@ def bootstrap(
         from .adapters.tokens import RealmTokenVerifier
 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
-    import policies
 
     from .adapters.captcha_image import draw
-    from .adapters.pdf_forms import PdfForms
+    from .adapters.html_pdf import HtmlPdfForms
 
     return Wiring(
         settings=settings,
@@ -232,7 +231,7 @@ def bootstrap(
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
         challenges=Challenges(draw),
-        printer=PdfForms(help_desk=policies.load().help_desk),
+        printer=HtmlPdfForms(),
     )
 
 

@@ -731,13 +731,16 @@ class PrintedForm:
     title: str
     reference: str
     qr_target: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    # Label and value; a value of several choices (the ticked boxes) is a tuple, each kept whole.
+    rows: list[tuple[str, str | tuple[str, ...]]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     table: tuple[list[str], list[list[str]]] | None = None
     table_title: str = ""
     signatures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pages: list[PrintedForm] = field(default_factory=list)  # a second sheet (附件2-2)
+    seals: frozenset[str] = frozenset()  # the rows signed or sealed by hand: room for a seal
+    help_desk: str = ""  # the help desk's line at the foot
 
 
 class Renderer(Protocol):

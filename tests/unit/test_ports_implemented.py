@@ -11,12 +11,12 @@ import inspect
 import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
+from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
-from sync_service.adapters.pdf_forms import PdfForms
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -115,7 +115,7 @@ def _bundle_writer(a: AuditBundleWriter) -> ports.BundleWriter:
     return a
 
 
-def _renderer(a: PdfForms) -> ports.Renderer:
+def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
@@ -142,7 +142,7 @@ IMPLEMENTATIONS = [
     (KeycloakDepartureDates, ports.DepartureDates),
     (KeycloakEventSource, ports.EventSource),
     (AuditBundleWriter, ports.BundleWriter),
-    (PdfForms, ports.Renderer),
+    (HtmlPdfForms, ports.Renderer),
 ]
 
 
