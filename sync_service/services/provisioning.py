@@ -143,6 +143,10 @@ class GrantApplier:
                 raise _no_account(change.account)
             return account.id
         app = self.load(change.application_id)
+        if account is not None and account.reserved_for == change.application_id:
+            # The name this A held while pending (decision 0121) is given back to be made at once.
+            directory.release_name(change.account, change.application_id)
+            account = None
         if account is None:
             new = planned_account(app, change)
             account_id = directory.create_accounts([new]).get(change.account.lower())
@@ -150,13 +154,17 @@ class GrantApplier:
                 raise _not_made(change.account)
             self.checkpoint(entry, account_id=account_id)
             password = new.password
+        elif _existed_before_the_decision(account, app):
+            if not people.is_holder(account, app):
+                raise _taken(change.account)
+            # R-MGR-2: the person has an account but no access to the screening system: the
+            # grant is added to it (opened again if it was closed), and no password is mailed.
+            if entry.account_id is None:
+                self.checkpoint(entry, account_id=account.id)
+            return account.id
         else:
             if not _is_made_by_this_entry(account, entry, app):
-                raise DirectoryRefused(
-                    "account.taken",
-                    f"帳號名稱 {change.account} 已有他人使用，請申請人另擇帳號名稱",
-                    f"The account name {change.account} belongs to someone else; the applicant must choose another",
-                )
+                raise _taken(change.account)
             account_id = account.id
             if entry.account_id is None:
                 self.checkpoint(entry, account_id=account_id)
@@ -184,6 +192,20 @@ def _not_made(username: str) -> DirectoryRefused:
         "account.not_made",
         f"無法建立帳號 {username}：名稱或電子郵件已有其他帳號使用",
         f"Account {username} could not be made: its name or e-mail address belongs to another account",
+    )
+
+
+def _existed_before_the_decision(account: Account, app: Application) -> bool:
+    """Was the account there before the reviewer approved? Then no attempt of this entry made it."""
+    return account.created_at is not None and app.decided_at is not None and account.created_at < app.decided_at
+
+
+def _taken(username: str) -> DirectoryRefused:
+    return DirectoryRefused(
+        "account.taken",
+        f"帳號名稱 {username} 已有他人使用，未予開通：請取消此申請，並請申請人以其他帳號名稱重新申請",
+        f"The account name {username} belongs to someone else; nothing was made. Cancel this application "
+        "and ask the applicant to apply again with another name",
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryUnavailable,
@@ -16,6 +18,8 @@ from sync_service.services.ports import (
     PairState,
     Profile,
 )
+
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class FakeKeycloak:
@@ -52,9 +56,12 @@ class FakeKeycloak:
         manager = Grant(institution, category, Level.MANAGER)
         return {self.accounts[a]["username"] for a, g in self.members if g == manager}
 
-    def add_account(self, account_id: str, username: str, email: str, national_id: str) -> None:
+    def add_account(
+        self, account_id: str, username: str, email: str, national_id: str, created_at: datetime = LONG_AGO
+    ) -> None:
         """An account made outside the sync service (a manager's, the old system's), with a known id."""
         self.accounts[account_id] = {
+            "created_at": created_at,
             "username": username.lower(),
             "email": email,
             "attributes": {"nationalId": national_id},
@@ -96,11 +103,48 @@ class FakeDirectory:
 
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
-        return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+        return Account(
+            account_id,
+            a["username"],
+            a["email"],
+            {k: [v] for k, v in a["attributes"].items()},
+            created_at=a.get("created_at"),
+        )
+
+    def reserve_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id is None:
+                account_id = str(uuid.uuid4())
+                self.kc.accounts[account_id] = {
+                    "username": username.lower(),
+                    "email": None,
+                    "attributes": {RESERVATION_ATTRIBUTE: reference},
+                    "first_name": "",
+                    "last_name": "",
+                }
+            return self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference
+
+    def release_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id and self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference:
+                del self.kc.accounts[account_id]
+
+    def account_of_person(self, national_id):
+        with self.kc.lock:
+            self._call()
+            for account_id, a in self.kc.accounts.items():
+                if a["attributes"].get("nationalId", "").upper() == national_id.upper():
+                    return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+            return None
 
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
+            "created_at": datetime.now(UTC),
             "username": account.username.lower(),
             "email": account.email,
             "attributes": dict(account.attributes),
