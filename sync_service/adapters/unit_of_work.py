@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
+from .audit_checkpoints import AuditCheckpointStore
 from .audit_people import AuditPeople
 from .crypto import PersonalDataCipher
 from .grant_endings import GrantEndingRepository
@@ -65,6 +66,7 @@ class SqlUnitOfWork:
         self.password_reminders = PasswordReminderRepository(self.conn)
         self.access_reviews = AccessReviewRepository(self.conn)
         self.grant_endings = GrantEndingRepository(self.conn)
+        self.audit_checkpoints = AuditCheckpointStore(self.conn, self.chain)
         self._extra: list[AuditEntry] = []
         self._erase: tuple[set[str], datetime] | None = None
         return self

@@ -11,13 +11,14 @@ import inspect
 import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
+from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
 from sync_service.adapters.grant_endings import GrantEndingRepository
+from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
-from sync_service.adapters.pdf_forms import PdfForms
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -116,11 +117,19 @@ def _event_source(a: KeycloakEventSource) -> ports.EventSource:
     return a
 
 
+def _audit_anchors(a: KeycloakEventSource) -> ports.AuditAnchors:
+    return a
+
+
+def _audit_checkpoints(a: AuditCheckpointStore) -> ports.AuditCheckpointRepository:
+    return a
+
+
 def _bundle_writer(a: AuditBundleWriter) -> ports.BundleWriter:
     return a
 
 
-def _renderer(a: PdfForms) -> ports.Renderer:
+def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
@@ -147,8 +156,10 @@ IMPLEMENTATIONS = [
     (StaticTokens, ports.TokenVerifier),
     (KeycloakDepartureDates, ports.DepartureDates),
     (KeycloakEventSource, ports.EventSource),
+    (KeycloakEventSource, ports.AuditAnchors),
+    (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
-    (PdfForms, ports.Renderer),
+    (HtmlPdfForms, ports.Renderer),
 ]
 
 
