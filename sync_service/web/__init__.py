@@ -23,6 +23,7 @@ from . import (
     review,
     scans,
     signin,
+    suspensions,
 )
 from .headers import secure_headers
 
@@ -90,6 +91,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        suspensions.blueprint,
     ):
         app.register_blueprint(blueprint)
 

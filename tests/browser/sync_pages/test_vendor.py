@@ -13,19 +13,19 @@ import pytest
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.pages.sync_pages import ReviewApplicationPage, ReviewPersonalDataPage, WrittenRequestPage
+from tests.support.personal_data import national_id
 from tests.support.sync import REVIEWER, TW, form, new_account_name, ready_application
 
 pytestmark = pytest.mark.browser
-
-NATIONAL_ID = "F131104093"  # the rejected applicant's, kept with the application
 
 
 def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_and_closes_it_in_time(
     shoot, service, base_url, vendor, sign_in, page, institution, tmp_path
 ):
     """Covers: R-PD-2, R-VEN-1"""
+    nobody, applicant_id = national_id(), national_id()  # the rejected applicant's is kept with the application
     rejected = use_cases.submit(
-        service.uow(), form("A", institution, new_account_name("w"), national_id=NATIONAL_ID), caller=None
+        service.uow(), form("A", institution, new_account_name("w"), national_id=applicant_id), caller=None
     ).id
     use_cases.reject(service.uow(), rejected, caller=REVIEWER, reason="單位切結書未用印")
     letter = tmp_path / "letter.pdf"
@@ -37,9 +37,11 @@ def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_a
     page.click("#register-written")
     written = WrittenRequestPage(page, base_url)
     assert written.serious_accessibility_violations() == []
-    written.register("copy", letter=letter, national_id="B120863158", received_on=received.isoformat())
+    written.register("copy", letter=letter, national_id=nobody, received_on=received.isoformat())
     assert "查無" in written.error_beside("national_id") and "Nothing is held" in written.error_beside("national_id")
-    written.register("copy", letter=letter, national_id=NATIONAL_ID.lower(), received_on=received.isoformat(), fee="50")
+    written.register(
+        "copy", letter=letter, national_id=applicant_id.lower(), received_on=received.isoformat(), fee="50"
+    )
     assert "書面" in written.fact("channel") and vendor["username"] in written.fact("channel")
     assert written.fact("received-on") == received.isoformat() and "50" in written.fact("fee")
     deadline = (received + timedelta(days=15)).isoformat()
@@ -52,7 +54,7 @@ def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_a
     assert f"於期限 {deadline} 內" in closed and "within the deadline" in closed
     copy = json.loads(written.download_copy(tmp_path).read_text(encoding="utf-8"))
     assert [a["reference"] for a in copy["applications"]] == [rejected]
-    assert copy["applications"][0]["national_id"] == NATIONAL_ID
+    assert copy["applications"][0]["national_id"] == applicant_id
 
 
 def test_the_vendor_records_its_processing_and_is_refused_on_approve(
