@@ -357,7 +357,7 @@ access_review_items = Table(
     Column("decided_at", UtcDateTime()),
 )
 
-# Suspensions (停權, R-SUS-1; 0012, decision 0163): who was suspended, why, on what reference, and
+# Suspensions (停權, R-SUS-1; 0013, decision 0163): who was suspended, why, on what reference, and
 # what the suspension took away (each grant of an institution's people; a person's account state),
 # kept to give back exactly when it is lifted. Nothing here is deleted on lifting.
 suspensions = Table(
@@ -388,4 +388,19 @@ suspended_grants = Table(
     Column("category", String(20), primary_key=True),
     Column("level", String(10), primary_key=True),
     Column("username", String(40), nullable=False, index=True),
+)
+
+# Grants a manager ends from a date (decision 0127): one pending ending per person and pair,
+# removed when applied (the audit chain keeps the record).
+grant_endings = Table(
+    "grant_endings",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("institution_code", String(10), primary_key=True),
+    Column("category", String(10), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("set_by", String(255), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    Index("ix_grant_endings_due", "end_on"),
 )

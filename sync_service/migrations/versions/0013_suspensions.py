@@ -1,16 +1,16 @@
 """Suspensions (停權, R-SUS-1; issue 22 point 2): an institution or a person suspended with a reason
 and a reference, and what the suspension took away, kept to give back exactly on lifting.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
