@@ -344,9 +344,12 @@ class OutboxRepository:
             or_(o.c.effective_on.is_(None), o.c.effective_on <= today),
         )
         # An institution under suspension (R-SUS-1, decision 0163): its changes wait for the lifting.
+        # A suspended person's too: a grant given now would put them back in a manager's console.
         suspended = exists().where(
-            suspensions.c.institution_code == o.c.institution_code,
-            suspensions.c.scope == "institution",
+            or_(
+                and_(suspensions.c.scope == "institution", suspensions.c.institution_code == o.c.institution_code),
+                and_(suspensions.c.scope == "person", func.lower(suspensions.c.account) == func.lower(o.c.account)),
+            ),
             suspensions.c.lifted_at.is_(None),
         )
         earlier = exists().where(

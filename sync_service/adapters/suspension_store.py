@@ -27,23 +27,28 @@ class SuspensionRepository:
 
     def _add_held(self, s: Suspension) -> None:
         known = {
-            (r.account_id, r.category, r.level)
+            (r.account_id, r.institution_code, r.category, r.level)
             for r in self.conn.execute(
-                select(suspended_grants.c.account_id, suspended_grants.c.category, suspended_grants.c.level).where(
-                    suspended_grants.c.suspension_id == s.id
-                )
+                select(
+                    suspended_grants.c.account_id,
+                    suspended_grants.c.institution_code,
+                    suspended_grants.c.category,
+                    suspended_grants.c.level,
+                ).where(suspended_grants.c.suspension_id == s.id)
             )
         }
         for h in s.held:
-            key = (h.account_id, h.grant.category, h.grant.level.value)
+            key = (h.account_id, h.grant.institution_code, h.grant.category, h.grant.level.value)
             if key not in known:
                 self.conn.execute(
                     insert(suspended_grants).values(
                         suspension_id=s.id,
                         account_id=h.account_id,
+                        institution_code=h.grant.institution_code,
                         category=h.grant.category,
                         level=h.grant.level.value,
                         username=h.username,
+                        ended=h.ended,
                     )
                 )
                 known.add(key)
@@ -62,11 +67,39 @@ class SuspensionRepository:
         ).first()
         return self._suspension(row) if row else None
 
-    def active_for_account(self, account_id: str) -> Suspension | None:
+    def active_for_account(self, account_id: str, excluding: str | None = None) -> Suspension | None:
         row = self.conn.execute(
-            select(suspensions).where(suspensions.c.account_id == account_id, suspensions.c.lifted_at.is_(None))
+            select(suspensions).where(
+                suspensions.c.account_id == account_id,
+                suspensions.c.lifted_at.is_(None),
+                suspensions.c.id != (excluding or ""),
+            )
         ).first()
         return self._suspension(row) if row else None
+
+    def holds_any(self, account_id: str, excluding: str | None = None) -> bool:
+        active = select(suspensions.c.id).where(
+            suspensions.c.lifted_at.is_(None), suspensions.c.id != (excluding or "")
+        )
+        return (
+            self.conn.execute(
+                select(suspended_grants.c.account_id)
+                .where(
+                    suspended_grants.c.account_id == account_id,
+                    suspended_grants.c.suspension_id.in_(active),
+                    suspended_grants.c.ended.is_(False),
+                )
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+    def suspended_accounts(self) -> set[str]:
+        """The account names of the people suspended now (lower case)."""
+        rows = self.conn.execute(
+            select(suspensions.c.account).where(suspensions.c.scope == "person", suspensions.c.lifted_at.is_(None))
+        )
+        return {r.account.lower() for r in rows if r.account}
 
     def listed(self, limit: int = 200) -> list[Suspension]:
         """Active first, newest first."""
@@ -92,7 +125,9 @@ class SuspensionRepository:
             suspended_grants.c.level == Level.MANAGER.value,
         )
         rows = self.conn.execute(
-            select(suspensions).where(suspensions.c.id.in_(ids), suspensions.c.lifted_at.is_(None))
+            select(suspensions).where(
+                suspensions.c.id.in_(ids), suspensions.c.scope == INSTITUTION, suspensions.c.lifted_at.is_(None)
+            )
         )
         return [self._suspension(r) for r in rows]
 
@@ -101,11 +136,30 @@ class SuspensionRepository:
         given back on lifting. How many were forgotten."""
         active = select(suspensions.c.id).where(suspensions.c.lifted_at.is_(None))
         return self.conn.execute(
-            suspended_grants.delete().where(
+            update(suspended_grants)
+            .where(
                 suspended_grants.c.account_id == account_id,
                 suspended_grants.c.level == level.value,
                 suspended_grants.c.suspension_id.in_(active),
+                suspended_grants.c.ended.is_(False),
             )
+            .values(ended=True)
+        ).rowcount
+
+    def forget_grant(self, account_id: str, grant: Grant) -> int:
+        """One grant ended while suspended (a manager's dated ending): not given back on lifting."""
+        active = select(suspensions.c.id).where(suspensions.c.lifted_at.is_(None))
+        return self.conn.execute(
+            update(suspended_grants)
+            .where(
+                suspended_grants.c.account_id == account_id,
+                suspended_grants.c.institution_code == grant.institution_code,
+                suspended_grants.c.category == grant.category,
+                suspended_grants.c.level == grant.level.value,
+                suspended_grants.c.suspension_id.in_(active),
+                suspended_grants.c.ended.is_(False),
+            )
+            .values(ended=True)
         ).rowcount
 
     # ---- mapping ----------------------------------------------------------------
@@ -134,11 +188,16 @@ class SuspensionRepository:
 
     def _suspension(self, r: Any) -> Suspension:
         held = [
-            HeldGrant(g.account_id, g.username, Grant(r.institution_code, g.category, Level(g.level)))
+            HeldGrant(g.account_id, g.username, Grant(g.institution_code, g.category, Level(g.level)), bool(g.ended))
             for g in self.conn.execute(
                 select(suspended_grants)
                 .where(suspended_grants.c.suspension_id == r.id)
-                .order_by(suspended_grants.c.category, suspended_grants.c.level, suspended_grants.c.username)
+                .order_by(
+                    suspended_grants.c.institution_code,
+                    suspended_grants.c.category,
+                    suspended_grants.c.level,
+                    suspended_grants.c.username,
+                )
             )
         ]
         state = PersonState(**r.person_state) if r.person_state else None

@@ -385,9 +385,11 @@ suspended_grants = Table(
     metadata,
     Column("suspension_id", String(32), ForeignKey("suspensions.id"), primary_key=True),
     Column("account_id", String(64), primary_key=True),
+    Column("institution_code", String(10), primary_key=True),
     Column("category", String(20), primary_key=True),
     Column("level", String(10), primary_key=True),
     Column("username", String(40), nullable=False, index=True),
+    Column("ended", Boolean, nullable=False, default=False),  # ended while suspended: not given back
 )
 
 # Grants a manager ends from a date (decision 0127): one pending ending per person and pair,

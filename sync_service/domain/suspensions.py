@@ -28,6 +28,7 @@ class HeldGrant:
     account_id: str
     username: str
     grant: Grant
+    ended: bool = False  # ended while suspended (a departure date): not given back
 
 
 @dataclass(frozen=True)

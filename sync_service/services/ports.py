@@ -405,7 +405,17 @@ class SuspensionRepository(Protocol):
 
     def active_for_institution(self, institution_code: str) -> Suspension | None: ...
 
-    def active_for_account(self, account_id: str) -> Suspension | None: ...
+    def active_for_account(self, account_id: str, excluding: str | None = None) -> Suspension | None:
+        """The person's own suspension in force (not `excluding`)."""
+        ...
+
+    def holds_any(self, account_id: str, excluding: str | None = None) -> bool:
+        """Whether a suspension in force (not `excluding`) holds a grant of this account aside."""
+        ...
+
+    def suspended_accounts(self) -> set[str]:
+        """The account names (lower case) of the people suspended now."""
+        ...
 
     def listed(self, limit: int = 200) -> list[Suspension]:
         """Active first, newest first."""
@@ -419,6 +429,10 @@ class SuspensionRepository(Protocol):
 
     def forget_grants(self, account_id: str, level: Level) -> int:
         """Grants of this account and level that ended during a suspension: not given back on lifting."""
+        ...
+
+    def forget_grant(self, account_id: str, grant: Grant) -> int:
+        """This grant of the account ended during a suspension: not given back on lifting."""
         ...
 
 

@@ -40,8 +40,12 @@ def reconcile(
     today = today or taiwan_date(datetime.now(UTC))
     with uow_factory() as uow:
         # A suspended institution's grants are away on purpose (R-SUS-1): the lifting gives them back.
-        suspended = uow.suspensions.suspended_institutions()
-        seats = [s for s in uow.seats.held() if s.institution_code not in suspended]
+        suspended, people = uow.suspensions.suspended_institutions(), uow.suspensions.suspended_accounts()
+        seats = [
+            s
+            for s in uow.seats.held()
+            if s.institution_code not in suspended and (s.manager or "").lower() not in people
+        ]
     pairs = list(dict.fromkeys((s.institution_code, s.category) for s in seats))
     done = 0
 

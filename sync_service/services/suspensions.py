@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Mapping
 from datetime import date, datetime
 
 import policies
 
 from ..domain import FieldError, FormInvalid, Grant, Level, taiwan_date
-from ..domain.closing import LAST_GRANT_ENDED
+from ..domain.closing import LAST_GRANT_ENDED, holds_nothing
 from ..domain.suspensions import INSTITUTION, PERSON, SUSPENDED, HeldGrant, PersonState, Suspension, new_suspension
 from .applications import require_staff
 from .clock import utcnow
+from .closing import AccountChange
+from .closing import audit_entry as closing_audit
 from .errors import Conflict, NotFound
 from .ports import AuditEntry, Caller, Directory, Mailer, MailUnavailable, OutgoingMail, UnitOfWork
 
@@ -69,7 +72,7 @@ def suspend(
     directory: Directory,
     mailer: Mailer | None,
     caller: Caller,
-    form: dict[str, object],
+    form: Mapping[str, object],
     *,
     now: datetime | None = None,
 ) -> Suspension:
@@ -114,10 +117,7 @@ def _suspend_institution(
             uow.suspensions.save(s)
             uow.record(_entry("applied_again", caller.username, now, s, grants=len(s.held)))
         uow.commit()
-    for h in s.held:
-        directory.leave(h.account_id, h.grant)
-    for account_id in dict.fromkeys(h.account_id for h in s.held):
-        directory.end_sessions(account_id)  # tokens held are refused on their next call
+    _take_away(directory, s, now)
     if existing is None:
         _tell_managers(directory, mailer, s, lifted=False)
     return s
@@ -136,16 +136,32 @@ def _suspend_person(uow: UnitOfWork, directory: Directory, caller: Caller, s: Su
     closed = account.closed
     s.account, s.account_id = account.username, account.id
     s.person_state = PersonState(account.enabled, closed[0] if closed else None, closed[1] if closed else None)
+    s.held = [HeldGrant(account.id, account.username, g) for g in sorted(directory.grants_of(account.id), key=str)]
     with uow:
         uow.suspensions.add(s)
-        uow.record(_entry("suspended", caller.username, now, s))
+        uow.record(_entry("suspended", caller.username, now, s, grants=len(s.held)))
         uow.commit()
-    # Closed for its last grant? The suspension's own mark replaces that one; lifting puts it back.
+    # Closed for its last grant? The suspension's own mark replaces that one (a later grant would
+    # otherwise open it behind the suspension); the lifting puts it back, with its date.
     if closed and closed[1] == LAST_GRANT_ENDED:
         directory.reopen_account(account.id, LAST_GRANT_ENDED)
-    directory.close_account(account.id, taiwan_date(now), SUSPENDED)
-    directory.end_sessions(account.id)
+    _take_away(directory, s, now, close_anyway=frozenset({account.id}))
     return s
+
+
+def _take_away(directory: Directory, s: Suspension, now: datetime, close_anyway: frozenset[str] = frozenset()) -> None:
+    """Every held grant leaves its group (the token's `grants` claim is read from the groups, so it
+    carries none of them; the managers lose the console's permissions with their group); the
+    sessions end at once; an account left with nothing (or the suspended person's) is closed with
+    the suspension's own key, so the sign-in page says why and no later grant opens it."""
+    for h in s.held:
+        directory.leave(h.account_id, h.grant)
+    for account_id in dict.fromkeys([*(h.account_id for h in s.held), *close_anyway]):
+        if account_id in close_anyway or holds_nothing(
+            directory.grants_of(account_id), directory.realm_roles_of(account_id)
+        ):
+            directory.close_account(account_id, taiwan_date(now), SUSPENDED)
+        directory.end_sessions(account_id)  # tokens held are refused on their next call
 
 
 def lift(
@@ -158,43 +174,75 @@ def lift(
     *,
     now: datetime | None = None,
 ) -> Suspension:
-    """Give back exactly what the suspension took: each grant (to the accounts that still exist),
-    or the person's account as it was. Keycloak first (lifting again after a failure changes
-    nothing twice), then the record and its audit row."""
+    """Give back exactly what the suspension took: each grant still held aside (to the accounts that
+    still exist), and each account as it was. Keycloak first (lifting again after a failure
+    changes nothing twice), then the record and its audit row. An account another suspension
+    still covers stays closed; one whose last grant ended meanwhile closes for that (decision 0126)."""
     require_staff(caller)
     now = now or utcnow()
     with uow:
         s = uow.suspensions.get(suspension_id)
-    if s is None:
-        raise _not_found(suspension_id)
-    s.lift(by=caller.username, at=now, reason=reason)
-    restored, gone = 0, []
-    if s.scope == INSTITUTION:
-        for h in s.held:
-            if directory.account(h.account_id) is None:
-                gone.append(h.username)  # removed meanwhile: nothing to give back to
-                continue
-            directory.join(h.account_id, h.grant)
-            restored += 1
-    else:
-        _restore_person(directory, s)
+        if s is None:
+            raise _not_found(suspension_id)
+        s.lift(by=caller.username, at=now, reason=reason)
+        accounts = list(dict.fromkeys([*(h.account_id for h in s.held), *([s.account_id] if s.account_id else [])]))
+        # Another suspension still over the same person: their own (the account stays closed, and
+        # what this one gives back goes to that one), or an institution's holding some grant.
+        person = {a: uow.suspensions.active_for_account(a, excluding=s.id) for a in accounts}
+        elsewhere = {a for a in accounts if uow.suspensions.holds_any(a, excluding=s.id)}
+    restored, gone, closed, handed = 0, [], [], []
+    for h in s.held:
+        if h.ended:
+            continue  # ended while suspended (a departure date): nothing to give back
+        if directory.account(h.account_id) is None:
+            gone.append(h.username)  # removed meanwhile: nothing to give back to
+            continue
+        own = person.get(h.account_id)
+        if own is not None:
+            own.held.append(h)  # comes back when the person's own suspension is lifted
+            handed.append(own)
+            continue
+        directory.join(h.account_id, h.grant)
+        restored += 1
+    for account_id in accounts:
+        account = directory.account(account_id) if person.get(account_id) is None else None
+        if account is not None and _settle(directory, s, account_id, now, held_elsewhere=account_id in elsewhere):
+            closed.append(account.username)
     with uow:
         uow.suspensions.save(s)
+        for other in handed:
+            uow.suspensions.save(other)
         uow.record(_entry("lifted", caller.username, now, s, lift_reason=s.lift_reason, restored=restored, gone=gone))
+        for username in closed:
+            uow.record(
+                closing_audit(
+                    AccountChange.CLOSED, actor=caller.username, username=username, at=now, after="suspension"
+                )
+            )
         uow.commit()
     if s.scope == INSTITUTION:
         _tell_managers(directory, mailer, s, lifted=True)
     return s
 
 
-def _restore_person(directory: Directory, s: Suspension) -> None:
-    assert s.account_id is not None and s.person_state is not None
-    state = s.person_state
-    directory.reopen_account(s.account_id, SUSPENDED)
-    if state.closed_on and state.closed_because:
-        directory.close_account(s.account_id, date.fromisoformat(state.closed_on), state.closed_because)
-    elif not state.enabled:
-        directory.set_enabled(s.account_id, False)
+def _settle(directory: Directory, s: Suspension, account_id: str, now: datetime, *, held_elsewhere: bool) -> bool:
+    """The account as it was before the suspension; True when it closes now because its last
+    grant ended while it was suspended (a departure date, an ending: decision 0126)."""
+    nothing = holds_nothing(directory.grants_of(account_id), directory.realm_roles_of(account_id))
+    if nothing and held_elsewhere:
+        return False  # another institution's suspension holds what it has: closed for that, still
+    directory.reopen_account(account_id, SUSPENDED)
+    state = s.person_state if s.account_id == account_id else None
+    if state and state.closed_on and state.closed_because and state.closed_because != SUSPENDED:
+        directory.close_account(account_id, date.fromisoformat(state.closed_on), state.closed_because)
+        return False
+    if state and not state.enabled and not state.closed_on:
+        directory.set_enabled(account_id, False)  # disabled by hand before: stays so
+        return False
+    if nothing:
+        directory.close_account(account_id, taiwan_date(now), LAST_GRANT_ENDED)
+        return True
+    return False
 
 
 def listed(uow: UnitOfWork, caller: Caller) -> list[Suspension]:

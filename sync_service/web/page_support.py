@@ -227,4 +227,13 @@ def register(app) -> None:
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews", "pair_users", "suspensions"}
+PAGE_BLUEPRINTS = {
+    "public",
+    "review",
+    "signin",
+    "scans",
+    "personal_data",
+    "access_reviews",
+    "pair_users",
+    "suspensions",
+}

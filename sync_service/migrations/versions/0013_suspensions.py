@@ -40,9 +40,11 @@ def upgrade() -> None:
         "suspended_grants",
         sa.Column("suspension_id", sa.String(32), sa.ForeignKey("suspensions.id"), primary_key=True),
         sa.Column("account_id", sa.String(64), primary_key=True),
+        sa.Column("institution_code", sa.String(10), primary_key=True),
         sa.Column("category", sa.String(20), primary_key=True),
         sa.Column("level", sa.String(10), primary_key=True),
         sa.Column("username", sa.String(40), nullable=False),
+        sa.Column("ended", sa.Boolean, nullable=False, server_default=sa.false()),
     )
     op.create_index("ix_suspended_grants_username", "suspended_grants", ["username"])
 

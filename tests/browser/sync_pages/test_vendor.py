@@ -1,7 +1,8 @@
 """The vendor (資拓宏宇) as its staff work (R-VEN-1, issue 22 point 1): a personal-data request
 received in writing, for a person without an account, registered and closed within its deadline;
 the vendor's processing recorded on an application, which HPA's reviewers see; and the vendor
-refused when it tries to approve."""
+refused when it tries to approve; an institution suspended and lifted on the suspensions page
+(R-SUS-1)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
-from tests.pages.sync_pages import ReviewApplicationPage, ReviewPersonalDataPage, WrittenRequestPage
+from tests.pages.sync_pages import ReviewApplicationPage, ReviewPersonalDataPage, SuspensionsPage, WrittenRequestPage
 from tests.support.personal_data import national_id
 from tests.support.sync import REVIEWER, TW, form, new_account_name, ready_application
 
@@ -81,3 +83,37 @@ def test_the_vendor_records_its_processing_and_is_refused_on_approve(
     shoot(file, "review-vendor-record")
     file.approve()
     assert "已核准" in file.status()
+
+
+def test_the_vendor_suspends_an_institution_on_the_page_and_a_reviewer_lifts_it(
+    shoot, base_url, vendor, reviewer, sign_in, page, institution, make_user, admin
+):
+    """Covers: R-SUS-1, R-VEN-1"""
+    for level in ("manager", "user"):
+        ensure_grant_group(admin, institution, "CRC-COL", level)
+    manager = make_user(required_actions=[], groups=[grant_group_path(institution, "CRC-COL", "manager")])
+    before = {g["path"] for g in admin.get_user_groups(manager["id"])}
+    sign_in(vendor, "/review/suspensions/")
+    suspending = SuspensionsPage(page, base_url)
+    assert suspending.serious_accessibility_violations() == []
+    suspending.suspend_institution(institution, reason=" ", reference="")
+    assert "停權原因" in suspending.error_beside("reason") and "Reason" in suspending.error_beside("reason")
+    assert suspending.error_beside("reference")
+    suspending.suspend_institution(institution, reason="違反切結書第三點", reference="資字第115001號")
+    assert "已停權" in suspending.done() and "Suspended" in suspending.done()
+    row = suspending.row(institution)
+    assert row.get_attribute("data-active") == "yes" and "資字第115001號" in row.inner_text()
+    assert admin.get_user_groups(manager["id"]) == []
+    assert admin.get_user(manager["id"])["enabled"] is False
+    shoot(suspending, "suspensions")
+
+    sign_in(reviewer, "/review/suspensions/")
+    lifting = SuspensionsPage(page, base_url)
+    lifting.lift(institution, "")
+    assert "解除原因" in lifting.row(institution).inner_text()  # the note beside the field
+    assert lifting.row(institution).get_attribute("data-active") == "yes"
+    lifting.lift(institution, "已改善並函復")
+    assert "已解除停權" in lifting.done()
+    assert lifting.row(institution).get_attribute("data-active") == "no"
+    assert {g["path"] for g in admin.get_user_groups(manager["id"])} == before
+    assert admin.get_user(manager["id"])["enabled"] is True

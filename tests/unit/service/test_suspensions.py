@@ -93,7 +93,7 @@ def test_while_suspended_the_worker_and_the_reconciler_give_nothing_back(wiring,
 
 def test_a_person_suspended_is_closed_with_its_own_key_and_given_back_as_they_were(wiring, fake_keycloak, mailer):
     """Covers: R-SUS-1, R-ACC-2"""
-    _institution(fake_keycloak)
+    before = _institution(fake_keycloak)
     kc = fake_keycloak
     s = suspensions.suspend(
         wiring.uow(),
@@ -104,9 +104,11 @@ def test_a_person_suspended_is_closed_with_its_own_key_and_given_back_as_they_we
     )
     a = kc.accounts["id-staff2"]
     assert a["enabled"] is False and a["closed"][1] == "suspended" and "id-staff2" in kc.logouts
-    assert ("id-staff2", Grant(OTHER, "CRC-COL", Level.USER)) in kc.members  # nothing taken away: disabled
+    # Every grant held aside: no manager's console holds the person, no token carries a grant.
+    assert not any(account == "id-staff2" for account, _ in kc.members)
     suspensions.lift(wiring.uow(), kc.directory(), mailer, REVIEWER, s.id, "已查明")
     assert a["enabled"] is True and not a.get("closed")
+    assert {(x, g) for x, g in kc.members} == before
 
     kc.directory().close_account("id-mgr1", date(2026, 1, 5), "last-grant-ended")  # closed before
     s = suspensions.suspend(
@@ -117,9 +119,60 @@ def test_a_person_suspended_is_closed_with_its_own_key_and_given_back_as_they_we
         {"scope": "person", "account": "mgr1", "reason": "x", "reference": "y"},
     )
     assert kc.accounts["id-mgr1"]["closed"][1] == "suspended"
+    assert not kc.directory().reopen_account("id-mgr1", "last-grant-ended")  # a later grant does not open it
     suspensions.lift(wiring.uow(), kc.directory(), mailer, VENDOR, s.id, "已查明")
     assert kc.accounts["id-mgr1"]["closed"] == ("2026-01-05", "last-grant-ended")
     assert kc.accounts["id-mgr1"]["enabled"] is False
+
+
+def test_a_person_left_with_nothing_by_an_institutions_suspension_is_closed_for_it_and_opened_on_lifting(
+    wiring, fake_keycloak, mailer
+):
+    """Covers: R-SUS-1, R-ACC-2"""
+    _institution(fake_keycloak)
+    kc = fake_keycloak
+    s = _suspend(wiring, kc, mailer)
+    assert kc.accounts["id-staff1"]["closed"][1] == "suspended"  # nothing left: the sign-in page says why
+    assert kc.accounts["id-staff2"].get("enabled", True) is True  # still a user at OTHER
+    suspensions.lift(wiring.uow(), kc.directory(), mailer, VENDOR, s.id, "已改善")
+    assert kc.accounts["id-staff1"]["enabled"] is True and not kc.accounts["id-staff1"].get("closed")
+
+
+def test_a_last_grant_ending_during_a_suspension_closes_the_account_on_lifting(wiring, fake_keycloak, mailer):
+    """Covers: R-SUS-1, R-ACC-2"""
+    _institution(fake_keycloak)
+    kc = fake_keycloak
+    s = _suspend(wiring, kc, mailer)
+    with wiring.uow() as uow:  # staff1's departure date came while suspended (job user-departures)
+        assert uow.suspensions.forget_grants("id-staff1", Level.USER) == 1
+        assert uow.suspensions.forget_grant("id-staff2", Grant(CODE, "HPV-COL", Level.USER)) == 1  # a dated ending
+        uow.commit()
+    suspensions.lift(wiring.uow(), kc.directory(), mailer, VENDOR, s.id, "已改善")
+    assert kc.accounts["id-staff1"]["closed"][1] == "last-grant-ended"
+    assert not any(account == "id-staff1" for account, _ in kc.members)
+    assert {g for a, g in kc.members if a == "id-staff2"} == {Grant(OTHER, "CRC-COL", Level.USER)}
+
+
+def test_a_person_suspended_inside_a_suspended_institution_stays_suspended_when_the_institution_is_lifted(
+    wiring, fake_keycloak, mailer
+):
+    """Covers: R-SUS-1"""
+    before = _institution(fake_keycloak)
+    kc = fake_keycloak
+    institution = _suspend(wiring, kc, mailer)
+    person = suspensions.suspend(
+        wiring.uow(),
+        kc.directory(),
+        mailer,
+        REVIEWER,
+        {"scope": "person", "account": "staff1", "reason": "帳號借他人使用", "reference": "案號 115-02"},
+    )
+    suspensions.lift(wiring.uow(), kc.directory(), mailer, VENDOR, institution.id, "已改善")
+    assert kc.accounts["id-staff1"]["closed"][1] == "suspended"
+    assert not any(account == "id-staff1" for account, _ in kc.members)
+    suspensions.lift(wiring.uow(), kc.directory(), mailer, REVIEWER, person.id, "已查明")
+    assert {(x, g) for x, g in kc.members} == before
+    assert kc.accounts["id-staff1"]["enabled"] is True
 
 
 def test_a_suspension_needs_a_reason_a_reference_and_staff(wiring, fake_keycloak, mailer):
