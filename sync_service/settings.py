@@ -35,6 +35,11 @@ class Settings:
     # Where the pages are reached from outside (printed in the forms' QR codes); else the request's host.
     public_url: str = field(default_factory=lambda: _env("SYNC_PUBLIC_URL", ""))
     secret_key: str = field(default_factory=lambda: _env("FLASK_SECRET_KEY", ""))
+    # How long a page may trust the identity provider's last word on a sign-in (session alive,
+    # account enabled, roles) before asking again; at most a minute (decision 0130).
+    page_session_check_seconds: float = field(
+        default_factory=lambda: float(_env("SYNC_PAGE_SESSION_CHECK_SECONDS", "30"))
+    )
     # Personal data at rest (R-PD-1): a base64 key in the environment, else a
     # key file made on first use. Never in the repository.
     data_key: str = field(default_factory=lambda: _env("SYNC_DATA_KEY", ""))

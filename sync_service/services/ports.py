@@ -478,6 +478,17 @@ class Directory(Protocol):
         """Every person of the realm (no service accounts), page by page, with when their
         password was set and their grants: what the reminders and reviews read."""
 
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        """What the identity provider says now of one sign-in: is its session (Keycloak's
+        `sid`) still there, the account still there and enabled, and which realm roles does
+        the account hold now (composites and groups included)."""
+
+
+@dataclass(frozen=True)
+class SignInState:
+    alive: bool
+    roles: frozenset[str] = frozenset()
+
 
 @dataclass(frozen=True)
 class OutgoingMail:
@@ -501,6 +512,8 @@ class Caller:
     username: str
     roles: frozenset[str] = frozenset()
     email: str | None = None
+    # The identity provider's session this caller signed in with (Keycloak's `sid`), if any.
+    session_id: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -515,6 +528,26 @@ class TokenNotForUs(TokenInvalid):
     """Signed by the realm and valid, but issued for another client."""
 
 
+@dataclass(frozen=True)
+class LogoutNotice:
+    """The identity provider says a session ended (OIDC back-channel logout)."""
+
+    subject: str | None
+    session_id: str | None
+
+
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Caller:
         """TokenInvalid unless signed by the realm, unexpired and for us."""
+
+    def verify_logout(self, token: str, client_id: str) -> LogoutNotice:
+        """A back-channel logout token for `client_id`: TokenInvalid unless signed by the
+        realm, for that client, and a logout event (OIDC Back-Channel Logout 1.0, 2.6)."""
+
+
+class PageSessions(Protocol):
+    """The pages' sessions, kept on the server (decision 0130)."""
+
+    def end(self, *, session_id: str | None, subject: str | None) -> int:
+        """End the page sessions signed in with this identity-provider session (or, without
+        one, every page session of the subject); how many ended."""

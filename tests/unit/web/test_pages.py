@@ -10,7 +10,7 @@ from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.support.sync import REVIEWER, form, new_account_name, ready_application
 
-from .conftest import make_app
+from .conftest import make_app, sign_in
 
 CODE = "0401180014"
 
@@ -20,16 +20,6 @@ def _page_form(client, path="/apply?type=A"):
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     challenge = re.search(r'name="challenge" value="([^"]+)"', html)
     return token, challenge.group(1) if challenge else None
-
-
-def _as_reviewer(client):
-    with client.session_transaction() as session:
-        session["caller"] = {
-            "subject": REVIEWER.subject,
-            "username": REVIEWER.username,
-            "roles": sorted(REVIEWER.roles),
-            "until": time.time() + 600,
-        }
 
 
 def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
@@ -87,7 +77,7 @@ def test_a_reviewer_retries_or_cancels_a_failed_provisioning_from_the_page(tmp_p
             uow.applications.save(application)
             uow.commit()
         failed.append(reference)
-    _as_reviewer(client)
+    sign_in(client, app, REVIEWER)
     page = client.get(f"/review/{failed[0]}").get_data(as_text=True)
     assert 'id="retry"' in page and 'id="cancel"' in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
