@@ -30,12 +30,19 @@ from sync_service.domain.references import new_reference  # noqa: E402
 from sync_service.services.printing import PRINTABLE  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
 from tests.support.sync import StaticTokens, form, settings_for_tests  # noqa: E402
+from tests.unit.service.fake_directory import FakeKeycloak  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
 
 def make_service(folder: Path, count: int):
-    wiring = bootstrap(settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder), token_verifier=StaticTokens({}))
+    kc = FakeKeycloak()
+    kc.sign_in("bench", "bench-session", {"hpa-reviewer"})
+    wiring = bootstrap(
+        settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder),
+        directory_factory=kc.directory,
+        token_verifier=StaticTokens({}),
+    )
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with wiring.uow() as uow:
         for i in range(count):
@@ -56,12 +63,14 @@ def make_service(folder: Path, count: int):
         uow.commit()
     app = create_app(wiring=wiring)
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["caller"] = {
+    with client.session_transaction() as session:  # signed in as the pages keep it (decision 0130)
+        session["signin"] = {
             "subject": "bench",
             "username": "bench-reviewer",
             "roles": ["hpa-reviewer"],
+            "sid": "bench-session",
             "until": time.time() + 86400,
+            "checked_at": 0,
         }
     return wiring, client
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+import policies
+
 from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
+from ..domain.fields import same_mailbox
 from ..domain.references import new_reference
 from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
@@ -48,20 +51,14 @@ def submit(
     """Applicants submit form 1. A (a new account) is open to anyone, since the
     applicant has no account to sign in with; B, C, D name an existing account
     and are filed by its holder, signed in, or by a reviewer on their behalf.
-    With a `directory`, an A naming an account that exists already is refused."""
+    An A naming an account that exists already is taken like any other (decision 0131:
+    answering otherwise tells a stranger which names exist); the reviewer's file says so."""
     now = now or utcnow()
     app = new_application(
         id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
     )
     if app.type is not ApplicationType.A:
         _require_filer_of(app, caller)
-    if app.type is ApplicationType.A and directory is not None and directory.find_account(app.account):
-        raise Conflict(
-            "account.exists",
-            f"帳號名稱 {app.account} 已有人使用：A 類申請須另擇新帳號名稱；已有帳號者請以 C 類申請管理者權限",
-            f"The account name {app.account} exists already: an application A needs a new name; "
-            "someone who has an account applies with C for the manager level",
-        )
     by = caller.username if caller else f"applicant:{app.form.email}"
     on_behalf_of = app.account if caller and caller.username.lower() != app.account.lower() else None
     for document in documents:
@@ -79,6 +76,12 @@ def submit(
         uow.applications.add(app)
         uow.commit()
     return app
+
+
+def check_form(form: dict, *, now: datetime | None = None) -> None:
+    """The form's field rules as `submit` applies them (its DomainError), filing nothing: an
+    anonymous filing hears what to correct before it spends a captcha on it."""
+    new_application(id="check", today=taiwan_date(now or utcnow()), **{k: form.get(k) for k in FORM_FIELDS})
 
 
 def _require_filer_of(app: Application, caller: Caller | None) -> None:
@@ -111,27 +114,57 @@ def _require_reviewer(caller: Caller) -> None:
         raise Forbidden("auth.reviewer_required", "此操作限國健署審核人員", "Only HPA reviewers may do this")
 
 
-def _own_link(app: Application, caller: Caller, directory: Directory | None) -> str | None:
-    """What ties the application to the deciding reviewer themselves, if anything."""
+def _own_link(
+    uow: UnitOfWork, app: Application, caller: Caller, directory: Directory | None, decision: str
+) -> str | None:
+    """What ties the application to the deciding reviewer, if anything (decision 0132): it names
+    their account, a mailbox of theirs (normalised: case, +tags, dots where the domain ignores
+    them) or their national ID (the realm's digest); or they filed it, or (with three people per
+    decision in policies/duties.toml) recorded its originals."""
+    duties = policies.duties()
     if app.account.lower() == caller.username.lower():
         return "account"
-    if caller.email and app.form.email.lower() == caller.email.lower():
+    if same_mailbox(app.form.email, caller.email, duties.dot_blind_domains):
         return "email"
     account = directory.find_account(caller.username) if directory is not None else None
     if account is not None:
-        if account.email and account.email.lower() == app.form.email.lower():
+        if same_mailbox(app.form.email, account.email, duties.dot_blind_domains):
             return "email"
         if account.holds_national_id(app.form.national_id.value):
             return "national_id"
+    if decision in ("approve", "reject"):
+        filers = {e.actor.lower() for e in uow.audit_trail(app.id) if e.action == "application.submitted"}
+        if caller.username.lower() in filers:
+            return "filed"
+        recorder = (app.originals_received_by or "").lower()
+        if duties.people_per_decision >= 3 and recorder == caller.username.lower():
+            return "originals"
     return None
+
+
+REFUSALS = {
+    "filed": (
+        "不得審核自己送件（含代為送件）的申請案；請由其他審核人員決定",
+        "You filed this application (or filed it on someone's behalf); another reviewer must decide it",
+    ),
+    "originals": (
+        "正本由您登錄收件，依規定須由另一位審核人員決定",
+        "You recorded this application's originals; policy asks another reviewer to decide it",
+    ),
+}
+OWN_APPLICATION = (
+    "不得審核自己的申請案（申請書上的帳號、電子郵件或身分證字號為您本人）；請由其他審核人員處理",
+    "You may not decide an application that names your own account, e-mail or national ID; "
+    "another reviewer must decide it",
+)
 
 
 def _require_independent(
     uow: UnitOfWork, app: Application, caller: Caller, decision: str, directory: Directory | None, now: datetime
 ) -> None:
-    """Separation of duties: nobody decides an application that names their own
-    account, e-mail or national ID. The refusal is audited."""
-    link = _own_link(app, caller, directory)
+    """Separation of duties: nobody decides an application that names them or that they filed
+    (or, by policy, whose originals they recorded). The refusal is audited."""
+    link = _own_link(uow, app, caller, directory, decision)
     if link is None:
         return
     uow.record(
@@ -144,12 +177,8 @@ def _require_independent(
         )
     )
     uow.commit()
-    raise Forbidden(
-        "decision.own_application",
-        "不得審核自己的申請案（申請書上的帳號、電子郵件或身分證字號為您本人）；請由其他審核人員處理",
-        "You may not decide an application that names your own account, e-mail or national ID; "
-        "another reviewer must decide it",
-    )
+    zh, en = REFUSALS.get(link, OWN_APPLICATION)
+    raise Forbidden("decision.own_application", zh, en)
 
 
 def _load(uow: UnitOfWork, application_id: str) -> Application:

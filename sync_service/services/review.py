@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from ..domain import Application, ManagerSeat
+from ..domain import Application, ApplicationType, ManagerSeat, Status
 from ..domain.references import parse_reference
 from .applications import _load, _require_reviewer
 from .errors import NotFound, SignInRequired
-from .ports import Caller, UnitOfWork
+from .ports import Caller, Directory, UnitOfWork
 
 QUEUE_FILTERS = ("status", "type", "category", "institution_code")
 
@@ -52,22 +52,42 @@ def queue(uow, *, caller: Caller, limit: int = 50, offset: int = 0, **filters) -
 
 
 @dataclass(frozen=True)
+class ExistingAccount:
+    """An application A names an account name that exists in the identity provider (decision
+    0131): the intake answered as for a new name; the reviewer is the one told."""
+
+    same_person: bool  # the account carries the national ID on the form
+
+
+@dataclass(frozen=True)
 class ReviewFile:
     application: Application
     seat: ManagerSeat
     provisioning: list
     audit_trail: list
     scans: list
+    existing_account: ExistingAccount | None = None
 
 
-def review_file(uow, application_id: str, *, caller: Caller) -> ReviewFile:
+def review_file(uow, application_id: str, *, caller: Caller, directory: Directory | None = None) -> ReviewFile:
     _require_reviewer(caller)
     with uow:
         app = _load(uow, application_id)
-        return ReviewFile(
+        file = ReviewFile(
             app,
             uow.seats.get(app.institution.code, app.category),
             uow.outbox.of_application(app.id),
             uow.audit_trail(app.id),
             uow.scans.of_application(app.id),
         )
+    if (
+        directory is not None
+        and app.type is ApplicationType.A
+        and app.status in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED)
+    ):
+        account = directory.find_account(app.account)
+        if account is not None:
+            file = replace(
+                file, existing_account=ExistingAccount(account.holds_national_id(app.form.national_id.value))
+            )
+    return file

@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+import policies
+
 from ..domain import FieldError, FormInvalid, Status
 from .applications import _load
 from .clock import utcnow
@@ -41,6 +43,7 @@ def upload(
         if not may_see(app, viewer):
             raise NotFound("application.not_found", "找不到此申請案", "No such application")
         kind = _check(app, document, data)
+        _room_for(uow, app, document)
         name = "".join(c for c in filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if c.isprintable())[:200] or "scan"
         scan = Scan(
             id=secrets.token_hex(16),
@@ -58,6 +61,29 @@ def upload(
     return scan
 
 
+def _room_for(uow, app, document: str) -> None:
+    """A bounded number of scans per document (policies/budgets.toml, decision 0131): a person
+    replacing a bad scan has room; a program uploading without end does not."""
+    most = policies.budgets().scans_stored_per_document
+    if sum(1 for s in uow.scans.of_application(app.id) if s.document == document) >= most:
+        raise FieldError(
+            "file.too_many",
+            "file",
+            f"這份文件已上傳 {most} 個掃描檔，不能再上傳；如需更換請洽審核人員",
+            f"This document has {most} scans already, the most kept; to replace one, ask the reviewer",
+        )
+
+
+def too_large() -> FieldError:
+    mb = MAX_SCAN_BYTES // 1024 // 1024
+    return FieldError(
+        "file.too_large",
+        "file",
+        f"檔案超過 {mb} MB，請縮小（例如以較低解析度掃描）後再上傳",
+        f"The file is over {mb} MB: make it smaller (scan at a lower resolution, for instance) and upload it again; a scan has at most {mb} MB",
+    )
+
+
 def _check(app, document: str, data: bytes) -> str:
     errors = []
     if document not in app.required_documents:
@@ -73,14 +99,7 @@ def _check(app, document: str, data: bytes) -> str:
     if not data:
         errors.append(FieldError("file.required", "file", "請選擇要上傳的檔案", "Choose a file to upload"))
     elif len(data) > MAX_SCAN_BYTES:
-        errors.append(
-            FieldError(
-                "file.too_large",
-                "file",
-                f"檔案最大 {MAX_SCAN_BYTES // 1024 // 1024} MB",
-                f"A scan has at most {MAX_SCAN_BYTES // 1024 // 1024} MB",
-            )
-        )
+        errors.append(too_large())
     elif kind is None:
         errors.append(
             FieldError("file.type", "file", "只接受 PDF、PNG 或 JPEG 檔", "Only PDF, PNG or JPEG files are accepted")

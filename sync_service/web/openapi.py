@@ -48,10 +48,12 @@ DOCUMENT = {
         "title": "癌症篩檢資訊整合系統 帳號申請同步服務 / Screening system account applications",
         "version": "1",
         "description": "Applications A–D (form 1) from intake to Keycloak. Errors are "
-        "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token; "
-        "B, C and D need the token of the account they name, or a reviewer's (filed on "
-        "the person's behalf). Submissions are limited per client address and per e-mail "
-        "(429 with Retry-After; reviewers are not limited). Reviewing needs the realm role "
+        "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token, with "
+        "a captcha answered (POST /api/captcha, then `challenge` and `captcha` in the body; "
+        "400 captcha.required otherwise); B, C and D need the token of the account they name, "
+        "or a reviewer's (filed on the person's behalf). Submissions are limited per client "
+        "address, per e-mail, per account name and for everyone together (policies/budgets.toml; "
+        "429 with Retry-After; reviewers are not limited). Reviewing needs the realm role "
         "`hpa-reviewer`, and nobody decides an application naming their own account, "
         "national ID or e-mail (403 decision.own_application). Bodies must be JSON.",
     },
@@ -86,6 +88,15 @@ DOCUMENT = {
                     },
                     {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
                 ],
+            ),
+        },
+        "/api/captcha": {
+            "post": _op(
+                "A captcha for filing an application A without a token",
+                "Captcha",
+                public=True,
+                ok_status="201",
+                errors=("429",),
             ),
         },
         "/api/applications/{application_id}": {
@@ -189,7 +200,13 @@ DOCUMENT = {
                     "reason": _NULLABLE_TEXT,
                     "effective_date": {"type": ["string", "null"], "format": "date"},
                     "documents": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+                    "challenge": _TEXT,
+                    "captcha": _TEXT,
                 },
+            },
+            "Captcha": {
+                "type": "object",
+                "properties": {"challenge": {"type": "string"}, "image": {"type": "string"}},
             },
             "Originals": {
                 "type": "object",

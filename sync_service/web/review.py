@@ -56,7 +56,7 @@ def find():
 
 
 def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    f = review.review_file(wiring().uow(), reference, caller=caller())
+    f = review.review_file(wiring().uow(), reference, caller=caller(), directory=wiring().directory())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
         "received_on": today,

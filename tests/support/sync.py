@@ -6,15 +6,25 @@ from __future__ import annotations
 import base64
 import secrets
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+import policies
 from sync_service.services import applications as use_cases
 from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
 
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
 APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
+# A second reviewer: files B, C and D on people's behalf, so that REVIEWER may decide them (the
+# filer never decides, decision 0132).
+FILING_REVIEWER = Caller(subject="rev-2", username="reviewer-chen", roles=frozenset({"hpa-reviewer"}))
 TW = timezone(timedelta(hours=8))
+
+
+def budgets(**changes) -> policies.Budgets:
+    """policies/budgets.toml a thousand times over, but for the `changes` a test checks."""
+    return replace(policies.budgets().scaled(1000), **changes)
 
 
 def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
@@ -26,8 +36,9 @@ def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
         audit_key_file=tmp_path / "audit-signing.key",
         national_id_key_file=tmp_path / "national-id-digest.key",
         audit_head_file=tmp_path / "audit-head.json",
-        submit_rate_per_hour=10_000,
-        submit_burst_per_minute=10_000,
+        # Many tests share a service and an address: budgets a thousand times policies/ (a test
+        # of one budget sets it with `budgets(...)`).
+        budgets=budgets(),
         worker_threads=1,
         # A test's own database copies Keycloak's events from its start, not the whole run's (decision 0090).
         keycloak_events_start="now",
@@ -69,9 +80,9 @@ def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL
 
 
 def ready_application(wiring, type_: str, institution: str, account: str, **extra) -> str:
-    """Submitted, documents and originals in: what a reviewer approves. B, C
-    and D are filed by a reviewer on the person's behalf."""
-    caller = None if type_ == "A" else REVIEWER
+    """Submitted, documents and originals in: what REVIEWER approves. B, C and D are filed by
+    another reviewer on the person's behalf (the filer never decides, decision 0132)."""
+    caller = None if type_ == "A" else FILING_REVIEWER
     app = use_cases.submit(wiring.uow(), form(type_, institution, account, **extra), caller=caller)
     use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
     return app.id
@@ -96,3 +107,10 @@ class StaticTokens:
 
     def verify_logout(self, token: str, client_id: str):
         raise TokenInvalid("no logout tokens here")
+
+
+def with_captcha(wiring, body: dict) -> dict:
+    """An anonymous filing's JSON body with its captcha answered, as a perfect solver would
+    (the test seam; decision 0131)."""
+    challenge = wiring.challenges.issue()
+    return {**body, "challenge": challenge, "captcha": wiring.challenges.answer_for_tests(challenge)}

@@ -8,7 +8,7 @@ import time
 
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
-from tests.support.sync import REVIEWER, form, new_account_name, ready_application
+from tests.support.sync import REVIEWER, budgets, form, new_account_name, ready_application
 
 from .conftest import make_app, sign_in
 
@@ -24,7 +24,7 @@ def _page_form(client, path="/apply?type=A"):
 
 def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
     """Covers: R-PD-3"""
-    app = make_app(tmp_path, submit_burst_per_minute=2)
+    app = make_app(tmp_path, budgets=budgets(type_a_tries_per_address_per_minute=2))
     client = app.test_client()
     wiring = app.extensions["sync"]
     statuses = []
