@@ -9,9 +9,19 @@ from datetime import datetime
 
 import policies
 
-from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
+from ..domain import (
+    Application,
+    ApplicationType,
+    FieldError,
+    FormInvalid,
+    GrantChange,
+    ManagerSeat,
+    new_application,
+    taiwan_date,
+)
 from ..domain.fields import same_mailbox
 from ..domain.references import new_reference
+from . import people
 from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
@@ -52,13 +62,18 @@ def submit(
     applicant has no account to sign in with; B, C, D name an existing account
     and are filed by its holder, signed in, or by a reviewer on their behalf.
     An A naming an account that exists already is taken like any other (decision 0131:
-    answering otherwise tells a stranger which names exist); the reviewer's file says so."""
+    answering otherwise tells a stranger which names exist); the reviewer's file says so.
+    With a `directory`, a B, C or D is checked against the account it names: its holder must
+    be the person on the form (national ID and e-mail), answered at once rather than after
+    the paper arrived."""
     now = now or utcnow()
     app = new_application(
         id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
     )
     if app.type is not ApplicationType.A:
         _require_filer_of(app, caller)
+        if directory is not None:
+            _require_the_holder(app, caller, directory)
     by = caller.username if caller else f"applicant:{app.form.email}"
     on_behalf_of = app.account if caller and caller.username.lower() != app.account.lower() else None
     for document in documents:
@@ -102,6 +117,49 @@ def _require_filer_of(app: Application, caller: Caller | None) -> None:
         )
 
 
+def _require_the_holder(app: Application, caller: Caller, directory: Directory) -> None:
+    """R-ACC-1: the person on the form is the holder of the account it names. For one's own
+    filing that is the account signed in with (by its id, not its name); a reviewer's filing
+    is checked against the named account."""
+    own = not caller.is_reviewer
+    account = people.signed_in_account(directory, caller) if own else directory.find_account(app.account)
+    if account is None:
+        raise FormInvalid(
+            [
+                FieldError(
+                    "account.not_found",
+                    "account",
+                    f"找不到帳號 {app.account}；B、C、D 類申請須填寫既有帳號",
+                    f"No account {app.account}; applications B, C and D name an existing account",
+                )
+            ]
+        )
+    errors = []
+    if (account.email or "").lower() != app.form.email.lower():
+        errors.append(
+            FieldError(
+                "email.not_the_holder",
+                "email",
+                f"E-mail 與帳號 {account.username} 登錄的 E-mail 不同；請填寫帳號登錄的 E-mail（如需變更，請先更新帳號資料）",
+                f"The e-mail differs from the one account {account.username} holds; give the account's e-mail "
+                "(to change it, update the account first)",
+            )
+        )
+    if not people.is_holder(account, app):
+        who_zh, who_en = ("您登入的帳號", "the account you signed in with") if own else ("此帳號", "this account")
+        errors.append(
+            FieldError(
+                "national_id.not_the_holder",
+                "national_id",
+                f"身分證字號與{who_zh}（{account.username}）的持有人不符：B、C、D 類申請只能由帳號持有人本人提出",
+                f"The national ID is not that of the holder of {who_en} ({account.username}): "
+                "applications B, C and D are filed by the account's holder only",
+            )
+        )
+    if errors:
+        raise FormInvalid(errors)
+
+
 def duplicates_of(uow: UnitOfWork, app: Application) -> list[str]:
     """Other applications still open for the same account, or for the same
     person at the same institution and category: a reviewer sees them flagged."""
@@ -126,11 +184,12 @@ def _own_link(
         return "account"
     if same_mailbox(app.form.email, caller.email, duties.dot_blind_domains):
         return "email"
-    account = directory.find_account(caller.username) if directory is not None else None
+    # The reviewer's own account, read live by the token's subject (the person, not a name).
+    account = people.signed_in_account(directory, caller) if directory is not None else None
     if account is not None:
         if same_mailbox(app.form.email, account.email, duties.dot_blind_domains):
             return "email"
-        if account.holds_national_id(app.form.national_id.value):
+        if people.is_holder(account, app):
             return "national_id"
     if decision in ("approve", "reject"):
         filers = {e.actor.lower() for e in uow.audit_trail(app.id) if e.action == "application.submitted"}

@@ -16,9 +16,11 @@ from datetime import datetime
 
 from ..domain import taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
+from . import people
 from .applications import _require_reviewer
 from .clock import utcnow
 from .errors import Conflict, NotFound
+from .people import is_holder
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
 
 
@@ -93,7 +95,7 @@ def _identifiers(uow, username: str, email: str | None) -> set[tuple[str, str]]:
 
 def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bool = False) -> HeldData:
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
-    account = directory.find_account(caller.username)
+    account = people.signed_in_account(directory, caller)
     profile = directory.profile_of(account.id) if account else None
     grants = (
         sorted(
@@ -107,7 +109,8 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         else []
     )
     with uow:
-        apps = uow.applications.list(account=caller.username.lower(), limit=1000)
+        # What names them (R-ACC-1): filed for their account name and with their national ID.
+        apps = [a for a in uow.applications.list(account=caller.username.lower(), limit=1000) if is_holder(account, a)]
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):

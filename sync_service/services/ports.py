@@ -426,6 +426,10 @@ class Directory(Protocol):
 
     def find_account(self, username: str) -> Account | None: ...
 
+    def account(self, account_id: str) -> Account | None:
+        """The account with this id (a signed-in person's: their token's subject), None if none has it."""
+        ...
+
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """Makes the accounts whose names are free, each with its grants, in
         one go (one or many). Idempotent by name: a name taken already is

@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 import policies
 
 from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
-from ..services import lookup, review
+from ..services import lookup, people, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller, DirectoryUnavailable
 from ..services.signins import HeldSignIn, confirmed
@@ -127,8 +127,13 @@ def wiring_of(app):
 
 
 def viewer() -> lookup.Viewer:
-    """Who this browser is, for the use cases that decide what it may see."""
-    return lookup.Viewer(caller(), frozenset(remembered_references()))
+    """Who this browser is, for the use cases that decide what it may see: the signed-in
+    person's account is read from Keycloak once per request (reviewers need none)."""
+    if "viewer" not in g:
+        who = caller()
+        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_reviewer else None
+        g.viewer = lookup.Viewer(who, frozenset(remembered_references()), holder)
+    return g.viewer
 
 
 def visible_application(reference: str):
