@@ -157,7 +157,8 @@ def reset_attempt(http, start_url: str, answers, people: list, target: str):
         tab = parse_qs(urlsplit(url).query)["tab_id"][0]
         sent = http.post(url, data={"username": name, "email": email, "captcha": answers.latest(tab)}, timeout=30)
         if i == 0:
-            print(f"  reset {target}: first answer HTTP {sent.status_code}, {len(sent.text)} bytes", flush=True)
+            said = re.sub(r"<[^>]+>|\s+", " ", sent.text)
+            print(f"  reset {target}: first answer HTTP {sent.status_code}: {said[:600]}", flush=True)
         return sent.status_code == 200
 
     return attempt

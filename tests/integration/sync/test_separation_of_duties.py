@@ -5,9 +5,12 @@ approved it; one reviewer filed a B on a manager's behalf and approved it."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 import policies
+from tests.support.legacy_export import national_id
 from tests.support.sync import form, new_account_name, with_captcha
 
 
@@ -73,8 +76,10 @@ def test_the_filer_never_decides_what_they_filed_a_or_b(
     _refused(_decide(sync_api, a, filer), "filed", sync_api.wiring, a)
     assert _decide(sync_api, a, second).status_code == 200  # a second person decides
     # One reviewer files a B on a manager's behalf and approves it.
-    manager = make_user()
-    b = _file(sync_api, form("B", f"{int(institution) ^ 1:010d}", manager["username"], email=manager["email"]), filer)
+    held_id = national_id(random.Random())
+    manager = make_user(nationalId=held_id)
+    b_form = form("B", f"{int(institution) ^ 1:010d}", manager["username"], email=manager["email"], national_id=held_id)
+    b = _file(sync_api, b_form, filer)
     _originals(sync_api, b, second)
     _refused(_decide(sync_api, b, filer, "reject"), "filed", sync_api.wiring, b)
     assert _decide(sync_api, b, second, "reject").status_code == 200
