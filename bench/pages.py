@@ -24,23 +24,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stack.samples import StaticTokens, form, settings_for_tests  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import new_application  # noqa: E402
 from sync_service.domain.references import new_reference  # noqa: E402
+from sync_service.services.ports import SignInState  # noqa: E402
 from sync_service.services.printing import PRINTABLE  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
-from tests.support.sync import StaticTokens, form, settings_for_tests  # noqa: E402
-from tests.unit.service.fake_directory import FakeKeycloak  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
 
+class BenchReviewerSignedIn:
+    """The realm's word on the bench's one reviewer, whom every page asks after (decision 0130):
+    still signed in, still a reviewer. The queue asks the directory nothing else."""
+
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        return SignInState(alive=True, roles=frozenset({"hpa-reviewer"}))
+
+
 def make_service(folder: Path, count: int):
-    kc = FakeKeycloak()
-    kc.sign_in("bench", "bench-session", {"hpa-reviewer"})
     wiring = bootstrap(
         settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder),
-        directory_factory=kc.directory,
+        directory_factory=BenchReviewerSignedIn,
         token_verifier=StaticTokens({}),
     )
     start = datetime(2026, 1, 1, tzinfo=UTC)

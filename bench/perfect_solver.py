@@ -39,20 +39,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import policies  # noqa: E402
+from stack.samples import StaticTokens, form, new_account_name, settings_for_tests, with_captcha  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
-from tests.support.sync import StaticTokens, form, new_account_name, settings_for_tests, with_captcha  # noqa: E402
-from tests.unit.service.fake_directory import FakeKeycloak, FakeMailer  # noqa: E402
 
 INSTITUTION = "0401180014"
 
 
 def service(folder: Path, budgets: policies.Budgets):
+    # Filing an A and looking one up ask Keycloak nothing: the directory is made, never called.
     wiring = bootstrap(
         settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder, budgets=budgets),
-        directory_factory=FakeKeycloak().directory,
-        mailer=FakeMailer(),
         token_verifier=StaticTokens({}),
     )
     return wiring, create_app(wiring=wiring)
@@ -165,15 +163,16 @@ def reset_attempt(http, start_url: str, answers, people: list, target: str):
 
 
 def reset_cases(seconds: float, accounts: int) -> list[tuple]:
+    import secrets as tokens
+
     import requests
 
     from stack.credentials_file import WANTED, demo_password
-    from stack.keycloak import KeycloakInstance, build_providers, test_seam_jars
+    from stack.keycloak import CaptchaAnswers, KeycloakInstance, build_providers, test_seam_jars
     from stack.mailsink import MailSink
+    from stack.network import free_port
     from stack.paths import REALM_NAME
     from stack.realm import realm_env
-    from tests.conftest import PROVIDERS_LOG, free_port, good_password
-    from tests.pages.keycloak import CaptchaAnswers
 
     secrets = {k: (demo_password() if n == 0 else os.urandom(n).hex()) for k, n in WANTED.items()}
     ports = {n: free_port() for n in ("keycloak", "management", "smtp", "screening-client", "sync-service")}
@@ -189,7 +188,7 @@ def reset_cases(seconds: float, accounts: int) -> list[tuple]:
             management_port=ports["management"],
             admin_password=secrets["KC_BOOTSTRAP_ADMIN_PASSWORD"],
             env=realm_env(secrets, ports),
-            extra_args=[f"--log-level=INFO,{PROVIDERS_LOG}:debug"],
+            extra_args=["--log-level=INFO,tw.gov.hpa.screening:debug"],
         )
         kc.prepare(build_providers() + test_seam_jars())
         kc.start()
@@ -210,7 +209,9 @@ def reset_cases(seconds: float, accounts: int) -> list[tuple]:
                         "firstName": "怡君",
                         "lastName": "陳",
                         "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969"]},
-                        "credentials": [{"type": "password", "value": good_password(), "temporary": False}],
+                        "credentials": [
+                            {"type": "password", "value": f"Kq{tokens.token_hex(4)}~Zx{tokens.randbelow(900) + 100}"}
+                        ],
                     }
                 )
                 people.append((user_id, name, f"{name}@clinic.example.tw"))

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 
@@ -143,7 +144,7 @@ def function_role(category: str, function: str) -> str:
     return f"function:{category}:{function}"
 
 
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     with open(HERE / name, "rb") as f:
         return tomllib.load(f)
 
@@ -213,6 +214,21 @@ def _check(p: Policies) -> None:
 
 
 @dataclass(frozen=True)
+class Letters:
+    """The official letter that carries the originals (documents.toml [letters], R-DOC-4)."""
+
+    example: str
+    serial_digits_min: int
+    serial_digits_max: int
+    year_lag_max: int
+
+
+@cache
+def letters() -> Letters:
+    return Letters(**_read("documents.toml")["letters"])
+
+
+@dataclass(frozen=True)
 class Departures:
     """Departures on their effective date (departures.toml; R-MGR-6, R-USR-2)."""
 
@@ -255,7 +271,7 @@ def reminders() -> Reminders:
 
 
 @cache
-def printed_forms() -> dict:
+def printed_forms() -> dict[str, Any]:
     """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""
     return _read("forms.toml")
 

@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
+from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Receipt, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
 from ..services.ports import ConcurrentDecision, ImportedRowState, LeaseLost, MailDue, OutboxEntry, Scan
@@ -162,7 +162,17 @@ class ApplicationRepository:
             "reason": f.reason,
             "effective_date": f.effective_date,
             "status": app.status.value,
-            "documents": sorted(app.documents),
+            "documents": sorted(app.declared_documents),
+            "receipts": [
+                {
+                    "document": r.document,
+                    "letter_number": r.letter_number,
+                    "received_on": r.received_on.isoformat(),
+                    "by": r.by,
+                    "at": r.at.isoformat(),
+                }
+                for r in sorted(app.receipts.values(), key=lambda r: (r.at, r.document))
+            ],
             "vendor_name": v.name if v else None,
             "vendor_processed_on": v.processed_on if v else None,
             "vendor_notes": v.notes if v else None,
@@ -199,7 +209,17 @@ class ApplicationRepository:
             category=r.category,
             form=form,
             status=Status(r.status),
-            documents=r.documents,
+            declared_documents=r.documents,
+            receipts=[
+                Receipt(
+                    d["document"],
+                    d["letter_number"],
+                    date.fromisoformat(d["received_on"]),
+                    d["by"],
+                    datetime.fromisoformat(d["at"]),
+                )
+                for d in (r.receipts or [])
+            ],
             vendor_record=vendor,
             submitted_at=r.submitted_at,
             originals_received_by=r.originals_received_by,

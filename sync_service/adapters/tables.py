@@ -85,7 +85,10 @@ applications = Table(
     Column("reason", Text),
     Column("effective_date", Date),
     Column("status", String(20), nullable=False, index=True),
+    # What the applicant declared (R-DOC-4: shown as declared, never as received).
     Column("documents", JSON, nullable=False),
+    # The originals HPA received: [{document, letter_number, received_on, by, at}] (0008).
+    Column("receipts", JSON, nullable=False, server_default="[]"),
     Column("vendor_name", String(50)),
     Column("vendor_processed_on", Date),
     Column("vendor_notes", Text),

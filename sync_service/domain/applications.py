@@ -12,10 +12,11 @@ one-manager invariant): `Application.approve(seat, ...)` is its only entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 
 import policies
 
@@ -27,7 +28,7 @@ from .events import (
     ApplicationProvisioned,
     ApplicationRejected,
     ApplicationSubmitted,
-    DocumentAttached,
+    DocumentDeclared,
     Event,
     OriginalsReceived,
     ProvisioningFailed,
@@ -99,6 +100,8 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
 # what is refused in "申請案目前為「…」，不能{zh}" and "… status is “…”, so {en} is not possible".
 TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED, "送件", "submitting it"),
+    # Each letter records the originals it carried; the last required one moves the
+    # application on (R-DOC-4).
     "record_originals_received": (
         frozenset({Status.SUBMITTED}),
         Status.ORIGINALS_RECEIVED,
@@ -123,8 +126,7 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     "cancel": (frozenset({Status.FAILED}), Status.CANCELLED, "取消", "cancelling it"),
 }
 
-# Documents can be added until the reviewer decides: scans at intake, the
-# originals by letter, a missing licence sent later.
+# An applicant may declare documents until the reviewer decides.
 _DOCUMENTS_OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.ORIGINALS_RECEIVED})
 # Statuses that come after an approval: provisioning reports "on whose approval".
 _APPROVED_LINE = frozenset({Status.APPROVED, Status.PROVISIONED, Status.FAILED})
@@ -155,9 +157,8 @@ class Form1:
         """R-MGR-6 asks for 15 days' notice (policies/departures.toml). Late
         notice does not stop a revoke (refusing it would leave a departed
         person's access open); it is shown to the reviewer."""
-        if self.effective_date is None:
-            return False
-        return self.notice_days < policies.departures().notice_days
+        days = self.notice_days
+        return days is not None and days < policies.departures().notice_days
 
     @property
     def notice_days(self) -> int | None:
@@ -165,6 +166,18 @@ class Form1:
         if self.effective_date is None:
             return None
         return (self.effective_date - self.application_date).days
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One paper original received by HPA (R-DOC-4): the official letter (公文) that carried
+    it, by its number (文號) and the day HPA received it, and the reviewer who recorded it."""
+
+    document: str
+    letter_number: str
+    received_on: date
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -213,9 +226,9 @@ def new_application(
     `FormInvalid`, so a form is corrected in one pass.
     """
     errors: list[FieldError] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
 
-    def take(name: str, parse, *args, **kwargs) -> None:
+    def take(name: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
             values[name] = parse(*args, **kwargs)
         except FieldError as e:
@@ -324,7 +337,8 @@ class Application:
         category: str,
         form: Form1,
         status: Status = Status.DRAFT,
-        documents: Iterable[str] = (),
+        declared_documents: Iterable[str] = (),
+        receipts: Iterable[Receipt] = (),
         vendor_record: VendorRecord | None = None,
         submitted_at: datetime | None = None,
         originals_received_by: str | None = None,
@@ -342,7 +356,11 @@ class Application:
         self.category = category
         self.form = form
         self.status = Status(status)
-        self.documents: set[str] = set(documents)
+        # What the applicant says the file holds (the intake's `documents`): shown as
+        # declared, never taken for received.
+        self.declared_documents: set[str] = set(declared_documents)
+        # What HPA received on paper, one receipt per document, each with its letter.
+        self.receipts: dict[str, Receipt] = {r.document: r for r in receipts}
         self.vendor_record = vendor_record
         self.submitted_at = submitted_at
         self.originals_received_by = originals_received_by
@@ -371,8 +389,19 @@ class Application:
         return policies.load().required_documents(self.type.value, self.category)
 
     @property
+    def received_documents(self) -> tuple[str, ...]:
+        return tuple(d for d in self.required_documents if d in self.receipts)
+
+    @property
     def missing_documents(self) -> tuple[str, ...]:
-        return tuple(d for d in self.required_documents if d not in self.documents)
+        """Required originals HPA has not received (what the applicant declared does not count)."""
+        return tuple(d for d in self.required_documents if d not in self.receipts)
+
+    @property
+    def form_received_on(self) -> date | None:
+        """The day HPA received form 1 itself: the notice of a change counts from it (R-MGR-6)."""
+        receipt = self.receipts.get("form-1")
+        return receipt.received_on if receipt else None
 
     @property
     def approved_by(self) -> str | None:
@@ -398,22 +427,23 @@ class Application:
         self.submitted_at = at
         self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at, on_behalf_of=on_behalf_of))
 
-    def attach_document(self, document: str, *, by: str, at: datetime) -> None:
-        """Record that a document is in the file. Only documents this type and
-        category asks for are accepted: anything else is a misfiled upload."""
+    def declare_document(self, document: str, *, by: str, at: datetime) -> None:
+        """The applicant declares a document part of the file (the intake's list). Only
+        documents this type and category asks for are accepted: anything else is a
+        misfiled upload. A declaration is not a receipt (R-DOC-4)."""
         require_actor(by, at)
         if self.status not in _DOCUMENTS_OPEN:
             now_zh, now_en = STATUS_LABELS[self.status]
             raise IllegalTransition(
-                "transition.attach_document",
+                "transition.declare_document",
                 f"申請案目前為「{now_zh}」，不能再補件",
                 f"The application's status is “{now_en}”, so documents can no longer be added",
             )
         self._check_document(document)
-        if document in self.documents:
-            return  # attaching twice changes nothing, and records nothing
-        self.documents.add(document)
-        self.events.append(DocumentAttached(application_id=self.id, by=by, at=at, document=document))
+        if document in self.declared_documents:
+            return  # declaring twice changes nothing, and records nothing
+        self.declared_documents.add(document)
+        self.events.append(DocumentDeclared(application_id=self.id, by=by, at=at, document=document))
 
     def _check_document(self, document: str) -> None:
         if document not in self.required_documents:
@@ -432,60 +462,78 @@ class Application:
         *,
         by: str,
         at: datetime,
-        documents: Iterable[str] = (),
+        documents: Iterable[str],
         letter_number: object = None,
         received_on: object = None,
     ) -> None:
-        """The signed paper originals arrived by official letter (R-DOC-4);
-        `documents` lists what the letter held, if not attached before;
-        `letter_number` and `received_on` name the letter (公文文號, 收文日期)
-        when the reviewer records them (the pages always do)."""
+        """Signed paper originals arrived by official letter (R-DOC-4): the reviewer names each
+        document the letter held, the letter's number (文號, the agency's format) and the day HPA
+        received it (not in the future, not before the form's date). All or nothing; once every
+        required original is in, the application is ready to decide."""
         require_actor(by, at)
         target = self._check_transition("record_originals_received")
-        letter = self._originals_letter(letter_number, received_on, taiwan_date(at))
         documents = tuple(dict.fromkeys(documents))
-        for document in documents:
-            self._check_document(document)  # all or nothing: no half-recorded letter
-        for document in documents:
-            self.attach_document(document, by=by, at=at)
-        self.status = target
-        self.originals_received_by = by
-        self.originals_received_at = at
-        self.events.append(OriginalsReceived(application_id=self.id, by=by, at=at, documents=documents, **letter))
-
-    @staticmethod
-    def _originals_letter(letter_number: object, received_on: object, today: date) -> dict:
-        if letter_number is None and received_on is None:
-            return {}
-        errors, letter = [], {}
+        errors: list[FieldError] = []
         try:
-            letter["letter_number"] = fields.parse_text(letter_number, "letter_number", "公文文號", "Letter number", 50)
+            day = fields.parse_received_on(received_on, earliest=self.form.application_date, today=taiwan_date(at))
         except FieldError as e:
             errors.append(e)
+            day = None
         try:
-            day = fields.parse_date(received_on, "received_on", "收文日期", "Date received")
-            if day > today:
-                raise FieldError(
-                    "received_on.future",
-                    "received_on",
-                    "收文日期不可晚於今天",
-                    "The date received cannot be later than today",
+            number = fields.parse_letter_number(letter_number, received_on=day)
+        except FieldError as e:
+            errors.append(e)
+        if not documents:
+            errors.append(
+                FieldError(
+                    "documents.required",
+                    "documents",
+                    "請逐一勾選此公文所附的正本",
+                    "Tick each original this letter carried",
                 )
-            letter["received_on"] = day
-        except FieldError as e:
-            errors.append(e)
-        if errors:
+            )
+        for document in documents:
+            try:
+                self._check_document(document)
+            except FieldError as e:
+                errors.append(e)
+            else:
+                if document in self.receipts:
+                    r = self.receipts[document]
+                    errors.append(
+                        FieldError(
+                            "documents.already_received",
+                            "documents",
+                            f"「{policies.load().documents[document].zh}」已於 {r.received_on} 以 {r.letter_number} 收件",
+                            f"{document} was received already, on {r.received_on} by letter {r.letter_number}",
+                        )
+                    )
+        if errors or day is None:
             raise FormInvalid(errors)
-        return letter
+        for document in documents:
+            self.receipts[document] = Receipt(document, number, day, by, at)
+        self.events.append(
+            OriginalsReceived(
+                application_id=self.id, by=by, at=at, documents=documents, letter_number=number, received_on=day
+            )
+        )
+        if not self.missing_documents:
+            self.status = target
+            self.originals_received_by = by
+            self.originals_received_at = at
 
     def check_approvable(self) -> None:
         """Raise unless `approve` would succeed: the state machine, the paper
         originals (R-DOC-4), every required document (R-DOC-1, R-DOC-2, R-DOC-3)."""
         if self.status is Status.SUBMITTED:
+            known = policies.load().documents
+            missing = self.missing_documents
             raise ApprovalRefused(
                 "approval.originals_missing",
-                "尚未收到正本公文，不能核准",
-                "The signed paper originals have not been recorded as received; approval must wait",
+                "尚未收到正本公文，不能核准：" + "、".join(known[d].zh for d in missing),
+                "The signed paper originals have not all been recorded as received; approval must wait: "
+                + "; ".join(known[d].en for d in missing),
+                missing=missing,
             )
         self._check_transition("approve")
         missing = self.missing_documents
@@ -632,8 +680,8 @@ class Application:
                 "申請案尚未送件，不能登錄維護廠商處理紀錄",
                 "The application has not been submitted; there is nothing for the vendor to record",
             )
-        errors = []
-        record = {}
+        errors: list[FieldError] = []
+        record: dict[str, Any] = {}
         for key, parse in (
             ("vendor_name", lambda: fields.parse_text(name, "vendor_name", "維護廠商姓名", "Vendor name", 50)),
             ("processed_on", lambda: fields.parse_date(processed_on, "processed_on", "處理日期", "Processing date")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any, TypeVar
 
 import policies
 
@@ -25,6 +26,8 @@ from . import people
 from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
+
+T = TypeVar("T")
 
 FORM_FIELDS = (
     "type",
@@ -50,7 +53,7 @@ def new_application_id() -> str:
 
 def submit(
     uow: UnitOfWork,
-    form: dict,
+    form: dict[str, Any],
     *,
     caller: Caller | None,
     documents: Iterable[str] = (),
@@ -71,13 +74,13 @@ def submit(
         id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
     )
     if app.type is not ApplicationType.A:
-        _require_filer_of(app, caller)
+        filer = _require_filer_of(app, caller)
         if directory is not None:
-            _require_the_holder(app, caller, directory)
+            _require_the_holder(app, filer, directory)
     by = caller.username if caller else f"applicant:{app.form.email}"
     on_behalf_of = app.account if caller and caller.username.lower() != app.account.lower() else None
     for document in documents:
-        app.attach_document(document, by=by, at=now)
+        app.declare_document(document, by=by, at=now)  # declared, not received (R-DOC-4)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
     with uow:
         if uow.personal_requests.processing_stopped(app.account):
@@ -93,15 +96,15 @@ def submit(
     return app
 
 
-def check_form(form: dict, *, now: datetime | None = None) -> None:
+def check_form(form: dict[str, str | None], *, now: datetime | None = None) -> None:
     """The form's field rules as `submit` applies them (its DomainError), filing nothing: an
     anonymous filing hears what to correct before it spends a captcha on it."""
     new_application(id="check", today=taiwan_date(now or utcnow()), **{k: form.get(k) for k in FORM_FIELDS})
 
 
-def _require_filer_of(app: Application, caller: Caller | None) -> None:
+def _require_filer_of(app: Application, caller: Caller | None) -> Caller:
     """B, C and D change an existing account: its holder files them, or a
-    reviewer on the holder's behalf (recorded as such)."""
+    reviewer on the holder's behalf (recorded as such). Returns who files it."""
     if caller is None:
         raise SignInRequired(
             "auth.sign_in_required",
@@ -115,6 +118,7 @@ def _require_filer_of(app: Application, caller: Caller | None) -> None:
             f"Applications B, C and D are filed for one's own account (you are signed in as {caller.username}, "
             f"the form names {app.account})",
         )
+    return caller
 
 
 def _require_the_holder(app: Application, caller: Caller, directory: Directory) -> None:
@@ -240,7 +244,8 @@ def _require_independent(
     raise Forbidden("decision.own_application", zh, en)
 
 
-def _load(uow: UnitOfWork, application_id: str) -> Application:
+def load_application(uow: UnitOfWork, application_id: str) -> Application:
+    """The application, or NotFound."""
     app = uow.applications.get(application_id)
     if app is None:
         raise application_not_found(application_id)
@@ -261,7 +266,7 @@ def _reviewer_step(
     `decision` is refused to a reviewer the application names."""
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         if decision:
             _require_independent(uow, app, caller, decision, directory, now or utcnow())
         step(app)
@@ -275,11 +280,12 @@ def record_originals_received(
     application_id: str,
     *,
     caller: Caller,
-    documents: Iterable[str] = (),
-    letter_number: str | None = None,
-    received_on: str | None = None,
+    documents: Iterable[str],
+    letter_number: object,
+    received_on: object,
     now: datetime | None = None,
 ) -> Application:
+    """A reviewer records the originals one official letter carried (R-DOC-4)."""
     return _reviewer_step(
         uow,
         application_id,
@@ -299,12 +305,12 @@ def _seat_decision(
     application_id: str,
     caller: Caller,
     decision: str,
-    act: Callable[[Application, ManagerSeat, UnitOfWork], object],
+    act: Callable[[Application, ManagerSeat, UnitOfWork], T],
     *,
     now: datetime,
     directory: Directory | None,
     attempts: int = 10,
-):
+) -> tuple[Application, T]:
     """A decision over an application and its manager seat, in one transaction.
 
     A concurrent decision on the same seat makes the store refuse ours; we
@@ -314,7 +320,7 @@ def _seat_decision(
     for _ in range(attempts):
         try:
             with uow:
-                app = _load(uow, application_id)
+                app = load_application(uow, application_id)
                 _require_independent(uow, app, caller, decision, directory, now)
                 seat = uow.seats.get(app.institution.code, app.category)
                 loaded = seat.version
@@ -347,7 +353,7 @@ def approve(
     the grant changes queued for the worker, in one transaction (R-MGR-1)."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> tuple[GrantChange, ...]:
         changes = app.approve(seat, by=caller.username, at=now, replacing=replacing)
         uow.outbox.add(changes, now)
         return changes
@@ -370,7 +376,7 @@ def retry_provisioning(
     failed changes go back to the outbox. Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.retry(seat, by=caller.username, at=now)
         uow.outbox.requeue_failed(app.id, now)
 
@@ -390,7 +396,7 @@ def cancel_application(
     no seat (given back when it failed; here too, should it still hold one). Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.cancel(seat, by=caller.username, at=now, reason=reason)
         uow.outbox.cancel_failed(app.id)
 
@@ -441,17 +447,17 @@ def record_vendor_processing(
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
     _require_reviewer(caller)
     with uow:
-        return _load(uow, application_id)
+        return load_application(uow, application_id)
 
 
-def search(uow: UnitOfWork, *, caller: Caller, **filters) -> list[Application]:
+def search(uow: UnitOfWork, *, caller: Caller, **filters: Any) -> list[Application]:
     _require_reviewer(caller)
     with uow:
         return uow.applications.list(**filters)
 
 
-def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list]:
+def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list[Any]]:
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         return app, uow.outbox.of_application(application_id)

@@ -27,7 +27,7 @@ class Challenges:
         length: int = 5,
         lifetime_seconds: float = 600,
         capacity: int = 50_000,
-        clock=time.monotonic,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.draw, self.length, self.lifetime, self.capacity, self.clock = (
             draw,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..domain import Application, DomainError, FieldError, FormInvalid
 from ..domain.fields import clean, parse_email
@@ -29,26 +30,26 @@ def _not_found() -> NotFound:
     )
 
 
-def find_by_reference(uow, reference: object, email: object) -> Application:
+def find_by_reference(uow: UnitOfWork, reference: object, email: object) -> Application:
     errors = []
     try:
-        reference = parse_reference(reference)
+        parsed_reference = parse_reference(reference)
     except FieldError as e:
         errors.append(e)
     try:
-        email = parse_email(email)
+        parsed_email = parse_email(email)
     except FieldError as e:
         errors.append(e)
     if errors:
         raise FormInvalid(errors)
     with uow:
-        app = uow.applications.get(reference)
-    if app is None or app.form.email.lower() != email.lower():
+        app = uow.applications.get(parsed_reference)
+    if app is None or app.form.email.lower() != parsed_email.lower():
         raise _not_found()
     return app
 
 
-def applications_of(uow, viewer: Viewer, limit: int = 100) -> list[Application]:
+def applications_of(uow: UnitOfWork, viewer: Viewer, limit: int = 100) -> list[Application]:
     """What was filed for the signed-in person's account and names them, newest first."""
     assert viewer.caller is not None
     with uow:
@@ -117,7 +118,7 @@ def application_page(uow: UnitOfWork, reference: object, viewer: Viewer) -> Appl
         return ApplicationPage(app, uow.scans.of_application(app.id))
 
 
-def form_findings(form: dict, *, now: datetime | None = None) -> dict[str, tuple[str, str]]:
+def form_findings(form: dict[str, Any], *, now: datetime | None = None) -> dict[str, tuple[str, str]]:
     """The field rules' answer for a form as typed so far: field -> (zh, en).
     The pages' script asks this as the person types; the same parse as submit."""
     from ..domain import new_application, taiwan_date

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from ..domain import taiwan_date
+from ..domain import Application, taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
 from . import people
 from .applications import _require_reviewer
@@ -22,6 +24,8 @@ from .clock import utcnow
 from .errors import Conflict, NotFound
 from .people import is_holder
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
+
+T = TypeVar("T")
 
 
 def _not_found(request_id: str) -> NotFound:
@@ -32,18 +36,18 @@ def _not_found(request_id: str) -> NotFound:
 class HeldData:
     """Everything held about one person, and nothing about anyone else."""
 
-    profile: dict | None
-    grants: list[dict]
-    applications: list[dict]
-    scans: list[dict]
-    audit: list[dict]
-    requests: list[dict]
+    profile: dict[str, Any] | None
+    grants: list[dict[str, Any]]
+    applications: list[dict[str, Any]]
+    scans: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
 
-    def as_copy(self, now: datetime) -> dict:
+    def as_copy(self, now: datetime) -> dict[str, Any]:
         return {"made_at": now.isoformat(), **asdict(self)}
 
 
-def _application(app, *, full: bool) -> dict:
+def _application(app: Application, *, full: bool) -> dict[str, Any]:
     f = app.form
     national_id = (
         f.national_id.value
@@ -71,7 +75,7 @@ def _application(app, *, full: bool) -> dict:
     }
 
 
-def _request(r: PersonalDataRequest) -> dict:
+def _request(r: PersonalDataRequest) -> dict[str, Any]:
     return {
         "id": r.id,
         "kind": r.kind,
@@ -86,7 +90,7 @@ def _request(r: PersonalDataRequest) -> dict:
     }
 
 
-def _identifiers(uow, username: str, email: str | None) -> set[tuple[str, str]]:
+def _identifiers(uow: UnitOfWork, username: str, email: str | None) -> set[tuple[str, str]]:
     ids = {("user", username.lower())} | {("email", e) for e in uow.personal_records.emails(username)}
     if email:
         ids.add(("email", email.lower()))
@@ -123,11 +127,15 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
                     "uploaded_at": s.uploaded_at.isoformat(),
                 }
                 if full:
-                    item["content_base64"] = base64.b64encode(uow.scans.get(app.id, s.id).content).decode()
+                    stored = uow.scans.get(app.id, s.id)
+                    item["content_base64"] = base64.b64encode(stored.content or b"" if stored else b"").decode()
                 scans.append(item)
         email = profile.get("email") if profile else None
         audit = uow.audit_about(_identifiers(uow, caller.username, email), {a.id for a in apps})
         requests = uow.personal_requests.of_account(caller.username)
+    # The institution's name as the person's applications give it (the directory keeps codes).
+    names = {a.institution.code: a.institution.name for a in apps if a.institution.name}
+    grants = [{**g, "institution_name": names.get(g["institution_code"])} for g in grants]
     return HeldData(
         profile=profile,
         grants=grants,
@@ -149,7 +157,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
     )
 
 
-def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **details) -> AuditEntry:
+def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **details: Any) -> AuditEntry:
     # The account through its pseudonym (policies: person_keys); never what a correction says.
     return AuditEntry(
         actor=by,
@@ -159,7 +167,9 @@ def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **d
     )
 
 
-def file_request(uow: UnitOfWork, caller: Caller, form: dict, *, now: datetime | None = None) -> PersonalDataRequest:
+def file_request(
+    uow: UnitOfWork, caller: Caller, form: dict[str, Any], *, now: datetime | None = None
+) -> PersonalDataRequest:
     now = now or utcnow()
     request = new_request(
         id=secrets.token_hex(8),
@@ -198,7 +208,7 @@ def may_download_copy(uow: UnitOfWork, caller: Caller) -> bool:
     return any(r.kind == "copy" and r.status is RequestStatus.APPROVED for r in requests_of(uow, caller))
 
 
-def copy_of(uow: UnitOfWork, directory: Directory, caller: Caller, *, now: datetime | None = None) -> dict:
+def copy_of(uow: UnitOfWork, directory: Directory, caller: Caller, *, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
     if not may_download_copy(uow, caller):
         raise NotFound("copy.not_approved", "尚無核准的複製本請求", "No approved request for a copy")
@@ -234,7 +244,13 @@ def get(uow: UnitOfWork, request_id: str, caller: Caller) -> PersonalDataRequest
     return request
 
 
-def _decide(uow: UnitOfWork, request_id: str, caller: Caller, act, now: datetime):
+def _decide(
+    uow: UnitOfWork,
+    request_id: str,
+    caller: Caller,
+    act: Callable[[UnitOfWork, PersonalDataRequest], T],
+    now: datetime,
+) -> T:
     _require_reviewer(caller)
     with uow:
         request = uow.personal_requests.get(request_id)
@@ -249,9 +265,9 @@ def _decide(uow: UnitOfWork, request_id: str, caller: Caller, act, now: datetime
 def extend(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, now: datetime | None = None) -> None:
     now = now or utcnow()
 
-    def act(uow, request):
+    def act(uow: UnitOfWork, request: PersonalDataRequest) -> None:
         request.extend(reason, by=caller.username)
-        uow.record(_entry("extended", caller.username, now, request, extended_to=request.extended_to.isoformat()))
+        uow.record(_entry("extended", caller.username, now, request, extended_to=str(request.extended_to)))
 
     _decide(uow, request_id, caller, act, now)
 
@@ -259,7 +275,7 @@ def extend(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
 def reject(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, now: datetime | None = None) -> None:
     now = now or utcnow()
 
-    def act(uow, request):
+    def act(uow: UnitOfWork, request: PersonalDataRequest) -> None:
         request.reject(reason, by=caller.username, at=now)
         uow.record(_entry("rejected", caller.username, now, request))
 
@@ -268,12 +284,12 @@ def reject(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
 
 def approve(
     uow: UnitOfWork, directory: Directory, request_id: str, caller: Caller, *, now: datetime | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Approve and carry out: Keycloak first (a refusal there leaves the request open,
     nothing recorded), then the service's records, the decision and its record in one commit."""
     now = now or utcnow()
 
-    def act(uow, request):
+    def act(uow: UnitOfWork, request: PersonalDataRequest) -> dict[str, Any]:
         request.approve(by=caller.username, at=now)
         done = _carry_out(uow, directory, request, now)
         uow.record(_entry("approved", caller.username, now, request, applied=done))
@@ -282,7 +298,7 @@ def approve(
     return _decide(uow, request_id, caller, act, now)
 
 
-def _carry_out(uow, directory: Directory, request: PersonalDataRequest, now: datetime) -> dict:
+def _carry_out(uow: UnitOfWork, directory: Directory, request: PersonalDataRequest, now: datetime) -> dict[str, Any]:
     account = directory.find_account(request.account)
     if request.kind == "copy":
         return {"copy": "available"}
@@ -320,5 +336,5 @@ def _carry_out(uow, directory: Directory, request: PersonalDataRequest, now: dat
     return {"keycloak": "deleted" if account else "no account", **counts, "requests": request_count}
 
 
-def today(now: datetime | None = None):
+def today(now: datetime | None = None) -> date:
     return taiwan_date(now or utcnow())

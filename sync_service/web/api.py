@@ -99,8 +99,20 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
         "late_notice": f.late_notice,
         "status": app.status.value,
         "status_label": {"zh": zh, "en": en},
-        "documents": sorted(app.documents),
+        # What the applicant declared, apart from what HPA received on paper (R-DOC-4).
+        "declared_documents": sorted(app.declared_documents),
+        "received_documents": list(app.received_documents),
         "missing_documents": list(app.missing_documents),
+        "receipts": [
+            {
+                "document": r.document,
+                "letter_number": r.letter_number,
+                "received_on": iso(r.received_on),
+                "recorded_by": r.by,
+                "recorded_at": iso(r.at),
+            }
+            for r in sorted(app.receipts.values(), key=lambda r: (r.at, r.document))
+        ],
         "vendor_record": {"name": v.name, "processed_on": iso(v.processed_on), "notes": v.notes} if v else None,
         "submitted_at": iso(app.submitted_at),
         "originals_received_by": app.originals_received_by,
@@ -198,7 +210,12 @@ def originals(application_id):
     caller = _caller()
     data = _body()
     app = use_cases.record_originals_received(
-        _wiring().uow(), _application_id(application_id), caller=caller, documents=_documents(data)
+        _wiring().uow(),
+        _application_id(application_id),
+        caller=caller,
+        documents=_documents(data),
+        letter_number=_text(data, "letter_number"),
+        received_on=_text(data, "received_on"),
     )
     return jsonify(represent(app))
 

@@ -59,7 +59,7 @@ def _file_page(reference: str, errors: dict | None = None, values: dict | None =
     f = review.review_file(wiring().uow(), reference, caller=caller(), directory=wiring().directory())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
-        "received_on": today,
+        "received_on": "",  # typed from the letter, never assumed
         "letter_number": "",
         "reason": "",
         "vendor_name": "",
@@ -93,9 +93,14 @@ def originals(reference):
     return _act(
         reference,
         lambda: use_cases.record_originals_received(
-            wiring().uow(), reference, caller=caller(), documents=documents, **values
+            wiring().uow(),
+            reference,
+            caller=caller(),
+            documents=documents,
+            letter_number=values["letter_number"],
+            received_on=values["received_on"],
         ),
-        values,
+        {**values, "documents": documents},
     )
 
 

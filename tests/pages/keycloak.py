@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page
@@ -139,25 +138,6 @@ def forgot_password(page: Page, start_url: str, user: dict, new_password: str, c
     update = UpdatePasswordPage(page)
     assert update.is_shown(), page.inner_text("body")
     update.set_password(new_password)
-
-
-class CaptchaAnswers:
-    """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar."""
-
-    PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
-
-    def __init__(self, log_file):
-        self.log_file = log_file
-
-    def latest(self, tab_id: str, timeout: float = 10) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [a for t, a in self.PATTERN.findall(self.log_file.read_text(errors="replace")) if t == tab_id]
-            if found:
-                return found[-1]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no captcha issued for tab {tab_id}")
-            time.sleep(0.1)  # the log line is written as the page is served; poll briefly
 
 
 class FirstSignInSteps:

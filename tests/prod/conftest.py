@@ -4,9 +4,7 @@ gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
 
 from __future__ import annotations
 
-import random
 import shutil
-import socket
 import tempfile
 import uuid
 from pathlib import Path
@@ -14,9 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from stack.network import free_cluster_port, free_port
 from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
-from tests.conftest import free_port
 from tests.support.sync import budgets
 
 # Intake burst limit (tries per minute per address) of the test stack: small, so the
@@ -24,25 +22,11 @@ from tests.support.sync import budgets
 INTAKE_LIMIT = 5
 
 
-def _cluster_port() -> int:
-    """JGroups binds the port and, for failure detection, the port + 50000: both must be free."""
-    for _ in range(200):
-        port = random.randint(10_000, 15_000)
-        try:
-            for p in (port, port + 50_000):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", p))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free cluster port")
-
-
 @pytest.fixture(scope="session")
 def prod_stack(tmp_path_factory):
     from stack.prod import PORTS, ProdStack
 
-    ports = {name: (_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
+    ports = {name: (free_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
     pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user, unlike pytest's tmp
     stack = ProdStack(
         home=tmp_path_factory.mktemp("prod"),

@@ -10,7 +10,8 @@ import pytest
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.pages.sync_pages import ApplicationPage, ReviewApplicationPage, StatusPage
-from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.sync import REVIEWER, letter, new_account_name, ready_application
+from tests.support.waiting import wait_until
 
 from .test_applicant_to_approval import file_type_a
 
@@ -18,16 +19,13 @@ pytestmark = pytest.mark.browser
 
 
 def wait_provisioned(service, reference: str, timeout: float = 60) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
+    def provisioned() -> bool:
         with service.uow() as uow:
             app = uow.applications.get(reference)
-        if app.status is Status.PROVISIONED:
-            return
-        assert app.status is not Status.FAILED and time.monotonic() < deadline, (app.status, app.failure_reason)
-        time.sleep(0.2)  # polls the worker's result; returns as soon as it is there
+        assert app.status is not Status.FAILED, (app.status, app.failure_reason)
+        return app.status is Status.PROVISIONED
+
+    wait_until(provisioned, timeout, f"application {reference} provisioned")
 
 
 def test_a_rejected_application_shows_its_reason_on_the_status_page(
@@ -91,7 +89,7 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
     # The reviewer replaces the manager: one decision, both changes.
     sign_in(reviewer, f"/review/{replacement}")
     file = ReviewApplicationPage(page, base_url)
-    file.record_originals("114/11/28", "國健癌字第1140000456號")
+    file.record_originals(letter()["received_on"], letter()["letter_number"])
     assert page.locator("#seat-taken").is_visible()
     file.approve()  # without naming the replaced manager the seat refuses
     assert "已有管理者" in file.decision_error() or "manager" in file.decision_error()

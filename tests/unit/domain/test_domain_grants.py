@@ -22,6 +22,7 @@ from sync_service.domain import (
     taiwan_date,
 )
 from sync_service.domain import events as ev
+from tests.unit.domain.test_domain_applications import received
 
 TW = timezone(timedelta(hours=8))
 AT = datetime(2025, 5, 2, 10, 0, tzinfo=TW)
@@ -48,7 +49,7 @@ def ready(type_, account, *, app_id=None, category=CAT, code=CODE, today=TODAY, 
         **{"application_date": "2025-05-01", **extra},
         today=today,
     )
-    app.documents = set(app.required_documents)
+    received(app, app.required_documents)
     app.status = Status.ORIGINALS_RECEIVED
     return app
 
@@ -248,7 +249,7 @@ def test_an_unapprovable_application_leaves_the_seat_alone():
     with pytest.raises(ApprovalRefused):
         app.approve(seat, by="reviewer-lin", at=AT)
     app.status = Status.ORIGINALS_RECEIVED
-    app.documents.discard("unit-affidavit")
+    del app.receipts["unit-affidavit"]
     with pytest.raises(ApprovalRefused):
         app.approve(seat, by="reviewer-lin", at=AT)
     with pytest.raises(DomainError):
