@@ -148,6 +148,8 @@ def reset_attempt(http, start_url: str, answers, people: list, target: str):
     def attempt(i: int) -> bool:
         _, name, email = people[0] if target == "one" else people[i % len(people)]
         page = http.get(start_url, timeout=30)
+        for cookie in http.cookies:  # Keycloak marks its cookies Secure; over plain http to 127.0.0.1
+            cookie.secure = False  # a browser sends them anyway (a trustworthy origin), requests would not
         action = re.search(r'id="kc-reset-password-form"[^>]*action="([^"]+)"', page.text)
         if not action:
             return False
@@ -155,8 +157,9 @@ def reset_attempt(http, start_url: str, answers, people: list, target: str):
         tab = parse_qs(urlsplit(url).query)["tab_id"][0]
         sent = http.post(url, data={"username": name, "email": email, "captcha": answers.latest(tab)}, timeout=30)
         if i == 0:
-            said = re.sub(r"<[^>]+>|\s+", " ", sent.text)
-            print(f"  reset {target}: first answer HTTP {sent.status_code}: {said[:600]}", flush=True)
+            alert = re.search(r'(?s)class="[^"]*(?:alert|kc-feedback|error)[^"]*"[^>]*>(.*?)</', sent.text)
+            said = re.sub(r"<[^>]+>|\s+", " ", alert[1] if alert else sent.text[-800:])
+            print(f"  reset {target}: first answer HTTP {sent.status_code}: {said[:300]}", flush=True)
         return sent.status_code == 200
 
     return attempt

@@ -10,8 +10,8 @@ import random
 import pytest
 
 import policies
-from tests.support.legacy_export import national_id
-from tests.support.sync import form, new_account_name, with_captcha
+from stack.legacy_export import national_id
+from tests.support.sync import form, letter, new_account_name, with_captcha
 
 
 def _file(sync_api, body: dict, token: str | None = None) -> dict:
@@ -23,7 +23,8 @@ def _file(sync_api, body: dict, token: str | None = None) -> dict:
 
 
 def _originals(sync_api, app: dict, token: str) -> None:
-    r = sync_api.post(f"/api/applications/{app['id']}/originals", token, json={"documents": app["missing_documents"]})
+    body = {"documents": app["missing_documents"], **letter()}  # each original against its letter (R-DOC-4)
+    r = sync_api.post(f"/api/applications/{app['id']}/originals", token, json=body)
     assert r.status_code == 200, r.text
 
 
