@@ -16,10 +16,9 @@ from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
 
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
+# A second reviewer: files B, C and D on people's behalf, which REVIEWER then decides (four eyes).
+FILER = Caller(subject="rev-2", username="reviewer-chen", roles=frozenset({"hpa-reviewer"}))
 APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
-# A second reviewer: files B, C and D on people's behalf, so that REVIEWER may decide them (the
-# filer never decides, decision 0132).
-FILING_REVIEWER = Caller(subject="rev-2", username="reviewer-chen", roles=frozenset({"hpa-reviewer"}))
 TW = timezone(timedelta(hours=8))
 
 
@@ -86,9 +85,9 @@ def receive_originals(wiring, reference: str, caller: Caller = REVIEWER, **lette
 
 
 def ready_application(wiring, type_: str, institution: str, account: str, **extra) -> str:
-    """Submitted, documents and originals in: what REVIEWER approves. B, C and D are filed by
-    another reviewer on the person's behalf (the filer never decides, decision 0132)."""
-    caller = None if type_ == "A" else FILING_REVIEWER
+    """Submitted, documents and originals in: what a reviewer approves. B, C
+    and D are filed by a reviewer (FILER) on the person's behalf; REVIEWER decides them."""
+    caller = None if type_ == "A" else FILER
     app = use_cases.submit(wiring.uow(), form(type_, institution, account, **extra), caller=caller)
     receive_originals(wiring, app.id)
     return app.id

@@ -5,7 +5,7 @@ transaction (one unit of work)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import policies
@@ -17,6 +17,7 @@ from ..domain import (
     FormInvalid,
     GrantChange,
     ManagerSeat,
+    fields,
     new_application,
     taiwan_date,
 )
@@ -82,6 +83,11 @@ def submit(
     for document in documents:
         app.declare_document(document, by=by, at=now)  # declared, not received (R-DOC-4)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
+    _store_new(uow, app)
+    return app
+
+
+def _store_new(uow: UnitOfWork, app: Application) -> None:
     with uow:
         if uow.personal_requests.processing_stopped(app.account):
             # R-PD-2: the person asked to stop the processing of their data (a decided request).
@@ -93,6 +99,64 @@ def submit(
             )
         uow.applications.add(app)
         uow.commit()
+
+
+# The types an institution's representative gives notice of by letter (附件2-1 四): a manager's
+# departure (B) or change to user (D).
+NOTICE_TYPES = (ApplicationType.B, ApplicationType.D)
+
+
+def file_for_institution(
+    uow: UnitOfWork,
+    form: dict[str, Any],
+    *,
+    caller: Caller,
+    letter_number: object,
+    received_on: object,
+    now: datetime | None = None,
+    directory: Directory | None = None,
+) -> Application:
+    """A reviewer files a B or D from the institution's letter: its representative's notice of
+    a manager's departure or change (附件2-1 四, R-MGR-6). The letter carries form 1, so form 1 is
+    recorded as received with it (R-DOC-4) and the notice counts from its date; the application
+    is marked as filed on the institution's behalf, and another reviewer decides it."""
+    _require_reviewer(caller)
+    now = now or utcnow()
+    today = taiwan_date(now)
+    errors: list[FieldError] = []
+    app: Application | None = None
+    try:
+        app = new_application(id=new_application_id(), today=today, **{k: form.get(k) for k in FORM_FIELDS})
+    except FormInvalid as e:
+        errors += e.errors
+    if app is not None and app.type not in NOTICE_TYPES:
+        errors.append(
+            FieldError(
+                "type.not_notice",
+                "type",
+                "依機構來函代為申請只適用於 B（管理者註銷）與 D（管理者權限異動為使用者）",
+                "Filing from an institution's letter is for B (revoke manager) and D (manager becomes user) only",
+            )
+        )
+    earliest = app.form.application_date if app is not None else date.min
+    day: date | None = None
+    try:
+        day = fields.parse_received_on(received_on, earliest=earliest, today=today)
+    except FieldError as e:
+        errors.append(e)
+    try:
+        fields.parse_letter_number(letter_number, received_on=day)
+    except FieldError as e:
+        errors.append(e)
+    if errors or app is None:
+        raise FormInvalid(errors)
+    if directory is not None:
+        _require_the_holder(app, caller, directory)
+    app.submit(by=caller.username, at=now, on_behalf_of=app.account, for_institution=True)
+    app.record_originals_received(
+        by=caller.username, at=now, documents=["form-1"], letter_number=letter_number, received_on=received_on
+    )
+    _store_new(uow, app)
     return app
 
 
@@ -181,8 +245,9 @@ def _own_link(
 ) -> str | None:
     """What ties the application to the deciding reviewer, if anything (decision 0132): it names
     their account, a mailbox of theirs (normalised: case, +tags, dots where the domain ignores
-    them) or their national ID (the realm's digest); or they filed it, or (with three people per
-    decision in policies/duties.toml) recorded its originals."""
+    them) or their national ID (the realm's digest); or (with three people per decision in
+    policies/duties.toml) they recorded its originals. Filing it for someone else is
+    `_require_not_filer`'s (decision 0161)."""
     duties = policies.duties()
     if app.account.lower() == caller.username.lower():
         return "account"
@@ -196,9 +261,6 @@ def _own_link(
         if people.is_holder(account, app):
             return "national_id"
     if decision in ("approve", "reject"):
-        filers = {e.actor.lower() for e in uow.audit_trail(app.id) if e.action == "application.submitted"}
-        if caller.username.lower() in filers:
-            return "filed"
         recorder = (app.originals_received_by or "").lower()
         if duties.people_per_decision >= 3 and recorder == caller.username.lower():
             return "originals"
@@ -206,10 +268,6 @@ def _own_link(
 
 
 REFUSALS = {
-    "filed": (
-        "不得審核自己送件（含代為送件）的申請案；請由其他審核人員決定",
-        "You filed this application (or filed it on someone's behalf); another reviewer must decide it",
-    ),
     "originals": (
         "正本由您登錄收件，依規定須由另一位審核人員決定",
         "You recorded this application's originals; policy asks another reviewer to decide it",
@@ -225,8 +283,11 @@ OWN_APPLICATION = (
 def _require_independent(
     uow: UnitOfWork, app: Application, caller: Caller, decision: str, directory: Directory | None, now: datetime
 ) -> None:
-    """Separation of duties: nobody decides an application that names them or that they filed
-    (or, by policy, whose originals they recorded). The refusal is audited."""
+    """Separation of duties (decisions 0132, 0161): nobody decides an application that names
+    them, that they filed for someone else, or (by policy) whose originals they recorded. The
+    refusal is audited."""
+    if decision in ("approve", "reject"):
+        _require_not_filer(uow, app, caller, decision, now)
     link = _own_link(uow, app, caller, directory, decision)
     if link is None:
         return
@@ -242,6 +303,28 @@ def _require_independent(
     uow.commit()
     zh, en = REFUSALS.get(link, OWN_APPLICATION)
     raise Forbidden("decision.own_application", zh, en)
+
+
+def _require_not_filer(uow: UnitOfWork, app: Application, caller: Caller, decision: str, now: datetime) -> None:
+    """Four eyes on what a reviewer files for someone else (a person, or an institution from
+    its letter, R-MGR-6): another reviewer decides it. The refusal is audited."""
+    if app.filed_by is None or app.filed_by.lower() != caller.username.lower():
+        return
+    uow.record(
+        AuditEntry(
+            actor=caller.username,
+            action="decision.refused",
+            at=now,
+            application_id=app.id,
+            details={"decision": decision, "reason": "own_filing", "filed_for": app.filed_for},
+        )
+    )
+    uow.commit()
+    raise Forbidden(
+        "decision.own_filing",
+        "此申請案由您代為提出，須由其他審核人員決定",
+        "You filed this application on someone's behalf; another reviewer must decide it",
+    )
 
 
 def load_application(uow: UnitOfWork, application_id: str) -> Application:

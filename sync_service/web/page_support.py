@@ -249,10 +249,13 @@ def register(app) -> None:
 
     @app.context_processor
     def shared():
+        from ..domain import taiwan_date
+        from ..services.clock import utcnow
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
 
         return {
+            "today": taiwan_date(utcnow()),  # Taipei's calendar day: notices count in it (R-MGR-6)
             "desk": policies.load().help_desk,
             "who": caller(),
             "status_label": status_label,

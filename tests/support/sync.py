@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from stack.samples import (
     APPLICANT,
-    FILING_REVIEWER,
+    FILER,
     REVIEWER,
     TW,
     StaticTokens,
@@ -21,7 +21,7 @@ from stack.samples import (
 
 __all__ = [
     "APPLICANT",
-    "FILING_REVIEWER",
+    "FILER",
     "REVIEWER",
     "TW",
     "StaticTokens",

@@ -34,11 +34,14 @@ def _decide(sync_api, app: dict, token: str, action: str = "approve"):
 
 
 def _refused(response, matched: str, wiring, app: dict) -> None:
+    """Refused with 403 and the audit row saying why: what matched, or its own filing (0161)."""
     assert response.status_code == 403, response.text
-    assert response.json()["error"]["code"] == "decision.own_application"
+    code = "decision.own_filing" if matched == "filed" else "decision.own_application"
+    assert response.json()["error"]["code"] == code
     with wiring.engine.connect() as conn:
         trail = wiring.chain.entries_of(conn, app["id"])
-    assert [e.details["matched"] for e in trail if e.action == "decision.refused"][-1] == matched
+    last = [e.details for e in trail if e.action == "decision.refused"][-1]
+    assert (last["reason"] == "own_filing") if matched == "filed" else (last["matched"] == matched)
 
 
 def test_a_reviewer_cannot_decide_an_application_naming_a_mailbox_of_theirs(
