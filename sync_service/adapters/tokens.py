@@ -74,6 +74,8 @@ class RealmTokenVerifier:
             except Exception as e:  # jwcrypto raises many kinds; all mean "not a token of ours"
                 if refresh or "key" not in type(e).__name__.lower():
                     raise TokenInvalid(f"{type(e).__name__}: {e}") from e
+        if claims is None:
+            raise TokenInvalid("no claims")
         return claims
 
     def verify(self, token: str) -> Caller:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..domain import Application, ApplicationType, ManagerSeat, Status
 from ..domain.references import parse_reference
-from .applications import _require_reviewer, load_application
+from .applications import _require_reviewer, load_application, require_staff
 from .errors import NotFound, SignInRequired
 from .ports import Caller, Directory, UnitOfWork
 
@@ -22,10 +22,19 @@ def require_reviewer(caller: Caller | None) -> Caller:
     return caller
 
 
+def require_staff_page(caller: Caller | None) -> Caller:
+    """The pages HPA's reviewers and the vendor's staff share (reading files, personal-data
+    requests, audits, suspension): SignInRequired without a session, Forbidden for anyone else."""
+    if caller is None:
+        raise SignInRequired("auth.sign_in_required", "請先登入", "Sign in first")
+    require_staff(caller)
+    return caller
+
+
 def find(uow: UnitOfWork, typed: object, *, caller: Caller) -> str:
     """The reference a reviewer typed or a form's QR code carried, if such an application
     exists (FieldError for a malformed one, NotFound for an unknown one)."""
-    _require_reviewer(caller)
+    require_staff(caller)
     reference = parse_reference(typed)
     with uow:
         if uow.applications.get(reference) is None:
@@ -43,7 +52,7 @@ class Queue:
 
 
 def queue(uow: UnitOfWork, *, caller: Caller, limit: int = 50, offset: int = 0, **filters: str | None) -> Queue:
-    _require_reviewer(caller)
+    require_staff(caller)
     filters = {k: v for k, v in filters.items() if k in QUEUE_FILTERS and v}
     with uow:
         apps, total = uow.applications.queue(limit=limit, offset=offset, **filters)
@@ -58,6 +67,7 @@ class ExistingAccount:
     0131): the intake answered as for a new name; the reviewer is the one told."""
 
     same_person: bool  # the account carries the national ID on the form
+    reserved: bool = False  # not an account yet: another pending A holds the name (decision 0121)
 
 
 @dataclass(frozen=True)
@@ -73,7 +83,7 @@ class ReviewFile:
 def review_file(
     uow: UnitOfWork, application_id: str, *, caller: Caller, directory: Directory | None = None
 ) -> ReviewFile:
-    _require_reviewer(caller)
+    require_staff(caller)
     with uow:
         app = load_application(uow, application_id)
         file = ReviewFile(
@@ -89,8 +99,7 @@ def review_file(
         and app.status in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED)
     ):
         account = directory.find_account(app.account)
-        if account is not None:
-            file = replace(
-                file, existing_account=ExistingAccount(account.holds_national_id(app.form.national_id.value))
-            )
+        if account is not None and account.reserved_for != app.id:  # its own hold is no finding
+            same = account.holds_national_id(app.form.national_id.value)
+            file = replace(file, existing_account=ExistingAccount(same, reserved=account.reserved_for is not None))
     return file

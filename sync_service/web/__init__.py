@@ -29,14 +29,19 @@ from .headers import secure_headers
 FORM_LIMIT = 64 * 1024  # a form 1 is small; every route but the scans' upload keeps this limit
 # Routes that take a larger body, and how large. Known from the matched route, before anything
 # reads the body (the CSRF check reads the form first, so a hook after it would come too late).
-LARGER_BODIES = {"scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT}
+LARGER_BODIES = {
+    "scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT,
+    # a written personal-data request carries its letter's scan (R-PD-2)
+    "review.written_request": use_scans.MAX_SCAN_BYTES + FORM_LIMIT,
+}
 
 
 class SizedRequest(Request):
     """A request whose body limit is its route's: a scan up to the documented size, else 64 KB."""
 
-    @property
-    def max_content_length(self) -> int | None:
+    # werkzeug declares an attribute; Flask's own Request overrides it with a property too.
+    @property  # type: ignore[misc]
+    def max_content_length(self) -> int | None:  # type: ignore[override]
         return LARGER_BODIES.get(self.endpoint or "", FORM_LIMIT)
 
 

@@ -85,6 +85,14 @@ def _confirmed_caller() -> Caller | None:
     return now.caller
 
 
+def signed_in_caller() -> Caller:
+    """The signed-in person of a page behind `signed_in` or `reviewer_only` (the sign-in page otherwise)."""
+    who = caller()
+    if who is None:
+        raise SignInRequired("auth.sign_in_required", "請先登入", "Sign in first")
+    return who
+
+
 def sign_in_as(c: Caller, until: float, id_token: str | None) -> None:
     """A fresh session at sign-in (a new id: nothing carried over, no fixation)."""
     session.clear()
@@ -133,7 +141,7 @@ def viewer() -> lookup.Viewer:
     person's account is read from Keycloak once per request (reviewers need none)."""
     if "viewer" not in g:
         who = caller()
-        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_reviewer else None
+        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_staff else None
         g.viewer = lookup.Viewer(who, frozenset(remembered_references()), holder)
     return g.viewer
 
@@ -160,6 +168,18 @@ def reviewer_only(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         review.require_reviewer(caller())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def staff_only(view):
+    """A page HPA's reviewers and the vendor's staff share (R-VEN-1): the sign-in page without a
+    session, a 403 page for anyone else (services/review.py decides)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        review.require_staff_page(caller())
         return view(*args, **kwargs)
 
     return wrapper
@@ -243,7 +263,7 @@ def register(app) -> None:
         level_words=words.level_words,
         change_words=lambda kind: words.CHANGE_KINDS.get(str(kind), (str(kind), str(kind))),
         outbox_state=lambda state: words.OUTBOX_STATES.get(state, (state, state)),
-        request_state=lambda state: REQUEST_LABELS[RequestStatus(getattr(state, "value", state))],
+        request_state=lambda state: REQUEST_LABELS[RequestStatus(str(getattr(state, "value", state)))],
     )
     app.jinja_env.globals["time_label"] = words.TIME_LABEL
 

@@ -360,6 +360,36 @@ class ReviewPersonalDataPage(ServicePage):
         return self.page.locator("#pd-deadline").inner_text().strip()
 
 
+class WrittenRequestPage(ServicePage):
+    """The vendor registers a personal-data request received by letter (R-PD-2, R-VEN-1)."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/review/personal-data/written")
+
+    def register(self, kind: str, *, letter: Path, national_id: str, received_on: str, **fields: str) -> None:
+        self.page.check(f"#kind-{kind}")
+        self.page.fill("#national_id", national_id)
+        self.page.fill("#received_on", received_on)
+        self.page.set_input_files("#letter", str(letter))
+        for name, value in fields.items():
+            if name == "field":
+                self.page.select_option("#field", value)
+            else:
+                self.page.fill(f"#{name}", value)
+        self.page.click("#register-request")
+        self.page.wait_for_load_state()
+
+    def fact(self, name: str) -> str:
+        return self.page.locator(f"#pd-{name}").inner_text().strip()
+
+    def download_copy(self, folder: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.click("#pd-written-copy")
+        target = folder / "written-copy.json"
+        download.value.save_as(target)
+        return target
+
+
 def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())
 

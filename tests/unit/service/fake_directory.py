@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryUnavailable,
@@ -14,8 +16,11 @@ from sync_service.services.ports import (
     NewAccount,
     OutgoingMail,
     PairState,
+    Profile,
     SignInState,
 )
+
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class FakeKeycloak:
@@ -61,12 +66,17 @@ class FakeKeycloak:
             held["sessions"].add(session_id)
             held["roles"] = frozenset(roles)
 
-    def add_account(self, account_id: str, username: str, email: str, national_id: str) -> None:
+    def add_account(
+        self, account_id: str, username: str, email: str, national_id: str, created_at: datetime = LONG_AGO
+    ) -> None:
         """An account made outside the sync service (a manager's, the old system's), with a known id."""
         self.accounts[account_id] = {
+            "created_at": created_at,
             "username": username.lower(),
             "email": email,
             "attributes": {"nationalId": national_id},
+            "first_name": "怡君",
+            "last_name": "陳",
             "password": None,
             "temporary": False,
             "actions": (),
@@ -103,11 +113,48 @@ class FakeDirectory:
 
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
-        return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+        return Account(
+            account_id,
+            a["username"],
+            a["email"],
+            {k: [v] for k, v in a["attributes"].items()},
+            created_at=a.get("created_at"),
+        )
+
+    def reserve_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id is None:
+                account_id = str(uuid.uuid4())
+                self.kc.accounts[account_id] = {
+                    "username": username.lower(),
+                    "email": None,
+                    "attributes": {RESERVATION_ATTRIBUTE: reference},
+                    "first_name": "",
+                    "last_name": "",
+                }
+            return self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference
+
+    def release_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id and self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference:
+                del self.kc.accounts[account_id]
+
+    def account_of_person(self, national_id):
+        with self.kc.lock:
+            self._call()
+            for account_id, a in self.kc.accounts.items():
+                if a["attributes"].get("nationalId", "").upper() == national_id.upper():
+                    return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+            return None
 
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
+            "created_at": datetime.now(UTC),
             "username": account.username.lower(),
             "email": account.email,
             "attributes": dict(account.attributes),
@@ -158,7 +205,8 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             held = self.kc.sign_ins.get(account_id)
-            if held is None or not held["enabled"] or session_id not in held["sessions"]:
+            enabled = self.kc.accounts.get(account_id, {}).get("enabled", True)  # closed accounts are disabled
+            if held is None or not held["enabled"] or not enabled or session_id not in held["sessions"]:
                 return SignInState(alive=False)
             return SignInState(alive=True, roles=held["roles"])
 
@@ -191,6 +239,67 @@ class FakeDirectory:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
 
+    def realm_roles_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            return set(self.kc.accounts[account_id].get("roles", ()))
+
+    def close_account(self, account_id, closed_on, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if a.get("closed"):
+                return False
+            a.update(enabled=False, closed=(closed_on.isoformat(), because))
+            return True
+
+    def reopen_account(self, account_id, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if not a.get("closed") or a["closed"][1] != because:
+                return False
+            a.update(enabled=not a.get("locked"), closed=None)
+            return True
+
+    def profile_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            return Profile(
+                username=a["username"],
+                email=a["email"],
+                first_name=a["first_name"],
+                last_name=a["last_name"],
+                enabled=a.get("enabled", True),
+                email_verified=False,
+                created_at=a.get("created_at"),
+                attributes={k: [v] for k, v in a["attributes"].items() if not k.startswith("nationalId")},
+                required_actions=tuple(a["actions"]),
+            )
+
+    def correct_profile(self, account_id, field, value):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if field in ("email", "first_name", "last_name"):
+                a[field] = value
+            elif field in ("firstName", "lastName"):
+                a["first_name" if field == "firstName" else "last_name"] = value
+            else:
+                a["attributes"][field] = value
+
+    def set_enabled(self, account_id, enabled):
+        with self.kc.lock:
+            self._call()
+            self.kc.accounts[account_id]["enabled"] = enabled
+
+    def delete_account(self, account_id):
+        with self.kc.lock:
+            self._call()
+            self.kc.accounts.pop(account_id, None)
+            self.kc.members = {(a, g) for a, g in self.kc.members if a != account_id}
+
     def send_set_password_mail(self, account_id, lifespan_seconds):
         with self.kc.lock:
             self._call()
@@ -205,7 +314,7 @@ class FakeDirectory:
                         i,
                         a["username"],
                         a.get("email"),
-                        True,
+                        a.get("enabled", True),
                         a.get("password_set_at"),
                         frozenset(g for m, g in self.kc.members if m == i),
                     )
