@@ -1,7 +1,7 @@
 """The pages' sessions on the server (decision 0130), through Flask-Session: its interface
 makes the session id, sets the cookie and serialises the data (msgpack); this class stores
 the rows in the service's own database (SQLite or PostgreSQL, the `page_sessions` table of
-migration 0012), encrypted with the personal-data key and bound to their id.
+migration 0013), encrypted with the personal-data key and bound to their id.
 
 Flask-Session's own SQLAlchemy backend needs Flask-SQLAlchemy and a second engine of its
 own (on SQLite without our BEGIN IMMEDIATE, outside Alembic): this one uses the service's
