@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,7 +30,7 @@ from stack.samples import StaticTokens, form, settings_for_tests  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import new_application  # noqa: E402
 from sync_service.domain.references import new_reference  # noqa: E402
-from sync_service.services.ports import SignInState  # noqa: E402
+from sync_service.services.ports import Directory, SignInState  # noqa: E402
 from sync_service.services.printing import PRINTABLE  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
 
@@ -47,7 +48,7 @@ class BenchReviewerSignedIn:
 def make_service(folder: Path, count: int):
     wiring = bootstrap(
         settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder),
-        directory_factory=BenchReviewerSignedIn,
+        directory_factory=lambda: cast(Directory, BenchReviewerSignedIn()),  # only sign_in_state is asked
         token_verifier=StaticTokens({}),
     )
     start = datetime(2026, 1, 1, tzinfo=UTC)

@@ -11,7 +11,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 import policies
 
@@ -731,11 +731,6 @@ class Roster(Protocol):
         """Every person of the realm (no service accounts), page by page, with when their
         password was set and their grants: what the reminders and reviews read."""
 
-    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
-        """What the identity provider says now of one sign-in: is its session (Keycloak's
-        `sid`) still there, the account still there and enabled, and which realm roles does
-        the account hold now (composites and groups included)."""
-
 
 @dataclass(frozen=True)
 class SignInState:
@@ -743,7 +738,16 @@ class SignInState:
     roles: frozenset[str] = frozenset()
 
 
-class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, Protocol):
+class SignInStates(Protocol):
+    """The live word on a page's sign-in (decision 0130)."""
+
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        """What the identity provider says now of one sign-in: is its session (Keycloak's
+        `sid`) still there, the account still there and enabled, and which realm roles does
+        the account hold now (composites and groups included)."""
+
+
+class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, SignInStates, Protocol):
     """The identity provider in every role (what the Keycloak adapter and the fake implement)."""
 
 
@@ -812,6 +816,7 @@ class TokenVerifier(Protocol):
         realm, for that client, and a logout event (OIDC Back-Channel Logout 1.0, 2.6)."""
 
 
+@runtime_checkable
 class PageSessions(Protocol):
     """The pages' sessions, kept on the server (decision 0130)."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .ports import Caller, Directory, LogoutNotice, PageSessions
+from .ports import Caller, LogoutNotice, PageSessions, SignInStates
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class HeldSignIn:
     checked_at: float  # when the identity provider last confirmed it
 
 
-def confirmed(held: HeldSignIn, directory: Directory, *, now: float, check_every: float) -> HeldSignIn | None:
+def confirmed(held: HeldSignIn, directory: SignInStates, *, now: float, check_every: float) -> HeldSignIn | None:
     """The sign-in as the identity provider sees it now; None when it has ended (session gone,
     account disabled or deleted). Within `check_every` of the last answer, the held one.
     DirectoryUnavailable passes through: the caller fails closed without ending the session."""

@@ -26,6 +26,7 @@ import time
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.datastructures import MultiDict
 
 from ..domain import DomainError
 from ..domain.references import parse_reference
@@ -59,7 +60,7 @@ def _is_reviewer() -> bool:
 
 def _field(name: str) -> str | None:
     data = request.get_json(silent=True) if request.is_json else request.form
-    value = data.get(name) if isinstance(data, dict) or hasattr(data, "get") else None
+    value = data.get(name) if isinstance(data, dict | MultiDict) else None
     return value.strip().lower() if isinstance(value, str) and 0 < len(value.strip()) <= 254 else None
 
 

@@ -9,6 +9,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_session.base import ServerSideSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
@@ -18,7 +19,7 @@ from ..domain.personal_data import STATUS_LABELS as REQUEST_LABELS
 from ..domain.personal_data import RequestStatus
 from ..services import lookup, people, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
-from ..services.ports import Caller, DirectoryUnavailable
+from ..services.ports import Caller, DirectoryUnavailable, PageSessions
 from ..services.signins import HeldSignIn, confirmed
 
 csrf = CSRFProtect()
@@ -85,6 +86,22 @@ def _confirmed_caller() -> Caller | None:
     return now.caller
 
 
+def server_sessions() -> ServerSideSessionInterface:
+    """The pages' sessions on the server (Flask-Session's interface), as register() installed them."""
+    sessions = current_app.session_interface
+    if not isinstance(sessions, ServerSideSessionInterface):
+        raise RuntimeError("the pages' sessions are kept on the server (decision 0130)")
+    return sessions
+
+
+def page_sessions() -> PageSessions:
+    """The same, as the use cases know them (ending the sessions a logout names)."""
+    sessions = current_app.session_interface
+    if not isinstance(sessions, PageSessions):
+        raise RuntimeError("the pages' sessions are kept on the server (decision 0130)")
+    return sessions
+
+
 def signed_in_caller() -> Caller:
     """The signed-in person of a page behind `signed_in` or `reviewer_only` (the sign-in page otherwise)."""
     who = caller()
@@ -96,7 +113,7 @@ def signed_in_caller() -> Caller:
 def sign_in_as(c: Caller, until: float, id_token: str | None) -> None:
     """A fresh session at sign-in (a new id: nothing carried over, no fixation)."""
     session.clear()
-    current_app.session_interface.regenerate(session)
+    server_sessions().regenerate(session)
     session["signin"] = {
         "subject": c.subject,
         "username": c.username,

@@ -20,7 +20,7 @@ def too_many(e):
     """A budget on uploads (web/limits.py) refused: the application's page says when to try again."""
     seconds = limits.retry_after_seconds()
     _, zh, en = limits.refusal_text(seconds, hourly=seconds > 60, what=("上傳", "uploads"))
-    page = lookup.application_page(wiring().uow(), request.view_args["reference"], viewer())
+    page = lookup.application_page(wiring().uow(), (request.view_args or {}).get("reference", ""), viewer())
     html = render_template(
         "application.html", app=page.application, scans=page.scans, new=False, upload_errors={"file": (zh, en)}
     )

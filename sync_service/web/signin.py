@@ -19,7 +19,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 
 from ..services.ports import TokenInvalid
 from ..services.signins import keycloak_session_ended
-from .page_support import csrf, sign_in_as, use_page_errors, wiring
+from .page_support import csrf, page_sessions, sign_in_as, use_page_errors, wiring
 from .page_support import sign_out as end_page_session
 
 blueprint = Blueprint("signin", __name__)
@@ -119,6 +119,6 @@ def backchannel_logout():
         notice = wiring().token_verifier.verify_logout(request.form.get("logout_token", ""), settings.pages_client_id)
     except TokenInvalid:
         return {"error": "invalid_request"}, 400, {"Cache-Control": "no-store"}
-    ended = keycloak_session_ended(current_app.session_interface, notice)
+    ended = keycloak_session_ended(page_sessions(), notice)
     current_app.logger.info("back-channel logout: %d page session(s) ended", ended)
     return "", 200, {"Cache-Control": "no-store"}

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Cookie, Page
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 SESSION_COOKIE = "session"  # Flask's name; the value is the server-side session's id (decision 0130)
@@ -46,7 +46,7 @@ class ServicePage:
         self.page.click("#sign-out")
         self.page.wait_for_selector("#signed-out")
 
-    def session_cookie(self) -> dict | None:
+    def session_cookie(self) -> Cookie | None:
         """The pages' session cookie as the browser holds it (None when there is none)."""
         found = [c for c in self.page.context.cookies(self.base_url) if c["name"] == SESSION_COOKIE]
         return found[0] if found else None
