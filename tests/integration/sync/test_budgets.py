@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from stack.samples import national_id as stranger_national_id
 from sync_service.bootstrap import bootstrap
 from sync_service.domain import FieldError
 from sync_service.services import applications as use_cases
@@ -131,16 +132,24 @@ def test_an_existing_account_name_is_answered_as_a_new_one_and_the_reviewer_is_t
     client = app.test_client()
     existing = make_user()
     answers = []
-    for account in (existing["username"], new_account_name()):
-        r = client.post("/api/applications", json={**form("A", institution, account), **_solved(app, client)})
-        answers.append(r)
-    assert [r.status_code for r in answers] == [201, 201]
-    assert set(answers[0].json) == set(answers[1].json)
+    # Someone else's account named with the filer's own national ID; its holder's own A; a new name.
+    for account, national_id in (
+        (existing["username"], stranger_national_id()),
+        (existing["username"], existing["national_id"]),
+        (new_account_name(), None),
+    ):
+        body = form("A", institution, account, **({"national_id": national_id} if national_id else {}))
+        answers.append(client.post("/api/applications", json={**body, **_solved(app, client)}))
+    assert [r.status_code for r in answers] == [201, 201, 201]
+    assert set(answers[0].json) == set(answers[1].json) == set(answers[2].json)
     wiring = app.extensions["sync"]
-    told = review.review_file(wiring.uow(), answers[0].json["id"], caller=REVIEWER, directory=wiring.directory())
-    assert told.existing_account is not None and not told.existing_account.same_person
-    fresh = review.review_file(wiring.uow(), answers[1].json["id"], caller=REVIEWER, directory=wiring.directory())
-    assert fresh.existing_account is None
+    told = [
+        review.review_file(wiring.uow(), r.json["id"], caller=REVIEWER, directory=wiring.directory()).existing_account
+        for r in answers
+    ]
+    assert told[0] is not None and not told[0].same_person
+    assert told[1] is not None and told[1].same_person
+    assert told[2] is None
 
 
 def test_type_a_filings_are_budgeted_per_account_name_and_for_everyone(make_app, institution):
