@@ -406,3 +406,18 @@ grant_endings = Table(
     Column("set_at", UtcDateTime(), nullable=False),
     Index("ix_grant_endings_due", "end_on"),
 )
+
+
+# The pages' sessions on the server (decision 0130): the browser's cookie holds only the id.
+# The data (who signed in, the CSRF token, remembered references) is encrypted with the
+# personal-data key, bound to the row's id; the identity provider's session id and subject are
+# kept beside it so that its back-channel logout finds the page sessions to end.
+page_sessions = Table(
+    "page_sessions",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+    Column("keycloak_session", String(100), index=True),
+    Column("subject", String(100), index=True),
+)

@@ -11,7 +11,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 import policies
 
@@ -787,7 +787,22 @@ class Roster(Protocol):
         password was set and their grants: what the reminders and reviews read."""
 
 
-class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, Protocol):
+@dataclass(frozen=True)
+class SignInState:
+    alive: bool
+    roles: frozenset[str] = frozenset()
+
+
+class SignInStates(Protocol):
+    """The live word on a page's sign-in (decision 0130)."""
+
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        """What the identity provider says now of one sign-in: is its session (Keycloak's
+        `sid`) still there, the account still there and enabled, and which realm roles does
+        the account hold now (composites and groups included)."""
+
+
+class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, SignInStates, Protocol):
     """The identity provider in every role (what the Keycloak adapter and the fake implement)."""
 
 
@@ -813,6 +828,8 @@ class Caller:
     username: str
     roles: frozenset[str] = frozenset()
     email: str | None = None
+    # The identity provider's session this caller signed in with (Keycloak's `sid`), if any.
+    session_id: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -837,9 +854,30 @@ class TokenNotForUs(TokenInvalid):
     """Signed by the realm and valid, but issued for another client."""
 
 
+@dataclass(frozen=True)
+class LogoutNotice:
+    """The identity provider says a session ended (OIDC back-channel logout)."""
+
+    subject: str | None
+    session_id: str | None
+
+
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Caller:
         """TokenInvalid unless signed by the realm, unexpired and for us."""
+
+    def verify_logout(self, token: str, client_id: str) -> LogoutNotice:
+        """A back-channel logout token for `client_id`: TokenInvalid unless signed by the
+        realm, for that client, and a logout event (OIDC Back-Channel Logout 1.0, 2.6)."""
+
+
+@runtime_checkable
+class PageSessions(Protocol):
+    """The pages' sessions, kept on the server (decision 0130)."""
+
+    def end(self, *, session_id: str | None, subject: str | None) -> int:
+        """End the page sessions signed in with this identity-provider session (or, without
+        one, every page session of the subject); how many ended."""
 
 
 # ---- the periodic jobs' sources (services/schedule.py runs them) -------------

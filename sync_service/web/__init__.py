@@ -64,6 +64,8 @@ def create_app(wiring) -> Flask:
     """`wiring` is what `sync_service.bootstrap.bootstrap` returns: the web
     layer is handed its adapters, it never builds them (no import of them)."""
     settings = wiring.settings
+    if not 0 <= settings.page_session_check_seconds <= 60:
+        raise ValueError("SYNC_PAGE_SESSION_CHECK_SECONDS must be between 0 and 60 (decision 0130)")
     app = Flask(__name__)
     app.request_class = SizedRequest
     app.json = JsonProvider(app)

@@ -19,6 +19,7 @@ from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
+from sync_service.adapters.page_sessions import DatabasePageSessions
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -166,6 +167,7 @@ IMPLEMENTATIONS = [
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
+    (DatabasePageSessions, ports.PageSessions),
 ]
 
 
