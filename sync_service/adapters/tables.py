@@ -357,7 +357,7 @@ access_review_items = Table(
     Column("decided_at", UtcDateTime()),
 )
 
-# Suspensions (停權, R-SUS-1; 0013, decision 0163): who was suspended, why, on what reference, and
+# Suspensions (停權, R-SUS-1; 0014, decision 0163): who was suspended, why, on what reference, and
 # what the suspension took away (each grant of an institution's people; a person's account state),
 # kept to give back exactly when it is lifted. Nothing here is deleted on lifting.
 suspensions = Table(

@@ -1,16 +1,16 @@
 """Suspensions (停權, R-SUS-1; issue 22 point 2): an institution or a person suspended with a reason
 and a reference, and what the suspension took away, kept to give back exactly on lifting.
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
