@@ -118,7 +118,18 @@ class PairsReader:
         if missing:
             return PairState(members, tuple(f"group {p}: missing" for p in missing))
         manager_role, user_administrators_role = roles
-        access = ManagerAccess(code, cat, manager_role, *(groups[p] for p in paths), user_administrators_role)
+        root_id, institution_id, category_id, managers_group_id, users_id = (groups[p] for p in paths)
+        access = ManagerAccess(
+            code,
+            cat,
+            manager_role,
+            root_id,
+            institution_id,
+            category_id,
+            managers_group_id,
+            users_id,
+            user_administrators_role,
+        )
         api = AuthzClient(admin, base)
         pair_policy = managers_policy_name(code, cat)
 
