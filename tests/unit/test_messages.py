@@ -75,5 +75,7 @@ def test_english_messages_hold_no_chinese_outside_bilingual_labels():
     for path in THEMES.rglob("messages_en.properties"):
         for key, value in read_properties(path).items():
             if han.search(value):
-                # The lockout mail is bilingual by design (sent in the realm's default language).
-                assert key.startswith("screeningLockout") or "轉" in value, (path.name, key, value)
+                # The lockout mail and the old address's notice of a changed address are bilingual
+                # by design (sent in the realm's default language).
+                bilingual_mail = key.startswith(("screeningLockout", "screeningAddressChanged"))
+                assert bilingual_mail or "轉" in value, (path.name, key, value)
