@@ -12,6 +12,7 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
+from sync_service.adapters.challenge_store import DatabaseChallengeStore
 from sync_service.adapters.grant_endings import GrantEndingRepository
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
@@ -59,6 +60,10 @@ def _outbox(a: OutboxRepository) -> ports.OutboxRepository:
 
 
 def _event_log(a: KeycloakEventLog) -> ports.KeycloakEventLog:
+    return a
+
+
+def _challenges(a: DatabaseChallengeStore) -> ports.ChallengeStore:
     return a
 
 
@@ -162,6 +167,7 @@ IMPLEMENTATIONS = [
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
     (DatabasePageSessions, ports.PageSessions),
+    (DatabaseChallengeStore, ports.ChallengeStore),
 ]
 
 
