@@ -187,6 +187,7 @@ class KeycloakDirectory:
             u.get("attributes") or {},
             national_id_key=self._national_id_key,
             created_at=datetime.fromtimestamp(created / 1000, UTC) if created is not None else None,
+            enabled=bool(u.get("enabled", True)),
         )
 
     @staticmethod

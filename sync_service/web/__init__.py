@@ -24,6 +24,7 @@ from . import (
     review,
     scans,
     signin,
+    suspensions,
 )
 from .headers import secure_headers
 
@@ -93,6 +94,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        suspensions.blueprint,
         pair_users.blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -290,11 +290,15 @@ def register(app) -> None:
         from ..services.clock import utcnow
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
+        from ..services.suspensions import notices_for
 
+        who = caller()
         return {
             "today": taiwan_date(utcnow()),  # Taipei's calendar day: notices count in it (R-MGR-6)
+            # R-SUS-1: a manager of a suspended institution is told on every page they open.
+            "suspension_notices": notices_for(wiring().uow(), who) if who and not who.is_staff else [],
             "desk": policies.load().help_desk,
-            "who": caller(),
+            "who": who,
             "status_label": status_label,
             "policies": policies.load(),
             "departures": policies.departures(),
@@ -314,4 +318,13 @@ def register(app) -> None:
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews", "pair_users"}
+PAGE_BLUEPRINTS = {
+    "public",
+    "review",
+    "signin",
+    "scans",
+    "personal_data",
+    "access_reviews",
+    "pair_users",
+    "suspensions",
+}

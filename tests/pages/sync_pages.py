@@ -390,6 +390,33 @@ class WrittenRequestPage(ServicePage):
         return target
 
 
+class SuspensionsPage(ServicePage):
+    """停權 (R-SUS-1): suspend an institution or a person, lift a suspension."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/review/suspensions/")
+
+    def suspend_institution(self, code: str, reason: str, reference: str) -> None:
+        self.page.check("#scope-institution")
+        self.page.fill("#institution_code", code)
+        self.page.fill("#reason", reason)
+        self.page.fill("#reference", reference)
+        self.page.click("#suspend")
+        self.page.wait_for_load_state()
+
+    def row(self, target: str):
+        return self.page.locator(f'#suspensions tr[data-target="{target}"]').first
+
+    def lift(self, target: str, reason: str) -> None:
+        row = self.row(target)
+        row.locator('input[name="lift_reason"]').fill(reason)
+        row.locator("button.lift").click()
+        self.page.wait_for_load_state()
+
+    def done(self) -> str:
+        return self.page.locator("#done").inner_text().strip()
+
+
 def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())
 

@@ -30,6 +30,7 @@ from sync_service.adapters.repository import (
     SeatRepository,
 )
 from sync_service.adapters.review_repository import AccessReviewRepository, PasswordReminderRepository
+from sync_service.adapters.suspension_store import SuspensionRepository
 from sync_service.adapters.tokens import RealmTokenVerifier
 from sync_service.adapters.unit_of_work import SqlUnitOfWork
 from sync_service.services import ports
@@ -84,6 +85,10 @@ def _password_reminders(a: PasswordReminderRepository) -> ports.PasswordReminder
 
 
 def _access_reviews(a: AccessReviewRepository) -> ports.AccessReviewRepository:
+    return a
+
+
+def _suspensions(a: SuspensionRepository) -> ports.SuspensionRepository:
     return a
 
 
@@ -153,6 +158,7 @@ IMPLEMENTATIONS = [
     (PersonalRecords, ports.PersonalRecords),
     (PasswordReminderRepository, ports.PasswordReminderRepository),
     (AccessReviewRepository, ports.AccessReviewRepository),
+    (SuspensionRepository, ports.SuspensionRepository),
     (GrantEndingRepository, ports.GrantEndingRepository),
     (KeycloakDirectory, ports.Directory),
     (FakeDirectory, ports.Directory),

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    CLOSED_AT_ATTRIBUTE,
+    CLOSED_BECAUSE_ATTRIBUTE,
     RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
@@ -114,12 +116,16 @@ class FakeDirectory:
 
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
+        attributes = {k: [v] for k, v in a["attributes"].items()}
+        if a.get("closed"):  # the closing's marks, as Keycloak keeps them (decision 0126)
+            attributes[CLOSED_AT_ATTRIBUTE], attributes[CLOSED_BECAUSE_ATTRIBUTE] = [a["closed"][0]], [a["closed"][1]]
         return Account(
             account_id,
             a["username"],
             a["email"],
-            {k: [v] for k, v in a["attributes"].items()},
+            attributes,
             created_at=a.get("created_at"),
+            enabled=a.get("enabled", True),
         )
 
     def reserve_name(self, username, reference):
