@@ -1,5 +1,5 @@
 """The intake's open captcha challenges in the service's database (decision 0133): the table
-`captcha_challenges` (migration 0014), shared by every web process of the host, on SQLite and
+`captcha_challenges` (migration 0015), shared by every web process of the host, on SQLite and
 PostgreSQL alike. Taking a challenge is a DELETE that only one request can win."""
 
 from __future__ import annotations
