@@ -356,3 +356,18 @@ access_review_items = Table(
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
 )
+
+# Grants a manager ends from a date (decision 0127): one pending ending per person and pair,
+# removed when applied (the audit chain keeps the record).
+grant_endings = Table(
+    "grant_endings",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("institution_code", String(10), primary_key=True),
+    Column("category", String(10), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("set_by", String(255), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    Index("ix_grant_endings_due", "end_on"),
+)

@@ -393,6 +393,36 @@ class AccessReviewRepository(Protocol):
         """An unconfirmed item becomes removed; False if it is not (any more) unconfirmed."""
 
 
+@dataclass(frozen=True)
+class GrantEnding:
+    """A user-level grant a manager ends from a date (decision 0127): at 00:00 Taipei of `end_on`
+    the person leaves the pair's users group (and their account closes if nothing is left)."""
+
+    account_id: str
+    username: str
+    institution_code: str
+    category: str
+    end_on: date
+    set_by: str
+    set_at: datetime
+
+
+class GrantEndingRepository(Protocol):
+    def set(self, ending: GrantEnding) -> None:
+        """The person's pending ending in the pair, replacing an earlier date."""
+
+    def cancel(self, account_id: str, institution_code: str, category: str) -> bool:
+        """False when there was none."""
+
+    def of_pair(self, institution_code: str, category: str) -> dict[str, GrantEnding]:
+        """The pair's pending endings, by account id."""
+
+    def due(self, today: date) -> list[GrantEnding]: ...
+
+    def take(self, ending: GrantEnding) -> bool:
+        """Remove the ending as applied; False when another worker took it (or it changed)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every
@@ -427,6 +457,9 @@ class UnitOfWork(Protocol):
 
     @property
     def access_reviews(self) -> AccessReviewRepository: ...
+
+    @property
+    def grant_endings(self) -> GrantEndingRepository: ...
 
     @property
     def audit_checkpoints(self) -> AuditCheckpointRepository: ...
@@ -512,6 +545,18 @@ class Account:
         """Does the account carry this national ID? (One place for it: Keycloak keeps
         HMAC digests of it, sync_service/domain/national_id_digest.py.)"""
         return national_id_digest.holds(self.attributes, national_id, self.national_id_key)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person holding a grant, as their manager's page lists them (decision 0127)."""
+
+    id: str
+    username: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    enabled: bool
 
 
 @dataclass(frozen=True)
@@ -627,6 +672,10 @@ class Memberships(Protocol):
 
     def members(self, grant: Grant) -> dict[str, str]:
         """The accounts holding the grant, username -> account id ({} when no group)."""
+        ...
+
+    def holders(self, grant: Grant) -> list[Holder]:
+        """The people holding the grant, with their names ([] when no group), by username."""
         ...
 
     def grants_of(self, account_id: str) -> set[Grant]:

@@ -114,25 +114,45 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
         )
         form.pages.append(users)
     elif document == "confidentiality-consent":
-        form.paragraphs = [
-            t.replace("簽署人 _____ (簽署人姓名", f"簽署人 {f.applicant_name} (簽署人姓名").replace(
-                "所屬單位 _____ (以下簡稱本單位)", f"所屬單位 {app.institution.name} (以下簡稱本單位)"
-            )
-            for t in texts["paragraphs"]
-        ]
-        form.rows = [
-            ("簽署人姓名及簽章", f.applicant_name),
-            ("身分證字號", f.national_id.value),
-            ("聯絡電話", f.phone.written),
-            ("戶籍地址", ""),
-            ("單位名稱及蓋章", app.institution.name),
-            ("單位代表人姓名及簽章", ""),
-            ("單位地址", ""),
-            ("日期", UNDATED),
-        ]
-        form.seals = frozenset({"簽署人姓名及簽章", "單位名稱及蓋章", "單位代表人姓名及簽章"})
+        _consent(form, f.applicant_name, app.institution.name, f.national_id.value, f.phone.written)
     else:
         raise KeyError(document)
+    return form
+
+
+def _consent(form: PrintedForm, signer: str, institution: str, national_id: str, phone: str) -> None:
+    """附件3's text and rows for one signer at one institution (a manager's or a user's)."""
+    form.paragraphs = [
+        t.replace("簽署人 _____ (簽署人姓名", f"簽署人 {signer} (簽署人姓名").replace(
+            "所屬單位 _____ (以下簡稱本單位)", f"所屬單位 {institution} (以下簡稱本單位)"
+        )
+        for t in policies.printed_forms()["confidentiality-consent"]["paragraphs"]
+    ]
+    form.rows = [
+        ("簽署人姓名及簽章", signer),
+        ("身分證字號", national_id),
+        ("聯絡電話", phone),
+        ("戶籍地址", ""),
+        ("單位名稱及蓋章", institution),
+        ("單位代表人姓名及簽章", ""),
+        ("單位地址", ""),
+        ("日期", UNDATED),
+    ]
+    form.seals = frozenset({"簽署人姓名及簽章", "單位名稱及蓋章", "單位代表人姓名及簽章"})
+
+
+def consent_for_user(signer: str, institution: str, *, base_url: str) -> PrintedForm:
+    """附件3 for a user a manager adds (R-USR-3): kept at the institution (留院備查), so it carries
+    no application number; the national ID and phone are written by hand."""
+    texts = policies.printed_forms()["confidentiality-consent"]
+    form = PrintedForm(
+        document="confidentiality-consent",
+        annex=texts["annex"],
+        title=texts["title"],
+        reference="—",
+        qr_target=f"{base_url}/manage",
+    )
+    _consent(form, signer, institution, "", "")
     return form
 
 

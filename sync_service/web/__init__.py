@@ -17,6 +17,7 @@ from . import (
     limits,
     openapi,
     page_support,
+    pair_users,
     personal_data,
     printed,
     public,
@@ -90,6 +91,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        pair_users.blueprint,
     ):
         app.register_blueprint(blueprint)
 

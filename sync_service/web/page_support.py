@@ -223,4 +223,4 @@ def register(app) -> None:
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews"}
+PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews", "pair_users"}

@@ -444,3 +444,52 @@ class AccessReviewOverviewPage(ServicePage):
         if row.count() == 0:
             return None
         return row.get_attribute("data-answered") == "yes"
+
+
+class ManagersPage(ServicePage):
+    """The managers' page (decision 0127): the people of each pair they manage, ending a grant,
+    adding an existing account."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/manage")
+
+    def people(self, institution: str, category: str) -> dict[str, str]:
+        """Account -> what its row says (name, e-mail, flags, a pending end date)."""
+        rows = self.page.locator(f"#pair-{institution}-{category} tr[data-account]").all()
+        return {r.get_attribute("data-account"): " ".join(r.inner_text().split()) for r in rows}
+
+    def notice(self) -> str:
+        return self.page.locator("#done").inner_text().strip()
+
+    def end(self, institution: str, category: str, account: str, on: str | None = None) -> None:
+        row = self.page.locator(f"#pair-{institution}-{category} tr[data-account='{account}']")
+        if on:
+            row.locator("input[name=when][value=date]").check()
+            row.locator("input[name=on]").fill(on)
+        row.locator("button.end").click()
+        self.page.wait_for_load_state()
+
+    def find(self, account: str, national_id: str, pair: str | None = None) -> None:
+        if pair:
+            self.page.select_option("#pair", pair)
+        self.page.fill("#account", account)
+        self.page.fill("#national_id", national_id)
+        self.page.click("#check")
+        self.page.wait_for_load_state()
+
+    def found(self) -> str:
+        return self.page.locator("#found").inner_text().strip() if self.page.locator("#found").count() else ""
+
+    def download_consent(self, folder: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.click("#consent-pdf")
+        target = folder / "confidentiality-consent.pdf"
+        download.value.save_as(target)
+        return target
+
+    def confirm(self, signed_on: str, kept_on_file: bool = True) -> None:
+        self.page.fill("#consent_signed_on", signed_on)
+        if kept_on_file:
+            self.page.check("#kept_on_file")
+        self.page.click("#add")
+        self.page.wait_for_load_state()

@@ -12,6 +12,7 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
+from sync_service.adapters.grant_endings import GrantEndingRepository
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
@@ -80,6 +81,10 @@ def _access_reviews(a: AccessReviewRepository) -> ports.AccessReviewRepository:
     return a
 
 
+def _grant_endings(a: GrantEndingRepository) -> ports.GrantEndingRepository:
+    return a
+
+
 def _directory(a: KeycloakDirectory) -> ports.Directory:
     return a
 
@@ -142,6 +147,7 @@ IMPLEMENTATIONS = [
     (PersonalRecords, ports.PersonalRecords),
     (PasswordReminderRepository, ports.PasswordReminderRepository),
     (AccessReviewRepository, ports.AccessReviewRepository),
+    (GrantEndingRepository, ports.GrantEndingRepository),
     (KeycloakDirectory, ports.Directory),
     (FakeDirectory, ports.Directory),
     (SmtpMailer, ports.Mailer),
