@@ -1,6 +1,6 @@
 """Sign-in and password-change latency with our extensions vs. the same realm without them.
 
-    .venv/bin/python bench/extensions_latency.py [--rounds 200] [--keycloak-url URL --admin-password PW]
+    .venv/bin/python bench/extensions_latency.py [--rounds 200] [--keycloak-url URL --admin-password PW --vault-dir DIR]
 
 Starts its own Keycloak (free ports, temporary folder) unless given one, imports
 realm-export.json twice: `bench-with` as it is, `bench-without` with our password
@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,11 +38,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stack.credentials_file import WANTED, demo_password  # noqa: E402
-from stack.keycloak import KeycloakInstance, build_providers  # noqa: E402
+from stack.keycloak import NATIONAL_ID_KEY, KeycloakInstance, build_providers  # noqa: E402
 from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_FILE  # noqa: E402
 from stack.realm import realm_env  # noqa: E402
 from stack.samples import national_id_of  # noqa: E402
+from sync_service.adapters.keys import load_or_create_key  # noqa: E402
 
 OUR_POLICIES = ("noPersonalData", "passwordStrength")
 REDIRECT = "http://127.0.0.1:5080/callback"
@@ -78,7 +80,8 @@ class Realm:
             timeout=30,
             **kw,
         )
-        r.raise_for_status()
+        if not r.ok:
+            raise AssertionError(f"{method} {path}: {r.status_code} {r.text[:500]}")
         return r
 
     def make_user(self) -> tuple[str, str, str]:
@@ -113,19 +116,17 @@ class Realm:
         own = new_password()
         fields = {"username": username, "password": password}
         for _ in range(8):
-            form = re.search(r'<form[^>]*action="([^"]+)"', page.text)
-            assert form is not None, "no form on the page: " + page.text[:300]
-            inputs = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*?(?:value="([^"]*)")?', page.text))
-            answer = {**{k: v for k, v in inputs.items() if v}, **{k: v for k, v in fields.items() if k in inputs}}
-            if "password-new" in inputs:
+            form = FirstForm.of(page.text)
+            answer = {**form.fields, **{k: v for k, v in fields.items() if k in form.fields}}
+            if "password-new" in form.fields:
                 answer.update({"password-new": own, "password-confirm": own})
-            if "accept" in page.text and "terms" in page.url + page.text[:2000].lower():
-                answer["accept"] = ""
-            page = s.post(
-                form.group(1).replace("&amp;", "&"), data=answer, headers=self._cookies(s), allow_redirects=False
-            )
-            if page.status_code == 302 and "code=" in page.headers.get("Location", ""):
-                return own
+            answer.update({name: "" for name in form.buttons if name in ("accept", "login")})
+            page = s.post(form.action, data=answer, headers=self._cookies(s), allow_redirects=False, timeout=30)
+            while page.status_code == 302:  # to the next required action, or back with the code
+                location = page.headers["Location"]
+                if "code=" in location:
+                    return own
+                page = s.get(location, headers=self._cookies(s), allow_redirects=False, timeout=30)
             fields = {}
         raise AssertionError(f"the first sign-in did not end: {page.status_code} {page.text[:300]}")
 
@@ -178,6 +179,37 @@ class Realm:
         return time.perf_counter() - t, password
 
 
+class FirstForm(HTMLParser):
+    """The first form of a Keycloak page: where it posts, its fields as a browser would send
+    them (hidden and prefilled values kept), the names of its buttons."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action = ""
+        self.fields: dict[str, str] = {}
+        self.buttons: list[str] = []
+        self._forms = 0
+
+    @classmethod
+    def of(cls, page: str) -> FirstForm:
+        form = cls()
+        form.feed(page)
+        assert form.action, "no form on the page: " + page[:300]
+        return form
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._forms += 1
+            if self._forms == 1:
+                self.action = a.get("action", "")
+        elif self._forms == 1 and a.get("name"):
+            if tag == "button" or a.get("type") == "submit":
+                self.buttons.append(a["name"])
+            elif tag == "input" and (a.get("type") not in ("checkbox", "radio") or "checked" in a):
+                self.fields[a["name"]] = a.get("value", "")
+
+
 def new_password() -> str:
     return f"Kq{secrets.token_hex(5)}~Zx{secrets.randbelow(900) + 100}"
 
@@ -205,8 +237,13 @@ class Server:
         return str(self._token["value"])
 
 
-def measure(server: Server, rounds: int, values: dict[str, str], ports: dict[str, int]) -> str:
+def measure(server: Server, rounds: int, values: dict[str, str], ports: dict[str, int], vault_dir: Path) -> str:
     suffix = secrets.token_hex(3)  # two runs on one Keycloak never meet
+    # Each realm's national ID digest key, in Keycloak's file vault (<realm>_<key>, read on
+    # every use): without it our listener refuses to save a national ID (it fails closed).
+    keys = [vault_dir / f"bench-{w}-{suffix}_{NATIONAL_ID_KEY}" for w in ("with", "without")]
+    for key in keys:
+        load_or_create_key("", key)
     base = json.loads(fill_placeholders(REALM_FILE.read_text(), realm_env(values, ports)))
     realms: dict[str, Realm] = {}
     try:
@@ -244,6 +281,8 @@ def measure(server: Server, rounds: int, values: dict[str, str], ports: dict[str
             lines.append(f"| {what} | {w:.1f} | {wo:.1f} | {w / wo:.3f} |")
         return "\n".join(lines) + f"\n\n{rounds} rounds each, interleaved; target ratio <= 1.05"
     finally:
+        for key in keys:
+            key.unlink(missing_ok=True)
         for name in realms:
             requests.delete(
                 f"{server.url}/admin/realms/{name}",
@@ -257,15 +296,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--keycloak-url", help="a running Keycloak of this project (default: start one)")
     parser.add_argument("--admin-password", help="its master admin's password (with --keycloak-url)")
+    parser.add_argument("--vault-dir", type=Path, help="its file vault's folder, --vault-dir (with --keycloak-url)")
     args = parser.parse_args(argv)
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"keycloak": 0, "management": 0, "smtp": 0, "sync-service": 0, "screening-client": 5080}
     if args.keycloak_url:
-        print(measure(Server(args.keycloak_url, args.admin_password), args.rounds, values, ports), flush=True)
+        if not (args.admin_password and args.vault_dir):
+            parser.error("--keycloak-url needs --admin-password and --vault-dir")
+        server = Server(args.keycloak_url, args.admin_password)
+        print(measure(server, args.rounds, values, ports, args.vault_dir), flush=True)
         return 0
     ports.update(keycloak=free_port(), management=free_port(), smtp=free_port(), **{"sync-service": free_port()})
+    home = Path(tempfile.mkdtemp(prefix="kc-latency-"))
     kc = KeycloakInstance(
-        home=Path(tempfile.mkdtemp(prefix="kc-latency-")),
+        home=home,
+        vault_dir=home / "vault",
         http_port=ports["keycloak"],
         management_port=ports["management"],
         admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
@@ -275,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
     kc.start()
     try:
         kc.wait_ready()
-        print(measure(Server(kc.url, kc.admin_password), args.rounds, values, ports), flush=True)
+        print(measure(Server(kc.url, kc.admin_password), args.rounds, values, ports, home / "vault"), flush=True)
         return 0
     finally:
         kc.stop()
