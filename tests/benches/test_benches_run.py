@@ -3,6 +3,8 @@ on the run's own Keycloak where the bench can take one, checked to run to its fi
 for its timing (benchmarks are not tests: their numbers are measured on a quiet machine and
 recorded in docs/bench.md). No rule id: this keeps the benches alive.
 
+`make bench-smoke` runs them (about four minutes); `make test` leaves them out (decision 0171).
+
 Not run here, for their cost (each starts a Keycloak, a PostgreSQL cluster or the whole
 production-shaped stack of its own, which is what it measures): bench/startup.py,
 bench/keycloak_on_postgres.py, bench/manager_console_scale.py, bench/legacy_import.py,
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_bench(script: str, *args: str, timeout: float = 900) -> str:
