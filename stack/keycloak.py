@@ -8,6 +8,7 @@ dev-mode rebuild of one never races the other.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import time
@@ -90,6 +91,23 @@ def test_seam_jars() -> list[Path]:
     """TEST ONLY: the jar of the providers' test seams (the captcha answers), built beside
     deploy/ by build_providers(); only the test run's Keycloak loads it, never `make up`."""
     return sorted((PROVIDERS_MODULE / "target" / "test-seam").glob("*.jar"))
+
+
+class CaptchaAnswers:
+    """TEST ONLY: reads the answers the reset step issued from Keycloak's log, written by the
+    test-only seam jar (test_seam_jars); the browser tests and bench/perfect_solver.py type them."""
+
+    PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
+
+    def __init__(self, log_file):
+        self.log_file = log_file
+
+    def latest(self, tab_id: str, timeout: float = 10) -> str:
+        def issued() -> list[str]:
+            return [a for t, a in self.PATTERN.findall(self.log_file.read_text(errors="replace")) if t == tab_id]
+
+        # The log line is written as the page is served.
+        return wait_until(issued, timeout, f"a captcha issued for tab {tab_id}")[-1]
 
 
 @dataclass

@@ -15,6 +15,7 @@ import requests
 from stack.network import free_cluster_port, free_port
 from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
+from tests.support.sync import budgets
 
 # Intake burst limit (tries per minute per address) of the test stack: small, so the
 # shared-limit test needs few requests.
@@ -69,7 +70,7 @@ def prod_settings(stack) -> Settings:
         audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
         national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
         smtp_port=stack.ports["smtp"],
-        submit_rate_per_hour=10_000,
+        budgets=budgets(),
     )
 
 

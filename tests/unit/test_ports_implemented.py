@@ -19,6 +19,7 @@ from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
+from sync_service.adapters.page_sessions import DatabasePageSessions
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -28,6 +29,7 @@ from sync_service.adapters.repository import (
     SeatRepository,
 )
 from sync_service.adapters.review_repository import AccessReviewRepository, PasswordReminderRepository
+from sync_service.adapters.suspension_store import SuspensionRepository
 from sync_service.adapters.tokens import RealmTokenVerifier
 from sync_service.adapters.unit_of_work import SqlUnitOfWork
 from sync_service.services import ports
@@ -78,6 +80,10 @@ def _password_reminders(a: PasswordReminderRepository) -> ports.PasswordReminder
 
 
 def _access_reviews(a: AccessReviewRepository) -> ports.AccessReviewRepository:
+    return a
+
+
+def _suspensions(a: SuspensionRepository) -> ports.SuspensionRepository:
     return a
 
 
@@ -147,6 +153,7 @@ IMPLEMENTATIONS = [
     (PersonalRecords, ports.PersonalRecords),
     (PasswordReminderRepository, ports.PasswordReminderRepository),
     (AccessReviewRepository, ports.AccessReviewRepository),
+    (SuspensionRepository, ports.SuspensionRepository),
     (GrantEndingRepository, ports.GrantEndingRepository),
     (KeycloakDirectory, ports.Directory),
     (FakeDirectory, ports.Directory),
@@ -160,6 +167,7 @@ IMPLEMENTATIONS = [
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
+    (DatabasePageSessions, ports.PageSessions),
 ]
 
 
