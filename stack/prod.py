@@ -29,7 +29,7 @@ from pathlib import Path
 import requests
 
 from . import policy_index, tls
-from .credentials_file import WANTED, load_or_create
+from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 
@@ -38,6 +38,7 @@ BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), 
 # Fixed ports of `make up PROFILE=prod`; beside the dev stack's, so both can run.
 PORTS = {
     "nginx": 8443,
+    "nginx-sync": 8444,  # the sync service's pages and API through nginx (TLS)
     "kc1": 8543,
     "kc1-management": 9001,
     "kc1-cluster": 7810,
@@ -291,6 +292,8 @@ class ProdStack:
     sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
     heap: str = "-Xms256m -Xmx1g"
     log: callable = print
+    # More jars for both nodes' build (the test run adds its captcha-answer seam; `make up` never does).
+    extra_providers: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
@@ -307,7 +310,17 @@ class ProdStack:
 
     @property
     def sync_url(self) -> str:
+        """The sync service's pages and API as everyone reaches them: through nginx, TLS."""
+        return f"https://127.0.0.1:{self.ports['nginx-sync']}"
+
+    @property
+    def sync_direct_url(self) -> str:
+        """gunicorn itself, on loopback behind nginx (the stack's own readiness checks)."""
         return f"http://127.0.0.1:{self.ports['sync-service']}"
+
+    @property
+    def screening_client_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['screening-client']}"
 
     @property
     def tls(self) -> tls.TlsFiles:
@@ -406,12 +419,14 @@ class ProdStack:
         is kept in var/keycloak-optimized/ with that set's fingerprint and shared by the stacks of
         this checkout (make up, the tests): a build takes a minute or more; each node then gets
         a hard-linked copy of its own."""
-        jars = build_providers(log=self.log)
+        jars = build_providers(log=self.log) + list(self.extra_providers)
         stamp = hashlib.sha256("\n".join(BUILD_OPTIONS).encode())
         for path in [*jars, *sorted(p for p in THEMES.rglob("*") if p.is_file())]:
             stamp.update(path.name.encode())
             stamp.update(path.read_bytes())
-        self.build_dir = BUILD_CACHE
+        # The test run's build (with its seam) is kept apart, so `make up` and the tests do not
+        # rebuild each other's server in turn.
+        self.build_dir = BUILD_CACHE.with_name(BUILD_CACHE.name + ("-with-test-seams" if self.extra_providers else ""))
         done = self.build_dir / "build.done"
         if not done.exists() or done.read_text() != stamp.hexdigest():
             staging = self.build_dir.with_name(f"{self.build_dir.name}.{os.getpid()}")
@@ -465,7 +480,7 @@ class ProdStack:
         from .__main__ import realm_env
 
         env = {
-            **realm_env(self.secrets, self.ports),
+            **realm_env(self.secrets, self.ports, sync_url=self.sync_url),
             "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
             "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user,
             "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
@@ -592,6 +607,31 @@ http {{
             proxy_next_upstream_tries 2;
         }}
     }}
+    # The sync service's pages and API: gunicorn on loopback, TLS here. It trusts one proxy hop
+    # (SYNC_PROXY_HOPS=1): the client address is the last one nginx appends to X-Forwarded-For,
+    # whatever a caller put there before.
+    upstream sync_service {{
+        server 127.0.0.1:{self.ports["sync-service"]};
+        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{self.ports["nginx-sync"]} ssl;
+        ssl_certificate {t.cert};
+        ssl_certificate_key {t.key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        client_max_body_size 6m;  # a scan (5 MB, sync_service/services/scans.py) and its form
+        location / {{
+            proxy_pass http://sync_service;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host:$server_port;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host;
+            proxy_set_header X-Forwarded-Port $server_port;
+            proxy_read_timeout 120s;  # a printed form or an audit export can take a while
+        }}
+    }}
 }}
 """)
 
@@ -617,10 +657,16 @@ http {{
         return {
             "KEYCLOAK_URL": self.url,
             "SYNC_SERVICE_CLIENT_SECRET": self.secrets["SYNC_SERVICE_CLIENT_SECRET"],
+            # The pages sign people in as the realm's client reviewer-pages.
+            "REVIEWER_CLIENT_SECRET": self.secrets["REVIEWER_CLIENT_SECRET"],
+            "SYNC_PUBLIC_URL": self.sync_url,
+            "SYNC_PROXY_HOPS": "1",  # nginx, the one proxy in front of gunicorn
+            "SCREENING_SYSTEM_URL": f"{self.screening_client_url}/",
             "SYNC_DATABASE_URL": self.database_url("sync"),
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(self.ports["smtp"]),
-            "SYNC_DATA_KEY_FILE": str(self.home / "sync-data.key"),
-            "SYNC_AUDIT_SIGNING_KEY_FILE": str(self.home / "audit-signing.key"),
+            "SYNC_DATA_KEY_FILE": str(ensure_key_file(self.home / "sync-data.key")),
+            "SYNC_AUDIT_SIGNING_KEY_FILE": str(ensure_key_file(self.home / "audit-signing.key")),
             # The audit chain's signed head, outside the database (decision 0010): one file every
             # process of this host shares. Several hosts need a shared, append-only place instead.
             "SYNC_AUDIT_HEAD_FILE": str(self.home / "audit-head.json"),
@@ -635,6 +681,7 @@ http {{
 
     def start_sync(self) -> None:
         env = self.sync_env()
+        write_env_file(self.home / "sync-service.env", env)  # for the operator's commands (operations.md)
         upgrade = subprocess.run(
             [sys.executable, "-m", "sync_service", "db", "upgrade"],
             cwd=ROOT,
@@ -658,7 +705,7 @@ http {{
                 "SSL_CERT_FILE": str(self.ca_file),
             },
         )
-        _wait(lambda: _answers(f"http://127.0.0.1:{self.ports['screening-client']}/"), "screening client", 60)
+        _wait(lambda: _answers(f"{self.screening_client_url}/"), "screening client", 60)
 
     def start_web(self) -> None:
         env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
@@ -678,7 +725,7 @@ http {{
             ],
             env_web,
         )
-        _wait(lambda: _answers(f"{self.sync_url}/health"), "sync service", 120)
+        _wait(lambda: _answers(f"{self.sync_direct_url}/health"), "sync service", 120)
 
     def start_worker(self, name: str) -> None:
         self.sup.start(
@@ -725,7 +772,7 @@ def up() -> int:
       trust the local CA: {stack.ca_file}   (curl --cacert {stack.ca_file} ...)
   Node health and metrics (management port)  https://127.0.0.1:{p["kc1-management"]}/health/ready  /metrics
                                              https://127.0.0.1:{p["kc2-management"]}/health/ready  /metrics
-  同步服務 Sync service (gunicorn ×2)         {stack.sync_url}/openapi.json   (two outbox workers)
+  同步服務 Sync service (nginx, gunicorn ×2)  {stack.sync_url}/   API {stack.sync_url}/openapi.json   (two outbox workers)
   PostgreSQL                                 127.0.0.1:{p["postgres"]}  databases keycloak, sync
   測試郵件匣 Mail sink                        http://127.0.0.1:{p["mail-web"]}/
   Logs: {stack.sup.logs}.  Stop everything: make down

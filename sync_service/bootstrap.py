@@ -8,6 +8,7 @@ start on a ready schema; production can switch it off and run
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from .services.challenges import Challenges
 from .services.ports import Directory, Mailer, TokenVerifier
 from .services.printing import Renderer
 from .services.retention import RetentionJob
-from .settings import Settings
+from .settings import Settings, SettingsMissing
 
 
 @dataclass
@@ -188,16 +189,18 @@ def bootstrap(
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
 
-        national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
+        national_id_key: list[bytes] = []  # read on first use: the audit commands never need it
 
         def directory_factory() -> Directory:
+            if not national_id_key:
+                national_id_key.append(load_or_create_key(settings.national_id_key, settings.national_id_key_file))
             return KeycloakDirectory(
                 settings.keycloak_url,
                 settings.realm,
                 settings.client_id,
                 settings.client_secret,
                 timeout=settings.keycloak_timeout_seconds,
-                national_id_key=national_id_key,
+                national_id_key=national_id_key[0],
             )
 
     if mailer is None:
@@ -211,6 +214,7 @@ def bootstrap(
     import policies
 
     from .adapters.captcha_image import draw
+    from .adapters.challenge_store import SqlChallengeStore
     from .adapters.pdf_forms import PdfForms
 
     return Wiring(
@@ -222,7 +226,7 @@ def bootstrap(
         mailer=mailer,
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
-        challenges=Challenges(draw),
+        challenges=Challenges(draw, SqlChallengeStore(engine)),
         printer=PdfForms(help_desk=policies.load().help_desk),
     )
 
@@ -230,7 +234,17 @@ def bootstrap(
 def web_app(settings: Settings | None = None):
     """The Flask application wired for `settings` (the environment's by default):
     the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
-    The web layer itself never builds its adapters (decision 0040)."""
+    The web layer itself never builds its adapters (decision 0040).
+
+    Without a setting it needs it does not start: one line on stderr, exit status 4, which
+    gunicorn takes as "the application failed to load" and stops (any other status and it
+    would start the process again and again)."""
     from .web import create_app
 
-    return create_app(bootstrap(settings or Settings()))
+    settings = settings or Settings()
+    try:
+        settings.require("web")
+    except SettingsMissing as missing:
+        print(missing, file=sys.stderr, flush=True)
+        raise SystemExit(4) from None
+    return create_app(bootstrap(settings))

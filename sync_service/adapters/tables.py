@@ -322,3 +322,13 @@ access_review_items = Table(
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
 )
+
+# The public intake's open captcha challenges (services/challenges.py): every web process issues
+# and checks them, so they live here, not in one process's memory (decision 0140).
+intake_challenges = Table(
+    "intake_challenges",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("answer", String(16), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)

@@ -295,6 +295,21 @@ class AccessReviewRepository(Protocol):
         """An unconfirmed item becomes removed; False if it is not (any more) unconfirmed."""
 
 
+class ChallengeStore(Protocol):
+    """The intake's open captcha challenges, shared by every process that serves the pages."""
+
+    def put(self, challenge_id: str, answer: str, expires_at: datetime) -> None: ...
+
+    def peek(self, challenge_id: str, now: datetime) -> str | None:
+        """The answer of a challenge still open, left open (its picture is drawn from it)."""
+
+    def take(self, challenge_id: str, now: datetime) -> str | None:
+        """The answer of a challenge still open, closing it: one caller gets it, once."""
+
+    def purge(self, now: datetime) -> None:
+        """Forget the challenges expired by `now`."""
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every

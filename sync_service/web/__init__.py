@@ -51,6 +51,12 @@ def create_app(wiring) -> Flask:
     # A form 1 is small; a scan (only on its upload route) is bounded by the scans use case.
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
+    if settings.proxy_hops:
+        # Behind nginx (or a load balancer and nginx): the client and scheme as the proxies saw them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
     limits.init_app(app, settings)

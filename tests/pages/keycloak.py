@@ -142,17 +142,29 @@ def forgot_password(page: Page, start_url: str, user: dict, new_password: str, c
 
 
 class CaptchaAnswers:
-    """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar."""
+    """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar
+    (several logs: a cluster's nodes, whichever served the page)."""
 
-    PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
+    # The line's time first (Keycloak's "2025-12-05 05:40:01,123 INFO ..."): several nodes' logs
+    # read in the order the answers were issued.
+    PATTERN = re.compile(r"^(\S+ \S+).*captcha issued: session=\S+ tab=(\S+) answer=(\S+)", re.MULTILINE)
 
-    def __init__(self, log_file):
-        self.log_file = log_file
+    def __init__(self, *log_files):
+        self.log_files = log_files
+
+    def _issued(self) -> list[tuple[str, str]]:
+        found = [
+            hit
+            for log in self.log_files
+            if log.exists()
+            for hit in self.PATTERN.findall(log.read_text(errors="replace"))
+        ]
+        return [(tab, answer) for _, tab, answer in sorted(found)]
 
     def latest(self, tab_id: str, timeout: float = 10) -> str:
         deadline = time.monotonic() + timeout
         while True:
-            found = [a for t, a in self.PATTERN.findall(self.log_file.read_text(errors="replace")) if t == tab_id]
+            found = [a for t, a in self._issued() if t == tab_id]
             if found:
                 return found[-1]
             if time.monotonic() > deadline:

@@ -4,6 +4,7 @@ gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import socket
@@ -39,6 +40,7 @@ def _cluster_port() -> int:
 
 @pytest.fixture(scope="session")
 def prod_stack(tmp_path_factory):
+    from stack.keycloak import test_seam_jars
     from stack.prod import PORTS, ProdStack
 
     ports = {name: (_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
@@ -50,7 +52,11 @@ def prod_stack(tmp_path_factory):
         durable=False,
         heap="-Xms128m -Xmx768m",
         log=lambda *_: None,
+        # The reset step's captcha answers in the nodes' logs, for the journeys (tests/prod/journeys).
+        extra_providers=test_seam_jars(),
         sync_overrides={
+            # As on the developer stack's test run: a test runs a periodic job when it means to.
+            "SYNC_WORKER_RUNS_JOBS": "0",
             # A killed worker's entries come back after 10 s, not a minute.
             "SYNC_WORKER_LEASE_SECONDS": "10",
             "SYNC_WORKER_POLL_SECONDS": "0.2",
@@ -58,10 +64,18 @@ def prod_stack(tmp_path_factory):
             "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
         },
     )
+    # This process's own calls to the stack (use cases run here, python-keycloak) trust its CA,
+    # as the stack's processes do (REQUESTS_CA_BUNDLE in their environment).
+    trusted = os.environ.get("REQUESTS_CA_BUNDLE")
     try:
         stack.up()
+        os.environ["REQUESTS_CA_BUNDLE"] = str(stack.ca_file)
         yield stack
     finally:
+        if trusted is None:
+            os.environ.pop("REQUESTS_CA_BUNDLE", None)
+        else:
+            os.environ["REQUESTS_CA_BUNDLE"] = trusted
         stack.down()
         shutil.rmtree(pg_folder, ignore_errors=True)
 
@@ -74,19 +88,8 @@ def prod_admin(prod_stack):
 
 
 def prod_settings(stack) -> Settings:
-    env = stack.sync_env()
-    return Settings(
-        database_url=env["SYNC_DATABASE_URL"],
-        auto_migrate=False,
-        keycloak_url=stack.url,
-        client_secret=env["SYNC_SERVICE_CLIENT_SECRET"],
-        data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
-        audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
-        audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
-        national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
-        smtp_port=stack.ports["smtp"],
-        submit_rate_per_hour=10_000,
-    )
+    """The settings the stack's own web processes and workers read, for use cases run in this process."""
+    return Settings.from_env(stack.sync_env(), auto_migrate=False, submit_rate_per_hour=10_000)
 
 
 @pytest.fixture

@@ -93,3 +93,31 @@ class StaticTokens:
             return self.tokens[token]
         except KeyError:
             raise TokenInvalid("unknown token") from None
+
+
+def process_env(tmp_path, **overrides: str) -> dict[str, str]:
+    """Every setting a sync service process can need (sync_service/settings.py, PROCESSES), its keys
+    made in `tmp_path`: a process started with it starts; a test leaves one out to see it refuse."""
+    from sync_service.adapters.keys import load_key_ring
+
+    keys = {}
+    for name, file in (
+        ("SYNC_DATA_KEY_FILE", "sync-data.key"),
+        ("SYNC_AUDIT_SIGNING_KEY_FILE", "audit-signing.key"),
+        ("SYNC_NATIONAL_ID_DIGEST_KEY_FILE", "national-id-digest.key"),
+    ):
+        load_key_ring("", tmp_path / file)
+        keys[name] = str(tmp_path / file)
+    return {
+        "SYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
+        **keys,
+        "SYNC_AUDIT_HEAD_FILE": str(tmp_path / "audit-head.json"),
+        "KEYCLOAK_URL": "http://127.0.0.1:9",  # the discard port: nothing answers
+        "SYNC_SERVICE_CLIENT_SECRET": "test-client-secret",
+        "REVIEWER_CLIENT_SECRET": "test-pages-secret",
+        "FLASK_SECRET_KEY": "test-session-key",
+        "SMTP_HOST": "127.0.0.1",
+        "SYNC_PUBLIC_URL": "http://127.0.0.1:5000",
+        "SCREENING_SYSTEM_URL": "http://127.0.0.1:5080/",
+        **overrides,
+    }

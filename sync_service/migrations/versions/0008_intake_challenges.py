@@ -1,0 +1,30 @@
+"""The public intake's captcha challenges, shared by every web process (docs/decisions/0140).
+
+Revision ID: 0008
+Revises: 0004 (the line runs 0001, 0002, 0006, 0007, 0005, 0004)
+Create Date: 2026-12-05
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "intake_challenges",
+        sa.Column("id", sa.String(40), nullable=False),
+        sa.Column("answer", sa.String(16), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_intake_challenges"),
+    )
+    op.create_index("ix_intake_challenges_expires_at", "intake_challenges", ["expires_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_intake_challenges_expires_at", "intake_challenges")
+    op.drop_table("intake_challenges")
