@@ -30,10 +30,10 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stack.__main__ import realm_env  # noqa: E402
 from stack.credentials_file import WANTED, demo_password  # noqa: E402
 from stack.keycloak import KeycloakInstance, build_providers  # noqa: E402
 from stack.paths import REALM_FILE  # noqa: E402
+from stack.realm import realm_env  # noqa: E402
 
 OUR_POLICIES = ("noPersonalData", "passwordStrength")
 REDIRECT = "http://127.0.0.1:5080/callback"

@@ -42,7 +42,8 @@ from sync_service.adapters.keycloak_groups import grant_group_path  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import taiwan_date  # noqa: E402
 from sync_service.domain.legacy import plan  # noqa: E402
-from sync_service.services.legacy_import import REQUIRED_ACTIONS, import_legacy  # noqa: E402
+from sync_service.services.accounts import REQUIRED_ACTIONS  # noqa: E402
+from sync_service.services.legacy_import import import_legacy  # noqa: E402
 from tests.support import legacy_export as export  # noqa: E402
 from tests.support.postgres import PostgresCluster  # noqa: E402
 from tests.support.sync import settings_for_tests  # noqa: E402
@@ -54,10 +55,10 @@ def log(text: str) -> None:
 
 def own_keycloak(pg: PostgresCluster):
     from bench.manager_permissions import free_port
-    from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
+    from stack.realm import realm_env
 
     db = pg.new_database().rsplit("/", 1)[1]
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}

@@ -29,7 +29,7 @@ from stack.keycloak import KeycloakInstance, build_providers  # noqa: E402
 def keycloak_starts(providers, runs: int) -> tuple[list[float], list[float]]:
     import secrets
 
-    from stack.__main__ import realm_env
+    from stack.realm import realm_env
 
     fresh, again = [], []
     for _ in range(runs):

@@ -32,6 +32,7 @@ from . import policy_index, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
+from .realm import realm_env
 
 HOME = VAR / "prod"
 BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), see build_keycloak()
@@ -477,8 +478,6 @@ class ProdStack:
         # Unlink first: never write through a hard link into the shared build.
         (imports / "realm-export.json").unlink(missing_ok=True)
         shutil.copy2(REALM_FILE, imports / "realm-export.json")
-        from .__main__ import realm_env
-
         env = {
             **realm_env(self.secrets, self.ports, sync_url=self.sync_url),
             "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],

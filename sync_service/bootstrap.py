@@ -24,8 +24,7 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import Directory, Mailer, TokenVerifier
-from .services.printing import Renderer
+from .services.ports import Directory, Mailer, Renderer, TokenVerifier
 from .services.retention import RetentionJob
 from .settings import Settings, SettingsMissing
 
@@ -101,7 +100,7 @@ class Wiring:
         """The audit export (decision 0091): CSV and the signed bundle."""
         from .adapters.audit_bundle import AuditBundleWriter
         from .services.audit_export import AuditExport
-        from .services.worker import utcnow
+        from .services.clock import utcnow
 
         return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
@@ -131,8 +130,8 @@ class Wiring:
         ]
 
     def schedule(self):
+        from .services.clock import utcnow
         from .services.schedule import Schedule
-        from .services.worker import utcnow
 
         return Schedule(self.scheduled_jobs(), utcnow)
 

@@ -96,8 +96,8 @@ def mail(run_dir, ports):
 @pytest.fixture(scope="session")
 def keycloak(run_dir, ports, run_secrets, mail):
     """A real Keycloak 26.7.3 with realm-export.json imported, started once per run."""
-    from stack.__main__ import realm_env
     from stack.keycloak import KeycloakInstance, build_providers, test_seam_jars
+    from stack.realm import realm_env
 
     kc = KeycloakInstance(
         home=run_dir / "keycloak",

@@ -20,8 +20,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ..services.audit_export import ExportRequest
-from ..services.ports import ChainRow
+from ..services.ports import ChainRow, ExportRequest
 from . import audit_bundle_verify as verify
 from .audit_chain import AuditChain
 

@@ -41,12 +41,10 @@ from sqlalchemy.engine import Connection
 
 from ..services.ports import AuditEntry, ChainRow
 from .audit_people import AuditPeople, is_pseudonym
+from .locks import AUDIT_HEAD_LOCK
 from .tables import applications, audit_base, audit_log
 
 GENESIS = "0" * 64
-# On PostgreSQL, writers take turns at the head of the chain; SQLite's
-# BEGIN IMMEDIATE already serialises every writer.
-AUDIT_HEAD_LOCK = 727_002
 
 
 def canonical(value) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 import policies
 
 from .crypto import PersonalDataCipher
+from .locks import AUDIT_HEAD_LOCK
 from .tables import audit_people
 
 PREFIX = "person:"
@@ -53,8 +54,6 @@ class AuditPeople:
             return found
         if conn.dialect.name == "postgresql":
             # Outside an append (a deletion asks for the pseudonym first): take the chain's lock too, and look again.
-            from .audit_chain import AUDIT_HEAD_LOCK
-
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_HEAD_LOCK})
             found = conn.execute(
                 select(audit_people.c.pseudonym).where(audit_people.c.lookup_hash.in_(self.cipher.lookup_hashes(ident)))

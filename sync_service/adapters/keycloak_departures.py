@@ -7,7 +7,7 @@ from datetime import date
 
 from keycloak import KeycloakAdmin
 
-from ..services.departures import Leaving
+from ..services.ports import Leaving
 
 # Keycloak's attribute search matches a part of the value unless `exact` is set:
 # every ISO date holds a '-', so this finds every account with a date set.

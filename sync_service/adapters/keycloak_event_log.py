@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.engine import Connection
 
-from .audit_chain import AUDIT_HEAD_LOCK
+from .locks import AUDIT_HEAD_LOCK
 from .tables import keycloak_event_cursor, keycloak_events_recorded
 
 

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import segno
 
-from ..services.printing import SYSTEM, PrintedForm, fixed_texts
+from ..services.ports import PrintedForm
+from ..services.printing import SYSTEM, fixed_texts
 from .cjk_font import ALWAYS, FONT, TC, Subset, TraditionalChineseFont
 
 HELP = "諮詢服務"

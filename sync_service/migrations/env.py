@@ -6,12 +6,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, text
 
+from sync_service.adapters.locks import MIGRATION_LOCK
 from sync_service.adapters.tables import metadata
 from sync_service.settings import Settings
 
-# Several processes (web, worker) may start together and each upgrade: on
-# PostgreSQL an advisory lock makes them take turns; SQLite's write lock does it there.
-MIGRATION_LOCK = 727_001
+# Several processes (web, worker) may start together and each upgrade: on PostgreSQL
+# an advisory lock (adapters/locks.py) makes them take turns; SQLite's write lock does it there.
 
 
 def run(connection) -> None:

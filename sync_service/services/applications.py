@@ -5,10 +5,11 @@ transaction (one unit of work)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
 from ..domain.references import new_reference
+from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
 
@@ -27,10 +28,6 @@ FORM_FIELDS = (
     "reason",
     "effective_date",
 )
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_application_id() -> str:

@@ -14,12 +14,11 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Protocol
+from datetime import date, datetime, timedelta, timezone
 
 from ..domain.errors import FieldError, FormInvalid
 from ..domain.keycloak_events import SIGN_IN_ACTIONS
-from .ports import ChainRow, UnitOfWork
+from .ports import BundleWriter, ChainRow, ExportRequest, UnitOfWork
 
 TAIWAN = timezone(timedelta(hours=8))
 LONGEST_RANGE_DAYS = 3 * 366  # one request reads at most this much of the chain
@@ -61,20 +60,6 @@ ACTION_WORDS = {
     "keycloak.send_reset_password": "寄出重設密碼信 / reset mail sent",
     "keycloak.update_password": "變更密碼 / password changed",
 }
-
-
-@dataclass(frozen=True)
-class ExportRequest:
-    institution: str
-    start: date  # Taiwan dates, both inclusive
-    end: date
-
-    @property
-    def utc_range(self) -> tuple[datetime, datetime]:
-        return (
-            datetime.combine(self.start, time(), TAIWAN).astimezone(UTC),
-            datetime.combine(self.end + timedelta(days=1), time(), TAIWAN).astimezone(UTC),
-        )
 
 
 def export_request(institution: str, start: str, end: str) -> ExportRequest:
@@ -163,12 +148,6 @@ def csv_text(rows: list[ChainRow]) -> str:
             ]
         )
     return out.getvalue()
-
-
-class BundleWriter(Protocol):
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
-        ...
 
 
 @dataclass

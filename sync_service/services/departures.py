@@ -16,37 +16,14 @@ application B on its effective date (the outbox), not through this job.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
 
 import policies
 
 from ..domain import Level, taiwan_date
-from .ports import AuditEntry, Directory, UnitOfWork
+from .ports import AuditEntry, DepartureDates, Directory, UnitOfWork
 
 ACTOR = "sync-service"  # the audit chain's name for the worker's own steps
-
-
-@dataclass(frozen=True)
-class Leaving:
-    """An account with a departure date set on it."""
-
-    account_id: str
-    username: str
-    departure_date: date | None  # None: the value set is no date (the admin console validates; kept safe here)
-
-
-class DepartureDates(Protocol):
-    """Where the departure dates of users are kept (Keycloak user attributes)."""
-
-    def leaving(self) -> list[Leaving]:
-        """Every account that carries a departure date."""
-        ...
-
-    def clear(self, account_id: str, departure_date: date | None) -> None:
-        """Remove the date from the account (only if it still holds this one)."""
-        ...
 
 
 class UsersLeaving:

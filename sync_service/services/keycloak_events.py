@@ -20,29 +20,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from ..domain.keycloak_events import ADMIN, USER, People, StoredEvent, audit_fields
-from .ports import AuditEntry, UnitOfWork
+from .ports import AuditEntry, EventSource, UnitOfWork
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "keycloak-events"
-
-
-class EventSource(Protocol):
-    """Keycloak's stored events and the names behind their ids."""
-
-    def events(
-        self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int
-    ) -> list[dict]:
-        """Stored events of one stream (USER or ADMIN) from `date_from_ms` to `date_to_ms`
-        (inclusive, None for no end), oldest first, `max_results` from offset `first`."""
-        ...
-
-    def people(self, user_ids: set[str], group_ids: set[str]) -> People:
-        """Names and institutions of these accounts, paths of these groups (missing ones left out)."""
-        ...
 
 
 class _CachedNames:

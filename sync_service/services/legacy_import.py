@@ -28,15 +28,12 @@ import policies
 from ..domain import Level
 from ..domain.errors import ManagerSeatRefused
 from ..domain.legacy import HASH_NOTES, LegacyAccount, LegacyRow, Plan, Refusal
-from ..domain.names import split_person_name
+from . import accounts
 from .ports import AuditEntry, Directory, DirectoryError, ImportedRowState, NewAccount, UnitOfWork
 
 log = logging.getLogger(__name__)
 
 ACTOR = "legacy-import"  # the actor the audit chain names
-# First sign-in: a new password (the old one may not meet R-PWD-3; decision 0031 adds it to an
-# imported hash anyway), the profile confirmed, the terms accepted (R-PWD-1, R-CONF-1).
-REQUIRED_ACTIONS = ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")
 
 
 @dataclass
@@ -126,7 +123,7 @@ def _import_chunk(chunk: _Chunk, file_sha256: str, uow_factory, directory: Direc
     chunk.states += refused.values()
     wanted = [LegacyAccount([r for r in a.rows if r.row not in refused]) for a in chunk.accounts]
     wanted = [a for a in wanted if a.rows]
-    made = directory.create_accounts([_new_account(a) for a in wanted])
+    made = directory.create_accounts([new_account(a) for a in wanted])
     outcomes: list[tuple[LegacyAccount, str]] = []
     for account in wanted:
         account_id = made.get(account.account)
@@ -224,8 +221,7 @@ def _existing_of_same_person(directory: Directory, account: LegacyAccount) -> tu
             f"此 E-mail 已由系統中另一帳號使用，帳號 {first.account} 未建立",
             f"Another account in the system already has this e-mail address; account {first.account} was not made",
         )
-    same = (existing.email or "").lower() == first.email.lower() and existing.holds_national_id(first.national_id.value)
-    if not same:
+    if not accounts.is_same_person(existing, first.email, first.national_id.value):
         return None, (
             "account.taken",
             f"系統中已有他人使用帳號 {first.account}",
@@ -236,23 +232,18 @@ def _existing_of_same_person(directory: Directory, account: LegacyAccount) -> tu
     return existing.id, None
 
 
-def _new_account(account: LegacyAccount) -> NewAccount:
+def new_account(account: LegacyAccount) -> NewAccount:
+    """The account of an old-system person, with every grant of their rows (accounts.py, the worker's path)."""
     first = account.first
-    family, given = split_person_name(first.name)
-    return NewAccount(
+    return accounts.new_account(
         username=first.account,
+        full_name=first.name,
         email=first.email,
-        first_name=given or family,
-        last_name=family,
-        attributes={
-            "phone": first.phone.national,
-            "nationalId": first.national_id.value,
-            **({"department": first.department} if first.department else {}),
-        },
-        password=None,
-        password_hash=first.password_hash,
-        required_actions=REQUIRED_ACTIONS,
+        phone=first.phone.national,
+        national_id=first.national_id.value,
+        department=first.department,
         grants=account.grants,
+        password_hash=first.password_hash,
     )
 
 

@@ -6,14 +6,16 @@ to learn which references exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from ..domain import Application, FieldError, FormInvalid
+from ..domain import Application, DomainError, FieldError, FormInvalid
 from ..domain.fields import clean, parse_email
 from ..domain.references import parse_reference
-from .applications import FORM_FIELDS, utcnow
+from .applications import FORM_FIELDS
+from .clock import utcnow
 from .errors import NotFound
-from .ports import Caller
+from .ports import Caller, Scan, UnitOfWork
 
 
 def _not_found() -> NotFound:
@@ -49,12 +51,62 @@ def applications_of(uow, caller: Caller, limit: int = 100) -> list[Application]:
         return uow.applications.list(account=caller.username.lower(), limit=limit)
 
 
-def may_see(app: Application, *, caller: Caller | None, references: set[str]) -> bool:
+@dataclass(frozen=True)
+class Viewer:
+    """Who asks to see an application: the signed-in person, if anyone, and the
+    references this browser filed or proved (reference + e-mail)."""
+
+    caller: Caller | None = None
+    references: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        """How the audit chain names them."""
+        return self.caller.username if self.caller else "applicant"
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.caller is not None and self.caller.is_reviewer
+
+
+def may_see(app: Application, viewer: Viewer) -> bool:
     """Reviewers see every application; an applicant theirs (their account, or a
     reference this browser filed or proved with the e-mail address)."""
+    caller = viewer.caller
     if caller is not None and (caller.is_reviewer or app.account.lower() == caller.username.lower()):
         return True
-    return app.id in references
+    return app.id in viewer.references
+
+
+def _no_such_application() -> NotFound:
+    # Not "forbidden": that would confirm the reference exists.
+    return NotFound("application.not_found", "找不到此申請案", "No such application")
+
+
+def visible_application(uow: UnitOfWork, reference: object, viewer: Viewer) -> Application:
+    """The application this viewer may see, else NotFound (a malformed reference too)."""
+    try:
+        reference = parse_reference(reference)
+    except DomainError:
+        raise _no_such_application() from None
+    with uow:
+        app = uow.applications.get(reference)
+    if app is None or not may_see(app, viewer):
+        raise _no_such_application()
+    return app
+
+
+@dataclass(frozen=True)
+class ApplicationPage:
+    application: Application
+    scans: list[Scan]
+
+
+def application_page(uow: UnitOfWork, reference: object, viewer: Viewer) -> ApplicationPage:
+    """What the application's own page shows: the application and its scans (without content)."""
+    app = visible_application(uow, reference, viewer)
+    with uow:
+        return ApplicationPage(app, uow.scans.of_application(app.id))
 
 
 def form_findings(form: dict, *, now: datetime | None = None) -> dict[str, tuple[str, str]]:

@@ -16,7 +16,8 @@ from datetime import datetime
 
 from ..domain import taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
-from .applications import _require_reviewer, utcnow
+from .applications import _require_reviewer
+from .clock import utcnow
 from .errors import Conflict, NotFound
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Protocol
 
 import policies
 
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
+from ..domain.keycloak_events import People
 from ..domain.legacy import PasswordHash
 
 # ---- storage: repositories in one unit of work -----------------------------
@@ -533,3 +534,99 @@ class TokenNotForUs(TokenInvalid):
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Caller:
         """TokenInvalid unless signed by the realm, unexpired and for us."""
+
+
+# ---- the periodic jobs' sources (services/schedule.py runs them) -------------
+
+
+class ScheduledJob(Protocol):
+    name: str  # what `jobs run NAME` takes
+    every: timedelta  # how often the worker runs it
+
+    def run(self, now: datetime) -> str:
+        """Do what is due at `now`; return a one-line summary (no personal data)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """An account with a departure date set on it."""
+
+    account_id: str
+    username: str
+    departure_date: date | None  # None: the value set is no date (the admin console validates; kept safe here)
+
+
+class DepartureDates(Protocol):
+    """Where the departure dates of users are kept (Keycloak user attributes)."""
+
+    def leaving(self) -> list[Leaving]:
+        """Every account that carries a departure date."""
+        ...
+
+    def clear(self, account_id: str, departure_date: date | None) -> None:
+        """Remove the date from the account (only if it still holds this one)."""
+        ...
+
+
+class EventSource(Protocol):
+    """Keycloak's stored events and the names behind their ids."""
+
+    def events(
+        self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int
+    ) -> list[dict]:
+        """Stored events of one stream (USER or ADMIN) from `date_from_ms` to `date_to_ms`
+        (inclusive, None for no end), oldest first, `max_results` from offset `first`."""
+        ...
+
+    def people(self, user_ids: set[str], group_ids: set[str]) -> People:
+        """Names and institutions of these accounts, paths of these groups (missing ones left out)."""
+        ...
+
+
+# ---- the audit export's signed bundle (decision 0091) ------------------------
+
+_TAIWAN = timezone(timedelta(hours=8))
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    institution: str
+    start: date  # Taiwan dates, both inclusive
+    end: date
+
+    @property
+    def utc_range(self) -> tuple[datetime, datetime]:
+        return (
+            datetime.combine(self.start, time(), _TAIWAN).astimezone(UTC),
+            datetime.combine(self.end + timedelta(days=1), time(), _TAIWAN).astimezone(UTC),
+        )
+
+
+class BundleWriter(Protocol):
+    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
+        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
+        ...
+
+
+# ---- the printed forms (decision 0062) ----------------------------------------
+
+
+@dataclass
+class PrintedForm:
+    document: str
+    annex: str
+    title: str
+    reference: str
+    qr_target: str
+    rows: list[tuple[str, str]] = field(default_factory=list)
+    paragraphs: list[str] = field(default_factory=list)
+    table: tuple[list[str], list[list[str]]] | None = None
+    table_title: str = ""
+    signatures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    pages: list[PrintedForm] = field(default_factory=list)  # a second sheet (附件2-2)
+
+
+class Renderer(Protocol):
+    def render(self, form: PrintedForm) -> bytes: ...

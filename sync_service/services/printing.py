@@ -6,12 +6,11 @@ lays the model out; what the form *says* is decided here, once."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import policies
 
 from ..domain import Application, ApplicationType
+from .ports import PrintedForm, Renderer
 
 PRINTABLE = ("form-1", "unit-affidavit", "confidentiality-consent")
 SYSTEM = "癌症篩檢與追蹤管理資訊整合系統"
@@ -20,26 +19,6 @@ VENDOR_BOX = "姓名：　　　　處理日期：　　年　　月　　日　
 TO = "此致"
 MANAGER = "管理者"
 FIXED_VALUES = (UNDATED, VENDOR_BOX, TO, MANAGER, "■□中華民國年月日")
-
-
-@dataclass
-class PrintedForm:
-    document: str
-    annex: str
-    title: str
-    reference: str
-    qr_target: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
-    paragraphs: list[str] = field(default_factory=list)
-    table: tuple[list[str], list[list[str]]] | None = None
-    table_title: str = ""
-    signatures: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    pages: list[PrintedForm] = field(default_factory=list)  # a second sheet (附件2-2)
-
-
-class Renderer(Protocol):
-    def render(self, form: PrintedForm) -> bytes: ...
 
 
 def _box(checked: bool) -> str:

@@ -5,10 +5,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..domain import Application, ManagerSeat
+from ..domain.references import parse_reference
 from .applications import _load, _require_reviewer
-from .ports import Caller
+from .errors import NotFound, SignInRequired
+from .ports import Caller, UnitOfWork
 
 QUEUE_FILTERS = ("status", "type", "category", "institution_code")
+
+
+def require_reviewer(caller: Caller | None) -> Caller:
+    """The reviewers' pages: SignInRequired without a session, Forbidden for anyone but a reviewer."""
+    if caller is None:
+        raise SignInRequired("auth.sign_in_required", "請先登入", "Sign in first")
+    _require_reviewer(caller)
+    return caller
+
+
+def find(uow: UnitOfWork, typed: object, *, caller: Caller) -> str:
+    """The reference a reviewer typed or a form's QR code carried, if such an application
+    exists (FieldError for a malformed one, NotFound for an unknown one)."""
+    _require_reviewer(caller)
+    reference = parse_reference(typed)
+    with uow:
+        if uow.applications.get(reference) is None:
+            raise NotFound(
+                "application.not_found", f"找不到申請編號 {reference}", f"No application with reference {reference}"
+            )
+    return reference
 
 
 @dataclass(frozen=True)

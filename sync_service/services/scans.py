@@ -7,9 +7,11 @@ import secrets
 from datetime import datetime
 
 from ..domain import FieldError, FormInvalid, Status
-from .applications import _load, utcnow
+from .applications import _load
+from .clock import utcnow
 from .errors import NotFound
-from .ports import Scan
+from .lookup import Viewer, may_see
+from .ports import Scan, UnitOfWork
 
 MAX_SCAN_BYTES = 5 * 1024 * 1024
 # What a scanner or a phone makes, recognised by the file's first bytes, not its name.
@@ -25,11 +27,18 @@ def content_type_of(data: bytes) -> str | None:
 
 
 def upload(
-    uow, reference: str, *, document: str, filename: str, data: bytes, by: str, may_see, now: datetime | None = None
+    uow: UnitOfWork,
+    reference: str,
+    *,
+    document: str,
+    filename: str,
+    data: bytes,
+    viewer: Viewer,
+    now: datetime | None = None,
 ) -> Scan:
     with uow:
         app = _load(uow, reference)
-        if not may_see(app):
+        if not may_see(app, viewer):
             raise NotFound("application.not_found", "找不到此申請案", "No such application")
         kind = _check(app, document, data)
         name = "".join(c for c in filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if c.isprintable())[:200] or "scan"
@@ -40,13 +49,23 @@ def upload(
             filename=name,
             content_type=kind,
             size=len(data),
-            uploaded_by=by,
+            uploaded_by=viewer.name,
             uploaded_at=now or utcnow(),
             content=data,
         )
         uow.scans.add(scan)
         uow.commit()
     return scan
+
+
+def too_large() -> FieldError:
+    mb = MAX_SCAN_BYTES // 1024 // 1024
+    return FieldError(
+        "file.too_large",
+        "file",
+        f"檔案超過 {mb} MB，請縮小（例如以較低解析度掃描）後再上傳",
+        f"The file is over {mb} MB: make it smaller (scan at a lower resolution, for instance) and upload it again; a scan has at most {mb} MB",
+    )
 
 
 def _check(app, document: str, data: bytes) -> str:
@@ -64,14 +83,7 @@ def _check(app, document: str, data: bytes) -> str:
     if not data:
         errors.append(FieldError("file.required", "file", "請選擇要上傳的檔案", "Choose a file to upload"))
     elif len(data) > MAX_SCAN_BYTES:
-        errors.append(
-            FieldError(
-                "file.too_large",
-                "file",
-                f"檔案最大 {MAX_SCAN_BYTES // 1024 // 1024} MB",
-                f"A scan has at most {MAX_SCAN_BYTES // 1024 // 1024} MB",
-            )
-        )
+        errors.append(too_large())
     elif kind is None:
         errors.append(
             FieldError("file.type", "file", "只接受 PDF、PNG 或 JPEG 檔", "Only PDF, PNG or JPEG files are accepted")
@@ -87,10 +99,10 @@ def _check(app, document: str, data: bytes) -> str:
     return kind
 
 
-def read(uow, reference: str, scan_id: str, *, may_see) -> object:
+def read(uow: UnitOfWork, reference: str, scan_id: str, *, viewer: Viewer) -> Scan:
     with uow:
         app = _load(uow, reference)
-        if not may_see(app):
+        if not may_see(app, viewer):
             raise NotFound("scan.not_found", "找不到此掃描檔", "No such scan")
         scan = uow.scans.get(reference, scan_id)
     if scan is None:

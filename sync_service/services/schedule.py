@@ -13,19 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import datetime
+
+from .ports import ScheduledJob
 
 log = logging.getLogger(__name__)
-
-
-class ScheduledJob(Protocol):
-    name: str  # what `jobs run NAME` takes
-    every: timedelta  # how often the worker runs it
-
-    def run(self, now: datetime) -> str:
-        """Do what is due at `now`; return a one-line summary (no personal data)."""
-        ...
 
 
 @dataclass

@@ -1,21 +1,19 @@
 """The outbox worker: approved grant changes reach Keycloak, each exactly once
-in effect.
+in effect. Its jobs, each in its own module:
 
-- Claim: due entries are leased (owner + expiry), so several workers, or a
+- Claim (here): due entries are leased (owner + expiry), so several workers, or a
   restarted one, never work on the same entry at once, and an entry whose
-  worker died is taken up again when its lease runs out.
-- Apply: every step is idempotent (join/leave a group, end sessions), so a
-  replay after a crash changes nothing. Creating an account (A) is the one
-  step that is not: progress (account made, mail sent) is checkpointed, and a
-  resumed entry finds the account it made instead of making another.
-- One way to make accounts, `Directory.create_accounts` (Keycloak's
-  partialImport with SKIP, idempotent by name), for one or many: a claimed
-  batch is cut into one slice per thread, and the fresh type A entries of a
-  slice have theirs made together before its entries are worked one by one; an entry whose
-  account was not made that way (Keycloak away, a resumed entry) makes it
-  itself, through the same call, on its own turn. Either way the account is
-  made with its manager grant, checkpointed, then mailed.
-- Finish: the entry is marked done in the same transaction as the
+  worker died is taken up again when its lease runs out. A claimed batch is cut
+  into one slice per thread.
+- Make the accounts (`services/accounts.py`, the one path the legacy import takes
+  too): the fresh type A entries of a slice have theirs made together, in
+  partialImport requests sized by `RequestSize`, before its entries are worked one
+  by one; an entry whose account was not made that way (Keycloak away, a resumed
+  entry) makes it itself, through the same call, on its own turn.
+- Apply (`services/provisioning.py`): join, leave, end sessions; every step
+  idempotent, an account's making and its mail checkpointed.
+- Notify (`services/notifications.py`): the new account's password mail.
+- Finish (here): the entry is marked done in the same transaction as the
   application's move to provisioned (or failed), with its audit rows.
 - Keycloak down or the mail server down: the entry is released with an
   exponential backoff and tried again; nothing is lost.
@@ -31,11 +29,12 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import TypeVar
 
-from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level, Status, taiwan_date
-from ..domain.names import split_person_name
-from ..domain.passwords import generate_password
+from ..domain import Application, ChangeKind, Status, taiwan_date
+from .accounts import RequestSize
+from .clock import utcnow
 from .notifications import SignInPlaces, password_mail
 from .ports import (
     AuditEntry,
@@ -51,55 +50,15 @@ from .ports import (
     OutboxEntry,
     UnitOfWork,
 )
+from .provisioning import GrantApplier, MadeAccount, change_details, planned_account
 from .schedule import Schedule
 
 log = logging.getLogger(__name__)
 
 WORKER = "sync-service"  # the actor the audit chain names for the worker's own steps
-REQUIRED_ACTIONS = ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")  # R-PWD-1, R-CONF-1
-# Accounts per partialImport request, at most: Keycloak spends about 66 ms of one core
-# on each new password (hash and policy), and a request must end well within the
-# timeout however busy the machine; `RequestSize` sizes each request below this.
-ACCOUNTS_PER_REQUEST = 20
 
-
-class RequestSize:
-    """How many accounts the next partialImport request carries: as many as Keycloak made
-    in `target_seconds` at the pace last seen (between 1 and `most`). A request that
-    outlives the client's timeout is not undone by Keycloak: its accounts are found later
-    and get a second password, hashed again; so the size follows the load instead of
-    being fixed (docs/decisions/0110-provisioning-at-the-hashing-limit.md)."""
-
-    def __init__(self, target_seconds: float, most: int = ACCOUNTS_PER_REQUEST, first: int = 5) -> None:
-        self.target, self.most, self.first = target_seconds, most, first
-        self._per_account: float | None = None
-        self._lock = threading.Lock()
-
-    def next(self) -> int:
-        with self._lock:
-            if self._per_account is None:
-                return min(self.first, self.most)
-            return max(1, min(self.most, int(self.target / self._per_account)))
-
-    def observed(self, accounts: int, seconds: float) -> None:
-        """A request of `accounts` took `seconds` (until its answer, or until it failed)."""
-        pace = seconds / max(1, accounts)
-        with self._lock:
-            old = self._per_account
-            self._per_account = pace if old is None or pace > old else 0.7 * old + 0.3 * pace
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class MadeAccount:
-    """An account the batch made for a type A entry, already in its managers group."""
-
-    account_id: str
-    password: str
-    app: Application
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -271,7 +230,10 @@ class Worker:
         if not wanted:
             return {}
         apps = self._load_applications([e.change.application_id for e in wanted])
-        planned = {e.id: self._plan_account(e, apps[e.change.application_id]) for e in wanted}
+        planned = {
+            e.id: (planned_account(apps[e.change.application_id], e.change), apps[e.change.application_id])
+            for e in wanted
+        }
         accounts = [planned[e.id][0] for e in wanted]
         made_ids: dict[str, str] = {}
         while accounts:
@@ -286,10 +248,6 @@ class Worker:
             if account_id is not None:
                 made[e.id] = MadeAccount(account_id, account.password, app)
         return made
-
-    def _plan_account(self, entry: OutboxEntry, app: Application) -> tuple[NewAccount, Application]:
-        password = generate_password(_personal_data(app))
-        return _new_account(app, password, entry.change), app
 
     def _create_chunk(self, accounts: list[NewAccount]) -> dict[str, str]:
         started = time.monotonic()
@@ -314,7 +272,7 @@ class Worker:
 
     def process(self, entry: OutboxEntry, made: MadeAccount | None = None) -> Outcome:
         try:
-            self._apply(entry, made)
+            self._applier().apply(entry, made)
         except LeaseLost:
             log.warning("lease on outbox entry %s lost; another worker will finish it", entry.id)
             return Outcome(lost=1)
@@ -340,84 +298,8 @@ class Worker:
             uow.outbox.checkpoint(entry.id, self.owner, self.clock(), self.lease, **progress)
             uow.commit()
 
-    def _apply(self, entry: OutboxEntry, made: MadeAccount | None = None) -> None:
-        change, directory = entry.change, self._directory()
-        manager, user = change.grant(Level.MANAGER), change.grant(Level.USER)
-        if change.kind is ChangeKind.GRANT and made is not None:
-            # Made in the managers group and in no other: only the password mail is left.
-            self._checkpoint(entry, account_id=made.account_id)
-            self._mail_password(entry, made.app, made.password)
-        elif change.kind is ChangeKind.GRANT:
-            account_id = self._account_for_grant(entry, directory)
-            if not change.create_account:
-                self._require_applicant(entry, directory)
-            directory.join(account_id, manager)
-            directory.leave(account_id, user)  # R-MGR-4: the manager level replaces the user level
-        elif change.kind is ChangeKind.DEMOTE:
-            account = directory.find_account(change.account)
-            if account is None:
-                raise _no_account(change.account)
-            self._require_applicant(entry, directory, account)
-            directory.join(account.id, user)  # first the new level: never a moment with neither
-            directory.leave(account.id, manager)
-        elif change.kind is ChangeKind.REVOKE:
-            account = directory.find_account(change.account)
-            if account is not None:  # an account removed meanwhile holds nothing to revoke
-                directory.leave(account.id, manager)
-                directory.end_sessions(account.id)  # R-MGR-3: close the functions now, not at token expiry
-
-    def _require_applicant(self, entry: OutboxEntry, directory: Directory, account=None) -> None:
-        """C and D: the account named must still be the person on the application
-        (same e-mail, same national ID), or the change is not made."""
-        app = self._load_application(entry.change.application_id)
-        if app.type not in (ApplicationType.C, ApplicationType.D):
-            return
-        account = account or directory.find_account(entry.change.account)
-        if account is None:
-            raise _no_account(entry.change.account)
-        mismatch = _mismatch(account, app)
-        if mismatch:
-            zh, en = mismatch
-            raise DirectoryRefused(
-                "account.not_the_applicant",
-                f"帳號 {account.username} 的{zh}與申請書不符，未予開通；請確認申請人後重新開通或取消",
-                f"The {en} of account {account.username} differs from the application's; nothing was changed. "
-                "Check who applied, then retry or cancel",
-            )
-
-    def _account_for_grant(self, entry: OutboxEntry, directory: Directory) -> str:
-        change = entry.change
-        account = directory.find_account(change.account)
-        if not change.create_account:
-            if account is None:
-                raise _no_account(change.account)
-            return account.id
-        app = self._load_application(change.application_id)
-        personal = _personal_data(app)
-        if account is None:
-            password = generate_password(personal)
-            account_id = directory.create_accounts([_new_account(app, password, change)]).get(change.account.lower())
-            if account_id is None:  # taken between the look-up and now, or its e-mail is someone else's
-                raise _not_made(change.account)
-            self._checkpoint(entry, account_id=account_id)
-        else:
-            if not _is_made_by_this_entry(account, entry, app):
-                raise DirectoryRefused(
-                    "account.taken",
-                    f"帳號名稱 {change.account} 已有他人使用，請申請人另擇帳號名稱",
-                    f"The account name {change.account} belongs to someone else; the applicant must choose another",
-                )
-            account_id = account.id
-            if entry.account_id is None:
-                self._checkpoint(entry, account_id=account_id)
-            if entry.mail_sent_at is not None:
-                return account_id
-            # Made by an earlier attempt that died before the mail went out:
-            # nobody knows that password, so a fresh one is set and mailed.
-            password = generate_password(personal)
-            directory.set_password(account_id, password, temporary=True)
-        self._mail_password(entry, app, password)
-        return account_id
+    def _applier(self) -> GrantApplier:
+        return GrantApplier(self._directory(), self._load_application, self._checkpoint, self._mail_password)
 
     def _mail_password(self, entry: OutboxEntry, app: Application, password: str) -> None:
         message_id = f"<outbox-{entry.id}-{uuid.uuid4().hex[:8]}@sync-service>"
@@ -436,7 +318,7 @@ class Worker:
                     at=now,
                     application_id=app.id,
                     approved_by=app.decided_by,
-                    details={"change": _change_details(entry)},
+                    details={"change": change_details(entry)},
                 )
             )
             if uow.outbox.unfinished_of(app.id) == 0 and app.status in (Status.APPROVED, Status.FAILED):
@@ -482,40 +364,6 @@ class Worker:
         return Outcome(retried=1, retried_ids={entry.id})
 
 
-def _no_account(username: str) -> DirectoryRefused:
-    return DirectoryRefused(
-        "account.not_found",
-        f"找不到帳號 {username}；C、D 類申請須填寫既有帳號",
-        f"No account {username}; applications C and D must name an existing account",
-    )
-
-
-def _mismatch(account, app: Application) -> tuple[str, str] | None:
-    """What differs between the Keycloak account and the person on the application."""
-    if (account.email or "").lower() != app.form.email.lower():
-        return "電子郵件", "e-mail"
-    if not account.holds_national_id(app.form.national_id.value):
-        return "身分證字號", "national ID"
-    return None
-
-
-def _not_made(username: str) -> DirectoryRefused:
-    return DirectoryRefused(
-        "account.not_made",
-        f"無法建立帳號 {username}：名稱或電子郵件已有其他帳號使用",
-        f"Account {username} could not be made: its name or e-mail address belongs to another account",
-    )
-
-
-def _is_made_by_this_entry(account, entry: OutboxEntry, app: Application) -> bool:
-    """Is this existing account the one an earlier attempt of this entry made?"""
-    if entry.account_id is not None:
-        return account.id == entry.account_id
-    return (account.email or "").lower() == app.form.email.lower() and account.holds_national_id(
-        app.form.national_id.value
-    )
-
-
 def _makes_new_account(entry: OutboxEntry) -> bool:
     """A type A entry that has not made its account yet, as far as we know."""
     change = entry.change
@@ -540,49 +388,7 @@ def _one_per_name(entries: list[OutboxEntry]) -> list[OutboxEntry]:
     return first
 
 
-def _split(items: list, parts: int) -> list[list]:
+def _split(items: list[T], parts: int) -> list[list[T]]:
     """Up to `parts` chunks of nearly equal size, none empty."""
     size = -(-len(items) // max(1, parts))
     return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _personal_data(app: Application) -> list[str]:
-    """What a generated password must not contain (R-PWD: no personal data)."""
-    return [
-        app.form.national_id.value,
-        app.form.phone.e164,
-        app.form.phone.national,
-        app.account,
-        app.form.email.split("@")[0],
-    ]
-
-
-def _new_account(app: Application, password: str, change: GrantChange) -> NewAccount:
-    """The account of a type A application, made with the manager grant it was approved for."""
-    family, given = split_person_name(app.form.applicant_name)
-    return NewAccount(
-        username=app.account,
-        email=app.form.email,
-        first_name=given or family,
-        last_name=family,
-        attributes={
-            "department": app.form.department,
-            "phone": app.form.phone.national,
-            "nationalId": app.form.national_id.value,
-        },
-        password=password,
-        required_actions=REQUIRED_ACTIONS,
-        grants=(change.grant(Level.MANAGER),),
-    )
-
-
-def _change_details(entry: OutboxEntry) -> dict:
-    c = entry.change
-    return {
-        "kind": c.kind.value,
-        "institution_code": c.institution_code,
-        "category": c.category,
-        "account": c.account,
-        "create_account": c.create_account,
-        "outbox_id": entry.id,
-    }

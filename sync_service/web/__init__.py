@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask
+from flask import Flask, Request
 from flask.json.provider import DefaultJSONProvider
 
 from ..services import scans as use_scans
@@ -26,6 +26,19 @@ from . import (
 )
 from .headers import secure_headers
 
+FORM_LIMIT = 64 * 1024  # a form 1 is small; every route but the scans' upload keeps this limit
+# Routes that take a larger body, and how large. Known from the matched route, before anything
+# reads the body (the CSRF check reads the form first, so a hook after it would come too late).
+LARGER_BODIES = {"scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT}
+
+
+class SizedRequest(Request):
+    """A request whose body limit is its route's: a scan up to the documented size, else 64 KB."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        return LARGER_BODIES.get(self.endpoint or "", FORM_LIMIT)
+
 
 class JsonProvider(DefaultJSONProvider):
     """JSON nested thousands deep makes the parser recurse until Python stops
@@ -45,12 +58,13 @@ def create_app(wiring) -> Flask:
     layer is handed its adapters, it never builds them (no import of them)."""
     settings = wiring.settings
     app = Flask(__name__)
+    app.request_class = SizedRequest
     app.json = JsonProvider(app)
     # Without a configured key the pages' sessions last as long as this process.
     app.config["SECRET_KEY"] = settings.secret_key or secrets.token_bytes(32)
-    # A form 1 is small; a scan (only on its upload route) is bounded by the scans use case.
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024
+    # A form 1 is small; a scan (only on its upload route, SizedRequest) is bounded by the scans use case.
+    app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
+    app.config["MAX_FORM_MEMORY_SIZE"] = FORM_LIMIT
     if settings.proxy_hops:
         # Behind nginx (or a load balancer and nginx): the client and scheme as the proxies saw them.
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -79,12 +93,5 @@ def create_app(wiring) -> Flask:
         access_reviews.blueprint,
     ):
         app.register_blueprint(blueprint)
-
-    @app.before_request
-    def scans_may_be_larger():
-        from flask import request
-
-        if request.endpoint == "scans.upload":
-            request.max_content_length = use_scans.MAX_SCAN_BYTES + 64 * 1024
 
     return app

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ..domain import taiwan_date
 from ..services import reminders as use_cases
-from ..services.applications import utcnow
+from ..services.clock import utcnow
 from ..services.errors import Forbidden
 from .page_support import caller, reviewer_only, signed_in, use_page_errors, wiring
 

@@ -7,8 +7,8 @@ from flask import Blueprint, current_app, jsonify, request
 from ..domain import STATUS_LABELS, Application, Status
 from ..services import applications as use_cases
 from ..services.ports import Caller
+from .api_error import ApiError
 from .auth import current_caller
-from .errors import ApiError
 from .limits import intake_limits
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, render_template, request
 
 from ..domain import taiwan_date
 from ..domain.errors import FormInvalid
-from ..services.applications import utcnow
 from ..services.audit_export import AuditExport, export_request
+from ..services.clock import utcnow
 from .page_support import field_errors, reviewer_only, use_page_errors, wiring
 
 blueprint = Blueprint("audit_export", __name__, url_prefix="/review/audit-export")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, g, request
 
 from ..services.ports import Caller, TokenInvalid, TokenNotForUs
-from .errors import ApiError
+from .api_error import ApiError
 
 _UNSET = object()
 

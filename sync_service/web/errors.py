@@ -9,19 +9,7 @@ from werkzeug.exceptions import HTTPException
 from ..domain import ApprovalRefused, DomainError, FieldError, FormInvalid, IllegalTransition, ManagerSeatRefused
 from ..services.errors import Busy, Conflict, Forbidden, NotFound, SignInRequired
 from ..services.ports import DirectoryUnavailable
-
-
-class ApiError(DomainError):
-    def __init__(self, status: int, code: str, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(code, zh, en)
-        self.status, self.field = status, field
-
-    def as_dict(self) -> dict:
-        body = super().as_dict()
-        if self.field:
-            body["field"] = self.field
-        return body
-
+from .api_error import ApiError
 
 STATUS_OF = (
     (ApiError, None),

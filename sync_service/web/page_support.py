@@ -6,14 +6,13 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
 
 from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
-from ..domain.references import parse_reference
-from ..services import lookup
+from ..services import lookup, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller
 
@@ -63,18 +62,14 @@ def wiring():
     return current_app.extensions["sync"]
 
 
+def viewer() -> lookup.Viewer:
+    """Who this browser is, for the use cases that decide what it may see."""
+    return lookup.Viewer(caller(), frozenset(remembered_references()))
+
+
 def visible_application(reference: str):
-    """The application this browser may see, else 404 (not "forbidden": that
-    would confirm the reference exists)."""
-    try:
-        reference = parse_reference(reference)
-    except DomainError:
-        abort(404)
-    with wiring().uow() as uow:
-        app = uow.applications.get(reference)
-    if app is None or not lookup.may_see(app, caller=caller(), references=remembered_references()):
-        abort(404)
-    return app
+    """The application this browser may see, else a 404 page (services/lookup.py decides)."""
+    return lookup.visible_application(wiring().uow(), reference, viewer())
 
 
 def signed_in(view):
@@ -88,13 +83,12 @@ def signed_in(view):
 
 
 def reviewer_only(view):
+    """A reviewers' page: the sign-in page without a session, a 403 page for anyone else
+    (services/review.py decides)."""
+
     @wraps(view)
     def wrapper(*args, **kwargs):
-        who = caller()
-        if who is None:
-            return redirect(url_for("signin.sign_in", next=request.full_path))
-        if not who.is_reviewer:
-            raise Forbidden("auth.reviewer_required", "此頁限國健署審核人員", "Only HPA reviewers may open this page")
+        review.require_reviewer(caller())
         return view(*args, **kwargs)
 
     return wrapper

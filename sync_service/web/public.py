@@ -10,7 +10,7 @@ import policies
 from ..domain import ApplicationType, DomainError, taiwan_date
 from ..services import applications as use_cases
 from ..services import lookup
-from ..services.applications import utcnow
+from ..services.clock import utcnow
 from . import limits
 from .page_support import (
     caller,
@@ -18,7 +18,7 @@ from .page_support import (
     remember_reference,
     signed_in,
     use_page_errors,
-    visible_application,
+    viewer,
     wiring,
 )
 
@@ -127,11 +127,9 @@ def captcha_image(challenge_id):
 
 @blueprint.get("/applications/<reference>")
 def application(reference):
-    app = visible_application(reference)
-    with wiring().uow() as uow:
-        scans = uow.scans.of_application(app.id)
+    page = lookup.application_page(wiring().uow(), reference, viewer())
     return render_template(
-        "application.html", app=app, scans=scans, new=bool(request.args.get("new")), upload_errors={}
+        "application.html", app=page.application, scans=page.scans, new=bool(request.args.get("new")), upload_errors={}
     )
 
 

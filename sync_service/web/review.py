@@ -8,10 +8,10 @@ from flask import Blueprint, redirect, render_template, request, url_for
 import policies
 
 from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status, taiwan_date
-from ..domain.references import parse_reference
 from ..services import applications as use_cases
 from ..services import personal_data, review
-from ..services.applications import utcnow
+from ..services.clock import utcnow
+from ..services.errors import NotFound
 from ..services.ports import DirectoryError
 from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
 
@@ -47,17 +47,11 @@ def find():
     """The forms' QR code opens this (a phone camera), or a reviewer types the reference."""
     typed = request.args.get("reference", "")
     try:
-        reference = parse_reference(typed)
+        reference = review.find(wiring().uow(), typed, caller=caller())
+    except NotFound as e:
+        return render_template("review_find.html", typed=typed, errors={"reference": (e.zh, e.en)}), 404
     except DomainError as e:
         return render_template("review_find.html", typed=typed, errors={"reference": (e.zh, e.en)}), 422
-    with wiring().uow() as uow:
-        found = uow.applications.get(reference) is not None
-    if not found:
-        return render_template(
-            "review_find.html",
-            typed=typed,
-            errors={"reference": (f"找不到申請編號 {reference}", f"No application with reference {reference}")},
-        ), 404
     return redirect(url_for("review.application", reference=reference))
 
 

@@ -7,21 +7,17 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from ..domain import DomainError
 from ..services import lookup
 from ..services import scans as use_cases
-from .page_support import caller, field_errors, remembered_references, use_page_errors, wiring
+from ..services.errors import NotFound
+from .page_support import field_errors, use_page_errors, viewer, wiring
 
 blueprint = Blueprint("scans", __name__)
 use_page_errors(blueprint)
 
 
-def _may_see(app) -> bool:
-    return lookup.may_see(app, caller=caller(), references=remembered_references())
-
-
 @blueprint.post("/applications/<reference>/scans")
 def upload(reference):
     file = request.files.get("file")
-    who = caller()
-    by = who.username if who else "applicant"
+    who = viewer()
     try:
         use_cases.upload(
             wiring().uow(),
@@ -29,26 +25,35 @@ def upload(reference):
             document=request.form.get("document", ""),
             filename=file.filename if file else "",
             data=file.read() if file else b"",
-            by=by,
-            may_see=_may_see,
+            viewer=who,
         )
+    except NotFound:
+        raise
     except DomainError as e:
-        from ..services.errors import NotFound
-
-        if isinstance(e, NotFound):
-            raise
-        with wiring().uow() as uow:
-            app = uow.applications.get(reference)
-            scans = uow.scans.of_application(reference)
-        return render_template("application.html", app=app, scans=scans, new=False, upload_errors=field_errors(e)), 422
-    if who is not None and who.is_reviewer:
+        return _application_again(reference, field_errors(e), 422)
+    if who.is_reviewer:
         return redirect(url_for("review.application", reference=reference), code=303)
     return redirect(url_for("public.application", reference=reference), code=303)
 
 
+def _application_again(reference: str, errors: dict, status: int):
+    """The application's own page, the refusal beside the file field: the way back is the page itself."""
+    page = lookup.application_page(wiring().uow(), reference, viewer())
+    return render_template(
+        "application.html", app=page.application, scans=page.scans, new=False, upload_errors=errors
+    ), status
+
+
+@blueprint.errorhandler(413)
+def too_large(e):
+    """A body over the route's limit (web.SizedRequest) is refused before it is read: the same
+    words as the use case's own size check, on the application's page."""
+    return _application_again(request.view_args["reference"], field_errors(use_cases.too_large()), 413)
+
+
 @blueprint.get("/applications/<reference>/scans/<scan_id>")
 def download(reference, scan_id):
-    scan = use_cases.read(wiring().uow(), reference, scan_id, may_see=_may_see)
+    scan = use_cases.read(wiring().uow(), reference, scan_id, viewer=viewer())
     return current_app.response_class(
         scan.content,
         mimetype=scan.content_type,

@@ -41,9 +41,9 @@ def only_the_event_poll(wiring):
     """A schedule with the `keycloak-events` job alone, for a worker run as `python -m
     sync_service worker` runs it (tests switch the periodic jobs off, `worker_runs_jobs`), without
     the other jobs (reviews, reminders over the whole session realm) delaying the poll."""
+    from sync_service.services.clock import utcnow
     from sync_service.services.keycloak_events import JOB_NAME
     from sync_service.services.schedule import Schedule
-    from sync_service.services.worker import utcnow
 
     return Schedule([job for job in wiring.scheduled_jobs() if job.name == JOB_NAME], utcnow)
 

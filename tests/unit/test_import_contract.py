@@ -145,3 +145,115 @@ def test_the_domain_modules_import_each_other_without_a_circle():
         for start in sorted(ours(GRAPH[module]) & set(modules)):
             back = chain_to(start, module)
             assert back is None, f"{module} -> " + " -> ".join(back)
+
+
+def test_the_ports_live_in_one_module():
+    """Every Protocol of the package is a port of the service layer, in services/ports.py
+    (docs/decisions/0040): an adapter implements what that one module declares."""
+    ports = ROOT / PACKAGE / "services" / "ports.py"
+    elsewhere = {}
+    for path in (ROOT / PACKAGE).rglob("*.py"):
+        if path == ports:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef) and any(
+                (isinstance(b, ast.Name) and b.id == "Protocol")
+                or (isinstance(b, ast.Attribute) and b.attr == "Protocol")
+                for b in node.bases
+            ):
+                elsewhere.setdefault(module_name(path), []).append(node.name)
+    assert elsewhere == {}
+
+
+# What the unit of work holds (services/ports.py, UnitOfWork): the web layer hands a unit
+# of work to a use case and never opens one itself.
+REPOSITORIES = {
+    "applications",
+    "seats",
+    "outbox",
+    "scans",
+    "keycloak_events",
+    "legacy",
+    "password_reminders",
+    "access_reviews",
+}
+
+
+def repository_reads(path: Path) -> list[str]:
+    """`with ... .uow() as ...:` blocks, reads of a unit of work's repositories, and imports
+    of a Repository type, in one module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.With):
+            for item in node.items:
+                call = item.context_expr
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "uow":
+                    found.append(f"line {node.lineno}: opens a unit of work")
+        elif isinstance(node, ast.Attribute) and node.attr in REPOSITORIES:
+            if isinstance(node.value, ast.Name) and node.value.id == "uow":
+                found.append(f"line {node.lineno}: uow.{node.attr}")
+        elif isinstance(node, ast.ImportFrom):
+            found += [f"line {node.lineno}: imports {a.name}" for a in node.names if a.name.endswith("Repository")]
+    return found
+
+
+def test_the_web_layer_reads_no_repository():
+    """Thin blueprints (docs/decisions/0040): a page calls a use case, which reads the
+    repositories and decides who may see what."""
+    reads = {module_name(p): repository_reads(p) for p in (ROOT / PACKAGE / "web").rglob("*.py")}
+    assert {m: r for m, r in reads.items() if r} == {}
+
+
+def test_the_repository_check_sees_a_read(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from ..services.ports import ScanRepository\n"
+        "def view(reference):\n"
+        "    with wiring().uow() as uow:\n"
+        "        return uow.applications.get(reference)\n"
+    )
+    assert len(repository_reads(page)) == 3
+
+
+def circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every module that can reach itself through the modules it imports, with the way back."""
+    modules = set(graph)
+    found = []
+    for start in sorted(modules):
+        seen, paths = {start}, [[start]]
+        while paths:
+            path = paths.pop(0)
+            nxt_all = sorted({m for m in graph[path[-1]] if m in modules})
+            if start in nxt_all:
+                found.append(path + [start])
+                break
+            for nxt in nxt_all:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    paths.append(path + [nxt])
+    return found
+
+
+@pytest.mark.parametrize("top", [PACKAGE, "stack"])
+def test_no_import_circle(top):
+    """Issue 23: three small circles (stack's entry point and its production shape, the audit
+    chain and its people, the API's auth, errors and limits) are gone and stay gone. A
+    module's own packages are left out of what it imports: Python loads them before the
+    module anyway (`from . import fields` in a package's module names the package too)."""
+    graph = {
+        m: {i for i in imported if not (m == i or m.startswith(i + "."))}
+        for m, imported in graph_of(ROOT / top).items()
+    }
+    assert [" -> ".join(c) for c in circles(graph)] == []
+
+
+def graph_of(top: Path) -> dict[str, set[str]]:
+    return {module_name(p): imports_of(p) for p in top.rglob("*.py")}
+
+
+def test_the_circle_check_sees_a_circle():
+    assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [
+        ["a", "b", "c", "a"],
+        ["b", "c", "a", "b"],
+        ["c", "a", "b", "c"],
+    ]

@@ -5,10 +5,11 @@ import smtplib
 import stat
 from email.message import EmailMessage
 
-from stack.__main__ import PORTS, realm_env
+from stack.__main__ import PORTS
 from stack.credentials_file import WANTED, load_or_create
 from stack.mailsink import MailSink, body_text
 from stack.paths import REALM_FILE
+from stack.realm import realm_env
 from tests.conftest import free_port
 
 

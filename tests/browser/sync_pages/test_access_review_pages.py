@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sync_service.domain import Level
-from sync_service.services.worker import utcnow
+from sync_service.services.clock import utcnow
 from tests.pages.sync_pages import AccessReviewOverviewPage, AccessReviewPage
 
 pytestmark = pytest.mark.browser

@@ -189,8 +189,8 @@ def test_accounts_without_a_usable_hash_are_mailed_a_link_in_batches(wiring, set
     user_id = admin.get_user_id(rows[0]["account"])
     assert [c for c in admin.get_credentials(user_id) if c["type"] == "password"] == []
 
+    from sync_service.services.clock import utcnow
     from sync_service.services.legacy_import import LegacyImportMail
-    from sync_service.services.worker import utcnow
 
     job = LegacyImportMail.from_policies(wiring.uow, wiring.directory_factory)
     job.batch = 2

@@ -18,6 +18,7 @@ from sync_service.services import applications as use_cases
 from sync_service.services import personal_data
 from sync_service.services import scans as use_scans
 from sync_service.services.errors import Conflict
+from sync_service.services.lookup import Viewer
 from sync_service.services.ports import Caller
 from tests.support.sync import REVIEWER, form
 from tests.support.tokens import token_response
@@ -46,8 +47,7 @@ def two_people(wiring, make_user, admin, institution):
             document="unit-affidavit",
             filename="affidavit.pdf",
             data=PDF + user["username"].encode(),
-            by=user["username"],
-            may_see=lambda a: True,
+            viewer=Viewer(_caller(user)),
         )
         use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
         people.append({**user, "application": app.id, "national_id": national_id})

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from sync_service.adapters.tables import audit_log, manager_seats
 from sync_service.domain.legacy import plan
-from sync_service.services.legacy_import import LegacyImportMail, _new_account, import_legacy
+from sync_service.services.legacy_import import LegacyImportMail, import_legacy, new_account
 from tests.support import legacy_export as export
 
 NOW = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
@@ -31,7 +31,7 @@ def test_an_account_keycloak_made_before_a_kill_is_recorded_not_refused(wiring, 
     manager = export.row("chen5678", "0401180014", rng=rng, level="manager")
     the_plan = checked(manager, export.row("lin9012", "0401180014", rng=rng))
     # The killed run got as far as Keycloak (and reserved the seat), not as far as the database.
-    fake_keycloak.directory().create_accounts([_new_account(the_plan.accounts[0])])
+    fake_keycloak.directory().create_accounts([new_account(the_plan.accounts[0])])
     summary = run(wiring, fake_keycloak, the_plan, per_request=1)
     assert (summary.imported, summary.refused, summary.accounts) == (2, 0, 2)
     assert fake_keycloak.creations == 2

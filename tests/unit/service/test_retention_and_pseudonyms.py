@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sync_service.adapters.tables import applications, audit_log, audit_people, scans
 from sync_service.services import applications as use_cases
 from sync_service.services import scans as use_scans
+from sync_service.services.lookup import Viewer
 from sync_service.services.retention import RetentionJob
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
@@ -68,8 +69,7 @@ def _decided(wiring, at: datetime, *, with_scan: bool) -> str:
             document="unit-affidavit",
             filename="a.pdf",
             data=PDF,
-            by="reviewer-lin",
-            may_see=lambda app: True,
+            viewer=Viewer(REVIEWER),
             now=at,
         )
     use_cases.reject(wiring.uow(), app_id, caller=REVIEWER, reason="資料不全", now=at)

@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from sync_service.domain import Grant, Level
-from sync_service.services.departures import Leaving, UsersLeaving
-from sync_service.services.ports import DirectoryUnavailable
+from sync_service.services.departures import UsersLeaving
+from sync_service.services.ports import DirectoryUnavailable, Leaving
 
 from .fake_directory import FakeKeycloak
 

@@ -253,7 +253,7 @@ def test_an_expired_lease_is_taken_over_and_the_old_owner_cannot_finish(wiring, 
 def test_request_size_follows_the_pace_keycloak_keeps():
     """A partialImport request carries what Keycloak makes in the target time: fewer
     accounts when the machine is busy, more (up to the cap) when it is quiet."""
-    from sync_service.services.worker import RequestSize
+    from sync_service.services.accounts import RequestSize
 
     size = RequestSize(target_seconds=2.5, most=20, first=5)
     assert size.next() == 5
@@ -271,7 +271,7 @@ def test_a_slice_longer_than_the_lease_keeps_its_entries(wiring, fake_keycloak, 
 
     A claimed slice whose accounts take longer to make than the lease (a busy Keycloak):
     the leases are renewed after each request, so the entries are finished here, once."""
-    from sync_service.services.worker import RequestSize
+    from sync_service.services.accounts import RequestSize
 
     accounts = [new_account_name() for _ in range(3)]
     for i, account in enumerate(accounts):
