@@ -28,7 +28,7 @@ from pathlib import Path
 
 import requests
 
-from . import policy_index, tls
+from . import monitoring, policy_index, runtime_venv, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
@@ -52,10 +52,22 @@ PORTS = {
     "smtp": 2526,
     "mail-web": 8026,
     "screening-client": 5081,
+    "sync-metrics": 9101,  # the sync service's management port (/metrics)
+    "prometheus": 9095,
+    "blackbox": 9116,
 }
 SECRETS = {**WANTED, "KEYCLOAK_DB_PASSWORD": 24, "SYNC_DB_PASSWORD": 24, "REDIS_PASSWORD": 24}
 # Keycloak's build-time options: fixed into the optimized server by `kc.sh build`.
-BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn", "--vault=file"]
+BUILD_OPTIONS = [
+    "--db=postgres",
+    "--health-enabled=true",
+    "--metrics-enabled=true",
+    # Sign-ins, failures and the reset step's refusals (its `throttled` error) counted by Keycloak
+    # itself: keycloak_user_events_total{event, error} on the management port.
+    "--event-metrics-user-enabled=true",
+    "--cache=ispn",
+    "--vault=file",
+]
 NODES = ("kc1", "kc2")
 
 
@@ -298,6 +310,8 @@ class ProdStack:
 
     def __post_init__(self) -> None:
         self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
+        # The sync service's interpreter: the runtime lock's venv alone (stack/runtime_venv.py), set by up().
+        self.python = sys.executable
         self.sup = Supervisor(self.home)
         self.secrets = load_or_create(self.home / "secrets.env", SECRETS)
         self.pg = Postgres(self.pg_folder or self.home / "postgres", self.ports["postgres"], self.durable)
@@ -356,11 +370,11 @@ class ProdStack:
         t0 = time.monotonic()
         self.home.mkdir(parents=True, exist_ok=True)
         _ = self.tls  # made on first use
-        self.log("1/6 PostgreSQL (Debian): one cluster, databases keycloak and sync")
+        self.log("1/7 PostgreSQL (Debian): one cluster, databases keycloak and sync")
         self.pg.start()
         self.pg.ensure_database("keycloak", self.secrets["KEYCLOAK_DB_PASSWORD"])
         self.pg.ensure_database("sync", self.secrets["SYNC_DB_PASSWORD"])
-        self.log("2/6 redis (shared rate limit) and the mail sink")
+        self.log("2/7 redis (shared rate limit) and the mail sink")
         self._start_redis()
         self.sup.start(
             "mailsink",
@@ -378,9 +392,9 @@ class ProdStack:
             ],
             {},
         )
-        self.log("3/6 Keycloak: optimized build (PostgreSQL, health, metrics, our providers)")
+        self.log("3/7 Keycloak: optimized build (PostgreSQL, health, metrics, our providers)")
         self.build_keycloak()
-        self.log("4/6 Keycloak: two nodes, one cluster; nginx in front")
+        self.log("4/7 Keycloak: two nodes, one cluster; nginx in front")
         self._start_nginx()
         for node in NODES:
             self.start_node(node)
@@ -388,12 +402,15 @@ class ProdStack:
         self._wait_nginx()
         # After Keycloak made or migrated its schema: our index on its policy configuration (decision 0100).
         policy_index.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
-        self.log("5/6 demo institution and user")
+        self.log("5/7 demo institution and user")
         from .demo import ensure_demo_data
 
         self.demo = ensure_demo_data(self, self.secrets)
-        self.log("6/6 sync service (gunicorn, two processes), two outbox workers, the stand-in screening system")
+        self.log("6/7 sync service (gunicorn, two processes), two outbox workers, the stand-in screening system")
+        self.python = str(runtime_venv.python(log=self.log))
         self.start_sync()
+        self.log("7/7 Prometheus (both nodes, the sync service, the certificates) and its alert rules")
+        self.start_monitoring()
         return time.monotonic() - t0
 
     def _start_redis(self) -> None:
@@ -671,6 +688,10 @@ http {{
             "SYNC_AUDIT_HEAD_FILE": str(self.home / "audit-head.json"),
             "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(ensure_national_id_key(self.vault_dir)),
             "SYNC_RATELIMIT_STORAGE_URI": self.redis_url,
+            # The management port (/metrics), served by gunicorn's arbiter; every process of this
+            # host (web and workers) counts into one folder (adapters/metrics.py).
+            "SYNC_METRICS_ADDRESS": f"127.0.0.1:{self.ports['sync-metrics']}",
+            "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir),
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
@@ -678,11 +699,18 @@ http {{
             **self.sync_overrides,
         }
 
+    @property
+    def metrics_dir(self) -> Path:
+        return self.home / "metrics"
+
     def start_sync(self) -> None:
+        # The processes' counts start afresh with them (prometheus-client's multiprocess folder).
+        shutil.rmtree(self.metrics_dir, ignore_errors=True)
+        self.metrics_dir.mkdir(parents=True)
         env = self.sync_env()
         write_env_file(self.home / "sync-service.env", env)  # for the operator's commands (operations.md)
         upgrade = subprocess.run(
-            [sys.executable, "-m", "sync_service", "db", "upgrade"],
+            [self.python, "-m", "sync_service", "db", "upgrade"],
             cwd=ROOT,
             env={**os.environ, **env},
             capture_output=True,
@@ -711,9 +739,11 @@ http {{
         self.sup.start(
             "sync-web",
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "gunicorn",
+                "-c",
+                "python:sync_service.gunicorn_conf",  # the management port in gunicorn's arbiter
                 "--workers",
                 "2",
                 "--bind",
@@ -728,12 +758,56 @@ http {{
 
     def start_worker(self, name: str) -> None:
         self.sup.start(
-            name, [sys.executable, "-m", "sync_service", "worker"], {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
+            name, [self.python, "-m", "sync_service", "worker"], {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
         )
+
+    # ---- the operators' view -------------------------------------------------
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['prometheus']}"
+
+    def start_monitoring(self) -> None:
+        folder = self.home / "monitoring"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "blackbox.yml").write_text(monitoring.blackbox_config(self.ca_file))
+        blackbox = f"127.0.0.1:{self.ports['blackbox']}"
+        (folder / "prometheus.yml").write_text(
+            monitoring.prometheus_config(
+                keycloak_nodes=[f"127.0.0.1:{self.ports[n + '-management']}" for n in NODES],
+                sync_metrics=[f"127.0.0.1:{self.ports['sync-metrics']}"],
+                tls_endpoints=[f"127.0.0.1:{self.ports['nginx']}", f"127.0.0.1:{self.ports['nginx-sync']}"],
+                blackbox=blackbox,
+                ca_file=self.ca_file,
+            )
+        )
+        self.sup.start(
+            "blackbox",
+            [
+                "prometheus-blackbox-exporter",
+                f"--config.file={folder / 'blackbox.yml'}",
+                f"--web.listen-address={blackbox}",
+            ],
+            {},
+        )
+        self.sup.start(
+            "prometheus",
+            [
+                "prometheus",
+                f"--config.file={folder / 'prometheus.yml'}",
+                f"--storage.tsdb.path={folder / 'data'}",
+                f"--web.listen-address=127.0.0.1:{self.ports['prometheus']}",
+                "--storage.tsdb.retention.time=2d",
+            ],
+            {},
+        )
+        _wait(lambda: _answers(f"{self.prometheus_url}/-/ready"), "Prometheus", 120)
 
     # ---- down ----------------------------------------------------------------
 
     ORDER = (
+        "prometheus",
+        "blackbox",
         "screening-client",
         "sync-worker-1",
         "sync-worker-2",
@@ -771,6 +845,8 @@ def up() -> int:
       trust the local CA: {stack.ca_file}   (curl --cacert {stack.ca_file} ...)
   Node health and metrics (management port)  https://127.0.0.1:{p["kc1-management"]}/health/ready  /metrics
                                              https://127.0.0.1:{p["kc2-management"]}/health/ready  /metrics
+  Sync service metrics (management port)     http://127.0.0.1:{p["sync-metrics"]}/metrics   health {stack.sync_url}/health
+  Prometheus (alerts: monitoring/)           {stack.prometheus_url}/alerts
   同步服務 Sync service (nginx, gunicorn ×2)  {stack.sync_url}/   API {stack.sync_url}/openapi.json   (two outbox workers)
   PostgreSQL                                 127.0.0.1:{p["postgres"]}  databases keycloak, sync
   測試郵件匣 Mail sink                        http://127.0.0.1:{p["mail-web"]}/

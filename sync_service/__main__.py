@@ -124,8 +124,12 @@ def run(args, settings) -> int:
     if args.command == "audit" and args.action == "export":
         return export_audit(wiring, args)
     if args.command == "audit":
+        from .services.clock import utcnow
+
         with wiring.engine.connect() as conn:
             report = wiring.chain.verify(conn)
+        if wiring.telemetry is not None:  # seen on the management port when run with the host's folder
+            wiring.telemetry.chain_verified(report.ok, report.rows, utcnow())
         if report.ok:
             print(f"audit chain intact: {report.rows} rows / 稽核紀錄完整：{report.rows} 筆")
             return 0

@@ -24,7 +24,7 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import Directory, Mailer, Renderer, TokenVerifier
+from .services.ports import Directory, Mailer, Renderer, Telemetry, TokenVerifier
 from .services.retention import RetentionJob
 from .settings import Settings, SettingsMissing
 
@@ -42,6 +42,10 @@ class Wiring:
     # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
     event_source_factory: Callable[[], object] | None = None
     printer: Renderer | None = None
+    # What the operators watch (adapters/metrics.py); None: nobody counts.
+    telemetry: Telemetry | None = None
+    # Whether Keycloak answers (the health check); None: a stand-in directory, always there.
+    keycloak_check: Callable[[], bool] | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
     def directory(self) -> Directory:
@@ -62,6 +66,19 @@ class Wiring:
         except Exception:  # health reports, it does not raise
             return False
 
+    def keycloak_ok(self) -> bool:
+        return self.keycloak_check is None or self.keycloak_check()
+
+    def verify_chain(self) -> tuple[bool, int]:
+        """The whole audit chain checked: (intact, rows read); the operators' metrics see it."""
+        from .services.clock import utcnow
+
+        with self.engine.connect() as conn:
+            report = self.chain.verify(conn)
+        if self.telemetry is not None:
+            self.telemetry.chain_verified(report.ok, report.rows, utcnow())
+        return report.ok, report.rows
+
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
@@ -69,6 +86,9 @@ class Wiring:
             jobs.append(self.keycloak_event_poll())
         jobs.append(self.users_leaving())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
+        from .services.audit_verification import ChainVerification
+
+        jobs.append(ChainVerification(self.verify_chain))
         from .services.legacy_import import LegacyImportMail
 
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
@@ -133,7 +153,7 @@ class Wiring:
         from .services.clock import utcnow
         from .services.schedule import Schedule
 
-        return Schedule(self.scheduled_jobs(), utcnow)
+        return Schedule(self.scheduled_jobs(), utcnow, telemetry=self.telemetry)
 
     def worker(self, **overrides):
         from .services.worker import Worker
@@ -149,6 +169,7 @@ class Wiring:
             sign_in_places=SignInPlaces(s.screening_system_url, console),
             schedule=self.schedule() if s.worker_runs_jobs else None,
             request_seconds=s.keycloak_timeout_seconds / 4,
+            telemetry=self.telemetry,
         )
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
@@ -162,6 +183,7 @@ def bootstrap(
     token_verifier: TokenVerifier | None = None,
     migrate: bool | None = None,
     event_source_factory: Callable[[], object] | None = None,
+    keycloak_check: Callable[[], bool] | None = None,
 ) -> Wiring:
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
@@ -184,6 +206,12 @@ def bootstrap(
                 settings.client_secret,
                 timeout=settings.keycloak_timeout_seconds,
             )
+
+    if directory_factory is None and keycloak_check is None:
+        from .adapters.keycloak_health import realm_answers
+
+        def keycloak_check() -> bool:
+            return realm_answers(settings.keycloak_url, settings.realm)
 
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
@@ -214,6 +242,7 @@ def bootstrap(
 
     from .adapters.captcha_image import draw
     from .adapters.challenge_store import SqlChallengeStore
+    from .adapters.metrics import PrometheusTelemetry
     from .adapters.pdf_forms import PdfForms
 
     return Wiring(
@@ -227,6 +256,8 @@ def bootstrap(
         event_source_factory=event_source_factory,
         challenges=Challenges(draw, SqlChallengeStore(engine)),
         printer=PdfForms(help_desk=policies.load().help_desk),
+        telemetry=PrometheusTelemetry(),
+        keycloak_check=keycloak_check,
     )
 
 

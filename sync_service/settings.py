@@ -49,6 +49,8 @@ class Settings:
     # Their last N entries are believed (werkzeug's ProxyFix): the client address of the intake's
     # limits, https in the pages' links. 0 (the default) believes none: served directly.
     proxy_hops: int = field(default_factory=lambda: int(_env("SYNC_PROXY_HOPS", "0")))
+    # The management port: /metrics for Prometheus ("host:port"; empty: none). Never through nginx.
+    metrics_address: str = field(default_factory=lambda: _env("SYNC_METRICS_ADDRESS", ""))
     # Personal data at rest (R-PD-1): base64 keys in the environment, else a key file (the
     # stack makes it before the service starts). Never in the repository.
     data_key: str = field(default_factory=lambda: _env("SYNC_DATA_KEY", ""))

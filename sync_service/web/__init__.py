@@ -23,6 +23,7 @@ from . import (
     review,
     scans,
     signin,
+    timing,
 )
 from .headers import secure_headers
 
@@ -73,6 +74,7 @@ def create_app(wiring) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
+    timing.register(app)
     limits.init_app(app, settings)
     secure_headers(app)
     errors.register(app)
