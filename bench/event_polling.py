@@ -43,13 +43,13 @@ from keycloak import KeycloakAdmin  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 import policies  # noqa: E402
-from bench.ports import free_port  # noqa: E402
+from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
+from stack.samples import settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_events import KeycloakEventSource  # noqa: E402
 from sync_service.adapters.tables import audit_log  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain.keycloak_events import ADMIN, USER  # noqa: E402
-from tests.support.sync import settings_for_tests  # noqa: E402
 
 
 def own_keycloak(folder: Path):

@@ -1,5 +1,5 @@
 """A throwaway Keycloak 26.7.3 on PostgreSQL (the production database) for the benches:
-Debian's PostgreSQL initdb'd on loopback (tests/support/postgres.py), Keycloak in dev
+Debian's PostgreSQL initdb'd on loopback (stack/postgres.py), Keycloak in dev
 mode with `--db=postgres`, our providers, theme and realm imported.
 
     .venv/bin/python bench/keycloak_on_postgres.py [--info FILE]   # runs until Ctrl-C / SIGTERM
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ports import free_port  # noqa: E402
+from stack.network import free_port  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -38,10 +38,10 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
     from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
-    from tests.support.postgres import PostgresCluster
+    from stack.postgres import Postgres
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="bench-kc-pg-"))
-    cluster = PostgresCluster().start()
+    cluster = Postgres.throwaway().start()
     kc = None
     try:
         engine = create_engine(cluster.url("postgres"), isolation_level="AUTOCOMMIT")
@@ -89,7 +89,7 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
     finally:
         if kc:
             kc.stop()
-        cluster.stop()
+        cluster.discard()
 
 
 def main() -> int:

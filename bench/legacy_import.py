@@ -18,7 +18,7 @@ seats, partialImport, row states and audit rows in the service's database, on th
 
     .venv/bin/python bench/legacy_import.py [--count 100000] [--institutions 25000] [--per-request 50]
 
-It starts its own PostgreSQL (tests/support/postgres.py) and Keycloak (`start-dev --db=postgres`).
+It starts its own PostgreSQL (stack/postgres.py) and Keycloak (`start-dev --db=postgres`).
 Prints rates and ratios; copy them into docs/bench.md.
 """
 
@@ -37,26 +37,26 @@ sys.path.insert(0, str(ROOT))
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
+from stack import legacy_export as export  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
+from stack.postgres import Postgres  # noqa: E402
+from stack.samples import settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_groups import grant_group_path  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import taiwan_date  # noqa: E402
 from sync_service.domain.legacy import plan  # noqa: E402
 from sync_service.services.accounts import REQUIRED_ACTIONS  # noqa: E402
 from sync_service.services.legacy_import import import_legacy  # noqa: E402
-from tests.support import legacy_export as export  # noqa: E402
-from tests.support.postgres import PostgresCluster  # noqa: E402
-from tests.support.sync import settings_for_tests  # noqa: E402
 
 
 def log(text: str) -> None:
     print(text, flush=True)
 
 
-def own_keycloak(pg: PostgresCluster):
-    from bench.manager_permissions import free_port
+def own_keycloak(pg: Postgres):
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
+    from stack.network import free_port
     from stack.paths import PROVIDERS_MODULE
     from stack.realm import realm_env
 
@@ -160,7 +160,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     if args.count < 2 * args.institutions:
         ap.error("--count must be at least twice --institutions (the users of each institution's groups)")
-    pg = PostgresCluster().start()
+    pg = Postgres.throwaway().start()
     kc = None
     try:
         kc, values = own_keycloak(pg)
@@ -234,7 +234,7 @@ def main(argv=None) -> int:
     finally:
         if kc is not None:
             kc.stop()
-        pg.stop()
+        pg.discard()
     return 0
 
 

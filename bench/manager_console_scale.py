@@ -38,13 +38,13 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-import manager_permissions as mp  # noqa: E402
 from keycloak import KeycloakAdmin  # noqa: E402
 
+from bench import manager_permissions as mp  # noqa: E402
 from stack import policy_index  # noqa: E402
-from stack.prod import Postgres  # noqa: E402
+from stack.network import free_port  # noqa: E402
+from stack.postgres import Postgres  # noqa: E402
 
 BASE_INSTITUTIONS = 125  # 250 pairs made through REST; the template for the copies is institution 0
 MEASURED = 62
@@ -54,7 +54,7 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 # -- the servers ---------------------------------------------------------------------------
 def own_postgres(log) -> tuple[Postgres, str]:
     folder = Path(tempfile.mkdtemp(prefix="bench-scale-pg-"))
-    pg = Postgres(folder=folder, port=mp.free_port(), durable=False)
+    pg = Postgres(folder=folder, port=free_port(), durable=False)
     pg.start()
     password = secrets.token_urlsafe(18)
     pg.ensure_database("keycloak", password)
@@ -70,11 +70,11 @@ def own_keycloak(log, db_args: list[str]):
     from stack.paths import PROVIDERS_MODULE
 
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
-    ports = {"smtp": mp.free_port(), "screening-client": mp.free_port(), "sync-service": mp.free_port()}
+    ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}
     kc = KeycloakInstance(
         home=Path(tempfile.mkdtemp(prefix="kc-bench-scale-")),
-        http_port=mp.free_port(),
-        management_port=mp.free_port(),
+        http_port=free_port(),
+        management_port=free_port(),
         admin_password=values["KC_BOOTSTRAP_ADMIN_PASSWORD"],
         env={**realm_env(values, ports), "JAVA_OPTS_KC_HEAP": "-Xms512m -Xmx2g"},
         extra_args=db_args,

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
-from bench.ports import free_port  # noqa: E402
+from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_FILE  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 

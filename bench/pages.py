@@ -24,12 +24,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stack.samples import StaticTokens, form, settings_for_tests  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import new_application  # noqa: E402
 from sync_service.domain.references import new_reference  # noqa: E402
 from sync_service.services.printing import PRINTABLE  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
-from tests.support.sync import StaticTokens, form, settings_for_tests  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 

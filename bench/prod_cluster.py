@@ -36,10 +36,10 @@ from sqlalchemy import func, select  # noqa: E402
 from stack.demo import admin_client  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.prod import NODES, ProdStack  # noqa: E402
+from stack.samples import REVIEWER, new_account_name, ready_application  # noqa: E402
 from sync_service.adapters.tables import outbox  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
-from tests.support.sync import REVIEWER, new_account_name, ready_application  # noqa: E402
 
 WORKERS = ("sync-worker-1", "sync-worker-2")
 

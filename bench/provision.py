@@ -60,15 +60,15 @@ sys.path.insert(0, str(ROOT))
 from keycloak import KeycloakAdmin  # noqa: E402
 
 from bench.keycloak_on_postgres import started  # noqa: E402
-from bench.ports import free_port  # noqa: E402
+from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
+from stack.samples import REVIEWER, form, settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain.passwords import generate_password  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
-from tests.support.sync import REVIEWER, form, settings_for_tests  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 

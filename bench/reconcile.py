@@ -41,8 +41,10 @@ sys.path.insert(0, str(ROOT))
 from keycloak import KeycloakAdmin  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
-from bench.keycloak_on_postgres import free_port, started  # noqa: E402
+from bench.keycloak_on_postgres import started  # noqa: E402
+from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
+from stack.samples import settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_authz import AuthzClient  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_pairs import PairsReader, _members  # noqa: E402
@@ -51,7 +53,6 @@ from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noq
 from sync_service.adapters.tables import manager_seats  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.services.reconcile import reconcile  # noqa: E402
-from tests.support.sync import settings_for_tests  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 

@@ -33,10 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from keycloak import KeycloakAdmin  # noqa: E402
-from manager_permissions import CATEGORIES, code_of, ensure_realm, import_groups, own_keycloak  # noqa: E402
+
+from bench.manager_permissions import CATEGORIES, code_of, ensure_realm, import_groups, own_keycloak  # noqa: E402
 
 IMPORT_BATCH = 1000
 # One made-up PBKDF2 hash: the bench never signs in, it only needs a stored password credential.
@@ -175,6 +175,7 @@ def import_everyone(connect, args, institutions: int, now: datetime, log) -> Non
 def run(connect, url: str, args, institutions: int, now: datetime, work: Path, log) -> None:
 
     import policies
+    from stack.samples import settings_for_tests
     from sync_service.adapters.keycloak_directory import KeycloakDirectory
     from sync_service.bootstrap import bootstrap
     from sync_service.domain.reminders import review_round
@@ -185,7 +186,6 @@ def run(connect, url: str, args, institutions: int, now: datetime, work: Path, l
         due_reminders,
         reviews_to_open,
     )
-    from tests.support.sync import settings_for_tests
 
     def directory():
         return KeycloakDirectory(url, args.realm, "admin-cli", "", timeout=900, admin=connect())

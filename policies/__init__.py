@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).parent
 
@@ -143,7 +144,7 @@ def function_role(category: str, function: str) -> str:
     return f"function:{category}:{function}"
 
 
-def _read(name: str) -> dict:
+def _read(name: str) -> dict[str, Any]:
     with open(HERE / name, "rb") as f:
         return tomllib.load(f)
 
@@ -255,7 +256,7 @@ def reminders() -> Reminders:
 
 
 @cache
-def printed_forms() -> dict:
+def printed_forms() -> dict[str, Any]:
     """The printed forms' texts (附件1, 2-1, 2-2, 3), word for word (forms.toml)."""
     return _read("forms.toml")
 

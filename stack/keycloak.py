@@ -8,9 +8,7 @@ dev-mode rebuild of one never races the other.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
 import subprocess
 import time
 import zipfile
@@ -20,6 +18,8 @@ from pathlib import Path
 import requests
 
 from .paths import CACHE, PROVIDERS_MODULE, REALM_FILE, REALM_NAME, THEMES
+from .processes import Supervisor
+from .waiting import TimedOut, wait_until
 
 # Keycloak's file vault holds the national ID digest key (docs/decisions/0030); the sync
 # service reads the same file. File name: <realm>_<key> (the vault's default resolver).
@@ -102,7 +102,12 @@ class KeycloakInstance:
     env: dict[str, str] = field(default_factory=dict)  # fills ${...} placeholders of the realm file
     extra_args: list[str] = field(default_factory=list)  # more `kc.sh start-dev` options
     vault_dir: Path | None = None  # Keycloak's file vault (secrets kept out of its database)
-    process: subprocess.Popen | None = None
+
+    NAME = "keycloak"  # its pid file and log under home/run and home/log (stack/processes.py)
+
+    @property
+    def processes(self) -> Supervisor:
+        return Supervisor(self.home)
 
     @property
     def url(self) -> str:
@@ -114,11 +119,7 @@ class KeycloakInstance:
 
     @property
     def log_file(self) -> Path:
-        return self.home / "keycloak.log"
-
-    @property
-    def pid_file(self) -> Path:
-        return self.home / "keycloak.pid"
+        return self.processes.logs / f"{self.NAME}.log"
 
     def prepare(self, providers: list[Path], realm_file: Path = REALM_FILE) -> None:
         """Copy the distribution (first time), then install providers, theme and realm afresh."""
@@ -138,8 +139,7 @@ class KeycloakInstance:
         shutil.copy2(realm_file, imports / "realm-export.json")
 
     def start(self) -> None:
-        env = dict(os.environ)
-        env.update(self.env)
+        env = dict(self.env)
         env["KC_BOOTSTRAP_ADMIN_USERNAME"] = self.admin_user
         env["KC_BOOTSTRAP_ADMIN_PASSWORD"] = self.admin_password
         cmd = [
@@ -155,12 +155,8 @@ class KeycloakInstance:
         if self.vault_dir is not None:
             ensure_national_id_key(self.vault_dir)
             cmd += ["--vault=file", f"--vault-dir={self.vault_dir}"]
-        log = open(self.log_file, "ab")
         # Own process group: stop() ends the launcher script and the JVM together.
-        self.process = subprocess.Popen(
-            cmd, cwd=self.home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.pid_file.write_text(str(self.process.pid))
+        self.processes.start(self.NAME, cmd, env, cwd=self.home)
 
     def is_ready(self) -> bool:
         try:
@@ -171,17 +167,23 @@ class KeycloakInstance:
     def wait_ready(self, timeout: float = 600, progress=None) -> float:
         """Poll /health/ready until it answers 200; return the seconds it took."""
         started = time.monotonic()
-        next_note = started + 15
-        while time.monotonic() - started < timeout:
+        notes = [started + 15]
+
+        def ready() -> bool:
             if self.is_ready():
-                return time.monotonic() - started
-            if self.process is not None and self.process.poll() is not None:
-                raise KeycloakError(f"Keycloak exited with {self.process.returncode}:\n{self.log_tail()}")
-            if progress and time.monotonic() > next_note:
+                return True
+            if not self.running_pid():
+                raise KeycloakError(f"Keycloak exited:\n{self.log_tail()}")
+            if progress and time.monotonic() > notes[0]:
                 progress(f"  ... still starting ({time.monotonic() - started:.0f} s), log: {self.log_file}")
-                next_note += 15
-            time.sleep(0.5)  # polling interval of a readiness check, not a wait for readiness
-        raise KeycloakError(f"Keycloak not ready after {timeout} s:\n{self.log_tail()}")
+                notes[0] += 15
+            return False
+
+        try:
+            wait_until(ready, timeout, "Keycloak", interval=0.5)
+        except TimedOut:
+            raise KeycloakError(f"Keycloak not ready after {timeout} s:\n{self.log_tail()}") from None
+        return time.monotonic() - started
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -190,34 +192,8 @@ class KeycloakInstance:
             return "(no log)"
 
     def running_pid(self) -> int | None:
-        """The pid of a Keycloak started earlier from this home, if it still runs."""
-        try:
-            pid = int(self.pid_file.read_text())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError):
-            return None
+        """The pid of the Keycloak started from this home, if it still runs."""
+        return self.processes.pid(self.NAME)
 
     def stop(self, timeout: float = 60) -> None:
-        pid = self.process.pid if self.process else self.running_pid()
-        if pid is None:
-            return
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if self.process is not None:
-                    if self.process.poll() is not None:
-                        break
-                else:
-                    os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.2)
-        else:
-            os.killpg(pid, signal.SIGKILL)
-        self.pid_file.unlink(missing_ok=True)
-        self.process = None
+        self.processes.stop(self.NAME, timeout=timeout)

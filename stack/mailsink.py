@@ -18,6 +18,8 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from .waiting import TimedOut, wait_until
+
 
 class _StoreHandler:
     def __init__(self, folder: Path):
@@ -78,14 +80,17 @@ class MailSink:
 
     def wait_for(self, to: str, timeout: float = 30, count: int = 1) -> list[EmailMessage]:
         """The first `count` messages to this address, waiting for them to arrive."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.messages(to)
-            if len(found) >= count:
-                return found
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"no mail to {to} within {timeout} s ({len(found)} of {count})")
-            time.sleep(0.2)  # polling the folder; returns as soon as the mail is there
+        found: list[EmailMessage] = []
+
+        def arrived() -> bool:
+            found[:] = self.messages(to)
+            return len(found) >= count
+
+        try:
+            wait_until(arrived, timeout, f"mail to {to}", interval=0.2)
+        except TimedOut:
+            raise TimedOut(f"no mail to {to} within {timeout} s ({len(found)} of {count})") from None
+        return found
 
 
 def body_text(message: EmailMessage) -> str:

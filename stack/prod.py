@@ -15,7 +15,6 @@ Everything lives in one folder (`var/prod/` for `make up`; a temporary one for t
 
 from __future__ import annotations
 
-import glob
 import hashlib
 import os
 import shutil
@@ -32,7 +31,10 @@ from . import monitoring, policy_index, runtime_venv, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
+from .postgres import Postgres
+from .processes import Supervisor
 from .realm import realm_env
+from .waiting import TimedOut, wait_http, wait_until
 
 HOME = VAR / "prod"
 BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), see build_keycloak()
@@ -73,226 +75,6 @@ NODES = ("kc1", "kc2")
 
 class StackError(RuntimeError):
     pass
-
-
-def _wait(check, what: str, timeout: float, interval: float = 0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(interval)  # polling interval of a readiness check
-    raise StackError(f"{what} not ready after {timeout:.0f} s")
-
-
-def _answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=3).status_code < 500
-    except requests.RequestException:
-        return False
-
-
-class Supervisor:
-    """Background processes: one pid file and one log each, each in its own process group."""
-
-    def __init__(self, home: Path) -> None:
-        self.run, self.logs = home / "run", home / "log"
-
-    def pid(self, name: str) -> int | None:
-        try:
-            pid = int((self.run / f"{name}.pid").read_text())
-        except (FileNotFoundError, ValueError):
-            return None
-        return pid if self._alive(pid) else None
-
-    def start(self, name: str, cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> int:
-        pid = self.pid(name)
-        if pid:
-            return pid
-        self.run.mkdir(parents=True, exist_ok=True)
-        self.logs.mkdir(parents=True, exist_ok=True)
-        with open(self.logs / f"{name}.log", "ab") as log:
-            proc = subprocess.Popen(
-                cmd, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-        (self.run / f"{name}.pid").write_text(str(proc.pid))
-        return proc.pid
-
-    def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 60) -> bool:
-        pid = self.pid(name)
-        if not pid:
-            return False
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self._alive(pid):
-            time.sleep(0.1)  # polling for the exit
-        if self._alive(pid):
-            os.killpg(pid, signal.SIGKILL)
-        (self.run / f"{name}.pid").unlink(missing_ok=True)
-        return True
-
-    def kill(self, name: str) -> None:
-        """SIGKILL, as a machine that dies: no shutdown hooks, no goodbye to the cluster."""
-        self.stop(name, signal.SIGKILL, timeout=30)
-
-    @staticmethod
-    def _alive(pid: int) -> bool:
-        try:
-            # A killed child of ours stays a zombie until reaped: that counts as gone.
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done == pid:
-                return False
-        except ChildProcessError:
-            pass
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-
-    def log_tail(self, name: str, lines: int = 30) -> str:
-        try:
-            return "\n".join((self.logs / f"{name}.log").read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return "(no log)"
-
-
-def _pg_bin() -> Path:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not found:
-        raise StackError("PostgreSQL is not installed; `make bootstrap` installs it (apt-get install postgresql)")
-    return Path(found[-1]).parent
-
-
-@dataclass
-class Postgres:
-    """One cluster of Debian's PostgreSQL, run as the `postgres` user from a folder of ours."""
-
-    folder: Path
-    port: int
-    durable: bool = True  # the tests turn fsync off: their data need not survive a power cut
-
-    @property
-    def data(self) -> Path:
-        return self.folder / "data"
-
-    def _as_postgres(self, *cmd: str, input: str | None = None) -> str:
-        result = subprocess.run(["runuser", "-u", "postgres", "--", *cmd], input=input, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise StackError(f"{cmd[0]} failed: {result.stderr.strip()[-2000:]}")
-        return result.stdout
-
-    def running(self) -> bool:
-        return (
-            subprocess.run(
-                ["runuser", "-u", "postgres", "--", str(_pg_bin() / "pg_ctl"), "-D", str(self.data), "status"],
-                capture_output=True,
-            ).returncode
-            == 0
-        )
-
-    def start(self) -> None:
-        bin_ = _pg_bin()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        shutil.chown(self.folder, "postgres", "postgres")
-        self.folder.chmod(0o700)
-        if not (self.data / "PG_VERSION").exists():
-            # Local (socket) connections as postgres for administration; every TCP login needs its password.
-            self._as_postgres(
-                str(bin_ / "initdb"),
-                "-D",
-                str(self.data),
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--locale=C.UTF-8",
-                "--auth-local=peer",
-                "--auth-host=scram-sha-256",
-            )
-        if self.running():
-            return
-        options = (
-            f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.folder} "
-            "-c max_connections=200 -c shared_buffers=256MB"
-        )
-        if not self.durable:
-            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._as_postgres(
-            str(bin_ / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.folder / "postgres.log"),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "120",
-            "start",
-        )
-
-    def stop(self) -> None:
-        if (self.data / "PG_VERSION").exists() and self.running():
-            self._as_postgres(str(_pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
-
-    def psql(self, sql: str, database: str = "postgres") -> str:
-        return self._as_postgres(
-            str(_pg_bin() / "psql"),
-            "-X",
-            "-q",
-            "-A",
-            "-t",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            str(self.folder),
-            "-p",
-            str(self.port),
-            "-d",
-            database,
-            input=sql,
-        )
-
-    def ensure_database(self, name: str, password: str) -> None:
-        """A role and a database it owns, both called `name`; the password is (re)set from the secrets file."""
-        quoted = password.replace("'", "''")
-        if not self.psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{name}'").strip():
-            self.psql(f"CREATE ROLE {name} LOGIN PASSWORD '{quoted}'")
-        else:
-            self.psql(f"ALTER ROLE {name} PASSWORD '{quoted}'")
-        if not self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip():
-            self.psql(f"CREATE DATABASE {name} OWNER {name}")
-
-    def dump(self, database: str, target: Path) -> None:
-        """pg_dump's custom format: compressed, restorable table by table with pg_restore."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.chown(target.parent, "postgres", "postgres")
-        self._as_postgres(
-            str(_pg_bin() / "pg_dump"), "-h", str(self.folder), "-p", str(self.port), "-Fc", "-f", str(target), database
-        )
-
-    def restore(self, database: str, source: Path) -> None:
-        """A fresh database of that name, owned by its role, filled from the dump."""
-        self.psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        self.psql(f"CREATE DATABASE {database} OWNER {database}")
-        self._as_postgres(
-            str(_pg_bin() / "pg_restore"),
-            "-h",
-            str(self.folder),
-            "-p",
-            str(self.port),
-            "-d",
-            database,
-            "--no-owner",
-            "--role",
-            database,
-            "--exit-on-error",
-            str(source),
-        )
 
 
 @dataclass
@@ -536,8 +318,8 @@ class ProdStack:
             return self.node_ready(node)
 
         try:
-            _wait(ready, f"Keycloak {node}", timeout, 1)
-        except StackError as e:
+            wait_until(ready, timeout, f"Keycloak {node}", interval=1)
+        except (StackError, TimedOut) as e:
             raise StackError(f"{e}\n{self.sup.log_tail(node)}") from None
         return time.monotonic() - t0
 
@@ -665,7 +447,7 @@ http {{
             except requests.RequestException:
                 return False
 
-        _wait(answers, "nginx in front of Keycloak", 120)
+        wait_until(answers, 120, "nginx in front of Keycloak", interval=0.3)
 
     # ---- the sync service ---------------------------------------------------
 
@@ -732,7 +514,7 @@ http {{
                 "SSL_CERT_FILE": str(self.ca_file),
             },
         )
-        _wait(lambda: _answers(f"{self.screening_client_url}/"), "screening client", 60)
+        wait_http(f"{self.screening_client_url}/", 60, "screening client")
 
     def start_web(self) -> None:
         env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
@@ -754,7 +536,7 @@ http {{
             ],
             env_web,
         )
-        _wait(lambda: _answers(f"{self.sync_direct_url}/health"), "sync service", 120)
+        wait_http(f"{self.sync_direct_url}/health", 120, "sync service")
 
     def start_worker(self, name: str) -> None:
         self.sup.start(
@@ -801,7 +583,7 @@ http {{
             ],
             {},
         )
-        _wait(lambda: _answers(f"{self.prometheus_url}/-/ready"), "Prometheus", 120)
+        wait_http(f"{self.prometheus_url}/-/ready", 120, "Prometheus")
 
     # ---- down ----------------------------------------------------------------
 

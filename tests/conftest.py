@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import threading
 import uuid
 from pathlib import Path
 
 import pytest
+
+from stack.network import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -31,12 +32,6 @@ CHROMIUM_ARGS = [
 # The providers' own package at DEBUG in the test run: a test checks that no captcha answer is
 # logged under it (the answers come from the test-only seam jar, under its own category).
 PROVIDERS_LOG = "tw.gov.hpa.screening"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -131,14 +131,22 @@ class KeycloakDirectory:
         wanted = username.lower()  # Keycloak keeps usernames in lower case
         for u in self.admin.get_users({"username": wanted, "exact": "true", "briefRepresentation": "false"}):
             if u["username"] == wanted:
-                return Account(
-                    u["id"],
-                    u["username"],
-                    u.get("email"),
-                    u.get("attributes") or {},
-                    national_id_key=self._national_id_key,
-                )
+                return self._account(u)
         return None
+
+    @_keycloak_errors_as_ours
+    def account(self, account_id: str) -> Account | None:
+        try:
+            return self._account(self.admin.get_user(account_id))
+        except KeycloakError as e:
+            if getattr(e, "response_code", None) == 404:
+                return None
+            raise
+
+    def _account(self, u: dict) -> Account:
+        return Account(
+            u["id"], u["username"], u.get("email"), u.get("attributes") or {}, national_id_key=self._national_id_key
+        )
 
     @staticmethod
     def _user(account: NewAccount) -> dict:

@@ -12,10 +12,11 @@ one-manager invariant): `Application.approve(seat, ...)` is its only entry.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from enum import StrEnum
+from typing import Any
 
 import policies
 
@@ -155,9 +156,8 @@ class Form1:
         """R-MGR-6 asks for 15 days' notice (policies/departures.toml). Late
         notice does not stop a revoke (refusing it would leave a departed
         person's access open); it is shown to the reviewer."""
-        if self.effective_date is None:
-            return False
-        return self.notice_days < policies.departures().notice_days
+        days = self.notice_days
+        return days is not None and days < policies.departures().notice_days
 
     @property
     def notice_days(self) -> int | None:
@@ -213,9 +213,9 @@ def new_application(
     `FormInvalid`, so a form is corrected in one pass.
     """
     errors: list[FieldError] = []
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
 
-    def take(name: str, parse, *args, **kwargs) -> None:
+    def take(name: str, parse: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         try:
             values[name] = parse(*args, **kwargs)
         except FieldError as e:
@@ -454,10 +454,11 @@ class Application:
         self.events.append(OriginalsReceived(application_id=self.id, by=by, at=at, documents=documents, **letter))
 
     @staticmethod
-    def _originals_letter(letter_number: object, received_on: object, today: date) -> dict:
+    def _originals_letter(letter_number: object, received_on: object, today: date) -> dict[str, Any]:
         if letter_number is None and received_on is None:
             return {}
-        errors, letter = [], {}
+        errors: list[FieldError] = []
+        letter: dict[str, Any] = {}
         try:
             letter["letter_number"] = fields.parse_text(letter_number, "letter_number", "公文文號", "Letter number", 50)
         except FieldError as e:
@@ -632,8 +633,8 @@ class Application:
                 "申請案尚未送件，不能登錄維護廠商處理紀錄",
                 "The application has not been submitted; there is nothing for the vendor to record",
             )
-        errors = []
-        record = {}
+        errors: list[FieldError] = []
+        record: dict[str, Any] = {}
         for key, parse in (
             ("vendor_name", lambda: fields.parse_text(name, "vendor_name", "維護廠商姓名", "Vendor name", 50)),
             ("processed_on", lambda: fields.parse_date(processed_on, "processed_on", "處理日期", "Processing date")),

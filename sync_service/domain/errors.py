@@ -8,6 +8,7 @@ programs compare: messages may be reworded, codes may not.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 
 class DomainError(Exception):
@@ -46,7 +47,7 @@ class FormInvalid(DomainError):
             f"{len(self.errors)} field(s) of the form need correcting",
         )
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**super().as_dict(), "errors": [e.as_dict() for e in self.errors]}
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar, dataclass_transform
 
 from .grants import GrantChange
 
 
+# Subclasses are dataclasses too (__init_subclass__ below); this tells the type checker so.
+@dataclass_transform(kw_only_default=True, frozen_default=True)
 @dataclass(frozen=True, kw_only=True)
 class Event:
     name: ClassVar[str] = "event"
@@ -23,7 +25,7 @@ class Event:
     at: datetime
     approved_by: str | None = None
 
-    def __init_subclass__(cls, *, name: str, **kwargs) -> None:
+    def __init_subclass__(cls, *, name: str, **kwargs: Any) -> None:
         # Every event is a frozen, keyword-only dataclass, named as the audit chain records it.
         super().__init_subclass__(**kwargs)
         cls.name = name

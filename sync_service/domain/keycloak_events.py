@@ -18,6 +18,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 USER, ADMIN = "user", "admin"
 # Sign-ins are kept in the chain but are not account or permission changes (the export leaves them out).
@@ -54,7 +55,7 @@ class StoredEvent:
     stream: str  # USER or ADMIN
     key: str  # unique over both streams: the stream and Keycloak's event id
     time_ms: int
-    raw: Mapping
+    raw: Mapping[str, Any]
 
     @property
     def at(self) -> datetime:
@@ -82,7 +83,7 @@ class StoredEvent:
         return tuple(parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "groups")
 
 
-def stored_event(stream: str, raw: Mapping) -> StoredEvent:
+def stored_event(stream: str, raw: Mapping[str, Any]) -> StoredEvent:
     """Keycloak 26 gives every stored event an id; an event without one (older stores) is
     keyed by its content, which is as unique as Keycloak's own columns."""
     event_id = raw.get("id") or hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
@@ -94,14 +95,14 @@ def institution_of_group(path: str | None) -> str | None:
     return parts[1] if len(parts) >= 2 and parts[0] == "institutions" else None
 
 
-def audit_fields(event: StoredEvent, people: People) -> dict:
+def audit_fields(event: StoredEvent, people: People) -> dict[str, Any]:
     """The chain row of one event: actor, action, at and the details that say whom and from where."""
     if event.stream == USER:
         return _user_event(event, people)
     return _admin_event(event, people)
 
 
-def _user_event(event: StoredEvent, people: People) -> dict:
+def _user_event(event: StoredEvent, people: People) -> dict[str, Any]:
     raw = event.raw
     user_id = raw.get("userId")
     person = people.user(user_id)
@@ -130,7 +131,7 @@ def _user_event(event: StoredEvent, people: People) -> dict:
     }
 
 
-def _admin_event(event: StoredEvent, people: People) -> dict:
+def _admin_event(event: StoredEvent, people: People) -> dict[str, Any]:
     raw = event.raw
     auth = raw.get("authDetails") or {}
     actor = people.user(auth.get("userId"))

@@ -14,6 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import policies
 
@@ -81,7 +82,7 @@ class LegacyRow:
     def grant(self) -> Grant:
         return Grant(self.institution_code, self.category, self.level)
 
-    def person(self) -> tuple:
+    def person(self) -> tuple[Any, ...]:
         """What must be the same on every row of one account."""
         return (
             self.national_id.value,

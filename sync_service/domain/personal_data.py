@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 import policies
 
@@ -58,7 +59,7 @@ class PersonalDataRequest:
     kind: str
     filed_at: datetime
     due_on: date
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
     status: RequestStatus = RequestStatus.OPEN
     extended_to: date | None = None
     extension_reason: str | None = None
@@ -139,7 +140,7 @@ def new_request(
     kind = fields.clean(kind)
     if kind not in rules.kinds:
         raise FieldError("request.kind", "kind", "請選擇請求類別", "Choose what you ask for")
-    details: dict = {}
+    details: dict[str, Any] = {}
     if kind == "correct":
         errors = []
         try:

@@ -10,6 +10,7 @@ A seat decides only as part of an approval: `Application.approve` asks it.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from .errors import ManagerSeatRefused
 from .grants import ChangeKind, GrantChange
@@ -158,7 +159,7 @@ class ManagerSeat:
                 f"Account {account} is not the manager of this institution and category ({held_en})",
             )
 
-    def _change(self, kind: ChangeKind, account: str, application_id: str, **extra) -> GrantChange:
+    def _change(self, kind: ChangeKind, account: str, application_id: str, **extra: Any) -> GrantChange:
         return GrantChange(kind, self.institution_code, self.category, account, application_id, **extra)
 
 

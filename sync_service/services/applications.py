@@ -6,12 +6,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any, TypeVar
 
-from ..domain import Application, ApplicationType, GrantChange, ManagerSeat, new_application, taiwan_date
+from ..domain import (
+    Application,
+    ApplicationType,
+    FieldError,
+    FormInvalid,
+    GrantChange,
+    ManagerSeat,
+    new_application,
+    taiwan_date,
+)
 from ..domain.references import new_reference
+from . import people
 from .clock import utcnow
 from .errors import Busy, Conflict, Forbidden, SignInRequired, application_not_found
 from .ports import AuditEntry, Caller, ConcurrentDecision, Directory, UnitOfWork
+
+T = TypeVar("T")
 
 FORM_FIELDS = (
     "type",
@@ -37,7 +50,7 @@ def new_application_id() -> str:
 
 def submit(
     uow: UnitOfWork,
-    form: dict,
+    form: dict[str, Any],
     *,
     caller: Caller | None,
     documents: Iterable[str] = (),
@@ -48,13 +61,17 @@ def submit(
     """Applicants submit form 1. A (a new account) is open to anyone, since the
     applicant has no account to sign in with; B, C, D name an existing account
     and are filed by its holder, signed in, or by a reviewer on their behalf.
-    With a `directory`, an A naming an account that exists already is refused."""
+    With a `directory`, an A naming an account that exists already is refused, and a B, C
+    or D is checked against the account it names: its holder must be the person on the
+    form (national ID and e-mail), answered at once rather than after the paper arrived."""
     now = now or utcnow()
     app = new_application(
         id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
     )
     if app.type is not ApplicationType.A:
-        _require_filer_of(app, caller)
+        filer = _require_filer_of(app, caller)
+        if directory is not None:
+            _require_the_holder(app, filer, directory)
     if app.type is ApplicationType.A and directory is not None and directory.find_account(app.account):
         raise Conflict(
             "account.exists",
@@ -81,9 +98,9 @@ def submit(
     return app
 
 
-def _require_filer_of(app: Application, caller: Caller | None) -> None:
+def _require_filer_of(app: Application, caller: Caller | None) -> Caller:
     """B, C and D change an existing account: its holder files them, or a
-    reviewer on the holder's behalf (recorded as such)."""
+    reviewer on the holder's behalf (recorded as such). Returns who files it."""
     if caller is None:
         raise SignInRequired(
             "auth.sign_in_required",
@@ -97,6 +114,50 @@ def _require_filer_of(app: Application, caller: Caller | None) -> None:
             f"Applications B, C and D are filed for one's own account (you are signed in as {caller.username}, "
             f"the form names {app.account})",
         )
+    return caller
+
+
+def _require_the_holder(app: Application, caller: Caller, directory: Directory) -> None:
+    """R-ACC-1: the person on the form is the holder of the account it names. For one's own
+    filing that is the account signed in with (by its id, not its name); a reviewer's filing
+    is checked against the named account."""
+    own = not caller.is_reviewer
+    account = people.signed_in_account(directory, caller) if own else directory.find_account(app.account)
+    if account is None:
+        raise FormInvalid(
+            [
+                FieldError(
+                    "account.not_found",
+                    "account",
+                    f"找不到帳號 {app.account}；B、C、D 類申請須填寫既有帳號",
+                    f"No account {app.account}; applications B, C and D name an existing account",
+                )
+            ]
+        )
+    errors = []
+    if (account.email or "").lower() != app.form.email.lower():
+        errors.append(
+            FieldError(
+                "email.not_the_holder",
+                "email",
+                f"E-mail 與帳號 {account.username} 登錄的 E-mail 不同；請填寫帳號登錄的 E-mail（如需變更，請先更新帳號資料）",
+                f"The e-mail differs from the one account {account.username} holds; give the account's e-mail "
+                "(to change it, update the account first)",
+            )
+        )
+    if not people.is_holder(account, app):
+        who_zh, who_en = ("您登入的帳號", "the account you signed in with") if own else ("此帳號", "this account")
+        errors.append(
+            FieldError(
+                "national_id.not_the_holder",
+                "national_id",
+                f"身分證字號與{who_zh}（{account.username}）的持有人不符：B、C、D 類申請只能由帳號持有人本人提出",
+                f"The national ID is not that of the holder of {who_en} ({account.username}): "
+                "applications B, C and D are filed by the account's holder only",
+            )
+        )
+    if errors:
+        raise FormInvalid(errors)
 
 
 def duplicates_of(uow: UnitOfWork, app: Application) -> list[str]:
@@ -152,7 +213,8 @@ def _require_independent(
     )
 
 
-def _load(uow: UnitOfWork, application_id: str) -> Application:
+def load_application(uow: UnitOfWork, application_id: str) -> Application:
+    """The application, or NotFound."""
     app = uow.applications.get(application_id)
     if app is None:
         raise application_not_found(application_id)
@@ -173,7 +235,7 @@ def _reviewer_step(
     `decision` is refused to a reviewer the application names."""
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         if decision:
             _require_independent(uow, app, caller, decision, directory, now or utcnow())
         step(app)
@@ -211,12 +273,12 @@ def _seat_decision(
     application_id: str,
     caller: Caller,
     decision: str,
-    act: Callable[[Application, ManagerSeat, UnitOfWork], object],
+    act: Callable[[Application, ManagerSeat, UnitOfWork], T],
     *,
     now: datetime,
     directory: Directory | None,
     attempts: int = 10,
-):
+) -> tuple[Application, T]:
     """A decision over an application and its manager seat, in one transaction.
 
     A concurrent decision on the same seat makes the store refuse ours; we
@@ -226,7 +288,7 @@ def _seat_decision(
     for _ in range(attempts):
         try:
             with uow:
-                app = _load(uow, application_id)
+                app = load_application(uow, application_id)
                 _require_independent(uow, app, caller, decision, directory, now)
                 seat = uow.seats.get(app.institution.code, app.category)
                 loaded = seat.version
@@ -259,7 +321,7 @@ def approve(
     the grant changes queued for the worker, in one transaction (R-MGR-1)."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> tuple[GrantChange, ...]:
         changes = app.approve(seat, by=caller.username, at=now, replacing=replacing)
         uow.outbox.add(changes, now)
         return changes
@@ -282,7 +344,7 @@ def retry_provisioning(
     failed changes go back to the outbox. Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.retry(seat, by=caller.username, at=now)
         uow.outbox.requeue_failed(app.id, now)
 
@@ -302,7 +364,7 @@ def cancel_application(
     no seat (given back when it failed; here too, should it still hold one). Audited."""
     now = now or utcnow()
 
-    def act(app, seat, uow):
+    def act(app: Application, seat: ManagerSeat, uow: UnitOfWork) -> None:
         app.cancel(seat, by=caller.username, at=now, reason=reason)
         uow.outbox.cancel_failed(app.id)
 
@@ -353,17 +415,17 @@ def record_vendor_processing(
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
     _require_reviewer(caller)
     with uow:
-        return _load(uow, application_id)
+        return load_application(uow, application_id)
 
 
-def search(uow: UnitOfWork, *, caller: Caller, **filters) -> list[Application]:
+def search(uow: UnitOfWork, *, caller: Caller, **filters: Any) -> list[Application]:
     _require_reviewer(caller)
     with uow:
         return uow.applications.list(**filters)
 
 
-def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list]:
+def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list[Any]]:
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         return app, uow.outbox.of_application(application_id)

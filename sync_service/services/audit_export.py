@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 from ..domain.errors import FieldError, FormInvalid
 from ..domain.keycloak_events import SIGN_IN_ACTIONS
@@ -86,7 +87,7 @@ def export_request(institution: str, start: str, end: str) -> ExportRequest:
     return ExportRequest(institution, dates["from"], dates["to"])
 
 
-def _institutions(row: ChainRow, details: dict) -> set[str]:
+def _institutions(row: ChainRow, details: dict[str, Any]) -> set[str]:
     found = set(details.get("institutions") or [])
     if row.application_institution:
         found.add(row.application_institution)
@@ -99,7 +100,7 @@ def _institutions(row: ChainRow, details: dict) -> set[str]:
     return found
 
 
-def _account(row: ChainRow, details: dict) -> str:
+def _account(row: ChainRow, details: dict[str, Any]) -> str:
     change = details.get("change") or {}
     return details.get("subject") or change.get("account") or details.get("username") or row.application_account or ""
 
@@ -112,11 +113,11 @@ def selected_rows(uow: UnitOfWork, request: ExportRequest) -> list[ChainRow]:
     return [r for r in rows if r.action not in SIGN_IN_ACTIONS and request.institution in _institutions(r, _details(r))]
 
 
-def _details(row: ChainRow) -> dict:
+def _details(row: ChainRow) -> dict[str, Any]:
     return row.shown.details if row.shown is not None and row.shown.details is not None else json.loads(row.payload)
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     """A spreadsheet must show a value, never run it as a formula (CSV injection)."""
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

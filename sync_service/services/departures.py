@@ -57,7 +57,7 @@ class UsersLeaving:
                         at=now,
                         details={
                             "account": person.username,
-                            "departure_date": person.departure_date.isoformat(),
+                            "departure_date": str(person.departure_date),
                             "grants": [f"{g.institution_code}/{g.category}/{g.level.value}" for g in removed],
                         },
                     )

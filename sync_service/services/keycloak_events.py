@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..domain.keycloak_events import ADMIN, USER, People, StoredEvent, audit_fields
 from .ports import AuditEntry, EventSource, UnitOfWork
@@ -34,10 +35,10 @@ class _CachedNames:
 
     def __init__(self, source: EventSource) -> None:
         self.source = source
-        self.users: dict = {}
-        self.groups: dict = {}
+        self.users: dict[str, Any] = {}
+        self.groups: dict[str, Any] = {}
 
-    def events(self, *args) -> list[dict]:
+    def events(self, *args: Any) -> list[dict[str, Any]]:
         return self.source.events(*args)
 
     def people(self, user_ids: set[str], group_ids: set[str]) -> People:

@@ -118,7 +118,14 @@ def _refuse(row: LegacyRow, code: str, zh: str, en: str) -> ImportedRowState:
     return ImportedRowState(row.row, row.account, "refused", code, zh, en)
 
 
-def _import_chunk(chunk: _Chunk, file_sha256: str, uow_factory, directory: Directory, today: date, clock) -> None:
+def _import_chunk(
+    chunk: _Chunk,
+    file_sha256: str,
+    uow_factory: Callable[[], UnitOfWork],
+    directory: Directory,
+    today: date,
+    clock: Callable[[], datetime],
+) -> None:
     refused = _reserve_seats(chunk, uow_factory, today)
     chunk.states += refused.values()
     wanted = [LegacyAccount([r for r in a.rows if r.row not in refused]) for a in chunk.accounts]
@@ -128,10 +135,12 @@ def _import_chunk(chunk: _Chunk, file_sha256: str, uow_factory, directory: Direc
     for account in wanted:
         account_id = made.get(account.account)
         if account_id is None:
-            account_id, refusal = _existing_of_same_person(directory, account)
-            if refusal is not None:
+            existing_id, refusal = _existing_of_same_person(directory, account)
+            if existing_id is None:
+                assert refusal is not None
                 chunk.states += [_refuse(r, *refusal) for r in account.rows]
                 continue
+            account_id = existing_id
         outcomes.append((account, account_id))
     now = clock()
     with uow_factory() as uow:
@@ -175,7 +184,7 @@ def _import_chunk(chunk: _Chunk, file_sha256: str, uow_factory, directory: Direc
         uow.commit()
 
 
-def _reserve_seats(chunk: _Chunk, uow_factory, today: date) -> dict[int, ImportedRowState]:
+def _reserve_seats(chunk: _Chunk, uow_factory: Callable[[], UnitOfWork], today: date) -> dict[int, ImportedRowState]:
     """The manager seats of the chunk's manager rows, taken for them before Keycloak hears of it
     (as an approval takes its seat before the worker acts). A seat someone else holds refuses the row."""
     refused: dict[int, ImportedRowState] = {}
@@ -209,7 +218,12 @@ def _give_back_seats(uow: UnitOfWork, accounts: Sequence[LegacyAccount], rows: s
                     uow.seats.save(seat, loaded_version=loaded, application_id=None)
 
 
-def _existing_of_same_person(directory: Directory, account: LegacyAccount) -> tuple[str | None, tuple | None]:
+RowRefusal = tuple[str, str, str]  # code, zh, en
+
+
+def _existing_of_same_person(
+    directory: Directory, account: LegacyAccount
+) -> tuple[str, None] | tuple[None, RowRefusal]:
     """Keycloak skipped the name: made by a run that was killed before it recorded it (then it is
     ours: same e-mail and national ID, and its grants are joined again, idempotently), or someone
     else's name or e-mail address (then the rows are refused)."""
@@ -263,7 +277,9 @@ class LegacyImportMail:
     name: str = "legacy-import-mail"
 
     @classmethod
-    def from_policies(cls, uow_factory, directory_factory) -> LegacyImportMail:
+    def from_policies(
+        cls, uow_factory: Callable[[], UnitOfWork], directory_factory: Callable[[], Directory]
+    ) -> LegacyImportMail:
         rules = policies.legacy_import()
         return cls(
             uow_factory,
@@ -277,7 +293,10 @@ class LegacyImportMail:
         with self.uow_factory() as uow:
             due = uow.legacy.claim_mails(now, self.batch)
             uow.commit()
-        directory = self.directory_factory() if due else None
+        if not due:
+            with self.uow_factory() as uow:
+                return self._summary(0, 0, uow.legacy.mails_waiting())
+        directory = self.directory_factory()
         sent = failed = 0
         for item in due:
             try:
@@ -290,5 +309,8 @@ class LegacyImportMail:
                     uow.legacy.unclaim_mail(item)
                     uow.commit()
         with self.uow_factory() as uow:
-            waiting = uow.legacy.mails_waiting()
+            return self._summary(sent, failed, uow.legacy.mails_waiting())
+
+    @staticmethod
+    def _summary(sent: int, failed: int, waiting: int) -> str:
         return f"sent {sent}, failed {failed}, waiting {waiting} / 已寄 {sent}、失敗 {failed}、待寄 {waiting}"

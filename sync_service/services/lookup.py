@@ -1,5 +1,7 @@
 """What an applicant may see of their own applications: by reference number and
-e-mail (no account needed), or all filed for their account once signed in.
+e-mail (no account needed), or, signed in, those that name them: the person on the
+form (national ID) is the holder of the account they signed in with (R-ACC-1). An
+account of the same name held by someone else sees nothing of it.
 
 A wrong reference and a wrong e-mail answer alike, so the form cannot be used
 to learn which references exist."""
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ..domain import Application, DomainError, FieldError, FormInvalid
 from ..domain.fields import clean, parse_email
@@ -15,7 +18,8 @@ from ..domain.references import parse_reference
 from .applications import FORM_FIELDS
 from .clock import utcnow
 from .errors import NotFound
-from .ports import Caller, Scan, UnitOfWork
+from .people import is_holder
+from .ports import Account, Caller, Scan, UnitOfWork
 
 
 def _not_found() -> NotFound:
@@ -26,29 +30,31 @@ def _not_found() -> NotFound:
     )
 
 
-def find_by_reference(uow, reference: object, email: object) -> Application:
+def find_by_reference(uow: UnitOfWork, reference: object, email: object) -> Application:
     errors = []
     try:
-        reference = parse_reference(reference)
+        parsed_reference = parse_reference(reference)
     except FieldError as e:
         errors.append(e)
     try:
-        email = parse_email(email)
+        parsed_email = parse_email(email)
     except FieldError as e:
         errors.append(e)
     if errors:
         raise FormInvalid(errors)
     with uow:
-        app = uow.applications.get(reference)
-    if app is None or app.form.email.lower() != email.lower():
+        app = uow.applications.get(parsed_reference)
+    if app is None or app.form.email.lower() != parsed_email.lower():
         raise _not_found()
     return app
 
 
-def applications_of(uow, caller: Caller, limit: int = 100) -> list[Application]:
-    """Everything filed for the signed-in person's account, newest first."""
+def applications_of(uow: UnitOfWork, viewer: Viewer, limit: int = 100) -> list[Application]:
+    """What was filed for the signed-in person's account and names them, newest first."""
+    assert viewer.caller is not None
     with uow:
-        return uow.applications.list(account=caller.username.lower(), limit=limit)
+        apps = uow.applications.list(account=viewer.caller.username.lower(), limit=limit)
+    return [app for app in apps if is_holder(viewer.holder, app)]
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,9 @@ class Viewer:
 
     caller: Caller | None = None
     references: frozenset[str] = frozenset()
+    # The Keycloak account the caller signed in with, read live by the token's subject
+    # (None for reviewers, who see everything, and for anyone not signed in).
+    holder: Account | None = None
 
     @property
     def name(self) -> str:
@@ -70,12 +79,12 @@ class Viewer:
 
 
 def may_see(app: Application, viewer: Viewer) -> bool:
-    """Reviewers see every application; an applicant theirs (their account, or a
-    reference this browser filed or proved with the e-mail address)."""
-    caller = viewer.caller
-    if caller is not None and (caller.is_reviewer or app.account.lower() == caller.username.lower()):
+    """Reviewers see every application; an applicant theirs: the person on the form holds
+    the account signed in with, or this browser filed the application or proved it with
+    its reference and e-mail address. Never the account name alone."""
+    if viewer.is_reviewer:
         return True
-    return app.id in viewer.references
+    return is_holder(viewer.holder, app) or app.id in viewer.references
 
 
 def _no_such_application() -> NotFound:
@@ -109,7 +118,7 @@ def application_page(uow: UnitOfWork, reference: object, viewer: Viewer) -> Appl
         return ApplicationPage(app, uow.scans.of_application(app.id))
 
 
-def form_findings(form: dict, *, now: datetime | None = None) -> dict[str, tuple[str, str]]:
+def form_findings(form: dict[str, Any], *, now: datetime | None = None) -> dict[str, tuple[str, str]]:
     """The field rules' answer for a form as typed so far: field -> (zh, en).
     The pages' script asks this as the person types; the same parse as submit."""
     from ..domain import new_application, taiwan_date

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import base64
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any, TypeVar
 
-from ..domain import taiwan_date
+from ..domain import Application, taiwan_date
 from ..domain.personal_data import PersonalDataRequest, RequestStatus, new_request
+from . import people
 from .applications import _require_reviewer
 from .clock import utcnow
 from .errors import Conflict, NotFound
+from .people import is_holder
 from .ports import AuditEntry, Caller, Directory, UnitOfWork
+
+T = TypeVar("T")
 
 
 def _not_found(request_id: str) -> NotFound:
@@ -30,18 +36,18 @@ def _not_found(request_id: str) -> NotFound:
 class HeldData:
     """Everything held about one person, and nothing about anyone else."""
 
-    profile: dict | None
-    grants: list[dict]
-    applications: list[dict]
-    scans: list[dict]
-    audit: list[dict]
-    requests: list[dict]
+    profile: dict[str, Any] | None
+    grants: list[dict[str, Any]]
+    applications: list[dict[str, Any]]
+    scans: list[dict[str, Any]]
+    audit: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
 
-    def as_copy(self, now: datetime) -> dict:
+    def as_copy(self, now: datetime) -> dict[str, Any]:
         return {"made_at": now.isoformat(), **asdict(self)}
 
 
-def _application(app, *, full: bool) -> dict:
+def _application(app: Application, *, full: bool) -> dict[str, Any]:
     f = app.form
     national_id = (
         f.national_id.value
@@ -69,7 +75,7 @@ def _application(app, *, full: bool) -> dict:
     }
 
 
-def _request(r: PersonalDataRequest) -> dict:
+def _request(r: PersonalDataRequest) -> dict[str, Any]:
     return {
         "id": r.id,
         "kind": r.kind,
@@ -84,7 +90,7 @@ def _request(r: PersonalDataRequest) -> dict:
     }
 
 
-def _identifiers(uow, username: str, email: str | None) -> set[tuple[str, str]]:
+def _identifiers(uow: UnitOfWork, username: str, email: str | None) -> set[tuple[str, str]]:
     ids = {("user", username.lower())} | {("email", e) for e in uow.personal_records.emails(username)}
     if email:
         ids.add(("email", email.lower()))
@@ -93,7 +99,7 @@ def _identifiers(uow, username: str, email: str | None) -> set[tuple[str, str]]:
 
 def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bool = False) -> HeldData:
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
-    account = directory.find_account(caller.username)
+    account = people.signed_in_account(directory, caller)
     profile = directory.profile_of(account.id) if account else None
     grants = (
         sorted(
@@ -107,7 +113,8 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         else []
     )
     with uow:
-        apps = uow.applications.list(account=caller.username.lower(), limit=1000)
+        # What names them (R-ACC-1): filed for their account name and with their national ID.
+        apps = [a for a in uow.applications.list(account=caller.username.lower(), limit=1000) if is_holder(account, a)]
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):
@@ -120,7 +127,8 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
                     "uploaded_at": s.uploaded_at.isoformat(),
                 }
                 if full:
-                    item["content_base64"] = base64.b64encode(uow.scans.get(app.id, s.id).content).decode()
+                    stored = uow.scans.get(app.id, s.id)
+                    item["content_base64"] = base64.b64encode(stored.content or b"" if stored else b"").decode()
                 scans.append(item)
         email = profile.get("email") if profile else None
         audit = uow.audit_about(_identifiers(uow, caller.username, email), {a.id for a in apps})
@@ -146,7 +154,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
     )
 
 
-def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **details) -> AuditEntry:
+def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **details: Any) -> AuditEntry:
     # The account through its pseudonym (policies: person_keys); never what a correction says.
     return AuditEntry(
         actor=by,
@@ -156,7 +164,9 @@ def _entry(action: str, by: str, at: datetime, request: PersonalDataRequest, **d
     )
 
 
-def file_request(uow: UnitOfWork, caller: Caller, form: dict, *, now: datetime | None = None) -> PersonalDataRequest:
+def file_request(
+    uow: UnitOfWork, caller: Caller, form: dict[str, Any], *, now: datetime | None = None
+) -> PersonalDataRequest:
     now = now or utcnow()
     request = new_request(
         id=secrets.token_hex(8),
@@ -195,7 +205,7 @@ def may_download_copy(uow: UnitOfWork, caller: Caller) -> bool:
     return any(r.kind == "copy" and r.status is RequestStatus.APPROVED for r in requests_of(uow, caller))
 
 
-def copy_of(uow: UnitOfWork, directory: Directory, caller: Caller, *, now: datetime | None = None) -> dict:
+def copy_of(uow: UnitOfWork, directory: Directory, caller: Caller, *, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
     if not may_download_copy(uow, caller):
         raise NotFound("copy.not_approved", "尚無核准的複製本請求", "No approved request for a copy")
@@ -231,7 +241,13 @@ def get(uow: UnitOfWork, request_id: str, caller: Caller) -> PersonalDataRequest
     return request
 
 
-def _decide(uow: UnitOfWork, request_id: str, caller: Caller, act, now: datetime):
+def _decide(
+    uow: UnitOfWork,
+    request_id: str,
+    caller: Caller,
+    act: Callable[[UnitOfWork, PersonalDataRequest], T],
+    now: datetime,
+) -> T:
     _require_reviewer(caller)
     with uow:
         request = uow.personal_requests.get(request_id)
@@ -246,9 +262,9 @@ def _decide(uow: UnitOfWork, request_id: str, caller: Caller, act, now: datetime
 def extend(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, now: datetime | None = None) -> None:
     now = now or utcnow()
 
-    def act(uow, request):
+    def act(uow: UnitOfWork, request: PersonalDataRequest) -> None:
         request.extend(reason, by=caller.username)
-        uow.record(_entry("extended", caller.username, now, request, extended_to=request.extended_to.isoformat()))
+        uow.record(_entry("extended", caller.username, now, request, extended_to=str(request.extended_to)))
 
     _decide(uow, request_id, caller, act, now)
 
@@ -256,7 +272,7 @@ def extend(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
 def reject(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, now: datetime | None = None) -> None:
     now = now or utcnow()
 
-    def act(uow, request):
+    def act(uow: UnitOfWork, request: PersonalDataRequest) -> None:
         request.reject(reason, by=caller.username, at=now)
         uow.record(_entry("rejected", caller.username, now, request))
 
@@ -265,12 +281,12 @@ def reject(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
 
 def approve(
     uow: UnitOfWork, directory: Directory, request_id: str, caller: Caller, *, now: datetime | None = None
-) -> dict:
+) -> dict[str, Any]:
     """Approve and carry out: Keycloak first (a refusal there leaves the request open,
     nothing recorded), then the service's records, the decision and its record in one commit."""
     now = now or utcnow()
 
-    def act(uow, request):
+    def act(uow: UnitOfWork, request: PersonalDataRequest) -> dict[str, Any]:
         request.approve(by=caller.username, at=now)
         done = _carry_out(uow, directory, request, now)
         uow.record(_entry("approved", caller.username, now, request, applied=done))
@@ -279,7 +295,7 @@ def approve(
     return _decide(uow, request_id, caller, act, now)
 
 
-def _carry_out(uow, directory: Directory, request: PersonalDataRequest, now: datetime) -> dict:
+def _carry_out(uow: UnitOfWork, directory: Directory, request: PersonalDataRequest, now: datetime) -> dict[str, Any]:
     account = directory.find_account(request.account)
     if request.kind == "copy":
         return {"copy": "available"}
@@ -317,5 +333,5 @@ def _carry_out(uow, directory: Directory, request: PersonalDataRequest, now: dat
     return {"keycloak": "deleted" if account else "no account", **counts, "requests": request_count}
 
 
-def today(now: datetime | None = None):
+def today(now: datetime | None = None) -> date:
     return taiwan_date(now or utcnow())

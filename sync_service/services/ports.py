@@ -7,16 +7,18 @@ test (tests/unit/test_import_contract.py) keeps it so.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Protocol
+from typing import Any, Protocol
 
 import policies
 
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
 from ..domain.keycloak_events import People
 from ..domain.legacy import PasswordHash
+from ..domain.personal_data import PersonalDataRequest
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -38,7 +40,7 @@ class AuditEntry:
     at: datetime
     application_id: str | None = None
     approved_by: str | None = None
-    details: dict | None = None
+    details: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ class ApplicationRepository(Protocol):
         national_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Application]: ...
+    ) -> builtins.list[Application]: ...
 
-    def open_like(self, app: Application) -> list[Application]:
+    def open_like(self, app: Application) -> builtins.list[Application]:
         """Open applications for the same account, or the same person, institution and category."""
         ...
 
@@ -108,7 +110,7 @@ class ApplicationRepository(Protocol):
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[Application], int]:
+    ) -> tuple[builtins.list[Application], int]:
         """The reviewers' queue, oldest first, and how many match in all."""
 
     def counts_by_status(
@@ -148,7 +150,7 @@ class SeatRepository(Protocol):
     def held(self) -> list[ManagerSeat]:
         """Every seat that has (or had, until its leaving date) a manager."""
 
-    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str | None) -> None:
         """ConcurrentDecision if someone decided on the seat since `loaded_version`."""
 
 
@@ -169,7 +171,7 @@ class OutboxRepository(Protocol):
     def cancel_failed(self, application_id: str) -> int: ...
 
     # Each of these raises LeaseLost unless `owner` still holds the entry's lease.
-    def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress) -> None: ...
+    def checkpoint(self, entry_id: int, owner: str, now: datetime, lease: timedelta, **progress: Any) -> None: ...
 
     def mark_done(self, entry_id: int, owner: str, now: datetime) -> None: ...
 
@@ -231,6 +233,50 @@ class LegacyImportRepository(Protocol):
         """The mail did not go out: due again."""
 
     def mails_waiting(self) -> int: ...
+
+
+class PersonalDataRequestRepository(Protocol):
+    """A person's requests about their own data (R-PD-2, decision 0095)."""
+
+    def add(self, request: PersonalDataRequest) -> None: ...
+
+    def save(self, request: PersonalDataRequest) -> None: ...
+
+    def get(self, request_id: str) -> PersonalDataRequest | None: ...
+
+    def of_account(self, account: str) -> list[PersonalDataRequest]: ...
+
+    def queue(self, status: str | None = None, limit: int = 100) -> list[PersonalDataRequest]: ...
+
+    def processing_stopped(self, account: str) -> bool:
+        """Has the person had the processing of their data stopped (an approved request)?"""
+
+    def pseudonymise(self, account: str, pseudonym: str) -> int:
+        """Their requests name them by the pseudonym from now on; how many did."""
+
+
+class PersonalRecords(Protocol):
+    """A person's data across the service's own records, by account (R-PD-2, R-PD-4, decision 0096)."""
+
+    def application_ids(self, account: str) -> list[str]: ...
+
+    def emails(self, account: str) -> set[str]:
+        """Every e-mail address their applications gave."""
+
+    def holds_manager_seat(self, account: str) -> bool: ...
+
+    def correct(self, account: str, field: str, value: str, *, applicant_name: str | None = None) -> int:
+        """A correction of their applications' field; how many rows changed."""
+
+    def erase(self, account: str, pseudonym: str, account_id: str | None = None) -> dict[str, int]:
+        """Deletion: their scans go, their applications keep only what the audit needs and name the
+        pseudonym, as do the reviews and reminders that named them; counts by kind."""
+
+    def remove_scans_decided_before(self, cutoff: datetime) -> int: ...
+
+    def remove_applications_closed_before(self, cutoff: datetime) -> int: ...
+
+    def remove_requests_decided_before(self, cutoff: datetime) -> int: ...
 
 
 class PasswordReminderRepository(Protocol):
@@ -339,13 +385,15 @@ class UnitOfWork(Protocol):
     scans: ScanRepository
     keycloak_events: KeycloakEventLog
     legacy: LegacyImportRepository
+    personal_requests: PersonalDataRequestRepository
+    personal_records: PersonalRecords
 
     password_reminders: PasswordReminderRepository
     access_reviews: AccessReviewRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
-    def __exit__(self, *exc) -> None: ...
+    def __exit__(self, *exc: object) -> None: ...
 
     def record(self, entry: AuditEntry) -> None:
         """An audit row that is no application event (e.g. the worker's Keycloak changes)."""
@@ -458,6 +506,10 @@ class Directory(Protocol):
 
     def find_account(self, username: str) -> Account | None: ...
 
+    def account(self, account_id: str) -> Account | None:
+        """The account with this id (a signed-in person's: their token's subject), None if none has it."""
+        ...
+
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
         """Makes the accounts whose names are free, each with its grants, in
         one go (one or many). Idempotent by name: a name taken already is
@@ -494,7 +546,7 @@ class Directory(Protocol):
         allows; `progress(n)` after every n pairs read."""
 
     # A person's own data (R-PD-2, decision 0095).
-    def profile_of(self, account_id: str) -> dict:
+    def profile_of(self, account_id: str) -> dict[str, Any]:
         """The profile as the person may read it (no national ID digests)."""
 
     def correct_profile(self, account_id: str, field: str, value: str) -> None: ...
@@ -591,7 +643,7 @@ class EventSource(Protocol):
 
     def events(
         self, stream: str, date_from_ms: int, date_to_ms: int | None, first: int, max_results: int
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Stored events of one stream (USER or ADMIN) from `date_from_ms` to `date_to_ms`
         (inclusive, None for no end), oldest first, `max_results` from offset `first`."""
         ...

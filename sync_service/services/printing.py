@@ -114,7 +114,7 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
     return form
 
 
-def _strings(value) -> Iterator[str]:
+def _strings(value: object) -> Iterator[str]:
     if isinstance(value, str):
         yield value
     elif isinstance(value, (dict, list, tuple)):

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level
 from ..domain.passwords import generate_password
-from . import accounts
+from . import accounts, people
 from .ports import Account, Directory, DirectoryRefused, NewAccount, OutboxEntry
 
 # Records progress on the entry under its lease (LeaseLost when the lease is gone).
@@ -112,7 +112,7 @@ class GrantApplier:
         account = account or self.directory.find_account(entry.change.account)
         if account is None:
             raise _no_account(entry.change.account)
-        mismatch = _mismatch(account, app)
+        mismatch = people.mismatch(account, app)
         if mismatch:
             zh, en = mismatch
             raise DirectoryRefused(
@@ -164,15 +164,6 @@ def _no_account(username: str) -> DirectoryRefused:
         f"找不到帳號 {username}；C、D 類申請須填寫既有帳號",
         f"No account {username}; applications C and D must name an existing account",
     )
-
-
-def _mismatch(account: Account, app: Application) -> tuple[str, str] | None:
-    """What differs between the Keycloak account and the person on the application."""
-    if (account.email or "").lower() != app.form.email.lower():
-        return "電子郵件", "e-mail"
-    if not account.holds_national_id(app.form.national_id.value):
-        return "身分證字號", "national ID"
-    return None
 
 
 def _not_made(username: str) -> DirectoryRefused:

@@ -7,18 +7,28 @@ even with two workers (a conditional write claims it first).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import policies
 
 from ..domain import Grant, Level, taiwan_date
 from ..domain.reminders import ItemState, PasswordCycle, ReviewRound, review_round
 from . import reminder_mails
-from .ports import AccessReview, AuditEntry, Directory, DirectoryAccount, Mailer, ReviewItem, UnitOfWork
+from .ports import (
+    AccessReview,
+    AuditEntry,
+    Directory,
+    DirectoryAccount,
+    Mailer,
+    OutgoingMail,
+    ReviewItem,
+    UnitOfWork,
+)
 
 JOB = "scheduled-job"  # the audit chain's actor for what a job does itself
 
@@ -87,6 +97,7 @@ class PasswordReminders:
                 if not uow.password_reminders.claim(account.id, cycle.set_at, now):
                     continue  # another worker sent it
                 message_id = f"<password-reminder.{account.id}.{int(cycle.set_at.timestamp())}@sync-service>"
+                assert account.email is not None  # due_reminders leaves out accounts without an address
                 # MailUnavailable leaves the claim uncommitted: the next run tries again.
                 self.mailer.send(
                     reminder_mails.password_reminder(
@@ -192,12 +203,14 @@ class AccessReviews:
 
     def _email_of(self, review: AccessReview, now: datetime) -> str | None:
         known = self.accounts.email_of(review.manager_username, now)  # the opening run read them all
-        if known is not False:
+        if not isinstance(known, bool):
             return known
         account = self.directory().find_account(review.manager_username)
         return account.email if account else None
 
-    def _mail_step(self, review: AccessReview, step: str, now: datetime, make) -> bool:
+    def _mail_step(
+        self, review: AccessReview, step: str, now: datetime, make: Callable[[str, str], OutgoingMail]
+    ) -> bool:
         with self.uow() as uow:
             if not uow.access_reviews.claim(review.id, step, now):
                 return False
@@ -221,9 +234,7 @@ class AccessReviews:
                 review,
                 "opening_mailed",
                 now,
-                lambda to, mid, review=review, users=users, last_day=last_day: reminder_mails.review_opened(
-                    to, review, users, last_day, self.page, mid
-                ),
+                functools.partial(_opened_mail, review=review, users=users, last_day=last_day, page=self.page),
             )
         return mailed
 
@@ -242,8 +253,8 @@ class AccessReviews:
                 review,
                 "reminded",
                 now,
-                lambda to, mid, review=review, last_day=last_day: reminder_mails.review_reminder(
-                    to, review, pending[review.id], last_day, self.page, mid
+                functools.partial(
+                    _reminder_mail, review=review, pending=pending[review.id], last_day=last_day, page=self.page
                 ),
             )
         return reminded
@@ -363,3 +374,15 @@ def overview(uow: UnitOfWork, now: datetime) -> list[AccessReview]:
     with uow:
         reviews = {r.id: r for r in uow.access_reviews.of_round(rnd.key) + uow.access_reviews.unclosed()}
     return sorted(reviews.values(), key=lambda r: (r.answered_at is not None, r.institution_code, r.category))
+
+
+def _opened_mail(
+    to: str, message_id: str, *, review: AccessReview, users: int, last_day: date, page: str
+) -> OutgoingMail:
+    return reminder_mails.review_opened(to, review, users, last_day, page, message_id)
+
+
+def _reminder_mail(
+    to: str, message_id: str, *, review: AccessReview, pending: int, last_day: date, page: str
+) -> OutgoingMail:
+    return reminder_mails.review_reminder(to, review, pending, last_day, page, message_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import policies
 
@@ -20,7 +21,7 @@ ACTOR = "retention"  # a system actor (policies/personal_data.toml): not a perso
 
 @dataclass
 class RetentionJob:
-    uow_factory: Callable
+    uow_factory: Callable[..., Any]
     name: str = "retention"
     every: timedelta = timedelta(hours=24)
 

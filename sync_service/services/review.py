@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..domain import Application, ManagerSeat
 from ..domain.references import parse_reference
-from .applications import _load, _require_reviewer
+from .applications import _require_reviewer, load_application
 from .errors import NotFound, SignInRequired
 from .ports import Caller, UnitOfWork
 
@@ -41,7 +42,7 @@ class Queue:
     counts: dict[str, int]  # by status, under the other filters
 
 
-def queue(uow, *, caller: Caller, limit: int = 50, offset: int = 0, **filters) -> Queue:
+def queue(uow: UnitOfWork, *, caller: Caller, limit: int = 50, offset: int = 0, **filters: str | None) -> Queue:
     _require_reviewer(caller)
     filters = {k: v for k, v in filters.items() if k in QUEUE_FILTERS and v}
     with uow:
@@ -55,15 +56,15 @@ def queue(uow, *, caller: Caller, limit: int = 50, offset: int = 0, **filters) -
 class ReviewFile:
     application: Application
     seat: ManagerSeat
-    provisioning: list
-    audit_trail: list
-    scans: list
+    provisioning: list[Any]
+    audit_trail: list[Any]
+    scans: list[Any]
 
 
-def review_file(uow, application_id: str, *, caller: Caller) -> ReviewFile:
+def review_file(uow: UnitOfWork, application_id: str, *, caller: Caller) -> ReviewFile:
     _require_reviewer(caller)
     with uow:
-        app = _load(uow, application_id)
+        app = load_application(uow, application_id)
         return ReviewFile(
             app,
             uow.seats.get(app.institution.code, app.category),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from ..domain import FieldError, FormInvalid, Status
-from .applications import _load
+from ..domain import Application, FieldError, FormInvalid, Status
+from .applications import load_application
 from .clock import utcnow
 from .errors import NotFound
 from .lookup import Viewer, may_see
@@ -37,7 +37,7 @@ def upload(
     now: datetime | None = None,
 ) -> Scan:
     with uow:
-        app = _load(uow, reference)
+        app = load_application(uow, reference)
         if not may_see(app, viewer):
             raise NotFound("application.not_found", "找不到此申請案", "No such application")
         kind = _check(app, document, data)
@@ -68,7 +68,7 @@ def too_large() -> FieldError:
     )
 
 
-def _check(app, document: str, data: bytes) -> str:
+def _check(app: Application, document: str, data: bytes) -> str:
     errors = []
     if document not in app.required_documents:
         errors.append(
@@ -94,14 +94,14 @@ def _check(app, document: str, data: bytes) -> str:
                 "file.closed", "file", "申請案已決定，不能再上傳", "The application has been decided; no more uploads"
             )
         )
-    if errors:
+    if errors or kind is None:
         raise FormInvalid(errors)
     return kind
 
 
 def read(uow: UnitOfWork, reference: str, scan_id: str, *, viewer: Viewer) -> Scan:
     with uow:
-        app = _load(uow, reference)
+        app = load_application(uow, reference)
         if not may_see(app, viewer):
             raise NotFound("scan.not_found", "找不到此掃描檔", "No such scan")
         scan = uow.scans.get(reference, scan_id)

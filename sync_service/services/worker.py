@@ -30,10 +30,11 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ..domain import Application, ChangeKind, Status, taiwan_date
 from .accounts import RequestSize
+from .applications import load_application
 from .clock import utcnow
 from .notifications import SignInPlaces, password_mail
 from .ports import (
@@ -132,9 +133,10 @@ class Worker:
     def _directory(self) -> Directory:
         if getattr(self._local, "directory", None) is None:
             self._local.directory = self.directory_factory()
-        return self._local.directory
+        directory: Directory = self._local.directory
+        return directory
 
-    def _map(self, function: Callable, items: Iterable) -> list:
+    def _map(self, function: Callable[..., Any], items: Iterable[Any]) -> list[Any]:
         if self._pool:
             return list(self._pool.map(function, items))
         return [function(item) for item in items]
@@ -251,6 +253,7 @@ class Worker:
             account, app = planned[e.id]
             account_id = made_ids.get(account.username.lower())
             if account_id is not None:
+                assert account.password is not None  # planned_account gives each a temporary one
                 made[e.id] = MadeAccount(account_id, account.password, app)
         return made
 
@@ -271,7 +274,7 @@ class Worker:
 
     def _load_applications(self, application_ids: list[str]) -> dict[str, Application]:
         with self.uow_factory() as uow:
-            return {i: uow.applications.get(i) for i in application_ids}
+            return {i: load_application(uow, i) for i in application_ids}
 
     # ---- one entry ---------------------------------------------------------
 
@@ -296,9 +299,9 @@ class Worker:
 
     def _load_application(self, application_id: str) -> Application:
         with self.uow_factory() as uow:
-            return uow.applications.get(application_id)
+            return load_application(uow, application_id)
 
-    def _checkpoint(self, entry: OutboxEntry, **progress) -> None:
+    def _checkpoint(self, entry: OutboxEntry, **progress: Any) -> None:
         with self.uow_factory() as uow:
             uow.outbox.checkpoint(entry.id, self.owner, self.clock(), self.lease, **progress)
             uow.commit()
@@ -315,7 +318,7 @@ class Worker:
         now = self.clock()
         with self.uow_factory() as uow:
             uow.outbox.mark_done(entry.id, self.owner, now)
-            app = uow.applications.get(entry.change.application_id)
+            app = load_application(uow, entry.change.application_id)
             uow.record(
                 AuditEntry(
                     actor=WORKER,
@@ -337,7 +340,7 @@ class Worker:
             try:
                 with self.uow_factory() as uow:
                     uow.outbox.mark_failed(entry.id, self.owner, now, f"{error.code}: {error.en}")
-                    app = uow.applications.get(entry.change.application_id)
+                    app = load_application(uow, entry.change.application_id)
                     if app.status in (Status.APPROVED, Status.FAILED):
                         app.mark_failed(f"{error.zh} / {error.en}", by=WORKER, at=now)
                         uow.applications.save(app)

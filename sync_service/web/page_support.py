@@ -6,13 +6,13 @@ from __future__ import annotations
 import time
 from functools import wraps
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
 
 from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
-from ..services import lookup, review
+from ..services import lookup, people, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller
 
@@ -63,8 +63,13 @@ def wiring():
 
 
 def viewer() -> lookup.Viewer:
-    """Who this browser is, for the use cases that decide what it may see."""
-    return lookup.Viewer(caller(), frozenset(remembered_references()))
+    """Who this browser is, for the use cases that decide what it may see: the signed-in
+    person's account is read from Keycloak once per request (reviewers need none)."""
+    if "viewer" not in g:
+        who = caller()
+        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_reviewer else None
+        g.viewer = lookup.Viewer(who, frozenset(remembered_references()), holder)
+    return g.viewer
 
 
 def visible_application(reference: str):

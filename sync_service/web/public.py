@@ -154,4 +154,4 @@ def status():
 @blueprint.get("/mine")
 @signed_in
 def mine():
-    return render_template("mine.html", apps=lookup.applications_of(wiring().uow(), caller()))
+    return render_template("mine.html", apps=lookup.applications_of(wiring().uow(), viewer()))

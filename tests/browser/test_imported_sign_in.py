@@ -7,12 +7,12 @@ from __future__ import annotations
 import random
 import re
 
+from stack import legacy_export as export
 from stack.mailsink import body_text
 from tests.conftest import good_password, unique
 from tests.integration.sync.conftest import sync_settings
 from tests.integration.sync.test_legacy_import import OLD_PASSWORD, remembered, run_cli
 from tests.pages.keycloak import FirstSignInSteps
-from tests.support import legacy_export as export
 
 
 def imported(keycloak, run_secrets, mail, tmp_path, **row) -> dict:

@@ -90,6 +90,9 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
     assert d.find_account(new_account_name("none")) is None
+    # By id, as a signed-in person's token names them.
+    assert d.account(found.id) == found
+    assert d.account("00000000-0000-0000-0000-000000000000") is None
 
 
 def test_making_a_taken_name_again_changes_nothing(subject, institution):

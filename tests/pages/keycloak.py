@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page
+
+from tests.support.waiting import wait_until
 
 ERRORS = '[id^="input-error"], .kc-feedback-text'
 
@@ -162,14 +163,11 @@ class CaptchaAnswers:
         return [(tab, answer) for _, tab, answer in sorted(found)]
 
     def latest(self, tab_id: str, timeout: float = 10) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            found = [a for t, a in self._issued() if t == tab_id]
-            if found:
-                return found[-1]
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no captcha issued for tab {tab_id}")
-            time.sleep(0.1)  # the log line is written as the page is served; poll briefly
+        def issued() -> list[str]:
+            return [a for t, a in self._issued() if t == tab_id]
+
+        # The log line is written as the page is served.
+        return wait_until(issued, timeout, f"a captcha issued for tab {tab_id}")[-1]
 
 
 class FirstSignInSteps:

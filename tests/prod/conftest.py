@@ -5,9 +5,7 @@ gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
 from __future__ import annotations
 
 import os
-import random
 import shutil
-import socket
 import tempfile
 import uuid
 from pathlib import Path
@@ -15,27 +13,13 @@ from pathlib import Path
 import pytest
 import requests
 
+from stack.network import free_cluster_port, free_port
 from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
-from tests.conftest import free_port
 
 # Intake burst limit (tries per minute per address) of the test stack: small, so the
 # shared-limit test needs few requests.
 INTAKE_LIMIT = 5
-
-
-def _cluster_port() -> int:
-    """JGroups binds the port and, for failure detection, the port + 50000: both must be free."""
-    for _ in range(200):
-        port = random.randint(10_000, 15_000)
-        try:
-            for p in (port, port + 50_000):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", p))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free cluster port")
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +27,7 @@ def prod_stack(tmp_path_factory):
     from stack.keycloak import test_seam_jars
     from stack.prod import PORTS, ProdStack
 
-    ports = {name: (_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
+    ports = {name: (free_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
     pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user, unlike pytest's tmp
     stack = ProdStack(
         home=tmp_path_factory.mktemp("prod"),

@@ -1,40 +1,30 @@
-"""Helpers shared by the sync service's tests: settings for a test database,
-and applications walked to the point a reviewer can decide them."""
+"""The sync service's sample data for the tests (stack/samples.py, shared with the benches),
+and the tests' own helpers."""
 
 from __future__ import annotations
 
-import base64
-import secrets
-import uuid
-from datetime import datetime, timedelta, timezone
+from stack.samples import (
+    APPLICANT,
+    REVIEWER,
+    TW,
+    StaticTokens,
+    form,
+    new_account_name,
+    ready_application,
+    settings_for_tests,
+)
 
-from sync_service.services import applications as use_cases
-from sync_service.services.ports import Caller, TokenInvalid
-from sync_service.settings import Settings
-
-REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
-APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
-TW = timezone(timedelta(hours=8))
-
-
-def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
-    values = dict(
-        database_url=database_url,
-        data_key=base64.b64encode(secrets.token_bytes(32)).decode(),
-        data_key_file=tmp_path / "sync-data.key",
-        audit_key=base64.b64encode(secrets.token_bytes(32)).decode(),
-        audit_key_file=tmp_path / "audit-signing.key",
-        national_id_key_file=tmp_path / "national-id-digest.key",
-        audit_head_file=tmp_path / "audit-head.json",
-        submit_rate_per_hour=10_000,
-        submit_burst_per_minute=10_000,
-        worker_threads=1,
-        # A test's own database copies Keycloak's events from its start, not the whole run's (decision 0090).
-        keycloak_events_start="now",
-        worker_runs_jobs=False,  # a test runs a periodic job when it means to, with its own `now`
-    )
-    values.update(overrides)
-    return Settings(**values)
+__all__ = [
+    "APPLICANT",
+    "REVIEWER",
+    "TW",
+    "StaticTokens",
+    "form",
+    "new_account_name",
+    "only_the_event_poll",
+    "ready_application",
+    "settings_for_tests",
+]
 
 
 def only_the_event_poll(wiring):
@@ -46,53 +36,6 @@ def only_the_event_poll(wiring):
     from sync_service.services.schedule import Schedule
 
     return Schedule([job for job in wiring.scheduled_jobs() if job.name == JOB_NAME], utcnow)
-
-
-def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL", **extra) -> dict:
-    body = {
-        "type": type_,
-        "category": category,
-        "institution_code": institution,
-        "institution_name": "國立臺灣大學醫學院附設醫院",
-        "department": "家庭醫學部",
-        "applicant_name": "王小明",
-        "account": account,
-        "phone": "(02)2559-1969#116",
-        "national_id": "A123456789",
-        "email": f"{account}@clinic.example.tw",
-        "application_date": datetime.now(TW).date().isoformat(),
-    }
-    if type_ == "B":
-        body["reason"] = "離職"
-    body.update(extra)
-    return body
-
-
-def ready_application(wiring, type_: str, institution: str, account: str, **extra) -> str:
-    """Submitted, documents and originals in: what a reviewer approves. B, C
-    and D are filed by a reviewer on the person's behalf."""
-    caller = None if type_ == "A" else REVIEWER
-    app = use_cases.submit(wiring.uow(), form(type_, institution, account, **extra), caller=caller)
-    use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
-    return app.id
-
-
-def new_account_name(prefix: str = "m") -> str:
-    # A digit always: the account-name rule wants letters and digits both (R-FORM-3).
-    return f"{prefix}{uuid.uuid4().hex[:9]}7"
-
-
-class StaticTokens:
-    """A TokenVerifier for tests that do not run Keycloak: token text -> caller."""
-
-    def __init__(self, tokens: dict[str, Caller]) -> None:
-        self.tokens = tokens
-
-    def verify(self, token: str) -> Caller:
-        try:
-            return self.tokens[token]
-        except KeyError:
-            raise TokenInvalid("unknown token") from None
 
 
 def process_env(tmp_path, **overrides: str) -> dict[str, str]:

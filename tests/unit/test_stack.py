@@ -8,9 +8,9 @@ from email.message import EmailMessage
 from stack.__main__ import PORTS
 from stack.credentials_file import WANTED, load_or_create
 from stack.mailsink import MailSink, body_text
+from stack.network import free_port
 from stack.paths import REALM_FILE
 from stack.realm import realm_env
-from tests.conftest import free_port
 
 
 def test_secrets_are_made_once_kept_private_and_reused(tmp_path):

@@ -11,6 +11,7 @@ from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.pages.sync_pages import ApplicationPage, ReviewApplicationPage, StatusPage
 from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.waiting import wait_until
 
 from .test_applicant_to_approval import file_type_a
 
@@ -18,16 +19,13 @@ pytestmark = pytest.mark.browser
 
 
 def wait_provisioned(service, reference: str, timeout: float = 60) -> None:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
+    def provisioned() -> bool:
         with service.uow() as uow:
             app = uow.applications.get(reference)
-        if app.status is Status.PROVISIONED:
-            return
-        assert app.status is not Status.FAILED and time.monotonic() < deadline, (app.status, app.failure_reason)
-        time.sleep(0.2)  # polls the worker's result; returns as soon as it is there
+        assert app.status is not Status.FAILED, (app.status, app.failure_reason)
+        return app.status is Status.PROVISIONED
+
+    wait_until(provisioned, timeout, f"application {reference} provisioned")
 
 
 def test_a_rejected_application_shows_its_reason_on_the_status_page(

@@ -1,5 +1,5 @@
-"""The service-layer tests again, on PostgreSQL: Debian's server (installed when
-missing, which needs root), initdb'd in a temp dir and run as `postgres`."""
+"""The service-layer tests again, on PostgreSQL: Debian's server (stack/postgres.py,
+a throwaway cluster run as `postgres` from a temp dir)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from tests.support.service_fixtures import fake_keycloak, mailer, sqlite_url, wi
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    from tests.support.postgres import PostgresCluster
+    from stack.postgres import Postgres
 
-    cluster = PostgresCluster().start()
+    cluster = Postgres.throwaway().start()
     yield cluster
-    cluster.stop()
+    cluster.discard()
 
 
 @pytest.fixture

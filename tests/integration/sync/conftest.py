@@ -18,11 +18,11 @@ from tests.support.sync import settings_for_tests
 
 @pytest.fixture(scope="session")
 def postgres_cluster():
-    from tests.support.postgres import PostgresCluster
+    from stack.postgres import Postgres
 
-    cluster = PostgresCluster().start()
+    cluster = Postgres.throwaway().start()
     yield cluster
-    cluster.stop()
+    cluster.discard()
 
 
 def sync_settings(keycloak, run_secrets, mail, tmp_path, database_url=None, **overrides):

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from urllib.parse import urlparse
 
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.support.proxy import TcpProxy
 from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.waiting import wait_until
 
 from .conftest import sync_settings
 
@@ -45,13 +45,6 @@ def retried(wiring) -> int:
     """The most attempts of any entry still pending."""
     with wiring.engine.connect() as conn:
         return conn.execute(select(func.max(outbox.c.attempts)).where(outbox.c.status == "pending")).scalar() or 0
-
-
-def wait_until(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
 
 
 def assert_landed_once(wiring, admin, mail, batch):

@@ -88,18 +88,16 @@ def test_nobody_decides_an_application_naming_themselves(
     reviewer = make_reviewer(nationalId=NATIONAL_ID)
     colleague = make_reviewer(nationalId=OTHER_NATIONAL_ID)
     mine, theirs = service_tokens.for_service(reviewer), service_tokens.for_service(colleague)
-    stranger = make_user()
     own_account = ready(sync_api, theirs, person_form("C", institution, reviewer), mine)
+    # The reviewer's national ID or e-mail on someone else's application: a new account's (A), since a
+    # B, C or D naming an account whose holder is not the person on the form is refused at filing.
     own_id = ready(
-        sync_api, theirs, person_form("C", institution, stranger, national_id=NATIONAL_ID, category="CER-COL"), theirs
+        sync_api, theirs, form("A", institution, new_account_name(), national_id=NATIONAL_ID, category="CER-COL")
     )
     own_mail = ready(
         sync_api,
         theirs,
-        person_form(
-            "C", institution, stranger, national_id=OTHER_NATIONAL_ID, email=reviewer["email"], category="HPV-COL"
-        ),
-        theirs,
+        form("A", institution, new_account_name(), national_id=OTHER_NATIONAL_ID, email=reviewer["email"]),
     )
     for app_id in (own_account, own_id, own_mail):
         for action, body in (("approve", {}), ("reject", {"reason": "自己的申請"})):
@@ -120,7 +118,7 @@ def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(
     sync_api, wiring, service_tokens, make_user, make_reviewer, institution
 ):
     """Covers: R-CONF-2, R-AUD-1"""
-    filer, other = make_user(), make_user()
+    filer, other = make_user(nationalId=NATIONAL_ID), make_user(nationalId=NATIONAL_ID)
     filer_token = service_tokens.for_service(filer)
     for type_ in ("B", "C", "D"):
         r = submit(sync_api, person_form(type_, institution, other), filer_token)
@@ -254,7 +252,7 @@ def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(
     assert post(form("A", institution, new_account_name(), email=mailbox), "10.2.0.2").status_code == 201
     assert post(form("A", institution, new_account_name(), email=mailbox), "10.2.0.3").status_code == 429
     # a realm token that is not a reviewer's skips nothing
-    person = make_user()
+    person = make_user(nationalId="A123456789")
     token = service_tokens.for_service(person)
     codes = [
         post(form("C", institution, person["username"], email=person["email"]), "10.3.0.1", token).status_code

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import random
 
+from stack import legacy_export as export
 from sync_service.adapters.keycloak_groups import grant_group_path
 from tests.conftest import unique
 from tests.integration.admin_console.test_manager_matrix import Attempt, walk_the_matrix
 from tests.integration.admin_console.world import OTHER_CAT, OWN_CAT, ManagerWorld
 from tests.integration.sync.test_legacy_import import OLD_PASSWORD, remembered, run_cli
-from tests.support import legacy_export as export
 
 
 def test_an_imported_manager_manages_only_their_own_imported_users(

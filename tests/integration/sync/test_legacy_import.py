@@ -14,13 +14,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from stack import legacy_export as export
 from stack.mailsink import body_text
 from sync_service.adapters.keycloak_groups import grant_group_path
 from sync_service.adapters.keycloak_permissions import check_manager_permissions
 from sync_service.adapters.tables import audit_log, legacy_import_rows, manager_seats
 from sync_service.legacy_import_command import file_digest
 from tests.conftest import unique
-from tests.support import legacy_export as export
 from tests.support.personal_data import remember
 from tests.support.waiting import wait_until
 

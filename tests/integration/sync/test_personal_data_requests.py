@@ -36,7 +36,7 @@ def two_people(wiring, make_user, admin, institution):
     """Two people side by side, each with a grant, an application (with a scan) and audit entries."""
     people = []
     for national_id in ("A123456789", OTHER_NATIONAL_ID):
-        user = make_user()
+        user = make_user(nationalId=national_id)
         admin.group_user_add(user["id"], ensure_grant_group(admin, institution, "CRC-COL", "user")["id"])
         app = use_cases.submit(
             wiring.uow(), form("C", institution, user["username"], national_id=national_id), caller=_caller(user)
@@ -47,7 +47,7 @@ def two_people(wiring, make_user, admin, institution):
             document="unit-affidavit",
             filename="affidavit.pdf",
             data=PDF + user["username"].encode(),
-            viewer=Viewer(_caller(user)),
+            viewer=Viewer(_caller(user), holder=wiring.directory().account(user["id"])),
         )
         use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
         people.append({**user, "application": app.id, "national_id": national_id})

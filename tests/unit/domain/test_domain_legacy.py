@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from stack import legacy_export as export
 from sync_service.domain.grants import Level
 from sync_service.domain.legacy import parse_password_hash, plan
-from tests.support import legacy_export as export
 
 A, B = "0401180014", "1101020018"
 

@@ -51,6 +51,17 @@ class FakeKeycloak:
         manager = Grant(institution, category, Level.MANAGER)
         return {self.accounts[a]["username"] for a, g in self.members if g == manager}
 
+    def add_account(self, account_id: str, username: str, email: str, national_id: str) -> None:
+        """An account made outside the sync service (a manager's, the old system's), with a known id."""
+        self.accounts[account_id] = {
+            "username": username.lower(),
+            "email": email,
+            "attributes": {"nationalId": national_id},
+            "password": None,
+            "temporary": False,
+            "actions": (),
+        }
+
     def add_member(self, account_id: str, grant: Grant) -> None:
         self.members.add((account_id, grant))
         if grant.level is Level.MANAGER:
@@ -73,10 +84,16 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             account_id = self.kc.id_of(username)
-            if account_id is None:
-                return None
-            a = self.kc.accounts[account_id]
-            return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+            return None if account_id is None else self._account(account_id)
+
+    def account(self, account_id):
+        with self.kc.lock:
+            self._call()
+            return self._account(account_id) if account_id in self.kc.accounts else None
+
+    def _account(self, account_id):
+        a = self.kc.accounts[account_id]
+        return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
 
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())

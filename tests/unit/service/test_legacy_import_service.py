@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
+from stack import legacy_export as export
 from sync_service.adapters.tables import audit_log, manager_seats
 from sync_service.domain.legacy import plan
 from sync_service.services.legacy_import import LegacyImportMail, import_legacy, new_account
-from tests.support import legacy_export as export
 
 NOW = datetime(2026, 11, 29, 5, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 29)

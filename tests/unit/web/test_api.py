@@ -15,18 +15,28 @@ def submit_a(client, **extra):
     return client.post("/api/applications", json=body)
 
 
-def test_type_a_is_public_and_the_rest_need_a_token(client):
-    """Covers: R-MGR-2, R-FORM-1"""
+def test_type_a_is_public_and_the_rest_need_a_token(client, app):
+    """Covers: R-MGR-2, R-FORM-1, R-ACC-1"""
     r = submit_a(client)
     assert r.status_code == 201, r.json
     assert r.json["status"] == "submitted" and r.json["national_id"] == "A12****789"
     assert r.headers["Location"].endswith(r.json["id"])
     r = client.post("/api/applications", json=form("C", CODE, "wang1234"))
     assert r.status_code == 401 and r.json["error"]["code"] == "auth.sign_in_required"
+    # The applicant's own account (the token's subject), holding the form's national ID and e-mail.
+    app.extensions["sync"].directory().kc.add_account("app-1", "wang1234", "wang1234@clinic.example.tw", "A123456789")
     r = client.post(
         "/api/applications", json=form("C", CODE, "wang1234"), headers={"Authorization": "Bearer applicant"}
     )
     assert r.status_code == 201
+    # Someone else's national ID or e-mail on one's own account's form: answered at once, beside the field.
+    r = client.post(
+        "/api/applications",
+        json=form("C", CODE, "wang1234", national_id="B223456782", email="other@clinic.example.tw"),
+        headers={"Authorization": "Bearer applicant"},
+    )
+    assert r.status_code == 422
+    assert {e["code"] for e in r.json["error"]["errors"]} == {"national_id.not_the_holder", "email.not_the_holder"}
     # B, C and D are filed for one's own account
     r = client.post(
         "/api/applications", json=form("C", CODE, "chen5678"), headers={"Authorization": "Bearer applicant"}

@@ -1,5 +1,6 @@
-"""Old-system exports for the import tests and the bench: valid national IDs (checksum),
-realistic names, phones, institutions, and PBKDF2 hashes in the documented format."""
+"""Old-system exports for the import tests and the bench (kept outside tests/, which bench/
+does not import): valid national IDs (checksum), realistic names, phones, institutions,
+and PBKDF2 hashes in the documented format."""
 
 from __future__ import annotations
 
