@@ -54,24 +54,26 @@ def _run(cmd: list[str], **kw) -> None:
         raise KeycloakError(f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
-def ensure_distribution(log=print) -> Path:
-    """The unpacked distribution, fetched through Maven on first use only."""
-    pristine = DIST_DIR / f"keycloak-{VERSION}"
+def ensure_distribution(log=print, version: str = VERSION) -> Path:
+    """The unpacked distribution, fetched through Maven on first use only (another `version`:
+    the upgrade rehearsal's older one, bench/rolling_upgrade.py)."""
+    pristine = DIST_DIR / f"keycloak-{version}"
     if (pristine / "bin" / "kc.sh").exists():
         return pristine
     DIST_DIR.mkdir(parents=True, exist_ok=True)
-    archive = DIST_DIR / f"keycloak-quarkus-dist-{VERSION}.zip"
+    archive = DIST_DIR / f"keycloak-quarkus-dist-{version}.zip"
     if not archive.exists():
-        log(f"  fetching {ARTIFACT} through Maven (once) ...")
-        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={ARTIFACT}", f"-DoutputDirectory={DIST_DIR}"])
+        artifact = f"org.keycloak:keycloak-quarkus-dist:{version}:zip"
+        log(f"  fetching {artifact} through Maven (once) ...")
+        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={DIST_DIR}"])
     log("  unpacking the distribution ...")
-    staging = DIST_DIR / "unpacking"
+    staging = DIST_DIR / f"unpacking-{version}"
     shutil.rmtree(staging, ignore_errors=True)
     with zipfile.ZipFile(archive) as z:
         z.extractall(staging)
-    for script in (staging / f"keycloak-{VERSION}" / "bin").glob("*.sh"):
+    for script in (staging / f"keycloak-{version}" / "bin").glob("*.sh"):
         script.chmod(0o755)
-    (staging / f"keycloak-{VERSION}").rename(pristine)  # atomic: no half-unpacked dist
+    (staging / f"keycloak-{version}").rename(pristine)  # atomic: no half-unpacked dist
     staging.rmdir()
     return pristine
 

@@ -21,7 +21,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,7 @@ import requests
 
 from . import monitoring, policy_index, runtime_venv, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
+from .keycloak import VERSION as KEYCLOAK_VERSION
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 from .postgres import Postgres
@@ -86,9 +90,11 @@ class ProdStack:
     keycloak_args: list[str] = field(default_factory=list)  # more runtime options for both nodes
     sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
     heap: str = "-Xms256m -Xmx1g"
-    log: callable = print
+    log: Callable[..., None] = print
     # More jars for both nodes' build (the test run adds its captcha-answer seam; `make up` never does).
     extra_providers: list[Path] = field(default_factory=list)
+    # The Keycloak release the nodes run (the upgrade rehearsal starts on an older one).
+    keycloak_version: str = KEYCLOAK_VERSION
 
     def __post_init__(self) -> None:
         self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
@@ -214,24 +220,30 @@ class ProdStack:
 
     # ---- Keycloak ---------------------------------------------------------
 
-    def build_keycloak(self) -> None:
-        """`kc.sh build` once per set of providers, theme and build options. The optimized server
-        is kept in var/keycloak-optimized/ with that set's fingerprint and shared by the stacks of
-        this checkout (make up, the tests): a build takes a minute or more; each node then gets
-        a hard-linked copy of its own."""
+    def build_keycloak(self, version: str | None = None) -> Path:
+        """`kc.sh build` once per Keycloak version, set of providers, theme and build options. The
+        optimized server is kept in var/keycloak-optimized/ with that set's fingerprint and shared
+        by the stacks of this checkout (make up, the tests): a build takes a minute or more; each
+        node then gets a hard-linked copy of its own. Another `version` (the upgrade rehearsal's)
+        is built beside it and returned; the stack's own version becomes `build_dir`."""
+        version = version or self.keycloak_version
         jars = build_providers(log=self.log) + list(self.extra_providers)
-        stamp = hashlib.sha256("\n".join(BUILD_OPTIONS).encode())
+        stamp = hashlib.sha256("\n".join([version, *BUILD_OPTIONS]).encode())
         for path in [*jars, *sorted(p for p in THEMES.rglob("*") if p.is_file())]:
             stamp.update(path.name.encode())
             stamp.update(path.read_bytes())
         # The test run's build (with its seam) is kept apart, so `make up` and the tests do not
         # rebuild each other's server in turn.
-        self.build_dir = BUILD_CACHE.with_name(BUILD_CACHE.name + ("-with-test-seams" if self.extra_providers else ""))
-        done = self.build_dir / "build.done"
+        build_dir = BUILD_CACHE.with_name(
+            BUILD_CACHE.name
+            + (f"-{version}" if version != KEYCLOAK_VERSION else "")
+            + ("-with-test-seams" if self.extra_providers else "")
+        )
+        done = build_dir / "build.done"
         if not done.exists() or done.read_text() != stamp.hexdigest():
-            staging = self.build_dir.with_name(f"{self.build_dir.name}.{os.getpid()}")
+            staging = build_dir.with_name(f"{build_dir.name}.{os.getpid()}")
             shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(ensure_distribution(), staging, symlinks=True)
+            shutil.copytree(ensure_distribution(self.log, version), staging, symlinks=True)
             for jar in jars:
                 shutil.copy2(jar, staging / "providers" / jar.name)
             for theme in THEMES.iterdir():
@@ -243,11 +255,14 @@ class ProdStack:
                 raise KeycloakError(f"kc.sh build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
             (staging / "build.done").write_text(stamp.hexdigest())
             # Swap by renames: the nodes' hard-linked copies keep their files whatever happens here.
-            old = self.build_dir.with_name(f"{self.build_dir.name}.old.{os.getpid()}")
-            if self.build_dir.exists():
-                self.build_dir.rename(old)
-            staging.rename(self.build_dir)
+            old = build_dir.with_name(f"{build_dir.name}.old.{os.getpid()}")
+            if build_dir.exists():
+                build_dir.rename(old)
+            staging.rename(build_dir)
             shutil.rmtree(old, ignore_errors=True)
+        if version != self.keycloak_version:
+            return build_dir
+        self.build_dir = build_dir
         for node in NODES:
             built_from = self.node_dir(node) / "build.done"
             if (
@@ -258,6 +273,18 @@ class ProdStack:
                 shutil.rmtree(self.node_dir(node))  # made from an older build
             elif self.sup.pid(node) and built_from.exists() and built_from.read_text() != stamp.hexdigest():
                 self.log(f"  providers or theme changed, but {node} runs: `make down` first to rebuild")
+        return build_dir
+
+    def replace_node(self, node: str, build_dir: Path) -> float:
+        """A node stopped (gracefully: it leaves the cluster), its copy replaced by one of
+        `build_dir` (another Keycloak version), started again and ready; seconds it took."""
+        t0 = time.monotonic()
+        self.sup.stop(node)
+        shutil.rmtree(self.node_dir(node), ignore_errors=True)
+        self.build_dir = build_dir
+        self.start_node(node)
+        self.wait_node(node)
+        return time.monotonic() - t0
 
     @property
     def vault_dir(self) -> Path:
@@ -266,30 +293,21 @@ class ProdStack:
     def node_dir(self, node: str) -> Path:
         return self.home / f"keycloak-{node}"
 
-    def start_node(self, node: str) -> None:
-        if self.sup.pid(node):
-            return
-        home = self.node_dir(node)
-        if not (home / "bin" / "kc.sh").exists():
-            shutil.copytree(self.build_dir, home, symlinks=True, copy_function=os.link)
-        imports = home / "data" / "import"
-        imports.mkdir(parents=True, exist_ok=True)
-        # Unlink first: never write through a hard link into the shared build.
-        (imports / "realm-export.json").unlink(missing_ok=True)
-        shutil.copy2(REALM_FILE, imports / "realm-export.json")
-        env = {
+    def node_env(self) -> dict[str, str]:
+        """A node's environment: the realm file's placeholders, the database password, the first admin."""
+        return {
             **realm_env(self.secrets, self.ports, sync_url=self.sync_url),
             "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
             "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user,
             "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
             "JAVA_OPTS_KC_HEAP": self.heap,
         }
+
+    def node_options(self, node: str) -> list[str]:
+        """A node's runtime options (`kc.sh start --optimized ...`; the upgrade's compatibility
+        commands take the same)."""
         t = self.tls
-        ensure_national_id_key(self.vault_dir)  # Keycloak's vault secret, shared with the sync service
-        cmd = [
-            str(home / "bin" / "kc.sh"),
-            "start",
-            "--optimized",
+        return [
             f"--vault-dir={self.vault_dir}",
             f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak",
             "--db-username=keycloak",
@@ -303,10 +321,30 @@ class ProdStack:
             "--proxy-headers=xforwarded",
             "--cache-embedded-network-bind-address=127.0.0.1",
             f"--cache-embedded-network-bind-port={self.ports[node + '-cluster']}",
-            # The first node imports the realm; Keycloak skips a realm the database already has.
-            *(["--import-realm"] if node == NODES[0] else []),
             *self.keycloak_args,
         ]
+
+    def start_node(self, node: str) -> None:
+        if self.sup.pid(node):
+            return
+        home = self.node_dir(node)
+        if not (home / "bin" / "kc.sh").exists():
+            shutil.copytree(self.build_dir, home, symlinks=True, copy_function=os.link)
+        imports = home / "data" / "import"
+        imports.mkdir(parents=True, exist_ok=True)
+        # Unlink first: never write through a hard link into the shared build.
+        (imports / "realm-export.json").unlink(missing_ok=True)
+        shutil.copy2(REALM_FILE, imports / "realm-export.json")
+        ensure_national_id_key(self.vault_dir)  # Keycloak's vault secret, shared with the sync service
+        cmd = [
+            str(home / "bin" / "kc.sh"),
+            "start",
+            "--optimized",
+            *self.node_options(node),
+            # The first node imports the realm; Keycloak skips a realm the database already has.
+            *(["--import-realm"] if node == NODES[0] else []),
+        ]
+        env = self.node_env()
         self.sup.start(node, cmd, env, cwd=home)
 
     def wait_node(self, node: str, timeout: float = 900) -> float:
@@ -610,6 +648,27 @@ http {{
 
     def running(self) -> list[str]:
         return [name for name in self.ORDER if self.sup.pid(name)]
+
+
+@contextmanager
+def temporary_stack(home: Path | None = None, **options) -> Iterator[ProdStack]:
+    """A production-shaped stack on free loopback ports in temporary folders (the tests, the
+    benches), up for the block, down and its database folder gone after it."""
+    from .network import free_cluster_port, free_port
+
+    ports = {name: (free_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
+    own_home = home is None
+    home = home or Path(tempfile.mkdtemp(prefix="prod-"))
+    pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user
+    stack = ProdStack(home=home, ports=ports, pg_folder=pg_folder, **options)
+    try:
+        stack.up()
+        yield stack
+    finally:
+        stack.down()
+        shutil.rmtree(pg_folder, ignore_errors=True)
+        if own_home:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def up() -> int:

@@ -126,7 +126,9 @@ class OutboxCollector:
         today = now.astimezone(TAIPEI).date()
         pending = outbox.c.status == "pending"
         with self.engine().connect() as conn:
-            counts = dict(conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status)).all())
+            counts: dict[str, int] = {
+                s: n for s, n in conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+            }
             undated = conn.execute(
                 select(func.min(outbox.c.created_at)).where(pending, outbox.c.effective_on.is_(None))
             )

@@ -5,15 +5,11 @@ gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-from stack.network import free_cluster_port, free_port
 from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
 
@@ -25,14 +21,9 @@ INTAKE_LIMIT = 5
 @pytest.fixture(scope="session")
 def prod_stack(tmp_path_factory):
     from stack.keycloak import test_seam_jars
-    from stack.prod import PORTS, ProdStack
+    from stack.prod import temporary_stack
 
-    ports = {name: (free_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
-    pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user, unlike pytest's tmp
-    stack = ProdStack(
-        home=tmp_path_factory.mktemp("prod"),
-        ports=ports,
-        pg_folder=pg_folder,
+    options = dict(
         durable=False,
         heap="-Xms128m -Xmx768m",
         log=lambda *_: None,
@@ -52,16 +43,14 @@ def prod_stack(tmp_path_factory):
     # as the stack's processes do (REQUESTS_CA_BUNDLE in their environment).
     trusted = os.environ.get("REQUESTS_CA_BUNDLE")
     try:
-        stack.up()
-        os.environ["REQUESTS_CA_BUNDLE"] = str(stack.ca_file)
-        yield stack
+        with temporary_stack(tmp_path_factory.mktemp("prod"), **options) as stack:
+            os.environ["REQUESTS_CA_BUNDLE"] = str(stack.ca_file)
+            yield stack
     finally:
         if trusted is None:
             os.environ.pop("REQUESTS_CA_BUNDLE", None)
         else:
             os.environ["REQUESTS_CA_BUNDLE"] = trusted
-        stack.down()
-        shutil.rmtree(pg_folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

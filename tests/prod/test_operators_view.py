@@ -27,12 +27,17 @@ def _metrics(stack) -> str:
 def test_prometheus_scrapes_both_nodes_the_service_and_the_certificates(prod_stack):
     """Operators' view (issue 20), not a catalogue rule."""
 
+    seen: list[dict] = []
+
     def all_up():
         targets = requests.get(f"{prod_stack.prometheus_url}/api/v1/targets", timeout=10).json()["data"]
-        active = targets["activeTargets"]
-        return len(active) == 5 and all(t["health"] == "up" for t in active) and active
+        seen[:] = targets["activeTargets"]
+        return len(seen) == 5 and all(t["health"] == "up" for t in seen) and list(seen)
 
-    up = wait_until(all_up, timeout=120, what="every scrape target up")
+    try:
+        up = wait_until(all_up, timeout=120, what="every scrape target up")
+    except AssertionError:
+        raise AssertionError([(t["scrapeUrl"], t["health"], t["lastError"]) for t in seen]) from None
     assert sorted(t["labels"]["job"] for t in up) == ["keycloak", "keycloak", "sync-service", "tls", "tls"]
     groups = requests.get(f"{prod_stack.prometheus_url}/api/v1/rules", timeout=10).json()["data"]["groups"]
     alerts = {r["name"] for g in groups for r in g["rules"] if r["type"] == "alerting"}

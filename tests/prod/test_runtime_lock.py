@@ -14,7 +14,7 @@ def test_the_service_runs_from_requirements_lock_alone(prod_stack):
     listed = subprocess.run(
         [python, "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True, check=True
     )
-    installed = {line.split("==")[0].lower() for line in listed.stdout.splitlines()}
+    installed = {line.split("==")[0].lower().replace("_", "-") for line in listed.stdout.splitlines()}
     assert {"gunicorn", "prometheus-client", "flask", "psycopg"} <= installed
     assert not installed & {"pytest", "playwright", "schemathesis", "hypothesis", "ruff", "mypy", "aiosmtpd"}
     for name in ("sync-web", "sync-worker-1", "sync-worker-2"):
