@@ -412,6 +412,11 @@ http {{
     fastcgi_temp_path {folder}/tmp/fastcgi;
     uwsgi_temp_path {folder}/tmp/uwsgi;
     scgi_temp_path {folder}/tmp/scgi;
+    # Request bodies (up to the largest allowed, a scan) and answers stay in memory: nginx's
+    # workers (www-data) need not write temporary files under the stack's folder, which they may
+    # not be able to enter (it answered 500 to any body over 16 KB then).
+    client_body_buffer_size 6m;
+    proxy_max_temp_file_size 0;
     upstream keycloak {{
 {upstream}
         keepalive 32;

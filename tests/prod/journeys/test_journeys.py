@@ -9,6 +9,7 @@ stack; the test is the same function, only the stack under it differs.
 - a reviewer's decisions, C and D filed signed in, a B flagged and approved
   (test_review_decisions, test_departure_notice);
 - /my-data and /access-reviews (test_personal_data_pages, test_access_review_pages);
+- a scan uploaded and read back (test_scans);
 - lockout and the self-service reset (test_lockout_and_reset).
 """
 
@@ -31,6 +32,9 @@ from tests.browser.sync_pages.test_personal_data_pages import (  # noqa: F401
 from tests.browser.sync_pages.test_review_decisions import (  # noqa: F401
     test_a_rejected_application_shows_its_reason_on_the_status_page,
     test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision,
+)
+from tests.browser.sync_pages.test_scans import (  # noqa: F401
+    test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read,
 )
 from tests.browser.test_admin_console import (  # noqa: F401
     test_a_manager_sees_only_their_users_and_creates_one,
