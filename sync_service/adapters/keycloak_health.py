@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 
 
-def realm_answers(keycloak_url: str, realm: str, timeout: float = 3) -> bool:
+def realm_answers(keycloak_url: str, realm: str, timeout: float = 5) -> bool:
     try:
         url = f"{keycloak_url.rstrip('/')}/realms/{realm}/.well-known/openid-configuration"
         return requests.get(url, timeout=timeout).status_code == 200

@@ -84,6 +84,11 @@ def test_the_management_port_adds_up_every_process_and_reads_the_outbox(prod_sta
 
 def test_health_through_nginx_names_the_database_and_keycloak(prod_stack):
     """Operators' health check (issue 20), not a catalogue rule."""
-    answer = requests.get(f"{prod_stack.sync_url}/health", verify=str(prod_stack.ca_file), timeout=30)
-    assert answer.status_code == 200
+
+    def ready():
+        answer = requests.get(f"{prod_stack.sync_url}/health", verify=str(prod_stack.ca_file), timeout=30)
+        return answer if answer.status_code == 200 else None
+
+    # Ready once both answer (a node restarted by an earlier test may still be joining).
+    answer = wait_until(ready, 120, "the sync service ready")
     assert answer.json() == {"status": "ok", "database": "ok", "keycloak": "ok"}
