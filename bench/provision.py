@@ -62,7 +62,7 @@ from keycloak import KeycloakAdmin  # noqa: E402
 from bench.keycloak_on_postgres import started  # noqa: E402
 from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
-from stack.samples import REVIEWER, form, settings_for_tests  # noqa: E402
+from stack.samples import REVIEWER, form, receive_originals, settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
@@ -121,7 +121,7 @@ def end_to_end(
         # Submission and the arrival of the originals happen days before the decision: not timed.
         account = f"e{secrets.token_hex(5)}"
         app = use_cases.submit(wiring.uow(), form("A", code, account, category=cat), caller=None)
-        use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
+        receive_originals(wiring, app.id)
         ids.append(app.id)
     cpu_before, t0 = cpu_seconds(), time.monotonic()
     for app_id in ids:

@@ -214,6 +214,21 @@ def _check(p: Policies) -> None:
 
 
 @dataclass(frozen=True)
+class Letters:
+    """The official letter that carries the originals (documents.toml [letters], R-DOC-4)."""
+
+    example: str
+    serial_digits_min: int
+    serial_digits_max: int
+    year_lag_max: int
+
+
+@cache
+def letters() -> Letters:
+    return Letters(**_read("documents.toml")["letters"])
+
+
+@dataclass(frozen=True)
 class Departures:
     """Departures on their effective date (departures.toml; R-MGR-6, R-USR-2)."""
 

@@ -14,6 +14,8 @@ from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
 
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
+# A second reviewer: files B, C and D on people's behalf, which REVIEWER then decides (four eyes).
+FILER = Caller(subject="rev-2", username="reviewer-chen", roles=frozenset({"hpa-reviewer"}))
 APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
 TW = timezone(timedelta(hours=8))
 
@@ -58,12 +60,28 @@ def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL
     return body
 
 
+def letter(received_on=None) -> dict:
+    """The official letter that brought the originals (R-DOC-4): a number in the agency's
+    format, of the year it was received, and the day received (today in Taiwan by default)."""
+    day = received_on or datetime.now(TW).date()
+    return {"letter_number": f"國健癌字第{day.year - 1911}0000123號", "received_on": day.isoformat()}
+
+
+def receive_originals(wiring, reference: str, caller: Caller = REVIEWER, **letter_values) -> None:
+    """Every original the application still misses, recorded from one letter."""
+    with wiring.uow() as uow:
+        missing = uow.applications.get(reference).missing_documents
+    use_cases.record_originals_received(
+        wiring.uow(), reference, caller=caller, documents=missing, **{**letter(), **letter_values}
+    )
+
+
 def ready_application(wiring, type_: str, institution: str, account: str, **extra) -> str:
     """Submitted, documents and originals in: what a reviewer approves. B, C
-    and D are filed by a reviewer on the person's behalf."""
-    caller = None if type_ == "A" else REVIEWER
+    and D are filed by a reviewer (FILER) on the person's behalf; REVIEWER decides them."""
+    caller = None if type_ == "A" else FILER
     app = use_cases.submit(wiring.uow(), form(type_, institution, account, **extra), caller=caller)
-    use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
+    receive_originals(wiring, app.id)
     return app.id
 
 

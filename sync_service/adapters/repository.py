@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
-from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Status, VendorRecord
+from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Receipt, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
 from ..services.ports import ConcurrentDecision, ImportedRowState, LeaseLost, MailDue, OutboxEntry, Scan
@@ -162,11 +163,23 @@ class ApplicationRepository:
             "reason": f.reason,
             "effective_date": f.effective_date,
             "status": app.status.value,
-            "documents": sorted(app.documents),
+            "documents": sorted(app.declared_documents),
+            "receipts": [
+                {
+                    "document": r.document,
+                    "letter_number": r.letter_number,
+                    "received_on": r.received_on.isoformat(),
+                    "by": r.by,
+                    "at": r.at.isoformat(),
+                }
+                for r in sorted(app.receipts.values(), key=lambda r: (r.at, r.document))
+            ],
             "vendor_name": v.name if v else None,
             "vendor_processed_on": v.processed_on if v else None,
             "vendor_notes": v.notes if v else None,
             "submitted_at": app.submitted_at,
+            "filed_by": app.filed_by,
+            "filed_for": app.filed_for,
             "originals_received_by": app.originals_received_by,
             "originals_received_at": app.originals_received_at,
             "decided_by": app.decided_by,
@@ -199,9 +212,21 @@ class ApplicationRepository:
             category=r.category,
             form=form,
             status=Status(r.status),
-            documents=r.documents,
+            declared_documents=r.documents,
+            receipts=[
+                Receipt(
+                    d["document"],
+                    d["letter_number"],
+                    date.fromisoformat(d["received_on"]),
+                    d["by"],
+                    datetime.fromisoformat(d["at"]),
+                )
+                for d in (r.receipts or [])
+            ],
             vendor_record=vendor,
             submitted_at=r.submitted_at,
+            filed_by=r.filed_by,
+            filed_for=r.filed_for,
             originals_received_by=r.originals_received_by,
             originals_received_at=r.originals_received_at,
             decided_by=r.decided_by,
@@ -225,12 +250,12 @@ class SeatRepository:
         ).first()
         if row is None:
             return ManagerSeat(institution_code, category)
-        return ManagerSeat(row.institution_code, row.category, row.manager, row.leaving_on, row.version)
+        return _seat(row)
 
     def held(self) -> list[ManagerSeat]:
         """Every seat that has (or had, until its leaving date) a manager."""
         rows = self.conn.execute(select(manager_seats).where(manager_seats.c.manager.is_not(None)))
-        return [ManagerSeat(r.institution_code, r.category, r.manager, r.leaving_on, r.version) for r in rows]
+        return [_seat(r) for r in rows]
 
     def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
         """Store a decision taken on the copy loaded at `loaded_version`; refuse
@@ -238,6 +263,9 @@ class SeatRepository:
         values = {
             "manager": seat.manager,
             "leaving_on": seat.leaving_on,
+            "starting_on": seat.starting_on,
+            "previous": seat.previous,
+            "previous_leaving_on": seat.previous_leaving_on,
             "version": seat.version,
             "application_id": application_id,
         }
@@ -263,6 +291,19 @@ class SeatRepository:
         )
         if done.rowcount != 1:
             raise ConcurrentDecision()
+
+
+def _seat(r: Any) -> ManagerSeat:
+    return ManagerSeat(
+        r.institution_code,
+        r.category,
+        r.manager,
+        r.leaving_on,
+        r.version,
+        starting_on=r.starting_on,
+        previous=r.previous,
+        previous_leaving_on=r.previous_leaving_on,
+    )
 
 
 class OutboxRepository:

@@ -28,7 +28,7 @@ from .events import (
     ApplicationProvisioned,
     ApplicationRejected,
     ApplicationSubmitted,
-    DocumentAttached,
+    DocumentDeclared,
     Event,
     OriginalsReceived,
     ProvisioningFailed,
@@ -100,6 +100,8 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
 # what is refused in "申請案目前為「…」，不能{zh}" and "… status is “…”, so {en} is not possible".
 TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     "submit": (frozenset({Status.DRAFT}), Status.SUBMITTED, "送件", "submitting it"),
+    # Each letter records the originals it carried; the last required one moves the
+    # application on (R-DOC-4).
     "record_originals_received": (
         frozenset({Status.SUBMITTED}),
         Status.ORIGINALS_RECEIVED,
@@ -124,11 +126,15 @@ TRANSITIONS: dict[str, tuple[frozenset[Status], Status, str, str]] = {
     "cancel": (frozenset({Status.FAILED}), Status.CANCELLED, "取消", "cancelling it"),
 }
 
-# Documents can be added until the reviewer decides: scans at intake, the
-# originals by letter, a missing licence sent later.
+# An applicant may declare documents until the reviewer decides.
 _DOCUMENTS_OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.ORIGINALS_RECEIVED})
 # Statuses that come after an approval: provisioning reports "on whose approval".
 _APPROVED_LINE = frozenset({Status.APPROVED, Status.PROVISIONED, Status.FAILED})
+
+
+# Who a reviewer filed an application for: the person (the JSON API, on their behalf) or the
+# institution (its representative's letter, 附件2-1 四).
+FILED_FOR_PERSON, FILED_FOR_INSTITUTION = "person", "institution"
 
 
 @dataclass(frozen=True)
@@ -149,22 +155,26 @@ class Form1:
     email: str
     application_date: date
     reason: str | None = None  # 註銷原因, B only
-    effective_date: date | None = None  # the departure date of B (R-MGR-6)
+    # The day the change takes effect (生效日期), any type (R-MGR-6): A and C on approval or on
+    # this day if later; B and D at 00:00 (Taipei) of this day. None: the form's own date.
+    effective_date: date | None = None
 
     @property
-    def late_notice(self) -> bool:
-        """R-MGR-6 asks for 15 days' notice (policies/departures.toml). Late
-        notice does not stop a revoke (refusing it would leave a departed
-        person's access open); it is shown to the reviewer."""
-        days = self.notice_days
-        return days is not None and days < policies.departures().notice_days
+    def takes_effect_on(self) -> date:
+        """The form's date for the change: its effective date, or else the day it was signed."""
+        return self.effective_date or self.application_date
 
-    @property
-    def notice_days(self) -> int | None:
-        """Days between the application and the departure it announces (B)."""
-        if self.effective_date is None:
-            return None
-        return (self.effective_date - self.application_date).days
+
+@dataclass(frozen=True)
+class Receipt:
+    """One paper original received by HPA (R-DOC-4): the official letter (公文) that carried
+    it, by its number (文號) and the day HPA received it, and the reviewer who recorded it."""
+
+    document: str
+    letter_number: str
+    received_on: date
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -244,31 +254,22 @@ def new_application(
     has_effective = (
         bool(fields.clean(effective_date, "effective_date")) if not isinstance(effective_date, date) else True
     )
+    # Form 1 has one date for every type (申請(註銷)日期, R-MGR-6): each may carry its effective day.
+    if has_effective and "application_date" in values:
+        take("effective_date", fields.parse_effective_date, effective_date, values["application_date"])
     if kind is ApplicationType.B:
         take("reason", fields.parse_reason, reason)
-        if has_effective and "application_date" in values:
-            take("effective_date", fields.parse_effective_date, effective_date, values["application_date"])
-    elif kind is not None:
-        # Only B has these boxes on the form; a value elsewhere is a
+    elif kind is not None and has_reason:
+        # Only B has this box on the form; a value elsewhere is a
         # misunderstanding the applicant should hear about, not silently lose.
-        if has_reason:
-            errors.append(
-                FieldError(
-                    "reason.not_applicable",
-                    "reason",
-                    "註銷原因只適用於 B（管理者註銷）",
-                    "A reason for revoking applies only to type B (revoke manager)",
-                )
+        errors.append(
+            FieldError(
+                "reason.not_applicable",
+                "reason",
+                "註銷原因只適用於 B（管理者註銷）",
+                "A reason for revoking applies only to type B (revoke manager)",
             )
-        if has_effective:
-            errors.append(
-                FieldError(
-                    "effective_date.not_applicable",
-                    "effective_date",
-                    "生效日期只適用於 B（管理者註銷）",
-                    "An effective date applies only to type B (revoke manager)",
-                )
-            )
+        )
 
     if errors:
         raise FormInvalid(errors)
@@ -324,9 +325,12 @@ class Application:
         category: str,
         form: Form1,
         status: Status = Status.DRAFT,
-        documents: Iterable[str] = (),
+        declared_documents: Iterable[str] = (),
+        receipts: Iterable[Receipt] = (),
         vendor_record: VendorRecord | None = None,
         submitted_at: datetime | None = None,
+        filed_by: str | None = None,
+        filed_for: str | None = None,
         originals_received_by: str | None = None,
         originals_received_at: datetime | None = None,
         decided_by: str | None = None,
@@ -342,9 +346,17 @@ class Application:
         self.category = category
         self.form = form
         self.status = Status(status)
-        self.documents: set[str] = set(documents)
+        # What the applicant says the file holds (the intake's `documents`): shown as
+        # declared, never taken for received.
+        self.declared_documents: set[str] = set(declared_documents)
+        # What HPA received on paper, one receipt per document, each with its letter.
+        self.receipts: dict[str, Receipt] = {r.document: r for r in receipts}
         self.vendor_record = vendor_record
         self.submitted_at = submitted_at
+        # A reviewer who filed it for someone else (filed_for: "person", or "institution" from its
+        # letter); that reviewer does not decide it.
+        self.filed_by = filed_by
+        self.filed_for = filed_for
         self.originals_received_by = originals_received_by
         self.originals_received_at = originals_received_at
         self.decided_by = decided_by
@@ -371,8 +383,38 @@ class Application:
         return policies.load().required_documents(self.type.value, self.category)
 
     @property
+    def received_documents(self) -> tuple[str, ...]:
+        return tuple(d for d in self.required_documents if d in self.receipts)
+
+    @property
     def missing_documents(self) -> tuple[str, ...]:
-        return tuple(d for d in self.required_documents if d not in self.documents)
+        """Required originals HPA has not received (what the applicant declared does not count)."""
+        return tuple(d for d in self.required_documents if d not in self.receipts)
+
+    @property
+    def form_received_on(self) -> date | None:
+        """The day HPA received form 1 itself: the notice of a change counts from it (R-MGR-6)."""
+        receipt = self.receipts.get("form-1")
+        return receipt.received_on if receipt else None
+
+    @property
+    def gives_notice(self) -> bool:
+        """B and D end or lower a manager's grant: the institution gives notice of them (R-MGR-6)."""
+        return self.type in (ApplicationType.B, ApplicationType.D)
+
+    def notice_days(self, today: date) -> int | None:
+        """Days of notice a B or D gives (附件2-1 四, R-MGR-6): from the day HPA received form 1
+        (its letter) to the effective date. Before the letter is in, from today: the notice can
+        only get shorter. None for A and C."""
+        if not self.gives_notice:
+            return None
+        return (self.form.takes_effect_on - (self.form_received_on or today)).days
+
+    def late_notice(self, today: date) -> bool:
+        """Less notice than policies/departures.toml asks (15 days). It does not stop the change
+        (refusing would leave a departed person's access open); the reviewer is told."""
+        days = self.notice_days(today)
+        return days is not None and days < policies.departures().notice_days
 
     @property
     def approved_by(self) -> str | None:
@@ -391,29 +433,43 @@ class Application:
             )
         return target
 
-    def submit(self, *, by: str, at: datetime, on_behalf_of: str | None = None) -> None:
-        """`on_behalf_of`: the account a reviewer files for (B, C, D filed for someone else)."""
+    def submit(self, *, by: str, at: datetime, on_behalf_of: str | None = None, for_institution: bool = False) -> None:
+        """`on_behalf_of`: the account a reviewer files for (B, C, D filed for someone else);
+        `for_institution`: filed from the institution's letter, its representative's notice
+        (a B or D, 附件2-1 四). Whoever files for someone else does not decide it."""
         require_actor(by, at)
         self.status = self._check_transition("submit")
         self.submitted_at = at
-        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at, on_behalf_of=on_behalf_of))
+        if on_behalf_of is not None or for_institution:
+            self.filed_by = by
+            self.filed_for = FILED_FOR_INSTITUTION if for_institution else FILED_FOR_PERSON
+        self.events.append(
+            ApplicationSubmitted(
+                application_id=self.id,
+                by=by,
+                at=at,
+                on_behalf_of=on_behalf_of,
+                for_institution=for_institution or None,
+            )
+        )
 
-    def attach_document(self, document: str, *, by: str, at: datetime) -> None:
-        """Record that a document is in the file. Only documents this type and
-        category asks for are accepted: anything else is a misfiled upload."""
+    def declare_document(self, document: str, *, by: str, at: datetime) -> None:
+        """The applicant declares a document part of the file (the intake's list). Only
+        documents this type and category asks for are accepted: anything else is a
+        misfiled upload. A declaration is not a receipt (R-DOC-4)."""
         require_actor(by, at)
         if self.status not in _DOCUMENTS_OPEN:
             now_zh, now_en = STATUS_LABELS[self.status]
             raise IllegalTransition(
-                "transition.attach_document",
+                "transition.declare_document",
                 f"申請案目前為「{now_zh}」，不能再補件",
                 f"The application's status is “{now_en}”, so documents can no longer be added",
             )
         self._check_document(document)
-        if document in self.documents:
-            return  # attaching twice changes nothing, and records nothing
-        self.documents.add(document)
-        self.events.append(DocumentAttached(application_id=self.id, by=by, at=at, document=document))
+        if document in self.declared_documents:
+            return  # declaring twice changes nothing, and records nothing
+        self.declared_documents.add(document)
+        self.events.append(DocumentDeclared(application_id=self.id, by=by, at=at, document=document))
 
     def _check_document(self, document: str) -> None:
         if document not in self.required_documents:
@@ -432,61 +488,78 @@ class Application:
         *,
         by: str,
         at: datetime,
-        documents: Iterable[str] = (),
+        documents: Iterable[str],
         letter_number: object = None,
         received_on: object = None,
     ) -> None:
-        """The signed paper originals arrived by official letter (R-DOC-4);
-        `documents` lists what the letter held, if not attached before;
-        `letter_number` and `received_on` name the letter (公文文號, 收文日期)
-        when the reviewer records them (the pages always do)."""
+        """Signed paper originals arrived by official letter (R-DOC-4): the reviewer names each
+        document the letter held, the letter's number (文號, the agency's format) and the day HPA
+        received it (not in the future, not before the form's date). All or nothing; once every
+        required original is in, the application is ready to decide."""
         require_actor(by, at)
         target = self._check_transition("record_originals_received")
-        letter = self._originals_letter(letter_number, received_on, taiwan_date(at))
         documents = tuple(dict.fromkeys(documents))
-        for document in documents:
-            self._check_document(document)  # all or nothing: no half-recorded letter
-        for document in documents:
-            self.attach_document(document, by=by, at=at)
-        self.status = target
-        self.originals_received_by = by
-        self.originals_received_at = at
-        self.events.append(OriginalsReceived(application_id=self.id, by=by, at=at, documents=documents, **letter))
-
-    @staticmethod
-    def _originals_letter(letter_number: object, received_on: object, today: date) -> dict[str, Any]:
-        if letter_number is None and received_on is None:
-            return {}
         errors: list[FieldError] = []
-        letter: dict[str, Any] = {}
         try:
-            letter["letter_number"] = fields.parse_text(letter_number, "letter_number", "公文文號", "Letter number", 50)
+            day = fields.parse_received_on(received_on, earliest=self.form.application_date, today=taiwan_date(at))
         except FieldError as e:
             errors.append(e)
+            day = None
         try:
-            day = fields.parse_date(received_on, "received_on", "收文日期", "Date received")
-            if day > today:
-                raise FieldError(
-                    "received_on.future",
-                    "received_on",
-                    "收文日期不可晚於今天",
-                    "The date received cannot be later than today",
+            number = fields.parse_letter_number(letter_number, received_on=day)
+        except FieldError as e:
+            errors.append(e)
+        if not documents:
+            errors.append(
+                FieldError(
+                    "documents.required",
+                    "documents",
+                    "請逐一勾選此公文所附的正本",
+                    "Tick each original this letter carried",
                 )
-            letter["received_on"] = day
-        except FieldError as e:
-            errors.append(e)
-        if errors:
+            )
+        for document in documents:
+            try:
+                self._check_document(document)
+            except FieldError as e:
+                errors.append(e)
+            else:
+                if document in self.receipts:
+                    r = self.receipts[document]
+                    errors.append(
+                        FieldError(
+                            "documents.already_received",
+                            "documents",
+                            f"「{policies.load().documents[document].zh}」已於 {r.received_on} 以 {r.letter_number} 收件",
+                            f"{document} was received already, on {r.received_on} by letter {r.letter_number}",
+                        )
+                    )
+        if errors or day is None:
             raise FormInvalid(errors)
-        return letter
+        for document in documents:
+            self.receipts[document] = Receipt(document, number, day, by, at)
+        self.events.append(
+            OriginalsReceived(
+                application_id=self.id, by=by, at=at, documents=documents, letter_number=number, received_on=day
+            )
+        )
+        if not self.missing_documents:
+            self.status = target
+            self.originals_received_by = by
+            self.originals_received_at = at
 
     def check_approvable(self) -> None:
         """Raise unless `approve` would succeed: the state machine, the paper
         originals (R-DOC-4), every required document (R-DOC-1, R-DOC-2, R-DOC-3)."""
         if self.status is Status.SUBMITTED:
+            known = policies.load().documents
+            missing = self.missing_documents
             raise ApprovalRefused(
                 "approval.originals_missing",
-                "尚未收到正本公文，不能核准",
-                "The signed paper originals have not been recorded as received; approval must wait",
+                "尚未收到正本公文，不能核准：" + "、".join(known[d].zh for d in missing),
+                "The signed paper originals have not all been recorded as received; approval must wait: "
+                + "; ".join(known[d].en for d in missing),
+                missing=missing,
             )
         self._check_transition("approve")
         missing = self.missing_documents
@@ -527,6 +600,10 @@ class Application:
     def _seat_decision(self, seat: ManagerSeat, *, today: date, replacing: str | None) -> tuple[GrantChange, ...]:
         """What this application's type asks of the seat (R-MGR-2, R-MGR-3, R-MGR-4, R-MGR-5)."""
         self._check_seat(seat)
+        # R-MGR-6: every type takes effect on the form's date if that is later than today.
+        effective_on = (
+            self.form.effective_date if self.form.effective_date and self.form.effective_date > today else None
+        )
         if self.type.appoints_manager:
             return seat.appoint(
                 self.account,
@@ -534,6 +611,7 @@ class Application:
                 today=today,
                 create_account=self.type.creates_account,
                 replacing=replacing,
+                effective_on=effective_on,
             )
         if replacing is not None:
             raise ManagerSeatRefused(
@@ -542,8 +620,8 @@ class Application:
                 "Only applications A and C can replace the current manager",
             )
         if self.type is ApplicationType.B:
-            return seat.revoke(self.account, application_id=self.id, today=today, effective_on=self.form.effective_date)
-        return seat.demote(self.account, application_id=self.id, today=today)
+            return seat.revoke(self.account, application_id=self.id, today=today, effective_on=effective_on)
+        return seat.demote(self.account, application_id=self.id, today=today, effective_on=effective_on)
 
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
         require_actor(by, at)

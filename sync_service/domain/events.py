@@ -33,19 +33,21 @@ class Event:
 
 
 class ApplicationSubmitted(Event, name="application.submitted"):
-    """The applicant sent form 1; `on_behalf_of` names the account a reviewer filed it for."""
+    """The applicant sent form 1; `on_behalf_of` names the account a reviewer filed it for,
+    `for_institution` that the reviewer filed it from the institution's letter."""
 
     on_behalf_of: str | None = None
+    for_institution: bool | None = None
 
 
-class DocumentAttached(Event, name="application.document_attached"):
-    """A scan or an original joined the file."""
+class DocumentDeclared(Event, name="application.document_declared"):
+    """The applicant declared a document part of the file; not a receipt of the original."""
 
     document: str
 
 
 class OriginalsReceived(Event, name="application.originals_received"):
-    """The signed paper originals arrived by official letter (R-DOC-4)."""
+    """Signed paper originals arrived by official letter (R-DOC-4): which, and the letter."""
 
     documents: tuple[str, ...] = ()
     # The official letter that carried them (公文): its number and the day it arrived.

@@ -535,8 +535,9 @@ MAX_EFFECTIVE_DATE_AHEAD = timedelta(days=366)
 
 
 def parse_effective_date(value: object, application_date: date, field: str = "effective_date") -> date:
-    """異動生效日 of B: the manager's departure (R-MGR-6). A date before the
-    application date is allowed: the person has already left, revoke at once."""
+    """生效日期 of any type (R-MGR-6): the manager's departure or change (B, D), or the day an
+    appointment starts (A, C). A date before the application date is allowed: the person has
+    already left, the change is made at once."""
     day = parse_date(value, field, "生效日期", "Effective date")
     if day > application_date + MAX_EFFECTIVE_DATE_AHEAD:
         raise _refused(
@@ -546,3 +547,55 @@ def parse_effective_date(value: object, application_date: date, field: str = "ef
             "The effective date cannot be more than a year after the application date",
         )
     return day
+
+
+# ---- the official letter that carries the originals (R-DOC-4) --------------------------------
+
+
+def roc_year(day: date) -> int:
+    """The Republic of China's year of a date (民國): 2025 is 114."""
+    return day.year - 1911
+
+
+def parse_received_on(value: object, *, earliest: date, today: date, field: str = "received_on") -> date:
+    """收文日期: the day HPA received the letter. Not in the future, and not before the form's
+    own date: a letter cannot arrive before the form it carries was signed."""
+    day = parse_date(value, field, "收文日期", "Date received")
+    if day > today:
+        raise _refused(field, "future", "收文日期不可晚於今天", "The date received cannot be later than today")
+    if day < earliest:
+        raise _refused(
+            field,
+            "before_application",
+            f"收文日期不可早於申請書日期（{earliest.isoformat()}）",
+            f"The date received cannot be before the form's date ({earliest.isoformat()})",
+        )
+    return day
+
+
+def parse_letter_number(value: object, *, received_on: date | None, field: str = "letter_number") -> str:
+    """公文文號 in the form official letters carry it (policies/documents.toml [letters]):
+    「國健癌字第1140000456號」, whose year (the first three digits) is the letter's, at most
+    `year_lag_max` before the year it was received and never after."""
+    rules = policies.letters()
+    text = re.sub(r"\s+", "", _required(value, field, "公文文號", "Letter number"))
+    pattern = rf"^[\u3400-\u9fff]{{1,15}}字第(\d{{3}})\d{{{rules.serial_digits_min},{rules.serial_digits_max}}}號$"
+    m = re.match(pattern, text)
+    if not m:
+        raise _refused(
+            field,
+            "format",
+            f"公文文號格式應如「{rules.example}」（機關代字、字第、民國年度三碼與流水號、號）",
+            f"The letter number must be written as official letters carry it, e.g. {rules.example}: "
+            "the issuer's word, then the ROC year in three digits and the serial number",
+        )
+    if received_on is not None:
+        year, received = int(m[1]), roc_year(received_on)
+        if not received - rules.year_lag_max <= year <= received:
+            raise _refused(
+                field,
+                "year",
+                f"文號年度 {year} 與收文日期（民國 {received} 年）不符",
+                f"The letter's year {year} does not fit the date received (ROC year {received})",
+            )
+    return text

@@ -133,6 +133,9 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         email = profile.get("email") if profile else None
         audit = uow.audit_about(_identifiers(uow, caller.username, email), {a.id for a in apps})
         requests = uow.personal_requests.of_account(caller.username)
+    # The institution's name as the person's applications give it (the directory keeps codes).
+    names = {a.institution.code: a.institution.name for a in apps if a.institution.name}
+    grants = [{**g, "institution_name": names.get(g["institution_code"])} for g in grants]
     return HeldData(
         profile=profile,
         grants=grants,

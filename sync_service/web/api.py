@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..domain import STATUS_LABELS, Application, Status
+from ..domain import STATUS_LABELS, Application, Status, taiwan_date
 from ..services import applications as use_cases
+from ..services.clock import utcnow
 from ..services.ports import Caller
 from .api_error import ApiError
 from .auth import current_caller
@@ -78,6 +79,7 @@ def _application_id(application_id: str) -> str:
 def represent(app: Application, duplicates: list[str] | None = None) -> dict:
     f, v = app.form, app.vendor_record
     zh, en = STATUS_LABELS[app.status]
+    today = taiwan_date(utcnow())
 
     def iso(value):
         return value.isoformat() if value else None
@@ -96,11 +98,30 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
         "application_date": iso(f.application_date),
         "reason": f.reason,
         "effective_date": iso(f.effective_date),
-        "late_notice": f.late_notice,
+        # R-MGR-6: the day the change takes effect (A, C: on approval if later), and for B and D
+        # the notice given, counted from the day HPA received form 1.
+        "takes_effect_on": iso(f.takes_effect_on),
+        "notice_days": app.notice_days(today),
+        "notice_counted_from": iso(app.form_received_on),
+        "late_notice": app.late_notice(today),
+        "filed_by": app.filed_by,
+        "filed_for": app.filed_for,
         "status": app.status.value,
         "status_label": {"zh": zh, "en": en},
-        "documents": sorted(app.documents),
+        # What the applicant declared, apart from what HPA received on paper (R-DOC-4).
+        "declared_documents": sorted(app.declared_documents),
+        "received_documents": list(app.received_documents),
         "missing_documents": list(app.missing_documents),
+        "receipts": [
+            {
+                "document": r.document,
+                "letter_number": r.letter_number,
+                "received_on": iso(r.received_on),
+                "recorded_by": r.by,
+                "recorded_at": iso(r.at),
+            }
+            for r in sorted(app.receipts.values(), key=lambda r: (r.at, r.document))
+        ],
         "vendor_record": {"name": v.name, "processed_on": iso(v.processed_on), "notes": v.notes} if v else None,
         "submitted_at": iso(app.submitted_at),
         "originals_received_by": app.originals_received_by,
@@ -172,7 +193,12 @@ def originals(application_id):
     caller = _caller()
     data = _body()
     app = use_cases.record_originals_received(
-        _wiring().uow(), _application_id(application_id), caller=caller, documents=_documents(data)
+        _wiring().uow(),
+        _application_id(application_id),
+        caller=caller,
+        documents=_documents(data),
+        letter_number=_text(data, "letter_number"),
+        received_on=_text(data, "received_on"),
     )
     return jsonify(represent(app))
 

@@ -187,13 +187,36 @@ DOCUMENT = {
                     "email": {"type": "string", "format": "email"},
                     "application_date": {"type": "string", "format": "date"},
                     "reason": _NULLABLE_TEXT,
-                    "effective_date": {"type": ["string", "null"], "format": "date"},
-                    "documents": {"type": "array", "items": {"type": "string"}, "maxItems": 20},
+                    "effective_date": {
+                        "type": ["string", "null"],
+                        "format": "date",
+                        "description": "the day the change takes effect, any type (R-MGR-6): A and C on approval "
+                        "or on this day if later, B and D at 00:00 Taipei time",
+                    },
+                    "documents": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "maxItems": 20,
+                        "description": "documents the applicant declares part of the file: shown as declared, "
+                        "never taken for the originals received (R-DOC-4)",
+                    },
                 },
             },
             "Originals": {
                 "type": "object",
-                "properties": {"documents": {"type": "array", "items": {"type": "string"}, "maxItems": 20}},
+                "required": ["documents", "letter_number", "received_on"],
+                "properties": {
+                    "documents": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 20},
+                    "letter_number": {
+                        "type": "string",
+                        "description": "the official letter's number (文號), e.g. 國健癌字第1140000456號",
+                    },
+                    "received_on": {
+                        "type": "string",
+                        "format": "date",
+                        "description": "the day HPA received the letter: not in the future, not before the form's date",
+                    },
+                },
             },
             "Approval": {"type": "object", "properties": {"replacing": _NULLABLE_TEXT}},
             "Rejection": {"type": "object", "required": ["reason"], "properties": {"reason": _TEXT}},

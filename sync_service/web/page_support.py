@@ -11,7 +11,9 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
 
-from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status
+from ..domain import STATUS_LABELS, DomainError, FieldError, FormInvalid, Status, words
+from ..domain.personal_data import STATUS_LABELS as REQUEST_LABELS
+from ..domain.personal_data import RequestStatus
 from ..services import lookup, people, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
 from ..services.ports import Caller
@@ -155,18 +157,37 @@ def register(app) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
     app.jinja_env.globals["status_label"] = status_label
+    # Names instead of codes, Taipei time instead of UTC (domain/words.py, issue 21 points 3, 4).
+    app.jinja_env.filters.update(
+        taipei=words.taipei_text,
+        taipei_iso=lambda at: (t := words.taipei(at)) and t.isoformat(),
+        action_words=words.action_words,
+        actor_words=words.actor_words,
+        detail_items=words.detail_items,
+        profile_items=words.profile_items,
+        category_words=words.category_words,
+        level_words=words.level_words,
+        change_words=lambda kind: words.CHANGE_KINDS.get(str(kind), (str(kind), str(kind))),
+        outbox_state=lambda state: words.OUTBOX_STATES.get(state, (state, state)),
+        request_state=lambda state: REQUEST_LABELS[RequestStatus(getattr(state, "value", state))],
+    )
+    app.jinja_env.globals["time_label"] = words.TIME_LABEL
 
     @app.context_processor
     def shared():
+        from ..domain import taiwan_date
+        from ..services.clock import utcnow
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
 
         return {
+            "today": taiwan_date(utcnow()),  # Taipei's calendar day: notices count in it (R-MGR-6)
             "desk": policies.load().help_desk,
             "who": caller(),
             "status_label": status_label,
             "policies": policies.load(),
             "departures": policies.departures(),
+            "letters": policies.letters(),
             "printable": PRINTABLE,
             "scan_limit_mb": MAX_SCAN_BYTES // 1024 // 1024,
         }

@@ -41,6 +41,39 @@ def queue():
     )
 
 
+LETTER_FORM = (*use_cases.FORM_FIELDS, "letter_number", "received_on")
+
+
+def _letter_page(form: dict, errors: dict | None = None, status: int = 200):
+    types = [ApplicationType(t.value) for t in use_cases.NOTICE_TYPES]
+    return render_template("review_file_letter.html", form=form, errors=errors or {}, types=types), status
+
+
+@blueprint.get("/file-letter")
+@reviewer_only
+def file_letter_form():
+    """A B or D from the institution's letter: its representative's notice (附件2-1 四, R-MGR-6)."""
+    return _letter_page({k: "" for k in LETTER_FORM})
+
+
+@blueprint.post("/file-letter")
+@reviewer_only
+def file_letter():
+    form = {k: request.form.get(k, "") for k in LETTER_FORM}
+    try:
+        app = use_cases.file_for_institution(
+            wiring().uow(),
+            {k: form[k] or None for k in use_cases.FORM_FIELDS},
+            caller=caller(),
+            letter_number=form["letter_number"],
+            received_on=form["received_on"],
+            directory=wiring().directory(),
+        )
+    except DomainError as e:
+        return _letter_page(form, field_errors(e) or {"type": (e.zh, e.en)}, 422)
+    return redirect(url_for("review.application", reference=app.id), code=303)
+
+
 @blueprint.get("/find")
 @reviewer_only
 def find():
@@ -59,7 +92,7 @@ def _file_page(reference: str, errors: dict | None = None, values: dict | None =
     f = review.review_file(wiring().uow(), reference, caller=caller())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
-        "received_on": today,
+        "received_on": "",  # typed from the letter, never assumed
         "letter_number": "",
         "reason": "",
         "vendor_name": "",
@@ -93,9 +126,14 @@ def originals(reference):
     return _act(
         reference,
         lambda: use_cases.record_originals_received(
-            wiring().uow(), reference, caller=caller(), documents=documents, **values
+            wiring().uow(),
+            reference,
+            caller=caller(),
+            documents=documents,
+            letter_number=values["letter_number"],
+            received_on=values["received_on"],
         ),
-        values,
+        {**values, "documents": documents},
     )
 
 

@@ -20,40 +20,10 @@ from tests.integration.admin_console.world import OWN_CAT, OWN_USER, ManagerWorl
 from tests.pages.consoles import AccountConsole, AdminConsole
 from tests.pages.keycloak import LoginPage, ProfilePage, ResetCredentialsPage, TermsPage, UpdatePasswordPage
 from tests.pages.screening_client import ScreeningClientPage
-from tests.pages.words import problems, screenshot, visible_text
+from tests.pages.words import Reader
 
 LANGUAGES = {"zh-Hant": "zh-TW", "en": "en-US"}  # Keycloak locale -> the browser's language
 WRONG = "Wrong~Password1"
-
-
-class Reader:
-    """Reads each page a walk meets; gathers what is wrong instead of stopping at the first."""
-
-    def __init__(self, language: str, shots, walk: str):
-        self.language = language
-        self.shots = shots
-        self.walk = walk
-        self.found: dict[str, list[str]] = {}
-        self.seen: list[str] = []
-
-    def page(self, page, name: str) -> str:
-        # The consoles poll, so "network idle" never comes; each step waits for its own content.
-        page.wait_for_load_state("load")
-        text = visible_text(page)
-        self.text(text, name)
-        self.picture(page, name)
-        return text
-
-    def picture(self, page, name: str) -> None:
-        screenshot(page, self.shots, f"words/{self.language}/{self.walk}-{len(self.seen):02d}-{name}")
-
-    def text(self, text: str, name: str) -> None:
-        self.seen.append(name)
-        if found := problems(text):
-            self.found[name] = found
-
-    def assert_clean(self) -> None:
-        assert self.found == {}, "\n".join(f"{n}: {p}" for n, ps in self.found.items() for p in ps)
 
 
 @pytest.fixture
@@ -74,20 +44,6 @@ def context_for(browser):
 
 def _mails(mail, to: str, count: int) -> list:
     return mail.wait_for(to, count=count)
-
-
-def read_mail(read: Reader, page, message, name: str) -> str:
-    """A mail as its reader sees it: the plain text checked, the HTML part shown in the browser
-    (checked and pictured like a page). Returns the plain text."""
-    text = body_text(message)
-    read.text(message["Subject"] + "\n" + text, f"{name}-text")
-    html = message.get_body(preferencelist=("html",))
-    if html is not None:
-        viewer = page.context.new_page()
-        viewer.set_content(html.get_content())
-        read.page(viewer, name)
-        viewer.close()
-    return text
 
 
 def _reset_link(message) -> str:
@@ -183,7 +139,7 @@ def test_forgot_password_pages_and_mails_read_as_words(
         login.sign_in(user["username"], WRONG)
     read.page(page, "sign-in-after-wrong-passwords")
     [lockout] = _mails(mail, user["email"], 1)
-    read_mail(read, page, lockout, "mail-lockout")
+    read.mail(page, lockout, "mail-lockout")
 
     # Forgot password, the mail, the new password.
     def request_reset(page, person) -> None:
@@ -196,7 +152,7 @@ def test_forgot_password_pages_and_mails_read_as_words(
 
     request_reset(page, user)
     reset_mail = _mails(mail, user["email"], 2)[-1]
-    text = read_mail(read, page, reset_mail, "mail-reset")
+    text = read.mail(page, reset_mail, "mail-reset")
     english = text.split("----")[-1] if language == "zh-Hant" else text
     assert "1 hour" in english and "小時" not in english, english
     link = _reset_link(reset_mail)

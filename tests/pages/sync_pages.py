@@ -153,11 +153,37 @@ class ReviewApplicationPage(ServicePage):
     def shown_national_id(self) -> str:
         return self.page.locator("#national-id").inner_text().strip()
 
-    def record_originals(self, received_on: str, letter_number: str) -> None:
+    def record_originals(self, received_on: str, letter_number: str, documents: list[str] | None = None) -> None:
+        """One letter: its number and date, and a tick for each original it held (every one
+        still missing unless `documents` names them; the boxes start unticked, R-DOC-4)."""
         self.page.fill("#received_on", received_on)
         self.page.fill("#letter_number", letter_number)
+        boxes = self.page.locator('#originals-form input[name="documents"]')
+        for box in boxes.all():
+            if documents is None or box.get_attribute("value") in documents:
+                box.check()
         self.page.click("#record-originals")
         self.page.wait_for_load_state()
+
+    def originals_boxes_ticked(self) -> list[str]:
+        return [
+            b.get_attribute("value") for b in self.page.locator('#originals-form input[name="documents"]:checked').all()
+        ]
+
+    def documents(self) -> dict[str, dict]:
+        """Each required document as the file shows it: declared by the applicant, received on paper."""
+        return {
+            row.get_attribute("data-document"): {
+                "declared": row.locator(".declared").inner_text().strip(),
+                "received": row.locator(".received").inner_text().strip(),
+                "is_received": row.get_attribute("data-received") == "yes",
+            }
+            for row in self.page.locator("#documents tbody tr").all()
+        }
+
+    def originals_finding(self) -> str:
+        found = self.page.locator("#originals-missing, #originals-complete")
+        return found.inner_text().strip()
 
     def approve(self, replacing: bool = False) -> None:
         if replacing:
@@ -183,7 +209,14 @@ class ReviewApplicationPage(ServicePage):
         return finding.inner_text().strip() if finding.count() else ""
 
     def effective_date(self) -> str:
+        return self.page.locator("#effective-date").get_attribute("data-date") or ""
+
+    def effective_date_text(self) -> str:
         return self.page.locator("#effective-date").inner_text().strip()
+
+    def filed_for(self) -> str:
+        found = self.page.locator("#filed-for")
+        return found.inner_text().strip() if found.count() else ""
 
     def decision_error(self) -> str:
         return self.page.locator("#decision-error").inner_text().strip()
@@ -193,6 +226,17 @@ class ReviewApplicationPage(ServicePage):
 
     def provisioning(self) -> str:
         return self.page.locator("#provisioning").inner_text()
+
+
+class FileLetterPage(ApplyPage):
+    """A reviewer files a B or D from an institution's letter (R-MGR-6)."""
+
+    def open(self, type_: str = "B") -> None:
+        self.page.goto(f"{self.base_url}/review/file-letter")
+
+    def send(self) -> None:
+        self.page.click("#file-letter")
+        self.page.wait_for_load_state()
 
 
 class MyDataPage(ServicePage):
@@ -278,7 +322,8 @@ class ReviewPersonalDataPage(ServicePage):
         self.page.wait_for_load_state()
 
     def status(self) -> str:
-        return self.page.locator("#pd-status").inner_text().strip()
+        """The request's state (its key; the page shows it in words)."""
+        return self.page.locator("#pd-status").get_attribute("data-status")
 
     def approve(self) -> None:
         self.page.click("#pd-approve")

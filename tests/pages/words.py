@@ -1,6 +1,9 @@
 """What a person reads on a page, checked for words that are not words: raw message keys,
-unfilled placeholders, English with its apostrophes eaten by MessageFormat. And a picture of
-each page (into docs/screenshots/ only when asked: --update-screenshots)."""
+unfilled placeholders, English with its apostrophes eaten by MessageFormat; codes where a
+person expects names (the audit's keys, category codes without their names, document ids,
+Keycloak's event names), Python's reprs, epoch numbers, times in UTC or unlabelled, and
+English where a zh-Hant reader expects Chinese (issue 21 point 9). And a picture of each page
+(into docs/screenshots/ only when asked: --update-screenshots)."""
 
 from __future__ import annotations
 
@@ -57,6 +60,114 @@ def eaten_forms() -> frozenset[str]:
     return frozenset(pairs)
 
 
+# Codes that are never words (issue 21 point 3). Addresses and e-mails are taken out first.
+CODES = [
+    (
+        re.compile(
+            r"(?<![\w@/.-])(?:application|keycloak|account|decision|personal_data|access-review|retention|"
+            r"screening|file|document|auth|request|copy|form|scan|http)\.[A-Za-z_][\w.]*"
+        ),
+        "a raw key",
+    ),
+    (re.compile(r"(?<![\w@.-])[a-z]+_[a-z_]+\b(?![@.\w])"), "a snake_case key"),
+    (re.compile(r"\b[A-Z]+_[A-Z_]+\b"), "an event name"),
+    (
+        # Quotes around list and dict items; None, True, False beside Python's punctuation (the
+        # English word "None" beside 無 is a word).
+        re.compile(
+            r"\[['\"]|\{['\"]|['\"]\]|['\"]\}|['\"]: |[=:(\[,] ?(?:None|True|False)\b|"
+            r"\b(?:None|True|False) ?[,)\]}]|object at 0x|datetime\."
+        ),
+        "a Python repr",
+    ),
+    (re.compile(r"(?<![\d-])1\d{12}(?![\d-])"), "an epoch number (ms)"),
+    (re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"), "a raw ISO time"),
+    (re.compile(r"\bUTC\b(?!\s*\+\s*8)|\+00:00"), "a UTC time"),
+]
+EPOCH_SECONDS = re.compile(r"(?<![\d-])1[6-9]\d{8}(?![\d-])")
+TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}")
+TIME_LABELS = ("臺北時間", "Taipei time", "UTC+8")
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+|[\w-]+(?:\.[\w-]+)+\.(?:tw|com|org|net|example|local)\b")
+
+
+@cache
+def _policy_codes() -> tuple[dict[str, str], frozenset[str]]:
+    import policies
+
+    p = policies.load()
+    return {c.id: c.zh for c in p.categories.values()}, frozenset(p.documents)
+
+
+def codes(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Codes where a person expects names. `allowed`: numbers and names the walk made that are
+    words here (its institution codes, account names)."""
+    found = []
+    categories, documents = _policy_codes()
+    for line in text.splitlines():
+        bare = ADDRESS.sub(" ", line)
+        for word in allowed:
+            bare = bare.replace(word, " ")
+        for pattern, what in CODES:
+            for m in pattern.finditer(bare):
+                found.append(f"{what}: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")
+        for m in EPOCH_SECONDS.finditer(bare):
+            found.append(f"an epoch number: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")
+        for code, zh in categories.items():
+            if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", bare) and zh not in line:
+                found.append(f"a category code without its name: {line.strip()[:80]!r}")
+        for document in documents:
+            if re.search(rf"(?<![\w-]){re.escape(document)}(?![\w-])", bare):
+                found.append(f"a document id: {line.strip()[:80]!r}")
+    if TIME.search(text) and not any(label in text for label in TIME_LABELS):
+        found.append(f"a time without its zone (臺北時間): {TIME.search(text).group(0)!r}")
+    return found
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Latin words a zh-Hant reader meets as they are (names of formats and tests, units).
+LATIN_WORDS = {"HPV", "PDF", "PNG", "JPEG", "QR", "code", "E-mail", "mail", "UTC", "KB", "MB", "JSON", "Keycloak"}
+
+
+def english_lines(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """Lines of a zh-Hant screen that are English only (an untranslated console string, an
+    English refusal). A line with Chinese beside its English is the agency's bilingual style."""
+    found = []
+    for line in text.splitlines():
+        bare = ADDRESS.sub(" ", line)
+        for word in allowed:
+            bare = bare.replace(word, " ")
+        latin = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]+", bare) if w not in LATIN_WORDS and not w.isupper()]
+        if len(latin) >= 2 and not HAN.search(line):
+            found.append(f"English in a zh-Hant screen: {line.strip()[:100]!r}")
+    return found
+
+
+def english_outside_english(page: Page, allowed: frozenset[str] = frozenset()) -> list[str]:
+    """The sync service's pages are zh-Hant with English beside it, in `lang="en"` elements (or
+    on the same line where HTML allows no element: a title, an option). With those set aside, a
+    line holding English and no Chinese is English a zh-Hant reader was not meant to read (a
+    status "pending" in a cell, "Documents missing: ..." untranslated)."""
+    text = page.evaluate(
+        """() => {
+            const hidden = [...document.querySelectorAll('[lang="en"]')];
+            hidden.forEach(e => e.dataset.walkDisplay = e.style.display || ' ');
+            hidden.forEach(e => e.style.display = 'none');
+            const text = document.body.innerText;
+            hidden.forEach(e => { e.style.display = e.dataset.walkDisplay.trim(); delete e.dataset.walkDisplay; });
+            return text;
+        }"""
+    )
+    found = []
+    for line in text.splitlines():
+        bare = ADDRESS.sub(" ", line)
+        for word in allowed:
+            bare = bare.replace(word, " ")
+        latin = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", bare) if w not in LATIN_WORDS and not w.isupper()]
+        if latin and not HAN.search(line):
+            found.append(f"English without Chinese beside it: {line.strip()[:100]!r}")
+    return found
+
+
 def problems(text: str) -> list[str]:
     """What is wrong with this visible text, one line each (empty: nothing)."""
     found = []
@@ -84,3 +195,67 @@ def screenshot(page: Page, folder: Path, name: str) -> None:
     path = folder / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True, animations="disabled")
+
+
+# Every screen and mail the walks read in this run (printed at the end of the run, conftest.py).
+WALKED: dict[str, set[str]] = {"screens": set(), "mails": set()}
+
+
+class Reader:
+    """Reads each screen or mail a walk meets, as a person of `language` reads it; gathers what
+    is wrong instead of stopping at the first. `allowed`: what the walk made that may show as it
+    is (its account names, institution codes)."""
+
+    def __init__(self, language: str, shots, walk: str, allowed=()):
+        self.language = language
+        self.shots = shots
+        self.walk = walk
+        self.allowed = frozenset(allowed)
+        self.found: dict[str, list[str]] = {}
+        self.seen: list[str] = []
+
+    def allow(self, *words: str) -> None:
+        self.allowed = self.allowed | {w for w in words if w}
+
+    def page(self, page: Page, name: str, bilingual_page: bool = False) -> str:
+        """A Keycloak page or console screen; `bilingual_page`: the sync service's own pages,
+        zh-Hant with the English in lang="en" elements."""
+        # The consoles poll, so "network idle" never comes; each step waits for its own content.
+        page.wait_for_load_state("load")
+        text = visible_text(page)
+        extra = english_outside_english(page, self.allowed) if bilingual_page else []
+        self.text(text, name, extra=extra, bilingual_page=bilingual_page)
+        self.picture(page, name)
+        return text
+
+    def picture(self, page: Page, name: str) -> None:
+        screenshot(page, self.shots, f"words/{self.language}/{self.walk}-{len(self.seen):02d}-{name}")
+
+    def text(self, text: str, name: str, extra=(), mail: bool = False, bilingual_page: bool = False) -> None:
+        self.seen.append(name)
+        WALKED["mails" if mail else "screens"].add(f"{self.language}/{self.walk}/{name}")
+        found = problems(text) + codes(text, self.allowed) + list(extra)
+        if self.language == "zh-Hant" and not bilingual_page:
+            # In a zh-Hant mail, the Chinese comes first: the English after its ---- line is beside it.
+            chinese = text.split("\n----")[0] if mail else text
+            found += english_lines(chinese, self.allowed)
+        if found:
+            self.found[name] = found
+
+    def mail(self, page: Page, message, name: str) -> str:
+        """A mail as its reader sees it: the plain text checked, the HTML part shown in the browser
+        (checked and pictured like a page, its English in lang="en"). Returns the plain text."""
+        from stack.mailsink import body_text
+
+        text = body_text(message)
+        self.text(message["Subject"] + "\n" + text, f"{name}-text", mail=True)
+        html = message.get_body(preferencelist=("html",))
+        if html is not None:
+            viewer = page.context.new_page()
+            viewer.set_content(html.get_content())
+            self.page(viewer, name, bilingual_page=self.language == "zh-Hant")
+            viewer.close()
+        return text
+
+    def assert_clean(self) -> None:
+        assert self.found == {}, "\n".join(f"{n}: {p}" for n, ps in self.found.items() for p in ps)

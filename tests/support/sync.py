@@ -5,24 +5,30 @@ from __future__ import annotations
 
 from stack.samples import (
     APPLICANT,
+    FILER,
     REVIEWER,
     TW,
     StaticTokens,
     form,
+    letter,
     new_account_name,
     ready_application,
+    receive_originals,
     settings_for_tests,
 )
 
 __all__ = [
     "APPLICANT",
+    "FILER",
     "REVIEWER",
     "TW",
     "StaticTokens",
     "form",
+    "letter",
     "new_account_name",
     "only_the_event_poll",
     "ready_application",
+    "receive_originals",
     "settings_for_tests",
 ]
 

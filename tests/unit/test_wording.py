@@ -55,7 +55,7 @@ def test_a_refused_transition_reads_as_a_sentence():
     No rule id: what people read (issue 11)."""
     app = make("A", status=Status.ORIGINALS_RECEIVED)
     with pytest.raises(IllegalTransition) as e:
-        app.record_originals_received(by="reviewer-lin", at=AT)
+        app.record_originals_received(by="reviewer-lin", at=AT, documents=["form-1"])
     assert e.value.en == (
         "The application's status is “originals received”, so recording receipt of its originals is not possible"
     )

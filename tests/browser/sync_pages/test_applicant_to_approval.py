@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 
@@ -16,7 +16,7 @@ from tests.conftest import good_password
 from tests.pages.keycloak import LoginPage, ProfilePage, TermsPage, UpdatePasswordPage
 from tests.pages.screening_client import ScreeningClientPage
 from tests.pages.sync_pages import ReviewApplicationPage, ReviewQueuePage
-from tests.support.sync import form, new_account_name
+from tests.support.sync import form, letter, new_account_name
 
 TW = timezone(timedelta(hours=8))
 pytestmark = pytest.mark.browser
@@ -101,10 +101,10 @@ def test_type_a_from_the_form_to_the_managers_first_sign_in(
     queue.open_reference(reference.lower().replace("-", " "))  # as typed from the paper, loosely
     file = ReviewApplicationPage(review, base_url)
     assert file.shown_national_id() == "A12****789"
-    today = datetime.now(TW).date().isoformat()
-    file.record_originals(today, "國健癌字第1140000123號")
+    sent = letter()
+    file.record_originals(sent["received_on"], sent["letter_number"])
     assert "已收正本" in file.status()
-    assert any("國健癌字第1140000123號" in row for row in file.audit_actions())
+    assert any(sent["letter_number"] in row for row in file.audit_actions())
     assert file.serious_accessibility_violations() == []
     shoot(file, "review-application")
     file.approve()

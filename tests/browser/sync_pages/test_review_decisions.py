@@ -10,7 +10,7 @@ import pytest
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.pages.sync_pages import ApplicationPage, ReviewApplicationPage, StatusPage
-from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.sync import REVIEWER, letter, new_account_name, ready_application
 from tests.support.waiting import wait_until
 
 from .test_applicant_to_approval import file_type_a
@@ -89,7 +89,7 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
     # The reviewer replaces the manager: one decision, both changes.
     sign_in(reviewer, f"/review/{replacement}")
     file = ReviewApplicationPage(page, base_url)
-    file.record_originals("114/11/28", "國健癌字第1140000456號")
+    file.record_originals(letter()["received_on"], letter()["letter_number"])
     assert page.locator("#seat-taken").is_visible()
     file.approve()  # without naming the replaced manager the seat refuses
     assert "已有管理者" in file.decision_error() or "manager" in file.decision_error()

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
-from tests.support.sync import REVIEWER, form, new_account_name, ready_application
+from tests.support.sync import REVIEWER, form, letter, new_account_name, ready_application
 
 CAT = "CRC-COL"
 NATIONAL_ID = "A123456789"
@@ -38,7 +38,9 @@ def ready(sync_api, reviewer_token: str, body: dict, token: str | None = None) -
     assert r.status_code == 201, r.text
     app = r.json()
     r = sync_api.post(
-        f"/api/applications/{app['id']}/originals", reviewer_token, json={"documents": app["missing_documents"]}
+        f"/api/applications/{app['id']}/originals",
+        reviewer_token,
+        json={"documents": app["missing_documents"], **letter()},
     )
     assert r.status_code == 200, r.text
     return app["id"]

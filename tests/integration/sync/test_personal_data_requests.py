@@ -20,7 +20,7 @@ from sync_service.services import scans as use_scans
 from sync_service.services.errors import Conflict
 from sync_service.services.lookup import Viewer
 from sync_service.services.ports import Caller
-from tests.support.sync import REVIEWER, form
+from tests.support.sync import REVIEWER, form, receive_originals
 from tests.support.tokens import token_response
 
 OTHER_NATIONAL_ID = "B120863158"
@@ -49,7 +49,7 @@ def two_people(wiring, make_user, admin, institution):
             data=PDF + user["username"].encode(),
             viewer=Viewer(_caller(user), holder=wiring.directory().account(user["id"])),
         )
-        use_cases.record_originals_received(wiring.uow(), app.id, caller=REVIEWER, documents=app.required_documents)
+        receive_originals(wiring, app.id)
         people.append({**user, "application": app.id, "national_id": national_id})
     return people
 

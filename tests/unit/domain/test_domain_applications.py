@@ -16,6 +16,7 @@ from sync_service.domain import (
     FormInvalid,
     IllegalTransition,
     ManagerSeat,
+    Receipt,
     Status,
     new_application,
 )
@@ -45,14 +46,25 @@ def seat_for(app):
     return ManagerSeat(app.institution.code, app.category, manager=holder)
 
 
+LETTER = {"letter_number": "國健癌字第1140000456號", "received_on": "2025-05-02"}
+
+
+def received(app, documents) -> None:
+    """`documents` recorded as received (R-DOC-4), as a letter would."""
+    app.receipts = {d: Receipt(d, LETTER["letter_number"], TODAY, "clerk-chen", AT) for d in documents}
+
+
 def make(type_="A", status=None, documents=None, **overrides):
+    """An application in `status` with `documents` received on paper (by default: none before
+    the originals are recorded, every required one after)."""
     values = {**FORM, **overrides}
     if type_ == "B":
         values.setdefault("reason", "離職")
     app = new_application(id="app-1", type=type_, today=TODAY, **values)
     if documents is None:
-        documents = app.required_documents
-    app.documents = set(documents)
+        early = status in (None, Status.DRAFT, Status.SUBMITTED)
+        documents = () if early else app.required_documents
+    received(app, documents)
     if status is not None:
         app.status = status
         if status in (Status.APPROVED, Status.PROVISIONED, Status.FAILED):
@@ -140,28 +152,51 @@ def test_new_account_rules_apply_to_a():
         assert e.value.errors[0].code == "account.adm_account"
 
 
-def test_b_requires_a_reason_and_may_carry_an_effective_date():
-    """Covers: R-FORM-1, R-MGR-6"""
-    app = make("B", reason="離職", effective_date="2025-05-20")
-    assert app.form.reason == "離職"
-    assert app.form.effective_date == date(2025, 5, 20)
-    assert not app.form.late_notice  # 19 days' notice
-    assert make("B", effective_date="2025-05-10").form.late_notice  # 9 days
-    assert make("B").form.effective_date is None
+def test_b_requires_a_reason():
+    """Covers: R-FORM-1"""
+    assert make("B", reason="離職").form.reason == "離職"
     with pytest.raises(FormInvalid) as e:
         make("B", reason="  ")
     assert [err.code for err in e.value.errors] == ["reason.required"]
+
+
+@pytest.mark.parametrize("type_", ["A", "B", "C", "D"])
+def test_every_type_carries_the_forms_date(type_):
+    """Covers: R-MGR-6"""
+    app = make(type_, effective_date="2025-05-20")
+    assert app.form.effective_date == date(2025, 5, 20) == app.form.takes_effect_on
+    undated = make(type_)
+    assert undated.form.effective_date is None and undated.form.takes_effect_on == date(2025, 5, 1)
     with pytest.raises(FormInvalid) as e:
-        make("B", effective_date="2027-01-01")
+        make(type_, effective_date="2027-01-01")
     assert [err.code for err in e.value.errors] == ["effective_date.too_far"]
 
 
-@pytest.mark.parametrize("type_", ["A", "C", "D"])
-def test_reason_and_effective_date_belong_to_b_only(type_):
+def test_notice_counts_from_the_day_hpa_received_the_letter():
+    """Covers: R-MGR-6
+
+    附件2-1 四: 15 days before the effective date. The form's own date can be typed back;
+    the notice counts from the day form 1's letter reached HPA, and before that from today."""
+    b = make("B", status=Status.SUBMITTED, effective_date="2025-05-20", application_date="2025-04-01")
+    assert b.notice_days(TODAY) == 18 and not b.late_notice(TODAY)  # not in yet: from today
+    assert b.late_notice(date(2025, 5, 6))  # 14 days left and still no letter
+    b.record_originals_received(
+        by="clerk-chen", at=AT, documents=["form-1"], letter_number="國健癌字第1140000456號", received_on="2025-05-02"
+    )
+    assert b.form_received_on == TODAY and b.notice_days(date(2025, 6, 1)) == 18
+    d = make("D", status=Status.SUBMITTED, effective_date="2025-05-10")
+    assert d.notice_days(TODAY) == 8 and d.late_notice(TODAY)
+    for type_ in "AC":  # appointments give no notice
+        assert make(type_, effective_date="2025-05-03").notice_days(TODAY) is None
+        assert not make(type_, effective_date="2025-05-03").late_notice(TODAY)
+
+
+def test_reason_belongs_to_b_only():
     """Covers: R-FORM-1"""
-    with pytest.raises(FormInvalid) as e:
-        make(type_, reason="離職", effective_date="2025-05-20")
-    assert {err.code for err in e.value.errors} == {"reason.not_applicable", "effective_date.not_applicable"}
+    for type_ in "ACD":
+        with pytest.raises(FormInvalid) as e:
+            make(type_, reason="離職", effective_date="2025-05-20")
+        assert {err.code for err in e.value.errors} == {"reason.not_applicable"}
 
 
 def test_type_labels_come_from_policies():
@@ -191,41 +226,85 @@ def test_required_documents_follow_policies(type_, category):
     assert app.required_documents == policies.load().required_documents(type_, category)
 
 
-def test_attaching_documents():
-    """Covers: R-DOC-1, R-AUD-1"""
+def test_declaring_documents():
+    """Covers: R-DOC-1, R-DOC-4, R-AUD-1"""
     app = make("A", documents=())
-    app.attach_document("form-1", by="applicant", at=AT)
-    app.attach_document("form-1", by="applicant", at=AT)  # twice: nothing new
-    assert app.documents == {"form-1"}
-    assert app.missing_documents == ("unit-affidavit", "confidentiality-consent")
-    assert [type(e) for e in app.events] == [ev.DocumentAttached]
+    app.declare_document("form-1", by="applicant", at=AT)
+    app.declare_document("form-1", by="applicant", at=AT)  # twice: nothing new
+    assert app.declared_documents == {"form-1"}
+    # Declared is not received: every original is still missing.
+    assert app.missing_documents == ("form-1", "unit-affidavit", "confidentiality-consent")
+    assert [type(e) for e in app.events] == [ev.DocumentDeclared]
     with pytest.raises(FieldError) as e:
-        app.attach_document("lab-opening-licence", by="applicant", at=AT)  # not GAS-LAB
+        app.declare_document("lab-opening-licence", by="applicant", at=AT)  # not GAS-LAB
     assert e.value.code == "documents.not_required"
     with pytest.raises(FieldError):
-        app.attach_document("unit-affidavit-v2", by="applicant", at=AT)
+        app.declare_document("unit-affidavit-v2", by="applicant", at=AT)
 
 
-def test_documents_cannot_be_added_after_the_decision():
+def test_documents_cannot_be_declared_after_the_decision():
     """Covers: R-DOC-4"""
     for status in (Status.APPROVED, Status.REJECTED, Status.PROVISIONED, Status.FAILED):
         app = make("A", status=status, documents=())
         with pytest.raises(IllegalTransition):
-            app.attach_document("form-1", by="reviewer-lin", at=AT)
+            app.declare_document("form-1", by="reviewer-lin", at=AT)
 
 
-def test_originals_letter_records_its_documents_all_or_nothing():
+def test_originals_are_recorded_letter_by_letter_all_or_nothing():
     """Covers: R-DOC-4"""
-    app = make("C", category="GAS-LAB", status=Status.SUBMITTED, documents=())
-    with pytest.raises(FieldError):
-        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "bogus"])
-    assert app.status is Status.SUBMITTED and app.documents == set() and app.events == []
-    app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "unit-affidavit", "form-1"])
-    assert app.status is Status.ORIGINALS_RECEIVED
-    assert app.documents == {"form-1", "unit-affidavit"}
-    assert app.originals_received_by == "clerk-chen" and app.originals_received_at == AT
-    assert isinstance(app.events[-1], ev.OriginalsReceived)
+    app = make("C", category="GAS-LAB", status=Status.SUBMITTED)
+    with pytest.raises(FormInvalid):
+        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "bogus"], **LETTER)
+    assert app.status is Status.SUBMITTED and app.receipts == {} and app.events == []
+    app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "unit-affidavit", "form-1"], **LETTER)
+    assert app.status is Status.SUBMITTED  # three originals still to come
+    assert set(app.receipts) == {"form-1", "unit-affidavit"}
+    assert app.receipts["form-1"] == Receipt("form-1", "國健癌字第1140000456號", TODAY, "clerk-chen", AT)
     assert app.events[-1].documents == ("form-1", "unit-affidavit")
+    assert app.events[-1].letter_number == "國健癌字第1140000456號" and app.events[-1].received_on == TODAY
+    with pytest.raises(FormInvalid) as e:  # a document is received once
+        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1"], **LETTER)
+    assert e.value.errors[0].code == "documents.already_received"
+    later = {"letter_number": "臺大醫字第114001234號", "received_on": "114/05/02"}
+    app.record_originals_received(
+        by="clerk-wu",
+        at=AT,
+        documents=["confidentiality-consent", "lab-opening-licence", "technologist-licence"],
+        **later,
+    )
+    assert app.status is Status.ORIGINALS_RECEIVED and app.missing_documents == ()
+    assert app.originals_received_by == "clerk-wu" and app.originals_received_at == AT
+    assert app.receipts["technologist-licence"].letter_number == "臺大醫字第114001234號"
+
+
+@pytest.mark.parametrize(
+    "letter,fields",
+    [
+        ({}, {"letter_number", "received_on"}),
+        ({"letter_number": "x", "received_on": "2025-05-02"}, {"letter_number"}),
+        ({"letter_number": "國健癌字第1140000456號", "received_on": "2025-05-03"}, {"received_on"}),  # tomorrow
+        ({"letter_number": "國健癌字第1140000456號", "received_on": "2025-04-30"}, {"received_on"}),  # before the form
+        ({"letter_number": "國健癌字第1150000456號", "received_on": "2025-05-02"}, {"letter_number"}),  # next year's
+        ({"letter_number": "國健癌字第1120000456號", "received_on": "2025-05-02"}, {"letter_number"}),  # two years old
+        ({"letter_number": "第1140000456號", "received_on": "2025-05-02"}, {"letter_number"}),
+    ],
+)
+def test_a_letter_needs_its_number_and_a_true_date(letter, fields):
+    """Covers: R-DOC-4"""
+    app = make("A", status=Status.SUBMITTED)
+    with pytest.raises(FormInvalid) as e:
+        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1"], **letter)
+    assert {err.field for err in e.value.errors} == fields
+    assert all(err.zh and err.en for err in e.value.errors)
+    assert app.receipts == {} and app.events == []
+
+
+def test_a_letter_names_at_least_one_original():
+    """Covers: R-DOC-4"""
+    app = make("A", status=Status.SUBMITTED)
+    with pytest.raises(FormInvalid) as e:
+        app.record_originals_received(by="clerk-chen", at=AT, documents=[], **LETTER)
+    assert [err.code for err in e.value.errors] == ["documents.required"]
 
 
 # ---------------------------------------------------------------------------
@@ -310,7 +389,9 @@ EVENT_OF = {
 }
 ACTIONS = {
     "submit": lambda a: a.submit(by="applicant:wang1234", at=AT),
-    "record_originals_received": lambda a: a.record_originals_received(by="clerk-chen", at=AT),
+    "record_originals_received": lambda a: a.record_originals_received(
+        by="clerk-chen", at=AT, documents=a.required_documents, **LETTER
+    ),
     "approve": lambda a: a.approve(seat_for(a), by="reviewer-lin", at=AT),
     "reject": lambda a: a.reject(by="reviewer-lin", at=AT, reason="切結書未蓋章"),
     "mark_provisioned": lambda a: a.mark_provisioned(by="sync-worker", at=AT),
@@ -360,9 +441,14 @@ def test_full_happy_path_records_who_what_when_and_whose_approval():
     """Covers: R-AUD-1, R-DOC-4"""
     app = make("A", documents=())
     app.submit(by="applicant:wang1234", at=AT)
-    app.attach_document("form-1", by="applicant:wang1234", at=AT)
+    app.declare_document("form-1", by="applicant:wang1234", at=AT)
+    app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1"], **LETTER)
     app.record_originals_received(
-        by="clerk-chen", at=AT + timedelta(days=3), documents=["unit-affidavit", "confidentiality-consent"]
+        by="clerk-chen",
+        at=AT + timedelta(days=3),
+        documents=["unit-affidavit", "confidentiality-consent"],
+        letter_number="國健癌字第1140000457號",
+        received_on="2025-05-05",
     )
     app.approve(seat_for(app), by="reviewer-lin", at=AT + timedelta(days=4))
     app.mark_failed("Keycloak unreachable", by="sync-worker", at=AT + timedelta(days=4, minutes=1))
@@ -370,9 +456,8 @@ def test_full_happy_path_records_who_what_when_and_whose_approval():
     names = [e.name for e in app.events]
     assert names == [
         "application.submitted",
-        "application.document_attached",
-        "application.document_attached",
-        "application.document_attached",
+        "application.document_declared",
+        "application.originals_received",
         "application.originals_received",
         "application.approved",
         "application.provisioning_failed",

@@ -13,7 +13,7 @@ from sync_service.adapters.crypto import PersonalDataCipher
 from sync_service.adapters.database import make_engine
 from sync_service.adapters.tables import applications, manager_seats, metadata
 from sync_service.services import applications as use_cases
-from tests.support.sync import REVIEWER, form, ready_application
+from tests.support.sync import REVIEWER, form, ready_application, receive_originals
 
 
 def test_migrations_build_the_schema_on_an_empty_database(database_url):
@@ -33,23 +33,20 @@ def test_migrations_build_the_schema_on_an_empty_database(database_url):
 
 
 def test_an_application_round_trips_through_the_repository(wiring):
-    """Covers: R-FORM-1, R-FORM-6"""
+    """Covers: R-FORM-1, R-FORM-6, R-DOC-4"""
     app = use_cases.submit(
         wiring.uow(), form("B", "0401180014", "wang1234", effective_date=None), caller=REVIEWER, documents=["form-1"]
     )
+    receive_originals(wiring, app.id)
     use_cases.record_vendor_processing(
         wiring.uow(), app.id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03", notes="已核對"
     )
     with wiring.uow() as uow:
         back = uow.applications.get(app.id)
     assert back.form == app.form
-    assert (back.type, back.institution, back.category, back.status) == (
-        app.type,
-        app.institution,
-        app.category,
-        app.status,
-    )
-    assert back.documents == {"form-1"} and back.submitted_at == app.submitted_at
+    assert (back.type, back.institution, back.category) == (app.type, app.institution, app.category)
+    assert back.declared_documents == {"form-1"} and back.submitted_at == app.submitted_at
+    assert back.receipts["form-1"].letter_number.startswith("國健癌字第") and back.status.value == "originals_received"
     assert back.vendor_record.name == "林工程師" and back.vendor_record.notes == "已核對"
     assert back.submitted_at.tzinfo is not None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.sync import form, new_account_name
+from tests.support.sync import form, letter, new_account_name
 
 from .conftest import REVIEWER_HEADERS, make_app
 
@@ -77,10 +77,21 @@ def test_review_flow_through_the_api(client):
     assert r.status_code == 409 and r.json["error"]["code"] == "approval.originals_missing"
     r = client.post(
         f"/api/applications/{app_id}/originals",
-        json={"documents": ["unit-affidavit", "confidentiality-consent"]},
+        json={"documents": ["form-1", "unit-affidavit", "confidentiality-consent"]},
+        headers=REVIEWER_HEADERS,
+    )
+    assert r.status_code == 422 and {e["field"] for e in r.json["error"]["errors"]} == {"letter_number", "received_on"}
+    r = client.post(
+        f"/api/applications/{app_id}/originals",
+        json={"documents": ["form-1", "unit-affidavit", "confidentiality-consent"], **letter()},
         headers=REVIEWER_HEADERS,
     )
     assert r.status_code == 200, r.json
+    assert r.json["status"] == "originals_received" and r.json["received_documents"] == [
+        "form-1",
+        "unit-affidavit",
+        "confidentiality-consent",
+    ]
     r = client.post(
         f"/api/applications/{app_id}/vendor-record",
         json={"vendor_name": "林工程師", "processed_on": "2025-05-03"},
@@ -96,7 +107,7 @@ def test_review_flow_through_the_api(client):
     other = submit_a(client).json["id"]
     client.post(
         f"/api/applications/{other}/originals",
-        json={"documents": ["unit-affidavit", "confidentiality-consent"]},
+        json={"documents": ["form-1", "unit-affidavit", "confidentiality-consent"], **letter()},
         headers=REVIEWER_HEADERS,
     )
     r = client.post(f"/api/applications/{other}/approve", json={}, headers=REVIEWER_HEADERS)
