@@ -1,15 +1,15 @@
 """The public intake's captcha challenges, shared by every web process (docs/decisions/0140).
 
-Revision ID: 0008
-Revises: 0004 (the line runs 0001, 0002, 0006, 0007, 0005, 0004)
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0004"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
