@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -43,10 +44,14 @@ from stack.prod import NODES, ProdStack, temporary_stack  # noqa: E402
 
 
 def compatibility(stack: ProdStack, old_build: Path, new_build: Path, folder: Path) -> dict:
-    """The update-compatibility commands, each with the options the nodes start with."""
+    """The update-compatibility commands, each with the options the nodes start with. Each runs
+    in a copy of its build (not hard links): without --optimized the command may build the
+    server again in place, which would change the shared build under the running nodes."""
     options = stack.node_options(NODES[0])
     env = {**os.environ, **stack.node_env()}
     meta = folder / "compatibility.json"
+    old_build = shutil.copytree(old_build, folder / "old", symlinks=True)
+    new_build = shutil.copytree(new_build, folder / "new", symlinks=True)
     made = subprocess.run(
         [str(old_build / "bin" / "kc.sh"), "update-compatibility", "metadata", f"--file={meta}", *options],
         cwd=old_build,
