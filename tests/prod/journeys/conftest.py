@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 
 import pytest
 from cryptography import x509
@@ -30,18 +31,27 @@ from ..conftest import prod_settings
 @pytest.fixture(scope="session")
 def browser(prod_stack):
     """Chromium that trusts the stack's certificate, by its key alone (the local CA is not the
-    system's): every page goes over the stack's real TLS, and any other certificate still fails."""
+    system's): every page goes over the stack's real TLS, and any other certificate still fails.
+    Playwright's own requests (`page.request`, made by its Node.js driver) trust the stack's CA."""
     from playwright.sync_api import sync_playwright
 
     cert = x509.load_pem_x509_certificate(prod_stack.tls.cert.read_bytes())
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     pin = base64.b64encode(hashlib.sha256(spki).digest()).decode()
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"]
-        )
-        yield b
-        b.close()
+    before = os.environ.get("NODE_EXTRA_CA_CERTS")
+    os.environ["NODE_EXTRA_CA_CERTS"] = str(prod_stack.ca_file)  # read by the driver as it starts
+    try:
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"]
+            )
+            yield b
+            b.close()
+    finally:
+        if before is None:
+            os.environ.pop("NODE_EXTRA_CA_CERTS", None)
+        else:
+            os.environ["NODE_EXTRA_CA_CERTS"] = before
 
 
 @pytest.fixture(scope="session")
