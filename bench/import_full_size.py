@@ -21,9 +21,7 @@ It starts its own production-shaped stack in a temporary folder (--running: `mak
 from __future__ import annotations
 
 import argparse
-import html
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -40,12 +38,12 @@ sys.path.insert(0, str(ROOT))
 from stack import legacy_export as export  # noqa: E402
 from stack import runtime_venv  # noqa: E402
 from stack.demo import admin_client  # noqa: E402
+from stack.keycloak import sign_in_form_action  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.prod import NODES, ProdStack, temporary_stack  # noqa: E402
 
 OLD_PASSWORD = "Old-system-pass1"  # what people typed in the old system
 REDIRECT = "https://bench.invalid/callback"
-FORM_ACTION = re.compile(r'<form id="kc-form-login"[^>]*action="([^"]+)"')
 
 
 def imported_rows(stack: ProdStack, digest: str) -> int:
@@ -125,7 +123,7 @@ def sign_ins(stack: ProdStack, usernames: list[str]) -> int:
                     timeout=60,
                     verify=ca,  # per request: REQUESTS_CA_BUNDLE in the environment would win over a session's
                 )
-                action = html.unescape(FORM_ACTION.search(page.text).group(1))
+                action = sign_in_form_action(page.text)
                 answer = s.post(
                     action,
                     data={"username": username, "password": OLD_PASSWORD},
@@ -136,7 +134,7 @@ def sign_ins(stack: ProdStack, usernames: list[str]) -> int:
                 # Past the password: the first sign-in's steps (terms, new password, profile), not the form again.
                 accepted += answer.status_code in (200, 302) and 'id="kc-form-login"' not in answer.text
     finally:
-        admin.delete_client(admin.get_client_id(client_id))
+        admin.delete_client(admin.get_client_id(client_id) or "")
     return accepted
 
 

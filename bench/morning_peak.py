@@ -25,9 +25,7 @@ where the CPU went (bench/profile_cpu.py). Prints tables; copy them into docs/be
 from __future__ import annotations
 
 import argparse
-import html
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -37,6 +35,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -44,12 +43,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stack.demo import admin_client  # noqa: E402
+from stack.keycloak import sign_in_form_action  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.prod import NODES, ProdStack, temporary_stack  # noqa: E402
 
 PASSWORD = "Bench~Peak2026x"
 REDIRECT = "https://bench.invalid/callback"  # never followed: the code is read from the Location header
-FORM_ACTION = re.compile(r'<form id="kc-form-login"[^>]*action="([^"]+)"')
 
 
 # ---- the stack and the people -------------------------------------------------------
@@ -121,7 +120,7 @@ class SignIn:
                 verify=self.ca,  # per request: REQUESTS_CA_BUNDLE in the environment would win over a session's
             )
             page.raise_for_status()
-            action = html.unescape(FORM_ACTION.search(page.text).group(1))
+            action = sign_in_form_action(page.text)
             posted = s.post(
                 action,
                 data={"username": username, "password": PASSWORD},
@@ -132,7 +131,7 @@ class SignIn:
             location = posted.headers.get("Location", "")
             if posted.status_code != 302 or "code=" not in location:
                 raise RuntimeError(f"sign-in refused ({posted.status_code})")
-            code = re.search(r"[?&]code=([^&]+)", location).group(1)
+            code = parse_qs(urlsplit(location).query)["code"][0]
             tokens = s.post(
                 self.token,
                 data={
@@ -272,9 +271,9 @@ def run(stack: ProdStack, args) -> None:
         limit_after = hash_rate(stack, cores, args.hash_seconds)
     finally:
         stack.balance(NODES)
-        admin.delete_client(admin.get_client_id(client_id))
+        admin.delete_client(admin.get_client_id(client_id) or "")
         for u in people:
-            admin.delete_user(admin.get_user_id(u))
+            admin.delete_user(admin.get_user_id(u) or "")
     limit = (limit_before[0] + limit_after[0]) / 2
     hash_ms = (limit_before[1] + limit_after[1]) / 2
     print(

@@ -55,7 +55,8 @@ def samples(recording: Path) -> list[list[str]]:
         text=True,
         check=True,
     ).stdout
-    stacks, current = [], None
+    stacks: list[list[str]] = []
+    current: list[str] | None = None
     for line in text.splitlines():
         if line.startswith("jdk.ExecutionSample"):
             current = []
@@ -76,19 +77,19 @@ THREADS = [
 ]
 
 
-def thread_cpu(recording: Path) -> Counter:
+def thread_cpu(recording: Path) -> dict[str, float]:
     """CPU of the JVM's Java threads by what they do (JFR's per-thread CPU load, summed over the
     recording); the garbage collector's own threads are not Java threads and are not in it."""
     text = subprocess.run(
         ["jfr", "print", "--events", "jdk.ThreadCPULoad", str(recording)], capture_output=True, text=True, check=True
     ).stdout
-    load: Counter = Counter()
+    load: dict[str, float] = {}
     for event in text.split("jdk.ThreadCPULoad")[1:]:
         name = re.search(r'eventThread = "([^"]+)"', event)
         user, system = re.search(r"user = ([\d.]+)%", event), re.search(r"system = ([\d.]+)%", event)
         if name and user and system:
             group = next((g for g, prefixes in THREADS if name.group(1).startswith(prefixes)), "other Java threads")
-            load[group] += float(user.group(1)) + float(system.group(1))
+            load[group] = load.get(group, 0.0) + float(user.group(1)) + float(system.group(1))
     return load
 
 
@@ -129,6 +130,6 @@ def profile_node(stack, node: str, load, seconds: float) -> None:
     threads = thread_cpu(recording)
     busy = sum(threads.values()) or 1
     print("\nthe JVM's Java threads, by their share of its CPU:")
-    for group, load in threads.most_common():
+    for group, load in sorted(threads.items(), key=lambda item: -item[1]):
         print(f"  {100 * load / busy:4.0f}%  {group}")
     print(f"garbage collection pauses: {gc_seconds(recording):.2f} s in {seconds:.0f} s; recording: {recording}")

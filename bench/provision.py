@@ -62,7 +62,7 @@ from keycloak import KeycloakAdmin  # noqa: E402
 from bench.keycloak_on_postgres import started  # noqa: E402
 from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
-from stack.samples import REVIEWER, form, receive_originals, settings_for_tests  # noqa: E402
+from stack.samples import REVIEWER, form, national_id, receive_originals, settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
@@ -159,7 +159,7 @@ def naive(url, password, n) -> float:
                 "attributes": {
                     "department": ["家庭醫學部"],
                     "phone": ["02 2559 1969#116"],
-                    "nationalId": ["A123456789"],
+                    "nationalId": [national_id()],
                 },
                 "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
                 "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
@@ -180,7 +180,11 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
         "emailVerified": True,
         "firstName": "小明",
         "lastName": "王",
-        "attributes": {"department": ["家庭醫學部"], "phone": ["02 2559 1969#116"], "nationalId": ["A123456789"]},
+        "attributes": {
+            "department": ["家庭醫學部"],
+            "phone": ["02 2559 1969#116"],
+            "nationalId": [national_id()],
+        },
         "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
         "realmRoles": [f"default-roles-{REALM_NAME}"],
     }
@@ -308,9 +312,9 @@ def main() -> int:
         elif args.postgres:
             url, password = stack.enter_context(started(sink.port, workdir / "pg", databases))
         else:
-            from stack.__main__ import realm_env
             from stack.credentials_file import WANTED, demo_password
             from stack.keycloak import KeycloakInstance, build_providers
+            from stack.realm import realm_env
 
             values = {k: demo_password() if s == 0 else secrets.token_urlsafe(s) for k, s in WANTED.items()}
             ports = {
@@ -351,7 +355,10 @@ def main() -> int:
         # On a shared machine the load drifts: the three take turns, a slice of
         # each per round, so that each meets the same weather.
         e2e = approving = loop = imported = 0.0
-        cpu = {"e2e": Counter(), "import": Counter()}  # where the cores went, CPU seconds by process name
+        cpu: dict[str, Counter[str]] = {
+            "e2e": Counter(),
+            "import": Counter(),
+        }  # where the cores went, CPU seconds by process name
         for r in range(rounds):
             part = n // rounds + (1 if r < n % rounds else 0)
             database = new_database() if new_database else None
@@ -405,9 +412,9 @@ def main() -> int:
                 f"limit; end to end {imported / e2e:5.2f}x this",
                 flush=True,
             )
-        for method, spent in cpu.items():
-            if spent:
-                shares = ", ".join(f"{k} {v / n * 1000:.0f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
+        for method, used in cpu.items():
+            if used:
+                shares = ", ".join(f"{k} {v / n * 1000:.0f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]))
                 print(
                     f"CPU per approval, {method}: {shares} ms (one password: {per_password * 1000:.0f} ms)", flush=True
                 )

@@ -150,6 +150,8 @@ def refreshed(stack: ProdStack, client_id: str, tokens: list[str]) -> tuple[list
 def run(stack: ProdStack, args) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-upgrade-"))
     old_build = stack.build_dir
+    if old_build is None:
+        raise SystemExit("the stack has no build of its own Keycloak")
     print(f"building {args.to} with our providers and theme ...", flush=True)
     new_build = stack.build_keycloak(args.to)
     print("1. compatibility ...", flush=True)
@@ -190,8 +192,8 @@ def run(stack: ProdStack, args) -> None:
     for at, why in load.refused[:10]:
         print(f"   refused at {at:.0f} s: {why}")
     print(f"sessions from before the upgrade that refresh after it: {ok}/{len(tokens)}")
-    admin.delete_client(admin.get_client_id(client_id))
-    admin.delete_client(admin.get_client_id(session_client))
+    admin.delete_client(admin.get_client_id(client_id) or "")
+    admin.delete_client(admin.get_client_id(session_client) or "")
 
 
 def main() -> int:

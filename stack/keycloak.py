@@ -8,6 +8,8 @@ dev-mode rebuild of one never races the other.
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import time
@@ -46,6 +48,17 @@ DIST_DIR = CACHE / "keycloak"
 
 class KeycloakError(RuntimeError):
     pass
+
+
+_SIGN_IN_FORM = re.compile(r'<form id="kc-form-login"[^>]*\saction="([^"]+)"')
+
+
+def sign_in_form_action(page: str) -> str:
+    """Where the sign-in page posts the account name and password (the benches' scripted sign-ins)."""
+    found = _SIGN_IN_FORM.search(page)
+    if found is None:
+        raise KeycloakError(f"no sign-in form in the page: {page[:300]!r}")
+    return html.unescape(found.group(1))
 
 
 def _run(cmd: list[str], **kw) -> None:

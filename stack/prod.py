@@ -90,7 +90,7 @@ class ProdStack:
     keycloak_args: list[str] = field(default_factory=list)  # more runtime options for both nodes
     sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
     heap: str = "-Xms256m -Xmx1g"
-    log: Callable[..., None] = print
+    log: Callable[[str], None] = print
     # More jars for both nodes' build (the test run adds its captcha-answer seam; `make up` never does).
     extra_providers: list[Path] = field(default_factory=list)
     # The Keycloak release the nodes run (the upgrade rehearsal starts on an older one).
@@ -329,6 +329,8 @@ class ProdStack:
             return
         home = self.node_dir(node)
         if not (home / "bin" / "kc.sh").exists():
+            if self.build_dir is None:
+                raise StackError("build_keycloak() first: the nodes are copies of the optimized server")
             shutil.copytree(self.build_dir, home, symlinks=True, copy_function=os.link)
         imports = home / "data" / "import"
         imports.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -24,7 +25,16 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import Directory, Mailer, Renderer, Telemetry, TokenVerifier
+from .services.ports import (
+    AuditAnchors,
+    DepartureDates,
+    Directory,
+    EventSource,
+    Mailer,
+    Renderer,
+    Telemetry,
+    TokenVerifier,
+)
 from .services.retention import RetentionJob
 from .settings import Settings, SettingsMissing
 
@@ -40,7 +50,9 @@ class Wiring:
     token_verifier: TokenVerifier
     challenges: Challenges | None = None
     # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
-    event_source_factory: Callable[[], object] | None = None
+    event_source_factory: Callable[[], EventSource] | None = None
+    # Keycloak's admin events as the audit chain's second anchor (decision 0136); None likewise.
+    audit_anchors_factory: Callable[[], AuditAnchors] | None = None
     printer: Renderer | None = None
     # What the operators watch (adapters/metrics.py); None: nobody counts.
     telemetry: Telemetry | None = None
@@ -85,6 +97,7 @@ class Wiring:
         if self.event_source_factory is not None:
             jobs.append(self.keycloak_event_poll())
         jobs.append(self.users_leaving())
+        jobs.append(self.grant_endings())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.audit_verification import ChainVerification
 
@@ -93,6 +106,32 @@ class Wiring:
 
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         jobs += self._reminder_jobs()
+        jobs += self.audit_anchoring()
+        return jobs
+
+    def audit_anchoring(self) -> list:
+        """The chain's end kept in Keycloak and mailed to the agency (decision 0136)."""
+        from datetime import timedelta
+
+        import policies
+
+        from .services.audit_anchoring import AuditAnchorJob, AuditCheckpointJob
+
+        rules = policies.audit()
+        jobs: list = [
+            AuditCheckpointJob(
+                self.uow,
+                self.mailer,
+                self.settings.audit_checkpoint_to or rules.checkpoint_mail_to,
+                every=timedelta(minutes=rules.checkpoint_every_minutes),
+            )
+        ]
+        if self.audit_anchors_factory is not None:
+            jobs.append(
+                AuditAnchorJob(
+                    self.uow, self.audit_anchors_factory, every=timedelta(seconds=rules.anchor_every_seconds)
+                )
+            )
         return jobs
 
     def keycloak_event_poll(self):
@@ -101,9 +140,12 @@ class Wiring:
 
         import policies
 
+        from .services.closing import close_after_removal
         from .services.keycloak_events import KeycloakEventPoll
 
         rules = policies.load().events
+        if self.event_source_factory is None:
+            raise RuntimeError("Keycloak's events are read from Keycloak: no event source here")
         return KeycloakEventPoll(
             self.uow,
             self.event_source_factory,
@@ -114,6 +156,8 @@ class Wiring:
             sweep=timedelta(seconds=rules.sweep_seconds),
             sweep_every=timedelta(seconds=rules.sweep_every_seconds),
             start_now=self.settings.keycloak_events_start == "now",
+            grant_removed=lambda account_id, at: close_after_removal(self.directory(), account_id, at),
+            own_client=self.settings.client_id,
         )
 
     def audit_export(self):
@@ -124,17 +168,29 @@ class Wiring:
 
         return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
-    def users_leaving(self):
-        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
+    def departure_dates(self) -> DepartureDates:
+        """Users' departure dates, as the admin console keeps them (Keycloak user attributes)."""
         import policies
 
         from .adapters.keycloak_departures import KeycloakDepartureDates
+        from .adapters.keycloak_directory import KeycloakDirectory
+
+        directory = self.directory()
+        if not isinstance(directory, KeycloakDirectory):
+            raise RuntimeError("departure dates are read from Keycloak's user attributes: no Keycloak here")
+        return KeycloakDepartureDates(directory.admin, policies.departures().user_attribute)
+
+    def users_leaving(self):
+        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
         from .services.departures import UsersLeaving
 
-        def dates():
-            return KeycloakDepartureDates(self.directory().admin, policies.departures().user_attribute)
+        return UsersLeaving(self.departure_dates, self.directory, self.uow)
 
-        return UsersLeaving(dates, self.directory, self.uow)
+    def grant_endings(self):
+        """Grants managers end from a date on their page (decision 0127; services/pair_users.py)."""
+        from .services.pair_users import GrantEndings
+
+        return GrantEndings(self.uow, self.directory)
 
     def _reminder_jobs(self) -> list:
         """Password reminders and access reviews (decision 0085), sharing one read of the accounts."""
@@ -162,11 +218,13 @@ class Wiring:
         from .services.notifications import SignInPlaces
 
         console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/admin/{s.realm}/console/"
-        options = dict(
+        options: dict[str, Any] = dict(
             threads=s.worker_threads,
             lease_seconds=s.worker_lease_seconds,
             max_backoff_seconds=s.worker_max_backoff_seconds,
-            sign_in_places=SignInPlaces(s.screening_system_url, console),
+            sign_in_places=SignInPlaces(
+                s.screening_system_url, console, f"{(s.public_url or 'http://127.0.0.1:5000').rstrip('/')}/manage"
+            ),
             schedule=self.schedule() if s.worker_runs_jobs else None,
             request_seconds=s.keycloak_timeout_seconds / 4,
             telemetry=self.telemetry,
@@ -182,7 +240,7 @@ def bootstrap(
     mailer: Mailer | None = None,
     token_verifier: TokenVerifier | None = None,
     migrate: bool | None = None,
-    event_source_factory: Callable[[], object] | None = None,
+    event_source_factory: Callable[[], EventSource] | None = None,
     keycloak_check: Callable[[], bool] | None = None,
 ) -> Wiring:
     engine = make_engine(settings.database_url)
@@ -195,10 +253,11 @@ def bootstrap(
     chain = AuditChain(
         audit_key, head_file=settings.audit_head_file, retired=old_audit_keys, people=AuditPeople(cipher)
     )
+    audit_anchors_factory: Callable[[], AuditAnchors] | None = None
     if directory_factory is None and event_source_factory is None:
         from .adapters.keycloak_events import KeycloakEventSource
 
-        def event_source_factory():
+        def keycloak_events() -> KeycloakEventSource:
             return KeycloakEventSource(
                 settings.keycloak_url,
                 settings.realm,
@@ -206,6 +265,9 @@ def bootstrap(
                 settings.client_secret,
                 timeout=settings.keycloak_timeout_seconds,
             )
+
+        # Its admin events are also where the audit chain's end is anchored (decision 0136).
+        event_source_factory = audit_anchors_factory = keycloak_events
 
     if directory_factory is None and keycloak_check is None:
         from .adapters.keycloak_health import realm_answers
@@ -238,12 +300,11 @@ def bootstrap(
         from .adapters.tokens import RealmTokenVerifier
 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
-    import policies
 
     from .adapters.captcha_image import draw
     from .adapters.challenge_store import SqlChallengeStore
+    from .adapters.html_pdf import HtmlPdfForms
     from .adapters.metrics import PrometheusTelemetry
-    from .adapters.pdf_forms import PdfForms
 
     return Wiring(
         settings=settings,
@@ -254,8 +315,9 @@ def bootstrap(
         mailer=mailer,
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
+        audit_anchors_factory=audit_anchors_factory,
         challenges=Challenges(draw, SqlChallengeStore(engine)),
-        printer=PdfForms(help_desk=policies.load().help_desk),
+        printer=HtmlPdfForms(),
         telemetry=PrometheusTelemetry(),
         keycloak_check=keycloak_check,
     )

@@ -65,6 +65,8 @@ class Settings:
     # The audit chain's signed head (decision 0010): outside the database, where
     # its owner cannot rewrite it unnoticed (another host's mount, another user's file).
     audit_head_file: Path | None = field(default_factory=lambda: _path("SYNC_AUDIT_HEAD_FILE"))
+    # Where the audit chain's checkpoints are mailed (decision 0136); empty: policies/audit.toml's address.
+    audit_checkpoint_to: str = field(default_factory=lambda: _env("SYNC_AUDIT_CHECKPOINT_TO", ""))
     # Where the copy of Keycloak's stored events (decision 0090) starts on a database that has
     # none yet: "beginning" (everything Keycloak still keeps) or "now" (a test's own database).
     keycloak_events_start: str = field(default_factory=lambda: _env("SYNC_KEYCLOAK_EVENTS_START", "beginning"))
@@ -164,7 +166,9 @@ PROCESSES = {
     "web": (*_RECORDS, *_KEYCLOAK, "SMTP_HOST", "FLASK_SECRET_KEY", "REVIEWER_CLIENT_SECRET"),
     "worker": (*_RECORDS, *_KEYCLOAK, "SMTP_HOST", "SYNC_PUBLIC_URL", "SCREENING_SYSTEM_URL"),
     "keycloak commands": (*_RECORDS, *_KEYCLOAK),  # reconcile, import-legacy
-    "records": _RECORDS,  # audit verify, audit export
+    "records": _RECORDS,  # audit export, audit verify --without-keycloak
+    # audit verify: the chain's ends are also anchored in Keycloak's admin events (decision 0136).
+    "records and Keycloak's anchors": (*_RECORDS, "KEYCLOAK_URL", "SYNC_SERVICE_CLIENT_SECRET"),
     "migrations": ("SYNC_DATABASE_URL",),  # db upgrade
     "keys": ("SYNC_DATA_KEY or SYNC_DATA_KEY_FILE", "SYNC_AUDIT_SIGNING_KEY or SYNC_AUDIT_SIGNING_KEY_FILE"),
     "login": ("KEYCLOAK_URL",),  # the device sign-in for the JSON API

@@ -12,19 +12,23 @@ import base64
 import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
-from ..domain import Grant, Level
+from ..domain import Grant, Level, national_id_digest
 from ..services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryRefused,
     DirectoryUnavailable,
+    Holder,
     NewAccount,
     PairState,
+    Profile,
 )
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_pairs import PairsReader
@@ -99,7 +103,7 @@ class KeycloakDirectory:
         national_id_key: bytes | None = None,
         reading_threads: int = 4,
     ) -> None:
-        self._args = dict(
+        self._args: dict[str, Any] = dict(
             server_url=server_url.rstrip("/") + "/",
             realm_name=realm,
             user_realm_name=realm,
@@ -143,9 +147,45 @@ class KeycloakDirectory:
                 return None
             raise
 
+    @_keycloak_errors_as_ours
+    def account_of_person(self, national_id: str) -> Account | None:
+        if self._national_id_key is None:
+            raise DirectoryUnavailable("no national ID digest key")
+        digest = national_id_digest.national_id_digest(national_id, self._national_id_key)
+        query = {"q": f"{national_id_digest.ATTRIBUTE}:{digest}", "briefRepresentation": "false"}
+        for account in map(self._account, self.admin.get_users(query)):
+            if account.holds_national_id(national_id):
+                return account
+        return None
+
+    @_keycloak_errors_as_ours
+    def reserve_name(self, username: str, reference: str) -> bool:
+        # partialImport, SKIP: atomic on Keycloak's unique username, and no user profile to meet
+        # (the reservation holds no person). Disabled, no credentials: nobody can sign in as it.
+        placeholder = {
+            "username": username.lower(),
+            "enabled": False,
+            "attributes": {RESERVATION_ATTRIBUTE: [reference]},
+        }
+        self.admin.partial_import_realm(self.realm, {"ifResourceExists": "SKIP", "users": [placeholder]})
+        held = self.find_account(username)
+        return held is not None and held.reserved_for == reference
+
+    @_keycloak_errors_as_ours
+    def release_name(self, username: str, reference: str) -> None:
+        held = self.find_account(username)
+        if held is not None and held.reserved_for == reference:
+            self.delete_account(held.id)
+
     def _account(self, u: dict) -> Account:
+        created = u.get("createdTimestamp")
         return Account(
-            u["id"], u["username"], u.get("email"), u.get("attributes") or {}, national_id_key=self._national_id_key
+            u["id"],
+            u["username"],
+            u.get("email"),
+            u.get("attributes") or {},
+            national_id_key=self._national_id_key,
+            created_at=datetime.fromtimestamp(created / 1000, UTC) if created is not None else None,
         )
 
     @staticmethod
@@ -207,28 +247,29 @@ class KeycloakDirectory:
     # ---- a person's own data (R-PD-2, decision 0095) -----------------------
 
     @_keycloak_errors_as_ours
-    def profile_of(self, account_id: str) -> dict:
+    def profile_of(self, account_id: str) -> Profile:
         """What the realm holds about the person, as they may read it: the national ID
         digests (decision 0030) are keyed hashes for look-up, not data of theirs to read."""
         u = self.admin.get_user(account_id)
         attributes = {k: v for k, v in (u.get("attributes") or {}).items() if not k.startswith("nationalId")}
-        return {
-            "username": u["username"],
-            "email": u.get("email"),
-            "firstName": u.get("firstName"),
-            "lastName": u.get("lastName"),
-            "enabled": u.get("enabled"),
-            "emailVerified": u.get("emailVerified"),
-            "createdTimestamp": u.get("createdTimestamp"),
-            "attributes": attributes,
-            "requiredActions": u.get("requiredActions") or [],
-        }
+        created = u.get("createdTimestamp")
+        return Profile(
+            username=u["username"],
+            email=u.get("email"),
+            first_name=u.get("firstName"),
+            last_name=u.get("lastName"),
+            enabled=bool(u.get("enabled")),
+            email_verified=bool(u.get("emailVerified")),
+            created_at=datetime.fromtimestamp(created / 1000, UTC) if created else None,
+            attributes=attributes,
+            required_actions=tuple(u.get("requiredActions") or ()),
+        )
 
     @_keycloak_errors_as_ours
     def correct_profile(self, account_id: str, field: str, value: str) -> None:
         """One field of the profile (policies/personal_data.toml `correctable`)."""
         u = self.admin.get_user(account_id)
-        body = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
+        body: dict[str, Any] = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
         body["attributes"] = u.get("attributes") or {}
         if field in ("email", "firstName", "lastName"):
             body[field] = value
@@ -305,6 +346,20 @@ class KeycloakDirectory:
         return {u["username"]: u["id"] for u in self.admin.get_group_members(group_id, {"briefRepresentation": True})}
 
     @_keycloak_errors_as_ours
+    def holders(self, grant: Grant) -> list[Holder]:
+        group_id = self._group_id(grant, create=False)
+        if group_id is None:
+            return []
+        people = self.admin.get_group_members(group_id, {"briefRepresentation": False})
+        return sorted(
+            (
+                Holder(u["id"], u["username"], u.get("firstName"), u.get("lastName"), u.get("email"), u["enabled"])
+                for u in people
+            ),
+            key=lambda h: h.username,
+        )
+
+    @_keycloak_errors_as_ours
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
         return self._permissions.repair(self.admin, institution, category)
 
@@ -315,7 +370,7 @@ class KeycloakDirectory:
         # A client of its own for each reading thread (python-keycloak's session and token
         # are not for sharing), unless we were handed one (benches, tests).
         def admin_for_thread() -> KeycloakAdmin:
-            return self._admin if self._given_admin else KeycloakAdmin(**self._args)
+            return self._admin if self._admin is not None and self._given_admin else KeycloakAdmin(**self._args)
 
         return PairsReader(self.admin, admin_for_thread, threads=self.reading_threads).read(pairs, progress)
 
@@ -326,6 +381,34 @@ class KeycloakDirectory:
             for g in self.admin.get_user_groups(account_id, brief_representation=True)
             if (grant := grant_of_path(g.get("path", ""))) is not None
         }
+
+    @_keycloak_errors_as_ours
+    def realm_roles_of(self, account_id: str) -> set[str]:
+        return {r["name"] for r in self.admin.get_composite_realm_roles_of_user(account_id, brief_representation=True)}
+
+    # Our admin REST extension (keycloak-config/providers, accounts/AccountClosingResource): the
+    # marks are no user-profile attributes (no console form shows or edits them), so the admin
+    # API's user update would drop them; the extension writes them with the disabling.
+    @_keycloak_errors_as_ours
+    def close_account(self, account_id: str, closed_on: date, because: str) -> bool:
+        answer = self.admin.connection.raw_put(
+            f"admin/realms/{self.realm}/screening-closing/{account_id}",
+            data=json.dumps({"closedAt": closed_on.isoformat(), "because": because}),
+        )
+        return self._changed(answer)
+
+    @_keycloak_errors_as_ours
+    def reopen_account(self, account_id: str, because: str) -> bool:
+        answer = self.admin.connection.raw_delete(
+            f"admin/realms/{self.realm}/screening-closing/{account_id}?because={because}"
+        )
+        return self._changed(answer)
+
+    @staticmethod
+    def _changed(answer) -> bool:
+        if answer.status_code != 200:
+            raise KeycloakError(error_message=answer.content, response_code=answer.status_code)
+        return bool(answer.json().get("changed"))
 
     # Our admin REST extension (keycloak-config/providers, accounts/): the admin API has no
     # bulk read of credential dates, one request per account would not scale (decision 0085).

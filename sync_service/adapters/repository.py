@@ -3,6 +3,7 @@ manager seats, the outbox. Rows are mapped to domain objects by hand."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,7 +56,7 @@ class ApplicationRepository:
         national_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Application]:
+    ) -> builtins.list[Application]:
         query = select(applications)
         for column, value in (
             (applications.c.status, status),
@@ -80,7 +81,7 @@ class ApplicationRepository:
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[Application], int]:
+    ) -> tuple[builtins.list[Application], int]:
         """The reviewers' queue: oldest first, and how many match in all."""
         where = [
             column == value
@@ -119,7 +120,7 @@ class ApplicationRepository:
         )
         return dict(rows.all())
 
-    def open_like(self, app: Application) -> list[Application]:
+    def open_like(self, app: Application) -> builtins.list[Application]:
         """Applications still open (not decided, or decided and not yet through)
         for the same account, or for the same person, institution and category."""
         open_statuses = [s.value for s in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED, Status.APPROVED, Status.FAILED)]
@@ -257,7 +258,7 @@ class SeatRepository:
         rows = self.conn.execute(select(manager_seats).where(manager_seats.c.manager.is_not(None)))
         return [_seat(r) for r in rows]
 
-    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str | None) -> None:
         """Store a decision taken on the copy loaded at `loaded_version`; refuse
         it if someone else decided on the same seat meanwhile."""
         values = {

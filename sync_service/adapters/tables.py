@@ -249,6 +249,16 @@ personal_data_requests = Table(
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
     Column("decision_reason", Text),
+    # A request received in writing (0011): who registered it, the day the letter came, the fee
+    # charged (NT$), and the letter's scan, encrypted (AES-GCM, bound to the request).
+    Column("channel", String(8), nullable=False, server_default="online"),
+    Column("registered_by", String(255)),
+    Column("received_on", Date),
+    Column("fee", Integer),
+    Column("letter_filename", String(200)),
+    Column("letter_content_type", String(40)),
+    Column("letter_size", Integer),
+    Column("letter_ciphertext", LargeBinary),
 )
 
 # Where the audit chain starts once retention has cut its oldest rows (decision 0096): the
@@ -262,6 +272,19 @@ audit_base = Table(
     Column("hash", String(64), nullable=False),
     Column("signature", String(128), nullable=False),
     Column("cut_at", UtcDateTime(), nullable=False),
+)
+
+# The audit chain's checkpoints mailed to the agency (decision 0136): one per period at most,
+# and only when the chain grew; the mails are the evidence, these rows what the export prints.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("period", Integer, primary_key=True, autoincrement=False),  # now // the period's length
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("signature", String(128), nullable=False),
+    Column("sent_to", String(255), nullable=False),
 )
 
 # Moving in from the old system (0007, docs/decisions/0105): one row per row of an export
@@ -332,6 +355,21 @@ access_review_items = Table(
     Column("state", String(16), nullable=False),
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
+)
+
+# Grants a manager ends from a date (decision 0127): one pending ending per person and pair,
+# removed when applied (the audit chain keeps the record).
+grant_endings = Table(
+    "grant_endings",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("institution_code", String(10), primary_key=True),
+    Column("category", String(10), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("set_by", String(255), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    Index("ix_grant_endings_due", "end_on"),
 )
 
 # The public intake's open captcha challenges (services/challenges.py): every web process issues

@@ -27,6 +27,12 @@ SIGN_IN_ACTIONS = frozenset({"keycloak.login", "keycloak.login_error", "keycloak
 # UnlockOnResetListener); the rest (e-mail, redirect addresses, codes) is left in Keycloak,
 # which forgets it after its expiry.
 KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_type", "screening_unlock")
+# What an administrator's update of a person changed (decision 0123: the USER_FIELDS admin event):
+# field names and masked e-mail addresses, never a personal value.
+KEPT_ADMIN_DETAILS = ("screening_changed_fields", "screening_email_from", "screening_email_to")
+# The chain's own end recorded in Keycloak's admin events (decision 0136): not copied back into the
+# chain, which would move the very end it records, every few seconds, for ever.
+AUDIT_ANCHOR_PATH = "screening-audit-anchors"
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,11 @@ class StoredEvent:
         return (self.raw.get("authDetails") or {}).get("userId")
 
     @property
+    def client(self) -> str | None:
+        """The client an admin event's request came through (the console's, the sync service's)."""
+        return (self.raw.get("authDetails") or {}).get("clientId") if self.stream == ADMIN else None
+
+    @property
     def group_ids(self) -> tuple[str, ...]:
         """Groups the admin event's path names (users/{id}/groups/{gid}, groups/{gid}/...)."""
         if self.stream != ADMIN:
@@ -83,11 +94,25 @@ class StoredEvent:
         return tuple(parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "groups")
 
 
+def is_audit_anchor(event: StoredEvent) -> bool:
+    return event.stream == ADMIN and (event.raw.get("resourcePath") or "").startswith(AUDIT_ANCHOR_PATH + "/")
+
+
 def stored_event(stream: str, raw: Mapping[str, Any]) -> StoredEvent:
     """Keycloak 26 gives every stored event an id; an event without one (older stores) is
     keyed by its content, which is as unique as Keycloak's own columns."""
     event_id = raw.get("id") or hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
     return StoredEvent(stream, f"{stream}:{event_id}", int(raw["time"]), raw)
+
+
+def removes_a_grant(event: StoredEvent, people: People) -> bool:
+    """An admin event taking an account out of a grant group (`/institutions/{code}/{CAT}/users`
+    or `managers`): a manager's removal in the console, or anyone's through the admin API."""
+    raw = event.raw
+    if event.stream != ADMIN or raw.get("resourceType") != "GROUP_MEMBERSHIP" or raw.get("operationType") != "DELETE":
+        return False
+    parts = [(people.groups.get(g) or "").strip("/").split("/") for g in event.group_ids]
+    return any(len(p) == 4 and p[0] == "institutions" and p[3] in ("users", "managers") for p in parts)
 
 
 def institution_of_group(path: str | None) -> str | None:
@@ -155,6 +180,9 @@ def _admin_event(event: StoredEvent, people: People) -> dict[str, Any]:
         "error": raw.get("error"),
         "institutions": institutions,
     }
+    kept = {k: v for k, v in (raw.get("details") or {}).items() if k in KEPT_ADMIN_DETAILS}
+    if kept:
+        details["details"] = kept
     name = actor.username or (f"keycloak-user:{auth['userId']}" if auth.get("userId") else "unknown-admin")
     action = f"keycloak.admin.{str(raw.get('resourceType', 'unknown')).lower()}.{str(raw.get('operationType', 'unknown')).lower()}"
     return {"actor": name, "action": action, "at": event.at, "details": details}

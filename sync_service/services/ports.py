@@ -11,14 +11,14 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import policies
 
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
 from ..domain.keycloak_events import People
 from ..domain.legacy import PasswordHash
-from ..domain.personal_data import PersonalDataRequest
+from ..domain.personal_data import Letter, PersonalDataRequest
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -248,6 +248,9 @@ class PersonalDataRequestRepository(Protocol):
 
     def queue(self, status: str | None = None, limit: int = 100) -> list[PersonalDataRequest]: ...
 
+    def letter(self, request_id: str) -> Letter | None:
+        """A written request's letter, with its content."""
+
     def processing_stopped(self, account: str) -> bool:
         """Has the person had the processing of their data stopped (an approved request)?"""
 
@@ -317,6 +320,54 @@ class ReviewItem:
     decided_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class AuditCheckpoint:
+    """The audit chain's end at a moment, signed with the audit key (decision 0136): mailed to the
+    agency, so that a history rewritten later, even re-signed with the key, no longer matches it."""
+
+    seq: int
+    hash: str
+    at: datetime
+    signature: str  # "key id:base64" over the checkpoint's text
+    line: str  # the one line `audit verify --checkpoints` reads back (as mailed and printed)
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The audit chain's end (row seq, its hash), signed, as recorded in Keycloak (decision 0136)."""
+
+    seq: int
+    hash: str
+    signature: str
+    at: datetime | None = None  # when Keycloak recorded it (read back)
+
+
+class AuditAnchors(Protocol):
+    """Keycloak's admin events as the second place of the chain's end (decision 0136)."""
+
+    def record(self, anchor: AuditAnchor) -> None:
+        """DirectoryUnavailable when Keycloak does not take it."""
+
+    def newest(self, count: int, key_ids: Sequence[str]) -> list[AuditAnchor]:
+        """The newest anchors signed with these keys (by their ids), up to `count` of each key,
+        newest first. Anchors of other keys are not read: another chain's (tests share a realm),
+        or a flood meant to push ours out of the window."""
+
+
+class AuditCheckpointRepository(Protocol):
+    """The checkpoints made, in the unit of work's transaction (decision 0136)."""
+
+    def claim(self, period: int, now: datetime, sent_to: str) -> AuditCheckpoint | None:
+        """The checkpoint of the chain's end now, recorded for `period`; None when the chain has
+        not grown since the last checkpoint or another worker took this period."""
+
+    def made_since(self, start: datetime) -> list[AuditCheckpoint]:
+        """The checkpoints made from `start` on, oldest first."""
+
+    def anchor(self) -> AuditAnchor | None:
+        """The chain's end now, signed for Keycloak's record; None while the chain is empty."""
+
+
 class AccessReviewRepository(Protocol):
     def round_opened(self, round_key: str) -> bool: ...
 
@@ -340,6 +391,36 @@ class AccessReviewRepository(Protocol):
 
     def mark_removed(self, review_id: str, account_id: str, now: datetime) -> bool:
         """An unconfirmed item becomes removed; False if it is not (any more) unconfirmed."""
+
+
+@dataclass(frozen=True)
+class GrantEnding:
+    """A user-level grant a manager ends from a date (decision 0127): at 00:00 Taipei of `end_on`
+    the person leaves the pair's users group (and their account closes if nothing is left)."""
+
+    account_id: str
+    username: str
+    institution_code: str
+    category: str
+    end_on: date
+    set_by: str
+    set_at: datetime
+
+
+class GrantEndingRepository(Protocol):
+    def set(self, ending: GrantEnding) -> None:
+        """The person's pending ending in the pair, replacing an earlier date."""
+
+    def cancel(self, account_id: str, institution_code: str, category: str) -> bool:
+        """False when there was none."""
+
+    def of_pair(self, institution_code: str, category: str) -> dict[str, GrantEnding]:
+        """The pair's pending endings, by account id."""
+
+    def due(self, today: date) -> list[GrantEnding]: ...
+
+    def take(self, ending: GrantEnding) -> bool:
+        """Remove the ending as applied; False when another worker took it (or it changed)."""
 
 
 class ChallengeStore(Protocol):
@@ -379,19 +460,43 @@ class UnitOfWork(Protocol):
     block without a commit writes nothing. The domain events of every
     application touched are written to the audit chain with the commit."""
 
-    applications: ApplicationRepository
-    seats: SeatRepository
-    outbox: OutboxRepository
-    scans: ScanRepository
-    keycloak_events: KeycloakEventLog
-    legacy: LegacyImportRepository
-    personal_requests: PersonalDataRequestRepository
-    personal_records: PersonalRecords
+    @property
+    def applications(self) -> ApplicationRepository: ...
 
-    password_reminders: PasswordReminderRepository
-    access_reviews: AccessReviewRepository
+    @property
+    def seats(self) -> SeatRepository: ...
 
-    def __enter__(self) -> UnitOfWork: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def scans(self) -> ScanRepository: ...
+
+    @property
+    def keycloak_events(self) -> KeycloakEventLog: ...
+
+    @property
+    def legacy(self) -> LegacyImportRepository: ...
+
+    @property
+    def personal_requests(self) -> PersonalDataRequestRepository: ...
+
+    @property
+    def personal_records(self) -> PersonalRecords: ...
+
+    @property
+    def password_reminders(self) -> PasswordReminderRepository: ...
+
+    @property
+    def access_reviews(self) -> AccessReviewRepository: ...
+
+    @property
+    def grant_endings(self) -> GrantEndingRepository: ...
+
+    @property
+    def audit_checkpoints(self) -> AuditCheckpointRepository: ...
+
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 
@@ -446,6 +551,11 @@ class MailUnavailable(Exception):
     """The mail server did not take the message: try again later."""
 
 
+# A name a pending application A holds in Keycloak: a disabled account without credentials, marked
+# with the application's reference (decision 0121). Keycloak itself then refuses the name to anyone.
+RESERVATION_ATTRIBUTE = "screening.reservedFor"
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
@@ -455,11 +565,30 @@ class Account:
     # The realm keeps keyed digests of the national ID, not the number (decision 0030): the
     # directory that read the account hands over the key to compare with.
     national_id_key: bytes | None = field(default=None, repr=False, compare=False)
+    created_at: datetime | None = None
+
+    @property
+    def reserved_for(self) -> str | None:
+        """The pending application A this name is held for (decision 0121), or None: a real account."""
+        values = self.attributes.get(RESERVATION_ATTRIBUTE)
+        return values[0] if values else None
 
     def holds_national_id(self, national_id: str) -> bool:
         """Does the account carry this national ID? (One place for it: Keycloak keeps
         HMAC digests of it, sync_service/domain/national_id_digest.py.)"""
         return national_id_digest.holds(self.attributes, national_id, self.national_id_key)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person holding a grant, as their manager's page lists them (decision 0127)."""
+
+    id: str
+    username: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    enabled: bool
 
 
 @dataclass(frozen=True)
@@ -499,15 +628,48 @@ class DirectoryAccount:
     grants: frozenset[Grant] = frozenset()
 
 
-class Directory(Protocol):
-    """Accounts and grants in the identity provider (Keycloak). One contract
-    suite (tests/integration/test_directory_contract.py) holds the fake and
-    the Keycloak adapter to the same behaviour."""
+@dataclass(frozen=True)
+class Profile:
+    """A person's profile as they may read it (R-PD-2): what the realm holds about them, the
+    national ID digests left out (keyed hashes for look-up, not data of theirs, decision 0030)."""
+
+    username: str
+    email: str | None
+    first_name: str | None
+    last_name: str | None
+    enabled: bool
+    email_verified: bool
+    created_at: datetime | None
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    required_actions: tuple[str, ...] = ()
+
+
+# The identity provider (Keycloak), by role: a use case asks for the role it needs. One
+# contract suite (tests/integration/test_directory_contract.py) holds the fake and the
+# Keycloak adapter to the same behaviour; `Directory` is all the roles together.
+
+
+class Accounts(Protocol):
+    """People's accounts: found, made, their password, their sessions."""
 
     def find_account(self, username: str) -> Account | None: ...
 
     def account(self, account_id: str) -> Account | None:
         """The account with this id (a signed-in person's: their token's subject), None if none has it."""
+        ...
+
+    def account_of_person(self, national_id: str) -> Account | None:
+        """The account that holds this national ID (R-ACC-1: one person, one account), or None.
+        Keycloak keeps keyed digests, so the look-up is by the digest (decision 0030)."""
+        ...
+
+    def reserve_name(self, username: str, reference: str) -> bool:
+        """Holds the name for the pending application A `reference` (decision 0121): True when it
+        is held for it (now or before), False when the name is someone else's."""
+        ...
+
+    def release_name(self, username: str, reference: str) -> None:
+        """Gives the name back if it is still held for `reference` (and is nothing else)."""
         ...
 
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
@@ -518,6 +680,20 @@ class Directory(Protocol):
 
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None: ...
 
+    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
+        """The identity provider mails the person a link to set their password (an imported account)."""
+
+    def end_sessions(self, account_id: str) -> None: ...
+
+    def set_enabled(self, account_id: str, enabled: bool) -> None: ...
+
+    def delete_account(self, account_id: str) -> None:
+        """Idempotent: an account gone already is what was asked."""
+
+
+class Memberships(Protocol):
+    """Who holds which grant (an account's membership of the grant's group)."""
+
     def join(self, account_id: str, grant: Grant) -> None:
         """Idempotent: joining twice is joining once. Creates the grant's group
         on first need (and, for the manager level, the pair's admin-console
@@ -526,18 +702,24 @@ class Directory(Protocol):
     def leave(self, account_id: str, grant: Grant) -> None:
         """Idempotent: leaving a group one is not in changes nothing."""
 
-    def end_sessions(self, account_id: str) -> None: ...
-
     def members(self, grant: Grant) -> dict[str, str]:
         """The accounts holding the grant, username -> account id ({} when no group)."""
         ...
 
-    def repair_manager_access(self, institution: str, category: str) -> list[str]:
-        """Make the pair's admin-console permissions as they should be; the drift found, in words ([] if none)."""
+    def holders(self, grant: Grant) -> list[Holder]:
+        """The people holding the grant, with their names ([] when no group), by username."""
         ...
 
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
+
+
+class ConsolePermissions(Protocol):
+    """A pair's managers group and its admin-console permissions, as the reconciler reads and repairs them."""
+
+    def repair_manager_access(self, institution: str, category: str) -> list[str]:
+        """Make the pair's admin-console permissions as they should be; the drift found, in words ([] if none)."""
+        ...
 
     def read_pairs(
         self, pairs: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None
@@ -545,23 +727,45 @@ class Directory(Protocol):
         """Many pairs' managers and permission drift at once, read in bulk where Keycloak
         allows; `progress(n)` after every n pairs read."""
 
-    # A person's own data (R-PD-2, decision 0095).
-    def profile_of(self, account_id: str) -> dict[str, Any]:
-        """The profile as the person may read it (no national ID digests)."""
 
-    def correct_profile(self, account_id: str, field: str, value: str) -> None: ...
+class Standing(Protocol):
+    """Whether an account is open: its realm roles, and closing it when its last grant ended
+    (R-ACC-2, decision 0126): disabled, with `screening.closedAt` and `screening.closedBecause`
+    (the sign-in page reads them)."""
 
-    def set_enabled(self, account_id: str, enabled: bool) -> None: ...
+    def realm_roles_of(self, account_id: str) -> set[str]:
+        """The realm roles the account holds, directly or through its groups."""
+        ...
 
-    def delete_account(self, account_id: str) -> None:
-        """Idempotent: an account gone already is what was asked."""
+    def close_account(self, account_id: str, closed_on: date, because: str) -> bool:
+        """Disable and mark the account; False when it was closed already (its first mark stays)."""
+        ...
 
-    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
-        """The identity provider mails the person a link to set their password (an imported account)."""
+    def reopen_account(self, account_id: str, because: str) -> bool:
+        """Remove the marks of a closing for `because` and enable the account (a lockout stays
+        disabled); False when it was not closed for that reason."""
+        ...
+
+
+class Profiles(Protocol):
+    """A person's own data in the realm (R-PD-2, decision 0095)."""
+
+    def profile_of(self, account_id: str) -> Profile: ...
+
+    def correct_profile(self, account_id: str, field: str, value: str) -> None:
+        """One field (policies/personal_data.toml `correctable`): email, first_name, last_name or an attribute."""
+
+
+class Roster(Protocol):
+    """Everyone at once, for the periodic jobs."""
 
     def accounts(self) -> Iterator[DirectoryAccount]:
         """Every person of the realm (no service accounts), page by page, with when their
         password was set and their grants: what the reminders and reviews read."""
+
+
+class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, Protocol):
+    """The identity provider in every role (what the Keycloak adapter and the fake implement)."""
 
 
 @dataclass(frozen=True)
@@ -590,6 +794,16 @@ class Caller:
     @property
     def is_reviewer(self) -> bool:
         return policies.REVIEWER_ROLE in self.roles
+
+    @property
+    def is_vendor(self) -> bool:
+        """The vendor's staff (維護廠商, R-VEN-1)."""
+        return policies.VENDOR_ROLE in self.roles
+
+    @property
+    def is_staff(self) -> bool:
+        """HPA's reviewers and the vendor's staff: they read every application and request."""
+        return self.is_reviewer or self.is_vendor
 
 
 class TokenInvalid(Exception):
@@ -673,8 +887,17 @@ class ExportRequest:
 
 
 class BundleWriter(Protocol):
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
+    def bundle(
+        self,
+        request: ExportRequest,
+        rows: list[ChainRow],
+        generated_at: datetime,
+        checkpoints: Sequence[AuditCheckpoint] = (),
+        accounts: list[dict[str, Any]] | None = None,
+    ) -> bytes:
+        """The signed bundle (a zip: the entries, the chain's checkpoints mailed since the range's
+        start, the verifier, the public key, how to check); with `accounts`, the institution's
+        accounts and grants at `generated_at`, in the signed header (R-AUD-2)."""
         ...
 
 
@@ -688,13 +911,16 @@ class PrintedForm:
     title: str
     reference: str
     qr_target: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    # Label and value; a value of several choices (the ticked boxes) is a tuple, each kept whole.
+    rows: list[tuple[str, str | tuple[str, ...]]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     table: tuple[list[str], list[list[str]]] | None = None
     table_title: str = ""
     signatures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pages: list[PrintedForm] = field(default_factory=list)  # a second sheet (附件2-2)
+    seals: frozenset[str] = frozenset()  # the rows signed or sealed by hand: room for a seal
+    help_desk: str = ""  # the help desk's line at the foot
 
 
 class Renderer(Protocol):

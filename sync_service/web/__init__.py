@@ -17,6 +17,7 @@ from . import (
     limits,
     openapi,
     page_support,
+    pair_users,
     personal_data,
     printed,
     public,
@@ -30,14 +31,19 @@ from .headers import secure_headers
 FORM_LIMIT = 64 * 1024  # a form 1 is small; every route but the scans' upload keeps this limit
 # Routes that take a larger body, and how large. Known from the matched route, before anything
 # reads the body (the CSRF check reads the form first, so a hook after it would come too late).
-LARGER_BODIES = {"scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT}
+LARGER_BODIES = {
+    "scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT,
+    # a written personal-data request carries its letter's scan (R-PD-2)
+    "review.written_request": use_scans.MAX_SCAN_BYTES + FORM_LIMIT,
+}
 
 
 class SizedRequest(Request):
     """A request whose body limit is its route's: a scan up to the documented size, else 64 KB."""
 
-    @property
-    def max_content_length(self) -> int | None:
+    # werkzeug declares an attribute; Flask's own Request overrides it with a property too.
+    @property  # type: ignore[misc]
+    def max_content_length(self) -> int | None:  # type: ignore[override]
         return LARGER_BODIES.get(self.endpoint or "", FORM_LIMIT)
 
 
@@ -71,7 +77,9 @@ def create_app(wiring) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = settings.proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
     timing.register(app)
@@ -93,6 +101,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        pair_users.blueprint,
     ):
         app.register_blueprint(blueprint)
 

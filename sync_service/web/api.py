@@ -22,8 +22,13 @@ def _wiring():
     return current_app.extensions["sync"]
 
 
-def _caller(required: bool = True) -> Caller | None:
-    return current_caller(required)
+def _caller() -> Caller:
+    """The caller of a request that needs one (401 without a valid token)."""
+    return current_caller()
+
+
+def _caller_if_any() -> Caller | None:
+    return current_caller(required=False)
 
 
 def _directory():
@@ -139,7 +144,7 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
 @blueprint.post("/applications")
 @intake_limits
 def submit():
-    caller = _caller(required=False)
+    caller = _caller_if_any()
     data = _body()
     form = {name: _text(data, name) for name in use_cases.FORM_FIELDS}
     app = use_cases.submit(_wiring().uow(), form, caller=caller, documents=_documents(data), directory=_directory())

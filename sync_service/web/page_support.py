@@ -40,6 +40,14 @@ def caller() -> Caller | None:
     )
 
 
+def signed_in_caller() -> Caller:
+    """The signed-in person of a page behind `signed_in` or `reviewer_only` (the sign-in page otherwise)."""
+    who = caller()
+    if who is None:
+        raise SignInRequired("auth.sign_in_required", "請先登入", "Sign in first")
+    return who
+
+
 def sign_in_as(c: Caller, until: float) -> None:
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     session["caller"] = {
@@ -69,7 +77,7 @@ def viewer() -> lookup.Viewer:
     person's account is read from Keycloak once per request (reviewers need none)."""
     if "viewer" not in g:
         who = caller()
-        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_reviewer else None
+        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_staff else None
         g.viewer = lookup.Viewer(who, frozenset(remembered_references()), holder)
     return g.viewer
 
@@ -96,6 +104,18 @@ def reviewer_only(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         review.require_reviewer(caller())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def staff_only(view):
+    """A page HPA's reviewers and the vendor's staff share (R-VEN-1): the sign-in page without a
+    session, a 403 page for anyone else (services/review.py decides)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        review.require_staff_page(caller())
         return view(*args, **kwargs)
 
     return wrapper
@@ -169,7 +189,7 @@ def register(app) -> None:
         level_words=words.level_words,
         change_words=lambda kind: words.CHANGE_KINDS.get(str(kind), (str(kind), str(kind))),
         outbox_state=lambda state: words.OUTBOX_STATES.get(state, (state, state)),
-        request_state=lambda state: REQUEST_LABELS[RequestStatus(getattr(state, "value", state))],
+        request_state=lambda state: REQUEST_LABELS[RequestStatus(str(getattr(state, "value", state)))],
     )
     app.jinja_env.globals["time_label"] = words.TIME_LABEL
 
@@ -203,4 +223,4 @@ def register(app) -> None:
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews"}
+PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews", "pair_users"}

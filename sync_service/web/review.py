@@ -3,7 +3,9 @@ on it. Nothing here needs the JSON API; each action is one use case."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 import policies
 
@@ -13,7 +15,7 @@ from ..services import personal_data, review
 from ..services.clock import utcnow
 from ..services.errors import NotFound
 from ..services.ports import DirectoryError
-from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
+from .page_support import field_errors, reviewer_only, signed_in_caller, staff_only, use_page_errors, wiring
 
 blueprint = Blueprint("review", __name__, url_prefix="/review")
 use_page_errors(blueprint)
@@ -21,13 +23,13 @@ PAGE = 50
 
 
 @blueprint.get("/")
-@reviewer_only
+@staff_only
 def queue():
     filters = {k: (request.args.get(k) or "").strip() or None for k in review.QUEUE_FILTERS}
     if filters["status"] not in (None, *[s.value for s in Status]):
         filters["status"] = None
     page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
-    q = review.queue(wiring().uow(), caller=caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
+    q = review.queue(wiring().uow(), caller=signed_in_caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
     p = policies.load()
     return render_template(
         "review_queue.html",
@@ -64,7 +66,7 @@ def file_letter():
         app = use_cases.file_for_institution(
             wiring().uow(),
             {k: form[k] or None for k in use_cases.FORM_FIELDS},
-            caller=caller(),
+            caller=signed_in_caller(),
             letter_number=form["letter_number"],
             received_on=form["received_on"],
             directory=wiring().directory(),
@@ -75,12 +77,12 @@ def file_letter():
 
 
 @blueprint.get("/find")
-@reviewer_only
+@staff_only
 def find():
     """The forms' QR code opens this (a phone camera), or a reviewer types the reference."""
     typed = request.args.get("reference", "")
     try:
-        reference = review.find(wiring().uow(), typed, caller=caller())
+        reference = review.find(wiring().uow(), typed, caller=signed_in_caller())
     except NotFound as e:
         return render_template("review_find.html", typed=typed, errors={"reference": (e.zh, e.en)}), 404
     except DomainError as e:
@@ -89,7 +91,7 @@ def find():
 
 
 def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    f = review.review_file(wiring().uow(), reference, caller=caller())
+    f = review.review_file(wiring().uow(), reference, caller=signed_in_caller())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
         "received_on": "",  # typed from the letter, never assumed
@@ -105,7 +107,7 @@ def _file_page(reference: str, errors: dict | None = None, values: dict | None =
 
 
 @blueprint.get("/<reference>")
-@reviewer_only
+@staff_only
 def application(reference):
     return _file_page(reference)
 
@@ -128,7 +130,7 @@ def originals(reference):
         lambda: use_cases.record_originals_received(
             wiring().uow(),
             reference,
-            caller=caller(),
+            caller=signed_in_caller(),
             documents=documents,
             letter_number=values["letter_number"],
             received_on=values["received_on"],
@@ -144,7 +146,7 @@ def approve(reference):
     return _act(
         reference,
         lambda: use_cases.approve(
-            wiring().uow(), reference, caller=caller(), replacing=replacing, directory=wiring().directory()
+            wiring().uow(), reference, caller=signed_in_caller(), replacing=replacing, directory=wiring().directory()
         ),
         {},
     )
@@ -157,7 +159,11 @@ def reject(reference):
     return _act(
         reference,
         lambda: use_cases.reject(
-            wiring().uow(), reference, caller=caller(), reason=values["reason"], directory=wiring().directory()
+            wiring().uow(),
+            reference,
+            caller=signed_in_caller(),
+            reason=values["reason"],
+            directory=wiring().directory(),
         ),
         values,
     )
@@ -170,7 +176,7 @@ def retry(reference):
     return _act(
         reference,
         lambda: use_cases.retry_provisioning(
-            wiring().uow(), reference, caller=caller(), directory=wiring().directory()
+            wiring().uow(), reference, caller=signed_in_caller(), directory=wiring().directory()
         ),
         {},
     )
@@ -184,20 +190,31 @@ def cancel(reference):
     return _act(
         reference,
         lambda: use_cases.cancel_application(
-            wiring().uow(), reference, caller=caller(), reason=values["reason"], directory=wiring().directory()
+            wiring().uow(),
+            reference,
+            caller=signed_in_caller(),
+            reason=values["reason"],
+            directory=wiring().directory(),
         ),
         values,
     )
 
 
 @blueprint.post("/<reference>/vendor-record")
-@reviewer_only
+@staff_only
 def vendor_record(reference):
     """維護廠商登錄 (R-FORM-6), kept with every later step in the audit chain."""
     values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
     return _act(
         reference,
-        lambda: use_cases.record_vendor_processing(wiring().uow(), reference, caller=caller(), **values),
+        lambda: use_cases.record_vendor_processing(
+            wiring().uow(),
+            reference,
+            caller=signed_in_caller(),
+            vendor_name=values["vendor_name"],
+            processed_on=values["processed_on"],
+            notes=values["notes"],
+        ),
         values,
     )
 
@@ -206,11 +223,11 @@ def vendor_record(reference):
 
 
 @blueprint.get("/personal-data")
-@reviewer_only
+@staff_only
 def personal_data_queue():
     status = request.args.get("status", "open")
     status = status if status in ("open", "approved", "rejected", "all") else "open"
-    requests = personal_data.queue(wiring().uow(), caller(), None if status == "all" else status)
+    requests = personal_data.queue(wiring().uow(), signed_in_caller(), None if status == "all" else status)
     return render_template(
         "review_personal_data_queue.html",
         requests=requests,
@@ -227,7 +244,7 @@ def _request_page(
     status: int = 200,
     applied: dict | None = None,
 ):
-    r = personal_data.get(wiring().uow(), request_id, caller())
+    r = personal_data.get(wiring().uow(), request_id, signed_in_caller())
     return render_template(
         "review_personal_data.html",
         r=r,
@@ -239,8 +256,65 @@ def _request_page(
     ), status
 
 
+@blueprint.get("/personal-data/written")
+@staff_only
+def written_request_form():
+    """A request received in writing (附件4 五 「以書面…向資拓宏宇行使」, R-PD-2, R-VEN-1)."""
+    return _written_page({k: "" for k in personal_data.WRITTEN_FIELDS})
+
+
+def _written_page(values: dict, errors: dict | None = None, status: int = 200):
+    return render_template(
+        "review_personal_data_written.html", values=values, errors=errors or {}, rules=policies.personal_data()
+    ), status
+
+
+@blueprint.post("/personal-data/written")
+@staff_only
+def written_request():
+    values = {k: request.form.get(k, "") for k in personal_data.WRITTEN_FIELDS}
+    letter = request.files.get("letter")
+    try:
+        filed = personal_data.register_written(
+            wiring().uow(),
+            wiring().directory(),
+            signed_in_caller(),
+            values,
+            letter_name=letter.filename if letter and letter.filename else "",
+            letter_data=letter.read() if letter else b"",
+        )
+    except DomainError as e:
+        return _written_page(values, field_errors(e) or {"kind": (e.zh, e.en)}, 422)
+    return redirect(url_for("review.personal_data_request", request_id=filed.id), code=303)
+
+
+@blueprint.get("/personal-data/<request_id>/letter")
+@staff_only
+def personal_data_letter(request_id):
+    letter = personal_data.letter_of(wiring().uow(), request_id, signed_in_caller())
+    return Response(
+        letter.content or b"",
+        mimetype=letter.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{letter.filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@blueprint.get("/personal-data/<request_id>/copy.json")
+@staff_only
+def personal_data_written_copy(request_id):
+    data = personal_data.written_copy(wiring().uow(), wiring().directory(), request_id, signed_in_caller())
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="personal-data-{request_id}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @blueprint.get("/personal-data/<request_id>")
-@reviewer_only
+@staff_only
 def personal_data_request(request_id):
     return _request_page(request_id)
 
@@ -256,30 +330,32 @@ def _decide_request(request_id: str, action, values: dict):
 
 
 @blueprint.post("/personal-data/<request_id>/approve")
-@reviewer_only
+@staff_only
 def personal_data_approve(request_id):
     return _decide_request(
-        request_id, lambda: personal_data.approve(wiring().uow(), wiring().directory(), request_id, caller()), {}
+        request_id,
+        lambda: personal_data.approve(wiring().uow(), wiring().directory(), request_id, signed_in_caller()),
+        {},
     )
 
 
 @blueprint.post("/personal-data/<request_id>/reject")
-@reviewer_only
+@staff_only
 def personal_data_reject(request_id):
     values = {"decision_reason": request.form.get("decision_reason", "")}
     return _decide_request(
         request_id,
-        lambda: personal_data.reject(wiring().uow(), request_id, caller(), values["decision_reason"]),
+        lambda: personal_data.reject(wiring().uow(), request_id, signed_in_caller(), values["decision_reason"]),
         values,
     )
 
 
 @blueprint.post("/personal-data/<request_id>/extend")
-@reviewer_only
+@staff_only
 def personal_data_extend(request_id):
     values = {"extension_reason": request.form.get("extension_reason", "")}
     return _decide_request(
         request_id,
-        lambda: personal_data.extend(wiring().uow(), request_id, caller(), values["extension_reason"]),
+        lambda: personal_data.extend(wiring().uow(), request_id, signed_in_caller(), values["extension_reason"]),
         values,
     )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from policies import REVIEWER_ROLE
 from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_authz import AuthzClient
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
@@ -19,6 +20,7 @@ from sync_service.adapters.keys import load_or_create_key
 from sync_service.domain import Grant, Level
 from sync_service.domain.passwords import generate_password
 from sync_service.services.ports import Directory, NewAccount
+from tests.support.personal_data import national_id, national_id_of
 from tests.support.sync import new_account_name
 from tests.unit.service.fake_directory import FakeKeycloak
 
@@ -30,11 +32,17 @@ class Subject:
     directory: Directory
     # Break the pair's admin-console permissions behind the directory's back.
     break_manager_access: Callable[[str, str], None]
+    # Whether an account is enabled, as the realm holds it (not through the port).
+    enabled: Callable[[str], bool]
 
 
 def _fake() -> Subject:
     kc = FakeKeycloak()
-    return Subject(kc.directory(), lambda institution, category: kc.manager_access.discard((institution, category)))
+    return Subject(
+        kc.directory(),
+        lambda institution, category: kc.manager_access.discard((institution, category)),
+        lambda account_id: kc.accounts[account_id].get("enabled", True),
+    )
 
 
 def _keycloak(request) -> Subject:
@@ -53,7 +61,7 @@ def _keycloak(request) -> Subject:
         api = AuthzClient(admin)
         api.delete(api.find_by_name(users_permission_name(institution, category))["id"])
 
-    return Subject(directory, break_manager_access)
+    return Subject(directory, break_manager_access, lambda account_id: admin.get_user(account_id)["enabled"])
 
 
 @pytest.fixture(params=["fake", "keycloak"])
@@ -63,7 +71,7 @@ def subject(request) -> Subject:
 
 def new_account(*grants: Grant) -> NewAccount:
     name = new_account_name("k")
-    national_id = "A123456789"
+    national_id = national_id_of(name)
     return NewAccount(
         username=name,
         email=f"{name}@clinic.example.tw",
@@ -86,13 +94,34 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     assert found.id == made[account.username] and found.username == account.username
     assert found.email == account.email
     # Keycloak keeps keyed digests of the national ID (decision 0030); the port still answers.
-    assert found.holds_national_id("A123456789") and not found.holds_national_id("A123456780")
+    held = national_id_of(account.username)
+    assert found.holds_national_id(held) and not found.holds_national_id(held[:-1] + str((int(held[-1]) + 1) % 10))
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
+    [holder] = d.holders(manager)
+    assert (holder.id, holder.username, holder.last_name, holder.first_name) == (
+        found.id,
+        account.username,
+        "陳",
+        "怡君",
+    )
+    assert holder.email == account.email and holder.enabled
+    assert d.holders(Grant(institution, "GAS-LAB", Level.USER)) == []
     assert d.find_account(new_account_name("none")) is None
     # By id, as a signed-in person's token names them.
     assert d.account(found.id) == found
     assert d.account("00000000-0000-0000-0000-000000000000") is None
+
+
+def test_the_account_of_a_person_is_found_by_their_national_id(subject, institution):
+    """Covers: R-ACC-1"""
+    d = subject.directory
+    account = new_account()
+    made = d.create_accounts([account])
+    held = national_id_of(account.username)
+    found = d.account_of_person(held.lower())
+    assert found is not None and found.id == made[account.username] and found.username == account.username
+    assert d.account_of_person(national_id()) is None
 
 
 def test_making_a_taken_name_again_changes_nothing(subject, institution):
@@ -141,7 +170,7 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     account = new_account(Grant(institution, CAT, Level.MANAGER))
     account_id = d.create_accounts([account])[account.username]
     other = (institution, "HPV-COL")
-    counted = []
+    counted: list[int] = []
     states = d.read_pairs([(institution, CAT), other], counted.append)
     assert sum(counted) == 2
     assert states[(institution, CAT)].members == {account.username: account_id}
@@ -151,3 +180,48 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift != ()
     assert d.repair_manager_access(institution, CAT) != []
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift == ()
+
+
+def test_an_account_closes_once_and_opens_again_for_its_reason(subject, institution):
+    """Closing disables and marks; a second close keeps the first mark; only the reason that
+    closed it opens it (decision 0126)."""
+    from datetime import date
+
+    d = subject.directory
+    account_id = d.create_accounts([account := new_account()])[account.username]
+    assert REVIEWER_ROLE not in d.realm_roles_of(account_id)
+    assert d.reopen_account(account_id, "last-grant-ended") is False  # never closed
+    assert d.close_account(account_id, date(2026, 12, 1), "last-grant-ended") is True
+    assert d.close_account(account_id, date(2026, 12, 2), "suspended") is False
+    assert subject.enabled(account_id) is False
+    assert d.reopen_account(account_id, "suspended") is False
+    assert d.reopen_account(account_id, "last-grant-ended") is True
+    assert subject.enabled(account_id) is True
+    assert d.reopen_account(account_id, "last-grant-ended") is False
+
+
+def test_a_profile_is_read_without_the_national_id_and_corrected_field_by_field(subject, institution):
+    d = subject.directory
+    account = new_account(Grant(institution, CAT, Level.USER))
+    account_id = d.create_accounts([account])[account.username.lower()]
+    profile = d.profile_of(account_id)
+    assert (profile.username, profile.email) == (account.username.lower(), account.email)
+    assert (profile.last_name, profile.first_name) == ("陳", "怡君")
+    assert profile.attributes["department"] == ["檢驗科"]
+    assert not any(k.startswith("nationalId") for k in profile.attributes)
+    assert profile.enabled and "UPDATE_PASSWORD" in profile.required_actions
+    d.correct_profile(account_id, "last_name", "林")
+    d.correct_profile(account_id, "department", "家醫科")
+    again = d.profile_of(account_id)
+    assert (again.last_name, again.first_name, again.attributes["department"]) == ("林", "怡君", ["家醫科"])
+
+
+def test_an_account_is_disabled_and_deleted_idempotently(subject, institution):
+    d = subject.directory
+    account = new_account(Grant(institution, CAT, Level.USER))
+    account_id = d.create_accounts([account])[account.username.lower()]
+    d.set_enabled(account_id, False)
+    assert not d.profile_of(account_id).enabled
+    d.delete_account(account_id)
+    d.delete_account(account_id)  # gone already: what was asked
+    assert d.find_account(account.username) is None

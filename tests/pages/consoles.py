@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page
 
+from tests.support.personal_data import national_id
+
 REALM = "cancer-screening"
 
 
@@ -60,6 +62,7 @@ class AdminConsole:
         self.page.fill("#firstName", new.get("firstName", "雅婷"))
         self.page.locator('[name="attributes.phone"]').fill(new.get("phone", "(02)2559-1969#117"))
         self.page.locator('[name="attributes.department"]').fill(new.get("department", "檢驗科"))
+        self.page.locator('[name="attributes.nationalId"]').fill(new.get("nationalId") or national_id())
         self.page.click("#kc-join-groups-button")
         dialog = self.page.locator("[role=dialog]")
         for step in ("institutions", institution, category):

@@ -3,11 +3,14 @@ and the tests' own helpers."""
 
 from __future__ import annotations
 
+import os
+
 from stack.samples import (
     APPLICANT,
     FILER,
     REVIEWER,
     TW,
+    VENDOR,
     StaticTokens,
     form,
     letter,
@@ -22,7 +25,9 @@ __all__ = [
     "FILER",
     "REVIEWER",
     "TW",
+    "VENDOR",
     "StaticTokens",
+    "cli_env",
     "form",
     "letter",
     "new_account_name",
@@ -70,3 +75,24 @@ def process_env(tmp_path, **overrides: str) -> dict[str, str]:
         "SCREENING_SYSTEM_URL": "http://127.0.0.1:5080/",
         **overrides,
     }
+
+
+def cli_env(settings) -> dict:
+    """The environment of `python -m sync_service ...` run against a test's settings."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "SYNC_DATABASE_URL": settings.database_url,
+            "KEYCLOAK_URL": settings.keycloak_url,
+            "KEYCLOAK_REALM": settings.realm,
+            "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
+            "SYNC_DATA_KEY": settings.data_key,
+            "SYNC_AUDIT_SIGNING_KEY": settings.audit_key,
+            "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(settings.national_id_key_file),
+            "SYNC_AUDIT_HEAD_FILE": str(settings.audit_head_file),
+            "SMTP_HOST": settings.smtp_host,
+            "SMTP_PORT": str(settings.smtp_port),
+            "KEYCLOAK_TIMEOUT": "30",
+        }
+    )
+    return env

@@ -122,10 +122,10 @@ def test_rule_ids_are_named_one_by_one():
 
 
 def test_the_realm_defines_the_roles_policies_name():
-    """The manager and reviewer roles the code reads from policies/ exist in the realm (no rule id: wiring)."""
+    """The manager, reviewer and vendor roles the code reads from policies/ exist in the realm (no rule id: wiring)."""
     realm = json.loads(REALM_FILE.read_text(encoding="utf-8"))
     names = {r["name"] for r in realm["roles"]["realm"]}
-    assert {policies.MANAGER_ROLE, policies.REVIEWER_ROLE} <= names
+    assert {policies.MANAGER_ROLE, policies.REVIEWER_ROLE, policies.VENDOR_ROLE} <= names
 
 
 def test_keycloak_keeps_its_events_as_policies_say():
@@ -201,7 +201,7 @@ def test_the_legacy_import_reads_its_numbers_from_policies():
     rules = policies.legacy_import()
     assert rules.hash_algorithms == tuple(spec["password_hash"]["algorithms"])
     assert rules.min_hash_iterations == spec["password_hash"]["min_iterations"]
-    job = LegacyImportMail.from_policies(None, None)
+    job = LegacyImportMail.from_policies(None, None)  # only its numbers are read
     assert (job.batch, job.every.total_seconds(), job.link_lifetime_seconds) == (
         spec["mail"]["batch"],
         spec["mail"]["every_seconds"],

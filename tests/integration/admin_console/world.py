@@ -5,12 +5,17 @@ Shared by the integration and browser tests."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from keycloak import KeycloakAdmin
 
 from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
 from tests.conftest import unique
 from tests.integration.admin_console.manager_api import AdminApiAs
+from tests.support.personal_data import national_id
 from tests.support.tokens import password_token
 
 OWN_CAT, OTHER_CAT = "CRC-COL", "CER-COL"
@@ -42,8 +47,8 @@ class ManagerWorld:
     """Two institutions x two categories, their groups and permissions, and one manager:
     the manager of (institution A, CRC-COL)."""
 
-    admin: object
-    make_user: object
+    admin: KeycloakAdmin
+    make_user: Callable[..., dict[str, Any]]
     base_url: str
     a: str = field(default_factory=fresh_code)
     b: str = field(default_factory=fresh_code)
@@ -124,7 +129,7 @@ def new_user_body(groups: list[str], **extra) -> dict:
         "enabled": True,
         "firstName": "雅婷",
         "lastName": "林",
-        "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"]},
+        "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"], "nationalId": [national_id()]},
         "groups": groups,
         **extra,
     }

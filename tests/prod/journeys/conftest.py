@@ -93,20 +93,20 @@ def screening_client(prod_stack) -> str:
     return prod_stack.screening_client_url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session")  # type: ignore[no-redef]  # the prod stack's, by name
 def captcha_answers(prod_stack) -> CaptchaAnswers:
     from stack.prod import NODES
 
     return CaptchaAnswers(*(prod_stack.sup.logs / f"{node}.log" for node in NODES))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session")  # type: ignore[no-redef]  # the prod stack's, by name
 def service(prod_stack):
     """The use cases in this process, on the stack's database and keys (what the journeys
     check and prepare there); the pages and the outbox are the stack's own processes."""
     from sync_service.bootstrap import bootstrap
 
     wiring = bootstrap(prod_settings(prod_stack))
-    wiring.base_url = prod_stack.sync_url
+    wiring.base_url = prod_stack.sync_url  # type: ignore[attr-defined]  # the pages through nginx
     yield wiring
     wiring.engine.dispose()

@@ -21,6 +21,7 @@ from sync_service.domain import (
     new_application,
 )
 from sync_service.domain import events as ev
+from sync_service.domain.events import Event
 
 TW = timezone(timedelta(hours=8))
 AT = datetime(2025, 5, 2, 10, 0, tzinfo=TW)
@@ -410,6 +411,7 @@ def test_every_transition(status, action):
         assert app.status is LEGAL[(status, action)]
         assert len(app.events) == 1 and isinstance(app.events[0], EVENT_OF[action])
         event = app.events[0]
+        assert isinstance(event, Event)
         assert event.application_id == "app-1" and event.at == AT and event.by
     else:
         expected = ApprovalRefused if (status, action) == (Status.SUBMITTED, "approve") else IllegalTransition
@@ -533,5 +535,5 @@ def test_vendor_record_rules():
     assert app.vendor_record is None and app.events == []
     app.record_vendor_processing("陳工程師", "2025-05-03", by="vendor-chen", at=AT)
     app.record_vendor_processing("林工程師", "2025-05-04", "補登", by="vendor-lin", at=AT)
-    assert app.vendor_record.name == "林工程師"
+    assert app.vendor_record is not None and app.vendor_record.name == "林工程師"
     assert len(app.events) == 2  # both records stay on the audit chain

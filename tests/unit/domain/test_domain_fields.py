@@ -46,7 +46,7 @@ LETTER = {
 
 def check_digit(first_nine: str) -> int:
     """The digit that completes `first_nine` (letter + 8 chars) into a valid number."""
-    tens, units = str(LETTER[first_nine[0]])
+    tens, units = tuple(str(LETTER[first_nine[0]]))
     second = first_nine[1]
     # Old resident format: second letter A–D counts as the last digit of its value.
     second_value = int(str(LETTER[second])[-1]) if second.isalpha() else int(second)
@@ -484,7 +484,9 @@ def test_invalid_phones_are_refused(value, code):
     ],
 )
 def test_valid_emails(typed, expected):
-    """Covers: R-FORM-1, R-FORM-5"""
+    """Covers: R-FORM-1
+
+    The address's form only: whether it is in use (R-FORM-5) shows when mail reaches it."""
     assert fields.parse_email(typed) == expected
 
 
@@ -513,7 +515,7 @@ def test_valid_emails(typed, expected):
     ],
 )
 def test_invalid_emails(value):
-    """Covers: R-FORM-1, R-FORM-5"""
+    """Covers: R-FORM-1"""
     with pytest.raises(FieldError) as e:
         fields.parse_email(value)
     assert e.value.code == "email.format"
@@ -595,3 +597,10 @@ def test_field_error_serialises_for_clients():
         "zh": "醫事機構代碼應為 10 位數字",
         "en": "The medical institution code has exactly 10 digits",
     }
+
+
+@pytest.mark.parametrize("value,kind", VALID_IDS)
+def test_the_check_digit_completes_a_valid_number(value, kind):
+    """Covers: R-FORM-1"""
+    if kind is not IdKind.RESIDENT_OLD:
+        assert fields.id_check_digit(value[:9]) == value[9]

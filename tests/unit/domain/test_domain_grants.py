@@ -308,7 +308,7 @@ def test_grant_change_identity_and_its_grants():
     change = GrantChange(ChangeKind.GRANT, CODE, CAT, "wang1234", "app-7", create_account=True)
     assert change.grant() == Grant(CODE, CAT, Level.MANAGER)
     assert change.grant(Level.USER) == Grant(CODE, CAT, Level.USER)
-    assert Grant(CODE, CAT, "user").level is Level.USER
+    assert Grant(CODE, CAT, "user").level is Level.USER  # type: ignore[arg-type]  # a string from storage
     assert change.key == "app-7:grant:0401180014:CRC-COL:wang1234"
 
 

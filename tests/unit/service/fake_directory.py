@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryUnavailable,
+    Holder,
     MailUnavailable,
     NewAccount,
     OutgoingMail,
     PairState,
+    Profile,
 )
+
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class FakeKeycloak:
@@ -51,12 +57,17 @@ class FakeKeycloak:
         manager = Grant(institution, category, Level.MANAGER)
         return {self.accounts[a]["username"] for a, g in self.members if g == manager}
 
-    def add_account(self, account_id: str, username: str, email: str, national_id: str) -> None:
+    def add_account(
+        self, account_id: str, username: str, email: str, national_id: str, created_at: datetime = LONG_AGO
+    ) -> None:
         """An account made outside the sync service (a manager's, the old system's), with a known id."""
         self.accounts[account_id] = {
+            "created_at": created_at,
             "username": username.lower(),
             "email": email,
             "attributes": {"nationalId": national_id},
+            "first_name": "怡君",
+            "last_name": "陳",
             "password": None,
             "temporary": False,
             "actions": (),
@@ -93,11 +104,48 @@ class FakeDirectory:
 
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
-        return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+        return Account(
+            account_id,
+            a["username"],
+            a["email"],
+            {k: [v] for k, v in a["attributes"].items()},
+            created_at=a.get("created_at"),
+        )
+
+    def reserve_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id is None:
+                account_id = str(uuid.uuid4())
+                self.kc.accounts[account_id] = {
+                    "username": username.lower(),
+                    "email": None,
+                    "attributes": {RESERVATION_ATTRIBUTE: reference},
+                    "first_name": "",
+                    "last_name": "",
+                }
+            return self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference
+
+    def release_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id and self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference:
+                del self.kc.accounts[account_id]
+
+    def account_of_person(self, national_id):
+        with self.kc.lock:
+            self._call()
+            for account_id, a in self.kc.accounts.items():
+                if a["attributes"].get("nationalId", "").upper() == national_id.upper():
+                    return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+            return None
 
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
+            "created_at": datetime.now(UTC),
             "username": account.username.lower(),
             "email": account.email,
             "attributes": dict(account.attributes),
@@ -148,6 +196,23 @@ class FakeDirectory:
             self._call()
             return {self.kc.accounts[a]["username"]: a for a, g in self.kc.members if g == grant}
 
+    def holders(self, grant):
+        with self.kc.lock:
+            self._call()
+            found = [
+                Holder(
+                    a,
+                    self.kc.accounts[a]["username"],
+                    self.kc.accounts[a].get("first_name"),
+                    self.kc.accounts[a].get("last_name"),
+                    self.kc.accounts[a].get("email"),
+                    self.kc.accounts[a].get("enabled", True),
+                )
+                for a, g in self.kc.members
+                if g == grant
+            ]
+            return sorted(found, key=lambda h: h.username)
+
     def repair_manager_access(self, institution, category):
         with self.kc.lock:
             self._call()
@@ -172,6 +237,67 @@ class FakeDirectory:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
 
+    def realm_roles_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            return set(self.kc.accounts[account_id].get("roles", ()))
+
+    def close_account(self, account_id, closed_on, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if a.get("closed"):
+                return False
+            a.update(enabled=False, closed=(closed_on.isoformat(), because))
+            return True
+
+    def reopen_account(self, account_id, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if not a.get("closed") or a["closed"][1] != because:
+                return False
+            a.update(enabled=not a.get("locked"), closed=None)
+            return True
+
+    def profile_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            return Profile(
+                username=a["username"],
+                email=a["email"],
+                first_name=a["first_name"],
+                last_name=a["last_name"],
+                enabled=a.get("enabled", True),
+                email_verified=False,
+                created_at=a.get("created_at"),
+                attributes={k: [v] for k, v in a["attributes"].items() if not k.startswith("nationalId")},
+                required_actions=tuple(a["actions"]),
+            )
+
+    def correct_profile(self, account_id, field, value):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if field in ("email", "first_name", "last_name"):
+                a[field] = value
+            elif field in ("firstName", "lastName"):
+                a["first_name" if field == "firstName" else "last_name"] = value
+            else:
+                a["attributes"][field] = value
+
+    def set_enabled(self, account_id, enabled):
+        with self.kc.lock:
+            self._call()
+            self.kc.accounts[account_id]["enabled"] = enabled
+
+    def delete_account(self, account_id):
+        with self.kc.lock:
+            self._call()
+            self.kc.accounts.pop(account_id, None)
+            self.kc.members = {(a, g) for a, g in self.kc.members if a != account_id}
+
     def send_set_password_mail(self, account_id, lifespan_seconds):
         with self.kc.lock:
             self._call()
@@ -186,7 +312,7 @@ class FakeDirectory:
                         i,
                         a["username"],
                         a.get("email"),
-                        True,
+                        a.get("enabled", True),
                         a.get("password_set_at"),
                         frozenset(g for m, g in self.kc.members if m == i),
                     )

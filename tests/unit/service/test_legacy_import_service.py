@@ -4,7 +4,7 @@ reaches only by chance (tests/integration/sync/test_legacy_import.py kills it fo
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -55,6 +55,23 @@ def test_a_seat_held_in_the_database_refuses_the_manager_row(wiring, fake_keyclo
     assert state.reason_code == "manager_seat.taken" and fake_keycloak.id_of("wu345678") is None
 
 
+def test_a_person_who_already_has_an_account_is_refused_naming_both(wiring, fake_keycloak):
+    """Covers: R-ACC-1"""
+    rng = random.Random(9)
+    earlier = export.row("chen5678", "0401180014", rng=rng)
+    run(wiring, fake_keycloak, checked(earlier), digest="c" * 64)
+    again = export.row("chenyj77", "0401180014", rng=rng, national_id=earlier["national_id"], category="HPV-COL")
+    summary = run(wiring, fake_keycloak, checked(again), digest="d" * 64)
+    assert (summary.imported, summary.refused) == (0, 1)
+    with wiring.uow() as uow:
+        [state] = uow.legacy.rows_of("d" * 64).values()
+    assert state.reason_code == "person.has_account"
+    assert (
+        "chen5678" in state.reason_en and "chenyj77" in state.reason_en and "One person, one account" in state.reason_en
+    )
+    assert "chen5678" in state.reason_zh and fake_keycloak.id_of("chenyj77") is None
+
+
 def test_a_dry_run_writes_nothing(wiring, fake_keycloak):
     rng = random.Random(7)
     summary = run(
@@ -75,7 +92,7 @@ def test_set_password_mails_go_a_batch_at_a_time_and_once(wiring, fake_keycloak)
     rows = [export.row(f"user{i}abc", "0401180014", rng=rng) for i in range(5)]
     rows.append(export.row("hashed12", "0401180014", rng=rng, password_hash=export.pbkdf2_hash("x")))
     run(wiring, fake_keycloak, checked(*rows))
-    job = LegacyImportMail(wiring.uow, fake_keycloak.directory, batch=2, every=None, link_lifetime_seconds=60)
+    job = LegacyImportMail(wiring.uow, fake_keycloak.directory, batch=2, every=timedelta(0), link_lifetime_seconds=60)
     assert job.run(NOW).startswith("sent 2, failed 0, waiting 3")
     fake_keycloak.down = True
     assert job.run(NOW).startswith("sent 0, failed 2, waiting 3")

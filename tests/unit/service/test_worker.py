@@ -11,6 +11,7 @@ from sync_service.adapters.tables import outbox
 from sync_service.domain import Grant, Level, Status
 from sync_service.services import applications as use_cases
 from tests.support.passwords import satisfies_policy
+from tests.support.personal_data import national_id_of
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
 CODE, CAT = "0401180014", "CRC-COL"
@@ -26,7 +27,9 @@ def status_of(wiring, app_id):
 
 
 def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring, worker, fake_keycloak, mailer):
-    """Covers: R-MGR-2, R-PWD-1, R-PWD-6, R-CONF-1"""
+    """Covers: R-MGR-2, R-PWD-1, R-PWD-6, R-CONF-1, R-FORM-5
+
+    The password goes to the address the form gave (R-FORM-5: "password and notices go there")."""
     account = new_account_name()
     app_id = ready_application(wiring, "A", CODE, account, applicant_name="歐陽娜娜")
     approve(wiring, app_id)
@@ -37,11 +40,41 @@ def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring
     created = fake_keycloak.accounts[fake_keycloak.id_of(account)]
     assert created["actions"] == ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")
     assert (created["last_name"], created["first_name"]) == ("歐陽", "娜娜")
-    assert created["attributes"]["nationalId"] == "A123456789" and created["temporary"]
+    assert created["attributes"]["nationalId"] == national_id_of(account) and created["temporary"]
     [mail] = mailer.to(f"{account}@clinic.example.tw")
     assert created["password"] in mail.body and satisfies_policy(created["password"])
     assert "預設密碼" in mail.body and "Default password" in mail.body
-    assert "A123456789" not in created["password"]
+    assert national_id_of(account) not in created["password"]
+
+
+def test_an_a_naming_the_persons_existing_account_is_a_grant_without_mail(wiring, worker, fake_keycloak, mailer):
+    """The document's A also covers a person whose account cannot sign in to the screening
+    system (R-MGR-2): with their national ID the grant is added to that account (opened again
+    if its last grant had closed it), no second account, no password mail. The same name held
+    by someone else fails as taken. Covers: R-MGR-2, R-ACC-1, R-ACC-2"""
+    from datetime import date
+
+    mine, theirs = new_account_name("e"), new_account_name("t")
+    fake_keycloak.add_account("acc-mine", mine, "old.address@clinic.example.tw", national_id_of(mine))
+    fake_keycloak.add_account("acc-theirs", theirs, f"{theirs}@clinic.example.tw", "B120863158")
+    fake_keycloak.directory().close_account("acc-mine", date(2026, 1, 5), "last-grant-ended")
+    ok = ready_application(wiring, "A", CODE, mine)
+    taken = ready_application(wiring, "A", CODE, theirs, category="CER-COL")
+    approve(wiring, ok)
+    worker.run_until_idle()
+    assert status_of(wiring, ok) is Status.PROVISIONED
+    assert fake_keycloak.id_of(mine) == "acc-mine" and fake_keycloak.creations == 0
+    assert fake_keycloak.grants_of_user(mine) == {Grant(CODE, CAT, Level.MANAGER)}
+    assert fake_keycloak.accounts["acc-mine"]["enabled"] and not fake_keycloak.accounts["acc-mine"]["closed"]
+    assert mailer.sent == []
+    with wiring.uow() as uow:
+        assert "account.reopened" in [e.action for e in uow.audit_trail(ok)]
+    approve(wiring, taken)
+    worker.run_until_idle()
+    with wiring.uow() as uow:
+        failed = uow.applications.get(taken)
+    assert failed.status is Status.FAILED and "belongs to someone else" in failed.failure_reason
+    assert fake_keycloak.grants_of_user(theirs) == set() and mailer.sent == []
 
 
 def test_a_replayed_entry_changes_nothing(wiring, worker, fake_keycloak, mailer):
@@ -88,7 +121,7 @@ def test_a_account_made_before_the_checkpoint_is_recognised(wiring, worker, fake
     app_id = ready_application(wiring, "A", CODE, account)
     approve(wiring, app_id)
     original_checkpoint = worker._checkpoint
-    calls = []
+    calls: list[object] = []
 
     def crash_once(entry, **progress):
         if not calls:
@@ -150,9 +183,9 @@ def test_c_joins_managers_and_leaves_users_without_mail(wiring, worker, fake_key
     from sync_service.services.ports import NewAccount
 
     account = new_account_name("c")
-    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {"nationalId": "A123456789"}, "x", ())])[
-        account
-    ]
+    user_id = d.create_accounts(
+        [NewAccount(account, "c@x.tw", "A", "B", {"nationalId": national_id_of(account)}, "x", ())]
+    )[account]
     d.join(user_id, Grant(CODE, CAT, Level.USER))
     d.join(user_id, Grant(CODE, "HPV-COL", Level.USER))
     app_id = ready_application(wiring, "C", CODE, account, email="c@x.tw")

@@ -8,6 +8,7 @@ import time
 
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
+from sync_service.services.clock import utcnow
 from tests.support.sync import REVIEWER, form, new_account_name, ready_application
 
 from .conftest import make_app
@@ -33,7 +34,7 @@ def _as_reviewer(client):
 
 
 def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
-    """Covers: R-PD-3"""
+    """The intake's throttle on the page as on the API; what was typed stays."""
     app = make_app(tmp_path, submit_burst_per_minute=2)
     client = app.test_client()
     wiring = app.extensions["sync"]
@@ -57,7 +58,7 @@ def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
 
 
 def test_a_captcha_is_answered_once(tmp_path):
-    """Covers: R-PD-3"""
+    """A captcha answer and a CSRF token are good once and only from this site's form."""
     app = make_app(tmp_path)
     client = app.test_client()
     wiring = app.extensions["sync"]
@@ -83,7 +84,7 @@ def test_a_reviewer_retries_or_cancels_a_failed_provisioning_from_the_page(tmp_p
         use_cases.approve(wiring.uow(), reference, caller=REVIEWER)
         with wiring.uow() as uow:
             application = uow.applications.get(reference)
-            application.mark_failed("Keycloak refused the account", by="worker", at=use_cases.utcnow())
+            application.mark_failed("Keycloak refused the account", by="worker", at=utcnow())
             uow.applications.save(application)
             uow.commit()
         failed.append(reference)
