@@ -46,6 +46,7 @@ from stack.demo import admin_client  # noqa: E402
 from stack.keycloak import sign_in_form_action  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.prod import NODES, ProdStack, temporary_stack  # noqa: E402
+from stack.samples import national_id  # noqa: E402
 
 PASSWORD = "Bench~Peak2026x"
 REDIRECT = "https://bench.invalid/callback"  # never followed: the code is read from the Location header
@@ -69,7 +70,12 @@ def make_people(admin, n: int) -> list[str]:
                     "firstName": "測",
                     "lastName": "試",
                     "requiredActions": [],
-                    "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
+                    # Each its own person: an account without a national ID is asked for one at sign-in (0120).
+                    "attributes": {
+                        "department": ["檢驗科"],
+                        "phone": ["(02)2559-1969#116"],
+                        "nationalId": [national_id()],
+                    },
                     "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
                 }
                 for u in people
