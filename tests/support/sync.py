@@ -93,6 +93,9 @@ def cli_env(settings) -> dict:
             "SMTP_HOST": settings.smtp_host,
             "SMTP_PORT": str(settings.smtp_port),
             "KEYCLOAK_TIMEOUT": "30",
+            # A worker (`jobs run ...`) links to the pages and names the screening system in its mails.
+            "SYNC_PUBLIC_URL": settings.public_url or "http://127.0.0.1:5000",
+            "SCREENING_SYSTEM_URL": settings.screening_system_url or "http://127.0.0.1:5080/",
         }
     )
     return env
