@@ -107,6 +107,35 @@ def test_seam_jars() -> list[Path]:
     return sorted((PROVIDERS_MODULE / "target" / "test-seam").glob("*.jar"))
 
 
+class CaptchaAnswers:
+    """TEST ONLY: reads the answers the reset step issued from Keycloak's logs, written by the
+    test-only seam jar (test_seam_jars); the browser tests and bench/perfect_solver.py type them.
+    Several logs: a cluster's nodes, whichever served the page (tests/prod/journeys)."""
+
+    # The line's time first (Keycloak's "2025-12-05 05:40:01,123 INFO ..."): several nodes' logs
+    # read in the order the answers were issued.
+    PATTERN = re.compile(r"^(\S+ \S+).*captcha issued: session=\S+ tab=(\S+) answer=(\S+)", re.MULTILINE)
+
+    def __init__(self, *log_files: Path) -> None:
+        self.log_files = log_files
+
+    def _issued(self) -> list[tuple[str, str]]:
+        found = [
+            hit
+            for log in self.log_files
+            if log.exists()
+            for hit in self.PATTERN.findall(log.read_text(errors="replace"))
+        ]
+        return [(tab, answer) for _, tab, answer in sorted(found)]
+
+    def latest(self, tab_id: str, timeout: float = 10) -> str:
+        def issued() -> list[str]:
+            return [a for t, a in self._issued() if t == tab_id]
+
+        # The log line is written as the page is served.
+        return wait_until(issued, timeout, f"a captcha issued for tab {tab_id}")[-1]
+
+
 @dataclass
 class KeycloakInstance:
     home: Path

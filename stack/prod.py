@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -41,6 +42,7 @@ from .realm import realm_env
 from .waiting import TimedOut, wait_http, wait_until
 
 HOME = VAR / "prod"
+
 BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), see build_keycloak()
 # Fixed ports of `make up PROFILE=prod`; beside the dev stack's, so both can run.
 PORTS = {
@@ -76,6 +78,17 @@ BUILD_OPTIONS = [
 ]
 NODES = ("kc1", "kc2")
 
+# Infinispan's log line for each cluster view a node receives: ISPN000094 for a join or a leave,
+# ISPN000093 after two clusters merged. "[coordinator|view id] (member count) [members]"; a merged
+# view lists its subgroups after its own members, so the count is read, not the last list.
+CLUSTER_VIEW = re.compile(r"ISPN00009[34]: .*?\|\d+\] \((\d+)\)")
+
+
+def cluster_size(log: str) -> int:
+    """The member count of the last cluster view in a Keycloak node's log (1 before any)."""
+    views = CLUSTER_VIEW.findall(log)
+    return int(views[-1]) if views else 1
+
 
 class StackError(RuntimeError):
     pass
@@ -100,6 +113,8 @@ class ProdStack:
         self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
         # The sync service's interpreter: the runtime lock's venv alone (stack/runtime_venv.py), set by up().
         self.python = sys.executable
+        # Where each node's log began at its last start: cluster views before it are a former run's.
+        self.log_start: dict[str, int] = {}
         self.sup = Supervisor(self.home)
         self.secrets = load_or_create(self.home / "secrets.env", SECRETS)
         self.pg = Postgres(self.pg_folder or self.home / "postgres", self.ports["postgres"], self.durable)
@@ -187,6 +202,7 @@ class ProdStack:
         for node in NODES:
             self.start_node(node)
             self.wait_node(node)
+        self.wait_cluster()
         self._wait_nginx()
         # After Keycloak made or migrated its schema: our index on its policy configuration (decision 0100).
         policy_index.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
@@ -347,6 +363,8 @@ class ProdStack:
             *(["--import-realm"] if node == NODES[0] else []),
         ]
         env = self.node_env()
+        log = self.sup.logs / f"{node}.log"
+        self.log_start[node] = log.stat().st_size if log.exists() else 0
         self.sup.start(node, cmd, env, cwd=home)
 
     def wait_node(self, node: str, timeout: float = 900) -> float:
@@ -364,16 +382,34 @@ class ProdStack:
         return time.monotonic() - t0
 
     def cluster_members(self, node: str) -> int:
-        """How many nodes the last cluster view in this node's log names."""
-        views = [
-            line
-            for line in (self.sup.logs / f"{node}.log").read_text(errors="replace").splitlines()
-            if "ISPN000094" in line
-        ]
-        if not views:
-            return 1
-        members = views[-1].rsplit("[", 1)[-1].split("]")[0]
-        return len([m for m in members.split(",") if m.strip()])
+        """How many nodes the last cluster view in this node's log names since its last start
+        (0 for a node that is not running, 1 before its first view)."""
+        if not self.sup.pid(node):
+            return 0
+        with open(self.sup.logs / f"{node}.log", "rb") as log:
+            log.seek(self.log_start.get(node, 0))
+            return cluster_size(log.read().decode(errors="replace"))
+
+    def wait_cluster(self, timeout: float = 600) -> None:
+        """Until both nodes see the two-node view. A node that found nobody in time at its start
+        (a loaded machine answers discovery late) makes a cluster of its own; JGroups' MERGE3 joins
+        the two later, tens of seconds after both nodes are ready."""
+        wait_until(
+            lambda: all(self.cluster_members(node) == len(NODES) for node in NODES),
+            timeout,
+            "the two Keycloak nodes in one cluster view",
+            interval=1,
+        )
+
+    def ensure_cluster(self, timeout: float = 600) -> None:
+        """Both nodes running, ready and in one cluster view: a node a test stopped or killed is
+        started again (the tests leave the stack as they found it)."""
+        stopped = [node for node in NODES if not self.sup.pid(node)]
+        for node in stopped:
+            self.start_node(node)
+        for node in stopped:
+            self.wait_node(node)
+        self.wait_cluster(timeout)
 
     # ---- nginx ----------------------------------------------------------------
 

@@ -70,6 +70,12 @@ class Wiring:
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.cipher, self.chain)
 
+    def page_sessions(self, app):
+        """The pages' sessions on the server, in the service's database (decision 0130)."""
+        from .adapters.page_sessions import DatabasePageSessions
+
+        return DatabasePageSessions(app, self.engine, self.cipher)
+
     def database_ok(self) -> bool:
         try:
             with self.engine.connect() as conn:

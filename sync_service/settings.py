@@ -5,22 +5,41 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import policies
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where the settings are read from: the process's environment, or the mapping `Settings.from_env` is given.
 _SOURCE: ContextVar[Mapping[str, str] | None] = ContextVar("settings_source", default=None)
 
 
-def _env(name: str, default: str) -> str:
+def _environment() -> Mapping[str, str]:
     source = _SOURCE.get()
-    return (os.environ if source is None else source).get(name, default)
+    return os.environ if source is None else source
+
+
+def _env(name: str, default: str) -> str:
+    return _environment().get(name, default)
 
 
 def _path(name: str) -> Path | None:
     value = _env(name, "")
     return Path(value) if value else None
+
+
+def _budgets() -> policies.Budgets:
+    env = _environment()
+    overrides = {
+        name: int(env[variable])
+        for variable, name in (
+            ("SYNC_SUBMIT_RATE_PER_HOUR", "type_a_accepted_per_address_per_hour"),
+            ("SYNC_SUBMIT_BURST_PER_MINUTE", "type_a_tries_per_address_per_minute"),
+        )
+        if variable in env
+    }
+    return replace(policies.budgets(), **overrides)
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,11 @@ class Settings:
     proxy_hops: int = field(default_factory=lambda: int(_env("SYNC_PROXY_HOPS", "0")))
     # The management port: /metrics for Prometheus ("host:port"; empty: none). Never through nginx.
     metrics_address: str = field(default_factory=lambda: _env("SYNC_METRICS_ADDRESS", ""))
+    # How long a page may trust the identity provider's last word on a sign-in (session alive,
+    # account enabled, roles) before asking again; at most a minute (decision 0130).
+    page_session_check_seconds: float = field(
+        default_factory=lambda: float(_env("SYNC_PAGE_SESSION_CHECK_SECONDS", "30"))
+    )
     # Personal data at rest (R-PD-1): base64 keys in the environment, else a key file (the
     # stack makes it before the service starts). Never in the repository.
     data_key: str = field(default_factory=lambda: _env("SYNC_DATA_KEY", ""))
@@ -73,10 +97,10 @@ class Settings:
     smtp_host: str = field(default_factory=lambda: _env("SMTP_HOST", ""))
     smtp_port: int = field(default_factory=lambda: int(_env("SMTP_PORT", "2525")))
     mail_from: str = field(default_factory=lambda: _env("SYNC_MAIL_FROM", "no-reply@screening.hpa.example"))
-    # Intake limits (web/limits.py): accepted submissions per hour, per client
-    # address and per applicant e-mail; tries of any outcome per minute, per address.
-    submit_rate_per_hour: int = field(default_factory=lambda: int(_env("SYNC_SUBMIT_RATE_PER_HOUR", "20")))
-    submit_burst_per_minute: int = field(default_factory=lambda: int(_env("SYNC_SUBMIT_BURST_PER_MINUTE", "10")))
+    # What anyone can make the public pages do in a time (web/limits.py; policies/budgets.toml,
+    # decision 0131). SYNC_SUBMIT_RATE_PER_HOUR and SYNC_SUBMIT_BURST_PER_MINUTE still override
+    # the intake's accepted filings per address and hour and its tries per address and minute.
+    budgets: policies.Budgets = field(default_factory=lambda: _budgets())
     # Where the limit counters live: memory:// for one process; one shared
     # store (e.g. redis://host:6379) where several processes serve the API.
     ratelimit_storage_uri: str = field(default_factory=lambda: _env("SYNC_RATELIMIT_STORAGE_URI", "memory://"))

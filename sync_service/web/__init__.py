@@ -24,6 +24,7 @@ from . import (
     review,
     scans,
     signin,
+    suspensions,
     timing,
 )
 from .headers import secure_headers
@@ -64,6 +65,8 @@ def create_app(wiring) -> Flask:
     """`wiring` is what `sync_service.bootstrap.bootstrap` returns: the web
     layer is handed its adapters, it never builds them (no import of them)."""
     settings = wiring.settings
+    if not 0 <= settings.page_session_check_seconds <= 60:
+        raise ValueError("SYNC_PAGE_SESSION_CHECK_SECONDS must be between 0 and 60 (decision 0130)")
     app = Flask(__name__)
     app.request_class = SizedRequest
     app.json = JsonProvider(app)
@@ -101,6 +104,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        suspensions.blueprint,
         pair_users.blueprint,
     ):
         app.register_blueprint(blueprint)

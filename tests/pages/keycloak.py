@@ -7,8 +7,6 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page
 
-from tests.support.waiting import wait_until
-
 ERRORS = '[id^="input-error"], .kc-feedback-text'
 
 
@@ -155,34 +153,6 @@ def forgot_password(page: Page, start_url: str, user: dict, new_password: str, c
     update = UpdatePasswordPage(page)
     assert update.is_shown(), page.inner_text("body")
     update.set_password(new_password)
-
-
-class CaptchaAnswers:
-    """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar
-    (several logs: a cluster's nodes, whichever served the page)."""
-
-    # The line's time first (Keycloak's "2025-12-05 05:40:01,123 INFO ..."): several nodes' logs
-    # read in the order the answers were issued.
-    PATTERN = re.compile(r"^(\S+ \S+).*captcha issued: session=\S+ tab=(\S+) answer=(\S+)", re.MULTILINE)
-
-    def __init__(self, *log_files):
-        self.log_files = log_files
-
-    def _issued(self) -> list[tuple[str, str]]:
-        found = [
-            hit
-            for log in self.log_files
-            if log.exists()
-            for hit in self.PATTERN.findall(log.read_text(errors="replace"))
-        ]
-        return [(tab, answer) for _, tab, answer in sorted(found)]
-
-    def latest(self, tab_id: str, timeout: float = 10) -> str:
-        def issued() -> list[str]:
-            return [a for t, a in self._issued() if t == tab_id]
-
-        # The log line is written as the page is served.
-        return wait_until(issued, timeout, f"a captcha issued for tab {tab_id}")[-1]
 
 
 class FirstSignInSteps:

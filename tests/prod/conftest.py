@@ -12,6 +12,7 @@ import requests
 
 from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
+from tests.support.sync import budgets
 
 # Intake burst limit (tries per minute per address) of the test stack: small, so the
 # shared-limit test needs few requests.
@@ -61,8 +62,9 @@ def prod_admin(prod_stack):
 
 
 def prod_settings(stack) -> Settings:
-    """The settings the stack's own web processes and workers read, for use cases run in this process."""
-    return Settings.from_env(stack.sync_env(), auto_migrate=False, submit_rate_per_hour=10_000)
+    """The settings the stack's own web processes and workers read, for use cases run in this process
+    (budgets a thousand times policies/: the tests share one client address)."""
+    return Settings.from_env(stack.sync_env(), auto_migrate=False, budgets=budgets())
 
 
 @pytest.fixture

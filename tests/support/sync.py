@@ -12,12 +12,14 @@ from stack.samples import (
     TW,
     VENDOR,
     StaticTokens,
+    budgets,
     form,
     letter,
     new_account_name,
     ready_application,
     receive_originals,
     settings_for_tests,
+    with_captcha,
 )
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "TW",
     "VENDOR",
     "StaticTokens",
+    "budgets",
     "cli_env",
     "form",
     "letter",
@@ -35,6 +38,7 @@ __all__ = [
     "ready_application",
     "receive_originals",
     "settings_for_tests",
+    "with_captcha",
 ]
 
 

@@ -21,6 +21,7 @@ from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
 from sync_service.adapters.metrics import PrometheusTelemetry
+from sync_service.adapters.page_sessions import DatabasePageSessions
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -30,6 +31,7 @@ from sync_service.adapters.repository import (
     SeatRepository,
 )
 from sync_service.adapters.review_repository import AccessReviewRepository, PasswordReminderRepository
+from sync_service.adapters.suspension_store import SuspensionRepository
 from sync_service.adapters.tokens import RealmTokenVerifier
 from sync_service.adapters.unit_of_work import SqlUnitOfWork
 from sync_service.services import ports
@@ -80,6 +82,10 @@ def _password_reminders(a: PasswordReminderRepository) -> ports.PasswordReminder
 
 
 def _access_reviews(a: AccessReviewRepository) -> ports.AccessReviewRepository:
+    return a
+
+
+def _suspensions(a: SuspensionRepository) -> ports.SuspensionRepository:
     return a
 
 
@@ -157,6 +163,7 @@ IMPLEMENTATIONS = [
     (PersonalRecords, ports.PersonalRecords),
     (PasswordReminderRepository, ports.PasswordReminderRepository),
     (AccessReviewRepository, ports.AccessReviewRepository),
+    (SuspensionRepository, ports.SuspensionRepository),
     (GrantEndingRepository, ports.GrantEndingRepository),
     (KeycloakDirectory, ports.Directory),
     (FakeDirectory, ports.Directory),
@@ -172,6 +179,7 @@ IMPLEMENTATIONS = [
     (HtmlPdfForms, ports.Renderer),
     (SqlChallengeStore, ports.ChallengeStore),
     (PrometheusTelemetry, ports.Telemetry),
+    (DatabasePageSessions, ports.PageSessions),
 ]
 
 

@@ -19,11 +19,12 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from stack.keycloak import CaptchaAnswers
+
 # The browser journeys' own fixtures (page objects, sign-in, reviewer, ...), as tests/browser has them.
 from tests.browser.conftest import *  # noqa: F403
 from tests.browser.sync_pages.conftest import *  # noqa: F403
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.pages.keycloak import CaptchaAnswers
 
 from ..conftest import prod_settings
 

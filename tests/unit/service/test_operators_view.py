@@ -145,9 +145,10 @@ def test_health_is_ready_only_with_the_database_and_keycloak(wiring):
 
 def test_each_request_is_timed_by_its_route_and_a_refusal_counted(tmp_path):
     """Operators' metrics (issue 20), not a catalogue rule: a 429 of the intake is a refusal."""
+    from tests.support.sync import budgets
     from tests.unit.web.conftest import make_app
 
-    app = make_app(tmp_path, submit_burst_per_minute=2)
+    app = make_app(tmp_path, budgets=budgets(type_a_tries_per_address_per_minute=2))
     told = Recorded()
     app.extensions["sync"].telemetry = told
     client = app.test_client()
