@@ -268,6 +268,7 @@ def bootstrap(
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
 
     from .adapters.captcha_image import draw
+    from .adapters.challenge_store import DatabaseChallengeStore
     from .adapters.html_pdf import HtmlPdfForms
 
     return Wiring(
@@ -280,7 +281,7 @@ def bootstrap(
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
         audit_anchors_factory=audit_anchors_factory,
-        challenges=Challenges(draw),
+        challenges=Challenges(DatabaseChallengeStore(engine), draw),
         printer=HtmlPdfForms(),
     )
 

@@ -871,6 +871,30 @@ class TokenVerifier(Protocol):
         realm, for that client, and a logout event (OIDC Back-Channel Logout 1.0, 2.6)."""
 
 
+@dataclass(frozen=True)
+class OpenChallenge:
+    """A captcha issued and not answered yet: the characters its picture shows, and until when."""
+
+    answer: str
+    expires_at: datetime
+
+
+class ChallengeStore(Protocol):
+    """The intake's open captcha challenges, one store every web process shares (decision 0133)."""
+
+    def put(self, challenge_id: str, challenge: OpenChallenge) -> None: ...
+
+    def peek(self, challenge_id: str) -> OpenChallenge | None:
+        """The open challenge, left open (to draw its picture)."""
+
+    def take(self, challenge_id: str) -> OpenChallenge | None:
+        """The open challenge, closed by this call: None when there is none or another request
+        (of any process) took it first."""
+
+    def sweep(self, now: datetime) -> int:
+        """Forget the challenges expired by `now`; how many."""
+
+
 @runtime_checkable
 class PageSessions(Protocol):
     """The pages' sessions, kept on the server (decision 0130)."""

@@ -12,6 +12,7 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
+from sync_service.adapters.challenge_store import DatabaseChallengeStore
 from sync_service.adapters.grant_endings import GrantEndingRepository
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
@@ -60,6 +61,10 @@ def _outbox(a: OutboxRepository) -> ports.OutboxRepository:
 
 
 def _event_log(a: KeycloakEventLog) -> ports.KeycloakEventLog:
+    return a
+
+
+def _challenges(a: DatabaseChallengeStore) -> ports.ChallengeStore:
     return a
 
 
@@ -168,6 +173,7 @@ IMPLEMENTATIONS = [
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
     (DatabasePageSessions, ports.PageSessions),
+    (DatabaseChallengeStore, ports.ChallengeStore),
 ]
 
 
