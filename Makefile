@@ -1,5 +1,5 @@
 # The two commands of the README: `make up` and `make test`. Both install what they need.
-.PHONY: up down clean test check bootstrap realm lock
+.PHONY: up down clean test check bench-smoke bootstrap realm lock
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -45,6 +45,12 @@ check: bootstrap
 	wait $$types; typed=$$?; cat .mypy.out; rm -f .mypy.out; \
 	if [ $$typed -ne 0 ]; then echo "mypy: the types above need fixing"; fi; \
 	[ $$typed -eq 0 ] && [ $$tests -eq 0 ]
+
+# Each script in bench/ at its smallest size, on a Keycloak of its own run: that the benches
+# still run to their figures (never their timing). Not in `make test` (decision 0171); run it
+# between rounds and after changing what a bench drives.
+bench-smoke: bootstrap
+	@.venv/bin/python -m pytest -p no:cacheprovider --bench-smoke tests/benches
 
 # Java unit tests, then every Python test (unit, integration against a real
 # Keycloak the run starts once, browser). pytest's exit 5 ("no tests ran") fails make too.

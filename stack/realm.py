@@ -98,6 +98,8 @@ def derived(p: Policies) -> dict:
         # during a temporary lockout are not counted: the third failure must lock for good.
         "quickLoginCheckMilliSeconds": 0,
         f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
+        # The console's set-password mail (execute-actions) takes this as its link's lifetime (R-LCK-4).
+        "actionTokenGeneratedByAdminLifespan": p.reset_link_lifetime_seconds,
         f"attributes.{RESET_MAIL_INTERVAL_KEY}": str(p.reset_mail_interval_seconds),
         # Keycloak's own record, read by the sync service's poller (policies/events.toml, decision 0090).
         "eventsEnabled": True,

@@ -308,7 +308,7 @@ def bootstrap(
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
 
     from .adapters.captcha_image import draw
-    from .adapters.challenge_store import SqlChallengeStore
+    from .adapters.challenge_store import DatabaseChallengeStore
     from .adapters.html_pdf import HtmlPdfForms
     from .adapters.metrics import PrometheusTelemetry
 
@@ -322,7 +322,7 @@ def bootstrap(
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
         audit_anchors_factory=audit_anchors_factory,
-        challenges=Challenges(draw, SqlChallengeStore(engine)),
+        challenges=Challenges(DatabaseChallengeStore(engine), draw),
         printer=HtmlPdfForms(),
         telemetry=PrometheusTelemetry(),
         keycloak_check=keycloak_check,

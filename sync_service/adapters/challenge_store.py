@@ -1,6 +1,6 @@
-"""The intake's captcha challenges in the sync service's database: issued by one web process,
-drawn and checked by any other (gunicorn's processes, several hosts). Expired ones are removed
-as new ones are issued."""
+"""The intake's open captcha challenges in the service's database (decision 0133): the table
+`captcha_challenges` (migration 0015), shared by every web process of the host, on SQLite and
+PostgreSQL alike. Taking a challenge is a DELETE that only one request can win."""
 
 from __future__ import annotations
 
@@ -9,29 +9,44 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Engine
 
-from .tables import intake_challenges as t
+from ..services.ports import OpenChallenge
+from .tables import captcha_challenges
 
 
-class SqlChallengeStore:
+class DatabaseChallengeStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def put(self, challenge_id: str, answer: str, expires_at: datetime) -> None:
+    def put(self, challenge_id: str, challenge: OpenChallenge) -> None:
         with self.engine.begin() as conn:
-            conn.execute(insert(t).values(id=challenge_id, answer=answer, expires_at=expires_at))
+            conn.execute(
+                insert(captcha_challenges).values(
+                    id=challenge_id, answer=challenge.answer, expires_at=challenge.expires_at
+                )
+            )
 
-    def purge(self, now: datetime) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(delete(t).where(t.c.expires_at < now))
-
-    def peek(self, challenge_id: str, now: datetime) -> str | None:
+    def peek(self, challenge_id: str) -> OpenChallenge | None:
         with self.engine.connect() as conn:
-            return conn.execute(select(t.c.answer).where(t.c.id == challenge_id, t.c.expires_at >= now)).scalar()
+            row = conn.execute(
+                select(captcha_challenges.c.answer, captcha_challenges.c.expires_at).where(
+                    captcha_challenges.c.id == challenge_id
+                )
+            ).first()
+        return OpenChallenge(row.answer, row.expires_at) if row else None
 
-    def take(self, challenge_id: str, now: datetime) -> str | None:
+    def take(self, challenge_id: str) -> OpenChallenge | None:
         with self.engine.begin() as conn:
-            answer = conn.execute(select(t.c.answer).where(t.c.id == challenge_id, t.c.expires_at >= now)).scalar()
-            # Of two processes checking the same challenge at once, only the one whose delete
-            # removed the row may use the answer.
-            taken = conn.execute(delete(t).where(t.c.id == challenge_id)).rowcount == 1
-        return answer if taken else None
+            row = conn.execute(
+                select(captcha_challenges.c.answer, captcha_challenges.c.expires_at).where(
+                    captcha_challenges.c.id == challenge_id
+                )
+            ).first()
+            if row is None:
+                return None
+            # Two requests may read the row; the one whose DELETE removes it wins.
+            taken = conn.execute(delete(captcha_challenges).where(captcha_challenges.c.id == challenge_id))
+        return OpenChallenge(row.answer, row.expires_at) if taken.rowcount == 1 else None
+
+    def sweep(self, now: datetime) -> int:
+        with self.engine.begin() as conn:
+            return conn.execute(delete(captcha_challenges).where(captcha_challenges.c.expires_at <= now)).rowcount

@@ -422,10 +422,11 @@ page_sessions = Table(
     Column("subject", String(100), index=True),
 )
 
-# The public intake's open captcha challenges (services/challenges.py): every web process issues
-# and checks them, so they live here, not in one process's memory (decision 0140).
-intake_challenges = Table(
-    "intake_challenges",
+
+# The intake's captcha challenges not answered yet (decision 0133): every web process issues,
+# draws and checks them here. The answer is no personal data; a challenge lives ten minutes.
+captcha_challenges = Table(
+    "captcha_challenges",
     metadata,
     Column("id", String(40), primary_key=True),
     Column("answer", String(16), nullable=False),

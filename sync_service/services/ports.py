@@ -466,21 +466,6 @@ class GrantEndingRepository(Protocol):
         """Remove the ending as applied; False when another worker took it (or it changed)."""
 
 
-class ChallengeStore(Protocol):
-    """The intake's open captcha challenges, shared by every process that serves the pages."""
-
-    def put(self, challenge_id: str, answer: str, expires_at: datetime) -> None: ...
-
-    def peek(self, challenge_id: str, now: datetime) -> str | None:
-        """The answer of a challenge still open, left open (its picture is drawn from it)."""
-
-    def take(self, challenge_id: str, now: datetime) -> str | None:
-        """The answer of a challenge still open, closing it: one caller gets it, once."""
-
-    def purge(self, now: datetime) -> None:
-        """Forget the challenges expired by `now`."""
-
-
 class Telemetry(Protocol):
     """What the operators' metrics count (adapters/metrics.py: Prometheus, docs/operations.md §8).
     Counts and times only: never a name, an account or anything a person typed."""
@@ -901,6 +886,30 @@ class TokenVerifier(Protocol):
     def verify_logout(self, token: str, client_id: str) -> LogoutNotice:
         """A back-channel logout token for `client_id`: TokenInvalid unless signed by the
         realm, for that client, and a logout event (OIDC Back-Channel Logout 1.0, 2.6)."""
+
+
+@dataclass(frozen=True)
+class OpenChallenge:
+    """A captcha issued and not answered yet: the characters its picture shows, and until when."""
+
+    answer: str
+    expires_at: datetime
+
+
+class ChallengeStore(Protocol):
+    """The intake's open captcha challenges, one store every web process shares (decision 0133)."""
+
+    def put(self, challenge_id: str, challenge: OpenChallenge) -> None: ...
+
+    def peek(self, challenge_id: str) -> OpenChallenge | None:
+        """The open challenge, left open (to draw its picture)."""
+
+    def take(self, challenge_id: str) -> OpenChallenge | None:
+        """The open challenge, closed by this call: None when there is none or another request
+        (of any process) took it first."""
+
+    def sweep(self, now: datetime) -> int:
+        """Forget the challenges expired by `now`; how many."""
 
 
 @runtime_checkable

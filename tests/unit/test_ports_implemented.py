@@ -12,7 +12,7 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
-from sync_service.adapters.challenge_store import SqlChallengeStore
+from sync_service.adapters.challenge_store import DatabaseChallengeStore
 from sync_service.adapters.grant_endings import GrantEndingRepository
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
@@ -62,6 +62,10 @@ def _outbox(a: OutboxRepository) -> ports.OutboxRepository:
 
 
 def _event_log(a: KeycloakEventLog) -> ports.KeycloakEventLog:
+    return a
+
+
+def _challenges(a: DatabaseChallengeStore) -> ports.ChallengeStore:
     return a
 
 
@@ -141,10 +145,6 @@ def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
-def _challenge_store(a: SqlChallengeStore) -> ports.ChallengeStore:
-    return a
-
-
 def _telemetry(a: PrometheusTelemetry) -> ports.Telemetry:
     return a
 
@@ -177,9 +177,9 @@ IMPLEMENTATIONS = [
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
-    (SqlChallengeStore, ports.ChallengeStore),
     (PrometheusTelemetry, ports.Telemetry),
     (DatabasePageSessions, ports.PageSessions),
+    (DatabaseChallengeStore, ports.ChallengeStore),
 ]
 
 

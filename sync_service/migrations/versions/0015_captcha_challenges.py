@@ -1,4 +1,4 @@
-"""The public intake's captcha challenges, shared by every web process (docs/decisions/0140).
+"""The intake's captcha challenges, shared by every web process (docs/decisions/0133).
 
 Revision ID: 0015
 Revises: 0014
@@ -16,15 +16,14 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "intake_challenges",
+        "captcha_challenges",
         sa.Column("id", sa.String(40), nullable=False),
         sa.Column("answer", sa.String(16), nullable=False),
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name="pk_intake_challenges"),
+        sa.PrimaryKeyConstraint("id", name="pk_captcha_challenges"),
     )
-    op.create_index("ix_intake_challenges_expires_at", "intake_challenges", ["expires_at"])
+    op.create_index("ix_captcha_challenges_expires_at", "captcha_challenges", ["expires_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_intake_challenges_expires_at", "intake_challenges")
-    op.drop_table("intake_challenges")
+    op.drop_table("captcha_challenges")
