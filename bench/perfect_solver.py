@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,15 +42,30 @@ import policies  # noqa: E402
 from stack.samples import StaticTokens, form, new_account_name, settings_for_tests, with_captcha  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
+from sync_service.services.ports import Account, Directory  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
 
 INSTITUTION = "0401180014"
 
 
+class EveryNameFree:
+    """The realm as the intake asks it (decision 0121: filing an A holds its account name in
+    Keycloak): every name free, every hold granted. What is measured is the budgets."""
+
+    def find_account(self, username: str) -> Account | None:
+        return None
+
+    def reserve_name(self, username: str, reference: str) -> bool:
+        return True
+
+    def release_name(self, username: str, reference: str) -> None:
+        return None
+
+
 def service(folder: Path, budgets: policies.Budgets):
-    # Filing an A and looking one up ask Keycloak nothing: the directory is made, never called.
     wiring = bootstrap(
         settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder, budgets=budgets),
+        directory_factory=lambda: cast(Directory, EveryNameFree()),  # nothing else is asked
         token_verifier=StaticTokens({}),
     )
     return wiring, create_app(wiring=wiring)

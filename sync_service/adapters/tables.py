@@ -421,3 +421,14 @@ page_sessions = Table(
     Column("keycloak_session", String(100), index=True),
     Column("subject", String(100), index=True),
 )
+
+
+# The intake's captcha challenges not answered yet (decision 0133): every web process issues,
+# draws and checks them here. The answer is no personal data; a challenge lives ten minutes.
+captcha_challenges = Table(
+    "captcha_challenges",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("answer", String(16), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+)

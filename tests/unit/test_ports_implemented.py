@@ -12,6 +12,7 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
+from sync_service.adapters.challenge_store import DatabaseChallengeStore
 from sync_service.adapters.grant_endings import GrantEndingRepository
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
@@ -19,6 +20,7 @@ from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
+from sync_service.adapters.metrics import PrometheusTelemetry
 from sync_service.adapters.page_sessions import DatabasePageSessions
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
@@ -60,6 +62,10 @@ def _outbox(a: OutboxRepository) -> ports.OutboxRepository:
 
 
 def _event_log(a: KeycloakEventLog) -> ports.KeycloakEventLog:
+    return a
+
+
+def _challenges(a: DatabaseChallengeStore) -> ports.ChallengeStore:
     return a
 
 
@@ -139,6 +145,10 @@ def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
+def _telemetry(a: PrometheusTelemetry) -> ports.Telemetry:
+    return a
+
+
 # ---- at run time: every method of the port is there -----------------------------------
 
 IMPLEMENTATIONS = [
@@ -167,7 +177,9 @@ IMPLEMENTATIONS = [
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
+    (PrometheusTelemetry, ports.Telemetry),
     (DatabasePageSessions, ports.PageSessions),
+    (DatabaseChallengeStore, ports.ChallengeStore),
 ]
 
 

@@ -15,8 +15,10 @@ TOKENS = {"reviewer": REVIEWER, "applicant": APPLICANT, "vendor": VENDOR}
 
 
 def make_app(tmp_path, **overrides):
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    database_url = overrides.pop("database_url", f"sqlite:///{tmp_path / 'api.db'}")
     wiring = bootstrap(
-        settings_for_tests(f"sqlite:///{tmp_path / 'api.db'}", tmp_path, **overrides),
+        settings_for_tests(database_url, tmp_path, **overrides),
         directory_factory=FakeKeycloak().directory,
         mailer=FakeMailer(),
         token_verifier=StaticTokens(TOKENS),

@@ -152,6 +152,24 @@ def test_public_intake_is_rate_limited_per_address(tmp_path):
     app.extensions["sync"].engine.dispose()
 
 
+def test_a_captcha_issued_by_one_web_process_is_read_and_answered_at_another_once(tmp_path):
+    """The production shape serves the pages from two processes (gunicorn x2): the challenge,
+    its picture and the answer may each reach a different one (decision 0061 kept challenges
+    in one process's memory: the picture was a 404 and the answer refused there)."""
+    first = make_app(tmp_path / "one")
+    second = make_app(tmp_path / "two", database_url=f"sqlite:///{tmp_path / 'one' / 'api.db'}")
+    issued = first.test_client().post("/api/captcha").json
+    answer = first.extensions["sync"].challenges.answer_for_tests(issued["challenge"])
+    picture = second.test_client().get(issued["image"])
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    body = {**form("A", CODE, new_account_name()), "challenge": issued["challenge"], "captcha": answer}
+    assert second.test_client().post("/api/applications", json=body).status_code == 201
+    again = first.test_client().post("/api/applications", json={**body, "account": new_account_name()})
+    assert again.status_code == 400 and again.json["error"]["code"] == "captcha.required"  # answered once, anywhere
+    for app in (first, second):
+        app.extensions["sync"].engine.dispose()
+
+
 def test_openapi_document_is_served(client):
     doc = client.get("/openapi.json").json
     assert doc["openapi"].startswith("3.") and "/api/applications/{application_id}/approve" in doc["paths"]
