@@ -114,7 +114,8 @@ public class ResetChooseUser implements Authenticator {
         ResetEligibility.Decision decision = ResetEligibility.decide(user != null,
                 user == null ? null : user.getEmail(), email,
                 user != null && user.isEnabled(),
-                user == null ? null : user.getFirstAttribute(ResetEligibility.DISABLED_REASON));
+                user == null ? null : user.getFirstAttribute(ResetEligibility.DISABLED_REASON),
+                user == null ? null : user.getFirstAttribute(ResetEligibility.CLOSED_AT));
         boolean send = decision != ResetEligibility.Decision.PRETEND;
         String error = send ? null
                 : user == null ? Errors.USER_NOT_FOUND : user.isEnabled() ? Errors.INVALID_EMAIL : Errors.USER_DISABLED;
