@@ -29,7 +29,7 @@ import requests
 
 from . import policy_index, tls
 from .credentials_file import WANTED, load_or_create
-from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
+from .keycloak import FEATURES, KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 from .postgres import Postgres
 from .processes import Supervisor
@@ -56,7 +56,14 @@ PORTS = {
 }
 SECRETS = {**WANTED, "KEYCLOAK_DB_PASSWORD": 24, "SYNC_DB_PASSWORD": 24, "REDIS_PASSWORD": 24}
 # Keycloak's build-time options: fixed into the optimized server by `kc.sh build`.
-BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn", "--vault=file"]
+BUILD_OPTIONS = [
+    "--db=postgres",
+    "--health-enabled=true",
+    "--metrics-enabled=true",
+    "--cache=ispn",
+    "--vault=file",
+    *FEATURES,
+]
 NODES = ("kc1", "kc2")
 
 
