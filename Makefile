@@ -29,12 +29,17 @@ lock:
 realm: bootstrap
 	@.venv/bin/python -m stack realm
 
-# The inner loop, under a minute, no Keycloak or browser: lint and format (ruff), the
-# Python unit tests. Run it while working; `make test` runs it first.
+# The inner loop, under a minute, no Keycloak or browser: lint and format (ruff), types (mypy,
+# strict on domain/ and services/; pyproject.toml), the Python unit tests. Run it while
+# working; `make test` runs it first. mypy and the tests run side by side (one core each).
 check: bootstrap
 	@.venv/bin/ruff check --quiet .
 	@.venv/bin/ruff format --check --quiet .
-	@.venv/bin/python -m pytest -q -p no:cacheprovider tests/unit
+	@.venv/bin/mypy --no-error-summary > .mypy.out 2>&1 & types=$$!; \
+	.venv/bin/python -m pytest -q -p no:cacheprovider tests/unit; tests=$$?; \
+	wait $$types; typed=$$?; cat .mypy.out; rm -f .mypy.out; \
+	if [ $$typed -ne 0 ]; then echo "mypy: the types above need fixing"; fi; \
+	[ $$typed -eq 0 ] && [ $$tests -eq 0 ]
 
 # Java unit tests, then every Python test (unit, integration against a real
 # Keycloak the run starts once, browser). pytest's exit 5 ("no tests ran") fails make too.

@@ -53,9 +53,9 @@ from sync_service.domain.keycloak_events import ADMIN, USER  # noqa: E402
 
 
 def own_keycloak(folder: Path):
-    from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
+    from stack.realm import realm_env
 
     secrets_ = {k: (demo_password() if n == 0 else secrets.token_urlsafe(n)) for k, n in WANTED.items()}
     ports = {n: free_port() for n in ("keycloak", "management", "smtp", "mail-web", "sync-service", "screening-client")}
@@ -143,7 +143,7 @@ def baseline_read(source: KeycloakEventSource, start_ms: int, page_size: int) ->
     """Reading every event since `start_ms` straight from the admin API, pages by time."""
     t0, ids = time.perf_counter(), set()
     for stream in (USER, ADMIN):
-        date_from, seen = start_ms, set()
+        date_from, seen = start_ms, set[str]()
         while True:
             page = source.events(stream, date_from, None, 0, page_size)
             seen.update(e["id"] for e in page)

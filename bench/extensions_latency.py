@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import requests
@@ -111,7 +112,9 @@ class Realm:
             ),
             timeout=30,
         )
-        action = re.search(r'action="([^"]+)"', page.text).group(1).replace("&amp;", "&")
+        form = re.search(r'action="([^"]+)"', page.text)
+        assert form is not None, "no sign-in form"
+        action = form.group(1).replace("&amp;", "&")
         # Keycloak marks its cookies Secure; requests keeps those off plain http, a browser on
         # 127.0.0.1 sends them. Send them as the browser would.
         cookies = "; ".join(f"{c.name}={c.value}" for c in s.cookies)
@@ -156,7 +159,7 @@ def main() -> None:
     kc.start()
     try:
         kc.wait_ready()
-        token = {"value": None, "at": 0.0}
+        token: dict[str, Any] = {"value": None, "at": 0.0}
 
         def admin_token():
             if time.monotonic() - token["at"] > 30:
@@ -189,7 +192,9 @@ def main() -> None:
                 r.sign_in(*users[name][1:])
                 user_id, username, _ = users[name]
                 users[name] = (user_id, username, r.change_password(user_id)[1])
-        times = {(name, what): [] for name in realms for what in ("sign-in", "password change")}
+        times: dict[tuple[str, str], list[float]] = {
+            (name, what): [] for name in realms for what in ("sign-in", "password change")
+        }
         for i in range(args.rounds):
             order = list(realms.items()) if i % 2 == 0 else list(reversed(realms.items()))
             for name, r in order:

@@ -35,10 +35,10 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
     (for the sync service's own) and returns its SQLAlchemy URL."""
     from sqlalchemy import create_engine, text
 
-    from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.postgres import Postgres
+    from stack.realm import realm_env
 
     workdir = workdir or Path(tempfile.mkdtemp(prefix="bench-kc-pg-"))
     cluster = Postgres.throwaway().start()

@@ -64,10 +64,10 @@ def own_postgres(log) -> tuple[Postgres, str]:
 
 def own_keycloak(log, db_args: list[str]):
     """The project's Keycloak in start-dev (as bench/manager_permissions.py), on PostgreSQL if db_args."""
-    from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
+    from stack.realm import realm_env
 
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}
@@ -164,7 +164,7 @@ def copy_institutions(dsn: str, realm: str, first: int, last: int, log) -> None:
         rows = {}
         for table, column, kind, _ in COPIED:
             cur.execute(f"SELECT * FROM {table} WHERE {column} = ANY(%s)", (list(ids[kind]),))
-            rows[table] = ([d.name for d in cur.description], cur.fetchall())
+            rows[table] = ([d.name for d in cur.description or ()], cur.fetchall())
         own = {
             row[cols.index(id_col)]
             for table, _, _, id_col in COPIED
@@ -179,7 +179,7 @@ def copy_institutions(dsn: str, realm: str, first: int, last: int, log) -> None:
                 continue
             with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
                 for i in range(first, last):
-                    code, fresh = mp.code_of(i), {}
+                    code, fresh = mp.code_of(i), dict[str, str]()
 
                     def new_id(m, fresh=fresh, i=i):
                         old = m.group(0)
@@ -299,8 +299,7 @@ def main(argv=None) -> int:
         if args.h2:
             h2 = own_keycloak(log, [])
             build_base(connect_to(h2), {fgap: True}, BASE_INSTITUTIONS, args.workers, log)
-            result = compare_servers(kc, h2, fgap, args.repeat)
-            print(result, flush=True)
+            print(compare_servers(kc, h2, fgap, args.repeat), flush=True)
             h2.stop()
             shutil.rmtree(h2.home, ignore_errors=True)
             h2 = None
@@ -338,12 +337,11 @@ def main(argv=None) -> int:
 def compare_servers(pg_kc, h2_kc, realm: str, repeat: int) -> str:
     """The manager's list and search in the same realm on both servers, interleaved (issue 13)."""
     code, cat = mp.code_of(MEASURED), mp.CATEGORIES[0]
-    samples = {}
-    for _server, label in ((pg_kc, "PostgreSQL"), (h2_kc, "H2")):
-        samples[label] = requests.Session()
+    sessions = {label: requests.Session() for label in ("PostgreSQL", "H2")}
+    samples: dict[tuple[str, str], list[float]] = {}
     for r in range(repeat + 2):
         for server, label in ((pg_kc, "PostgreSQL"), (h2_kc, "H2")):
-            s = samples[label]
+            s = sessions[label]
             if r % 10 == 0:
                 s.headers["Authorization"] = "Bearer " + mp.token(
                     server.url, realm, mp.manager_name(code, cat), mp.PASSWORD

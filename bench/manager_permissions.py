@@ -176,6 +176,7 @@ def set_password(admin: KeycloakAdmin, username: str) -> None:
     """Only the people who sign in get a password (set after the import). A password someone else
     sets is always temporary (decision 0031); the server's own administrator clears the change."""
     user_id = admin.get_user_id(username)
+    assert user_id is not None
     admin.set_user_password(user_id, PASSWORD, temporary=False)
     admin.update_user(user_id, {"requiredActions": []})
 
@@ -247,7 +248,8 @@ def measure(url: str, realms: dict[str, str], who: dict[str, dict], repeat: int)
             s = requests.Session()
             s.headers["Authorization"] = f"Bearer {person['token'][label]()}"
             sessions[(name, label)] = s
-    samples, sizes = {}, {}
+    samples: dict[tuple[str, ...], list[float]] = {}
+    sizes: dict[tuple[str, ...], int] = {}
     for r in range(repeat + 2):  # two warm-up rounds, not kept
         for call, params in CALLS.items():
             for name, person in who.items():
@@ -292,10 +294,10 @@ def report(result: dict, who, labels) -> str:
 
 # -- running -----------------------------------------------------------------------------
 def own_keycloak(log):
-    from stack.__main__ import realm_env
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.paths import PROVIDERS_MODULE
+    from stack.realm import realm_env
 
     values = {k: demo_password() if n == 0 else secrets.token_urlsafe(n) for k, n in WANTED.items()}
     ports = {"smtp": free_port(), "screening-client": free_port(), "sync-service": free_port()}

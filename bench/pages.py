@@ -54,8 +54,8 @@ def make_service(folder: Path, count: int):
             app.events.clear()  # the audit chain is not what is measured
             uow.applications.add(app)
         uow.commit()
-    app = create_app(wiring=wiring)
-    client = app.test_client()
+    flask_app = create_app(wiring=wiring)
+    client = flask_app.test_client()
     with client.session_transaction() as session:
         session["caller"] = {
             "subject": "bench",
@@ -93,7 +93,7 @@ def main() -> int:
             "queue (all, oldest first)": "/review/",
             "queue (submitted, CRC-COL)": "/review/?status=submitted&category=CRC-COL",
         }
-        times = {(u, label): [] for u in urls for label in services}
+        times: dict[tuple[str, str], list[float]] = {(u, label): [] for u in urls for label in services}
         for _ in range(args.rounds):
             for u, url in urls.items():
                 for label in services:

@@ -115,9 +115,9 @@ def bench_sign_in(stack: ProdStack, threads: int, seconds: float, rounds: int) -
                 print(f"  round {r + 1}, {setting}: {rate:.1f} sign-ins/s")
     finally:
         stack.balance(NODES)
-        admin.delete_client(admin.get_client_id(client_id))
+        admin.delete_client(admin.get_client_id(client_id) or "")
         for u, _ in people:
-            admin.delete_user(admin.get_user_id(u))
+            admin.delete_user(admin.get_user_id(u) or "")
     two, one = statistics.median(rates["two nodes"]), statistics.median(rates["one node"])
     print(f"\nsign-in through nginx, {threads} clients, {rounds} × {seconds:.0f} s each:")
     print("| nodes | sign-ins/s (median of rounds) | vs one node |\n|---|---|---|")

@@ -308,9 +308,9 @@ def main() -> int:
         elif args.postgres:
             url, password = stack.enter_context(started(sink.port, workdir / "pg", databases))
         else:
-            from stack.__main__ import realm_env
             from stack.credentials_file import WANTED, demo_password
             from stack.keycloak import KeycloakInstance, build_providers
+            from stack.realm import realm_env
 
             values = {k: demo_password() if s == 0 else secrets.token_urlsafe(s) for k, s in WANTED.items()}
             ports = {
@@ -351,7 +351,10 @@ def main() -> int:
         # On a shared machine the load drifts: the three take turns, a slice of
         # each per round, so that each meets the same weather.
         e2e = approving = loop = imported = 0.0
-        cpu = {"e2e": Counter(), "import": Counter()}  # where the cores went, CPU seconds by process name
+        cpu: dict[str, Counter[str]] = {
+            "e2e": Counter(),
+            "import": Counter(),
+        }  # where the cores went, CPU seconds by process name
         for r in range(rounds):
             part = n // rounds + (1 if r < n % rounds else 0)
             database = new_database() if new_database else None
@@ -405,9 +408,9 @@ def main() -> int:
                 f"limit; end to end {imported / e2e:5.2f}x this",
                 flush=True,
             )
-        for method, spent in cpu.items():
-            if spent:
-                shares = ", ".join(f"{k} {v / n * 1000:.0f}" for k, v in sorted(spent.items(), key=lambda kv: -kv[1]))
+        for method, used in cpu.items():
+            if used:
+                shares = ", ".join(f"{k} {v / n * 1000:.0f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1]))
                 print(
                     f"CPU per approval, {method}: {shares} ms (one password: {per_password * 1000:.0f} ms)", flush=True
                 )

@@ -34,6 +34,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -103,7 +104,7 @@ def set_up(url, password, pairs, threads, wiring, log) -> None:
 
     # Grouped by institution: an institution's shared policy is extended by one thread only.
     by_institution = [[(code, cat) for cat in cats] for code, cats in tree.items()]
-    chunks = [functools.reduce(operator.iadd, by_institution[i::threads], []) for i in range(threads)]
+    chunks: list[list[Any]] = [functools.reduce(operator.iadd, by_institution[i::threads], []) for i in range(threads)]
     with ThreadPoolExecutor(threads) as pool:
         list(pool.map(ensure, chunks))
     log(f"  groups and permissions of {len(pairs):,} pairs made in {time.monotonic() - t0:.0f} s")
@@ -185,6 +186,7 @@ def damage(url, password, pairs, n) -> None:
             admin.group_user_add(intruder, admin.get_group_by_path(f"/institutions/{code}/{cat}/managers")["id"])
         else:
             p = api.find_by_name(users_permission_name(code, cat))
+            assert p is not None
             api.update(
                 "permission/scope",
                 p["id"],

@@ -216,7 +216,7 @@ def run(connect, url: str, args, institutions: int, now: datetime, work: Path, l
         settings_for_tests(f"sqlite:///{work / 'sync.db'}", work), directory_factory=directory, mailer=mailer
     )
     read = AccountRead(directory)
-    jobs = [
+    jobs: list[PasswordReminders | AccessReviews] = [
         PasswordReminders(wiring.uow, read, mailer, "http://keycloak/realms/x/account/"),
         AccessReviews(wiring.uow, read, directory, mailer, "http://sync/access-reviews"),
     ]

@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,7 +81,7 @@ class ProdStack:
     keycloak_args: list[str] = field(default_factory=list)  # more runtime options for both nodes
     sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
     heap: str = "-Xms256m -Xmx1g"
-    log: callable = print
+    log: Callable[[str], None] = print
 
     def __post_init__(self) -> None:
         self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
@@ -246,6 +247,8 @@ class ProdStack:
             return
         home = self.node_dir(node)
         if not (home / "bin" / "kc.sh").exists():
+            if self.build_dir is None:
+                raise StackError("build_keycloak() first: the nodes are copies of the optimized server")
             shutil.copytree(self.build_dir, home, symlinks=True, copy_function=os.link)
         imports = home / "data" / "import"
         imports.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,8 @@ from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
 
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
+# A second reviewer: files B, C and D on people's behalf, which REVIEWER then decides (four eyes).
+FILER = Caller(subject="rev-2", username="reviewer-chen", roles=frozenset({"hpa-reviewer"}))
 APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
 TW = timezone(timedelta(hours=8))
 
@@ -76,8 +78,8 @@ def receive_originals(wiring, reference: str, caller: Caller = REVIEWER, **lette
 
 def ready_application(wiring, type_: str, institution: str, account: str, **extra) -> str:
     """Submitted, documents and originals in: what a reviewer approves. B, C
-    and D are filed by a reviewer on the person's behalf."""
-    caller = None if type_ == "A" else REVIEWER
+    and D are filed by a reviewer (FILER) on the person's behalf; REVIEWER decides them."""
+    caller = None if type_ == "A" else FILER
     app = use_cases.submit(wiring.uow(), form(type_, institution, account, **extra), caller=caller)
     receive_originals(wiring, app.id)
     return app.id

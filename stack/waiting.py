@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from .network import answers
 
@@ -17,7 +17,12 @@ class TimedOut(AssertionError):
     state fails the way its asserts do."""
 
 
-def wait_until(predicate: Callable[[], T], timeout: float = 30, what: str = "the state", interval: float = 0.1) -> T:
+def wait_until(
+    predicate: Callable[[], T | Literal[False] | None],
+    timeout: float = 30,
+    what: str = "the state",
+    interval: float = 0.1,
+) -> T:
     """Poll `predicate` until it returns something true; return that value."""
     deadline = time.monotonic() + timeout
     while True:

@@ -37,9 +37,9 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "serve")
     parser = argparse.ArgumentParser(prog="python -m sync_service")
     commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=5000)
+    serving = commands.add_parser("serve")
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.add_argument("--port", type=int, default=5000)
     worker = commands.add_parser("worker")
     worker.add_argument("--once", action="store_true")
     audit = commands.add_parser("audit")
@@ -105,9 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         if report.ok:
             print(f"audit chain intact: {report.rows} rows / 稽核紀錄完整：{report.rows} 筆")
             return 0
+        broken = report.broken
+        assert broken is not None  # not ok: it says where
         print(
-            f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
-            f"稽核紀錄於第 {report.broken.seq} 筆斷裂",
+            f"audit chain BROKEN at row {broken.seq}: {broken.reason} / 稽核紀錄於第 {broken.seq} 筆斷裂",
             file=sys.stderr,
         )
         return 1

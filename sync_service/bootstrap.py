@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import Directory, Mailer, Renderer, TokenVerifier
+from .services.ports import DepartureDates, Directory, EventSource, Mailer, Renderer, TokenVerifier
 from .services.retention import RetentionJob
 from .settings import Settings
 
@@ -39,7 +40,7 @@ class Wiring:
     token_verifier: TokenVerifier
     challenges: Challenges | None = None
     # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
-    event_source_factory: Callable[[], object] | None = None
+    event_source_factory: Callable[[], EventSource] | None = None
     printer: Renderer | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
@@ -83,6 +84,8 @@ class Wiring:
         from .services.keycloak_events import KeycloakEventPoll
 
         rules = policies.load().events
+        if self.event_source_factory is None:
+            raise RuntimeError("Keycloak's events are read from Keycloak: no event source here")
         return KeycloakEventPoll(
             self.uow,
             self.event_source_factory,
@@ -108,10 +111,14 @@ class Wiring:
         import policies
 
         from .adapters.keycloak_departures import KeycloakDepartureDates
+        from .adapters.keycloak_directory import KeycloakDirectory
         from .services.departures import UsersLeaving
 
-        def dates():
-            return KeycloakDepartureDates(self.directory().admin, policies.departures().user_attribute)
+        def dates() -> DepartureDates:
+            directory = self.directory()
+            if not isinstance(directory, KeycloakDirectory):
+                raise RuntimeError("departure dates are read from Keycloak's user attributes: no Keycloak here")
+            return KeycloakDepartureDates(directory.admin, policies.departures().user_attribute)
 
         return UsersLeaving(dates, self.directory, self.uow)
 
@@ -141,7 +148,7 @@ class Wiring:
         from .services.notifications import SignInPlaces
 
         console = f"{(s.keycloak_public_url or s.keycloak_url).rstrip('/')}/admin/{s.realm}/console/"
-        options = dict(
+        options: dict[str, Any] = dict(
             threads=s.worker_threads,
             lease_seconds=s.worker_lease_seconds,
             max_backoff_seconds=s.worker_max_backoff_seconds,
@@ -160,7 +167,7 @@ def bootstrap(
     mailer: Mailer | None = None,
     token_verifier: TokenVerifier | None = None,
     migrate: bool | None = None,
-    event_source_factory: Callable[[], object] | None = None,
+    event_source_factory: Callable[[], EventSource] | None = None,
 ) -> Wiring:
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
@@ -175,7 +182,7 @@ def bootstrap(
     if directory_factory is None and event_source_factory is None:
         from .adapters.keycloak_events import KeycloakEventSource
 
-        def event_source_factory():
+        def event_source_factory() -> EventSource:
             return KeycloakEventSource(
                 settings.keycloak_url,
                 settings.realm,

@@ -9,6 +9,7 @@ import os
 import secrets
 import threading
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -178,7 +179,11 @@ def make_user(admin):
     leaves the realm's default actions of a new account (terms, profile) in place."""
 
     def make(
-        *, temporary: bool = False, required_actions: list[str] | None = (), groups: list[str] = (), **attributes
+        *,
+        temporary: bool = False,
+        required_actions: Sequence[str] | None = (),
+        groups: Sequence[str] = (),
+        **attributes,
     ) -> dict:
         from tests.support.personal_data import remember
 

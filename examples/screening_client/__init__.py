@@ -147,7 +147,7 @@ def create_app() -> Flask:
         claims = session.get("claims")
         if not claims:
             return page(f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>')
-        key = session.get("token_key")
+        key = str(session.get("token_key") or "")
         token = tokens.get(key)
         checked = token and still_signed_in(oauth.keycloak.load_server_metadata(), token, client_id, client_secret)
         if not checked:

@@ -36,8 +36,8 @@ try:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 except ImportError:  # the standard library alone: Ed25519 verification below
-    InvalidSignature = None
-    Ed25519PublicKey = None
+    InvalidSignature = None  # type: ignore[assignment,misc]
+    Ed25519PublicKey = None  # type: ignore[assignment,misc]
 
 FORMAT = "hpa-screening-audit-export/1"
 BUNDLE_NAME = "audit-export.json"
@@ -248,6 +248,8 @@ def problems(bundle: dict, pinned_key: bytes | None = None) -> list[str]:
         except (KeyError, TypeError, AttributeError):
             found.append(f"{name}: malformed / 第 {place} 筆格式錯誤")
     count = header.get("count")
+    if not isinstance(count, int):
+        return found + ["header: no count of entries / 標頭缺筆數"]
     if len(entries) > count:
         found.append(
             f"entry {count + 1}: added after the {count} entries the header signs / 第 {count + 1} 筆為多出之紀錄"

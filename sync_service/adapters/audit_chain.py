@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
 
 from ..services.ports import AuditEntry, ChainRow
 from .audit_people import AuditPeople, is_pseudonym
@@ -207,7 +208,9 @@ class AuditChain:
             self.head_file.advance(head, self._key, [self.public_key, *self.public_keys.values()])
 
     def append(self, conn: Connection, entry: AuditEntry) -> Head:
-        return self.append_all(conn, [entry])
+        head = self.append_all(conn, [entry])
+        assert head is not None  # one entry appended
+        return head
 
     def append_all(self, conn: Connection, entries: Sequence[AuditEntry]) -> Head | None:
         """Several rows at the chain's end in one statement (a page of Keycloak's events): the
@@ -224,7 +227,7 @@ class AuditChain:
             at = entry.at.astimezone(UTC)  # both backends keep microseconds: hashed as stored
             actor, approved_by, details = entry.actor, entry.approved_by, entry.details or {}
             if self.people is not None:  # under the lock above: one pseudonym per person, even with two writers
-                actor = self.people.actor(conn, actor, at)
+                actor = self.people.actor(conn, actor, at) or actor  # a name in, a pseudonym out
                 approved_by = self.people.actor(conn, approved_by, at)
                 details = self.people.payload(conn, details, at)
             payload = canonical(details)
@@ -283,6 +286,8 @@ class AuditChain:
 
     def _check_head(self, conn: Connection, rows: int) -> Broken | None:
         """The chain must reach the signed head: rows cut off its end are missed here."""
+        if self.head_file is None:
+            return None
         try:
             head = self.head_file.read([self.public_key, *self.public_keys.values()])
         except ValueError as e:
@@ -327,7 +332,7 @@ class AuditChain:
 
     def rows_about(self, conn: Connection, pseudonyms: set[str], application_ids: set[str]):
         """The rows that name any of these pseudonyms or concern these applications, oldest first."""
-        about = [
+        about: list[ColumnElement[bool]] = [
             audit_log.c.actor.in_(pseudonyms),
             audit_log.c.approved_by.in_(pseudonyms),
             audit_log.c.application_id.in_(application_ids),

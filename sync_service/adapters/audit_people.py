@@ -77,9 +77,9 @@ class AuditPeople:
         if actor.startswith(self.email_prefix):
             if is_pseudonym(actor[len(self.email_prefix) :]):
                 return actor
-            return self.email_prefix + self.pseudonym_of(
-                conn, identifier("email", actor[len(self.email_prefix) :]), now
-            )
+            pseudonym = self.pseudonym_of(conn, identifier("email", actor[len(self.email_prefix) :]), now)
+            assert pseudonym is not None  # made on first use
+            return self.email_prefix + pseudonym
         return self.pseudonym_of(conn, identifier("user", actor), now)
 
     def payload(self, conn: Connection, value, now: datetime):

@@ -43,7 +43,7 @@ class AuthzClient:
     def _call(self, method: str, path: str, body: dict | None = None, expect=OK):
         conn = self.admin.connection
         # base_url may end in "/" (python-keycloak keeps what it was given); Keycloak refuses "//".
-        url = f"{conn.base_url.rstrip('/')}/{self.base}/{path}"
+        url = f"{(conn.base_url or '').rstrip('/')}/{self.base}/{path}"
         data = None if body is None else json.dumps(body)
         send = {"GET": conn.raw_get, "POST": conn.raw_post, "PUT": conn.raw_put, "DELETE": conn.raw_delete}[method]
         r = send(url) if data is None else send(url, data=data)

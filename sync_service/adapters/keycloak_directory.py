@@ -13,6 +13,7 @@ import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
@@ -25,6 +26,7 @@ from ..services.ports import (
     DirectoryUnavailable,
     NewAccount,
     PairState,
+    Profile,
 )
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_pairs import PairsReader
@@ -99,7 +101,7 @@ class KeycloakDirectory:
         national_id_key: bytes | None = None,
         reading_threads: int = 4,
     ) -> None:
-        self._args = dict(
+        self._args: dict[str, Any] = dict(
             server_url=server_url.rstrip("/") + "/",
             realm_name=realm,
             user_realm_name=realm,
@@ -207,28 +209,29 @@ class KeycloakDirectory:
     # ---- a person's own data (R-PD-2, decision 0095) -----------------------
 
     @_keycloak_errors_as_ours
-    def profile_of(self, account_id: str) -> dict:
+    def profile_of(self, account_id: str) -> Profile:
         """What the realm holds about the person, as they may read it: the national ID
         digests (decision 0030) are keyed hashes for look-up, not data of theirs to read."""
         u = self.admin.get_user(account_id)
         attributes = {k: v for k, v in (u.get("attributes") or {}).items() if not k.startswith("nationalId")}
-        return {
-            "username": u["username"],
-            "email": u.get("email"),
-            "firstName": u.get("firstName"),
-            "lastName": u.get("lastName"),
-            "enabled": u.get("enabled"),
-            "emailVerified": u.get("emailVerified"),
-            "createdTimestamp": u.get("createdTimestamp"),
-            "attributes": attributes,
-            "requiredActions": u.get("requiredActions") or [],
-        }
+        created = u.get("createdTimestamp")
+        return Profile(
+            username=u["username"],
+            email=u.get("email"),
+            first_name=u.get("firstName"),
+            last_name=u.get("lastName"),
+            enabled=bool(u.get("enabled")),
+            email_verified=bool(u.get("emailVerified")),
+            created_at=datetime.fromtimestamp(created / 1000, UTC) if created else None,
+            attributes=attributes,
+            required_actions=tuple(u.get("requiredActions") or ()),
+        )
 
     @_keycloak_errors_as_ours
     def correct_profile(self, account_id: str, field: str, value: str) -> None:
         """One field of the profile (policies/personal_data.toml `correctable`)."""
         u = self.admin.get_user(account_id)
-        body = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
+        body: dict[str, Any] = {k: u.get(k) for k in ("username", "email", "firstName", "lastName")}
         body["attributes"] = u.get("attributes") or {}
         if field in ("email", "firstName", "lastName"):
             body[field] = value
@@ -315,7 +318,7 @@ class KeycloakDirectory:
         # A client of its own for each reading thread (python-keycloak's session and token
         # are not for sharing), unless we were handed one (benches, tests).
         def admin_for_thread() -> KeycloakAdmin:
-            return self._admin if self._given_admin else KeycloakAdmin(**self._args)
+            return self._admin if self._admin is not None and self._given_admin else KeycloakAdmin(**self._args)
 
         return PairsReader(self.admin, admin_for_thread, threads=self.reading_threads).read(pairs, progress)
 

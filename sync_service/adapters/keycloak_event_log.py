@@ -31,7 +31,7 @@ class KeycloakEventLog:
         wanted = set(keys)
         if not wanted:
             return set()
-        seen = set()
+        seen: set[str] = set()
         chunk = list(wanted)
         for i in range(0, len(chunk), 500):
             seen.update(

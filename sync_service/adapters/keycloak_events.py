@@ -4,6 +4,8 @@ account (realm-management `view-events`, `view-users`)."""
 
 from __future__ import annotations
 
+import math
+
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError
 
@@ -22,7 +24,7 @@ class KeycloakEventSource:
             user_realm_name=realm,
             client_id=client_id,
             client_secret_key=client_secret,
-            timeout=timeout,
+            timeout=math.ceil(timeout),  # python-keycloak takes whole seconds
         )
 
     def events(

@@ -18,8 +18,8 @@ GROUP_OF_LEVEL = {Level.MANAGER: "managers", Level.USER: "users"}
 ROOT_GROUP = "institutions"
 
 
-def grant_group_path(institution: str, category: str, level: str) -> str:
-    return f"/{ROOT_GROUP}/{institution}/{category}/{GROUP_OF_LEVEL[level]}"
+def grant_group_path(institution: str, category: str, level: Level | str) -> str:
+    return f"/{ROOT_GROUP}/{institution}/{category}/{GROUP_OF_LEVEL[Level(level)]}"
 
 
 def roles_of_grant(category: str, level: str) -> list[str]:
@@ -96,7 +96,7 @@ class GrantGroups:
             path = f"{path}/{name}"
             parent_id = self.cached(path) or self._make_or_find(admin, parent_id, name, path)[0]
             self.remember(path, parent_id)
-        group_id, made = self._make_or_find(admin, parent_id, GROUP_OF_LEVEL[level], leaf)
+        group_id, made = self._make_or_find(admin, parent_id, GROUP_OF_LEVEL[Level(level)], leaf)
         self._map_roles(admin, group_id, category, level, made)
         self.remember(leaf, group_id)
         return group_id

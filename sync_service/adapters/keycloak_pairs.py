@@ -24,6 +24,7 @@ import json
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from keycloak import KeycloakAdmin
 
@@ -76,7 +77,7 @@ class PairsReader:
         first = 0
         while True:
             page = self.admin.connection.raw_get(
-                f"{self.admin.connection.base_url.rstrip('/')}/admin/realms/{self.admin.connection.realm_name}/groups",
+                f"{(self.admin.connection.base_url or '').rstrip('/')}/admin/realms/{self.admin.connection.realm_name}/groups",
                 search=name,
                 exact="true",
                 first=first,
@@ -91,7 +92,8 @@ class PairsReader:
 
     @staticmethod
     def _listing(api: AuthzClient, query: str) -> list[dict]:
-        rows, first = [], 0
+        rows: list[dict[str, Any]] = []
+        first = 0
         while True:
             page = api._call("GET", f"{query}&first={first}&max={PAGE}") or []
             rows += page

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 GROUPS = "Groups"
 
@@ -76,7 +77,7 @@ class WantedPolicy:
         return "policy/role" if self.role_id else "policy/group"
 
     def payload(self, extra_group_ids: tuple[str, ...] = ()) -> dict:
-        body = {
+        body: dict[str, Any] = {
             "name": self.name,
             "description": self.description,
             "logic": "POSITIVE",
@@ -249,11 +250,11 @@ class ManagerAccess:
                 continue
             policy_ids[wanted.name] = found["id"]
             drift.extend(wanted.drift(policy_detail(wanted, found)))
-        for wanted in self.permissions():
-            found = find(wanted.name)
+        for permission in self.permissions():
+            found = find(permission.name)
             if found is None:
-                drift.append(f"{wanted.name}: missing")
-            elif wanted.policy.name in policy_ids:
-                policy_id = policy_ids[wanted.policy.name]
-                drift.extend(wanted.drift(permission_found(wanted, found, policy_id), policy_id))
+                drift.append(f"{permission.name}: missing")
+            elif permission.policy.name in policy_ids:
+                policy_id = policy_ids[permission.policy.name]
+                drift.extend(permission.drift(permission_found(permission, found, policy_id), policy_id))
         return drift

@@ -27,13 +27,14 @@ made by hand after the mark is the reconciler's to find and repair.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from keycloak import KeycloakAdmin
 
 from policies import MANAGER_ROLE
 
 from ..domain import Level
-from .keycloak_authz import AuthzClient
+from .keycloak_authz import AuthzClient, AuthzError
 from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
 from .keycloak_permission_model import FoundPermission, ManagerAccess, WantedPermission, WantedPolicy
 
@@ -123,11 +124,13 @@ class ManagerPermissions:
         managers = self.groups.ensure(admin, institution, category, Level.MANAGER)
         users = self.groups.ensure(admin, institution, category, Level.USER)
         root = f"/{ROOT_GROUP}"
-        above = [
+        root_id, institution_id, category_id = (
             self.groups.id_of(admin, path)
             for path in (root, f"{root}/{institution}", f"{root}/{institution}/{category}")
-        ]
-        return ManagerAccess(institution, category, self._manager_role_id(admin), *above, managers, users)
+        )
+        return ManagerAccess(
+            institution, category, self._manager_role_id(admin), root_id, institution_id, category_id, managers, users
+        )
 
     def _manager_role_id(self, admin: KeycloakAdmin) -> str:
         if self._role_id is None:
@@ -158,7 +161,7 @@ class ManagerPermissions:
             if made is not None:
                 self._policies[wanted.name] = (made["id"], frozenset(wanted.group_ids))
                 return made["id"]
-            found = api.find_by_name(wanted.name)  # there already: check it like any other
+            found = _existing(api, wanted.name)  # there already: check it like any other
             detail = api.policy_detail(wanted.kind, found["id"])
             groups = tuple(g["id"] for g in detail.get("groups", []))
             if wanted.drift(detail):
@@ -177,7 +180,7 @@ class ManagerPermissions:
             if made is not None:
                 self._permissions[wanted.name] = made["id"]
                 return made["id"]
-            found = api.find_by_name(wanted.name)
+            found = _existing(api, wanted.name)
             if wanted.drift(_found_permission(api, found), policy_id):
                 api.update("permission/scope", found["id"], wanted.payload(policy_id))
             self._permissions[wanted.name] = found["id"]
@@ -202,3 +205,11 @@ def ensure_manager_permissions(admin: KeycloakAdmin, institution: str, category:
 def check_manager_permissions(admin: KeycloakAdmin, institution: str, category: str) -> list[str]:
     """`ManagerPermissions().check` for one pair."""
     return ManagerPermissions().check(admin, institution, category)
+
+
+def _existing(api: AuthzClient, name: str) -> dict[str, Any]:
+    """A policy or permission whose creation was refused as a duplicate (409): it is there."""
+    found = api.find_by_name(name)
+    if found is None:
+        raise AuthzError(f"{name} was refused as existing, yet is not found", response_code=409)
+    return found

@@ -152,7 +152,7 @@ class _Sheets:
         except KeyError:
             pass
         ops = [f"BT 1 0 0 1 {x * PT:.2f} {(PAGE_H - baseline) * PT:.2f} Tm"]
-        current, run = 0, []
+        current, run = 0, list[str]()
         for char in text:
             code, font = fixed.get(char), 1
             if code is None:
@@ -292,7 +292,7 @@ class PdfForms:
         return [kind.font, _font(subset, 2)]
 
     def _qr_path(self, target: str) -> tuple[int, str]:
-        matrix = list(segno.make(target, error="m").matrix_iter(border=0))
+        matrix = [list(row) for row in segno.make(target, error="m").matrix_iter(border=0)]
         runs = []
         for r, row in enumerate(matrix):
             c, n = 0, len(row)

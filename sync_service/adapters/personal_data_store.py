@@ -165,7 +165,7 @@ class PersonalRecords:
     def correct(self, account: str, field: str, value: str, *, applicant_name: str | None = None) -> int:
         """A correction carried into the person's applications (the forms they filed)."""
         if field == "email":
-            values = {"email": value}
+            values: dict[str, str | None] = {"email": value}
         elif field == "phone":
             from ..domain.fields import parse_phone
 

@@ -3,8 +3,10 @@ manager seats, the outbox. Rows are mapped to domain objects by hand."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -54,7 +56,7 @@ class ApplicationRepository:
         national_id: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> list[Application]:
+    ) -> builtins.list[Application]:
         query = select(applications)
         for column, value in (
             (applications.c.status, status),
@@ -79,7 +81,7 @@ class ApplicationRepository:
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> tuple[list[Application], int]:
+    ) -> tuple[builtins.list[Application], int]:
         """The reviewers' queue: oldest first, and how many match in all."""
         where = [
             column == value
@@ -118,7 +120,7 @@ class ApplicationRepository:
         )
         return dict(rows.all())
 
-    def open_like(self, app: Application) -> list[Application]:
+    def open_like(self, app: Application) -> builtins.list[Application]:
         """Applications still open (not decided, or decided and not yet through)
         for the same account, or for the same person, institution and category."""
         open_statuses = [s.value for s in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED, Status.APPROVED, Status.FAILED)]
@@ -177,6 +179,8 @@ class ApplicationRepository:
             "vendor_processed_on": v.processed_on if v else None,
             "vendor_notes": v.notes if v else None,
             "submitted_at": app.submitted_at,
+            "filed_by": app.filed_by,
+            "filed_for": app.filed_for,
             "originals_received_by": app.originals_received_by,
             "originals_received_at": app.originals_received_at,
             "decided_by": app.decided_by,
@@ -222,6 +226,8 @@ class ApplicationRepository:
             ],
             vendor_record=vendor,
             submitted_at=r.submitted_at,
+            filed_by=r.filed_by,
+            filed_for=r.filed_for,
             originals_received_by=r.originals_received_by,
             originals_received_at=r.originals_received_at,
             decided_by=r.decided_by,
@@ -245,19 +251,22 @@ class SeatRepository:
         ).first()
         if row is None:
             return ManagerSeat(institution_code, category)
-        return ManagerSeat(row.institution_code, row.category, row.manager, row.leaving_on, row.version)
+        return _seat(row)
 
     def held(self) -> list[ManagerSeat]:
         """Every seat that has (or had, until its leaving date) a manager."""
         rows = self.conn.execute(select(manager_seats).where(manager_seats.c.manager.is_not(None)))
-        return [ManagerSeat(r.institution_code, r.category, r.manager, r.leaving_on, r.version) for r in rows]
+        return [_seat(r) for r in rows]
 
-    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str) -> None:
+    def save(self, seat: ManagerSeat, *, loaded_version: int, application_id: str | None) -> None:
         """Store a decision taken on the copy loaded at `loaded_version`; refuse
         it if someone else decided on the same seat meanwhile."""
         values = {
             "manager": seat.manager,
             "leaving_on": seat.leaving_on,
+            "starting_on": seat.starting_on,
+            "previous": seat.previous,
+            "previous_leaving_on": seat.previous_leaving_on,
             "version": seat.version,
             "application_id": application_id,
         }
@@ -283,6 +292,19 @@ class SeatRepository:
         )
         if done.rowcount != 1:
             raise ConcurrentDecision()
+
+
+def _seat(r: Any) -> ManagerSeat:
+    return ManagerSeat(
+        r.institution_code,
+        r.category,
+        r.manager,
+        r.leaving_on,
+        r.version,
+        starting_on=r.starting_on,
+        previous=r.previous,
+        previous_leaving_on=r.previous_leaving_on,
+    )
 
 
 class OutboxRepository:

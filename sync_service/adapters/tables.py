@@ -93,6 +93,9 @@ applications = Table(
     Column("vendor_processed_on", Date),
     Column("vendor_notes", Text),
     Column("submitted_at", UtcDateTime()),
+    # A reviewer who filed it for someone else, and for whom: "person" or "institution" (0009).
+    Column("filed_by", String(255)),
+    Column("filed_for", String(12)),
     Column("originals_received_by", String(255)),
     Column("originals_received_at", UtcDateTime()),
     Column("decided_by", String(255)),
@@ -134,6 +137,11 @@ manager_seats = Table(
     Column("category", String(20), primary_key=True),
     Column("manager", String(40)),
     Column("leaving_on", Date),
+    # An appointment dated ahead (R-MGR-6, 0009): from when `manager` holds the seat, and who
+    # holds it until then (until when).
+    Column("starting_on", Date),
+    Column("previous", String(40)),
+    Column("previous_leaving_on", Date),
     Column("version", Integer, nullable=False),
     Column("application_id", String(40), ForeignKey("applications.id")),
 )

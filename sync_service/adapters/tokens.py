@@ -73,6 +73,8 @@ class RealmTokenVerifier:
             except Exception as e:  # jwcrypto raises many kinds; all mean "not a token of ours"
                 if refresh or "key" not in type(e).__name__.lower():
                     raise TokenInvalid(f"{type(e).__name__}: {e}") from e
+        if claims is None:
+            raise TokenInvalid("no claims")
         if claims.get("typ") not in (None, "Bearer"):
             raise TokenInvalid("not an access token")
         if not is_for_us(claims, self.own_clients, self.audience):

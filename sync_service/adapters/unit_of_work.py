@@ -5,12 +5,14 @@ it, so a change and its record are written together or not at all."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 
 from sqlalchemy.engine import Engine
 
 from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
+from .audit_people import AuditPeople
 from .crypto import PersonalDataCipher
 from .keycloak_event_log import KeycloakEventLog
 from .personal_data_store import PersonalDataRequestRepository, PersonalRecords
@@ -62,8 +64,15 @@ class SqlUnitOfWork:
         self.password_reminders = PasswordReminderRepository(self.conn)
         self.access_reviews = AccessReviewRepository(self.conn)
         self._extra: list[AuditEntry] = []
-        self._erase: tuple[set[str], object] | None = None
+        self._erase: tuple[set[str], datetime] | None = None
         return self
+
+    @property
+    def _people(self) -> AuditPeople:
+        """Who the audit chain's pseudonyms stand for (the service always wires it; decision 0095)."""
+        people = self.chain.people
+        assert people is not None
+        return people
 
     def audit_trail(self, application_id: str) -> list[AuditEntry]:
         return self.chain.entries_of(self.conn, application_id)
@@ -77,14 +86,16 @@ class SqlUnitOfWork:
         """The person's pseudonym in the audit chain (made now if they have none yet)."""
         from .audit_people import identifier
 
-        return self.chain.people.pseudonym_of(self.conn, identifier(kind, value), now)
+        pseudonym = self._people.pseudonym_of(self.conn, identifier(kind, value), now)
+        assert pseudonym is not None  # made on first use
+        return pseudonym
 
     def audit_about(self, identifiers: set[tuple[str, str]], application_ids: set[str]) -> list[AuditEntry]:
         """Every audit entry naming this person or concerning their applications, oldest first;
         the person named by name, anyone else only as "another person" (a copy carries nobody else)."""
         from .audit_people import identifier
 
-        people = self.chain.people
+        people = self._people
         theirs = people.pseudonyms_of(self.conn, {identifier(k, v) for k, v in identifiers})
         rows = self.chain.rows_about(self.conn, theirs, application_ids)
         return self.chain.named(
@@ -100,7 +111,7 @@ class SqlUnitOfWork:
 
     def unlink_erased_people_before(self, cutoff, now) -> int:
         """Retention: a person erased before `cutoff` can no longer be found by name either."""
-        return self.chain.people.unlink_erased_before(self.conn, cutoff, now)
+        return self._people.unlink_erased_before(self.conn, cutoff, now)
 
     def cut_audit_chain_before(self, cutoff, now) -> int:
         """Retention: the chain's rows older than `cutoff` go, a signed base marks where it starts."""
@@ -121,7 +132,7 @@ class SqlUnitOfWork:
             app.events.clear()
         if self._erase is not None:
             idents, now = self._erase
-            self.chain.people.erase(self.conn, idents, now)
+            self._people.erase(self.conn, idents, now)
             self._erase = None
         self.transaction.commit()
         if head is not None:

@@ -132,6 +132,11 @@ _DOCUMENTS_OPEN = frozenset({Status.DRAFT, Status.SUBMITTED, Status.ORIGINALS_RE
 _APPROVED_LINE = frozenset({Status.APPROVED, Status.PROVISIONED, Status.FAILED})
 
 
+# Who a reviewer filed an application for: the person (the JSON API, on their behalf) or the
+# institution (its representative's letter, 附件2-1 四).
+FILED_FOR_PERSON, FILED_FOR_INSTITUTION = "person", "institution"
+
+
 @dataclass(frozen=True)
 class Institution:
     code: str  # 醫事機構代碼
@@ -150,22 +155,14 @@ class Form1:
     email: str
     application_date: date
     reason: str | None = None  # 註銷原因, B only
-    effective_date: date | None = None  # the departure date of B (R-MGR-6)
+    # The day the change takes effect (生效日期), any type (R-MGR-6): A and C on approval or on
+    # this day if later; B and D at 00:00 (Taipei) of this day. None: the form's own date.
+    effective_date: date | None = None
 
     @property
-    def late_notice(self) -> bool:
-        """R-MGR-6 asks for 15 days' notice (policies/departures.toml). Late
-        notice does not stop a revoke (refusing it would leave a departed
-        person's access open); it is shown to the reviewer."""
-        days = self.notice_days
-        return days is not None and days < policies.departures().notice_days
-
-    @property
-    def notice_days(self) -> int | None:
-        """Days between the application and the departure it announces (B)."""
-        if self.effective_date is None:
-            return None
-        return (self.effective_date - self.application_date).days
+    def takes_effect_on(self) -> date:
+        """The form's date for the change: its effective date, or else the day it was signed."""
+        return self.effective_date or self.application_date
 
 
 @dataclass(frozen=True)
@@ -257,31 +254,22 @@ def new_application(
     has_effective = (
         bool(fields.clean(effective_date, "effective_date")) if not isinstance(effective_date, date) else True
     )
+    # Form 1 has one date for every type (申請(註銷)日期, R-MGR-6): each may carry its effective day.
+    if has_effective and "application_date" in values:
+        take("effective_date", fields.parse_effective_date, effective_date, values["application_date"])
     if kind is ApplicationType.B:
         take("reason", fields.parse_reason, reason)
-        if has_effective and "application_date" in values:
-            take("effective_date", fields.parse_effective_date, effective_date, values["application_date"])
-    elif kind is not None:
-        # Only B has these boxes on the form; a value elsewhere is a
+    elif kind is not None and has_reason:
+        # Only B has this box on the form; a value elsewhere is a
         # misunderstanding the applicant should hear about, not silently lose.
-        if has_reason:
-            errors.append(
-                FieldError(
-                    "reason.not_applicable",
-                    "reason",
-                    "註銷原因只適用於 B（管理者註銷）",
-                    "A reason for revoking applies only to type B (revoke manager)",
-                )
+        errors.append(
+            FieldError(
+                "reason.not_applicable",
+                "reason",
+                "註銷原因只適用於 B（管理者註銷）",
+                "A reason for revoking applies only to type B (revoke manager)",
             )
-        if has_effective:
-            errors.append(
-                FieldError(
-                    "effective_date.not_applicable",
-                    "effective_date",
-                    "生效日期只適用於 B（管理者註銷）",
-                    "An effective date applies only to type B (revoke manager)",
-                )
-            )
+        )
 
     if errors:
         raise FormInvalid(errors)
@@ -341,6 +329,8 @@ class Application:
         receipts: Iterable[Receipt] = (),
         vendor_record: VendorRecord | None = None,
         submitted_at: datetime | None = None,
+        filed_by: str | None = None,
+        filed_for: str | None = None,
         originals_received_by: str | None = None,
         originals_received_at: datetime | None = None,
         decided_by: str | None = None,
@@ -363,6 +353,10 @@ class Application:
         self.receipts: dict[str, Receipt] = {r.document: r for r in receipts}
         self.vendor_record = vendor_record
         self.submitted_at = submitted_at
+        # A reviewer who filed it for someone else (filed_for: "person", or "institution" from its
+        # letter); that reviewer does not decide it.
+        self.filed_by = filed_by
+        self.filed_for = filed_for
         self.originals_received_by = originals_received_by
         self.originals_received_at = originals_received_at
         self.decided_by = decided_by
@@ -404,6 +398,25 @@ class Application:
         return receipt.received_on if receipt else None
 
     @property
+    def gives_notice(self) -> bool:
+        """B and D end or lower a manager's grant: the institution gives notice of them (R-MGR-6)."""
+        return self.type in (ApplicationType.B, ApplicationType.D)
+
+    def notice_days(self, today: date) -> int | None:
+        """Days of notice a B or D gives (附件2-1 四, R-MGR-6): from the day HPA received form 1
+        (its letter) to the effective date. Before the letter is in, from today: the notice can
+        only get shorter. None for A and C."""
+        if not self.gives_notice:
+            return None
+        return (self.form.takes_effect_on - (self.form_received_on or today)).days
+
+    def late_notice(self, today: date) -> bool:
+        """Less notice than policies/departures.toml asks (15 days). It does not stop the change
+        (refusing would leave a departed person's access open); the reviewer is told."""
+        days = self.notice_days(today)
+        return days is not None and days < policies.departures().notice_days
+
+    @property
     def approved_by(self) -> str | None:
         return self.decided_by if self.status in _APPROVED_LINE else None
 
@@ -420,12 +433,25 @@ class Application:
             )
         return target
 
-    def submit(self, *, by: str, at: datetime, on_behalf_of: str | None = None) -> None:
-        """`on_behalf_of`: the account a reviewer files for (B, C, D filed for someone else)."""
+    def submit(self, *, by: str, at: datetime, on_behalf_of: str | None = None, for_institution: bool = False) -> None:
+        """`on_behalf_of`: the account a reviewer files for (B, C, D filed for someone else);
+        `for_institution`: filed from the institution's letter, its representative's notice
+        (a B or D, 附件2-1 四). Whoever files for someone else does not decide it."""
         require_actor(by, at)
         self.status = self._check_transition("submit")
         self.submitted_at = at
-        self.events.append(ApplicationSubmitted(application_id=self.id, by=by, at=at, on_behalf_of=on_behalf_of))
+        if on_behalf_of is not None or for_institution:
+            self.filed_by = by
+            self.filed_for = FILED_FOR_INSTITUTION if for_institution else FILED_FOR_PERSON
+        self.events.append(
+            ApplicationSubmitted(
+                application_id=self.id,
+                by=by,
+                at=at,
+                on_behalf_of=on_behalf_of,
+                for_institution=for_institution or None,
+            )
+        )
 
     def declare_document(self, document: str, *, by: str, at: datetime) -> None:
         """The applicant declares a document part of the file (the intake's list). Only
@@ -574,6 +600,10 @@ class Application:
     def _seat_decision(self, seat: ManagerSeat, *, today: date, replacing: str | None) -> tuple[GrantChange, ...]:
         """What this application's type asks of the seat (R-MGR-2, R-MGR-3, R-MGR-4, R-MGR-5)."""
         self._check_seat(seat)
+        # R-MGR-6: every type takes effect on the form's date if that is later than today.
+        effective_on = (
+            self.form.effective_date if self.form.effective_date and self.form.effective_date > today else None
+        )
         if self.type.appoints_manager:
             return seat.appoint(
                 self.account,
@@ -581,6 +611,7 @@ class Application:
                 today=today,
                 create_account=self.type.creates_account,
                 replacing=replacing,
+                effective_on=effective_on,
             )
         if replacing is not None:
             raise ManagerSeatRefused(
@@ -589,8 +620,8 @@ class Application:
                 "Only applications A and C can replace the current manager",
             )
         if self.type is ApplicationType.B:
-            return seat.revoke(self.account, application_id=self.id, today=today, effective_on=self.form.effective_date)
-        return seat.demote(self.account, application_id=self.id, today=today)
+            return seat.revoke(self.account, application_id=self.id, today=today, effective_on=effective_on)
+        return seat.demote(self.account, application_id=self.id, today=today, effective_on=effective_on)
 
     def reject(self, *, by: str, at: datetime, reason: str) -> None:
         require_actor(by, at)

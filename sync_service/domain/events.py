@@ -33,9 +33,11 @@ class Event:
 
 
 class ApplicationSubmitted(Event, name="application.submitted"):
-    """The applicant sent form 1; `on_behalf_of` names the account a reviewer filed it for."""
+    """The applicant sent form 1; `on_behalf_of` names the account a reviewer filed it for,
+    `for_institution` that the reviewer filed it from the institution's letter."""
 
     on_behalf_of: str | None = None
+    for_institution: bool | None = None
 
 
 class DocumentDeclared(Event, name="application.document_declared"):

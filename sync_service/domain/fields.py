@@ -535,8 +535,9 @@ MAX_EFFECTIVE_DATE_AHEAD = timedelta(days=366)
 
 
 def parse_effective_date(value: object, application_date: date, field: str = "effective_date") -> date:
-    """異動生效日 of B: the manager's departure (R-MGR-6). A date before the
-    application date is allowed: the person has already left, revoke at once."""
+    """生效日期 of any type (R-MGR-6): the manager's departure or change (B, D), or the day an
+    appointment starts (A, C). A date before the application date is allowed: the person has
+    already left, the change is made at once."""
     day = parse_date(value, field, "生效日期", "Effective date")
     if day > application_date + MAX_EFFECTIVE_DATE_AHEAD:
         raise _refused(

@@ -49,7 +49,7 @@ class GrantChange:
     application_id: str
     # A: the account does not exist yet; create it and mail its password (R-MGR-2).
     create_account: bool = False
-    # B with a departure date still ahead: apply on that Taiwanese date, not before.
+    # A change dated ahead (R-MGR-6, any type): applied from 00:00 of that Taiwanese date, not before.
     effective_on: date | None = None
 
     def grant(self, level: Level = Level.MANAGER) -> Grant:

@@ -31,6 +31,9 @@ class ManagerSeat:
         manager: str | None = None,
         leaving_on: date | None = None,
         version: int = 0,
+        starting_on: date | None = None,
+        previous: str | None = None,
+        previous_leaving_on: date | None = None,
     ) -> None:
         self.institution_code = institution_code
         self.category = category
@@ -39,6 +42,12 @@ class ManagerSeat:
         # manager keeps the seat until this date, so a successor cannot be
         # granted alongside them — that would be two managers at once.
         self.leaving_on = leaving_on
+        # An appointment approved ahead of its date (R-MGR-6): the manager holds the seat from
+        # `starting_on`; until then `previous` does (until `previous_leaving_on`), and the seat
+        # takes no other decision: a change decided now would reach Keycloak before the dated one.
+        self.starting_on = starting_on
+        self.previous = previous
+        self.previous_leaving_on = previous_leaving_on
         self.version = version
 
     def __repr__(self) -> str:
@@ -46,9 +55,27 @@ class ManagerSeat:
 
     def holder(self, on: date) -> str | None:
         """The manager on a given Taiwanese date."""
+        if self.starting_on is not None and on < self.starting_on:
+            if self.previous_leaving_on is not None and on >= self.previous_leaving_on:
+                return None
+            return self.previous
         if self.leaving_on is not None and on >= self.leaving_on:
             return None
         return self.manager
+
+    def _require_settled(self, today: date) -> None:
+        """No decision while an appointment dated ahead is still to start."""
+        if self.starting_on is not None and today < self.starting_on:
+            raise ManagerSeatRefused(
+                "manager_seat.change_pending",
+                f"此機構此業務類別已核准 {self.manager} 自 {self.starting_on.isoformat()} 起任管理者；該日前不能再作決定",
+                f"{self.manager} was approved as this institution's manager from {self.starting_on.isoformat()}; "
+                "no other decision can be taken on the seat before that day",
+            )
+
+    def _settle(self, today: date) -> None:
+        if self.starting_on is not None and today >= self.starting_on:
+            self.starting_on = self.previous = self.previous_leaving_on = None
 
     # ---- decisions -----------------------------------------------------
 
@@ -60,11 +87,16 @@ class ManagerSeat:
         today: date,
         create_account: bool = False,
         replacing: str | None = None,
+        effective_on: date | None = None,
     ) -> tuple[GrantChange, ...]:
         """A or C. Refused while another manager holds the seat, unless the
         decision replaces exactly that manager: then the old is revoked and the
-        new granted in one decision, never one without the other."""
-        current = self.holder(today)
+        new granted in one decision, never one without the other. With a date
+        ahead (R-MGR-6) both changes wait for it, and the seat is judged on it:
+        a successor may start on the day the manager before leaves."""
+        self._require_settled(today)
+        self._settle(today)
+        current = self.holder(effective_on or today)
         if current == account:
             raise ManagerSeatRefused(
                 "manager_seat.already_manager",
@@ -89,8 +121,17 @@ class ManagerSeat:
             )
         changes: list[GrantChange] = []
         if current is not None:
-            changes.append(self._change(ChangeKind.REVOKE, current, application_id))
-        changes.append(self._change(ChangeKind.GRANT, account, application_id, create_account=create_account))
+            changes.append(self._change(ChangeKind.REVOKE, current, application_id, effective_on=effective_on))
+        changes.append(
+            self._change(
+                ChangeKind.GRANT, account, application_id, create_account=create_account, effective_on=effective_on
+            )
+        )
+        if effective_on is not None and effective_on > today:
+            # Until the date the seat is as it was: whoever holds it now, leaving by then at the latest.
+            self.previous = self.holder(today)
+            self.previous_leaving_on = min(self.leaving_on or effective_on, effective_on) if self.previous else None
+            self.starting_on = effective_on
         self.manager = account
         self.leaving_on = None
         self.version += 1
@@ -100,6 +141,8 @@ class ManagerSeat:
         self, account: str, *, application_id: str, today: date, effective_on: date | None = None
     ) -> tuple[GrantChange, ...]:
         """B. Immediately, or on the departure date if that is still ahead."""
+        self._require_settled(today)
+        self._settle(today)
         self._require_manager(account, today)
         if effective_on is not None and effective_on > today:
             self.leaving_on = effective_on
@@ -111,13 +154,23 @@ class ManagerSeat:
         self.version += 1
         return (change,)
 
-    def demote(self, account: str, *, application_id: str, today: date) -> tuple[GrantChange, ...]:
-        """D. The seat empties; the account stays, at user level."""
+    def demote(
+        self, account: str, *, application_id: str, today: date, effective_on: date | None = None
+    ) -> tuple[GrantChange, ...]:
+        """D. The seat empties; the account stays, at user level. Immediately, or on the
+        change's date if that is still ahead (R-MGR-6), as a B."""
+        self._require_settled(today)
+        self._settle(today)
         self._require_manager(account, today)
-        self.manager = None
-        self.leaving_on = None
+        if effective_on is not None and effective_on > today:
+            self.leaving_on = effective_on
+            change = self._change(ChangeKind.DEMOTE, account, application_id, effective_on=effective_on)
+        else:
+            self.manager = None
+            self.leaving_on = None
+            change = self._change(ChangeKind.DEMOTE, account, application_id)
         self.version += 1
-        return (self._change(ChangeKind.DEMOTE, account, application_id),)
+        return (change,)
 
     def give_back(self, account: str) -> bool:
         """The appointment of `account` failed or was cancelled: the seat it
@@ -126,6 +179,7 @@ class ManagerSeat:
             return False
         self.manager = None
         self.leaving_on = None
+        self.starting_on = self.previous = self.previous_leaving_on = None
         self.version += 1
         return True
 

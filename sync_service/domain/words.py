@@ -46,6 +46,8 @@ ACTIONS: dict[str, Words] = {
     "keycloak.grant": ("開通管理者權限", "manager permission given"),
     "keycloak.revoke": ("撤銷管理者權限", "manager permission removed"),
     "keycloak.demote": ("管理者改為使用者", "manager made a user"),
+    # a departure dated ahead that a later decision overtook (decision 0161): nothing changed
+    "keycloak.superseded": ("已由後來的決定取代，未執行", "overtaken by a later decision, not applied"),
     "keycloak.user_departure": ("使用者離職生效，移除權限", "user's departure applied, access removed"),
     "account.imported": ("舊系統帳號匯入", "account imported from the old system"),
     "retention.applied": ("依保存期限刪除舊紀錄", "old records removed after their retention time"),
@@ -291,6 +293,8 @@ DETAIL_LABELS: dict[str, Words] = {
     "processed_on": ("處理日期", "processed on"),
     "notes": ("備註", "notes"),
     "on_behalf_of": ("代為申請的帳號", "filed for the account"),
+    "for_institution": ("依機構來函代機構提出", "filed for the institution, from its letter"),
+    "filed_for": ("代為申請的對象", "filed for"),
     "change": ("變更", "change"),
     "decision": ("決定", "decision"),
     "matched": ("相符的資料", "what matched"),
@@ -303,7 +307,14 @@ DETAIL_LABELS: dict[str, Words] = {
 }
 DETAIL_VALUES: dict[str, dict[str, Words]] = {
     "decision": {"approve": ("核准", "approve"), "reject": ("退件", "reject")},
-    "reason": {"own_application": ("申請書為審核人員本人", "the reviewer's own application")},
+    "reason": {
+        "own_application": ("申請書為審核人員本人", "the reviewer's own application"),
+        "own_filing": ("此審核人員代為提出的申請", "filed by this reviewer for someone else"),
+    },
+    "filed_for": {
+        "person": ("當事人", "the person"),
+        "institution": ("機構（依來函）", "the institution (its letter)"),
+    },
     "matched": {
         "account": ("帳號", "account"),
         "email": ("電子郵件", "e-mail"),

@@ -5,7 +5,7 @@ transaction (one unit of work)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from ..domain import (
@@ -15,6 +15,7 @@ from ..domain import (
     FormInvalid,
     GrantChange,
     ManagerSeat,
+    fields,
     new_application,
     taiwan_date,
 )
@@ -84,6 +85,11 @@ def submit(
     for document in documents:
         app.declare_document(document, by=by, at=now)  # declared, not received (R-DOC-4)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
+    _store_new(uow, app)
+    return app
+
+
+def _store_new(uow: UnitOfWork, app: Application) -> None:
     with uow:
         if uow.personal_requests.processing_stopped(app.account):
             # R-PD-2: the person asked to stop the processing of their data (a decided request).
@@ -95,6 +101,64 @@ def submit(
             )
         uow.applications.add(app)
         uow.commit()
+
+
+# The types an institution's representative gives notice of by letter (附件2-1 四): a manager's
+# departure (B) or change to user (D).
+NOTICE_TYPES = (ApplicationType.B, ApplicationType.D)
+
+
+def file_for_institution(
+    uow: UnitOfWork,
+    form: dict[str, Any],
+    *,
+    caller: Caller,
+    letter_number: object,
+    received_on: object,
+    now: datetime | None = None,
+    directory: Directory | None = None,
+) -> Application:
+    """A reviewer files a B or D from the institution's letter: its representative's notice of
+    a manager's departure or change (附件2-1 四, R-MGR-6). The letter carries form 1, so form 1 is
+    recorded as received with it (R-DOC-4) and the notice counts from its date; the application
+    is marked as filed on the institution's behalf, and another reviewer decides it."""
+    _require_reviewer(caller)
+    now = now or utcnow()
+    today = taiwan_date(now)
+    errors: list[FieldError] = []
+    app: Application | None = None
+    try:
+        app = new_application(id=new_application_id(), today=today, **{k: form.get(k) for k in FORM_FIELDS})
+    except FormInvalid as e:
+        errors += e.errors
+    if app is not None and app.type not in NOTICE_TYPES:
+        errors.append(
+            FieldError(
+                "type.not_notice",
+                "type",
+                "依機構來函代為申請只適用於 B（管理者註銷）與 D（管理者權限異動為使用者）",
+                "Filing from an institution's letter is for B (revoke manager) and D (manager becomes user) only",
+            )
+        )
+    earliest = app.form.application_date if app is not None else date.min
+    day: date | None = None
+    try:
+        day = fields.parse_received_on(received_on, earliest=earliest, today=today)
+    except FieldError as e:
+        errors.append(e)
+    try:
+        fields.parse_letter_number(letter_number, received_on=day)
+    except FieldError as e:
+        errors.append(e)
+    if errors or app is None:
+        raise FormInvalid(errors)
+    if directory is not None:
+        _require_the_holder(app, caller, directory)
+    app.submit(by=caller.username, at=now, on_behalf_of=app.account, for_institution=True)
+    app.record_originals_received(
+        by=caller.username, at=now, documents=["form-1"], letter_number=letter_number, received_on=received_on
+    )
+    _store_new(uow, app)
     return app
 
 
@@ -192,6 +256,8 @@ def _require_independent(
 ) -> None:
     """Separation of duties: nobody decides an application that names their own
     account, e-mail or national ID. The refusal is audited."""
+    if decision in ("approve", "reject"):
+        _require_not_filer(uow, app, caller, decision, now)
     link = _own_link(app, caller, directory)
     if link is None:
         return
@@ -210,6 +276,28 @@ def _require_independent(
         "不得審核自己的申請案（申請書上的帳號、電子郵件或身分證字號為您本人）；請由其他審核人員處理",
         "You may not decide an application that names your own account, e-mail or national ID; "
         "another reviewer must decide it",
+    )
+
+
+def _require_not_filer(uow: UnitOfWork, app: Application, caller: Caller, decision: str, now: datetime) -> None:
+    """Four eyes on what a reviewer files for someone else (a person, or an institution from
+    its letter, R-MGR-6): another reviewer decides it. The refusal is audited."""
+    if app.filed_by is None or app.filed_by.lower() != caller.username.lower():
+        return
+    uow.record(
+        AuditEntry(
+            actor=caller.username,
+            action="decision.refused",
+            at=now,
+            application_id=app.id,
+            details={"decision": decision, "reason": "own_filing", "filed_for": app.filed_for},
+        )
+    )
+    uow.commit()
+    raise Forbidden(
+        "decision.own_filing",
+        "此申請案由您代為提出，須由其他審核人員決定",
+        "You filed this application on someone's behalf; another reviewer must decide it",
     )
 
 

@@ -23,7 +23,7 @@ from .applications import _require_reviewer
 from .clock import utcnow
 from .errors import Conflict, NotFound
 from .people import is_holder
-from .ports import AuditEntry, Caller, Directory, UnitOfWork
+from .ports import AuditEntry, Caller, Directory, Profile, UnitOfWork
 
 T = TypeVar("T")
 
@@ -36,7 +36,7 @@ def _not_found(request_id: str) -> NotFound:
 class HeldData:
     """Everything held about one person, and nothing about anyone else."""
 
-    profile: dict[str, Any] | None
+    profile: Profile | None
     grants: list[dict[str, Any]]
     applications: list[dict[str, Any]]
     scans: list[dict[str, Any]]
@@ -44,7 +44,11 @@ class HeldData:
     requests: list[dict[str, Any]]
 
     def as_copy(self, now: datetime) -> dict[str, Any]:
-        return {"made_at": now.isoformat(), **asdict(self)}
+        """The copy a person takes away (R-PD-2): plain JSON values."""
+        data = asdict(self)
+        if self.profile is not None and self.profile.created_at is not None:
+            data["profile"]["created_at"] = self.profile.created_at.isoformat()
+        return {"made_at": now.isoformat(), **data}
 
 
 def _application(app: Application, *, full: bool) -> dict[str, Any]:
@@ -101,7 +105,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
     """What the person's page shows (`full`: the copy, with the national ID in clear and the scans)."""
     account = people.signed_in_account(directory, caller)
     profile = directory.profile_of(account.id) if account else None
-    grants = (
+    grants: list[dict[str, Any]] = (
         sorted(
             (
                 {"institution_code": g.institution_code, "category": g.category, "level": g.level.value}
@@ -118,7 +122,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
         scans = []
         for app in apps:
             for s in uow.scans.of_application(app.id):
-                item = {
+                item: dict[str, Any] = {
                     "reference": app.id,
                     "document": s.document,
                     "filename": s.filename,
@@ -130,7 +134,7 @@ def held_data(uow: UnitOfWork, directory: Directory, caller: Caller, *, full: bo
                     stored = uow.scans.get(app.id, s.id)
                     item["content_base64"] = base64.b64encode(stored.content or b"" if stored else b"").decode()
                 scans.append(item)
-        email = profile.get("email") if profile else None
+        email = profile.email if profile else None
         audit = uow.audit_about(_identifiers(uow, caller.username, email), {a.id for a in apps})
         requests = uow.personal_requests.of_account(caller.username)
     # The institution's name as the person's applications give it (the directory keeps codes).
@@ -309,7 +313,7 @@ def _carry_out(uow: UnitOfWork, directory: Directory, request: PersonalDataReque
             directory.correct_profile(account.id, field, value)
             if field in ("first_name", "last_name"):
                 p = directory.profile_of(account.id)
-                name = f"{p.get('lastName') or ''}{p.get('firstName') or ''}"
+                name = f"{p.last_name or ''}{p.first_name or ''}"
         changed = uow.personal_records.correct(request.account, field, value, applicant_name=name)
         return {"field": field, "keycloak": bool(account), "applications": changed}
     if request.kind == "stop":

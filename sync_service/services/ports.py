@@ -11,7 +11,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 import policies
 
@@ -347,19 +347,37 @@ class UnitOfWork(Protocol):
     block without a commit writes nothing. The domain events of every
     application touched are written to the audit chain with the commit."""
 
-    applications: ApplicationRepository
-    seats: SeatRepository
-    outbox: OutboxRepository
-    scans: ScanRepository
-    keycloak_events: KeycloakEventLog
-    legacy: LegacyImportRepository
-    personal_requests: PersonalDataRequestRepository
-    personal_records: PersonalRecords
+    @property
+    def applications(self) -> ApplicationRepository: ...
 
-    password_reminders: PasswordReminderRepository
-    access_reviews: AccessReviewRepository
+    @property
+    def seats(self) -> SeatRepository: ...
 
-    def __enter__(self) -> UnitOfWork: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def scans(self) -> ScanRepository: ...
+
+    @property
+    def keycloak_events(self) -> KeycloakEventLog: ...
+
+    @property
+    def legacy(self) -> LegacyImportRepository: ...
+
+    @property
+    def personal_requests(self) -> PersonalDataRequestRepository: ...
+
+    @property
+    def personal_records(self) -> PersonalRecords: ...
+
+    @property
+    def password_reminders(self) -> PasswordReminderRepository: ...
+
+    @property
+    def access_reviews(self) -> AccessReviewRepository: ...
+
+    def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
 
@@ -467,10 +485,29 @@ class DirectoryAccount:
     grants: frozenset[Grant] = frozenset()
 
 
-class Directory(Protocol):
-    """Accounts and grants in the identity provider (Keycloak). One contract
-    suite (tests/integration/test_directory_contract.py) holds the fake and
-    the Keycloak adapter to the same behaviour."""
+@dataclass(frozen=True)
+class Profile:
+    """A person's profile as they may read it (R-PD-2): what the realm holds about them, the
+    national ID digests left out (keyed hashes for look-up, not data of theirs, decision 0030)."""
+
+    username: str
+    email: str | None
+    first_name: str | None
+    last_name: str | None
+    enabled: bool
+    email_verified: bool
+    created_at: datetime | None
+    attributes: dict[str, list[str]] = field(default_factory=dict)
+    required_actions: tuple[str, ...] = ()
+
+
+# The identity provider (Keycloak), by role: a use case asks for the role it needs. One
+# contract suite (tests/integration/test_directory_contract.py) holds the fake and the
+# Keycloak adapter to the same behaviour; `Directory` is all the roles together.
+
+
+class Accounts(Protocol):
+    """People's accounts: found, made, their password, their sessions."""
 
     def find_account(self, username: str) -> Account | None: ...
 
@@ -486,6 +523,20 @@ class Directory(Protocol):
 
     def set_password(self, account_id: str, password: str, *, temporary: bool = True) -> None: ...
 
+    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
+        """The identity provider mails the person a link to set their password (an imported account)."""
+
+    def end_sessions(self, account_id: str) -> None: ...
+
+    def set_enabled(self, account_id: str, enabled: bool) -> None: ...
+
+    def delete_account(self, account_id: str) -> None:
+        """Idempotent: an account gone already is what was asked."""
+
+
+class Memberships(Protocol):
+    """Who holds which grant (an account's membership of the grant's group)."""
+
     def join(self, account_id: str, grant: Grant) -> None:
         """Idempotent: joining twice is joining once. Creates the grant's group
         on first need (and, for the manager level, the pair's admin-console
@@ -494,18 +545,20 @@ class Directory(Protocol):
     def leave(self, account_id: str, grant: Grant) -> None:
         """Idempotent: leaving a group one is not in changes nothing."""
 
-    def end_sessions(self, account_id: str) -> None: ...
-
     def members(self, grant: Grant) -> dict[str, str]:
         """The accounts holding the grant, username -> account id ({} when no group)."""
         ...
 
+    def grants_of(self, account_id: str) -> set[Grant]:
+        """Every grant the account holds."""
+
+
+class ConsolePermissions(Protocol):
+    """A pair's managers group and its admin-console permissions, as the reconciler reads and repairs them."""
+
     def repair_manager_access(self, institution: str, category: str) -> list[str]:
         """Make the pair's admin-console permissions as they should be; the drift found, in words ([] if none)."""
         ...
-
-    def grants_of(self, account_id: str) -> set[Grant]:
-        """Every grant the account holds."""
 
     def read_pairs(
         self, pairs: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None
@@ -513,23 +566,26 @@ class Directory(Protocol):
         """Many pairs' managers and permission drift at once, read in bulk where Keycloak
         allows; `progress(n)` after every n pairs read."""
 
-    # A person's own data (R-PD-2, decision 0095).
-    def profile_of(self, account_id: str) -> dict[str, Any]:
-        """The profile as the person may read it (no national ID digests)."""
 
-    def correct_profile(self, account_id: str, field: str, value: str) -> None: ...
+class Profiles(Protocol):
+    """A person's own data in the realm (R-PD-2, decision 0095)."""
 
-    def set_enabled(self, account_id: str, enabled: bool) -> None: ...
+    def profile_of(self, account_id: str) -> Profile: ...
 
-    def delete_account(self, account_id: str) -> None:
-        """Idempotent: an account gone already is what was asked."""
+    def correct_profile(self, account_id: str, field: str, value: str) -> None:
+        """One field (policies/personal_data.toml `correctable`): email, first_name, last_name or an attribute."""
 
-    def send_set_password_mail(self, account_id: str, lifespan_seconds: int) -> None:
-        """The identity provider mails the person a link to set their password (an imported account)."""
+
+class Roster(Protocol):
+    """Everyone at once, for the periodic jobs."""
 
     def accounts(self) -> Iterator[DirectoryAccount]:
         """Every person of the realm (no service accounts), page by page, with when their
         password was set and their grants: what the reminders and reviews read."""
+
+
+class Directory(Accounts, Memberships, ConsolePermissions, Profiles, Roster, Protocol):
+    """The identity provider in every role (what the Keycloak adapter and the fake implement)."""
 
 
 @dataclass(frozen=True)

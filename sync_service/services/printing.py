@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import policies
 
-from ..domain import Application, ApplicationType
+from ..domain import Application
 from .ports import PrintedForm, Renderer
 
 PRINTABLE = ("form-1", "unit-affidavit", "confidentiality-consent")
@@ -60,8 +60,8 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
             ("申請(註銷)日期", roc_date),
             ("註銷原因", f.reason or ""),
         ]
-        if app.type is ApplicationType.B and f.effective_date:
-            form.rows.append(("異動生效日", f.effective_date.isoformat()))
+        if f.effective_date:  # any type may be dated (R-MGR-6)
+            form.rows.append(("生效日期", f.effective_date.isoformat()))
         form.signatures = ["申請人（簽名並蓋章）", "單位主管（簽名並蓋章）"]
         form.rows.append(("維護廠商登錄（由系統廠商填寫）", VENDOR_BOX))
         form.notes = list(texts["notes"])

@@ -97,6 +97,9 @@ class GrantApplier:
             self._require_applicant(entry, account)
             directory.join(account.id, user)  # first the new level: never a moment with neither
             directory.leave(account.id, manager)
+            # The manager level ends now (R-MGR-6: on the change's date), not at the tokens' expiry:
+            # the console the person has open and the tokens they hold stop; they sign in again as a user.
+            directory.end_sessions(account.id)
         elif change.kind is ChangeKind.REVOKE:
             account = directory.find_account(change.account)
             if account is not None:  # an account removed meanwhile holds nothing to revoke

@@ -274,6 +274,12 @@ class Worker:
     # ---- one entry ---------------------------------------------------------
 
     def process(self, entry: OutboxEntry, made: MadeAccount | None = None) -> Outcome:
+        if self._superseded(entry):
+            try:
+                self._finish(entry, superseded=True)
+            except LeaseLost:
+                return Outcome(lost=1)
+            return Outcome(done=1)
         try:
             self._applier().apply(entry, made)
         except LeaseLost:
@@ -309,7 +315,18 @@ class Worker:
         self.mailer.send(password_mail(app, password, message_id=message_id, places=self.sign_in_places))
         self._checkpoint(entry, mail_sent_at=self.clock())
 
-    def _finish(self, entry: OutboxEntry) -> None:
+    def _superseded(self, entry: OutboxEntry) -> bool:
+        """A departure dated ahead (B or D, R-MGR-6) whose seat names the account as its manager
+        on the day it falls due was overtaken by a later decision (replaced, then appointed
+        again): applying it would take away a grant decided after it."""
+        change = entry.change
+        if change.effective_on is None or change.kind not in (ChangeKind.REVOKE, ChangeKind.DEMOTE):
+            return False
+        with self.uow_factory() as uow:
+            seat = uow.seats.get(change.institution_code, change.category)
+        return seat.holder(taiwan_date(self.clock())) == change.account
+
+    def _finish(self, entry: OutboxEntry, superseded: bool = False) -> None:
         now = self.clock()
         with self.uow_factory() as uow:
             uow.outbox.mark_done(entry.id, self.owner, now)
@@ -317,7 +334,7 @@ class Worker:
             uow.record(
                 AuditEntry(
                     actor=WORKER,
-                    action=f"keycloak.{entry.change.kind.value}",
+                    action="keycloak.superseded" if superseded else f"keycloak.{entry.change.kind.value}",
                     at=now,
                     application_id=app.id,
                     approved_by=app.decided_by,

@@ -9,7 +9,7 @@ from ..domain import taiwan_date
 from ..services import reminders as use_cases
 from ..services.clock import utcnow
 from ..services.errors import Forbidden
-from .page_support import caller, reviewer_only, signed_in, use_page_errors, wiring
+from .page_support import reviewer_only, signed_in, signed_in_caller, use_page_errors, wiring
 
 blueprint = Blueprint("access_reviews", __name__)
 use_page_errors(blueprint)
@@ -25,7 +25,7 @@ def last_day(review):
 @blueprint.get("/access-reviews")
 @signed_in
 def mine():
-    who = caller()
+    who = signed_in_caller()
     grants = wiring().directory().grants_of(who.subject)
     reviews = use_cases.reviews_of_manager(wiring().uow(), grants)
     return render_template(
@@ -36,7 +36,7 @@ def mine():
 @blueprint.post("/access-reviews/<review_id>")
 @signed_in
 def answer(review_id: str):
-    who = caller()
+    who = signed_in_caller()
     grants = wiring().directory().grants_of(who.subject)
     try:
         use_cases.answer(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..domain import STATUS_LABELS, Application, Status
+from ..domain import STATUS_LABELS, Application, Status, taiwan_date
 from ..services import applications as use_cases
+from ..services.clock import utcnow
 from ..services.ports import Caller
 from .api_error import ApiError
 from .auth import current_caller
@@ -21,8 +22,13 @@ def _wiring():
     return current_app.extensions["sync"]
 
 
-def _caller(required: bool = True) -> Caller | None:
-    return current_caller(required)
+def _caller() -> Caller:
+    """The caller of a request that needs one (401 without a valid token)."""
+    return current_caller()
+
+
+def _caller_if_any() -> Caller | None:
+    return current_caller(required=False)
 
 
 def _directory():
@@ -78,6 +84,7 @@ def _application_id(application_id: str) -> str:
 def represent(app: Application, duplicates: list[str] | None = None) -> dict:
     f, v = app.form, app.vendor_record
     zh, en = STATUS_LABELS[app.status]
+    today = taiwan_date(utcnow())
 
     def iso(value):
         return value.isoformat() if value else None
@@ -96,7 +103,14 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
         "application_date": iso(f.application_date),
         "reason": f.reason,
         "effective_date": iso(f.effective_date),
-        "late_notice": f.late_notice,
+        # R-MGR-6: the day the change takes effect (A, C: on approval if later), and for B and D
+        # the notice given, counted from the day HPA received form 1.
+        "takes_effect_on": iso(f.takes_effect_on),
+        "notice_days": app.notice_days(today),
+        "notice_counted_from": iso(app.form_received_on),
+        "late_notice": app.late_notice(today),
+        "filed_by": app.filed_by,
+        "filed_for": app.filed_for,
         "status": app.status.value,
         "status_label": {"zh": zh, "en": en},
         # What the applicant declared, apart from what HPA received on paper (R-DOC-4).
@@ -130,7 +144,7 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
 @blueprint.post("/applications")
 @intake_limits
 def submit():
-    caller = _caller(required=False)
+    caller = _caller_if_any()
     data = _body()
     form = {name: _text(data, name) for name in use_cases.FORM_FIELDS}
     app = use_cases.submit(_wiring().uow(), form, caller=caller, documents=_documents(data), directory=_directory())

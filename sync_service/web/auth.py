@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from flask import current_app, g, request
 
 from ..services.ports import Caller, TokenInvalid, TokenNotForUs
 from .api_error import ApiError
 
 _UNSET = object()
+
+
+@overload
+def current_caller(required: Literal[True] = True) -> Caller: ...
+
+
+@overload
+def current_caller(required: bool) -> Caller | None: ...
 
 
 def current_caller(required: bool = True) -> Caller | None:

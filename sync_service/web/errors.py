@@ -52,7 +52,7 @@ def register(app: Flask) -> None:
     def domain_error(e: DomainError):
         for kind, status in STATUS_OF:
             if isinstance(e, kind):
-                return error_response(e, status or e.status)
+                return error_response(e, status or int(getattr(e, "status", 422)))
         return error_response(e, 422)
 
     @app.errorhandler(DirectoryUnavailable)
@@ -83,11 +83,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
-        zh, en = HTTP_TEXT.get(e.code, ("請求無法處理", e.name))
-        response = jsonify({"error": {"code": f"http.{e.code}", "zh": zh, "en": en}})
-        response.status_code = e.code
-        if e.code == 405 and e.valid_methods:
-            response.headers["Allow"] = ", ".join(e.valid_methods)
+        code = e.code or 500
+        zh, en = HTTP_TEXT.get(code, ("請求無法處理", e.name))
+        response = jsonify({"error": {"code": f"http.{code}", "zh": zh, "en": en}})
+        response.status_code = code
+        allowed = getattr(e, "valid_methods", None)  # werkzeug's MethodNotAllowed
+        if code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(Exception)

@@ -49,7 +49,7 @@ def _burst() -> str:
 def applicant_email() -> str:
     """The e-mail on the submitted form (JSON or HTML form), lower-cased; the
     address when there is none, so every submission is counted somewhere."""
-    data = request.get_json(silent=True) if request.is_json else request.form
+    data = (request.get_json(silent=True) if request.is_json else request.form) or {}
     email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
     if isinstance(email, str) and 3 <= len(email) <= 254:
         return "email:" + email.strip().lower()

@@ -187,7 +187,12 @@ DOCUMENT = {
                     "email": {"type": "string", "format": "email"},
                     "application_date": {"type": "string", "format": "date"},
                     "reason": _NULLABLE_TEXT,
-                    "effective_date": {"type": ["string", "null"], "format": "date"},
+                    "effective_date": {
+                        "type": ["string", "null"],
+                        "format": "date",
+                        "description": "the day the change takes effect, any type (R-MGR-6): A and C on approval "
+                        "or on this day if later, B and D at 00:00 Taipei time",
+                    },
                     "documents": {
                         "type": "array",
                         "items": {"type": "string"},

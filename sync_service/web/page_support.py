@@ -40,6 +40,14 @@ def caller() -> Caller | None:
     )
 
 
+def signed_in_caller() -> Caller:
+    """The signed-in person of a page behind `signed_in` or `reviewer_only` (the sign-in page otherwise)."""
+    who = caller()
+    if who is None:
+        raise SignInRequired("auth.sign_in_required", "請先登入", "Sign in first")
+    return who
+
+
 def sign_in_as(c: Caller, until: float) -> None:
     session.clear()  # a fresh session at sign-in: nothing carried over from before
     session["caller"] = {
@@ -169,16 +177,19 @@ def register(app) -> None:
         level_words=words.level_words,
         change_words=lambda kind: words.CHANGE_KINDS.get(str(kind), (str(kind), str(kind))),
         outbox_state=lambda state: words.OUTBOX_STATES.get(state, (state, state)),
-        request_state=lambda state: REQUEST_LABELS[RequestStatus(getattr(state, "value", state))],
+        request_state=lambda state: REQUEST_LABELS[RequestStatus(str(getattr(state, "value", state)))],
     )
     app.jinja_env.globals["time_label"] = words.TIME_LABEL
 
     @app.context_processor
     def shared():
+        from ..domain import taiwan_date
+        from ..services.clock import utcnow
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
 
         return {
+            "today": taiwan_date(utcnow()),  # Taipei's calendar day: notices count in it (R-MGR-6)
             "desk": policies.load().help_desk,
             "who": caller(),
             "status_label": status_label,

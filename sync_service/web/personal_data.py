@@ -13,14 +13,14 @@ from ..domain import DomainError
 from ..domain.personal_data import STATUS_LABELS, RequestStatus
 from ..services import personal_data as use_cases
 from ..services.ports import DirectoryError
-from .page_support import caller, field_errors, signed_in, use_page_errors, wiring
+from .page_support import field_errors, signed_in, signed_in_caller, use_page_errors, wiring
 
 blueprint = Blueprint("personal_data", __name__)
 use_page_errors(blueprint)
 
 
 def _page(values: dict | None = None, errors: dict | None = None, status: int = 200, sent: str | None = None):
-    who = caller()
+    who = signed_in_caller()
     held = use_cases.held_data(wiring().uow(), wiring().directory(), who)
     copy_ready = any(r["kind"] == "copy" and r["status"] == RequestStatus.APPROVED.value for r in held.requests)
     return render_template(
@@ -46,7 +46,7 @@ def my_data():
 def file_request():
     values = {k: request.form.get(k, "") for k in ("kind", "field", "value", "reason")}
     try:
-        filed = use_cases.file_request(wiring().uow(), caller(), values)
+        filed = use_cases.file_request(wiring().uow(), signed_in_caller(), values)
     except DomainError as e:
         return _page(values, field_errors(e) or {"kind": (e.zh, e.en)}, 422)
     return redirect(url_for("personal_data.my_data", sent=filed.kind, _anchor="requests"), code=303)
@@ -56,7 +56,7 @@ def file_request():
 @signed_in
 def copy():
     try:
-        data = use_cases.copy_of(wiring().uow(), wiring().directory(), caller())
+        data = use_cases.copy_of(wiring().uow(), wiring().directory(), signed_in_caller())
     except DirectoryError as e:
         return render_template("error.html", status=503, zh=e.zh, en=e.en), 503
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -64,7 +64,7 @@ def copy():
         body,
         mimetype="application/json",
         headers={
-            "Content-Disposition": f'attachment; filename="personal-data-{caller().username}.json"',
+            "Content-Disposition": f'attachment; filename="personal-data-{signed_in_caller().username}.json"',
             "Cache-Control": "no-store",
         },
     )

@@ -13,7 +13,7 @@ from ..services import personal_data, review
 from ..services.clock import utcnow
 from ..services.errors import NotFound
 from ..services.ports import DirectoryError
-from .page_support import caller, field_errors, reviewer_only, use_page_errors, wiring
+from .page_support import field_errors, reviewer_only, signed_in_caller, use_page_errors, wiring
 
 blueprint = Blueprint("review", __name__, url_prefix="/review")
 use_page_errors(blueprint)
@@ -27,7 +27,7 @@ def queue():
     if filters["status"] not in (None, *[s.value for s in Status]):
         filters["status"] = None
     page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
-    q = review.queue(wiring().uow(), caller=caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
+    q = review.queue(wiring().uow(), caller=signed_in_caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
     p = policies.load()
     return render_template(
         "review_queue.html",
@@ -41,13 +41,46 @@ def queue():
     )
 
 
+LETTER_FORM = (*use_cases.FORM_FIELDS, "letter_number", "received_on")
+
+
+def _letter_page(form: dict, errors: dict | None = None, status: int = 200):
+    types = [ApplicationType(t.value) for t in use_cases.NOTICE_TYPES]
+    return render_template("review_file_letter.html", form=form, errors=errors or {}, types=types), status
+
+
+@blueprint.get("/file-letter")
+@reviewer_only
+def file_letter_form():
+    """A B or D from the institution's letter: its representative's notice (附件2-1 四, R-MGR-6)."""
+    return _letter_page({k: "" for k in LETTER_FORM})
+
+
+@blueprint.post("/file-letter")
+@reviewer_only
+def file_letter():
+    form = {k: request.form.get(k, "") for k in LETTER_FORM}
+    try:
+        app = use_cases.file_for_institution(
+            wiring().uow(),
+            {k: form[k] or None for k in use_cases.FORM_FIELDS},
+            caller=signed_in_caller(),
+            letter_number=form["letter_number"],
+            received_on=form["received_on"],
+            directory=wiring().directory(),
+        )
+    except DomainError as e:
+        return _letter_page(form, field_errors(e) or {"type": (e.zh, e.en)}, 422)
+    return redirect(url_for("review.application", reference=app.id), code=303)
+
+
 @blueprint.get("/find")
 @reviewer_only
 def find():
     """The forms' QR code opens this (a phone camera), or a reviewer types the reference."""
     typed = request.args.get("reference", "")
     try:
-        reference = review.find(wiring().uow(), typed, caller=caller())
+        reference = review.find(wiring().uow(), typed, caller=signed_in_caller())
     except NotFound as e:
         return render_template("review_find.html", typed=typed, errors={"reference": (e.zh, e.en)}), 404
     except DomainError as e:
@@ -56,7 +89,7 @@ def find():
 
 
 def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    f = review.review_file(wiring().uow(), reference, caller=caller())
+    f = review.review_file(wiring().uow(), reference, caller=signed_in_caller())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
         "received_on": "",  # typed from the letter, never assumed
@@ -95,7 +128,7 @@ def originals(reference):
         lambda: use_cases.record_originals_received(
             wiring().uow(),
             reference,
-            caller=caller(),
+            caller=signed_in_caller(),
             documents=documents,
             letter_number=values["letter_number"],
             received_on=values["received_on"],
@@ -111,7 +144,7 @@ def approve(reference):
     return _act(
         reference,
         lambda: use_cases.approve(
-            wiring().uow(), reference, caller=caller(), replacing=replacing, directory=wiring().directory()
+            wiring().uow(), reference, caller=signed_in_caller(), replacing=replacing, directory=wiring().directory()
         ),
         {},
     )
@@ -124,7 +157,11 @@ def reject(reference):
     return _act(
         reference,
         lambda: use_cases.reject(
-            wiring().uow(), reference, caller=caller(), reason=values["reason"], directory=wiring().directory()
+            wiring().uow(),
+            reference,
+            caller=signed_in_caller(),
+            reason=values["reason"],
+            directory=wiring().directory(),
         ),
         values,
     )
@@ -137,7 +174,7 @@ def retry(reference):
     return _act(
         reference,
         lambda: use_cases.retry_provisioning(
-            wiring().uow(), reference, caller=caller(), directory=wiring().directory()
+            wiring().uow(), reference, caller=signed_in_caller(), directory=wiring().directory()
         ),
         {},
     )
@@ -151,7 +188,11 @@ def cancel(reference):
     return _act(
         reference,
         lambda: use_cases.cancel_application(
-            wiring().uow(), reference, caller=caller(), reason=values["reason"], directory=wiring().directory()
+            wiring().uow(),
+            reference,
+            caller=signed_in_caller(),
+            reason=values["reason"],
+            directory=wiring().directory(),
         ),
         values,
     )
@@ -164,7 +205,14 @@ def vendor_record(reference):
     values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
     return _act(
         reference,
-        lambda: use_cases.record_vendor_processing(wiring().uow(), reference, caller=caller(), **values),
+        lambda: use_cases.record_vendor_processing(
+            wiring().uow(),
+            reference,
+            caller=signed_in_caller(),
+            vendor_name=values["vendor_name"],
+            processed_on=values["processed_on"],
+            notes=values["notes"],
+        ),
         values,
     )
 
@@ -177,7 +225,7 @@ def vendor_record(reference):
 def personal_data_queue():
     status = request.args.get("status", "open")
     status = status if status in ("open", "approved", "rejected", "all") else "open"
-    requests = personal_data.queue(wiring().uow(), caller(), None if status == "all" else status)
+    requests = personal_data.queue(wiring().uow(), signed_in_caller(), None if status == "all" else status)
     return render_template(
         "review_personal_data_queue.html",
         requests=requests,
@@ -194,7 +242,7 @@ def _request_page(
     status: int = 200,
     applied: dict | None = None,
 ):
-    r = personal_data.get(wiring().uow(), request_id, caller())
+    r = personal_data.get(wiring().uow(), request_id, signed_in_caller())
     return render_template(
         "review_personal_data.html",
         r=r,
@@ -226,7 +274,9 @@ def _decide_request(request_id: str, action, values: dict):
 @reviewer_only
 def personal_data_approve(request_id):
     return _decide_request(
-        request_id, lambda: personal_data.approve(wiring().uow(), wiring().directory(), request_id, caller()), {}
+        request_id,
+        lambda: personal_data.approve(wiring().uow(), wiring().directory(), request_id, signed_in_caller()),
+        {},
     )
 
 
@@ -236,7 +286,7 @@ def personal_data_reject(request_id):
     values = {"decision_reason": request.form.get("decision_reason", "")}
     return _decide_request(
         request_id,
-        lambda: personal_data.reject(wiring().uow(), request_id, caller(), values["decision_reason"]),
+        lambda: personal_data.reject(wiring().uow(), request_id, signed_in_caller(), values["decision_reason"]),
         values,
     )
 
@@ -247,6 +297,6 @@ def personal_data_extend(request_id):
     values = {"extension_reason": request.form.get("extension_reason", "")}
     return _decide_request(
         request_id,
-        lambda: personal_data.extend(wiring().uow(), request_id, caller(), values["extension_reason"]),
+        lambda: personal_data.extend(wiring().uow(), request_id, signed_in_caller(), values["extension_reason"]),
         values,
     )

@@ -23,7 +23,7 @@ def upload(reference):
             wiring().uow(),
             reference,
             document=request.form.get("document", ""),
-            filename=file.filename if file else "",
+            filename=(file.filename or "") if file else "",
             data=file.read() if file else b"",
             viewer=who,
         )
@@ -48,7 +48,7 @@ def _application_again(reference: str, errors: dict, status: int):
 def too_large(e):
     """A body over the route's limit (web.SizedRequest) is refused before it is read: the same
     words as the use case's own size check, on the application's page."""
-    return _application_again(request.view_args["reference"], field_errors(use_cases.too_large()), 413)
+    return _application_again((request.view_args or {})["reference"], field_errors(use_cases.too_large()), 413)
 
 
 @blueprint.get("/applications/<reference>/scans/<scan_id>")

@@ -190,7 +190,7 @@ def test_four_cases_take_the_same_time(admin, make_user, mail, open_reset, captc
         "match": (match["username"], match["email"]),
     }
     rounds = 16
-    times = {name: [] for name in cases}
+    times: dict[str, list[float]] = {name: [] for name in cases}
     names = list(cases)
     # A slow mail server (3 s to accept a message): a mail sent while the person waits would
     # stand out far above the noise of a loaded machine; one sent after the answer does not.

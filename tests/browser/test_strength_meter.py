@@ -95,7 +95,7 @@ def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus
     # accepted corpus passwords push it out of the history.
     passwords = [temporary] + passwords
     meter = page.evaluate(SCORE_ALL, [f"/realms/{corpus_realm}/password-strength/score", tab_id, passwords])
-    disagreements, levels, rules = [], Counter(), Counter()
+    disagreements, levels, rules = [], Counter[str](), Counter[str]()
     for password, verdict in zip(passwords, meter):
         assert "status" not in verdict, f"meter answered {verdict} for {password!r}"
         levels[verdict["level"]] += 1

@@ -141,7 +141,7 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     account = new_account(Grant(institution, CAT, Level.MANAGER))
     account_id = d.create_accounts([account])[account.username]
     other = (institution, "HPV-COL")
-    counted = []
+    counted: list[int] = []
     states = d.read_pairs([(institution, CAT), other], counted.append)
     assert sum(counted) == 2
     assert states[(institution, CAT)].members == {account.username: account_id}
@@ -151,3 +151,30 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift != ()
     assert d.repair_manager_access(institution, CAT) != []
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift == ()
+
+
+def test_a_profile_is_read_without_the_national_id_and_corrected_field_by_field(subject, institution):
+    d = subject.directory
+    account = new_account(Grant(institution, CAT, Level.USER))
+    account_id = d.create_accounts([account])[account.username.lower()]
+    profile = d.profile_of(account_id)
+    assert (profile.username, profile.email) == (account.username.lower(), account.email)
+    assert (profile.last_name, profile.first_name) == ("陳", "怡君")
+    assert profile.attributes["department"] == ["檢驗科"]
+    assert not any(k.startswith("nationalId") for k in profile.attributes)
+    assert profile.enabled and "UPDATE_PASSWORD" in profile.required_actions
+    d.correct_profile(account_id, "last_name", "林")
+    d.correct_profile(account_id, "department", "家醫科")
+    again = d.profile_of(account_id)
+    assert (again.last_name, again.first_name, again.attributes["department"]) == ("林", "怡君", ["家醫科"])
+
+
+def test_an_account_is_disabled_and_deleted_idempotently(subject, institution):
+    d = subject.directory
+    account = new_account(Grant(institution, CAT, Level.USER))
+    account_id = d.create_accounts([account])[account.username.lower()]
+    d.set_enabled(account_id, False)
+    assert not d.profile_of(account_id).enabled
+    d.delete_account(account_id)
+    d.delete_account(account_id)  # gone already: what was asked
+    assert d.find_account(account.username) is None

@@ -49,7 +49,7 @@ class UpdatePasswordPage(KeycloakPage):
         self.page.fill("#password-new", "")  # the meter clears; the next level shown is this password's
         self.page.fill("#password-new", password)
         self.page.wait_for_function("() => document.getElementById('password-strength-level').dataset.level")
-        return self.page.get_attribute("#password-strength-level", "data-level")
+        return self.page.get_attribute("#password-strength-level", "data-level") or ""
 
     def meter_text(self) -> str:
         return self.page.locator("#password-strength").inner_text()
@@ -94,7 +94,7 @@ class ResetCredentialsPage(KeycloakPage):
     """ "Forgot password": account, e-mail and the captcha drawn on the server (R-LCK-2)."""
 
     def tab_id(self) -> str:
-        action = self.page.get_attribute("#kc-reset-password-form", "action")
+        action = self.page.get_attribute("#kc-reset-password-form", "action") or ""
         return parse_qs(urlparse(action).query)["tab_id"][0]
 
     def captcha_shown(self) -> bool:

@@ -209,7 +209,14 @@ class ReviewApplicationPage(ServicePage):
         return finding.inner_text().strip() if finding.count() else ""
 
     def effective_date(self) -> str:
+        return self.page.locator("#effective-date").get_attribute("data-date") or ""
+
+    def effective_date_text(self) -> str:
         return self.page.locator("#effective-date").inner_text().strip()
+
+    def filed_for(self) -> str:
+        found = self.page.locator("#filed-for")
+        return found.inner_text().strip() if found.count() else ""
 
     def decision_error(self) -> str:
         return self.page.locator("#decision-error").inner_text().strip()
@@ -219,6 +226,17 @@ class ReviewApplicationPage(ServicePage):
 
     def provisioning(self) -> str:
         return self.page.locator("#provisioning").inner_text()
+
+
+class FileLetterPage(ApplyPage):
+    """A reviewer files a B or D from an institution's letter (R-MGR-6)."""
+
+    def open(self, type_: str = "B") -> None:
+        self.page.goto(f"{self.base_url}/review/file-letter")
+
+    def send(self) -> None:
+        self.page.click("#file-letter")
+        self.page.wait_for_load_state()
 
 
 class MyDataPage(ServicePage):

@@ -82,7 +82,7 @@ def test_the_index_is_there_and_serves_keycloaks_dependent_policy_lookup(prod_st
                 f"{prod_stack.url}/admin/realms/{REALM_NAME}/users",
                 headers=headers,
                 verify=ca,
-                params={"first": 0, "max": 11, "briefRepresentation": "true"},
+                params={"first": "0", "max": "11", "briefRepresentation": "true"},
                 timeout=60,
             )
             r.raise_for_status()

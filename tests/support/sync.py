@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from stack.samples import (
     APPLICANT,
+    FILER,
     REVIEWER,
     TW,
     StaticTokens,
@@ -18,6 +19,7 @@ from stack.samples import (
 
 __all__ = [
     "APPLICANT",
+    "FILER",
     "REVIEWER",
     "TW",
     "StaticTokens",

@@ -201,7 +201,7 @@ def test_the_legacy_import_reads_its_numbers_from_policies():
     rules = policies.legacy_import()
     assert rules.hash_algorithms == tuple(spec["password_hash"]["algorithms"])
     assert rules.min_hash_iterations == spec["password_hash"]["min_iterations"]
-    job = LegacyImportMail.from_policies(None, None)
+    job = LegacyImportMail.from_policies(None, None)  # only its numbers are read
     assert (job.batch, job.every.total_seconds(), job.link_lifetime_seconds) == (
         spec["mail"]["batch"],
         spec["mail"]["every_seconds"],

@@ -50,7 +50,7 @@ def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_ke
     stop = threading.Event()
     runner = threading.Thread(target=worker.run_forever, args=(stop,), kwargs={"poll_seconds": 0.2}, daemon=True)
     runner.start()
-    wiring.base_url = f"http://127.0.0.1:{ports['sync-service']}"
+    wiring.base_url = f"http://127.0.0.1:{ports['sync-service']}"  # type: ignore[attr-defined]  # the test server's
     yield wiring
     stop.set()
     runner.join(timeout=30)

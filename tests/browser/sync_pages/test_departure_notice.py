@@ -56,7 +56,8 @@ def test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve(
     assert file.short_notice_finding() == ""
     file.open(short)
     finding = file.short_notice_finding()
-    assert f"僅 3 日通知，未滿 {notice} 日" in finding and "Only 3 days' notice" in finding
+    assert f"僅 3 日通知（自收文日 {today.isoformat()}起算），未滿 {notice} 日" in finding
+    assert "Only 3 days' notice" in finding
     assert file.effective_date() == (today + timedelta(days=3)).isoformat()
     shoot(file, "review-short-notice")
     file.approve()  # the flag informs; it does not stop a departure from being closed on its date

@@ -5,7 +5,11 @@ Shared by the integration and browser tests."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
+
+from keycloak import KeycloakAdmin
 
 from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
@@ -42,8 +46,8 @@ class ManagerWorld:
     """Two institutions x two categories, their groups and permissions, and one manager:
     the manager of (institution A, CRC-COL)."""
 
-    admin: object
-    make_user: object
+    admin: KeycloakAdmin
+    make_user: Callable[..., dict[str, Any]]
     base_url: str
     a: str = field(default_factory=fresh_code)
     b: str = field(default_factory=fresh_code)

@@ -287,9 +287,9 @@ def test_crafted_input_gets_a_clear_client_error(sync_api, service_tokens, make_
     hidden = {"NUL": "\x00", "RLO": "\u202e", "zero-width": "\u200b", "BEL": "\x07", "BOM": "\ufeff"}
     for label, char in hidden.items():
         for field in ("applicant_name", "department", "institution_name", "account", "institution_code"):
-            body = form("A", institution, new_account_name())
-            body[field] = body[field][:2] + char + body[field][2:]
-            r = submit(sync_api, body)
+            filled = form("A", institution, new_account_name())
+            filled[field] = filled[field][:2] + char + filled[field][2:]
+            r = submit(sync_api, filled)
             assert r.status_code == 422, (label, field, r.text)
             assert field in {e["field"] for e in r.json()["error"].get("errors", [r.json()["error"]])}
     r = submit(sync_api, {**form("A", institution, new_account_name()), "department": "<script>x</script>"})

@@ -21,6 +21,7 @@ from sync_service.domain import (
     new_application,
 )
 from sync_service.domain import events as ev
+from sync_service.domain.events import Event
 
 TW = timezone(timedelta(hours=8))
 AT = datetime(2025, 5, 2, 10, 0, tzinfo=TW)
@@ -152,28 +153,51 @@ def test_new_account_rules_apply_to_a():
         assert e.value.errors[0].code == "account.adm_account"
 
 
-def test_b_requires_a_reason_and_may_carry_an_effective_date():
-    """Covers: R-FORM-1, R-MGR-6"""
-    app = make("B", reason="離職", effective_date="2025-05-20")
-    assert app.form.reason == "離職"
-    assert app.form.effective_date == date(2025, 5, 20)
-    assert not app.form.late_notice  # 19 days' notice
-    assert make("B", effective_date="2025-05-10").form.late_notice  # 9 days
-    assert make("B").form.effective_date is None
+def test_b_requires_a_reason():
+    """Covers: R-FORM-1"""
+    assert make("B", reason="離職").form.reason == "離職"
     with pytest.raises(FormInvalid) as e:
         make("B", reason="  ")
     assert [err.code for err in e.value.errors] == ["reason.required"]
+
+
+@pytest.mark.parametrize("type_", ["A", "B", "C", "D"])
+def test_every_type_carries_the_forms_date(type_):
+    """Covers: R-MGR-6"""
+    app = make(type_, effective_date="2025-05-20")
+    assert app.form.effective_date == date(2025, 5, 20) == app.form.takes_effect_on
+    undated = make(type_)
+    assert undated.form.effective_date is None and undated.form.takes_effect_on == date(2025, 5, 1)
     with pytest.raises(FormInvalid) as e:
-        make("B", effective_date="2027-01-01")
+        make(type_, effective_date="2027-01-01")
     assert [err.code for err in e.value.errors] == ["effective_date.too_far"]
 
 
-@pytest.mark.parametrize("type_", ["A", "C", "D"])
-def test_reason_and_effective_date_belong_to_b_only(type_):
+def test_notice_counts_from_the_day_hpa_received_the_letter():
+    """Covers: R-MGR-6
+
+    附件2-1 四: 15 days before the effective date. The form's own date can be typed back;
+    the notice counts from the day form 1's letter reached HPA, and before that from today."""
+    b = make("B", status=Status.SUBMITTED, effective_date="2025-05-20", application_date="2025-04-01")
+    assert b.notice_days(TODAY) == 18 and not b.late_notice(TODAY)  # not in yet: from today
+    assert b.late_notice(date(2025, 5, 6))  # 14 days left and still no letter
+    b.record_originals_received(
+        by="clerk-chen", at=AT, documents=["form-1"], letter_number="國健癌字第1140000456號", received_on="2025-05-02"
+    )
+    assert b.form_received_on == TODAY and b.notice_days(date(2025, 6, 1)) == 18
+    d = make("D", status=Status.SUBMITTED, effective_date="2025-05-10")
+    assert d.notice_days(TODAY) == 8 and d.late_notice(TODAY)
+    for type_ in "AC":  # appointments give no notice
+        assert make(type_, effective_date="2025-05-03").notice_days(TODAY) is None
+        assert not make(type_, effective_date="2025-05-03").late_notice(TODAY)
+
+
+def test_reason_belongs_to_b_only():
     """Covers: R-FORM-1"""
-    with pytest.raises(FormInvalid) as e:
-        make(type_, reason="離職", effective_date="2025-05-20")
-    assert {err.code for err in e.value.errors} == {"reason.not_applicable", "effective_date.not_applicable"}
+    for type_ in "ACD":
+        with pytest.raises(FormInvalid) as e:
+            make(type_, reason="離職", effective_date="2025-05-20")
+        assert {err.code for err in e.value.errors} == {"reason.not_applicable"}
 
 
 def test_type_labels_come_from_policies():
@@ -387,6 +411,7 @@ def test_every_transition(status, action):
         assert app.status is LEGAL[(status, action)]
         assert len(app.events) == 1 and isinstance(app.events[0], EVENT_OF[action])
         event = app.events[0]
+        assert isinstance(event, Event)
         assert event.application_id == "app-1" and event.at == AT and event.by
     else:
         expected = ApprovalRefused if (status, action) == (Status.SUBMITTED, "approve") else IllegalTransition
@@ -510,5 +535,5 @@ def test_vendor_record_rules():
     assert app.vendor_record is None and app.events == []
     app.record_vendor_processing("陳工程師", "2025-05-03", by="vendor-chen", at=AT)
     app.record_vendor_processing("林工程師", "2025-05-04", "補登", by="vendor-lin", at=AT)
-    assert app.vendor_record.name == "林工程師"
+    assert app.vendor_record is not None and app.vendor_record.name == "林工程師"
     assert len(app.events) == 2  # both records stay on the audit chain

@@ -46,7 +46,7 @@ LETTER = {
 
 def check_digit(first_nine: str) -> int:
     """The digit that completes `first_nine` (letter + 8 chars) into a valid number."""
-    tens, units = str(LETTER[first_nine[0]])
+    tens, units = tuple(str(LETTER[first_nine[0]]))
     second = first_nine[1]
     # Old resident format: second letter A–D counts as the last digit of its value.
     second_value = int(str(LETTER[second])[-1]) if second.isalpha() else int(second)

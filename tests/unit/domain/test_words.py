@@ -26,7 +26,7 @@ def _recorded_actions() -> set[str]:
     for path in (ROOT / "sync_service").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             literal = isinstance(node, ast.keyword) and node.arg == "action" and isinstance(node.value, ast.Constant)
-            value = node.value.value if literal else None
+            value = node.value.value if literal else None  # type: ignore[attr-defined]  # an ast.keyword
             if isinstance(value, str) and "." in value:
                 found.add(value)
     return found
@@ -47,9 +47,9 @@ def test_every_change_kind_and_kept_keycloak_event_has_a_name():
     for kind in ChangeKind:
         assert f"keycloak.{kind.value}" in words.ACTIONS
         assert kind.value in words.CHANGE_KINDS
-    for kind in policies.load().events.user_event_types:
-        zh, _ = words.action_words(f"keycloak.{kind.lower()}")
-        assert HAN.search(zh), kind
+    for event_type in policies.load().events.user_event_types:
+        zh, _ = words.action_words(f"keycloak.{event_type.lower()}")
+        assert HAN.search(zh), event_type
     assert words.action_words("keycloak.admin.group_membership.create") == (
         "管理主控台：新增群組成員（權限）",
         "admin console: group membership (access) made",

@@ -14,6 +14,7 @@ from sync_service.services.ports import (
     NewAccount,
     OutgoingMail,
     PairState,
+    Profile,
 )
 
 
@@ -172,6 +173,44 @@ class FakeDirectory:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
 
+    def profile_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            return Profile(
+                username=a["username"],
+                email=a["email"],
+                first_name=a["first_name"],
+                last_name=a["last_name"],
+                enabled=a.get("enabled", True),
+                email_verified=False,
+                created_at=a.get("created_at"),
+                attributes={k: [v] for k, v in a["attributes"].items() if not k.startswith("nationalId")},
+                required_actions=tuple(a["actions"]),
+            )
+
+    def correct_profile(self, account_id, field, value):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if field in ("email", "first_name", "last_name"):
+                a[field] = value
+            elif field in ("firstName", "lastName"):
+                a["first_name" if field == "firstName" else "last_name"] = value
+            else:
+                a["attributes"][field] = value
+
+    def set_enabled(self, account_id, enabled):
+        with self.kc.lock:
+            self._call()
+            self.kc.accounts[account_id]["enabled"] = enabled
+
+    def delete_account(self, account_id):
+        with self.kc.lock:
+            self._call()
+            self.kc.accounts.pop(account_id, None)
+            self.kc.members = {(a, g) for a, g in self.kc.members if a != account_id}
+
     def send_set_password_mail(self, account_id, lifespan_seconds):
         with self.kc.lock:
             self._call()
@@ -186,7 +225,7 @@ class FakeDirectory:
                         i,
                         a["username"],
                         a.get("email"),
-                        True,
+                        a.get("enabled", True),
                         a.get("password_set_at"),
                         frozenset(g for m, g in self.kc.members if m == i),
                     )

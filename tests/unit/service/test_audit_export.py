@@ -96,8 +96,8 @@ def test_a_bad_request_is_answered_field_by_field_in_both_languages():
     assert set(fields) == {"institution", "from", "to"}
     with pytest.raises(FormInvalid) as caught:  # every mistake at once
         export_request("12", "2026-11-30", "2026-11-01")
-    fields = {e.field: e.zh for e in caught.value.errors}
-    assert set(fields) == {"institution", "to"} and "早於" in fields["to"]
+    texts = {e.field: e.zh for e in caught.value.errors}
+    assert set(texts) == {"institution", "to"} and "早於" in texts["to"]
 
 
 def test_an_untouched_bundle_verifies_and_holds_the_institutions_changes(exported):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ class StoredEvents:
     """Keycloak's event store behind its admin API, as the JPA query answers."""
 
     def __init__(self, seed: int = 7) -> None:
-        self.stored = {USER: [], ADMIN: []}
+        self.stored: dict[str, list[dict[str, Any]]] = {USER: [], ADMIN: []}
         self.random = random.Random(seed)
         self.calls = 0
 

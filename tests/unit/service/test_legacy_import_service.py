@@ -4,7 +4,7 @@ reaches only by chance (tests/integration/sync/test_legacy_import.py kills it fo
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -75,7 +75,7 @@ def test_set_password_mails_go_a_batch_at_a_time_and_once(wiring, fake_keycloak)
     rows = [export.row(f"user{i}abc", "0401180014", rng=rng) for i in range(5)]
     rows.append(export.row("hashed12", "0401180014", rng=rng, password_hash=export.pbkdf2_hash("x")))
     run(wiring, fake_keycloak, checked(*rows))
-    job = LegacyImportMail(wiring.uow, fake_keycloak.directory, batch=2, every=None, link_lifetime_seconds=60)
+    job = LegacyImportMail(wiring.uow, fake_keycloak.directory, batch=2, every=timedelta(0), link_lifetime_seconds=60)
     assert job.run(NOW).startswith("sent 2, failed 0, waiting 3")
     fake_keycloak.down = True
     assert job.run(NOW).startswith("sent 0, failed 2, waiting 3")

@@ -20,7 +20,7 @@ def test_the_password_mail_reads_the_rules_from_policies(monkeypatch):
     changed = dataclasses.replace(
         real, password=dataclasses.replace(real.password, min_length=14, symbols="~!", change_every_days=45)
     )
-    monkeypatch.setattr(notifications.policies, "load", lambda: changed)
+    monkeypatch.setattr(policies, "load", lambda: changed)
     body = notifications.password_mail(ready("A", "wang1234"), "Temp~Pass2026x", message_id="<m@x>").body
     assert "至少 14 個字元" in body and "at least 14 characters" in body
     assert "（~ ! 其一）" in body and "one of ~ !," in body

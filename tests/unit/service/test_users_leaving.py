@@ -7,7 +7,7 @@ import pytest
 
 from sync_service.domain import Grant, Level
 from sync_service.services.departures import UsersLeaving
-from sync_service.services.ports import DirectoryUnavailable, Leaving
+from sync_service.services.ports import AuditEntry, DirectoryUnavailable, Leaving
 
 from .fake_directory import FakeKeycloak
 
@@ -45,12 +45,12 @@ class FakeUow:
 
 
 def setup():
-    kc, dates, audit = FakeKeycloak(), FakeDates(), []
+    kc, dates, audit = FakeKeycloak(), FakeDates(), list[AuditEntry]()
     staff = kc.directory().create_accounts([_account("staff1")])["staff1"]
     users, managers = Grant("0123456789", "CRC-COL", Level.USER), Grant("0987654321", "CRC-COL", Level.MANAGER)
     kc.add_member(staff, users)
     kc.add_member(staff, managers)
-    job = UsersLeaving(lambda: dates, kc.directory, lambda: FakeUow(audit))
+    job = UsersLeaving(lambda: dates, kc.directory, lambda: FakeUow(audit))  # type: ignore[arg-type,return-value]  # records only
     return kc, dates, audit, staff, users, managers, job
 
 

@@ -88,7 +88,7 @@ def test_a_account_made_before_the_checkpoint_is_recognised(wiring, worker, fake
     app_id = ready_application(wiring, "A", CODE, account)
     approve(wiring, app_id)
     original_checkpoint = worker._checkpoint
-    calls = []
+    calls: list[object] = []
 
     def crash_once(entry, **progress):
         if not calls:

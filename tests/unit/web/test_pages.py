@@ -8,6 +8,7 @@ import time
 
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
+from sync_service.services.clock import utcnow
 from tests.support.sync import REVIEWER, form, new_account_name, ready_application
 
 from .conftest import make_app
@@ -83,7 +84,7 @@ def test_a_reviewer_retries_or_cancels_a_failed_provisioning_from_the_page(tmp_p
         use_cases.approve(wiring.uow(), reference, caller=REVIEWER)
         with wiring.uow() as uow:
             application = uow.applications.get(reference)
-            application.mark_failed("Keycloak refused the account", by="worker", at=use_cases.utcnow())
+            application.mark_failed("Keycloak refused the account", by="worker", at=utcnow())
             uow.applications.save(application)
             uow.commit()
         failed.append(reference)
