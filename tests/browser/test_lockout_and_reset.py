@@ -74,8 +74,8 @@ def test_locked_out_person_resets_and_signs_in_again(
     # second boundary exp - iat reads 3599; measured from the request it is 3600.
     assert token["exp"] - token["iat"] in (3599, 3600), token
     assert requested_at + 3600 <= token["exp"] <= requested_at + 3602, "the link lives one hour (R-LCK-4)"
-    # Still locked until the reset is complete.
-    assert "無效" in _attempt_sign_in(browser, screening_client, user["username"], user["password"])
+    # Still locked until the reset is complete: with the right password, the holder is told so (issue 21 point 6).
+    assert "而鎖定" in _attempt_sign_in(browser, screening_client, user["username"], user["password"])
 
     page.goto(link)
     update = UpdatePasswordPage(page)
