@@ -552,6 +552,10 @@ class Memberships(Protocol):
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
 
+    def describe_institution(self, code: str, name: str) -> None:
+        """The institution's group carries its name (what a manager reads in the console beside
+        the code, decision 0150); nothing when there is no such group yet."""
+
 
 class ConsolePermissions(Protocol):
     """A pair's managers group and its admin-console permissions, as the reconciler reads and repairs them."""

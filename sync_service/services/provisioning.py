@@ -83,6 +83,7 @@ class GrantApplier:
         if change.kind is ChangeKind.GRANT and made is not None:
             # Made in the managers group and in no other: only the password mail is left.
             self.checkpoint(entry, account_id=made.account_id)
+            self._name_institution(entry, made)
             self.notify(entry, made.app, made.password)
         elif change.kind is ChangeKind.GRANT:
             account_id = self._account_for_grant(entry)
@@ -90,6 +91,7 @@ class GrantApplier:
                 self._require_applicant(entry)
             directory.join(account_id, manager)
             directory.leave(account_id, user)  # R-MGR-4: the manager level replaces the user level
+            self._name_institution(entry, None)
         elif change.kind is ChangeKind.DEMOTE:
             account = directory.find_account(change.account)
             if account is None:
@@ -105,6 +107,11 @@ class GrantApplier:
             if account is not None:  # an account removed meanwhile holds nothing to revoke
                 directory.leave(account.id, manager)
                 directory.end_sessions(account.id)  # R-MGR-3: close the functions now, not at token expiry
+
+    def _name_institution(self, entry: OutboxEntry, made: MadeAccount | None) -> None:
+        """The institution's group, made by now, carries the name the console shows beside its code (0150)."""
+        app = made.app if made is not None else self.load(entry.change.application_id)
+        self.directory.describe_institution(entry.change.institution_code, app.institution.name)
 
     def _require_applicant(self, entry: OutboxEntry, account: Account | None = None) -> None:
         """C and D: the account named must still be the person on the application
