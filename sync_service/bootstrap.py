@@ -81,6 +81,7 @@ class Wiring:
 
         import policies
 
+        from .services.closing import close_after_removal
         from .services.keycloak_events import KeycloakEventPoll
 
         rules = policies.load().events
@@ -96,6 +97,8 @@ class Wiring:
             sweep=timedelta(seconds=rules.sweep_seconds),
             sweep_every=timedelta(seconds=rules.sweep_every_seconds),
             start_now=self.settings.keycloak_events_start == "now",
+            grant_removed=lambda account_id, at: close_after_removal(self.directory(), account_id, at),
+            own_client=self.settings.client_id,
         )
 
     def audit_export(self):

@@ -12,7 +12,7 @@ import base64
 import functools
 import json
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from keycloak import KeycloakAdmin
@@ -153,8 +153,14 @@ class KeycloakDirectory:
             raise
 
     def _account(self, u: dict) -> Account:
+        created = u.get("createdTimestamp")
         return Account(
-            u["id"], u["username"], u.get("email"), u.get("attributes") or {}, national_id_key=self._national_id_key
+            u["id"],
+            u["username"],
+            u.get("email"),
+            u.get("attributes") or {},
+            national_id_key=self._national_id_key,
+            created_at=datetime.fromtimestamp(created / 1000, UTC) if created is not None else None,
         )
 
     @staticmethod
@@ -340,6 +346,34 @@ class KeycloakDirectory:
             for g in self.admin.get_user_groups(account_id, brief_representation=True)
             if (grant := grant_of_path(g.get("path", ""))) is not None
         }
+
+    @_keycloak_errors_as_ours
+    def realm_roles_of(self, account_id: str) -> set[str]:
+        return {r["name"] for r in self.admin.get_composite_realm_roles_of_user(account_id, brief_representation=True)}
+
+    # Our admin REST extension (keycloak-config/providers, accounts/AccountClosingResource): the
+    # marks are no user-profile attributes (no console form shows or edits them), so the admin
+    # API's user update would drop them; the extension writes them with the disabling.
+    @_keycloak_errors_as_ours
+    def close_account(self, account_id: str, closed_on: date, because: str) -> bool:
+        answer = self.admin.connection.raw_put(
+            f"admin/realms/{self.realm}/screening-closing/{account_id}",
+            data=json.dumps({"closedAt": closed_on.isoformat(), "because": because}),
+        )
+        return self._changed(answer)
+
+    @_keycloak_errors_as_ours
+    def reopen_account(self, account_id: str, because: str) -> bool:
+        answer = self.admin.connection.raw_delete(
+            f"admin/realms/{self.realm}/screening-closing/{account_id}?because={because}"
+        )
+        return self._changed(answer)
+
+    @staticmethod
+    def _changed(answer) -> bool:
+        if answer.status_code != 200:
+            raise KeycloakError(error_message=answer.content, response_code=answer.status_code)
+        return bool(answer.json().get("changed"))
 
     # Our admin REST extension (keycloak-config/providers, accounts/): the admin API has no
     # bulk read of credential dates, one request per account would not scale (decision 0085).

@@ -75,6 +75,11 @@ class StoredEvent:
         return (self.raw.get("authDetails") or {}).get("userId")
 
     @property
+    def client(self) -> str | None:
+        """The client an admin event's request came through (the console's, the sync service's)."""
+        return (self.raw.get("authDetails") or {}).get("clientId") if self.stream == ADMIN else None
+
+    @property
     def group_ids(self) -> tuple[str, ...]:
         """Groups the admin event's path names (users/{id}/groups/{gid}, groups/{gid}/...)."""
         if self.stream != ADMIN:
@@ -88,6 +93,16 @@ def stored_event(stream: str, raw: Mapping[str, Any]) -> StoredEvent:
     keyed by its content, which is as unique as Keycloak's own columns."""
     event_id = raw.get("id") or hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
     return StoredEvent(stream, f"{stream}:{event_id}", int(raw["time"]), raw)
+
+
+def removes_a_grant(event: StoredEvent, people: People) -> bool:
+    """An admin event taking an account out of a grant group (`/institutions/{code}/{CAT}/users`
+    or `managers`): a manager's removal in the console, or anyone's through the admin API."""
+    raw = event.raw
+    if event.stream != ADMIN or raw.get("resourceType") != "GROUP_MEMBERSHIP" or raw.get("operationType") != "DELETE":
+        return False
+    parts = [(people.groups.get(g) or "").strip("/").split("/") for g in event.group_ids]
+    return any(len(p) == 4 and p[0] == "institutions" and p[3] in ("users", "managers") for p in parts)
 
 
 def institution_of_group(path: str | None) -> str | None:

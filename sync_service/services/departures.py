@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 import policies
 
 from ..domain import Level, taiwan_date
+from . import closing
 from .ports import AuditEntry, DepartureDates, Directory, UnitOfWork
 
 ACTOR = "sync-service"  # the audit chain's name for the worker's own steps
@@ -49,6 +50,7 @@ class UsersLeaving:
             for grant in removed:
                 directory.leave(person.account_id, grant)
             directory.end_sessions(person.account_id)  # at once, not at the next token refresh
+            closed = closing.close_if_nothing_left(directory, person.account_id, now)  # R-ACC-2
             with self._uow() as uow:
                 uow.record(
                     AuditEntry(
@@ -62,6 +64,16 @@ class UsersLeaving:
                         },
                     )
                 )
+                if closed:
+                    uow.record(
+                        closing.audit_entry(
+                            closing.AccountChange.CLOSED,
+                            actor=ACTOR,
+                            username=person.username,
+                            at=now,
+                            after="user-departure",
+                        )
+                    )
                 uow.commit()
             dates.clear(person.account_id, person.departure_date)
         return f"{len(due)} users left on their departure date"

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.keycloak_events import ADMIN, USER, People, StoredEvent, audit_fields
+from ..domain.keycloak_events import ADMIN, USER, People, StoredEvent, audit_fields, removes_a_grant
+from . import closing
 from .ports import AuditEntry, EventSource, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,14 @@ class KeycloakEventPoll:
         start_now: bool = False,
         sweep: timedelta = timedelta(minutes=2),
         sweep_every: timedelta = timedelta(minutes=1),
+        grant_removed: Callable[[str, datetime], bool] | None = None,
+        own_client: str | None = None,
     ) -> None:
         self.uow_factory, self.source_factory = uow_factory, source_factory
+        # A grant taken away in the console (not by us: `own_client` is the service's own
+        # client, whose removals close the account where they are made): `grant_removed(account
+        # id, at)` closes the account when nothing is left, True when it is closed (R-ACC-2).
+        self.grant_removed, self.own_client = grant_removed, own_client
         self.every, self.overlap_ms, self.page_size = every, int(overlap.total_seconds() * 1000), page_size
         # Now and then a run reads a longer way back: an event whose request took long to commit
         # (Keycloak overloaded) is found though newer ones were recorded meanwhile.
@@ -158,6 +165,7 @@ class KeycloakEventPoll:
             if new
             else People()
         )
+        closed = self._closings(new, people)
         with self.uow_factory() as uow:
             uow.keycloak_events.lock()
             # Checked again under the lock: another worker may have recorded them meanwhile.
@@ -170,8 +178,30 @@ class KeycloakEventPoll:
                         actor=fields["actor"], action=fields["action"], at=fields["at"], details=fields["details"]
                     )
                 )
+                if e.key in closed:
+                    uow.record(closed[e.key])
             uow.keycloak_events.mark_recorded([(e.key, e.time_ms) for e in written])
             newest = max(e.time_ms for e in page)
             uow.keycloak_events.advance(stream, newest, forget_before=newest - 2 * max(self.overlap_ms, self.sweep_ms))
             uow.commit()
         return len(written)
+
+    def _closings(self, events: Sequence[StoredEvent], people: People) -> dict[str, AuditEntry]:
+        """The accounts a console removal left with nothing, closed now (Keycloak calls, before the
+        events are recorded: a failure leaves them to be read again): the audit row of each, by event."""
+        if self.grant_removed is None:
+            return {}
+        rows = {}
+        for e in events:
+            account_id = e.subject_user_id
+            if account_id is None or not removes_a_grant(e, people) or e.client == self.own_client:
+                continue
+            if self.grant_removed(account_id, e.at):
+                rows[e.key] = closing.audit_entry(
+                    closing.AccountChange.CLOSED,
+                    actor=audit_fields(e, people)["actor"],
+                    username=people.user(account_id).username or f"keycloak-user:{account_id}",
+                    at=e.at,
+                    after="grant-removed",
+                )
+        return rows

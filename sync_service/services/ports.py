@@ -441,6 +441,7 @@ class Account:
     # The realm keeps keyed digests of the national ID, not the number (decision 0030): the
     # directory that read the account hands over the key to compare with.
     national_id_key: bytes | None = field(default=None, repr=False, compare=False)
+    created_at: datetime | None = None
 
     def holds_national_id(self, national_id: str) -> bool:
         """Does the account carry this national ID? (One place for it: Keycloak keeps
@@ -571,6 +572,25 @@ class ConsolePermissions(Protocol):
         allows; `progress(n)` after every n pairs read."""
 
 
+class Standing(Protocol):
+    """Whether an account is open: its realm roles, and closing it when its last grant ended
+    (R-ACC-2, decision 0126): disabled, with `screening.closedAt` and `screening.closedBecause`
+    (the sign-in page reads them)."""
+
+    def realm_roles_of(self, account_id: str) -> set[str]:
+        """The realm roles the account holds, directly or through its groups."""
+        ...
+
+    def close_account(self, account_id: str, closed_on: date, because: str) -> bool:
+        """Disable and mark the account; False when it was closed already (its first mark stays)."""
+        ...
+
+    def reopen_account(self, account_id: str, because: str) -> bool:
+        """Remove the marks of a closing for `because` and enable the account (a lockout stays
+        disabled); False when it was not closed for that reason."""
+        ...
+
+
 class Profiles(Protocol):
     """A person's own data in the realm (R-PD-2, decision 0095)."""
 
@@ -588,7 +608,7 @@ class Roster(Protocol):
         password was set and their grants: what the reminders and reviews read."""
 
 
-class Directory(Accounts, Memberships, ConsolePermissions, Profiles, Roster, Protocol):
+class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, Protocol):
     """The identity provider in every role (what the Keycloak adapter and the fake implement)."""
 
 

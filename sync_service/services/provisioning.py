@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level
 from ..domain.passwords import generate_password
-from . import accounts, people
+from . import accounts, closing, people
+from .clock import utcnow
+from .closing import AccountChange
 from .ports import Account, Directory, DirectoryRefused, NewAccount, OutboxEntry
 
 # Records progress on the entry under its lease (LeaseLost when the lease is gone).
@@ -74,10 +77,12 @@ class GrantApplier:
         load: Callable[[str], Application],
         checkpoint: Checkpoint,
         notify: PasswordNotice,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.directory, self.load, self.checkpoint, self.notify = directory, load, checkpoint, notify
+        self.clock = clock
 
-    def apply(self, entry: OutboxEntry, made: MadeAccount | None = None) -> None:
+    def apply(self, entry: OutboxEntry, made: MadeAccount | None = None) -> AccountChange | None:
         change, directory = entry.change, self.directory
         manager, user = change.grant(Level.MANAGER), change.grant(Level.USER)
         if change.kind is ChangeKind.GRANT and made is not None:
@@ -92,6 +97,8 @@ class GrantApplier:
             directory.join(account_id, manager)
             directory.leave(account_id, user)  # R-MGR-4: the manager level replaces the user level
             self._name_institution(entry, None)
+            if closing.reopen(directory, account_id):  # a later grant opens a closed account (R-ACC-2)
+                return AccountChange.REOPENED
         elif change.kind is ChangeKind.DEMOTE:
             account = directory.find_account(change.account)
             if account is None:
@@ -107,6 +114,9 @@ class GrantApplier:
             if account is not None:  # an account removed meanwhile holds nothing to revoke
                 directory.leave(account.id, manager)
                 directory.end_sessions(account.id)  # R-MGR-3: close the functions now, not at token expiry
+                if closing.close_if_nothing_left(directory, account.id, self.clock()):
+                    return AccountChange.CLOSED
+        return None
 
     def _name_institution(self, entry: OutboxEntry, made: MadeAccount | None) -> None:
         """The institution's group, made by now, carries the name the console shows beside its code (0150)."""
@@ -147,13 +157,17 @@ class GrantApplier:
                 raise _not_made(change.account)
             self.checkpoint(entry, account_id=account_id)
             password = new.password
+        elif _existed_before_the_decision(account, app):
+            if not people.is_holder(account, app):
+                raise _taken(change.account)
+            # R-MGR-2: the person has an account but no access to the screening system: the
+            # grant is added to it (opened again if it was closed), and no password is mailed.
+            if entry.account_id is None:
+                self.checkpoint(entry, account_id=account.id)
+            return account.id
         else:
             if not _is_made_by_this_entry(account, entry, app):
-                raise DirectoryRefused(
-                    "account.taken",
-                    f"帳號名稱 {change.account} 已有他人使用，請申請人另擇帳號名稱",
-                    f"The account name {change.account} belongs to someone else; the applicant must choose another",
-                )
+                raise _taken(change.account)
             account_id = account.id
             if entry.account_id is None:
                 self.checkpoint(entry, account_id=account_id)
@@ -181,6 +195,19 @@ def _not_made(username: str) -> DirectoryRefused:
         "account.not_made",
         f"無法建立帳號 {username}：名稱或電子郵件已有其他帳號使用",
         f"Account {username} could not be made: its name or e-mail address belongs to another account",
+    )
+
+
+def _existed_before_the_decision(account: Account, app: Application) -> bool:
+    """Was the account there before the reviewer approved? Then no attempt of this entry made it."""
+    return account.created_at is not None and app.decided_at is not None and account.created_at < app.decided_at
+
+
+def _taken(username: str) -> DirectoryRefused:
+    return DirectoryRefused(
+        "account.taken",
+        f"帳號名稱 {username} 已有他人使用，請申請人另擇帳號名稱",
+        f"The account name {username} belongs to someone else; the applicant must choose another",
     )
 
 

@@ -18,7 +18,7 @@ import policies
 
 from ..domain import Grant, Level, taiwan_date
 from ..domain.reminders import ItemState, PasswordCycle, ReviewRound, review_round
-from . import reminder_mails
+from . import closing, reminder_mails
 from .ports import (
     AccessReview,
     AuditEntry,
@@ -282,6 +282,7 @@ class AccessReviews:
                     # end the sessions so the grant is gone now, not at the next token refresh.
                     directory.leave(item.account_id, grant)
                     directory.end_sessions(item.account_id)
+                    closed = closing.close_if_nothing_left(directory, item.account_id, now)  # R-ACC-2
                     uow.record(
                         AuditEntry(
                             actor=JOB,
@@ -297,6 +298,16 @@ class AccessReviews:
                             },
                         )
                     )
+                    if closed:
+                        uow.record(
+                            closing.audit_entry(
+                                closing.AccountChange.CLOSED,
+                                actor=JOB,
+                                username=item.username,
+                                at=now,
+                                after="access-review",
+                            )
+                        )
                     uow.commit()
                 removed += 1
             with self.uow() as uow:

@@ -33,9 +33,11 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from ..domain import Application, ChangeKind, Status, taiwan_date
+from . import closing
 from .accounts import RequestSize
 from .applications import load_application
 from .clock import utcnow
+from .closing import AccountChange
 from .notifications import SignInPlaces, password_mail
 from .ports import (
     AuditEntry,
@@ -281,7 +283,7 @@ class Worker:
                 return Outcome(lost=1)
             return Outcome(done=1)
         try:
-            self._applier().apply(entry, made)
+            account = self._applier().apply(entry, made)
         except LeaseLost:
             log.warning("lease on outbox entry %s lost; another worker will finish it", entry.id)
             return Outcome(lost=1)
@@ -293,7 +295,7 @@ class Worker:
             log.exception("outbox entry %s: unexpected error", entry.id)
             return self._retry_later(entry, f"{type(e).__name__}: {e}")
         try:
-            self._finish(entry)
+            self._finish(entry, account)
         except LeaseLost:
             return Outcome(lost=1)
         return Outcome(done=1)
@@ -308,7 +310,9 @@ class Worker:
             uow.commit()
 
     def _applier(self) -> GrantApplier:
-        return GrantApplier(self._directory(), self._load_application, self._checkpoint, self._mail_password)
+        return GrantApplier(
+            self._directory(), self._load_application, self._checkpoint, self._mail_password, clock=self.clock
+        )
 
     def _mail_password(self, entry: OutboxEntry, app: Application, password: str) -> None:
         message_id = f"<outbox-{entry.id}-{uuid.uuid4().hex[:8]}@sync-service>"
@@ -326,7 +330,7 @@ class Worker:
             seat = uow.seats.get(change.institution_code, change.category)
         return seat.holder(taiwan_date(self.clock())) == change.account
 
-    def _finish(self, entry: OutboxEntry, superseded: bool = False) -> None:
+    def _finish(self, entry: OutboxEntry, account: AccountChange | None = None, *, superseded: bool = False) -> None:
         now = self.clock()
         with self.uow_factory() as uow:
             uow.outbox.mark_done(entry.id, self.owner, now)
@@ -341,6 +345,18 @@ class Worker:
                     details={"change": change_details(entry)},
                 )
             )
+            if account is not None:  # the account closed with its last grant, or opened again (R-ACC-2)
+                uow.record(
+                    closing.audit_entry(
+                        account,
+                        actor=WORKER,
+                        username=entry.change.account,
+                        at=now,
+                        after=entry.change.kind.value,
+                        application_id=app.id,
+                        approved_by=app.decided_by,
+                    )
+                )
             if uow.outbox.unfinished_of(app.id) == 0 and app.status in (Status.APPROVED, Status.FAILED):
                 app.mark_provisioned(by=WORKER, at=now)
                 uow.applications.save(app)

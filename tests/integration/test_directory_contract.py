@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+from policies import REVIEWER_ROLE
 from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_authz import AuthzClient
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
@@ -30,11 +31,17 @@ class Subject:
     directory: Directory
     # Break the pair's admin-console permissions behind the directory's back.
     break_manager_access: Callable[[str, str], None]
+    # Whether an account is enabled, as the realm holds it (not through the port).
+    enabled: Callable[[str], bool]
 
 
 def _fake() -> Subject:
     kc = FakeKeycloak()
-    return Subject(kc.directory(), lambda institution, category: kc.manager_access.discard((institution, category)))
+    return Subject(
+        kc.directory(),
+        lambda institution, category: kc.manager_access.discard((institution, category)),
+        lambda account_id: kc.accounts[account_id].get("enabled", True),
+    )
 
 
 def _keycloak(request) -> Subject:
@@ -53,7 +60,7 @@ def _keycloak(request) -> Subject:
         api = AuthzClient(admin)
         api.delete(api.find_by_name(users_permission_name(institution, category))["id"])
 
-    return Subject(directory, break_manager_access)
+    return Subject(directory, break_manager_access, lambda account_id: admin.get_user(account_id)["enabled"])
 
 
 @pytest.fixture(params=["fake", "keycloak"])
@@ -161,6 +168,24 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift != ()
     assert d.repair_manager_access(institution, CAT) != []
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift == ()
+
+
+def test_an_account_closes_once_and_opens_again_for_its_reason(subject, institution):
+    """Closing disables and marks; a second close keeps the first mark; only the reason that
+    closed it opens it (decision 0126)."""
+    from datetime import date
+
+    d = subject.directory
+    account_id = d.create_accounts([account := new_account()])[account.username]
+    assert REVIEWER_ROLE not in d.realm_roles_of(account_id)
+    assert d.reopen_account(account_id, "last-grant-ended") is False  # never closed
+    assert d.close_account(account_id, date(2026, 12, 1), "last-grant-ended") is True
+    assert d.close_account(account_id, date(2026, 12, 2), "suspended") is False
+    assert subject.enabled(account_id) is False
+    assert d.reopen_account(account_id, "suspended") is False
+    assert d.reopen_account(account_id, "last-grant-ended") is True
+    assert subject.enabled(account_id) is True
+    assert d.reopen_account(account_id, "last-grant-ended") is False
 
 
 def test_a_profile_is_read_without_the_national_id_and_corrected_field_by_field(subject, institution):

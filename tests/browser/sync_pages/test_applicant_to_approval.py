@@ -54,7 +54,9 @@ def test_type_a_from_the_form_to_the_managers_first_sign_in(
     csp_violations,
     tmp_path,
 ):
-    """Covers: R-MGR-2, R-DOC-1, R-DOC-4, R-DOC-5, R-PD-3, R-PWD-1, R-CONF-1"""
+    """Covers: R-MGR-2, R-DOC-1, R-DOC-4, R-PD-3, R-PWD-1, R-CONF-1
+
+    R-PD-3: no page of the journey loads from or sends to another origin (no CSP complaint)."""
     account = new_account_name("p")
     apply_page.open("A")
     assert apply_page.help_desk() == {

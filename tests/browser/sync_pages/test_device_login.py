@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_login_command_prints_a_token_the_api_accepts(keycloak, run_secrets, reviewer, page, base_url):
-    """Covers: R-PD-3"""
+    """A reviewer's program signs in through the browser, never with a password typed into it."""
     env = {
         **os.environ,
         "KEYCLOAK_URL": keycloak.url,

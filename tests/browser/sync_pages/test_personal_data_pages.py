@@ -29,7 +29,7 @@ def _with_application(service, person: dict, institution: str, national_id: str)
 def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides(
     service, base_url, page, make_user, reviewer, sign_in, institution, admin, tmp_path, shoot, csp_violations
 ):
-    """Covers: R-PD-2, R-PD-3"""
+    """Covers: R-PD-2"""
     me, other = make_user(nationalId="A123456789"), make_user(nationalId=OTHER_NATIONAL_ID)
     mine = _with_application(service, me, institution, "A123456789")
     theirs = _with_application(service, other, institution, OTHER_NATIONAL_ID)

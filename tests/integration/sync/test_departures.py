@@ -143,16 +143,23 @@ def test_a_date_passed_while_no_worker_ran_is_caught_up_once(wiring, admin, keyc
 def test_a_user_leaves_on_the_date_their_manager_set_in_the_console(
     wiring, admin, keycloak, make_user, institution, worker
 ):
-    """Covers: R-USR-2
+    """Covers: R-USR-2, R-ACC-2
 
     The manager sets the user's departure date with their own rights (what the admin
     console sends); a value that is no date is refused. Before 00:00 (Taipei) of the
     date nothing changes; from then the user is out of the pair's users group, their
-    token is refused and the date is cleared. The job reads what is due from Keycloak."""
+    token is refused and the date is cleared. The job reads what is due from Keycloak.
+    The account, with no grant left, is closed; one that holds a grant elsewhere stays open."""
     import policies
+    from sync_service.adapters.keycloak_groups import ensure_grant_group
+
+    from .test_provisioning import closed_mark
 
     attribute = policies.departures().user_attribute
     manager, staff = _a_manager_with_staff(wiring, worker, admin, make_user, institution)
+    # Also the manager of another pair (a C approved after the date was set): that grant stays.
+    elsewhere_group = ensure_grant_group(admin, institution, "HPV-COL", "manager")
+    elsewhere = make_user(groups=[group(institution, "user"), elsewhere_group["path"]])
     console = AdminApiAs(keycloak.url, password_token(keycloak.url, manager["username"], manager["password"]))
     held = _held_token(keycloak, staff)
     status, rep = console.read_user(staff["id"])
@@ -165,6 +172,18 @@ def test_a_user_leaves_on_the_date_their_manager_set_in_the_console(
 
     assert set_date("2026/13/01") == 400
     assert set_date(leaving_on.isoformat()) == 204
+    # The date on someone who also manages elsewhere (set before the C: the console refuses a shared person).
+    admin.update_user(
+        elsewhere["id"],
+        {
+            **{k: admin.get_user(elsewhere["id"])[k] for k in ("username", "email", "firstName", "lastName")},
+            "attributes": {
+                "department": ["檢驗科"],
+                "phone": ["(02)2559-1969#116"],
+                attribute: [leaving_on.isoformat()],
+            },
+        },
+    )
 
     job = wiring.users_leaving()
     job.run(_midnight(leaving_on) - timedelta(seconds=1))
@@ -176,5 +195,8 @@ def test_a_user_leaves_on_the_date_their_manager_set_in_the_console(
     assert admin.get_sessions(staff["id"]) == []
     assert _userinfo(keycloak, held) == 401
     assert attribute not in (admin.get_user(staff["id"]).get("attributes") or {})
+    assert closed_mark(admin, staff["id"]) == (False, [leaving_on.isoformat()], ["last-grant-ended"])
+    assert closed_mark(admin, elsewhere["id"]) == (True, [], [])
+    assert [g["path"] for g in admin.get_user_groups(elsewhere["id"])] == [elsewhere_group["path"]]
     # The manager keeps their own grant: managers leave through an application B.
     assert [g["path"] for g in admin.get_user_groups(manager["id"])] == [group(institution, "manager")]

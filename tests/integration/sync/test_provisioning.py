@@ -60,6 +60,27 @@ def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(
     assert len(mail.messages(email)) == 1
 
 
+def test_an_a_naming_an_existing_closed_account_grants_on_it_without_mail(
+    wiring, worker, admin, mail, make_user, institution, direct_login
+):
+    """Covers: R-MGR-2, R-ACC-2
+
+    The person's account cannot sign in to the screening system (closed when their last grant
+    ended): an A naming it, with their national ID, adds the manager grant to that account and
+    opens it again; no second account, no password mail."""
+    from datetime import date
+
+    person = make_user(nationalId="A123456789")
+    wiring.directory_factory().close_account(person["id"], date(2026, 1, 5), "last-grant-ended")
+    email = f"{person['username']}.new@clinic.example.tw"  # the address they use now
+    approve_and_apply(wiring, worker, ready_application(wiring, "A", institution, person["username"], email=email))
+    assert closed_mark(admin, person["id"]) == (True, [], [])
+    assert [u["id"] for u in admin.get_users({"username": person["username"], "exact": True})] == [person["id"]]
+    claims = direct_login(person["username"], person["password"])
+    assert group(institution, "manager") in claims["groups"]
+    assert mail.messages(email) == [] and mail.messages(person["email"]) == []
+
+
 def test_c_existing_user_becomes_manager_without_mail(
     wiring, worker, admin, mail, make_user, institution, direct_login
 ):
@@ -95,21 +116,60 @@ def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_u
     assert mail.messages(person["email"]) == []
 
 
-def test_b_revoke_removes_the_grant_and_ends_sessions(wiring, worker, admin, make_user, institution, direct_login):
-    """Covers: R-MGR-3"""
-    person = make_user(nationalId="A123456789")
-    approve_and_apply(
-        wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
-    )
-    direct_login(person["username"], person["password"])  # a session is open
-    assert admin.get_sessions(person["id"])
-    approve_and_apply(
-        wiring, worker, ready_application(wiring, "B", institution, person["username"], email=person["email"])
-    )
-    assert admin.get_sessions(person["id"]) == []
-    claims = direct_login(person["username"], person["password"])
-    assert group(institution, "manager") not in claims.get("groups", [])
-    assert "institution-manager" not in claims["realm_access"]["roles"]
+def closed_mark(admin, account_id) -> tuple[bool, list[str], list[str]]:
+    """How the realm holds an account: enabled, and its closing marks (decision 0126)."""
+    user = admin.get_user(account_id)
+    attributes = user.get("attributes") or {}
+    return user["enabled"], attributes.get("screening.closedAt", []), attributes.get("screening.closedBecause", [])
+
+
+def test_b_ends_the_grant_and_closes_an_account_with_nothing_left(
+    wiring, worker, admin, make_user, institution, direct_login, keycloak
+):
+    """Covers: R-MGR-3, R-ACC-2, R-MGR-4
+
+    A B takes the manager level away and ends the sessions; an account left with no grant is
+    closed (disabled, marked with the date and the reason, its record and audit kept), one
+    that holds a grant elsewhere stays open. A later C opens the closed account again."""
+    from sync_service.adapters.keycloak_groups import ensure_grant_group
+    from sync_service.domain import taiwan_date
+    from sync_service.services.clock import utcnow
+    from tests.support.tokens import token_response
+
+    only, elsewhere = make_user(nationalId="A123456789"), make_user(nationalId="B120863158")
+    other_pair = ensure_grant_group(admin, institution, "HPV-COL", "user")
+    admin.group_user_add(elsewhere["id"], other_pair["id"])
+    byes = {}
+    for person, category in ((only, CAT), (elsewhere, "CER-COL")):
+        form = {"email": person["email"], "category": category}
+        if person is elsewhere:
+            form["national_id"] = "B120863158"
+        approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], **form))
+        direct_login(person["username"], person["password"])  # a session is open
+        assert admin.get_sessions(person["id"])
+        byes[person["id"]] = ready_application(wiring, "B", institution, person["username"], **form)
+        approve_and_apply(wiring, worker, byes[person["id"]])
+        assert admin.get_sessions(person["id"]) == []
+
+    assert closed_mark(admin, only["id"]) == (False, [taiwan_date(utcnow()).isoformat()], ["last-grant-ended"])
+    refused = token_response(keycloak.url, only["username"], only["password"])
+    assert refused.status_code == 400 and "disabled" in refused.text.lower()
+    with wiring.uow() as uow:
+        [closed] = [e for e in uow.audit_trail(byes[only["id"]]) if e.action == "account.closed"]
+    assert closed.details["after"] == "revoke" and closed.approved_by == REVIEWER.username
+
+    assert closed_mark(admin, elsewhere["id"]) == (True, [], [])
+    claims = direct_login(elsewhere["username"], elsewhere["password"])
+    assert other_pair["path"] in claims["groups"] and "institution-manager" not in claims["realm_access"]["roles"]
+
+    # A later grant opens it again: a reviewer files the C for the person, who cannot sign in.
+    again = ready_application(wiring, "C", institution, only["username"], email=only["email"])
+    approve_and_apply(wiring, worker, again)
+    assert closed_mark(admin, only["id"]) == (True, [], [])
+    claims = direct_login(only["username"], only["password"])
+    assert group(institution, "manager") in claims["groups"]
+    with wiring.uow() as uow:
+        assert [e.details["after"] for e in uow.audit_trail(again) if e.action == "account.reopened"] == ["grant"]
 
 
 def test_a_replacing_the_manager_is_one_decision(wiring, worker, admin, make_user, institution):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 import policies
 from stack.mailsink import body_text
 from sync_service.adapters.tables import audit_log
-from sync_service.domain import Grant, Level
+from sync_service.domain import Grant, Level, taiwan_date
 from sync_service.domain.reminders import review_round
 from sync_service.services.reminders import AccessReviews, PasswordReminders, answer
 
@@ -124,13 +124,20 @@ def test_an_access_review_end_to_end(wiring, make_user, admin, mail, institution
 
 
 def test_an_unanswered_review_is_reminded_before_anyone_loses_the_grant(wiring, make_user, admin, mail, institution):
-    """Covers: R-USR-2"""
+    """Covers: R-USR-2, R-ACC-2
+
+    The review lapses unanswered: its users lose the grant; an account with nothing left is
+    closed, one with a grant elsewhere (a pair without a manager: not reviewed) stays open."""
     from sync_service.adapters.keycloak_groups import ensure_grant_group
 
+    from .test_provisioning import closed_mark
+
     category = "GAS-COL"
-    manager, user = make_user(), make_user()
+    manager, user, elsewhere = make_user(), make_user(), make_user()
     admin.group_user_add(manager["id"], ensure_grant_group(admin, institution, category, Level.MANAGER)["id"])
-    admin.group_user_add(user["id"], ensure_grant_group(admin, institution, category, Level.USER)["id"])
+    for person in (user, elsewhere):
+        admin.group_user_add(person["id"], ensure_grant_group(admin, institution, category, Level.USER)["id"])
+    admin.group_user_add(elsewhere["id"], ensure_grant_group(admin, institution, "GAS-LAB", Level.USER)["id"])
     rules = policies.reminders()
     opening = datetime(2031, 4, 1, 2, tzinfo=UTC)
     rnd = review_round(opening, rules.review_every_months, rules.review_answer_days, rules.review_reminder_days_before)
@@ -146,6 +153,10 @@ def test_an_unanswered_review_is_reminded_before_anyone_loses_the_grant(wiring, 
     [_, reminder] = mail.wait_for(manager["email"], count=2)
     assert "提醒" in body_text(reminder) and "A reminder" in body_text(reminder)
     assert grant in directory.grants_of(user["id"])
-    job.run(rnd.deadline + timedelta(days=rules.review_reminder_days_before, minutes=2))
+    closes = rnd.deadline + timedelta(days=rules.review_reminder_days_before, minutes=2)
+    job.run(closes)
     assert grant not in directory.grants_of(user["id"])
+    assert closed_mark(admin, user["id"]) == (False, [taiwan_date(closes).isoformat()], ["last-grant-ended"])
+    assert directory.grants_of(elsewhere["id"]) == {Grant(institution, "GAS-LAB", Level.USER)}
+    assert closed_mark(admin, elsewhere["id"]) == (True, [], [])
     assert len(mail.messages(manager["email"])) == 2

@@ -52,7 +52,7 @@ def _poppler(tool: str, pdf: bytes, tmp_path) -> str:
 
 @pytest.mark.parametrize("document", printing.PRINTABLE)
 def test_each_form_prints_its_text_in_the_embedded_noto_sans_cjk_tc(renderer, application, document, tmp_path):
-    """Covers: R-DOC-4, R-DOC-5"""
+    """Covers: R-DOC-4"""
     pdf = renderer.render(printing.printed_form(application, document, base_url="https://sync.example.tw"))
     text = _poppler("pdftotext", pdf, tmp_path)
     assert application.id in text and application.institution.name in text
@@ -126,3 +126,16 @@ def test_lines_break_between_ideographs_never_before_closing_punctuation_nor_ins
     assert len(lines) > 3 and not any(line[0] in "，。、）" for line in lines[1:])
     assert any(line.endswith("，") for line in lines)  # the comma hangs at the end of its line
     assert "cancer_integrate@iisigroup.com" in [w for line in lines for w in line.split()]
+
+
+def test_the_affidavit_carries_the_representatives_seal_and_signature_rows(renderer, application, tmp_path):
+    """Covers: R-DOC-5
+
+    The unit affidavit of an A or C is signed and sealed by the institution's representative:
+    the printed affidavit has the unit's seal row (立切結書單位（用印）) with the institution's
+    name and the representative's signature-and-seal row (代表人（簽章）), in that order."""
+    pdf = renderer.render(printing.printed_form(application, "unit-affidavit", base_url="https://sync.example.tw"))
+    text = _poppler("pdftotext", pdf, tmp_path)
+    seal, representative = text.find("立切結書單位（用印）"), text.find("代表人（簽章）")
+    assert 0 <= seal < representative, text
+    assert application.institution.name in text[seal:representative]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
@@ -16,6 +17,8 @@ from sync_service.services.ports import (
     PairState,
     Profile,
 )
+
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class FakeKeycloak:
@@ -53,12 +56,17 @@ class FakeKeycloak:
         manager = Grant(institution, category, Level.MANAGER)
         return {self.accounts[a]["username"] for a, g in self.members if g == manager}
 
-    def add_account(self, account_id: str, username: str, email: str, national_id: str) -> None:
+    def add_account(
+        self, account_id: str, username: str, email: str, national_id: str, created_at: datetime = LONG_AGO
+    ) -> None:
         """An account made outside the sync service (a manager's, the old system's), with a known id."""
         self.accounts[account_id] = {
+            "created_at": created_at,
             "username": username.lower(),
             "email": email,
             "attributes": {"nationalId": national_id},
+            "first_name": "怡君",
+            "last_name": "陳",
             "password": None,
             "temporary": False,
             "actions": (),
@@ -95,11 +103,18 @@ class FakeDirectory:
 
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
-        return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+        return Account(
+            account_id,
+            a["username"],
+            a["email"],
+            {k: [v] for k, v in a["attributes"].items()},
+            created_at=a.get("created_at"),
+        )
 
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())
         self.kc.accounts[account_id] = {
+            "created_at": datetime.now(UTC),
             "username": account.username.lower(),
             "email": account.email,
             "attributes": dict(account.attributes),
@@ -178,6 +193,29 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             return {g for a, g in self.kc.members if a == account_id}
+
+    def realm_roles_of(self, account_id):
+        with self.kc.lock:
+            self._call()
+            return set(self.kc.accounts[account_id].get("roles", ()))
+
+    def close_account(self, account_id, closed_on, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if a.get("closed"):
+                return False
+            a.update(enabled=False, closed=(closed_on.isoformat(), because))
+            return True
+
+    def reopen_account(self, account_id, because):
+        with self.kc.lock:
+            self._call()
+            a = self.kc.accounts[account_id]
+            if not a.get("closed") or a["closed"][1] != because:
+                return False
+            a.update(enabled=not a.get("locked"), closed=None)
+            return True
 
     def profile_of(self, account_id):
         with self.kc.lock:

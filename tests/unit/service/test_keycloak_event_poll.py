@@ -207,3 +207,47 @@ def test_a_reset_that_unlocked_keeps_what_it_cleared_not_the_email():
     assert row["action"] == "keycloak.reset_password" and row["actor"] == "chen"
     assert row["details"]["details"] == {"screening_unlock": "permanentLockout"}
     assert "chen@clinic.example.tw" not in json.dumps(row, default=str)
+
+
+def test_a_grant_removed_in_the_console_asks_whether_the_account_closes(wiring):
+    """Only removals from a grant group, by someone other than the service itself (its own
+    removals close where they are made); each once, however often the events are read.
+
+    Covers: R-ACC-2"""
+
+    class WithGroups(StoredEvents):
+        def people(self, user_ids, group_ids):
+            paths = {"g-users": "/institutions/0401180014/CRC-COL/users", "g-other": "/reviewers"}
+            return People({u: Person(f"name-{u}") for u in user_ids}, {g: paths[g] for g in group_ids})
+
+    source = WithGroups()
+    removal = {"resourceType": "GROUP_MEMBERSHIP", "operationType": "DELETE"}
+    console = {"userId": "mgr", "clientId": "security-admin-console"}
+    source.add(ADMIN, T0 + 1, resourcePath="users/closes/groups/g-users", authDetails=console, **removal)
+    source.add(ADMIN, T0 + 2, resourcePath="users/keeps/groups/g-users", authDetails=console, **removal)
+    source.add(ADMIN, T0 + 3, resourcePath="users/any/groups/g-other", authDetails=console, **removal)
+    own = {"userId": "svc", "clientId": "sync-service"}
+    source.add(ADMIN, T0 + 4, resourcePath="users/ours/groups/g-users", authDetails=own, **removal)
+    asked = []
+
+    def grant_removed(account_id, at):
+        asked.append(account_id)
+        return account_id == "closes"
+
+    job = KeycloakEventPoll(
+        wiring.uow,
+        lambda: source,
+        every=timedelta(seconds=5),
+        overlap=timedelta(seconds=10),
+        page_size=5,
+        grant_removed=grant_removed,
+        own_client="sync-service",
+    )
+    job.run(NOW)
+    job.run(NOW + timedelta(seconds=5))
+    assert asked == ["closes", "keeps"]
+    with wiring.engine.connect() as conn:
+        closed = [
+            json.loads(r.payload) for r in conn.execute(select(audit_log).where(audit_log.c.action == "account.closed"))
+        ]
+    assert [(c["after"], c["because"]) for c in closed] == [("grant-removed", "last-grant-ended")]

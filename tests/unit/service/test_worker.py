@@ -26,7 +26,9 @@ def status_of(wiring, app_id):
 
 
 def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring, worker, fake_keycloak, mailer):
-    """Covers: R-MGR-2, R-PWD-1, R-PWD-6, R-CONF-1"""
+    """Covers: R-MGR-2, R-PWD-1, R-PWD-6, R-CONF-1, R-FORM-5
+
+    The password goes to the address the form gave (R-FORM-5: "password and notices go there")."""
     account = new_account_name()
     app_id = ready_application(wiring, "A", CODE, account, applicant_name="歐陽娜娜")
     approve(wiring, app_id)
@@ -42,6 +44,36 @@ def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring
     assert created["password"] in mail.body and satisfies_policy(created["password"])
     assert "預設密碼" in mail.body and "Default password" in mail.body
     assert "A123456789" not in created["password"]
+
+
+def test_an_a_naming_the_persons_existing_account_is_a_grant_without_mail(wiring, worker, fake_keycloak, mailer):
+    """The document's A also covers a person whose account cannot sign in to the screening
+    system (R-MGR-2): with their national ID the grant is added to that account (opened again
+    if its last grant had closed it), no second account, no password mail. The same name held
+    by someone else fails as taken. Covers: R-MGR-2, R-ACC-1, R-ACC-2"""
+    from datetime import date
+
+    mine, theirs = new_account_name("e"), new_account_name("t")
+    fake_keycloak.add_account("acc-mine", mine, "old.address@clinic.example.tw", "A123456789")
+    fake_keycloak.add_account("acc-theirs", theirs, f"{theirs}@clinic.example.tw", "B120863158")
+    fake_keycloak.directory().close_account("acc-mine", date(2026, 1, 5), "last-grant-ended")
+    ok = ready_application(wiring, "A", CODE, mine)
+    taken = ready_application(wiring, "A", CODE, theirs, category="CER-COL")
+    approve(wiring, ok)
+    worker.run_until_idle()
+    assert status_of(wiring, ok) is Status.PROVISIONED
+    assert fake_keycloak.id_of(mine) == "acc-mine" and fake_keycloak.creations == 0
+    assert fake_keycloak.grants_of_user(mine) == {Grant(CODE, CAT, Level.MANAGER)}
+    assert fake_keycloak.accounts["acc-mine"]["enabled"] and not fake_keycloak.accounts["acc-mine"]["closed"]
+    assert mailer.sent == []
+    with wiring.uow() as uow:
+        assert "account.reopened" in [e.action for e in uow.audit_trail(ok)]
+    approve(wiring, taken)
+    worker.run_until_idle()
+    with wiring.uow() as uow:
+        failed = uow.applications.get(taken)
+    assert failed.status is Status.FAILED and "belongs to someone else" in failed.failure_reason
+    assert fake_keycloak.grants_of_user(theirs) == set() and mailer.sent == []
 
 
 def test_a_replayed_entry_changes_nothing(wiring, worker, fake_keycloak, mailer):

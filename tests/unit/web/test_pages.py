@@ -34,7 +34,7 @@ def _as_reviewer(client):
 
 
 def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
-    """Covers: R-PD-3"""
+    """The intake's throttle on the page as on the API; what was typed stays."""
     app = make_app(tmp_path, submit_burst_per_minute=2)
     client = app.test_client()
     wiring = app.extensions["sync"]
@@ -58,7 +58,7 @@ def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
 
 
 def test_a_captcha_is_answered_once(tmp_path):
-    """Covers: R-PD-3"""
+    """A captcha answer and a CSRF token are good once and only from this site's form."""
     app = make_app(tmp_path)
     client = app.test_client()
     wiring = app.extensions["sync"]
