@@ -95,6 +95,8 @@ def up() -> int:
         # The pages sign people in as the realm's client reviewer-pages.
         "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
         "SCREENING_SYSTEM_URL": f"http://127.0.0.1:{PORTS['screening-client']}/",
+        # Where people reach the pages (the receipt mail's "where is my application" link, the forms' QR codes).
+        "SYNC_PUBLIC_URL": f"http://127.0.0.1:{PORTS['sync-service']}",
     }
     processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])], sync_env)
     # The worker applies approved decisions to Keycloak (the outbox); it retries while Keycloak is away.

@@ -421,6 +421,8 @@ http {{
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
             "SSL_CERT_FILE": str(self.ca_file),
+            # Where people reach the pages (the receipt mail's link, the forms' QR codes).
+            "SYNC_PUBLIC_URL": self.sync_url,
             **self.sync_overrides,
         }
 

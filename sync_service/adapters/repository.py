@@ -17,7 +17,7 @@ from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
 from ..services.ports import ConcurrentDecision, ImportedRowState, LeaseLost, MailDue, OutboxEntry, Scan
 from .crypto import PersonalDataCipher
-from .tables import applications, legacy_import_rows, manager_seats, outbox, scans
+from .tables import applications, legacy_import_rows, manager_seats, outbox, receipt_mails, scans
 
 
 class ApplicationRepository:
@@ -119,6 +119,19 @@ class ApplicationRepository:
             select(applications.c.status, func.count()).where(*where).group_by(applications.c.status)
         )
         return dict(rows.all())
+
+    def awaiting_receipt(self, limit: int) -> builtins.list[Application]:
+        mailed = exists().where(receipt_mails.c.application_id == applications.c.id)
+        query = (
+            select(applications)
+            .where(applications.c.submitted_at.is_not(None), ~mailed)
+            .order_by(applications.c.submitted_at, applications.c.id)
+            .limit(limit)
+        )
+        return [self._application(r) for r in self.conn.execute(query)]
+
+    def receipt_mailed(self, application_id: str, at: datetime) -> None:
+        self.conn.execute(insert(receipt_mails).values(application_id=application_id, sent_at=at))
 
     def open_like(self, app: Application) -> builtins.list[Application]:
         """Applications still open (not decided, or decided and not yet through)

@@ -117,6 +117,13 @@ class ApplicationRepository(Protocol):
         self, *, type: str | None = None, institution_code: str | None = None, category: str | None = None
     ) -> dict[str, int]: ...
 
+    def awaiting_receipt(self, limit: int) -> builtins.list[Application]:
+        """Submitted applications whose applicant was not mailed the reference yet, oldest first."""
+        ...
+
+    def receipt_mailed(self, application_id: str, at: datetime) -> None:
+        """The applicant of this application was mailed its reference."""
+
 
 @dataclass(frozen=True)
 class Scan:

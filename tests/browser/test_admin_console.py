@@ -84,11 +84,15 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     page.click("#kc-join-groups-button")
     dialog = page.locator("[role=dialog]")
     for step in ("institutions", world.a, OWN_CAT):
-        dialog.get_by_text(step, exact=True).click()
-    dialog.locator("tr, li").filter(has_text=re.compile(r"^\s*users\s*$")).locator("input[type=checkbox]").check()
+        dialog.locator(f'[data-testid="{step}"]').click()
+    dialog.locator('[data-testid="users-check"]').check()
+    # The picker names what the codes stand for (the theme, decision 0150): institution, category, level.
+    dialog.get_by_text(world.names[world.a]).first.wait_for()
+    assert "大腸癌—採檢機構" in dialog.inner_text() and "使用者" in dialog.inner_text()
     shot(page, screenshots_dir, "manager-02-group-picker.png")
     dialog.get_by_role("button", name="加入").click()
-    page.locator("form").get_by_text("users").first.wait_for()
+    page.locator("form").get_by_text(f"/{OWN_CAT}/users").first.wait_for()
+    page.locator("form").get_by_text(world.names[world.a]).first.wait_for()
     shot(page, screenshots_dir, "manager-03-new-user.png")
     page.click("[data-testid=user-creation-save]")
 

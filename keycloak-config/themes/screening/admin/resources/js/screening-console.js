@@ -9,7 +9,9 @@
 //   2. the password rules inside the set-password dialog, and the dialog opened again with what
 //      was typed when Keycloak refuses the password (the console closes it on any answer);
 //   3. the credential type in words ("Password" is printed as the type's key);
-//   4. the denial page in the person's language, with a way back to the screening system.
+//   4. the denial page in the person's language, with a way back to the screening system;
+//   5. the set-password dialog closed with × or Escape as with its Cancel button: closed the other
+//      way, 26.7.3 never opens it again until the page is reloaded (its parent is not told).
 // It reads what the console itself fetches (the console's token is used only for the same
 // look-ups the console makes) and changes only text it adds. It is pinned to 26.7.3's markup
 // (data-testid attributes, ids); the walk test (tests/browser/test_every_page_words.py) reads
@@ -286,5 +288,38 @@ function deniedPage() {
     }
   }
 }
+
+/** The set-password dialog's own Cancel (it tells the page the dialog is closed). */
+function passwordDialogCancel(dialog) {
+  if (!dialog || !dialog.querySelector('[data-testid="passwordField"]')) return null;
+  return dialog.querySelector("footer #modal-cancel, footer button.pf-m-link, footer button.pf-m-secondary");
+}
+
+document.addEventListener(
+  "keydown",
+  (event) => {
+    if (event.key !== "Escape") return;
+    const cancel = passwordDialogCancel(document.querySelector('[role=dialog]:has([data-testid="passwordField"])'));
+    if (cancel) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      cancel.click();
+    }
+  },
+  true,
+);
+document.addEventListener(
+  "click",
+  (event) => {
+    const close = event.target.closest?.('[role=dialog] button[aria-label="Close"]');
+    const cancel = close && passwordDialogCancel(close.closest("[role=dialog]"));
+    if (cancel) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      cancel.click();
+    }
+  },
+  true,
+);
 
 new MutationObserver(schedule).observe(document.documentElement, { childList: true, subtree: true });
