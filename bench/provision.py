@@ -62,7 +62,7 @@ from keycloak import KeycloakAdmin  # noqa: E402
 from bench.keycloak_on_postgres import started  # noqa: E402
 from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
-from stack.samples import REVIEWER, form, receive_originals, settings_for_tests  # noqa: E402
+from stack.samples import REVIEWER, form, national_id, receive_originals, settings_for_tests  # noqa: E402
 from sync_service.adapters.keycloak_directory import KeycloakDirectory  # noqa: E402
 from sync_service.adapters.keycloak_groups import ensure_grant_group, roles_of_grant  # noqa: E402
 from sync_service.adapters.keycloak_permissions import ManagerPermissions  # noqa: E402
@@ -159,7 +159,7 @@ def naive(url, password, n) -> float:
                 "attributes": {
                     "department": ["家庭醫學部"],
                     "phone": ["02 2559 1969#116"],
-                    "nationalId": ["A123456789"],
+                    "nationalId": [national_id()],
                 },
                 "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
                 "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
@@ -180,7 +180,11 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
         "emailVerified": True,
         "firstName": "小明",
         "lastName": "王",
-        "attributes": {"department": ["家庭醫學部"], "phone": ["02 2559 1969#116"], "nationalId": ["A123456789"]},
+        "attributes": {
+            "department": ["家庭醫學部"],
+            "phone": ["02 2559 1969#116"],
+            "nationalId": [national_id()],
+        },
         "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
         "realmRoles": [f"default-roles-{REALM_NAME}"],
     }

@@ -362,3 +362,27 @@ def legacy_import() -> LegacyImport:
         mail_every_seconds=spec["mail"]["every_seconds"],
         mail_link_lifetime_seconds=spec["mail"]["link_lifetime_seconds"],
     )
+
+
+@dataclass(frozen=True)
+class AuditAnchoring:
+    """Where else the audit chain's end is kept (audit.toml; decision 0136)."""
+
+    checkpoint_every_minutes: int  # a signed checkpoint mailed to the agency, when the chain grew
+    checkpoint_mail_to: str
+    anchor_every_seconds: int  # the chain's end recorded in Keycloak's admin events
+    anchors_checked: int  # the newest anchors `audit verify` checks
+
+
+@cache
+def audit() -> AuditAnchoring:
+    spec = _read("audit.toml")
+    rules = AuditAnchoring(
+        checkpoint_every_minutes=int(spec["checkpoints"]["every_minutes"]),
+        checkpoint_mail_to=str(spec["checkpoints"]["mail_to"]),
+        anchor_every_seconds=int(spec["anchors"]["every_seconds"]),
+        anchors_checked=int(spec["anchors"]["checked"]),
+    )
+    if rules.checkpoint_every_minutes <= 0 or rules.anchor_every_seconds <= 0 or "@" not in rules.checkpoint_mail_to:
+        raise ValueError("audit.toml: periods must be positive and mail_to an address")
+    return rules

@@ -12,6 +12,8 @@ from .paths import REALM_NAME
 DEMO_INSTITUTION = "0401180014"  # National Taiwan University Hospital's real code, as an example
 DEMO_USERNAME = "demouser01"
 DEMO_REVIEWER = "hpareviewer01"
+# Made-up national IDs with a right check digit: every account holds its person's (R-ACC-1).
+DEMO_NATIONAL_IDS = {DEMO_USERNAME: "D120000000", DEMO_REVIEWER: "D220000002"}
 
 
 def admin_client(kc) -> KeycloakAdmin:
@@ -39,7 +41,11 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
                 "enabled": True,
                 "firstName": "小明",
                 "lastName": "王",
-                "attributes": {"department": ["家庭醫學科"], "phone": ["(02)2312-3456#116"]},
+                "attributes": {
+                    "department": ["家庭醫學科"],
+                    "phone": ["(02)2312-3456#116"],
+                    "nationalId": [DEMO_NATIONAL_IDS[DEMO_USERNAME]],
+                },
                 "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
             }
         )
@@ -52,7 +58,11 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
                 "enabled": True,
                 "firstName": "美惠",
                 "lastName": "林",
-                "attributes": {"department": ["癌症防治組"], "phone": ["(02)2522-0888"]},
+                "attributes": {
+                    "department": ["癌症防治組"],
+                    "phone": ["(02)2522-0888"],
+                    "nationalId": [DEMO_NATIONAL_IDS[DEMO_REVIEWER]],
+                },
                 "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
             }
         )

@@ -10,7 +10,7 @@ import hashlib
 import random
 from pathlib import Path
 
-from sync_service.domain.fields import LETTER_VALUES
+from sync_service.domain.fields import LETTER_VALUES, id_check_digit
 from sync_service.domain.legacy import COLUMNS
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴"
@@ -20,11 +20,8 @@ CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL")
 
 def national_id(rng: random.Random) -> str:
     """A 身分證字號 with a correct check digit (docs: /work/shared/notes/taiwan.md)."""
-    letter = rng.choice(list(LETTER_VALUES))
-    body = [rng.choice((1, 2))] + [rng.randrange(10) for _ in range(7)]
-    d1, d2 = divmod(LETTER_VALUES[letter], 10)
-    total = d1 + d2 * 9 + sum(d * w for d, w in zip(body, range(8, 0, -1)))
-    return letter + "".join(map(str, body)) + str((10 - total % 10) % 10)
+    stem = rng.choice(list(LETTER_VALUES)) + str(rng.choice((1, 2))) + f"{rng.randrange(10**7):07d}"
+    return stem + id_check_digit(stem)
 
 
 def bad_checksum(nid: str) -> str:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import base64
 import secrets
+import string
 import uuid
 from datetime import datetime, timedelta, timezone
 
+from sync_service.domain.fields import id_check_digit
 from sync_service.services import applications as use_cases
 from sync_service.services.ports import Caller, TokenInvalid
 from sync_service.settings import Settings
@@ -40,6 +42,40 @@ def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
     return Settings(**values)
 
 
+# Every national ID handed out by this process: the tests' log check looks for each
+# (tests/support/personal_data.py keeps this same set as NATIONAL_IDS).
+ISSUED_NATIONAL_IDS: set[str] = set()
+_PERSON_OF_ACCOUNT: dict[str, str] = {}
+
+
+def national_id(letter: str | None = None, second: str = "12") -> str:
+    """A valid national ID (check digit right) that nothing else of this process holds: Keycloak
+    refuses a second account with one person's ID (R-ACC-1), so every sample person has their own."""
+    while True:
+        first = letter or secrets.choice(string.ascii_uppercase)
+        stem = f"{first}{secrets.choice(second)}{secrets.randbelow(10**7):07d}"
+        value = stem + id_check_digit(stem)
+        if value not in ISSUED_NATIONAL_IDS:
+            ISSUED_NATIONAL_IDS.add(value)
+            return value
+
+
+def national_id_of(account: str) -> str:
+    """The national ID of the person who holds, or applies for, this account name: fresh the
+    first time, the same ever after, so a user made for a test and the forms filed for that
+    account name (`form`) name one person."""
+    key = account.lower()
+    if key not in _PERSON_OF_ACCOUNT:
+        _PERSON_OF_ACCOUNT[key] = national_id()
+    return _PERSON_OF_ACCOUNT[key]
+
+
+def is_held_by(account: str, value: str) -> None:
+    """Record that this account name's person has this national ID (a test that names its own)."""
+    _PERSON_OF_ACCOUNT[account.lower()] = value
+    ISSUED_NATIONAL_IDS.add(value)
+
+
 def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL", **extra) -> dict:
     body = {
         "type": type_,
@@ -50,7 +86,7 @@ def form(type_: str, institution: str, account: str, *, category: str = "CRC-COL
         "applicant_name": "王小明",
         "account": account,
         "phone": "(02)2559-1969#116",
-        "national_id": "A123456789",
+        "national_id": national_id_of(account),
         "email": f"{account}@clinic.example.tw",
         "application_date": datetime.now(TW).date().isoformat(),
     }

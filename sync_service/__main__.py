@@ -2,7 +2,10 @@
 
   serve [--host H] [--port N]   the JSON API (development server); the default
   worker [--once]               apply approved changes to Keycloak (--once: what is due now, then exit)
-  audit verify                  check the whole audit chain; exit 1 at the first broken link
+  audit verify [--checkpoints FILE ...] [--without-keycloak]
+                                check the whole audit chain: links, signatures, its end against the
+                                head file, the checkpoints stored and mailed (saved mails), and
+                                Keycloak's anchors; exit 1 at the first break
   audit export --institution CODE --from DATE --to DATE [--csv FILE] [--bundle FILE]
                                 one institution's account and permission changes: CSV and/or signed bundle
   audit verify-bundle FILE [--public-key KEY]
@@ -51,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     audit.add_argument("--to", dest="date_to")
     audit.add_argument("--csv")
     audit.add_argument("--bundle")
+    audit.add_argument("--checkpoints", action="append", default=[], metavar="FILE")
+    audit.add_argument("--without-keycloak", action="store_true")
     commands.add_parser("reconcile")
     commands.add_parser("login")
     jobs = commands.add_parser("jobs")
@@ -100,18 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "audit" and args.action == "export":
         return export_audit(wiring, args)
     if args.command == "audit":
-        with wiring.engine.connect() as conn:
-            report = wiring.chain.verify(conn)
-        if report.ok:
-            print(f"audit chain intact: {report.rows} rows / 稽核紀錄完整：{report.rows} 筆")
-            return 0
-        broken = report.broken
-        assert broken is not None  # not ok: it says where
-        print(
-            f"audit chain BROKEN at row {broken.seq}: {broken.reason} / 稽核紀錄於第 {broken.seq} 筆斷裂",
-            file=sys.stderr,
-        )
-        return 1
+        return verify_audit(wiring, args)
     if args.command == "import-legacy":
         from .legacy_import_command import run as import_legacy
 
@@ -143,6 +137,67 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         w.close()
+
+
+def verify_audit(wiring, args) -> int:
+    """The chain's links and signatures, its end against the head file, the checkpoints stored and
+    mailed (--checkpoints), and Keycloak's anchors (decision 0136)."""
+    from datetime import UTC, datetime
+
+    import policies
+
+    from .adapters.audit_chain import Anchor, Head
+    from .adapters.audit_checkpoints import checkpoints_in_file
+    from .services.ports import DirectoryUnavailable
+
+    anchors: list[Anchor] = []
+    with wiring.uow() as uow:
+        stored = uow.audit_checkpoints.made_since(datetime.min.replace(tzinfo=UTC))
+    for c in stored:
+        at = c.at.astimezone(UTC).isoformat(timespec="seconds")
+        anchors.append(Anchor.of_checkpoint(c.seq, c.hash, at, c.signature, f"the stored checkpoint of {at}"))
+    mailed = 0
+    for path in args.checkpoints:
+        found = checkpoints_in_file(path)
+        if not found:
+            print(f"no checkpoint in {path} / 檔案中沒有查核點", file=sys.stderr)
+            return 2
+        mailed += len(found)
+        for c in found:
+            where = f"the checkpoint of {c['at']} in {path}"
+            anchors.append(Anchor.of_checkpoint(c["seq"], c["hash"], c["at"], c["signature"], where))
+    in_keycloak = 0
+    if not args.without_keycloak and wiring.audit_anchors_factory is not None:
+        try:
+            newest = wiring.audit_anchors_factory().newest(
+                policies.audit().anchors_checked, list(wiring.chain.public_keys)
+            )
+        except DirectoryUnavailable as e:
+            print(
+                f"Keycloak's anchors of the chain could not be read ({e}); run again, or pass "
+                "--without-keycloak to check without them / 無法讀取 Keycloak 中的錨點",
+                file=sys.stderr,
+            )
+            return 1
+        in_keycloak = len(newest)
+        for a in newest:
+            where = f"Keycloak's anchor of {a.at.isoformat(timespec='seconds') if a.at else '?'}"
+            anchors.append(Anchor(a.seq, a.hash, where, Head(a.seq, a.hash).signed_text(), a.signature))
+    with wiring.engine.connect() as conn:
+        report = wiring.chain.verify(conn, anchors=anchors)
+    checked = (
+        f"against the head file, {len(stored)} stored and {mailed} mailed checkpoints, "
+        f"{in_keycloak} anchors in Keycloak / 已比對簽署之結尾、查核點 {len(stored)}+{mailed} 個、Keycloak 錨點 {in_keycloak} 個"
+    )
+    if report.ok:
+        print(f"audit chain intact: {report.rows} rows / 稽核紀錄完整：{report.rows} 筆 ({checked})")
+        return 0
+    print(
+        f"audit chain BROKEN at row {report.broken.seq}: {report.broken.reason} / "
+        f"稽核紀錄於第 {report.broken.seq} 筆斷裂 ({checked})",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def export_audit(wiring, args) -> int:

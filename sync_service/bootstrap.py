@@ -24,7 +24,7 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import DepartureDates, Directory, EventSource, Mailer, Renderer, TokenVerifier
+from .services.ports import AuditAnchors, DepartureDates, Directory, EventSource, Mailer, Renderer, TokenVerifier
 from .services.retention import RetentionJob
 from .settings import Settings
 
@@ -41,6 +41,8 @@ class Wiring:
     challenges: Challenges | None = None
     # Keycloak's stored events (decision 0090); None where the directory is a stand-in (tests).
     event_source_factory: Callable[[], EventSource] | None = None
+    # Keycloak's admin events as the audit chain's second anchor (decision 0136); None likewise.
+    audit_anchors_factory: Callable[[], AuditAnchors] | None = None
     printer: Renderer | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
@@ -78,6 +80,32 @@ class Wiring:
 
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
         jobs += self._reminder_jobs()
+        jobs += self.audit_anchoring()
+        return jobs
+
+    def audit_anchoring(self) -> list:
+        """The chain's end kept in Keycloak and mailed to the agency (decision 0136)."""
+        from datetime import timedelta
+
+        import policies
+
+        from .services.audit_anchoring import AuditAnchorJob, AuditCheckpointJob
+
+        rules = policies.audit()
+        jobs: list = [
+            AuditCheckpointJob(
+                self.uow,
+                self.mailer,
+                self.settings.audit_checkpoint_to or rules.checkpoint_mail_to,
+                every=timedelta(minutes=rules.checkpoint_every_minutes),
+            )
+        ]
+        if self.audit_anchors_factory is not None:
+            jobs.append(
+                AuditAnchorJob(
+                    self.uow, self.audit_anchors_factory, every=timedelta(seconds=rules.anchor_every_seconds)
+                )
+            )
         return jobs
 
     def keycloak_event_poll(self):
@@ -187,10 +215,11 @@ def bootstrap(
     chain = AuditChain(
         audit_key, head_file=settings.audit_head_file, retired=old_audit_keys, people=AuditPeople(cipher)
     )
+    audit_anchors_factory: Callable[[], AuditAnchors] | None = None
     if directory_factory is None and event_source_factory is None:
         from .adapters.keycloak_events import KeycloakEventSource
 
-        def event_source_factory() -> EventSource:
+        def keycloak_events() -> KeycloakEventSource:
             return KeycloakEventSource(
                 settings.keycloak_url,
                 settings.realm,
@@ -198,6 +227,9 @@ def bootstrap(
                 settings.client_secret,
                 timeout=settings.keycloak_timeout_seconds,
             )
+
+        # Its admin events are also where the audit chain's end is anchored (decision 0136).
+        event_source_factory = audit_anchors_factory = keycloak_events
 
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
@@ -236,6 +268,7 @@ def bootstrap(
         mailer=mailer,
         token_verifier=token_verifier,
         event_source_factory=event_source_factory,
+        audit_anchors_factory=audit_anchors_factory,
         challenges=Challenges(draw),
         printer=PdfForms(help_desk=policies.load().help_desk),
     )

@@ -62,6 +62,8 @@ class Settings:
     audit_head_file: Path = field(
         default_factory=lambda: Path(_env("SYNC_AUDIT_HEAD_FILE", str(ROOT / "var" / "audit-head.json")))
     )
+    # Where the audit chain's checkpoints are mailed (decision 0136); empty: policies/audit.toml's address.
+    audit_checkpoint_to: str = field(default_factory=lambda: _env("SYNC_AUDIT_CHECKPOINT_TO", ""))
     # Where the copy of Keycloak's stored events (decision 0090) starts on a database that has
     # none yet: "beginning" (everything Keycloak still keeps) or "now" (a test's own database).
     keycloak_events_start: str = field(default_factory=lambda: _env("SYNC_KEYCLOAK_EVENTS_START", "beginning"))

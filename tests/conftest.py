@@ -173,10 +173,13 @@ def good_password() -> str:
 
 @pytest.fixture
 def make_user(admin):
-    """Create a user of this test's own; returns its name, id, e-mail and password.
+    """Create a user of this test's own; returns its name, id, e-mail, password and national ID.
 
     By default an established account with nothing pending; `required_actions=None`
-    leaves the realm's default actions of a new account (terms, profile) in place."""
+    leaves the realm's default actions of a new account (terms, profile) in place. Every
+    user holds a national ID of its own (one person, one account: R-ACC-1), fresh unless
+    given (`nationalId="..."`); `nationalId=None` makes an account without one (made before
+    the rule, or by a path that skipped it)."""
 
     def make(
         *,
@@ -185,10 +188,16 @@ def make_user(admin):
         groups: Sequence[str] = (),
         **attributes,
     ) -> dict:
-        from tests.support.personal_data import remember
+        from tests.support.personal_data import is_held_by, national_id_of, remember
 
-        remember(attributes)
         username = unique("u")
+        if "nationalId" not in attributes:
+            attributes["nationalId"] = national_id_of(username)
+        elif attributes["nationalId"] is None:
+            del attributes["nationalId"]
+        else:
+            is_held_by(username, attributes["nationalId"])
+        remember(attributes)
         # The local part is not the account name, so a password holding the account name
         # breaks the username rule alone, not the personal-data (e-mail) rule as well.
         email = f"{username}.staff@clinic.example.tw"
@@ -215,7 +224,13 @@ def make_user(admin):
             # only those (and the password change a temporary password brings).
             wanted = list(required_actions) + (["UPDATE_PASSWORD"] if temporary else [])
             admin.update_user(user_id, {"requiredActions": wanted})
-        return {"username": username, "id": user_id, "email": email, "password": password}
+        return {
+            "username": username,
+            "id": user_id,
+            "email": email,
+            "password": password,
+            "national_id": attributes.get("nationalId"),
+        }
 
     return make
 

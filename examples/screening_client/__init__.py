@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import re
 import secrets
 import threading
 
@@ -24,27 +23,22 @@ from flask import Flask, redirect, request, session, url_for
 import policies
 from sync_service.web.headers import PAGES, secure_headers
 
-GRANT_PATH = re.compile(
-    r"^/institutions/(?P<institution>\d{10})/(?P<category>[A-Z]+-[A-Z]+)/(?P<group>managers|users)$"
-)
-LEVEL = {"managers": "manager", "users": "user"}
 LEVEL_ZH = {"manager": "管理者", "user": "使用者"}
 
 
 def grants_from_claims(claims: dict) -> list[dict]:
-    """One row per (institution, category) grant: level from the group, functions from the roles."""
-    roles = set(claims.get("realm_access", {}).get("roles", []))
-    rows = []
-    for path in sorted(claims.get("groups", [])):
-        m = GRANT_PATH.match(path)
-        if not m:
-            continue
-        cat = m["category"]
-        functions = sorted(r.split(":", 2)[2] for r in roles if r.startswith(f"function:{cat}:"))
-        rows.append(
-            {"institution": m["institution"], "category": cat, "level": LEVEL[m["group"]], "functions": functions}
-        )
-    return rows
+    """The person's grants as the token contract states them (docs/token-contract.md): the claim
+    `grants`, one {institution, category, level, functions} per grant. Nothing else of the token
+    (flat roles, group paths) is read, so the stand-in reads what every relying party reads."""
+    return [
+        {
+            "institution": str(g["institution"]),
+            "category": str(g["category"]),
+            "level": str(g["level"]),
+            "functions": [str(f) for f in g.get("functions", [])],
+        }
+        for g in claims.get("grants", [])
+    ]
 
 
 def person_name(claims: dict) -> str:
@@ -197,7 +191,7 @@ def create_app() -> Flask:
                 '<p id="error">登入未完成，請重新登入。<br>Sign-in did not complete; please sign in again.</p>'
                 f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'
             ), 400
-        # The access token carries the roles and groups the screening system acts on.
+        # The access token carries the grants the screening system acts on (the token contract).
         claims = dict(token.get("userinfo") or {})
         claims.update(_access_claims(token["access_token"]))
         session["claims"] = claims
@@ -222,4 +216,4 @@ def _access_claims(access_token: str) -> dict:
     payload = access_token.split(".")[1]
     payload += "=" * (-len(payload) % 4)
     data = json.loads(base64.urlsafe_b64decode(payload))
-    return {k: data[k] for k in ("realm_access", "groups", "preferred_username") if k in data}
+    return {k: data[k] for k in ("grants", "realm_access", "groups", "preferred_username") if k in data}

@@ -15,12 +15,13 @@ from __future__ import annotations
 import base64
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from ..services.ports import ChainRow, ExportRequest
+from ..services.ports import AuditCheckpoint, ChainRow, ExportRequest
 from . import audit_bundle_verify as verify
 from .audit_chain import AuditChain
 
@@ -45,11 +46,28 @@ removed, moved or added makes the check fail, naming the entry.
 """
 
 
+CHECKPOINTS = """
+查核點（{count} 個）：本期間起寄給本署之稽核紀錄查核點，請與本署收到之查核點郵件逐一比對；
+任何一個不符，表示稽核紀錄於該查核點寄出後遭改寫。
+Checkpoints of the audit chain ({count}) mailed to the agency since the period began. Compare
+each with the checkpoint mails the agency received; one that differs means the chain was
+rewritten after that checkpoint was sent.
+
+{lines}
+"""
+
+
 class AuditBundleWriter:
     def __init__(self, chain: AuditChain) -> None:
         self.chain = chain
 
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
+    def bundle(
+        self,
+        request: ExportRequest,
+        rows: list[ChainRow],
+        generated_at: datetime,
+        checkpoints: Sequence[AuditCheckpoint] = (),
+    ) -> bytes:
         header = {
             "institution": request.institution,
             "from": request.start.isoformat(),
@@ -57,6 +75,17 @@ class AuditBundleWriter:
             "generated_at": generated_at.astimezone(UTC).isoformat(),
             "count": len(rows),
             "key_id": self.chain.key_id,
+            # The chain's checkpoints mailed to the agency since the range began (decision 0136),
+            # signed with the header: the auditor compares them with the mails received.
+            "checkpoints": [
+                {
+                    "seq": c.seq,
+                    "hash": c.hash,
+                    "at": c.at.astimezone(UTC).isoformat(timespec="seconds"),
+                    "signature": c.signature,
+                }
+                for c in checkpoints
+            ],
         }
         digest = verify.header_digest(header)
         entries = []
@@ -104,6 +133,9 @@ class AuditBundleWriter:
                     count=len(rows),
                     key_id=self.chain.key_id,
                     zip_name=zip_name,
+                )
+                + CHECKPOINTS.format(
+                    count=len(checkpoints), lines="\n".join("  " + c.line for c in checkpoints) or "  (none / 無)"
                 ),
             )
         return out.getvalue()

@@ -16,7 +16,9 @@ What it checks / 檢查項目:
      recomputed from its content and the row's own signature checked;
   3. every entry carries its place in this export, signed: an entry changed, removed,
      moved or added is named by its place;
-  4. the number of entries is the one the signed header states.
+  4. the number of entries is the one the signed header states;
+  5. the chain's checkpoints printed in the bundle (each mailed to the agency when it was
+     made) are signed by the key; compare them with the mails the agency received.
 Give --public-key (the agency's published key, base64 or hex, or a file holding it) to
 be sure the bundle was signed by the agency and not by whoever made the file; without
 it the key in the bundle is used and its fingerprint printed, to compare.
@@ -29,6 +31,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import sys
 import zipfile
 
@@ -162,6 +165,30 @@ def place_text(bundle_digest: str, n: int, row_hash: str) -> bytes:
     return f"audit-export-entry:{bundle_digest}:{n}:{row_hash}".encode()
 
 
+# ---- checkpoints of the audit chain (decision 0136) --------------------------------------
+# A checkpoint names the chain's end (row seq, its hash) at a moment, signed with the audit key,
+# and is mailed to the agency as one line: `python -m sync_service audit verify --checkpoints`
+# reads such lines back from the mails (or any text holding them).
+_CHECKPOINT_LINE = re.compile(r"audit-checkpoint seq=(\d+) hash=([0-9a-f]{64}) at=(\S+) signature=(\S+)")
+
+
+def checkpoint_text(seq: int, row_hash: str, at: str) -> bytes:
+    """What a checkpoint's signature covers."""
+    return f"audit-checkpoint:{seq}:{row_hash}:{at}".encode()
+
+
+def checkpoint_line(seq: int, row_hash: str, at: str, signature: str) -> str:
+    return f"audit-checkpoint seq={seq} hash={row_hash} at={at} signature={signature}"
+
+
+def checkpoints_in(text: str) -> list[dict]:
+    """Every checkpoint line in a text, in order: {seq, hash, at, signature}."""
+    return [
+        {"seq": int(m.group(1)), "hash": m.group(2), "at": m.group(3), "signature": m.group(4)}
+        for m in _CHECKPOINT_LINE.finditer(text)
+    ]
+
+
 def _verify(keys: dict, signature: str, message: bytes) -> bool:
     try:
         if ":" in signature:
@@ -247,6 +274,18 @@ def problems(bundle: dict, pinned_key: bytes | None = None) -> list[str]:
                 )
         except (KeyError, TypeError, AttributeError):
             found.append(f"{name}: malformed / 第 {place} 筆格式錯誤")
+    by_seq = {e.get("seq"): e.get("hash") for e in entries if isinstance(e, dict)}
+    for n, c in enumerate(header.get("checkpoints") or [], start=1):
+        try:
+            if not _verify(keys, c["signature"], checkpoint_text(c["seq"], c["hash"], c["at"])):
+                found.append(f"checkpoint {n} (row {c['seq']}): its signature is not valid / 第 {n} 個查核點簽章無效")
+            elif c["seq"] in by_seq and by_seq[c["seq"]] != c["hash"]:
+                found.append(
+                    f"checkpoint {n} (row {c['seq']}): the entry of that row differs from it / "
+                    f"第 {n} 個查核點與該筆紀錄不符"
+                )
+        except (KeyError, TypeError):
+            found.append(f"checkpoint {n}: malformed / 第 {n} 個查核點格式錯誤")
     count = header.get("count")
     if not isinstance(count, int):
         return found + ["header: no count of entries / 標頭缺筆數"]
@@ -292,6 +331,14 @@ def main(argv: list[str] | None = None) -> int:
             "compare that key id with the agency's published key, or pass --public-key / "
             "請將上列金鑰識別碼與本署公告之公鑰比對，或以 --public-key 指定公鑰"
         )
+    checkpoints = header.get("checkpoints") or []
+    if checkpoints:
+        print(
+            f"查核點 {len(checkpoints)} 個，請與本署收到之查核點郵件逐一比對 / {len(checkpoints)} checkpoints of the "
+            "chain; compare each with the checkpoint mails the agency received:"
+        )
+        for c in checkpoints:
+            print("  " + checkpoint_line(c["seq"], c["hash"], c["at"], c["signature"]))
     return 0
 
 

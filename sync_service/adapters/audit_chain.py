@@ -7,7 +7,14 @@ or a signature, and `verify` names the first row where that happens.
 Cutting rows off the end breaks no link, so the chain is anchored outside the
 database (decision 0010): after every commit that appended rows, a signed head
 (last sequence number and its hash) is written to a file the database owner
-does not control, and `verify` checks the chain still reaches it.
+does not control, and `verify` checks the chain still reaches it. A chain with
+rows and no head file is reported: the file was deleted (decision 0136).
+
+Elsewhere too (decision 0136): the worker records the head in Keycloak's admin
+events every few seconds, and mails a signed checkpoint to the agency every hour.
+`verify` takes these as `Anchor`s: the chain must reach each and hold its hash
+there, so a cut tail shows even with the head file gone, and a history rewritten
+and re-signed by the key's holder no longer matches the checkpoints already sent.
 
 Key rotation: a signature is stored as `key id:base64`, the key id naming the
 public key that checks it; retired keys are kept to verify the rows (and the
@@ -40,7 +47,8 @@ from sqlalchemy import func, insert, or_, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..services.ports import AuditEntry, ChainRow
+from ..services.ports import AuditCheckpoint, AuditEntry, ChainRow
+from . import audit_bundle_verify as shipped
 from .audit_people import AuditPeople, is_pseudonym
 from .locks import AUDIT_HEAD_LOCK
 from .tables import applications, audit_base, audit_log
@@ -105,6 +113,24 @@ class Head:
 
     def signed_text(self) -> bytes:
         return f"audit-head:{self.seq}:{self.hash}".encode()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's end as recorded somewhere else, signed with the audit key: the head file,
+    Keycloak's admin events, a checkpoint mailed to the agency (decision 0136)."""
+
+    seq: int
+    hash: str
+    where: str  # names it in a report: "the checkpoint of 2026-12-05T01:00:00+00:00"
+    text: bytes  # what the signature covers
+    signature: str  # "key id:base64", or hex for a head file
+
+    @classmethod
+    def of_checkpoint(cls, seq: int, row_hash: str, at: str, signature: str, where: str = "") -> Anchor:
+        return cls(
+            seq, row_hash, where or f"the checkpoint of {at}", shipped.checkpoint_text(seq, row_hash, at), signature
+        )
 
 
 class HeadFile:
@@ -183,24 +209,45 @@ class AuditChain:
         return f"{self.key_id}:{base64.b64encode(self._key.sign(message)).decode()}"
 
     def signature_valid(self, digest: str, signature: str) -> bool:
+        return self.signed(digest.encode(), signature)
+
+    def signed(self, message: bytes, signature: str) -> bool:
+        """True if one of our keys (current or retired) signed the message."""
         try:
             if ":" in signature:
                 key_id, encoded = signature.split(":", 1)
                 key = self.public_keys.get(key_id)
                 if key is None:
                     return False
-                key.verify(base64.b64decode(encoded, validate=True), digest.encode())
+                key.verify(base64.b64decode(encoded, validate=True), message)
                 return True
             raw = bytes.fromhex(signature)
         except (InvalidSignature, ValueError):
             return False
         for key in self.public_keys.values():
             try:
-                key.verify(raw, digest.encode())
+                key.verify(raw, message)
                 return True
             except InvalidSignature:
                 continue
         return False
+
+    def end(self, conn: Connection) -> Head | None:
+        """The chain's last row now: its sequence number and hash (None while it is empty)."""
+        row = conn.execute(select(audit_log.c.seq, audit_log.c.hash).order_by(audit_log.c.seq.desc()).limit(1)).first()
+        return Head(row.seq, row.hash) if row else None
+
+    def checkpoint(self, head: Head, at: datetime) -> AuditCheckpoint:
+        """The signed checkpoint of `head` at `at` (decision 0136), to the second (as stored and mailed)."""
+        at = at.astimezone(UTC).replace(microsecond=0)
+        stamp = at.isoformat(timespec="seconds")
+        signature = self.sign_bytes(shipped.checkpoint_text(head.seq, head.hash, stamp))
+        line = shipped.checkpoint_line(head.seq, head.hash, stamp, signature)
+        return AuditCheckpoint(head.seq, head.hash, at, signature, line)
+
+    def head_signature(self, head: Head) -> str:
+        """The head's signature as recorded away from this host (Keycloak's admin events)."""
+        return self.sign_bytes(head.signed_text())
 
     def anchor(self, head: Head) -> None:
         """After the commit that made `head` the chain's end: record it outside the database."""
@@ -250,7 +297,9 @@ class AuditChain:
         conn.execute(insert(audit_log), rows)
         return Head(seq, prev)
 
-    def verify(self, conn: Connection, batch: int = 5000) -> VerifyReport:
+    def verify(self, conn: Connection, batch: int = 5000, anchors: Sequence[Anchor] = ()) -> VerifyReport:
+        """Links and signatures of every kept row, then the chain's end against the signed head
+        file and against each anchor recorded elsewhere (decision 0136)."""
         base = conn.execute(select(audit_base).order_by(audit_base.c.seq.desc()).limit(1)).first()
         if base is not None and not self.signature_valid(_base_text(base.seq, base.hash), base.signature):
             return VerifyReport(
@@ -261,9 +310,14 @@ class AuditChain:
             )
         start = (base.seq, base.hash) if base is not None else (0, GENESIS)
         report = self._verify_links(conn, batch, start)
-        if report.ok and self.head_file is not None:
-            return VerifyReport(report.rows, self._check_head(conn, start[0] + report.rows))
-        return report
+        if not report.ok:
+            return report
+        end = start[0] + report.rows
+        found = [self._check_anchor(conn, anchor, end, start) for anchor in anchors]
+        found.append(self._check_head(conn, end) if self.head_file is not None else None)
+        # The earliest row where one of them disagrees (an anchor before the head file, which says less).
+        broken = min((b for b in found if b is not None), key=lambda b: b.seq, default=None)
+        return VerifyReport(report.rows, broken)
 
     def cut_before(self, conn: Connection, cutoff: datetime, now: datetime) -> int:
         """Retention (decision 0096): delete the oldest rows, all written before `cutoff`, and
@@ -293,12 +347,35 @@ class AuditChain:
         except ValueError as e:
             return Broken(rows + 1, str(e))
         if head is None:
-            return None
+            if rows == 0:
+                return None  # a new installation: nothing written yet
+            return Broken(
+                rows + 1,
+                f"the signed head file {self.head_file.path} is missing, though the chain has {rows} rows "
+                "(deleted? compare the chain with Keycloak's anchors and the mailed checkpoints)",
+            )
         if rows < head.seq:
             return Broken(rows + 1, f"truncated: the chain ends at row {rows}, the signed head names row {head.seq}")
         stored = conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == head.seq)).scalar_one()
         if stored != head.hash:
             return Broken(head.seq, "does not match the signed head (the chain was cut and written anew)")
+        return None
+
+    def _check_anchor(self, conn: Connection, anchor: Anchor, end: int, start: tuple[int, str]) -> Broken | None:
+        """The chain must reach the anchor and hold its hash there."""
+        if not self.signed(anchor.text, anchor.signature):
+            return Broken(anchor.seq, f"{anchor.where} is not signed by the audit key")
+        if anchor.seq > end:
+            return Broken(end + 1, f"truncated: the chain ends at row {end}, {anchor.where} names row {anchor.seq}")
+        if anchor.seq < start[0]:
+            return None  # in the part retention cut (decision 0096): its base was checked instead
+        stored = (
+            start[1]
+            if anchor.seq == start[0]
+            else conn.execute(select(audit_log.c.hash).where(audit_log.c.seq == anchor.seq)).scalar_one()
+        )
+        if stored != anchor.hash:
+            return Broken(anchor.seq, f"does not match {anchor.where} (the chain was rewritten after it)")
         return None
 
     def _verify_links(self, conn: Connection, batch: int, start: tuple[int, str] = (0, GENESIS)) -> VerifyReport:

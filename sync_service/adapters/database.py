@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 
 def make_engine(url: str, **kw) -> Engine:
@@ -44,3 +45,13 @@ def _sqlite_engine(url: str, **kw) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def inserted(conn: Connection, statement) -> bool:
+    """True if the row went in, False if its key is taken (a savepoint keeps the transaction usable)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(statement)
+        return True
+    except IntegrityError:
+        return False

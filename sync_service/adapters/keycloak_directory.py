@@ -18,8 +18,9 @@ from typing import Any
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
 
-from ..domain import Grant, Level
+from ..domain import Grant, Level, national_id_digest
 from ..services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryRefused,
@@ -151,6 +152,36 @@ class KeycloakDirectory:
             if getattr(e, "response_code", None) == 404:
                 return None
             raise
+
+    @_keycloak_errors_as_ours
+    def account_of_person(self, national_id: str) -> Account | None:
+        if self._national_id_key is None:
+            raise DirectoryUnavailable("no national ID digest key")
+        digest = national_id_digest.national_id_digest(national_id, self._national_id_key)
+        query = {"q": f"{national_id_digest.ATTRIBUTE}:{digest}", "briefRepresentation": "false"}
+        for account in map(self._account, self.admin.get_users(query)):
+            if account.holds_national_id(national_id):
+                return account
+        return None
+
+    @_keycloak_errors_as_ours
+    def reserve_name(self, username: str, reference: str) -> bool:
+        # partialImport, SKIP: atomic on Keycloak's unique username, and no user profile to meet
+        # (the reservation holds no person). Disabled, no credentials: nobody can sign in as it.
+        placeholder = {
+            "username": username.lower(),
+            "enabled": False,
+            "attributes": {RESERVATION_ATTRIBUTE: [reference]},
+        }
+        self.admin.partial_import_realm(self.realm, {"ifResourceExists": "SKIP", "users": [placeholder]})
+        held = self.find_account(username)
+        return held is not None and held.reserved_for == reference
+
+    @_keycloak_errors_as_ours
+    def release_name(self, username: str, reference: str) -> None:
+        held = self.find_account(username)
+        if held is not None and held.reserved_for == reference:
+            self.delete_account(held.id)
 
     def _account(self, u: dict) -> Account:
         created = u.get("createdTimestamp")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..domain.reminders import ItemState
 from ..services.ports import AccessReview, ReviewItem
+from .database import inserted
 from .tables import access_review_items, access_review_rounds, access_reviews, password_reminders
 
 _STEPS = {
@@ -24,16 +25,6 @@ _REVIEW_FIELDS = [f.name for f in fields(AccessReview)]
 _ITEM_FIELDS = [f.name for f in fields(ReviewItem)]
 
 
-def _inserted(conn: Connection, statement) -> bool:
-    """True if the row went in, False if its key is taken (a savepoint keeps the transaction usable)."""
-    try:
-        with conn.begin_nested():
-            conn.execute(statement)
-        return True
-    except IntegrityError:
-        return False
-
-
 class PasswordReminderRepository:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -43,7 +34,7 @@ class PasswordReminderRepository:
         return {(r.account_id, r.password_set_at) for r in rows}
 
     def claim(self, account_id: str, password_set_at: datetime, now: datetime) -> bool:
-        return _inserted(
+        return inserted(
             self.conn,
             insert(password_reminders).values(account_id=account_id, password_set_at=password_set_at, sent_at=now),
         )
@@ -62,7 +53,7 @@ class AccessReviewRepository:
         )
 
     def mark_round_opened(self, round_key: str, now: datetime) -> None:
-        _inserted(self.conn, insert(access_review_rounds).values(round=round_key, opened_at=now))
+        inserted(self.conn, insert(access_review_rounds).values(round=round_key, opened_at=now))
 
     def add(self, review: AccessReview, items: Sequence[ReviewItem]) -> bool:
         try:

@@ -272,6 +272,19 @@ audit_base = Table(
     Column("cut_at", UtcDateTime(), nullable=False),
 )
 
+# The audit chain's checkpoints mailed to the agency (decision 0136): one per period at most,
+# and only when the chain grew; the mails are the evidence, these rows what the export prints.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("period", Integer, primary_key=True, autoincrement=False),  # now // the period's length
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("signature", String(128), nullable=False),
+    Column("sent_to", String(255), nullable=False),
+)
+
 # Moving in from the old system (0007, docs/decisions/0105): one row per row of an export
 # file, keyed by the file's SHA-256 and the row number, so a killed import resumes and a
 # second run changes nothing. No personal data: the account name, the outcome, the reason.

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from ..domain.events import Event
 from ..services.ports import AuditEntry
 from .audit_chain import AuditChain
+from .audit_checkpoints import AuditCheckpointStore
 from .audit_people import AuditPeople
 from .crypto import PersonalDataCipher
 from .keycloak_event_log import KeycloakEventLog
@@ -63,6 +64,7 @@ class SqlUnitOfWork:
         self.legacy = LegacyImportRepository(self.conn)
         self.password_reminders = PasswordReminderRepository(self.conn)
         self.access_reviews = AccessReviewRepository(self.conn)
+        self.audit_checkpoints = AuditCheckpointStore(self.conn, self.chain)
         self._extra: list[AuditEntry] = []
         self._erase: tuple[set[str], datetime] | None = None
         return self

@@ -27,6 +27,12 @@ SIGN_IN_ACTIONS = frozenset({"keycloak.login", "keycloak.login_error", "keycloak
 # UnlockOnResetListener); the rest (e-mail, redirect addresses, codes) is left in Keycloak,
 # which forgets it after its expiry.
 KEPT_DETAILS = ("auth_method", "reason", "custom_required_action", "credential_type", "screening_unlock")
+# What an administrator's update of a person changed (decision 0123: the USER_FIELDS admin event):
+# field names and masked e-mail addresses, never a personal value.
+KEPT_ADMIN_DETAILS = ("screening_changed_fields", "screening_email_from", "screening_email_to")
+# The chain's own end recorded in Keycloak's admin events (decision 0136): not copied back into the
+# chain, which would move the very end it records, every few seconds, for ever.
+AUDIT_ANCHOR_PATH = "screening-audit-anchors"
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,10 @@ class StoredEvent:
             return ()
         parts = (self.raw.get("resourcePath") or "").split("/")
         return tuple(parts[i + 1] for i, p in enumerate(parts[:-1]) if p == "groups")
+
+
+def is_audit_anchor(event: StoredEvent) -> bool:
+    return event.stream == ADMIN and (event.raw.get("resourcePath") or "").startswith(AUDIT_ANCHOR_PATH + "/")
 
 
 def stored_event(stream: str, raw: Mapping[str, Any]) -> StoredEvent:
@@ -170,6 +180,9 @@ def _admin_event(event: StoredEvent, people: People) -> dict[str, Any]:
         "error": raw.get("error"),
         "institutions": institutions,
     }
+    kept = {k: v for k, v in (raw.get("details") or {}).items() if k in KEPT_ADMIN_DETAILS}
+    if kept:
+        details["details"] = kept
     name = actor.username or (f"keycloak-user:{auth['userId']}" if auth.get("userId") else "unknown-admin")
     action = f"keycloak.admin.{str(raw.get('resourceType', 'unknown')).lower()}.{str(raw.get('operationType', 'unknown')).lower()}"
     return {"actor": name, "action": action, "at": event.at, "details": details}

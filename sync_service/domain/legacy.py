@@ -279,6 +279,24 @@ def _across_rows(rows: list[LegacyRow]) -> tuple[list[LegacyRow], list[Refusal]]
                 f"此 E-mail 已屬於第 {owner.row} 列的帳號 {owner.account}",
                 f"This e-mail address belongs to account {owner.account} on row {owner.row}",
             )
+    # One person is one account (R-ACC-1): two accounts of one national ID are two accounts of one
+    # person. Which one the person keeps is the agency's decision, never merged here: every row of
+    # each is refused, naming the others.
+    accounts_of_person: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r.row not in refused:
+            accounts_of_person[r.national_id.value].add(r.account)
+    for r in rows:
+        same_person = accounts_of_person[r.national_id.value] - {r.account}
+        if r.row not in refused and same_person:
+            named = "、".join(sorted(same_person))
+            refuse(
+                r,
+                "person.two_accounts",
+                f"一人一帳號：帳號 {r.account} 與 {named} 屬同一人（身分證字號相同），請選定保留的帳號、更正後重新匯入",
+                f"One person, one account: accounts {r.account} and {', '.join(sorted(same_person))} belong to one person "
+                "(the same national ID); choose the account to keep, correct the file and import these rows again",
+            )
     # One manager per institution and category (R-MGR-1): when the file names two, neither is
     # chosen for the agency; every manager row of that pair is refused.
     managers: dict[tuple[str, str], set[str]] = defaultdict(set)

@@ -73,20 +73,58 @@ def submit(
         filer = _require_filer_of(app, caller)
         if directory is not None:
             _require_the_holder(app, filer, directory)
-    if app.type is ApplicationType.A and directory is not None and directory.find_account(app.account):
-        raise Conflict(
-            "account.exists",
-            f"帳號名稱 {app.account} 已有人使用：A 類申請須另擇新帳號名稱；已有帳號者請以 C 類申請管理者權限",
-            f"The account name {app.account} exists already: an application A needs a new name; "
-            "someone who has an account applies with C for the manager level",
-        )
+    holds_name = app.type is ApplicationType.A and directory is not None
+    if holds_name:
+        assert directory is not None
+        holds_name = _require_a_free_name(uow, app, directory)
     by = caller.username if caller else f"applicant:{app.form.email}"
     on_behalf_of = app.account if caller and caller.username.lower() != app.account.lower() else None
     for document in documents:
         app.declare_document(document, by=by, at=now)  # declared, not received (R-DOC-4)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
-    _store_new(uow, app)
+    if holds_name and directory is not None and not directory.reserve_name(app.account, app.id):
+        _require_a_free_name(uow, app, directory)  # taken since the look-up above: by another A, or an account
+        raise _name_exists(app.account)
+    try:
+        _store_new(uow, app)
+    except BaseException:
+        if holds_name and directory is not None:
+            directory.release_name(app.account, app.id)
+        raise
     return app
+
+
+def _require_a_free_name(uow: UnitOfWork, app: Application, directory: Directory) -> bool:
+    """A pending A holds its new name in Keycloak (decision 0121). A name an account has, or another
+    person's pending A holds, is refused; the same person filing again for the name their pending A
+    holds is taken as a duplicate the reviewer sees (it shares that hold: returns False)."""
+    held = directory.find_account(app.account)
+    if held is None:
+        return True
+    if held.reserved_for is None:
+        raise _name_exists(app.account)
+    with uow:
+        earlier = uow.applications.get(held.reserved_for)
+    if earlier is None or earlier.form.national_id.value != app.form.national_id.value:
+        raise _name_reserved(app.account)
+    return False
+
+
+def _name_exists(account: str) -> Conflict:
+    return Conflict(
+        "account.exists",
+        f"帳號名稱 {account} 已有人使用：A 類申請須另擇新帳號名稱；已有帳號者請以 C 類申請管理者權限",
+        f"The account name {account} exists already: an application A needs a new name; "
+        "someone who has an account applies with C for the manager level",
+    )
+
+
+def _name_reserved(account: str) -> Conflict:
+    return Conflict(
+        "account.reserved",
+        f"帳號名稱 {account} 已由另一件審核中的申請保留，請另擇新帳號名稱",
+        f"The account name {account} is held by another application under review; choose another name",
+    )
 
 
 def _store_new(uow: UnitOfWork, app: Application) -> None:
@@ -457,7 +495,9 @@ def cancel_application(
         app.cancel(seat, by=caller.username, at=now, reason=reason)
         uow.outbox.cancel_failed(app.id)
 
-    return _seat_decision(uow, application_id, caller, "cancel", act, now=now, directory=directory)[0]
+    app = _seat_decision(uow, application_id, caller, "cancel", act, now=now, directory=directory)[0]
+    _release_reserved_name(app, directory)
+    return app
 
 
 def reject(
@@ -470,7 +510,7 @@ def reject(
     directory: Directory | None = None,
 ) -> Application:
     now = now or utcnow()
-    return _reviewer_step(
+    app = _reviewer_step(
         uow,
         application_id,
         caller,
@@ -479,6 +519,14 @@ def reject(
         directory=directory,
         now=now,
     )
+    _release_reserved_name(app, directory)
+    return app
+
+
+def _release_reserved_name(app: Application, directory: Directory | None) -> None:
+    """A decided A that makes no account gives its name back (decision 0121)."""
+    if app.type is ApplicationType.A and directory is not None:
+        directory.release_name(app.account, app.id)
 
 
 def record_vendor_processing(

@@ -161,7 +161,10 @@ class AuditExport:
         return csv_text(selected_rows(self.uow_factory(), request))
 
     def bundle(self, request: ExportRequest) -> bytes:
-        return self.writer.bundle(request, selected_rows(self.uow_factory(), request), self.clock())
+        rows = selected_rows(self.uow_factory(), request)
+        with self.uow_factory() as uow:  # the chain's checkpoints mailed since the range began (decision 0136)
+            checkpoints = uow.audit_checkpoints.made_since(request.utc_range[0])
+        return self.writer.bundle(request, rows, self.clock(), checkpoints)
 
     @staticmethod
     def file_name(request: ExportRequest, extension: str) -> str:

@@ -22,7 +22,15 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain.keycloak_events import ADMIN, USER, People, StoredEvent, audit_fields, removes_a_grant
+from ..domain.keycloak_events import (
+    ADMIN,
+    USER,
+    People,
+    StoredEvent,
+    audit_fields,
+    is_audit_anchor,
+    removes_a_grant,
+)
 from . import closing
 from .ports import AuditEntry, EventSource, UnitOfWork
 
@@ -156,6 +164,7 @@ class KeycloakEventPoll:
         with self.uow_factory() as uow:
             fresh = uow.keycloak_events.unrecorded([e.key for e in page])
         new = sorted({e.key: e for e in page if e.key in fresh}.values(), key=lambda e: (e.time_ms, e.key))
+        new = [e for e in new if not is_audit_anchor(e)]  # passed over each time they are read
         # Names are looked up outside the transaction (Keycloak calls), once per page.
         people = (
             source.people(

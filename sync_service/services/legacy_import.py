@@ -130,6 +130,11 @@ def _import_chunk(
     chunk.states += refused.values()
     wanted = [LegacyAccount([r for r in a.rows if r.row not in refused]) for a in chunk.accounts]
     wanted = [a for a in wanted if a.rows]
+    for account in list(wanted):
+        refusal = _person_has_another_account(directory, account)
+        if refusal is not None:
+            chunk.states += [_refuse(r, *refusal) for r in account.rows]
+            wanted.remove(account)
     made = directory.create_accounts([new_account(a) for a in wanted])
     outcomes: list[tuple[LegacyAccount, str]] = []
     for account in wanted:
@@ -219,6 +224,22 @@ def _give_back_seats(uow: UnitOfWork, accounts: Sequence[LegacyAccount], rows: s
 
 
 RowRefusal = tuple[str, str, str]  # code, zh, en
+
+
+def _person_has_another_account(directory: Directory, account: LegacyAccount) -> RowRefusal | None:
+    """One person, one account (R-ACC-1): a person who already has an account under another name
+    is not given a second one (Keycloak would refuse the whole request); the row names both."""
+    first = account.first
+    holder = directory.account_of_person(first.national_id.value)
+    if holder is None or holder.username == first.account.lower():
+        return None
+    return (
+        "person.has_account",
+        f"一人一帳號：此人（身分證字號相同）已有帳號 {holder.username}，帳號 {first.account} 未建立；"
+        "請選定保留的帳號、更正後重新匯入",
+        f"One person, one account: this person (the same national ID) already has account {holder.username}; "
+        f"account {first.account} was not made. Choose the account to keep, correct the file and import again",
+    )
 
 
 def _existing_of_same_person(

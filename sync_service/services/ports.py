@@ -324,6 +324,54 @@ class ReviewItem:
     decided_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class AuditCheckpoint:
+    """The audit chain's end at a moment, signed with the audit key (decision 0136): mailed to the
+    agency, so that a history rewritten later, even re-signed with the key, no longer matches it."""
+
+    seq: int
+    hash: str
+    at: datetime
+    signature: str  # "key id:base64" over the checkpoint's text
+    line: str  # the one line `audit verify --checkpoints` reads back (as mailed and printed)
+
+
+@dataclass(frozen=True)
+class AuditAnchor:
+    """The audit chain's end (row seq, its hash), signed, as recorded in Keycloak (decision 0136)."""
+
+    seq: int
+    hash: str
+    signature: str
+    at: datetime | None = None  # when Keycloak recorded it (read back)
+
+
+class AuditAnchors(Protocol):
+    """Keycloak's admin events as the second place of the chain's end (decision 0136)."""
+
+    def record(self, anchor: AuditAnchor) -> None:
+        """DirectoryUnavailable when Keycloak does not take it."""
+
+    def newest(self, count: int, key_ids: Sequence[str]) -> list[AuditAnchor]:
+        """The newest anchors signed with these keys (by their ids), up to `count` of each key,
+        newest first. Anchors of other keys are not read: another chain's (tests share a realm),
+        or a flood meant to push ours out of the window."""
+
+
+class AuditCheckpointRepository(Protocol):
+    """The checkpoints made, in the unit of work's transaction (decision 0136)."""
+
+    def claim(self, period: int, now: datetime, sent_to: str) -> AuditCheckpoint | None:
+        """The checkpoint of the chain's end now, recorded for `period`; None when the chain has
+        not grown since the last checkpoint or another worker took this period."""
+
+    def made_since(self, start: datetime) -> list[AuditCheckpoint]:
+        """The checkpoints made from `start` on, oldest first."""
+
+    def anchor(self) -> AuditAnchor | None:
+        """The chain's end now, signed for Keycloak's record; None while the chain is empty."""
+
+
 class AccessReviewRepository(Protocol):
     def round_opened(self, round_key: str) -> bool: ...
 
@@ -384,6 +432,9 @@ class UnitOfWork(Protocol):
     @property
     def access_reviews(self) -> AccessReviewRepository: ...
 
+    @property
+    def audit_checkpoints(self) -> AuditCheckpointRepository: ...
+
     def __enter__(self) -> Self: ...
 
     def __exit__(self, *exc: object) -> None: ...
@@ -439,6 +490,11 @@ class MailUnavailable(Exception):
     """The mail server did not take the message: try again later."""
 
 
+# A name a pending application A holds in Keycloak: a disabled account without credentials, marked
+# with the application's reference (decision 0121). Keycloak itself then refuses the name to anyone.
+RESERVATION_ATTRIBUTE = "screening.reservedFor"
+
+
 @dataclass(frozen=True)
 class Account:
     id: str
@@ -449,6 +505,12 @@ class Account:
     # directory that read the account hands over the key to compare with.
     national_id_key: bytes | None = field(default=None, repr=False, compare=False)
     created_at: datetime | None = None
+
+    @property
+    def reserved_for(self) -> str | None:
+        """The pending application A this name is held for (decision 0121), or None: a real account."""
+        values = self.attributes.get(RESERVATION_ATTRIBUTE)
+        return values[0] if values else None
 
     def holds_national_id(self, national_id: str) -> bool:
         """Does the account carry this national ID? (One place for it: Keycloak keeps
@@ -521,6 +583,20 @@ class Accounts(Protocol):
 
     def account(self, account_id: str) -> Account | None:
         """The account with this id (a signed-in person's: their token's subject), None if none has it."""
+        ...
+
+    def account_of_person(self, national_id: str) -> Account | None:
+        """The account that holds this national ID (R-ACC-1: one person, one account), or None.
+        Keycloak keeps keyed digests, so the look-up is by the digest (decision 0030)."""
+        ...
+
+    def reserve_name(self, username: str, reference: str) -> bool:
+        """Holds the name for the pending application A `reference` (decision 0121): True when it
+        is held for it (now or before), False when the name is someone else's."""
+        ...
+
+    def release_name(self, username: str, reference: str) -> None:
+        """Gives the name back if it is still held for `reference` (and is nothing else)."""
         ...
 
     def create_accounts(self, accounts: Sequence[NewAccount]) -> dict[str, str]:
@@ -728,8 +804,15 @@ class ExportRequest:
 
 
 class BundleWriter(Protocol):
-    def bundle(self, request: ExportRequest, rows: list[ChainRow], generated_at: datetime) -> bytes:
-        """The signed bundle (a zip: the entries, the verifier, the public key, how to check)."""
+    def bundle(
+        self,
+        request: ExportRequest,
+        rows: list[ChainRow],
+        generated_at: datetime,
+        checkpoints: Sequence[AuditCheckpoint] = (),
+    ) -> bytes:
+        """The signed bundle (a zip: the entries, the chain's checkpoints mailed since the range's
+        start, the verifier, the public key, how to check)."""
         ...
 
 

@@ -150,6 +150,10 @@ class GrantApplier:
                 raise _no_account(change.account)
             return account.id
         app = self.load(change.application_id)
+        if account is not None and account.reserved_for == change.application_id:
+            # The name this A held while pending (decision 0121) is given back to be made at once.
+            directory.release_name(change.account, change.application_id)
+            account = None
         if account is None:
             new = planned_account(app, change)
             account_id = directory.create_accounts([new]).get(change.account.lower())
@@ -206,8 +210,9 @@ def _existed_before_the_decision(account: Account, app: Application) -> bool:
 def _taken(username: str) -> DirectoryRefused:
     return DirectoryRefused(
         "account.taken",
-        f"帳號名稱 {username} 已有他人使用，請申請人另擇帳號名稱",
-        f"The account name {username} belongs to someone else; the applicant must choose another",
+        f"帳號名稱 {username} 已有他人使用，未予開通：請取消此申請，並請申請人以其他帳號名稱重新申請",
+        f"The account name {username} belongs to someone else; nothing was made. Cancel this application "
+        "and ask the applicant to apply again with another name",
     )
 
 

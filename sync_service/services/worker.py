@@ -234,6 +234,11 @@ class Worker:
         if not wanted:
             return {}
         apps = self._load_applications([e.change.application_id for e in wanted])
+        for e in wanted:  # the names these A held while pending (decision 0121), given back to be made now
+            try:
+                self._directory().release_name(e.change.account, e.change.application_id)
+            except DirectoryError as error:  # the entry releases it again on its own path
+                log.info("releasing the name of entry %s failed (%s)", e.id, error)
         planned = {
             e.id: (planned_account(apps[e.change.application_id], e.change), apps[e.change.application_id])
             for e in wanted

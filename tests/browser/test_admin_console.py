@@ -18,6 +18,7 @@ from tests.integration.admin_console.world import (
     SAME_INSTITUTION_OTHER_CATEGORY,
     ManagerWorld,
 )
+from tests.support.personal_data import national_id
 
 REALM = "cancer-screening"
 
@@ -94,6 +95,13 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     page.locator("form").get_by_text(f"/{OWN_CAT}/users").first.wait_for()
     page.locator("form").get_by_text(world.names[world.a]).first.wait_for()
     shot(page, screenshots_dir, "manager-03-new-user.png")
+    # Without the person's national ID the account is not made, and the form says why (R-ACC-1).
+    page.click("[data-testid=user-creation-save]")
+    refusal = page.get_by_text("請填寫身分證字號")
+    refusal.first.wait_for()
+    assert "The national ID is required" in page.content() and admin.get_user_id(new["username"]) is None
+    shot(page, screenshots_dir, "manager-03-national-id-required.png")
+    page.locator('[name="attributes.nationalId"]').fill(national_id())
     page.click("[data-testid=user-creation-save]")
 
     page.wait_for_url(re.compile(r"/users/[0-9a-f-]{36}/settings"))

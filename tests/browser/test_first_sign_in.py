@@ -52,3 +52,47 @@ def test_new_account_changes_password_confirms_profile_and_accepts_terms(
     recorded = admin.get_user(user["id"])["attributes"]["terms_and_conditions"][0]
     assert int(recorded) >= accepted_after - 1
     assert admin.get_user(user["id"])["requiredActions"] == []
+
+
+def test_an_account_without_a_national_id_is_asked_for_it_first(
+    admin, make_user, grant, institution, screening, login_page, page, national_id_key_file
+):
+    """Covers: R-ACC-1, R-PWD-5
+
+    An account made before the rule (or by a path that skipped it) holds no national ID: at its
+    next sign-in the person gives theirs before anything else, so the new password is checked
+    against it. A wrong check digit and the ID of another account are refused with the reason in
+    zh-Hant and English; Keycloak keeps the digests, never the number."""
+    from sync_service.adapters.keys import load_or_create_key
+    from sync_service.domain.national_id_digest import holds
+    from tests.pages.keycloak import NationalIdPage
+    from tests.support.personal_data import national_id
+
+    someone_else = make_user()
+    user = make_user(temporary=True, required_actions=None, nationalId=None)
+    grant(user, institution, "CRC-COL", "user")
+    mine = national_id()
+
+    screening.start_sign_in()
+    login_page.sign_in(user["username"], user["password"])
+    step = NationalIdPage(page)
+    assert step.is_shown(), "the national ID is asked before the terms and the password"
+    assert "身分證字號" in step.heading()
+    step.give(mine[:-1] + str((int(mine[-1]) + 1) % 10))
+    assert "檢查碼" in step.error() and "check digit" in step.error()
+    step.give(someone_else["national_id"])
+    assert "一人一帳號" in step.error() and "One person, one account" in step.error()
+    step.give(mine)
+
+    TermsPage(page).accept()
+    update = UpdatePasswordPage(page)
+    assert update.is_shown()
+    update.set_password(f"Qv^Tz{mine}Lm#")  # R-PWD-5 now has the number to check against
+    assert update.is_shown(), "a password holding the person's national ID is refused"
+    update.set_password(good_password())
+    ProfilePage(page).confirm()
+    assert screening.is_signed_in_as(user["username"])
+
+    attributes = admin.get_user(user["id"])["attributes"]
+    assert "nationalId" not in attributes
+    assert holds(attributes, mine, load_or_create_key("", national_id_key_file))

@@ -20,6 +20,7 @@ from sync_service.adapters.keys import load_or_create_key
 from sync_service.domain import Grant, Level
 from sync_service.domain.passwords import generate_password
 from sync_service.services.ports import Directory, NewAccount
+from tests.support.personal_data import national_id, national_id_of
 from tests.support.sync import new_account_name
 from tests.unit.service.fake_directory import FakeKeycloak
 
@@ -70,7 +71,7 @@ def subject(request) -> Subject:
 
 def new_account(*grants: Grant) -> NewAccount:
     name = new_account_name("k")
-    national_id = "A123456789"
+    national_id = national_id_of(name)
     return NewAccount(
         username=name,
         email=f"{name}@clinic.example.tw",
@@ -93,13 +94,25 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     assert found.id == made[account.username] and found.username == account.username
     assert found.email == account.email
     # Keycloak keeps keyed digests of the national ID (decision 0030); the port still answers.
-    assert found.holds_national_id("A123456789") and not found.holds_national_id("A123456780")
+    held = national_id_of(account.username)
+    assert found.holds_national_id(held) and not found.holds_national_id(held[:-1] + str((int(held[-1]) + 1) % 10))
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
     assert d.find_account(new_account_name("none")) is None
     # By id, as a signed-in person's token names them.
     assert d.account(found.id) == found
     assert d.account("00000000-0000-0000-0000-000000000000") is None
+
+
+def test_the_account_of_a_person_is_found_by_their_national_id(subject, institution):
+    """Covers: R-ACC-1"""
+    d = subject.directory
+    account = new_account()
+    made = d.create_accounts([account])
+    held = national_id_of(account.username)
+    found = d.account_of_person(held.lower())
+    assert found is not None and found.id == made[account.username] and found.username == account.username
+    assert d.account_of_person(national_id()) is None
 
 
 def test_making_a_taken_name_again_changes_nothing(subject, institution):

@@ -24,7 +24,7 @@ def test_person_views_and_corrects_own_profile(keycloak, admin, make_user, natio
 
     View (查詢或請求閱覽) and correct (請求補充或更正) through the account API; the
     national ID stays with the administrators (shown on request, never to a shared screen)."""
-    user = make_user(nationalId="A123456789", birthDate="1990-03-12")
+    user = make_user(birthDate="1990-03-12")
     headers = {"Authorization": f"Bearer {_token(keycloak, user)}", "Accept": "application/json"}
     url = f"{keycloak.url}/realms/{REALM_NAME}/account/"
     mine = requests.get(url, headers=headers, params={"userProfileMetadata": "true"}, timeout=30).json()
@@ -37,18 +37,18 @@ def test_person_views_and_corrects_own_profile(keycloak, admin, make_user, natio
     r = requests.post(url, headers=headers, json=mine, timeout=30)
     assert r.status_code == 204, r.text
     assert admin.get_user(user["id"])["attributes"]["phone"] == ["(02)2559-1969#117"]
-    assert _holds_id(admin, user, "A123456789", national_id_key_file), "untouched"
+    assert _holds_id(admin, user, user["national_id"], national_id_key_file), "untouched"
 
 
 def test_person_cannot_change_their_national_id(keycloak, admin, make_user, national_id_key_file):
     """Covers: R-PD-1, R-CONF-2
 
     The ID ties the account to one person; only the agency's administrators set it."""
-    user = make_user(nationalId="A123456789")
+    user = make_user()
     headers = {"Authorization": f"Bearer {_token(keycloak, user)}", "Accept": "application/json"}
     url = f"{keycloak.url}/realms/{REALM_NAME}/account/"
     mine = requests.get(url, headers=headers, timeout=30).json()
     mine.setdefault("attributes", {})["nationalId"] = ["B123456780"]
     requests.post(url, headers=headers, json=mine, timeout=30)
-    assert _holds_id(admin, user, "A123456789", national_id_key_file)
+    assert _holds_id(admin, user, user["national_id"], national_id_key_file)
     assert not _holds_id(admin, user, "B123456780", national_id_key_file)

@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page
 
+from tests.support.personal_data import national_id
+
 REALM = "cancer-screening"
 
 
@@ -62,6 +64,7 @@ class AdminConsole:
         self.page.fill("#firstName", new.get("firstName", "雅婷"))
         self.page.locator('[name="attributes.phone"]').fill(new.get("phone", "(02)2559-1969#117"))
         self.page.locator('[name="attributes.department"]').fill(new.get("department", "檢驗科"))
+        self.page.locator('[name="attributes.nationalId"]').fill(new.get("nationalId") or national_id())
 
     def create_user(self, new: dict, institution: str, category: str, level: str = "users") -> str:
         """Fill the new-user form (the realm's profile: names, e-mail, phone, department), join

@@ -106,6 +106,21 @@ class ProfilePage(KeycloakPage):
         self.page.wait_for_load_state()
 
 
+class NationalIdPage(KeycloakPage):
+    """The first-sign-in step of an account without a national ID (decision 0120)."""
+
+    def is_shown(self) -> bool:
+        return self.page.locator("form#kc-national-id-form").count() == 1
+
+    def give(self, national_id: str) -> None:
+        self.page.fill("#nationalId", national_id)
+        self.page.click("#kc-submit")
+        self.page.wait_for_load_state()
+
+    def error(self) -> str:
+        return self.page.locator("#input-error-nationalId").inner_text()
+
+
 class ResetCredentialsPage(KeycloakPage):
     """ "Forgot password": account, e-mail and the captcha drawn on the server (R-LCK-2)."""
 
@@ -181,7 +196,9 @@ class FirstSignInSteps:
     def __init__(self, page: Page):
         self.page = page
 
-    def complete(self, new_password: str, department: str = "檢驗科", most: int = 6) -> list[str]:
+    def complete(
+        self, new_password: str, department: str = "檢驗科", most: int = 7, national_id: str | None = None
+    ) -> list[str]:
         done = []
         for _ in range(most):
             proceed = self.page.locator('a[href*="action-token"]')
@@ -189,6 +206,9 @@ class FirstSignInSteps:
                 proceed.click()
                 self.page.wait_for_load_state()
                 done.append("proceed")
+            elif national_id and NationalIdPage(self.page).is_shown():
+                NationalIdPage(self.page).give(national_id)
+                done.append("national-id")
             elif TermsPage(self.page).is_shown():
                 TermsPage(self.page).accept()
                 done.append("terms")

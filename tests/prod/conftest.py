@@ -116,6 +116,7 @@ def sign_in(prod_stack, prod_admin):
 def make_people(prod_admin):
     """n established accounts (nothing pending) with known passwords, made through nginx."""
     from tests.conftest import good_password, unique
+    from tests.support.personal_data import national_id_of
 
     def make(n: int) -> list[tuple[str, str]]:
         people = [(unique("p"), good_password()) for _ in range(n)]
@@ -132,7 +133,11 @@ def make_people(prod_admin):
                         "firstName": "怡君",
                         "lastName": "陳",
                         "requiredActions": [],
-                        "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
+                        "attributes": {
+                            "department": ["檢驗科"],
+                            "phone": ["(02)2559-1969#116"],
+                            "nationalId": [national_id_of(u)],
+                        },
                         "credentials": [{"type": "password", "value": p, "temporary": False}],
                     }
                     for u, p in people

@@ -16,6 +16,7 @@ from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_groups import grant_group_path
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
 from tests.conftest import good_password, unique
+from tests.support.personal_data import national_id_of
 from tests.support.waiting import wait_until
 
 CATEGORY = "CRC-COL"
@@ -60,7 +61,11 @@ def test_the_index_is_there_and_serves_keycloaks_dependent_policy_lookup(prod_st
                 "emailVerified": True,
                 "firstName": "怡君",
                 "lastName": "陳",
-                "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969"]},
+                "attributes": {
+                    "department": ["檢驗科"],
+                    "phone": ["(02)2559-1969"],
+                    "nationalId": [national_id_of(name)],
+                },
                 "groups": [grant_group_path(code, CATEGORY, level)],
                 "credentials": credentials,
             }

@@ -15,7 +15,7 @@ from .test_restore_from_backup import sync_command
 
 def test_old_records_verify_and_decrypt_after_both_keys_rotate(prod_stack, prod_wiring, institution):
     """Covers: R-PD-1, R-AUD-1"""
-    old_app = ready_application(prod_wiring, "A", institution, new_account_name())
+    old_app = ready_application(prod_wiring, "A", institution, new_account_name(), national_id="A123456789")
     for which in ("data", "audit"):
         rotated = sync_command(prod_stack, "keys", "rotate", which)
         assert rotated.returncode == 0, rotated.stderr
@@ -29,7 +29,7 @@ def test_old_records_verify_and_decrypt_after_both_keys_rotate(prod_stack, prod_
     try:
         assert after.chain.key_id != prod_wiring.chain.key_id
         assert after.cipher.key_id != prod_wiring.cipher.key_id
-        new_app = ready_application(after, "A", institution[:9] + "9", new_account_name())
+        new_app = ready_application(after, "A", institution[:9] + "9", new_account_name(), national_id="A123456789")
         with after.uow() as uow:
             assert uow.applications.get(old_app).form.national_id.value == "A123456789"
             assert uow.applications.get(new_app).form.national_id.value == "A123456789"

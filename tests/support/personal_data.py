@@ -5,13 +5,26 @@ from __future__ import annotations
 
 import secrets
 
+from stack.samples import ISSUED_NATIONAL_IDS, is_held_by, national_id, national_id_of
+
+__all__ = [
+    "NATIONAL_IDS",
+    "PHONES",
+    "bad_passwords",
+    "hidden",
+    "is_held_by",
+    "national_id",
+    "national_id_of",
+    "person",
+    "remember",
+]
+
 
 def person() -> dict:
     """Fresh data: a national ID, a birth date and a mobile number no other test uses."""
-    digits = f"{secrets.randbelow(10**8):08d}"
     mobile = f"{secrets.randbelow(10**6):06d}"
     data = {
-        "nationalId": f"F2{digits}",
+        "nationalId": national_id("F", "2"),
         "birthDate": "1978-04-23",
         "mobile": f"0933-{mobile[:3]}-{mobile[3:]}",
         "landline": "25591969",
@@ -40,7 +53,9 @@ def bad_passwords(p: dict) -> dict[str, tuple[str, str]]:
 
 # Every national ID and phone number the tests hand to the stack; the log check of the run
 # (tests/support/log_check.py) looks for each of them in every log.
-NATIONAL_IDS: set[str] = {"A123456789", "F126543217"}
+# The same set as stack/samples.py's, so the IDs the samples hand out are looked for too.
+NATIONAL_IDS: set[str] = ISSUED_NATIONAL_IDS
+NATIONAL_IDS.update({"A123456789", "F126543217", "D120000000", "D220000002"})  # the last two: stack/demo.py
 PHONES: set[str] = {"(02)2559-1969#116", "(02)2559-1969#117", "(02)2312-3456#116", "(02)2522-0888"}
 
 

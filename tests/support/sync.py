@@ -3,6 +3,8 @@ and the tests' own helpers."""
 
 from __future__ import annotations
 
+import os
+
 from stack.samples import (
     APPLICANT,
     FILER,
@@ -23,6 +25,7 @@ __all__ = [
     "REVIEWER",
     "TW",
     "StaticTokens",
+    "cli_env",
     "form",
     "letter",
     "new_account_name",
@@ -42,3 +45,24 @@ def only_the_event_poll(wiring):
     from sync_service.services.schedule import Schedule
 
     return Schedule([job for job in wiring.scheduled_jobs() if job.name == JOB_NAME], utcnow)
+
+
+def cli_env(settings) -> dict:
+    """The environment of `python -m sync_service ...` run against a test's settings."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "SYNC_DATABASE_URL": settings.database_url,
+            "KEYCLOAK_URL": settings.keycloak_url,
+            "KEYCLOAK_REALM": settings.realm,
+            "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
+            "SYNC_DATA_KEY": settings.data_key,
+            "SYNC_AUDIT_SIGNING_KEY": settings.audit_key,
+            "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(settings.national_id_key_file),
+            "SYNC_AUDIT_HEAD_FILE": str(settings.audit_head_file),
+            "SMTP_HOST": settings.smtp_host,
+            "SMTP_PORT": str(settings.smtp_port),
+            "KEYCLOAK_TIMEOUT": "30",
+        }
+    )
+    return env

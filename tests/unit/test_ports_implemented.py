@@ -11,6 +11,7 @@ import inspect
 import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
+from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
@@ -111,6 +112,14 @@ def _event_source(a: KeycloakEventSource) -> ports.EventSource:
     return a
 
 
+def _audit_anchors(a: KeycloakEventSource) -> ports.AuditAnchors:
+    return a
+
+
+def _audit_checkpoints(a: AuditCheckpointStore) -> ports.AuditCheckpointRepository:
+    return a
+
+
 def _bundle_writer(a: AuditBundleWriter) -> ports.BundleWriter:
     return a
 
@@ -141,6 +150,8 @@ IMPLEMENTATIONS = [
     (StaticTokens, ports.TokenVerifier),
     (KeycloakDepartureDates, ports.DepartureDates),
     (KeycloakEventSource, ports.EventSource),
+    (KeycloakEventSource, ports.AuditAnchors),
+    (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (PdfForms, ports.Renderer),
 ]

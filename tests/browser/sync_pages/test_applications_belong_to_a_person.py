@@ -59,10 +59,13 @@ def test_an_account_of_the_same_name_does_not_make_its_holder_the_applicant(
 
     manager = manager_elsewhere(admin, make_user)
     api = AdminApiAs(keycloak.url, password_token(keycloak.url, manager["username"], manager["password"]))
-    status, squatter_id = api.create_user(
-        new_user_body([grant_group_path(manager["institution"], CAT, "user")], username=account)
-    )
-    assert status == 201, "the console let the manager make the name (Keycloak's side is issue 18's other half)"
+    squatter = new_user_body([grant_group_path(manager["institution"], CAT, "user")], username=account)
+    assert api.create_user(squatter)[0] == 409, "the pending A holds its name in Keycloak (decision 0121)"
+    # Should the name be taken all the same (the reservation removed by hand), the pages still hold.
+    [held] = admin.get_users({"username": account, "exact": True})
+    admin.delete_user(held["id"])
+    status, squatter_id = api.create_user(squatter)
+    assert status == 201
     first_password = good_password()
     assert api.reset_password(squatter_id, first_password, temporary=True) == 204
 

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 
 def _provisioned_manager(service, make_user, institution) -> dict:
-    manager = make_user(nationalId="A123456789")
+    manager = make_user()
     held = ready_application(service, "C", institution, manager["username"], email=manager["email"])
     use_cases.approve(service.uow(), held, caller=REVIEWER)
     wait_provisioned(service, held)
@@ -38,7 +38,7 @@ def _form_of(manager: dict, institution: str, **extra) -> dict:
         "department": "家庭醫學部",
         "applicant_name": "王小明",
         "phone": "(02)2559-1969#116",
-        "national_id": "A123456789",
+        "national_id": manager["national_id"],
         "email": manager["email"],
         **extra,
     }

@@ -23,7 +23,7 @@ def test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve(
     """Covers: R-MGR-6"""
     notice = policies.departures().notice_days
     today = datetime.now(TW).date()
-    manager = make_user(nationalId="A123456789")
+    manager = make_user()
     held = ready_application(service, "C", institution, manager["username"], email=manager["email"])
     use_cases.approve(service.uow(), held, caller=REVIEWER)
     wait_provisioned(service, held)

@@ -16,8 +16,6 @@ from tests.support.sync import form
 
 pytestmark = pytest.mark.browser
 
-OTHER_NATIONAL_ID = "B120863158"
-
 
 def _with_application(service, person: dict, institution: str, national_id: str) -> str:
     caller = Caller(subject=person["id"], username=person["username"])
@@ -30,9 +28,9 @@ def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decid
     service, base_url, page, make_user, reviewer, sign_in, institution, admin, tmp_path, shoot, csp_violations
 ):
     """Covers: R-PD-2"""
-    me, other = make_user(nationalId="A123456789"), make_user(nationalId=OTHER_NATIONAL_ID)
-    mine = _with_application(service, me, institution, "A123456789")
-    theirs = _with_application(service, other, institution, OTHER_NATIONAL_ID)
+    me, other = make_user(), make_user()
+    mine = _with_application(service, me, institution, me["national_id"])
+    theirs = _with_application(service, other, institution, other["national_id"])
 
     sign_in(me, "/my-data")
     my_data = MyDataPage(page, base_url)
@@ -77,9 +75,9 @@ def test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decid
     sign_in(me, "/my-data")
     copy = json.loads(my_data.download_copy(tmp_path).read_text())
     assert copy["profile"]["username"] == me["username"] and [a["reference"] for a in copy["applications"]] == [mine]
-    assert copy["applications"][0]["national_id"] == "A123456789"
+    assert copy["applications"][0]["national_id"] == me["national_id"]
     text = json.dumps(copy, ensure_ascii=False)
-    for nobody_else in (other["username"], other["email"], theirs, OTHER_NATIONAL_ID, reviewer["username"]):
+    for nobody_else in (other["username"], other["email"], theirs, other["national_id"], reviewer["username"]):
         assert nobody_else not in text
     shown = {r["kind"]: r for r in my_data.requests()}
     assert "需向機構調閱紙本" in shown["copy"]["text"] and "新的 E-mail 須由機構管理者確認" in shown["correct"]["text"]

@@ -60,13 +60,13 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
     """Covers: R-MGR-1, R-MGR-4, R-MGR-5"""
     # The seat is held: an earlier manager, approved and provisioned.
     # C and D are provisioned only for the person on the form (same e-mail and national ID).
-    current = make_user(nationalId="A123456789")
+    current = make_user()
     held = ready_application(service, "C", institution, current["username"], email=current["email"])
     use_cases.approve(service.uow(), held, caller=REVIEWER)
     wait_provisioned(service, held)
 
     # Another person at the institution files C for their own account, signed in.
-    person = make_user(nationalId="A223456781")
+    person = make_user()
     sign_in(person, "/apply?type=C")
     assert apply_page.value("account") == person["username"]
     apply_page.fill(
@@ -78,7 +78,7 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
             "department": "家庭醫學部",
             "applicant_name": "林美玲",
             "phone": "02-2559-1969轉117",
-            "national_id": "A223456781",
+            "national_id": person["national_id"],
             "email": person["email"],
         }
     )
@@ -113,7 +113,7 @@ def test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision(
             "department": "家庭醫學部",
             "applicant_name": "林美玲",
             "phone": "02-2559-1969轉117",
-            "national_id": "A223456781",
+            "national_id": person["national_id"],
             "email": person["email"],
         }
     )

@@ -15,6 +15,7 @@ from sync_service.adapters.keycloak_groups import describe_institution, ensure_g
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
 from tests.conftest import unique
 from tests.integration.admin_console.manager_api import AdminApiAs
+from tests.support.personal_data import national_id
 from tests.support.tokens import password_token
 
 OWN_CAT, OTHER_CAT = "CRC-COL", "CER-COL"
@@ -136,7 +137,7 @@ def new_user_body(groups: list[str], **extra) -> dict:
         "enabled": True,
         "firstName": "雅婷",
         "lastName": "林",
-        "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"]},
+        "attributes": {"phone": ["(02)2559-1969#117"], "department": ["檢驗科"], "nationalId": [national_id()]},
         "groups": groups,
         **extra,
     }

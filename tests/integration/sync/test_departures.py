@@ -64,8 +64,8 @@ def _a_manager_with_staff(wiring, worker, admin, make_user, institution):
     from sync_service.adapters.keycloak_groups import ensure_grant_group
 
     users = ensure_grant_group(admin, institution, CAT, "user")
-    staff = make_user(nationalId="A123456789", groups=[users["path"]])
-    manager = make_user(nationalId="A123456789")
+    staff = make_user(groups=[users["path"]])
+    manager = make_user()
     approve_and_apply(
         wiring, worker, ready_application(wiring, "C", institution, manager["username"], email=manager["email"])
     )

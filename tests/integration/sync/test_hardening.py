@@ -14,11 +14,10 @@ from sqlalchemy import text
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
+from tests.support.personal_data import national_id
 from tests.support.sync import REVIEWER, form, letter, new_account_name, ready_application
 
 CAT = "CRC-COL"
-NATIONAL_ID = "A123456789"
-OTHER_NATIONAL_ID = "B120863158"
 ORIGINALS = {"A": ["unit-affidavit", "confidentiality-consent"]}
 
 
@@ -49,7 +48,10 @@ def ready(sync_api, reviewer_token: str, body: dict, token: str | None = None) -
 def person_form(type_: str, institution: str, person: dict, **extra) -> dict:
     """Form 1 naming `person`'s own account with their e-mail and national ID."""
     return form(
-        type_, institution, person["username"], **{"email": person["email"], "national_id": NATIONAL_ID, **extra}
+        type_,
+        institution,
+        person["username"],
+        **{"email": person["email"], "national_id": person["national_id"], **extra},
     )
 
 
@@ -61,7 +63,7 @@ def person(username: str) -> dict:
         "email": f"{username}.other@clinic.example.tw",
         "firstName": "美玲",
         "lastName": "林",
-        "attributes": {"department": ["護理部"], "phone": ["(02)2559-1969#117"]},
+        "attributes": {"department": ["護理部"], "phone": ["(02)2559-1969#117"], "nationalId": [national_id()]},
     }
 
 
@@ -87,19 +89,21 @@ def test_nobody_decides_an_application_naming_themselves(
     sync_api, wiring, service_tokens, make_reviewer, make_user, institution
 ):
     """Covers: R-AUD-1"""
-    reviewer = make_reviewer(nationalId=NATIONAL_ID)
-    colleague = make_reviewer(nationalId=OTHER_NATIONAL_ID)
+    reviewer = make_reviewer()
+    colleague = make_reviewer()
     mine, theirs = service_tokens.for_service(reviewer), service_tokens.for_service(colleague)
     own_account = ready(sync_api, theirs, person_form("C", institution, reviewer), mine)
     # The reviewer's national ID or e-mail on someone else's application: a new account's (A), since a
     # B, C or D naming an account whose holder is not the person on the form is refused at filing.
     own_id = ready(
-        sync_api, theirs, form("A", institution, new_account_name(), national_id=NATIONAL_ID, category="CER-COL")
+        sync_api,
+        theirs,
+        form("A", institution, new_account_name(), national_id=reviewer["national_id"], category="CER-COL"),
     )
     own_mail = ready(
         sync_api,
         theirs,
-        form("A", institution, new_account_name(), national_id=OTHER_NATIONAL_ID, email=reviewer["email"]),
+        form("A", institution, new_account_name(), national_id=national_id(), email=reviewer["email"]),
     )
     for app_id in (own_account, own_id, own_mail):
         for action, body in (("approve", {}), ("reject", {"reason": "自己的申請"})):
@@ -120,7 +124,7 @@ def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(
     sync_api, wiring, service_tokens, make_user, make_reviewer, institution
 ):
     """Covers: R-CONF-2, R-AUD-1"""
-    filer, other = make_user(nationalId=NATIONAL_ID), make_user(nationalId=NATIONAL_ID)
+    filer, other = make_user(), make_user()
     filer_token = service_tokens.for_service(filer)
     for type_ in ("B", "C", "D"):
         r = submit(sync_api, person_form(type_, institution, other), filer_token)
@@ -137,7 +141,7 @@ def test_b_c_d_are_filed_for_ones_own_account_or_by_a_reviewer(
 
 def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wiring, worker, make_user, institution):
     """Covers: R-MGR-4"""
-    person = make_user(nationalId=NATIONAL_ID)
+    person = make_user()
     wrong_mail = ready_application(wiring, "C", institution, person["username"], email="not.them@clinic.example.tw")
     wrong_id = ready_application(
         wiring,
@@ -145,7 +149,7 @@ def test_the_worker_checks_the_account_still_is_the_person_on_the_application(wi
         institution,
         person["username"],
         email=person["email"],
-        national_id=OTHER_NATIONAL_ID,
+        national_id=national_id(),
         category="CER-COL",
     )
     for app_id in (wrong_mail, wrong_id):
@@ -167,7 +171,9 @@ def test_failed_provisioning_releases_the_seat_and_a_reviewer_retries_or_cancels
     reviewer = service_tokens.for_service(make_reviewer())
     squatted = new_account_name("q")
     first = ready(sync_api, reviewer, form("A", institution, squatted))
-    squatter = admin.create_user(person(squatted))  # the name is taken meanwhile
+    # The name is taken all the same (its reservation removed by hand, decision 0121).
+    admin.delete_user(admin.get_user_id(squatted))
+    squatter = admin.create_user(person(squatted))
     assert sync_api.post(f"/api/applications/{first}/approve", reviewer, json={}).status_code == 200
     worker.run_until_idle()
     r = sync_api.get(f"/api/applications/{first}", reviewer)
@@ -186,6 +192,7 @@ def test_failed_provisioning_releases_the_seat_and_a_reviewer_retries_or_cancels
     other_place = f"{int(institution) ^ 1:010d}"
     third_name = new_account_name("q")
     third = ready(sync_api, reviewer, form("A", other_place, third_name))
+    admin.delete_user(admin.get_user_id(third_name))
     blocker = admin.create_user(person(third_name))
     sync_api.post(f"/api/applications/{third}/approve", reviewer, json={})
     worker.run_until_idle()
@@ -254,7 +261,7 @@ def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(
     assert post(form("A", institution, new_account_name(), email=mailbox), "10.2.0.2").status_code == 201
     assert post(form("A", institution, new_account_name(), email=mailbox), "10.2.0.3").status_code == 429
     # a realm token that is not a reviewer's skips nothing
-    person = make_user(nationalId="A123456789")
+    person = make_user()
     token = service_tokens.for_service(person)
     codes = [
         post(form("C", institution, person["username"], email=person["email"]), "10.3.0.1", token).status_code
@@ -307,14 +314,15 @@ def test_no_national_id_or_phone_number_in_the_service_log(
     """Covers: R-PD-1"""
     caplog.set_level(logging.DEBUG)
     reviewer = service_tokens.for_service(make_reviewer())
-    assert submit(sync_api, form("A", institution, new_account_name(), phone="0912-345-678")).status_code == 201
-    r = sync_api.get(f"/api/applications?national_id={NATIONAL_ID}&status=submitted", reviewer)
+    body = form("A", institution, new_account_name(), phone="0912-345-678")
+    assert submit(sync_api, body).status_code == 201
+    r = sync_api.get(f"/api/applications?national_id={body['national_id']}&status=submitted", reviewer)
     assert r.status_code == 200 and r.json()["items"]
-    sync_api.get(f"/api/applications?national_id={NATIONAL_ID}&limit=x", reviewer)
+    sync_api.get(f"/api/applications?national_id={body['national_id']}&limit=x", reviewer)
     # The service's own records (the test's HTTP client, urllib3, logs its requests too).
     lines = "\n".join(record.getMessage() for record in caplog.records if not record.name.startswith("urllib3"))
     assert "/api/applications" in lines, "the look-up is logged, without its query"
-    for secret in (NATIONAL_ID, "912345678", "912-345-678"):
+    for secret in (body["national_id"], "912345678", "912-345-678"):
         assert secret not in lines
 
 

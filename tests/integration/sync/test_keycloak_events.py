@@ -158,3 +158,34 @@ def test_the_realm_keeps_events_longer_than_any_outage_and_only_what_the_audit_n
     realm = admin.connection.raw_get(f"admin/realms/{REALM_NAME}").json()
     assert realm["attributes"]["adminEventsExpiration"] == str(rules.expiry_seconds)
     assert rules.expiry_seconds >= 30 * 86_400 > 1000 * rules.poll_every_seconds
+
+
+def test_a_console_change_of_a_person_reaches_the_chain_with_the_fields_it_changed(wiring, admin, make_user, keycloak):
+    """Issue 18 item 7, decision 0123: Keycloak's admin event says only "user updated" (its
+    representation, the whole person, is not stored: decision 0030); the chain also records which
+    fields changed and by whom, an e-mail address masked, never a value.
+
+    Covers: R-AUD-1, R-PD-1
+    """
+    world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
+    world.provision()
+    start_polling_from_now(wiring)
+    person = world.target("own users")
+    console = world.manager_api()
+    _, shown = console.read_user(person["id"])
+    changed = {**shown, "firstName": "雅雯", "email": f"yawen.{person['username']}@other.example.tw"}
+    changed["attributes"] = {k: v for k, v in (shown.get("attributes") or {}).items() if k != "nationalIdDigests"}
+    assert console.update_user(person["id"], changed) == 204
+    schedule = wiring.schedule()
+
+    def recorded() -> dict | None:
+        schedule.run_one(JOB_NAME)
+        rows = [r for r in chain_rows(wiring) if r["action"] == "keycloak.admin.user_fields.update"]
+        return next((r for r in rows if r.get("subject") == person["username"]), None)
+
+    row = wait_until(recorded, timeout=120, what="the changed fields in the chain")
+    assert row["actor"] == world.manager["username"]
+    assert row["details"]["screening_changed_fields"] == "email,firstName"
+    assert row["details"]["screening_email_to"] == "y***@other.example.tw"
+    recorded_text = json.dumps(row, ensure_ascii=False, default=str)
+    assert "雅雯" not in recorded_text and "yawen." not in recorded_text

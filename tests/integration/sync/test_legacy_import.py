@@ -5,7 +5,6 @@ subprocess, against the run's Keycloak, its mail sink and a SQLite database of t
 from __future__ import annotations
 
 import csv
-import os
 import random
 import signal
 import subprocess
@@ -22,30 +21,11 @@ from sync_service.adapters.tables import audit_log, legacy_import_rows, manager_
 from sync_service.legacy_import_command import file_digest
 from tests.conftest import unique
 from tests.support.personal_data import remember
+from tests.support.sync import cli_env
 from tests.support.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[3]
 OLD_PASSWORD = "Old-system-pass1"  # what people typed in the old system (its rules were weaker)
-
-
-def cli_env(settings) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "SYNC_DATABASE_URL": settings.database_url,
-            "KEYCLOAK_URL": settings.keycloak_url,
-            "KEYCLOAK_REALM": settings.realm,
-            "SYNC_SERVICE_CLIENT_SECRET": settings.client_secret,
-            "SYNC_DATA_KEY": settings.data_key,
-            "SYNC_AUDIT_SIGNING_KEY": settings.audit_key,
-            "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(settings.national_id_key_file),
-            "SYNC_AUDIT_HEAD_FILE": str(settings.audit_head_file),
-            "SMTP_HOST": settings.smtp_host,
-            "SMTP_PORT": str(settings.smtp_port),
-            "KEYCLOAK_TIMEOUT": "30",
-        }
-    )
-    return env
 
 
 def import_command(settings, file: Path, *extra: str) -> list[str]:

@@ -23,7 +23,6 @@ from sync_service.services.ports import Caller
 from tests.support.sync import REVIEWER, form, receive_originals
 from tests.support.tokens import token_response
 
-OTHER_NATIONAL_ID = "B120863158"
 PDF = b"%PDF-1.4\n% the signed affidavit of "
 
 
@@ -35,8 +34,9 @@ def _caller(user: dict) -> Caller:
 def two_people(wiring, make_user, admin, institution):
     """Two people side by side, each with a grant, an application (with a scan) and audit entries."""
     people = []
-    for national_id in ("A123456789", OTHER_NATIONAL_ID):
-        user = make_user(nationalId=national_id)
+    for _ in range(2):
+        user = make_user()
+        national_id = user["national_id"]
         admin.group_user_add(user["id"], ensure_grant_group(admin, institution, "CRC-COL", "user")["id"])
         app = use_cases.submit(
             wiring.uow(), form("C", institution, user["username"], national_id=national_id), caller=_caller(user)
@@ -73,7 +73,7 @@ def test_a_copy_holds_everything_about_the_person_and_nothing_about_anyone_else(
     assert copy["profile"]["attributes"]["phone"] == ["(02)2559-1969#116"]
     assert [g["category"] for g in copy["grants"]] == ["CRC-COL"]
     [app] = copy["applications"]
-    assert app["reference"] == me["application"] and app["national_id"] == "A123456789"
+    assert app["reference"] == me["application"] and app["national_id"] == me["national_id"]
     [scan] = copy["scans"]
     assert base64.b64decode(scan["content_base64"]) == PDF + me["username"].encode()
     actions = [e["action"] for e in copy["audit"]]
@@ -91,7 +91,7 @@ def test_a_copy_holds_everything_about_the_person_and_nothing_about_anyone_else(
         other["username"],
         other["email"],
         other["application"],
-        OTHER_NATIONAL_ID,
+        other["national_id"],
         base64.b64encode(PDF + other["username"].encode()).decode(),
         REVIEWER.username,
     ):

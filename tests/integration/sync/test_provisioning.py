@@ -9,6 +9,7 @@ from stack.mailsink import body_text
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from tests.support.passwords import satisfies_policy
+from tests.support.personal_data import national_id_of
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
 CAT = "CRC-COL"
@@ -47,7 +48,7 @@ def test_a_new_manager_gets_an_account_a_mail_and_the_manager_grant(
     assert user["attributes"]["department"] == ["家庭醫學部"]
     # Keycloak keeps keyed digests of the national ID, not the number (docs/decisions/0030).
     assert "nationalId" not in user["attributes"]
-    assert wiring.directory_factory().find_account(account).holds_national_id("A123456789")
+    assert wiring.directory_factory().find_account(account).holds_national_id(national_id_of(account))
     message, password = password_from(mail, email)
     assert satisfies_policy(password)
     assert "Default password" in body_text(message) and "癌症篩檢" in message["Subject"]
@@ -70,7 +71,7 @@ def test_an_a_naming_an_existing_closed_account_grants_on_it_without_mail(
     opens it again; no second account, no password mail."""
     from datetime import date
 
-    person = make_user(nationalId="A123456789")
+    person = make_user()
     wiring.directory_factory().close_account(person["id"], date(2026, 1, 5), "last-grant-ended")
     email = f"{person['username']}.new@clinic.example.tw"  # the address they use now
     approve_and_apply(wiring, worker, ready_application(wiring, "A", institution, person["username"], email=email))
@@ -88,7 +89,7 @@ def test_c_existing_user_becomes_manager_without_mail(
     from sync_service.adapters.keycloak_groups import ensure_grant_group
 
     users = ensure_grant_group(admin, institution, CAT, "user")
-    person = make_user(nationalId="A123456789", groups=[users["path"]])
+    person = make_user(groups=[users["path"]])
     approve_and_apply(
         wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
     )
@@ -101,7 +102,7 @@ def test_c_existing_user_becomes_manager_without_mail(
 
 def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_user, institution, direct_login):
     """Covers: R-MGR-5, R-CAT-2"""
-    person = make_user(nationalId="A123456789")
+    person = make_user()
     approve_and_apply(
         wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
     )
@@ -136,14 +137,12 @@ def test_b_ends_the_grant_and_closes_an_account_with_nothing_left(
     from sync_service.services.clock import utcnow
     from tests.support.tokens import token_response
 
-    only, elsewhere = make_user(nationalId="A123456789"), make_user(nationalId="B120863158")
+    only, elsewhere = make_user(), make_user()
     other_pair = ensure_grant_group(admin, institution, "HPV-COL", "user")
     admin.group_user_add(elsewhere["id"], other_pair["id"])
     byes = {}
     for person, category in ((only, CAT), (elsewhere, "CER-COL")):
-        form = {"email": person["email"], "category": category}
-        if person is elsewhere:
-            form["national_id"] = "B120863158"
+        form = {"email": person["email"], "category": category, "national_id": person["national_id"]}
         approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, person["username"], **form))
         direct_login(person["username"], person["password"])  # a session is open
         assert admin.get_sessions(person["id"])
@@ -174,9 +173,9 @@ def test_b_ends_the_grant_and_closes_an_account_with_nothing_left(
 
 def test_a_replacing_the_manager_is_one_decision(wiring, worker, admin, make_user, institution):
     """Covers: R-MGR-1"""
-    old = make_user(nationalId="A123456789")
+    old = make_user()
     approve_and_apply(wiring, worker, ready_application(wiring, "C", institution, old["username"], email=old["email"]))
-    new = make_user(nationalId="A123456789")
+    new = make_user()
     approve_and_apply(
         wiring,
         worker,
@@ -197,9 +196,9 @@ def test_a_new_manager_administers_the_pairs_users_in_the_admin_api(wiring, work
     from tests.support.tokens import password_token
 
     users = ensure_grant_group(admin, institution, CAT, "user")
-    staff = make_user(nationalId="A123456789", groups=[users["path"]])
-    outsider = make_user(nationalId="A123456789")
-    person = make_user(nationalId="A123456789")
+    staff = make_user(groups=[users["path"]])
+    outsider = make_user()
+    person = make_user()
     approve_and_apply(
         wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
     )
@@ -225,12 +224,12 @@ def test_reconciler_undoes_hand_made_managers_and_repairs_permissions(wiring, wo
     from sync_service.adapters.keycloak_permissions import check_manager_permissions
     from sync_service.services.reconcile import reconcile
 
-    person = make_user(nationalId="A123456789")
+    person = make_user()
     approve_and_apply(
         wiring, worker, ready_application(wiring, "C", institution, person["username"], email=person["email"])
     )
-    intruder = make_user(nationalId="A123456789")
-    staff = make_user(nationalId="A123456789")
+    intruder = make_user()
+    staff = make_user()
     admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])
     admin.group_user_add(staff["id"], ensure_grant_group(admin, institution, CAT, "user")["id"])
     api = AuthzClient(admin)

@@ -27,11 +27,11 @@ def test_reconcile_repairs_what_it_owns_leaves_the_rest_and_reports_progress(
     wiring, worker, admin, make_user, institution
 ):
     """Covers: R-MGR-1, R-USR-4"""
-    manager = make_user(nationalId="A123456789")
+    manager = make_user()
     approve_and_apply(
         wiring, worker, ready_application(wiring, "C", institution, manager["username"], email=manager["email"])
     )
-    intruder, staff, stranger = (make_user(nationalId="A123456789") for _ in range(3))
+    intruder, staff, stranger = (make_user() for _ in range(3))
     # Drift it owns: a manager added by hand; the users permission narrowed and cut from its policy.
     admin.group_user_add(intruder["id"], ensure_grant_group(admin, institution, CAT, "manager")["id"])
     api = AuthzClient(admin)

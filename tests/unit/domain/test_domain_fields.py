@@ -597,3 +597,10 @@ def test_field_error_serialises_for_clients():
         "zh": "醫事機構代碼應為 10 位數字",
         "en": "The medical institution code has exactly 10 digits",
     }
+
+
+@pytest.mark.parametrize("value,kind", VALID_IDS)
+def test_the_check_digit_completes_a_valid_number(value, kind):
+    """Covers: R-FORM-1"""
+    if kind is not IdKind.RESIDENT_OLD:
+        assert fields.id_check_digit(value[:9]) == value[9]

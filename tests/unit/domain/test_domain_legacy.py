@@ -74,6 +74,25 @@ def test_across_rows_duplicates_and_two_managers_are_refused():
     assert [a.account for a in checked.accounts] == ["wang1234"]
 
 
+def test_two_old_accounts_of_one_person_are_refused_naming_both_never_merged():
+    """Covers: R-ACC-1"""
+    rng = random.Random(4)
+    wang = export.row("wang1234", A, rng=rng)
+    second = export.row("wangxm88", B, rng=rng, national_id=wang["national_id"])  # the same person
+    second_grant = {**second, "category": "HPV-COL"}
+    chen = export.row("chen5678", B, rng=rng)
+    checked = plan(rows_of(wang, second, second_grant, chen))
+    assert {(r.row, r.code) for r in checked.refusals} == {
+        (2, "person.two_accounts"),
+        (3, "person.two_accounts"),
+        (4, "person.two_accounts"),
+    }
+    for refusal in checked.refusals:
+        assert "wang1234" in refusal.zh and "wangxm88" in refusal.zh
+        assert "wang1234" in refusal.en and "wangxm88" in refusal.en and "One person, one account" in refusal.en
+    assert [a.account for a in checked.accounts] == ["chen5678"]
+
+
 def test_a_password_hash_is_usable_only_in_a_format_keycloak_verifies():
     good = export.pbkdf2_hash("x", algorithm="pbkdf2-sha512", iterations=210000)
     parsed, note = parse_password_hash(good)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
     DirectoryUnavailable,
@@ -110,6 +111,36 @@ class FakeDirectory:
             {k: [v] for k, v in a["attributes"].items()},
             created_at=a.get("created_at"),
         )
+
+    def reserve_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id is None:
+                account_id = str(uuid.uuid4())
+                self.kc.accounts[account_id] = {
+                    "username": username.lower(),
+                    "email": None,
+                    "attributes": {RESERVATION_ATTRIBUTE: reference},
+                    "first_name": "",
+                    "last_name": "",
+                }
+            return self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference
+
+    def release_name(self, username, reference):
+        with self.kc.lock:
+            self._call()
+            account_id = self.kc.id_of(username)
+            if account_id and self.kc.accounts[account_id]["attributes"].get(RESERVATION_ATTRIBUTE) == reference:
+                del self.kc.accounts[account_id]
+
+    def account_of_person(self, national_id):
+        with self.kc.lock:
+            self._call()
+            for account_id, a in self.kc.accounts.items():
+                if a["attributes"].get("nationalId", "").upper() == national_id.upper():
+                    return Account(account_id, a["username"], a["email"], {k: [v] for k, v in a["attributes"].items()})
+            return None
 
     def _add(self, account: NewAccount) -> str:
         account_id = str(uuid.uuid4())

@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -230,3 +230,35 @@ def test_the_range_is_in_taiwan_days(wiring, worker):
     after = load_bundle(export.bundle(export_request(CODE, "2026-11-21", "2026-11-21")))
     assert len(inside["entries"]) == 1 and after["entries"] == []
     assert datetime.fromisoformat(inside["entries"][0]["at"]) == late.astimezone(UTC)
+
+
+def test_the_bundle_prints_the_checkpoints_mailed_since_the_range_began(exported, wiring, mailer, tmp_path):
+    """The chain's checkpoints mailed to the agency (decision 0136) are in the signed header and
+    listed in README.txt, the shipped verifier checks their signatures and prints them to compare
+    with the mails, and a checkpoint changed in the bundle fails it.
+
+    Covers: R-AUD-1
+    """
+    from sync_service.services.audit_anchoring import AuditCheckpointJob
+
+    AuditCheckpointJob(wiring.uow, mailer, "audit@hpa.example", every=timedelta(hours=1)).run(datetime.now(UTC))
+    (mail,) = mailer.to("audit@hpa.example")
+    line = next(x for x in mail.body.splitlines() if x.startswith("audit-checkpoint "))
+    export, request = exported
+    data = export.bundle(request)
+    bundle = load_bundle(data)
+    assert [c["seq"] for c in bundle["header"]["checkpoints"]] == [int(line.split()[1].removeprefix("seq="))]
+    assert problems(bundle) == []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert line in z.read("README.txt").decode()
+    (tmp_path / "bundle.zip").write_bytes(data)
+    shown = subprocess.run(
+        [sys.executable, "-m", "sync_service", "audit", "verify-bundle", str(tmp_path / "bundle.zip")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0 and line in shown.stdout
+
+    bundle["header"]["checkpoints"][0]["hash"] = "0" * 64
+    assert problems(bundle)  # the header's signature covers them

@@ -12,6 +12,7 @@ from sync_service.domain import FormInvalid, Grant, Level, Status, taiwan_date
 from sync_service.services import applications as use_cases
 from sync_service.services.errors import Forbidden
 from sync_service.services.ports import Caller
+from tests.support.personal_data import national_id_of
 from tests.support.sync import FILER, REVIEWER, TW, form, letter, new_account_name, ready_application
 
 CODE, CAT = "0401180014", "CRC-COL"
@@ -24,7 +25,7 @@ def _status(wiring, reference):
 
 def _person(fake_keycloak, account: str) -> None:
     """An account of the person the sample form names (its e-mail and national ID)."""
-    fake_keycloak.add_account(f"id-{account}", account, f"{account}@clinic.example.tw", "A123456789")
+    fake_keycloak.add_account(f"id-{account}", account, f"{account}@clinic.example.tw", national_id_of(account))
 
 
 def _manager(wiring, worker, account) -> None:

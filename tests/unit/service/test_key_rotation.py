@@ -37,13 +37,13 @@ def wire(settings, fake_keycloak, mailer):
 def test_rotating_both_keys_keeps_old_records_readable_and_verifiable(settings, fake_keycloak, mailer):
     """Covers: R-PD-1, R-AUD-1"""
     before = wire(settings, fake_keycloak, mailer)
-    old_app = ready_application(before, "A", CODE, new_account_name())
+    old_app = ready_application(before, "A", CODE, new_account_name(), national_id="A123456789")
     rotate_key_file(settings.data_key_file)
     rotate_key_file(settings.audit_key_file)
     after = wire(settings, fake_keycloak, mailer)
     try:
         assert after.cipher.key_id != before.cipher.key_id and after.chain.key_id != before.chain.key_id
-        new_app = ready_application(after, "A", "0401180015", new_account_name())
+        new_app = ready_application(after, "A", "0401180015", new_account_name(), national_id="A123456789")
         with after.uow() as uow:
             assert uow.applications.get(old_app).form.national_id.value == "A123456789"
             assert uow.applications.get(new_app).form.national_id.value == "A123456789"

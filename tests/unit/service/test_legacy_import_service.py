@@ -55,6 +55,23 @@ def test_a_seat_held_in_the_database_refuses_the_manager_row(wiring, fake_keyclo
     assert state.reason_code == "manager_seat.taken" and fake_keycloak.id_of("wu345678") is None
 
 
+def test_a_person_who_already_has_an_account_is_refused_naming_both(wiring, fake_keycloak):
+    """Covers: R-ACC-1"""
+    rng = random.Random(9)
+    earlier = export.row("chen5678", "0401180014", rng=rng)
+    run(wiring, fake_keycloak, checked(earlier), digest="c" * 64)
+    again = export.row("chenyj77", "0401180014", rng=rng, national_id=earlier["national_id"], category="HPV-COL")
+    summary = run(wiring, fake_keycloak, checked(again), digest="d" * 64)
+    assert (summary.imported, summary.refused) == (0, 1)
+    with wiring.uow() as uow:
+        [state] = uow.legacy.rows_of("d" * 64).values()
+    assert state.reason_code == "person.has_account"
+    assert (
+        "chen5678" in state.reason_en and "chenyj77" in state.reason_en and "One person, one account" in state.reason_en
+    )
+    assert "chen5678" in state.reason_zh and fake_keycloak.id_of("chenyj77") is None
+
+
 def test_a_dry_run_writes_nothing(wiring, fake_keycloak):
     rng = random.Random(7)
     summary = run(

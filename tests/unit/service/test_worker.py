@@ -11,6 +11,7 @@ from sync_service.adapters.tables import outbox
 from sync_service.domain import Grant, Level, Status
 from sync_service.services import applications as use_cases
 from tests.support.passwords import satisfies_policy
+from tests.support.personal_data import national_id_of
 from tests.support.sync import REVIEWER, new_account_name, ready_application
 
 CODE, CAT = "0401180014", "CRC-COL"
@@ -39,11 +40,11 @@ def test_a_creates_the_account_joins_managers_and_mails_the_password_once(wiring
     created = fake_keycloak.accounts[fake_keycloak.id_of(account)]
     assert created["actions"] == ("UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS")
     assert (created["last_name"], created["first_name"]) == ("歐陽", "娜娜")
-    assert created["attributes"]["nationalId"] == "A123456789" and created["temporary"]
+    assert created["attributes"]["nationalId"] == national_id_of(account) and created["temporary"]
     [mail] = mailer.to(f"{account}@clinic.example.tw")
     assert created["password"] in mail.body and satisfies_policy(created["password"])
     assert "預設密碼" in mail.body and "Default password" in mail.body
-    assert "A123456789" not in created["password"]
+    assert national_id_of(account) not in created["password"]
 
 
 def test_an_a_naming_the_persons_existing_account_is_a_grant_without_mail(wiring, worker, fake_keycloak, mailer):
@@ -54,7 +55,7 @@ def test_an_a_naming_the_persons_existing_account_is_a_grant_without_mail(wiring
     from datetime import date
 
     mine, theirs = new_account_name("e"), new_account_name("t")
-    fake_keycloak.add_account("acc-mine", mine, "old.address@clinic.example.tw", "A123456789")
+    fake_keycloak.add_account("acc-mine", mine, "old.address@clinic.example.tw", national_id_of(mine))
     fake_keycloak.add_account("acc-theirs", theirs, f"{theirs}@clinic.example.tw", "B120863158")
     fake_keycloak.directory().close_account("acc-mine", date(2026, 1, 5), "last-grant-ended")
     ok = ready_application(wiring, "A", CODE, mine)
@@ -182,9 +183,9 @@ def test_c_joins_managers_and_leaves_users_without_mail(wiring, worker, fake_key
     from sync_service.services.ports import NewAccount
 
     account = new_account_name("c")
-    user_id = d.create_accounts([NewAccount(account, "c@x.tw", "A", "B", {"nationalId": "A123456789"}, "x", ())])[
-        account
-    ]
+    user_id = d.create_accounts(
+        [NewAccount(account, "c@x.tw", "A", "B", {"nationalId": national_id_of(account)}, "x", ())]
+    )[account]
     d.join(user_id, Grant(CODE, CAT, Level.USER))
     d.join(user_id, Grant(CODE, "HPV-COL", Level.USER))
     app_id = ready_application(wiring, "C", CODE, account, email="c@x.tw")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.support.personal_data import national_id_of
 from tests.support.sync import form, letter, new_account_name
 
 from .conftest import REVIEWER_HEADERS, make_app
@@ -11,7 +12,8 @@ CODE = "0401180014"
 
 def submit_a(client, **extra):
     account = new_account_name()
-    body = {**form("A", CODE, account), "documents": ["form-1"], **extra}
+    # One person (the same national ID) behind every type A of these tests.
+    body = {**form("A", CODE, account), "national_id": "A123456789", "documents": ["form-1"], **extra}
     return client.post("/api/applications", json=body)
 
 
@@ -24,7 +26,9 @@ def test_type_a_is_public_and_the_rest_need_a_token(client, app):
     r = client.post("/api/applications", json=form("C", CODE, "wang1234"))
     assert r.status_code == 401 and r.json["error"]["code"] == "auth.sign_in_required"
     # The applicant's own account (the token's subject), holding the form's national ID and e-mail.
-    app.extensions["sync"].directory().kc.add_account("app-1", "wang1234", "wang1234@clinic.example.tw", "A123456789")
+    app.extensions["sync"].directory().kc.add_account(
+        "app-1", "wang1234", "wang1234@clinic.example.tw", national_id_of("wang1234")
+    )
     r = client.post(
         "/api/applications", json=form("C", CODE, "wang1234"), headers={"Authorization": "Bearer applicant"}
     )

@@ -42,6 +42,14 @@ public final class NationalIdDigest {
         }
     }
 
+    /**
+     * The digest that names the whole number (the lower-cased ID): the one value an account's
+     * {@code nationalIdDigests} holds for its person alone, so it says which person the account is.
+     */
+    public String whole(String nationalId) {
+        return of(NationalId.of(nationalId).normalized());
+    }
+
     /** What Keycloak stores for one national ID. */
     public Set<String> digestsOf(String nationalId) {
         Set<String> out = new LinkedHashSet<>();

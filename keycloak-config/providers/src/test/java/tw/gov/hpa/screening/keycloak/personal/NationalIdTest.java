@@ -3,6 +3,7 @@ package tw.gov.hpa.screening.keycloak.personal;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -36,5 +37,22 @@ class NationalIdTest {
     void nothingWithoutAnId() {
         assertTrue(NationalId.of(null).fragments().isEmpty());
         assertTrue(NationalId.of("A12").fragments().isEmpty());
+    }
+
+    @Test
+    void validNumbersAreThoseTheSyncServiceTakes() {
+        // The same values as tests/unit/domain/test_domain_fields.py VALID_IDS.
+        for (String value : List.of("A123456789", "B200000004", "Z123456780", "A800000014", "F912345678",
+                "AA00000009", "FD12345676", "a123456789")) {
+            assertTrue(NationalId.of(value).isValid(), value);
+        }
+    }
+
+    @Test
+    void aWrongCheckDigitOrShapeIsNotANationalId() {
+        for (String value : List.of("A123456788", "AB00000009", "AE00000000", "A323456789", "1234567890",
+                "A12345678", "")) {
+            assertFalse(NationalId.of(value).isValid(), value);
+        }
     }
 }
