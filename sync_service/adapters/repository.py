@@ -75,32 +75,33 @@ class ApplicationRepository:
     def queue(
         self,
         *,
-        status: str | None = None,
+        statuses: Sequence[str] | None = None,
         type: str | None = None,
         institution_code: str | None = None,
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        newest_first: bool = False,
     ) -> tuple[builtins.list[Application], int]:
-        """The reviewers' queue: oldest first, and how many match in all."""
+        """The reviewers' queue, oldest (or newest) first, and how many match in all."""
         where = [
             column == value
             for column, value in (
-                (applications.c.status, status),
                 (applications.c.type, type),
                 (applications.c.institution_code, institution_code),
                 (applications.c.category, category),
             )
             if value is not None
         ]
+        if statuses is not None:
+            where.append(applications.c.status.in_(list(statuses)))
         total = self.conn.execute(select(func.count()).select_from(applications).where(*where)).scalar_one()
-        query = (
-            select(applications)
-            .where(*where)
-            .order_by(applications.c.submitted_at, applications.c.id)
-            .limit(limit)
-            .offset(offset)
+        order = (
+            (applications.c.submitted_at.desc(), applications.c.id.desc())
+            if newest_first
+            else (applications.c.submitted_at, applications.c.id)
         )
+        query = select(applications).where(*where).order_by(*order).limit(limit).offset(offset)
         return [self._application(r) for r in self.conn.execute(query)], total
 
     def counts_by_status(

@@ -111,7 +111,7 @@ applications = Table(
     Index("ix_applications_category_queue", "category", "status", "submitted_at", "id"),
 )
 
-# Which applicants were mailed their application's reference (0010, issue 21 point 5).
+# Which applicants were mailed their application's reference (0011, issue 21 point 5).
 receipt_mails = Table(
     "receipt_mails",
     metadata,

@@ -104,14 +104,15 @@ class ApplicationRepository(Protocol):
     def queue(
         self,
         *,
-        status: str | None = None,
+        statuses: Sequence[str] | None = None,
         type: str | None = None,
         institution_code: str | None = None,
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        newest_first: bool = False,
     ) -> tuple[builtins.list[Application], int]:
-        """The reviewers' queue, oldest first, and how many match in all."""
+        """The reviewers' queue (any of `statuses`; None: all), oldest or newest first, and how many match in all."""
 
     def counts_by_status(
         self, *, type: str | None = None, institution_code: str | None = None, category: str | None = None

@@ -118,7 +118,8 @@ class AdminConsole:
         # The password dialog's save, then the console's "are you sure" dialog.
         self.page.locator("[role=dialog]:has([data-testid=passwordField]) footer button").first.click()
         self.page.locator("[role=dialog]:not(:has([data-testid=passwordField])) footer button").first.click()
-        alert = self.page.locator(".pf-v5-c-alert").first
+        # The console's toast about the password (an earlier toast may still be showing).
+        alert = self.page.locator(".pf-v5-c-alert").filter(has_text=re.compile("密碼|[Pp]assword")).last
         alert.wait_for()
         return alert.inner_text()
 
