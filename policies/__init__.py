@@ -134,6 +134,9 @@ class Policies:
 # The realm roles that belong to no category (realm-export.json defines them; a test checks).
 MANAGER_ROLE = "institution-manager"  # carried by every manager-level grant group
 REVIEWER_ROLE = "hpa-reviewer"  # HPA's reviewers: they decide applications through the sync service
+# The vendor's staff (資拓宏宇, the system's administrator, 附件2-1 preamble; R-VEN-1): they record their
+# processing on form 1, take written personal-data requests, audit and suspend; they decide no grant.
+VENDOR_ROLE = "maintenance-vendor"
 
 
 def category_role(category: str) -> str:

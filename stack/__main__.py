@@ -120,6 +120,7 @@ def up() -> int:
       登入 sign in as  {demo_user["username"]}  /  {demo_user["password"]}
       （首次登入須更換此密碼、接受條款並確認個人資料 / first sign-in: replace this password, accept the terms, confirm your profile）
       HPA reviewer 審核人員 (role hpa-reviewer): {demo_user["reviewer"]}  /  {demo_user["password"]}
+      維護廠商 vendor (role maintenance-vendor): {demo_user["vendor"]}  /  {demo_user["password"]}
   Keycloak 管理主控台 admin console          {kc.url}/admin/master/console/#/{REALM_NAME}
       admin  /  KC_BOOTSTRAP_ADMIN_PASSWORD in {SECRETS_FILE}
   Realm account page                         {kc.url}/realms/{REALM_NAME}/account

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from keycloak import KeycloakAdmin
 
-from policies import REVIEWER_ROLE
+from policies import REVIEWER_ROLE, VENDOR_ROLE
 from sync_service.adapters.keycloak_groups import ensure_grant_group
 
 from .paths import REALM_NAME
@@ -12,8 +12,9 @@ from .paths import REALM_NAME
 DEMO_INSTITUTION = "0401180014"  # National Taiwan University Hospital's real code, as an example
 DEMO_USERNAME = "demouser01"
 DEMO_REVIEWER = "hpareviewer01"
+DEMO_VENDOR = "iisivendor01"  # the vendor's staff (資拓宏宇, role maintenance-vendor)
 # Made-up national IDs with a right check digit: every account holds its person's (R-ACC-1).
-DEMO_NATIONAL_IDS = {DEMO_USERNAME: "D120000000", DEMO_REVIEWER: "D220000002"}
+DEMO_NATIONAL_IDS = {DEMO_USERNAME: "D120000000", DEMO_REVIEWER: "D220000002", DEMO_VENDOR: "D120000108"}
 
 
 def admin_client(kc) -> KeycloakAdmin:
@@ -67,4 +68,26 @@ def ensure_demo_data(kc, secrets: dict) -> dict:
             }
         )
         admin.assign_realm_roles(reviewer_id, [admin.get_realm_role(REVIEWER_ROLE)])
-    return {"username": DEMO_USERNAME, "reviewer": DEMO_REVIEWER, "password": secrets["DEMO_USER_PASSWORD"]}
+    if admin.get_user_id(DEMO_VENDOR) is None:
+        vendor_id = admin.create_user(
+            {
+                "username": DEMO_VENDOR,
+                "email": "iisivendor01@iisigroup.example.tw",
+                "enabled": True,
+                "firstName": "志明",
+                "lastName": "吳",
+                "attributes": {
+                    "department": ["系統維護部"],
+                    "phone": ["(02)2559-1969#116"],
+                    "nationalId": [DEMO_NATIONAL_IDS[DEMO_VENDOR]],
+                },
+                "credentials": [{"type": "password", "value": secrets["DEMO_USER_PASSWORD"], "temporary": True}],
+            }
+        )
+        admin.assign_realm_roles(vendor_id, [admin.get_realm_role(VENDOR_ROLE)])
+    return {
+        "username": DEMO_USERNAME,
+        "reviewer": DEMO_REVIEWER,
+        "vendor": DEMO_VENDOR,
+        "password": secrets["DEMO_USER_PASSWORD"],
+    }

@@ -18,6 +18,8 @@ from sync_service.settings import Settings
 REVIEWER = Caller(subject="rev-1", username="reviewer-lin", roles=frozenset({"hpa-reviewer"}))
 # A second reviewer: files B, C and D on people's behalf, which REVIEWER then decides (four eyes).
 FILER = Caller(subject="rev-2", username="reviewer-chen", roles=frozenset({"hpa-reviewer"}))
+# The vendor's staff (R-VEN-1): records its processing on form 1, decides nothing.
+VENDOR = Caller(subject="ven-1", username="vendor-wu", roles=frozenset({"maintenance-vendor"}))
 APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
 TW = timezone(timedelta(hours=8))
 

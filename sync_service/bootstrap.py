@@ -70,6 +70,7 @@ class Wiring:
         if self.event_source_factory is not None:
             jobs.append(self.keycloak_event_poll())
         jobs.append(self.users_leaving())
+        jobs.append(self.grant_endings())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
         from .services.receipts import ReceiptMails
 
@@ -142,21 +143,29 @@ class Wiring:
 
         return AuditExport(self.uow, AuditBundleWriter(self.chain), utcnow)
 
-    def users_leaving(self):
-        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
+    def departure_dates(self) -> DepartureDates:
+        """Users' departure dates, as the admin console keeps them (Keycloak user attributes)."""
         import policies
 
         from .adapters.keycloak_departures import KeycloakDepartureDates
         from .adapters.keycloak_directory import KeycloakDirectory
+
+        directory = self.directory()
+        if not isinstance(directory, KeycloakDirectory):
+            raise RuntimeError("departure dates are read from Keycloak's user attributes: no Keycloak here")
+        return KeycloakDepartureDates(directory.admin, policies.departures().user_attribute)
+
+    def users_leaving(self):
+        """Users leaving on the date their manager set (R-USR-2; services/departures.py)."""
         from .services.departures import UsersLeaving
 
-        def dates() -> DepartureDates:
-            directory = self.directory()
-            if not isinstance(directory, KeycloakDirectory):
-                raise RuntimeError("departure dates are read from Keycloak's user attributes: no Keycloak here")
-            return KeycloakDepartureDates(directory.admin, policies.departures().user_attribute)
+        return UsersLeaving(self.departure_dates, self.directory, self.uow)
 
-        return UsersLeaving(dates, self.directory, self.uow)
+    def grant_endings(self):
+        """Grants managers end from a date on their page (decision 0127; services/pair_users.py)."""
+        from .services.pair_users import GrantEndings
+
+        return GrantEndings(self.uow, self.directory)
 
     def _reminder_jobs(self) -> list:
         """Password reminders and access reviews (decision 0085), sharing one read of the accounts."""
@@ -188,7 +197,9 @@ class Wiring:
             threads=s.worker_threads,
             lease_seconds=s.worker_lease_seconds,
             max_backoff_seconds=s.worker_max_backoff_seconds,
-            sign_in_places=SignInPlaces(s.screening_system_url, console),
+            sign_in_places=SignInPlaces(
+                s.screening_system_url, console, f"{(s.public_url or 'http://127.0.0.1:5000').rstrip('/')}/manage"
+            ),
             schedule=self.schedule() if s.worker_runs_jobs else None,
             request_seconds=s.keycloak_timeout_seconds / 4,
         )
@@ -254,10 +265,9 @@ def bootstrap(
         from .adapters.tokens import RealmTokenVerifier
 
         token_verifier = RealmTokenVerifier(settings.keycloak_url, settings.realm)
-    import policies
 
     from .adapters.captcha_image import draw
-    from .adapters.pdf_forms import PdfForms
+    from .adapters.html_pdf import HtmlPdfForms
 
     return Wiring(
         settings=settings,
@@ -270,7 +280,7 @@ def bootstrap(
         event_source_factory=event_source_factory,
         audit_anchors_factory=audit_anchors_factory,
         challenges=Challenges(draw),
-        printer=PdfForms(help_desk=policies.load().help_desk),
+        printer=HtmlPdfForms(),
     )
 
 

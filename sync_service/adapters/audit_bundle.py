@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -67,8 +68,9 @@ class AuditBundleWriter:
         rows: list[ChainRow],
         generated_at: datetime,
         checkpoints: Sequence[AuditCheckpoint] = (),
+        accounts: list[dict[str, Any]] | None = None,
     ) -> bytes:
-        header = {
+        header: dict[str, Any] = {
             "institution": request.institution,
             "from": request.start.isoformat(),
             "to": request.end.isoformat(),
@@ -87,6 +89,9 @@ class AuditBundleWriter:
                 for c in checkpoints
             ],
         }
+        if accounts is not None:
+            # R-AUD-2: the institution's accounts and grants when the audit was opened, signed with the header.
+            header["accounts_and_grants"] = accounts
         digest = verify.header_digest(header)
         entries = []
         for place, r in enumerate(rows, start=1):

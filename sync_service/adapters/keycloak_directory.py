@@ -25,6 +25,7 @@ from ..services.ports import (
     DirectoryAccount,
     DirectoryRefused,
     DirectoryUnavailable,
+    Holder,
     NewAccount,
     PairState,
     Profile,
@@ -354,6 +355,20 @@ class KeycloakDirectory:
         if group_id is None:
             return {}
         return {u["username"]: u["id"] for u in self.admin.get_group_members(group_id, {"briefRepresentation": True})}
+
+    @_keycloak_errors_as_ours
+    def holders(self, grant: Grant) -> list[Holder]:
+        group_id = self._group_id(grant, create=False)
+        if group_id is None:
+            return []
+        people = self.admin.get_group_members(group_id, {"briefRepresentation": False})
+        return sorted(
+            (
+                Holder(u["id"], u["username"], u.get("firstName"), u.get("lastName"), u.get("email"), u["enabled"])
+                for u in people
+            ),
+            key=lambda h: h.username,
+        )
 
     @_keycloak_errors_as_ours
     def repair_manager_access(self, institution: str, category: str) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 
-from ..domain.personal_data import PersonalDataRequest, RequestStatus
+from ..domain.personal_data import Letter, PersonalDataRequest, RequestStatus
 from .crypto import PersonalDataCipher
 from .tables import (
     access_review_items,
@@ -28,7 +28,31 @@ class PersonalDataRequestRepository:
         self.conn, self.cipher = conn, cipher
 
     def add(self, request: PersonalDataRequest) -> None:
-        self.conn.execute(insert(personal_data_requests).values(id=request.id, **self._row(request)))
+        letter = request.letter
+        stored = (
+            {
+                "letter_filename": letter.filename,
+                "letter_content_type": letter.content_type,
+                "letter_size": letter.size,
+                "letter_ciphertext": self.cipher.encrypt_bytes(letter.content or b"", context=f"letter/{request.id}"),
+            }
+            if letter
+            else {}
+        )
+        self.conn.execute(insert(personal_data_requests).values(id=request.id, **self._row(request), **stored))
+
+    def letter(self, request_id: str) -> Letter | None:
+        """The written request's letter, with its content decrypted."""
+        t = personal_data_requests
+        row = self.conn.execute(
+            select(t.c.letter_filename, t.c.letter_content_type, t.c.letter_size, t.c.letter_ciphertext).where(
+                t.c.id == request_id
+            )
+        ).first()
+        if row is None or row.letter_ciphertext is None:
+            return None
+        content = self.cipher.decrypt_bytes(row.letter_ciphertext, context=f"letter/{request_id}")
+        return Letter(row.letter_filename, row.letter_content_type, row.letter_size, content)
 
     def save(self, request: PersonalDataRequest) -> None:
         self.conn.execute(
@@ -75,7 +99,7 @@ class PersonalDataRequestRepository:
         return self.conn.execute(
             update(personal_data_requests)
             .where(personal_data_requests.c.account == account.lower())
-            .values(account=pseudonym, details_ciphertext=None)
+            .values(account=pseudonym, details_ciphertext=None, letter_ciphertext=None)
         ).rowcount
 
     def _row(self, r: PersonalDataRequest) -> dict:
@@ -96,6 +120,10 @@ class PersonalDataRequestRepository:
             "decided_by": r.decided_by,
             "decided_at": r.decided_at,
             "decision_reason": r.decision_reason,
+            "channel": r.channel,
+            "registered_by": r.registered_by,
+            "received_on": r.received_on,
+            "fee": r.fee,
         }
 
     def _request(self, row) -> PersonalDataRequest:
@@ -117,6 +145,13 @@ class PersonalDataRequestRepository:
             decided_by=row.decided_by,
             decided_at=row.decided_at,
             decision_reason=row.decision_reason,
+            channel=row.channel,
+            registered_by=row.registered_by,
+            received_on=row.received_on,
+            fee=row.fee,
+            letter=Letter(row.letter_filename, row.letter_content_type, row.letter_size or 0)
+            if row.letter_filename
+            else None,
         )
 
 

@@ -111,7 +111,7 @@ applications = Table(
     Index("ix_applications_category_queue", "category", "status", "submitted_at", "id"),
 )
 
-# Which applicants were mailed their application's reference (0011, issue 21 point 5).
+# Which applicants were mailed their application's reference (0013, issue 21 point 5).
 receipt_mails = Table(
     "receipt_mails",
     metadata,
@@ -257,6 +257,16 @@ personal_data_requests = Table(
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
     Column("decision_reason", Text),
+    # A request received in writing (0011): who registered it, the day the letter came, the fee
+    # charged (NT$), and the letter's scan, encrypted (AES-GCM, bound to the request).
+    Column("channel", String(8), nullable=False, server_default="online"),
+    Column("registered_by", String(255)),
+    Column("received_on", Date),
+    Column("fee", Integer),
+    Column("letter_filename", String(200)),
+    Column("letter_content_type", String(40)),
+    Column("letter_size", Integer),
+    Column("letter_ciphertext", LargeBinary),
 )
 
 # Where the audit chain starts once retention has cut its oldest rows (decision 0096): the
@@ -353,4 +363,19 @@ access_review_items = Table(
     Column("state", String(16), nullable=False),
     Column("decided_by", String(255)),
     Column("decided_at", UtcDateTime()),
+)
+
+# Grants a manager ends from a date (decision 0127): one pending ending per person and pair,
+# removed when applied (the audit chain keeps the record).
+grant_endings = Table(
+    "grant_endings",
+    metadata,
+    Column("account_id", String(64), primary_key=True),
+    Column("institution_code", String(10), primary_key=True),
+    Column("category", String(10), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("end_on", Date, nullable=False),
+    Column("set_by", String(255), nullable=False),
+    Column("set_at", UtcDateTime(), nullable=False),
+    Index("ix_grant_endings_due", "end_on"),
 )

@@ -15,6 +15,7 @@ from .audit_chain import AuditChain
 from .audit_checkpoints import AuditCheckpointStore
 from .audit_people import AuditPeople
 from .crypto import PersonalDataCipher
+from .grant_endings import GrantEndingRepository
 from .keycloak_event_log import KeycloakEventLog
 from .personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from .repository import (
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
         self.legacy = LegacyImportRepository(self.conn)
         self.password_reminders = PasswordReminderRepository(self.conn)
         self.access_reviews = AccessReviewRepository(self.conn)
+        self.grant_endings = GrantEndingRepository(self.conn)
         self.audit_checkpoints = AuditCheckpointStore(self.conn, self.chain)
         self._extra: list[AuditEntry] = []
         self._erase: tuple[set[str], datetime] | None = None

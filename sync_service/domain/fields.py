@@ -425,6 +425,18 @@ class Phone:
     def __str__(self) -> str:
         return self.e164 + (f";ext={self.extension}" if self.extension else "")
 
+    @property
+    def written(self) -> str:
+        """As the agency's forms write a number: (02)2559-1969#116, 0912-345-678."""
+        main = self.national.partition("#")[0].split()
+        if len(main) < 2:
+            return self.national
+        if main[0].startswith("09"):  # a mobile number has no area code
+            text = "-".join(main)
+        else:
+            text = f"({main[0]})" + "-".join(main[1:])
+        return text + (f"#{self.extension}" if self.extension else "")
+
 
 def _phone_error(field: str) -> FieldError:
     return FieldError(

@@ -52,6 +52,24 @@ def parse_correction(field_name: object, value: object) -> dict[str, str]:
     return {"field": name, "value": right}
 
 
+# How a request reached us: signed in at /my-data, or in writing to the vendor (附件4 五
+# 「以書面…向資拓宏宇行使」), registered by the vendor's (or HPA's) staff.
+ONLINE, WRITTEN = "online", "written"
+
+# An administrative fee (附件4 五 「得酌收行政作業費用」, PDPA art. 14) is recorded in NT$, up to this.
+MAX_FEE = 100_000
+
+
+@dataclass(frozen=True)
+class Letter:
+    """The scan of a written request's letter, kept with the request (encrypted at rest)."""
+
+    filename: str
+    content_type: str
+    size: int
+    content: bytes | None = None
+
+
 @dataclass
 class PersonalDataRequest:
     id: str
@@ -60,6 +78,13 @@ class PersonalDataRequest:
     filed_at: datetime
     due_on: date
     details: dict[str, Any] = field(default_factory=dict)
+    channel: str = ONLINE
+    # Written requests: who registered the letter, the day it arrived (the deadline counts from
+    # it), the fee charged (NT$, None when none was), and the letter's scan.
+    registered_by: str | None = None
+    received_on: date | None = None
+    fee: int | None = None
+    letter: Letter | None = None
     status: RequestStatus = RequestStatus.OPEN
     extended_to: date | None = None
     extension_reason: str | None = None
@@ -126,6 +151,21 @@ class PersonalDataRequest:
         self.status, self.decided_by, self.decided_at, self.decision_reason = RequestStatus.REJECTED, by, at, text
 
 
+def parse_fee(value: object) -> int | None:
+    """行政作業費用 in whole NT$; blank for none charged."""
+    text = fields.clean(value, "fee").replace(",", "")
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_FEE:
+        raise FieldError(
+            "fee.invalid",
+            "fee",
+            f"行政作業費用請填 0 到 {MAX_FEE:,} 的整數金額（新臺幣元）；未收費請留空",
+            f"The fee is a whole amount from 0 to {MAX_FEE:,} (NT$); leave it blank when none was charged",
+        )
+    return int(text)
+
+
 def new_request(
     *,
     id: str,
@@ -135,6 +175,7 @@ def new_request(
     field_name: object = None,
     value: object = None,
     reason: object = None,
+    received_on: date | None = None,
 ) -> PersonalDataRequest:
     rules = policies.personal_data()
     kind = fields.clean(kind)
@@ -152,5 +193,6 @@ def new_request(
     text = fields.clean(reason, "reason")
     if text:
         details["reason"] = fields.parse_text(text, "reason", "說明", "Explanation", 500)
-    due = taiwan_date(now) + timedelta(days=rules.kinds[kind].answer_within_days)
+    # Art. 13 counts from the request's arrival: today online, the letter's day in writing.
+    due = (received_on or taiwan_date(now)) + timedelta(days=rules.kinds[kind].answer_within_days)
     return PersonalDataRequest(id=id, account=account.lower(), kind=kind, filed_at=now, due_on=due, details=details)

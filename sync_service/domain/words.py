@@ -62,6 +62,11 @@ ACTIONS: dict[str, Words] = {
     "access-review.answered": ("管理者完成使用者確認", "access review answered"),
     "access-review.removed": ("確認時移除使用者", "user removed in an access review"),
     "access-review.closed": ("使用者確認結案", "access review closed"),
+    # audits of an institution (R-AUD-2): who looked at which institution's records, and why
+    "audit.opened": (
+        "查核機構（匯出帳號權限與異動紀錄）",
+        "institution audited (accounts, grants and changes exported)",
+    ),
 }
 
 # Keycloak's own user events as the chain keeps them ("keycloak." + the type, lower case;
@@ -304,6 +309,14 @@ DETAIL_LABELS: dict[str, Words] = {
     "due_on": ("答覆期限", "answer by"),
     "extended_to": ("延長至", "extended to"),
     "applied": ("執行結果", "carried out"),
+    "channel": ("提出方式", "how it came"),
+    "institutions": ("機構", "institutions"),
+    "reference": ("文號或說明", "reference"),
+    "from": ("自", "from"),
+    "to": ("至", "to"),
+    "export": ("匯出內容", "exported"),
+    "grants": ("權限筆數", "grants"),
+    "fee": ("行政作業費用（新臺幣元）", "administrative fee (NT$)"),
 }
 DETAIL_VALUES: dict[str, dict[str, Words]] = {
     "decision": {"approve": ("核准", "approve"), "reject": ("退件", "reject")},
@@ -311,6 +324,7 @@ DETAIL_VALUES: dict[str, dict[str, Words]] = {
         "own_application": ("申請書為審核人員本人", "the reviewer's own application"),
         "own_filing": ("此審核人員代為提出的申請", "filed by this reviewer for someone else"),
     },
+    "channel": {"online": ("線上", "online"), "written": ("書面（來函）", "in writing (a letter)")},
     "filed_for": {
         "person": ("當事人", "the person"),
         "institution": ("機構（依來函）", "the institution (its letter)"),
@@ -320,7 +334,14 @@ DETAIL_VALUES: dict[str, dict[str, Words]] = {
         "email": ("電子郵件", "e-mail"),
         "national_id": ("身分證字號", "national ID"),
     },
+    "export": {
+        "csv": ("異動紀錄 CSV", "the changes, CSV"),
+        "bundle": ("簽章匯出檔", "the signed bundle"),
+        "accounts": ("帳號與權限 CSV", "the accounts and grants, CSV"),
+    },
     "kind": {
+        "periodic": ("定期查核", "periodic audit"),
+        "unannounced": ("不定期（不預告）查核", "unannounced audit"),
         "copy": ("複製本", "a copy"),
         "correct": ("更正", "a correction"),
         "stop": ("停止蒐集處理利用", "a stop"),

@@ -289,8 +289,26 @@ def duplicates_of(uow: UnitOfWork, app: Application) -> list[str]:
 
 
 def _require_reviewer(caller: Caller) -> None:
+    """Deciding is HPA's: the vendor's staff read, record and audit, and decide no grant (R-VEN-1)."""
     if not caller.is_reviewer:
         raise Forbidden("auth.reviewer_required", "此操作限國健署審核人員", "Only HPA reviewers may do this")
+
+
+def require_staff(caller: Caller) -> None:
+    """What HPA's reviewers and the vendor's staff both do: read applications, take personal-data
+    requests, audit, suspend."""
+    if not caller.is_staff:
+        raise Forbidden(
+            "auth.staff_required",
+            "此操作限國健署審核人員或維護廠商",
+            "Only HPA reviewers or the vendor's staff may do this",
+        )
+
+
+def require_vendor(caller: Caller) -> None:
+    """維護廠商登錄 is filled by the system vendor (附件1 「由系統廠商填寫」, R-FORM-6)."""
+    if not caller.is_vendor:
+        raise Forbidden("auth.vendor_required", "此操作限維護廠商", "Only the vendor's staff may do this")
 
 
 def _own_link(app: Application, caller: Caller, directory: Directory | None) -> str | None:
@@ -558,30 +576,30 @@ def record_vendor_processing(
     notes: object = "",
     now: datetime | None = None,
 ) -> Application:
-    return _reviewer_step(
-        uow,
-        application_id,
-        caller,
-        lambda app: app.record_vendor_processing(
-            vendor_name, processed_on, notes, by=caller.username, at=now or utcnow()
-        ),
-    )
+    """維護廠商登錄 (R-FORM-6): the vendor's staff record their processing; reviewers read it."""
+    require_vendor(caller)
+    with uow:
+        app = load_application(uow, application_id)
+        app.record_vendor_processing(vendor_name, processed_on, notes, by=caller.username, at=now or utcnow())
+        uow.applications.save(app)
+        uow.commit()
+    return app
 
 
 def read(uow: UnitOfWork, application_id: str, *, caller: Caller) -> Application:
-    _require_reviewer(caller)
+    require_staff(caller)
     with uow:
         return load_application(uow, application_id)
 
 
 def search(uow: UnitOfWork, *, caller: Caller, **filters: Any) -> list[Application]:
-    _require_reviewer(caller)
+    require_staff(caller)
     with uow:
         return uow.applications.list(**filters)
 
 
 def provisioning_status(uow: UnitOfWork, application_id: str, *, caller: Caller) -> tuple[Application, list[Any]]:
-    _require_reviewer(caller)
+    require_staff(caller)
     with uow:
         app = load_application(uow, application_id)
         return app, uow.outbox.of_application(application_id)

@@ -13,13 +13,17 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+import policies
+
+from ..domain import Grant, Level, fields
 from ..domain.errors import FieldError, FormInvalid
 from ..domain.keycloak_events import SIGN_IN_ACTIONS
-from .ports import BundleWriter, ChainRow, ExportRequest, UnitOfWork
+from .applications import require_staff
+from .ports import AuditEntry, BundleWriter, Caller, ChainRow, Directory, ExportRequest, UnitOfWork
 
 TAIWAN = timezone(timedelta(hours=8))
 LONGEST_RANGE_DAYS = 3 * 366  # one request reads at most this much of the chain
@@ -151,6 +155,61 @@ def csv_text(rows: list[ChainRow]) -> str:
     return out.getvalue()
 
 
+# ---- an audit of an institution (R-AUD-2, R-VEN-1; 附件2-1 七) ---------------------------------
+
+# 「定期或不定期派員實施查核…得以不預告之方式進行」
+AUDIT_KINDS: dict[str, tuple[str, str]] = {
+    "periodic": ("定期查核", "periodic audit"),
+    "unannounced": ("不定期（不預告）查核", "unannounced audit"),
+}
+ACCOUNT_COLUMNS = ("業務類別 Category", "層級 Level", "帳號 Account", "E-mail", "狀態 State")
+
+
+@dataclass(frozen=True)
+class HeldGrant:
+    """One grant the institution's people hold, as Keycloak holds it now (or as a suspension keeps it)."""
+
+    category: str
+    level: str
+    username: str
+    email: str
+    state: str = "active"  # active; suspended (kept aside until the suspension is lifted)
+
+
+def accounts_and_grants(directory: Directory, institution: str) -> list[HeldGrant]:
+    """Every account holding a grant of the institution, per category and level."""
+    held = []
+    for category in policies.load().categories:
+        for level in Level:
+            for username, account_id in sorted(directory.members(Grant(institution, category, level)).items()):
+                account = directory.account(account_id)
+                held.append(HeldGrant(category, level.value, username, (account.email if account else "") or ""))
+    return held
+
+
+def accounts_csv(held: list[HeldGrant]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(ACCOUNT_COLUMNS)
+    states = {"active": "有效 active", "suspended": "停權中 suspended"}
+    levels = {"manager": "管理者 manager", "user": "使用者 user"}
+    for g in held:
+        writer.writerow(
+            [_cell(v) for v in (g.category, levels.get(g.level, g.level), g.username, g.email, states.get(g.state))]
+        )
+    return out.getvalue()
+
+
+def audit_kind(value: object) -> str:
+    kind = str(value or "").strip()
+    if kind not in AUDIT_KINDS:
+        raise FormInvalid(
+            [FieldError("audit.kind", "kind", "請選擇定期或不定期查核", "Choose a periodic or an unannounced audit")]
+        )
+    return kind
+
+
 @dataclass
 class AuditExport:
     uow_factory: Callable[[], UnitOfWork]
@@ -160,11 +219,53 @@ class AuditExport:
     def csv(self, request: ExportRequest) -> str:
         return csv_text(selected_rows(self.uow_factory(), request))
 
-    def bundle(self, request: ExportRequest) -> bytes:
+    def bundle(self, request: ExportRequest, accounts: list[HeldGrant] | None = None) -> bytes:
         rows = selected_rows(self.uow_factory(), request)
         with self.uow_factory() as uow:  # the chain's checkpoints mailed since the range began (decision 0136)
             checkpoints = uow.audit_checkpoints.made_since(request.utc_range[0])
-        return self.writer.bundle(request, rows, self.clock(), checkpoints)
+        return self.writer.bundle(
+            request,
+            rows,
+            self.clock(),
+            checkpoints,
+            accounts=[asdict(a) for a in accounts] if accounts is not None else None,
+        )
+
+    def open(
+        self,
+        caller: Caller,
+        directory: Directory,
+        request: ExportRequest,
+        *,
+        kind: object,
+        reference: object = "",
+        what: str,
+    ) -> list[HeldGrant]:
+        """HPA or the vendor opens an audit of one institution (附件2-1 七): the accounts and grants
+        it holds now are read, and the chain records who looked at what, when, and why."""
+        require_staff(caller)
+        kind = audit_kind(kind)
+        ref = fields.clean(reference, "reference")[:50]
+        held = accounts_and_grants(directory, request.institution)
+        with self.uow_factory() as uow:
+            uow.record(
+                AuditEntry(
+                    actor=caller.username,
+                    action="audit.opened",
+                    at=self.clock(),
+                    details={
+                        "institutions": [request.institution],
+                        "kind": kind,
+                        "reference": ref or None,
+                        "from": request.start.isoformat(),
+                        "to": request.end.isoformat(),
+                        "export": what,
+                        "grants": len(held),
+                    },
+                )
+            )
+            uow.commit()
+        return held
 
     @staticmethod
     def file_name(request: ExportRequest, extension: str) -> str:

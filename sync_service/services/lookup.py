@@ -77,12 +77,17 @@ class Viewer:
     def is_reviewer(self) -> bool:
         return self.caller is not None and self.caller.is_reviewer
 
+    @property
+    def is_staff(self) -> bool:
+        """HPA's reviewers and the vendor's staff (R-VEN-1) read every application."""
+        return self.caller is not None and self.caller.is_staff
+
 
 def may_see(app: Application, viewer: Viewer) -> bool:
     """Reviewers see every application; an applicant theirs: the person on the form holds
     the account signed in with, or this browser filed the application or proved it with
     its reference and e-mail address. Never the account name alone."""
-    if viewer.is_reviewer:
+    if viewer.is_staff:
         return True
     return is_holder(viewer.holder, app) or app.id in viewer.references
 

@@ -20,6 +20,8 @@ class SignInPlaces:
 
     screening_system: str
     admin_console: str
+    # The sync service's managers' page (decision 0127): people with access elsewhere, adding an existing account.
+    managers_page: str | None = None
 
 
 def password_rules() -> tuple[str, str]:
@@ -53,6 +55,12 @@ def password_mail(app: Application, password: str, message_id: str, places: Sign
             f"\nSign in to the screening system: {places.screening_system}\n"
             f"Administer your institution's users (admin console): {places.admin_console}\n"
         )
+        if places.managers_page:
+            sign_in_zh += f"加入已有帳號的人員、在其他機構也有權限的使用者（管理使用者頁）：{places.managers_page}\n"
+            sign_in_en += (
+                f"Add a person who already has an account; users with access elsewhere (managers' page): "
+                f"{places.managers_page}\n"
+            )
     else:
         sign_in_zh = sign_in_en = ""
     body = f"""{name} 您好：

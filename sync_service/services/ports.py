@@ -18,7 +18,7 @@ import policies
 from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
 from ..domain.keycloak_events import People
 from ..domain.legacy import PasswordHash
-from ..domain.personal_data import PersonalDataRequest
+from ..domain.personal_data import Letter, PersonalDataRequest
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -256,6 +256,9 @@ class PersonalDataRequestRepository(Protocol):
 
     def queue(self, status: str | None = None, limit: int = 100) -> list[PersonalDataRequest]: ...
 
+    def letter(self, request_id: str) -> Letter | None:
+        """A written request's letter, with its content."""
+
     def processing_stopped(self, account: str) -> bool:
         """Has the person had the processing of their data stopped (an approved request)?"""
 
@@ -398,6 +401,36 @@ class AccessReviewRepository(Protocol):
         """An unconfirmed item becomes removed; False if it is not (any more) unconfirmed."""
 
 
+@dataclass(frozen=True)
+class GrantEnding:
+    """A user-level grant a manager ends from a date (decision 0127): at 00:00 Taipei of `end_on`
+    the person leaves the pair's users group (and their account closes if nothing is left)."""
+
+    account_id: str
+    username: str
+    institution_code: str
+    category: str
+    end_on: date
+    set_by: str
+    set_at: datetime
+
+
+class GrantEndingRepository(Protocol):
+    def set(self, ending: GrantEnding) -> None:
+        """The person's pending ending in the pair, replacing an earlier date."""
+
+    def cancel(self, account_id: str, institution_code: str, category: str) -> bool:
+        """False when there was none."""
+
+    def of_pair(self, institution_code: str, category: str) -> dict[str, GrantEnding]:
+        """The pair's pending endings, by account id."""
+
+    def due(self, today: date) -> list[GrantEnding]: ...
+
+    def take(self, ending: GrantEnding) -> bool:
+        """Remove the ending as applied; False when another worker took it (or it changed)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every
@@ -432,6 +465,9 @@ class UnitOfWork(Protocol):
 
     @property
     def access_reviews(self) -> AccessReviewRepository: ...
+
+    @property
+    def grant_endings(self) -> GrantEndingRepository: ...
 
     @property
     def audit_checkpoints(self) -> AuditCheckpointRepository: ...
@@ -517,6 +553,18 @@ class Account:
         """Does the account carry this national ID? (One place for it: Keycloak keeps
         HMAC digests of it, sync_service/domain/national_id_digest.py.)"""
         return national_id_digest.holds(self.attributes, national_id, self.national_id_key)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person holding a grant, as their manager's page lists them (decision 0127)."""
+
+    id: str
+    username: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    enabled: bool
 
 
 @dataclass(frozen=True)
@@ -634,6 +682,10 @@ class Memberships(Protocol):
         """The accounts holding the grant, username -> account id ({} when no group)."""
         ...
 
+    def holders(self, grant: Grant) -> list[Holder]:
+        """The people holding the grant, with their names ([] when no group), by username."""
+        ...
+
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
 
@@ -723,6 +775,16 @@ class Caller:
     def is_reviewer(self) -> bool:
         return policies.REVIEWER_ROLE in self.roles
 
+    @property
+    def is_vendor(self) -> bool:
+        """The vendor's staff (維護廠商, R-VEN-1)."""
+        return policies.VENDOR_ROLE in self.roles
+
+    @property
+    def is_staff(self) -> bool:
+        """HPA's reviewers and the vendor's staff: they read every application and request."""
+        return self.is_reviewer or self.is_vendor
+
 
 class TokenInvalid(Exception):
     pass
@@ -811,9 +873,11 @@ class BundleWriter(Protocol):
         rows: list[ChainRow],
         generated_at: datetime,
         checkpoints: Sequence[AuditCheckpoint] = (),
+        accounts: list[dict[str, Any]] | None = None,
     ) -> bytes:
         """The signed bundle (a zip: the entries, the chain's checkpoints mailed since the range's
-        start, the verifier, the public key, how to check)."""
+        start, the verifier, the public key, how to check); with `accounts`, the institution's
+        accounts and grants at `generated_at`, in the signed header (R-AUD-2)."""
         ...
 
 
@@ -827,13 +891,16 @@ class PrintedForm:
     title: str
     reference: str
     qr_target: str
-    rows: list[tuple[str, str]] = field(default_factory=list)
+    # Label and value; a value of several choices (the ticked boxes) is a tuple, each kept whole.
+    rows: list[tuple[str, str | tuple[str, ...]]] = field(default_factory=list)
     paragraphs: list[str] = field(default_factory=list)
     table: tuple[list[str], list[list[str]]] | None = None
     table_title: str = ""
     signatures: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pages: list[PrintedForm] = field(default_factory=list)  # a second sheet (附件2-2)
+    seals: frozenset[str] = frozenset()  # the rows signed or sealed by hand: room for a seal
+    help_desk: str = ""  # the help desk's line at the foot
 
 
 class Renderer(Protocol):

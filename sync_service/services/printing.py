@@ -1,11 +1,14 @@
 """The forms to print (R-DOC-4, R-DOC-5), as a plain model: a title, the
 reference and its QR target, labelled values, paragraphs of the agency's text
-(policies/forms.toml), tables and signature boxes. A renderer (PDF, HTML)
-lays the model out; what the form *says* is decided here, once."""
+(policies/forms.toml), tables, signature and seal rows. What a form *says* is
+decided here, once; how it looks, once too: web/templates/printed/sheets.html,
+shown as a page and printed as the PDF (adapters/html_pdf.py, decision 0170)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from datetime import date
+
+import segno
 
 import policies
 
@@ -19,10 +22,26 @@ VENDOR_BOX = "姓名：　　　　處理日期：　　年　　月　　日　
 TO = "此致"
 MANAGER = "管理者"
 FIXED_VALUES = (UNDATED, VENDOR_BOX, TO, MANAGER, "■□中華民國年月日")
+HELP = "諮詢服務"
 
 
 def _box(checked: bool) -> str:
     return "■" if checked else "□"
+
+
+def roc_date(day: date) -> str:
+    """A date as the agency's forms write it: 中華民國 115 年 3 月 2 日."""
+    return f"中華民國 {day.year - 1911} 年 {day.month} 月 {day.day} 日"
+
+
+def qr_svg(target: str) -> str:
+    """The form's QR code (segno, error level M) as inline SVG: the page and the PDF draw the same."""
+    return str(segno.make(target, error="m").svg_inline(scale=3, title="QR code"))
+
+
+def help_desk_line() -> str:
+    desk = policies.load().help_desk
+    return f"{HELP}：{desk.phone}　傳真：{desk.fax}　電子信箱：{desk.email}　正本寄送：{desk.mail_originals_to_zh}"
 
 
 def qr_target(app: Application, base_url: str) -> str:
@@ -34,35 +53,36 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
     texts = policies.printed_forms()[document]
     p = policies.load()
     f = app.form
-    roc_date = f"中華民國 {f.application_date.year - 1911} 年 {f.application_date.month} 月 {f.application_date.day} 日"
     form = PrintedForm(
         document=document,
         annex=texts["annex"],
         title=texts["title"],
         reference=app.id,
         qr_target=qr_target(app, base_url),
+        help_desk=help_desk_line(),
     )
     if document == "form-1":
         form.rows = [
             (
                 "申請作業",
-                "　".join(f"{_box(app.type.value == t)} {t}.{p.application_types[t].zh}" for t in p.application_types),
+                tuple(f"{_box(app.type.value == t)} {t}.{p.application_types[t].zh}" for t in p.application_types),
             ),
-            ("業務類別", "　".join(f"{_box(app.category == c.id)} {c.zh}" for c in p.categories.values())),
+            ("業務類別", tuple(f"{_box(app.category == c.id)} {c.zh}" for c in p.categories.values())),
             ("醫事機構名稱", app.institution.name),
             ("醫事機構代碼", app.institution.code),
             ("所屬部門", f.department),
             ("申請人姓名", f.applicant_name),
             ("申請人帳號", f.account),
-            ("聯絡電話", f.phone.national),
+            ("聯絡電話", f.phone.written),
             ("身分證字號", f.national_id.value),
             ("E-mail 信箱", f.email),
-            ("申請(註銷)日期", roc_date),
+            ("申請(註銷)日期", roc_date(f.application_date)),
             ("註銷原因", f.reason or ""),
         ]
         if f.effective_date:  # any type may be dated (R-MGR-6)
-            form.rows.append(("生效日期", f.effective_date.isoformat()))
+            form.rows.append(("生效日期", roc_date(f.effective_date)))
         form.signatures = ["申請人（簽名並蓋章）", "單位主管（簽名並蓋章）"]
+        form.seals = frozenset(form.signatures)
         form.rows.append(("維護廠商登錄（由系統廠商填寫）", VENDOR_BOX))
         form.notes = list(texts["notes"])
     elif document == "unit-affidavit":
@@ -76,6 +96,7 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
             ("地址", ""),
             ("日期", UNDATED),
         ]
+        form.seals = frozenset({"立切結書單位（用印）", "代表人（簽章）"})
         users = PrintedForm(
             document=document,
             annex=texts["users_annex"],
@@ -93,54 +114,46 @@ def printed_form(app: Application, document: str, *, base_url: str) -> PrintedFo
         )
         form.pages.append(users)
     elif document == "confidentiality-consent":
-        form.paragraphs = [
-            t.replace("簽署人 _____ (簽署人姓名", f"簽署人 {f.applicant_name} (簽署人姓名").replace(
-                "所屬單位 _____ (以下簡稱本單位)", f"所屬單位 {app.institution.name} (以下簡稱本單位)"
-            )
-            for t in texts["paragraphs"]
-        ]
-        form.rows = [
-            ("簽署人姓名及簽章", f.applicant_name),
-            ("身分證字號", f.national_id.value),
-            ("聯絡電話", f.phone.national),
-            ("戶籍地址", ""),
-            ("單位名稱及蓋章", app.institution.name),
-            ("單位代表人姓名及簽章", ""),
-            ("單位地址", ""),
-            ("日期", UNDATED),
-        ]
+        _consent(form, f.applicant_name, app.institution.name, f.national_id.value, f.phone.written)
     else:
         raise KeyError(document)
     return form
 
 
-def _strings(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, (dict, list, tuple)):
-        for v in value.values() if isinstance(value, dict) else value:
-            yield from _strings(v)
-
-
-def fixed_texts(form: PrintedForm) -> frozenset[str]:
-    """What this kind of form prints whatever the application: the agency's texts
-    for it, the names of the types and categories it ticks, its labels and
-    fixed values. The same for every application of one kind, so a renderer may
-    prepare it once (the PDF's font for it and these texts' lines,
-    adapters/pdf_forms.py); the application's own values are what is left."""
-    p = policies.load()
-    texts = [
-        *_strings(policies.printed_forms()[form.document]),
-        SYSTEM,
-        *FIXED_VALUES,
-        *(t.zh for t in p.application_types.values()),
-        *(c.zh for c in p.categories.values()),
+def _consent(form: PrintedForm, signer: str, institution: str, national_id: str, phone: str) -> None:
+    """附件3's text and rows for one signer at one institution (a manager's or a user's)."""
+    form.paragraphs = [
+        t.replace("簽署人 _____ (簽署人姓名", f"簽署人 {signer} (簽署人姓名").replace(
+            "所屬單位 _____ (以下簡稱本單位)", f"所屬單位 {institution} (以下簡稱本單位)"
+        )
+        for t in policies.printed_forms()["confidentiality-consent"]["paragraphs"]
     ]
-    for sheet in (form, *form.pages):
-        texts += [sheet.annex, sheet.title, *(label for label, _ in sheet.rows), *sheet.signatures, *sheet.notes]
-        if sheet.table:
-            texts += sheet.table[0]
-    return frozenset(texts)
+    form.rows = [
+        ("簽署人姓名及簽章", signer),
+        ("身分證字號", national_id),
+        ("聯絡電話", phone),
+        ("戶籍地址", ""),
+        ("單位名稱及蓋章", institution),
+        ("單位代表人姓名及簽章", ""),
+        ("單位地址", ""),
+        ("日期", UNDATED),
+    ]
+    form.seals = frozenset({"簽署人姓名及簽章", "單位名稱及蓋章", "單位代表人姓名及簽章"})
+
+
+def consent_for_user(signer: str, institution: str, *, base_url: str) -> PrintedForm:
+    """附件3 for a user a manager adds (R-USR-3): kept at the institution (留院備查), so it carries
+    no application number; the national ID and phone are written by hand."""
+    texts = policies.printed_forms()["confidentiality-consent"]
+    form = PrintedForm(
+        document="confidentiality-consent",
+        annex=texts["annex"],
+        title=texts["title"],
+        reference="—",
+        qr_target=f"{base_url}/manage",
+    )
+    _consent(form, signer, institution, "", "")
+    return form
 
 
 def render_pdf(app: Application, document: str, *, base_url: str, renderer: Renderer) -> bytes:

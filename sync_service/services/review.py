@@ -7,7 +7,7 @@ from typing import Any
 
 from ..domain import Application, ManagerSeat, Status
 from ..domain.references import parse_reference
-from .applications import _require_reviewer, load_application
+from .applications import _require_reviewer, load_application, require_staff
 from .errors import NotFound, SignInRequired
 from .ports import Caller, UnitOfWork
 
@@ -22,10 +22,19 @@ def require_reviewer(caller: Caller | None) -> Caller:
     return caller
 
 
+def require_staff_page(caller: Caller | None) -> Caller:
+    """The pages HPA's reviewers and the vendor's staff share (reading files, personal-data
+    requests, audits, suspension): SignInRequired without a session, Forbidden for anyone else."""
+    if caller is None:
+        raise SignInRequired("auth.sign_in_required", "請先登入", "Sign in first")
+    require_staff(caller)
+    return caller
+
+
 def find(uow: UnitOfWork, typed: object, *, caller: Caller) -> str:
     """The reference a reviewer typed or a form's QR code carried, if such an application
     exists (FieldError for a malformed one, NotFound for an unknown one)."""
-    _require_reviewer(caller)
+    require_staff(caller)
     reference = parse_reference(typed)
     with uow:
         if uow.applications.get(reference) is None:
@@ -60,7 +69,7 @@ def queue(
 ) -> Queue:
     """`status`: one status, WAITING (the default: submitted, originals received, failed) or ALL.
     `newest_first`: None for the status's own order (waiting: oldest first; anything else: newest)."""
-    _require_reviewer(caller)
+    require_staff(caller)
     filters = {k: v for k, v in filters.items() if k in QUEUE_FILTERS and v}
     status = filters.pop("status", None) or WAITING
     statuses: tuple[str, ...] | None = WAITING_STATUSES if status == WAITING else None if status == ALL else (status,)
@@ -84,7 +93,7 @@ class ReviewFile:
 
 
 def review_file(uow: UnitOfWork, application_id: str, *, caller: Caller) -> ReviewFile:
-    _require_reviewer(caller)
+    require_staff(caller)
     with uow:
         app = load_application(uow, application_id)
         return ReviewFile(

@@ -17,6 +17,7 @@ from . import (
     limits,
     openapi,
     page_support,
+    pair_users,
     personal_data,
     printed,
     public,
@@ -29,7 +30,11 @@ from .headers import secure_headers
 FORM_LIMIT = 64 * 1024  # a form 1 is small; every route but the scans' upload keeps this limit
 # Routes that take a larger body, and how large. Known from the matched route, before anything
 # reads the body (the CSRF check reads the form first, so a hook after it would come too late).
-LARGER_BODIES = {"scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT}
+LARGER_BODIES = {
+    "scans.upload": use_scans.MAX_SCAN_BYTES + FORM_LIMIT,
+    # a written personal-data request carries its letter's scan (R-PD-2)
+    "review.written_request": use_scans.MAX_SCAN_BYTES + FORM_LIMIT,
+}
 
 
 class SizedRequest(Request):
@@ -86,6 +91,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        pair_users.blueprint,
     ):
         app.register_blueprint(blueprint)
 

@@ -51,9 +51,12 @@ DOCUMENT = {
         "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token; "
         "B, C and D need the token of the account they name, or a reviewer's (filed on "
         "the person's behalf). Submissions are limited per client address and per e-mail "
-        "(429 with Retry-After; reviewers are not limited). Reviewing needs the realm role "
-        "`hpa-reviewer`, and nobody decides an application naming their own account, "
-        "national ID or e-mail (403 decision.own_application). Bodies must be JSON.",
+        "(429 with Retry-After; reviewers are not limited). Reading needs the realm role "
+        "`hpa-reviewer` or the vendor's `maintenance-vendor`; deciding needs `hpa-reviewer` (the vendor "
+        "decides nothing: 403 auth.reviewer_required), the vendor's record needs `maintenance-vendor`. "
+        "Nobody decides an application naming their own account, national ID or e-mail (403 "
+        "decision.own_application), nor one they filed for someone else (403 decision.own_filing). "
+        "Bodies must be JSON.",
     },
     "security": [{"bearer": []}],
     "paths": {

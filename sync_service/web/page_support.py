@@ -77,7 +77,7 @@ def viewer() -> lookup.Viewer:
     person's account is read from Keycloak once per request (reviewers need none)."""
     if "viewer" not in g:
         who = caller()
-        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_reviewer else None
+        holder = people.signed_in_account(wiring().directory(), who) if who and not who.is_staff else None
         g.viewer = lookup.Viewer(who, frozenset(remembered_references()), holder)
     return g.viewer
 
@@ -104,6 +104,18 @@ def reviewer_only(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         review.require_reviewer(caller())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def staff_only(view):
+    """A page HPA's reviewers and the vendor's staff share (R-VEN-1): the sign-in page without a
+    session, a 403 page for anyone else (services/review.py decides)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        review.require_staff_page(caller())
         return view(*args, **kwargs)
 
     return wrapper
@@ -211,4 +223,4 @@ def register(app) -> None:
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews"}
+PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews", "pair_users"}

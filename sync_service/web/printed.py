@@ -36,4 +36,4 @@ def html(reference, document):
         abort(404)
     app = visible_application(reference)
     form = printing.printed_form(app, document, base_url=_base_url())
-    return render_template("printed_form.html", form=form, qr=printing_qr_svg(form.qr_target))
+    return render_template("printed_form.html", form=form, qr=printing_qr_svg(form.qr_target), system=printing.SYSTEM)

@@ -1,10 +1,11 @@
-"""The forms' QR code as inline SVG for the HTML view (no image request, no data: URL)."""
+"""The forms' QR code for the page view: the same SVG the PDF draws (services/printing.py)."""
 
 from __future__ import annotations
 
-import segno
 from markupsafe import Markup
+
+from ..services.printing import qr_svg
 
 
 def printing_qr_svg(target: str) -> Markup:
-    return Markup(segno.make(target, error="m").svg_inline(scale=3, title="QR code"))
+    return Markup(qr_svg(target))

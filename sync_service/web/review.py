@@ -3,7 +3,9 @@ on it. Nothing here needs the JSON API; each action is one use case."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+import json
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 import policies
 
@@ -13,7 +15,7 @@ from ..services import personal_data, review
 from ..services.clock import utcnow
 from ..services.errors import NotFound
 from ..services.ports import DirectoryError
-from .page_support import field_errors, reviewer_only, signed_in_caller, use_page_errors, wiring
+from .page_support import field_errors, reviewer_only, signed_in_caller, staff_only, use_page_errors, wiring
 
 blueprint = Blueprint("review", __name__, url_prefix="/review")
 use_page_errors(blueprint)
@@ -21,7 +23,7 @@ PAGE = 50
 
 
 @blueprint.get("/")
-@reviewer_only
+@staff_only
 def queue():
     filters = {k: (request.args.get(k) or "").strip() or None for k in review.QUEUE_FILTERS}
     if filters["status"] not in (review.WAITING, review.ALL, *[s.value for s in Status]):
@@ -88,7 +90,7 @@ def file_letter():
 
 
 @blueprint.get("/find")
-@reviewer_only
+@staff_only
 def find():
     """The forms' QR code opens this (a phone camera), or a reviewer types the reference."""
     typed = request.args.get("reference", "")
@@ -118,7 +120,7 @@ def _file_page(reference: str, errors: dict | None = None, values: dict | None =
 
 
 @blueprint.get("/<reference>")
-@reviewer_only
+@staff_only
 def application(reference):
     return _file_page(reference)
 
@@ -212,7 +214,7 @@ def cancel(reference):
 
 
 @blueprint.post("/<reference>/vendor-record")
-@reviewer_only
+@staff_only
 def vendor_record(reference):
     """維護廠商登錄 (R-FORM-6), kept with every later step in the audit chain."""
     values = {k: request.form.get(k, "") for k in ("vendor_name", "processed_on", "notes")}
@@ -234,7 +236,7 @@ def vendor_record(reference):
 
 
 @blueprint.get("/personal-data")
-@reviewer_only
+@staff_only
 def personal_data_queue():
     status = request.args.get("status", "open")
     status = status if status in ("open", "approved", "rejected", "all") else "open"
@@ -267,8 +269,65 @@ def _request_page(
     ), status
 
 
+@blueprint.get("/personal-data/written")
+@staff_only
+def written_request_form():
+    """A request received in writing (附件4 五 「以書面…向資拓宏宇行使」, R-PD-2, R-VEN-1)."""
+    return _written_page({k: "" for k in personal_data.WRITTEN_FIELDS})
+
+
+def _written_page(values: dict, errors: dict | None = None, status: int = 200):
+    return render_template(
+        "review_personal_data_written.html", values=values, errors=errors or {}, rules=policies.personal_data()
+    ), status
+
+
+@blueprint.post("/personal-data/written")
+@staff_only
+def written_request():
+    values = {k: request.form.get(k, "") for k in personal_data.WRITTEN_FIELDS}
+    letter = request.files.get("letter")
+    try:
+        filed = personal_data.register_written(
+            wiring().uow(),
+            wiring().directory(),
+            signed_in_caller(),
+            values,
+            letter_name=letter.filename if letter and letter.filename else "",
+            letter_data=letter.read() if letter else b"",
+        )
+    except DomainError as e:
+        return _written_page(values, field_errors(e) or {"kind": (e.zh, e.en)}, 422)
+    return redirect(url_for("review.personal_data_request", request_id=filed.id), code=303)
+
+
+@blueprint.get("/personal-data/<request_id>/letter")
+@staff_only
+def personal_data_letter(request_id):
+    letter = personal_data.letter_of(wiring().uow(), request_id, signed_in_caller())
+    return Response(
+        letter.content or b"",
+        mimetype=letter.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{letter.filename}"', "Cache-Control": "no-store"},
+    )
+
+
+@blueprint.get("/personal-data/<request_id>/copy.json")
+@staff_only
+def personal_data_written_copy(request_id):
+    data = personal_data.written_copy(wiring().uow(), wiring().directory(), request_id, signed_in_caller())
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="personal-data-{request_id}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 @blueprint.get("/personal-data/<request_id>")
-@reviewer_only
+@staff_only
 def personal_data_request(request_id):
     return _request_page(request_id)
 
@@ -284,7 +343,7 @@ def _decide_request(request_id: str, action, values: dict):
 
 
 @blueprint.post("/personal-data/<request_id>/approve")
-@reviewer_only
+@staff_only
 def personal_data_approve(request_id):
     return _decide_request(
         request_id,
@@ -294,7 +353,7 @@ def personal_data_approve(request_id):
 
 
 @blueprint.post("/personal-data/<request_id>/reject")
-@reviewer_only
+@staff_only
 def personal_data_reject(request_id):
     values = {"decision_reason": request.form.get("decision_reason", "")}
     return _decide_request(
@@ -305,7 +364,7 @@ def personal_data_reject(request_id):
 
 
 @blueprint.post("/personal-data/<request_id>/extend")
-@reviewer_only
+@staff_only
 def personal_data_extend(request_id):
     values = {"extension_reason": request.form.get("extension_reason", "")}
     return _decide_request(

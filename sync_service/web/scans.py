@@ -31,7 +31,7 @@ def upload(reference):
         raise
     except DomainError as e:
         return _application_again(reference, field_errors(e), 422)
-    if who.is_reviewer:
+    if who.is_staff:
         return redirect(url_for("review.application", reference=reference), code=303)
     return redirect(url_for("public.application", reference=reference), code=303)
 

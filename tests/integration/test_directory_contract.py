@@ -98,6 +98,15 @@ def test_accounts_are_made_with_their_grants_and_found_by_name(subject, institut
     assert found.holds_national_id(held) and not found.holds_national_id(held[:-1] + str((int(held[-1]) + 1) % 10))
     assert d.grants_of(found.id) == {manager}
     assert d.members(manager) == {account.username: found.id}
+    [holder] = d.holders(manager)
+    assert (holder.id, holder.username, holder.last_name, holder.first_name) == (
+        found.id,
+        account.username,
+        "陳",
+        "怡君",
+    )
+    assert holder.email == account.email and holder.enabled
+    assert d.holders(Grant(institution, "GAS-LAB", Level.USER)) == []
     assert d.find_account(new_account_name("none")) is None
     # By id, as a signed-in person's token names them.
     assert d.account(found.id) == found

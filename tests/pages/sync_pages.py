@@ -343,6 +343,36 @@ class ReviewPersonalDataPage(ServicePage):
         return self.page.locator("#pd-deadline").inner_text().strip()
 
 
+class WrittenRequestPage(ServicePage):
+    """The vendor registers a personal-data request received by letter (R-PD-2, R-VEN-1)."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/review/personal-data/written")
+
+    def register(self, kind: str, *, letter: Path, national_id: str, received_on: str, **fields: str) -> None:
+        self.page.check(f"#kind-{kind}")
+        self.page.fill("#national_id", national_id)
+        self.page.fill("#received_on", received_on)
+        self.page.set_input_files("#letter", str(letter))
+        for name, value in fields.items():
+            if name == "field":
+                self.page.select_option("#field", value)
+            else:
+                self.page.fill(f"#{name}", value)
+        self.page.click("#register-request")
+        self.page.wait_for_load_state()
+
+    def fact(self, name: str) -> str:
+        return self.page.locator(f"#pd-{name}").inner_text().strip()
+
+    def download_copy(self, folder: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.click("#pd-written-copy")
+        target = folder / "written-copy.json"
+        download.value.save_as(target)
+        return target
+
+
 def claims(page: Page) -> dict:
     return json.loads(page.locator("#claims").inner_text())
 
@@ -414,3 +444,52 @@ class AccessReviewOverviewPage(ServicePage):
         if row.count() == 0:
             return None
         return row.get_attribute("data-answered") == "yes"
+
+
+class ManagersPage(ServicePage):
+    """The managers' page (decision 0127): the people of each pair they manage, ending a grant,
+    adding an existing account."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/manage")
+
+    def people(self, institution: str, category: str) -> dict[str, str]:
+        """Account -> what its row says (name, e-mail, flags, a pending end date)."""
+        rows = self.page.locator(f"#pair-{institution}-{category} tr[data-account]").all()
+        return {r.get_attribute("data-account"): " ".join(r.inner_text().split()) for r in rows}
+
+    def notice(self) -> str:
+        return self.page.locator("#done").inner_text().strip()
+
+    def end(self, institution: str, category: str, account: str, on: str | None = None) -> None:
+        row = self.page.locator(f"#pair-{institution}-{category} tr[data-account='{account}']")
+        if on:
+            row.locator("input[name=when][value=date]").check()
+            row.locator("input[name=on]").fill(on)
+        row.locator("button.end").click()
+        self.page.wait_for_load_state()
+
+    def find(self, account: str, national_id: str, pair: str | None = None) -> None:
+        if pair:
+            self.page.select_option("#pair", pair)
+        self.page.fill("#account", account)
+        self.page.fill("#national_id", national_id)
+        self.page.click("#check")
+        self.page.wait_for_load_state()
+
+    def found(self) -> str:
+        return self.page.locator("#found").inner_text().strip() if self.page.locator("#found").count() else ""
+
+    def download_consent(self, folder: Path) -> Path:
+        with self.page.expect_download() as download:
+            self.page.click("#consent-pdf")
+        target = folder / "confidentiality-consent.pdf"
+        download.value.save_as(target)
+        return target
+
+    def confirm(self, signed_on: str, kept_on_file: bool = True) -> None:
+        self.page.fill("#consent_signed_on", signed_on)
+        if kept_on_file:
+            self.page.check("#kept_on_file")
+        self.page.click("#add")
+        self.page.wait_for_load_state()

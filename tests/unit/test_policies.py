@@ -122,10 +122,10 @@ def test_rule_ids_are_named_one_by_one():
 
 
 def test_the_realm_defines_the_roles_policies_name():
-    """The manager and reviewer roles the code reads from policies/ exist in the realm (no rule id: wiring)."""
+    """The manager, reviewer and vendor roles the code reads from policies/ exist in the realm (no rule id: wiring)."""
     realm = json.loads(REALM_FILE.read_text(encoding="utf-8"))
     names = {r["name"] for r in realm["roles"]["realm"]}
-    assert {policies.MANAGER_ROLE, policies.REVIEWER_ROLE} <= names
+    assert {policies.MANAGER_ROLE, policies.REVIEWER_ROLE, policies.VENDOR_ROLE} <= names
 
 
 def test_keycloak_keeps_its_events_as_policies_say():

@@ -12,12 +12,13 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
+from sync_service.adapters.grant_endings import GrantEndingRepository
+from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
 from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
-from sync_service.adapters.pdf_forms import PdfForms
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -80,6 +81,10 @@ def _access_reviews(a: AccessReviewRepository) -> ports.AccessReviewRepository:
     return a
 
 
+def _grant_endings(a: GrantEndingRepository) -> ports.GrantEndingRepository:
+    return a
+
+
 def _directory(a: KeycloakDirectory) -> ports.Directory:
     return a
 
@@ -124,7 +129,7 @@ def _bundle_writer(a: AuditBundleWriter) -> ports.BundleWriter:
     return a
 
 
-def _renderer(a: PdfForms) -> ports.Renderer:
+def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
@@ -142,6 +147,7 @@ IMPLEMENTATIONS = [
     (PersonalRecords, ports.PersonalRecords),
     (PasswordReminderRepository, ports.PasswordReminderRepository),
     (AccessReviewRepository, ports.AccessReviewRepository),
+    (GrantEndingRepository, ports.GrantEndingRepository),
     (KeycloakDirectory, ports.Directory),
     (FakeDirectory, ports.Directory),
     (SmtpMailer, ports.Mailer),
@@ -153,7 +159,7 @@ IMPLEMENTATIONS = [
     (KeycloakEventSource, ports.AuditAnchors),
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
-    (PdfForms, ports.Renderer),
+    (HtmlPdfForms, ports.Renderer),
 ]
 
 

@@ -73,6 +73,14 @@ def reviewer(make_user, admin):
 
 
 @pytest.fixture
+def vendor(make_user, admin):
+    """One of the vendor's staff (資拓宏宇, realm role maintenance-vendor; R-VEN-1)."""
+    person = make_user()
+    admin.assign_realm_roles(person["id"], [admin.get_realm_role("maintenance-vendor")])
+    return person
+
+
+@pytest.fixture
 def sign_in(page, base_url):
     """Sign in to the pages through the realm's login page."""
 

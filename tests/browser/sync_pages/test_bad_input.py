@@ -69,7 +69,7 @@ def test_form_1_answers_each_rule_inline_and_on_the_server_with_the_same_words(
 
 
 def test_status_and_reviewer_forms_keep_what_was_typed(
-    shoot, service, apply_page, application_page, page, base_url, reviewer, sign_in, institution
+    shoot, service, apply_page, application_page, page, base_url, reviewer, vendor, sign_in, institution
 ):
     """Covers: R-DOC-4, R-FORM-1, R-FORM-6"""
     status = StatusPage(page, base_url)
@@ -96,6 +96,7 @@ def test_status_and_reviewer_forms_keep_what_was_typed(
     assert file.value("received_on") == "2999-01-01"
     file.reject("   ")
     assert "退件必須說明原因" in file.error_beside("reason") and "needs a reason" in file.error_beside("reason")
+    sign_in(vendor, f"/review/{reference}")  # 維護廠商登錄 is the vendor's (由系統廠商填寫)
     file.record_vendor("", "114/13/01", "已建檔")
     assert "請填寫維護廠商姓名" in file.error_beside("vendor_name") and "required" in file.error_beside("vendor_name")
     assert "處理日期格式不符" in file.error_beside("processed_on")

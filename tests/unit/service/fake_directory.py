@@ -12,6 +12,7 @@ from sync_service.services.ports import (
     Account,
     DirectoryAccount,
     DirectoryUnavailable,
+    Holder,
     MailUnavailable,
     NewAccount,
     OutgoingMail,
@@ -200,6 +201,23 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             return {self.kc.accounts[a]["username"]: a for a, g in self.kc.members if g == grant}
+
+    def holders(self, grant):
+        with self.kc.lock:
+            self._call()
+            found = [
+                Holder(
+                    a,
+                    self.kc.accounts[a]["username"],
+                    self.kc.accounts[a].get("first_name"),
+                    self.kc.accounts[a].get("last_name"),
+                    self.kc.accounts[a].get("email"),
+                    self.kc.accounts[a].get("enabled", True),
+                )
+                for a, g in self.kc.members
+                if g == grant
+            ]
+            return sorted(found, key=lambda h: h.username)
 
     def repair_manager_access(self, institution, category):
         with self.kc.lock:

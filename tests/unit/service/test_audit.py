@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sync_service.adapters.audit_chain import AuditChain
 from sync_service.adapters.tables import audit_log
 from sync_service.services import applications as use_cases
-from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.sync import REVIEWER, VENDOR, new_account_name, ready_application
 
 CODE = "0401180014"
 
@@ -27,7 +27,7 @@ def rows(wiring):
 def a_provisioned_application(wiring, worker):
     app_id = ready_application(wiring, "A", CODE, new_account_name())
     use_cases.record_vendor_processing(
-        wiring.uow(), app_id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03"
+        wiring.uow(), app_id, caller=VENDOR, vendor_name="林工程師", processed_on="2025-05-03"
     )
     use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
     worker.run_until_idle()

@@ -18,7 +18,7 @@ from sync_service.domain.errors import FormInvalid
 from sync_service.services import applications as use_cases
 from sync_service.services.audit_export import TAIWAN, export_request
 from sync_service.services.ports import AuditEntry
-from tests.support.sync import REVIEWER, new_account_name, ready_application
+from tests.support.sync import REVIEWER, VENDOR, new_account_name, ready_application
 
 CODE, OTHER = "0401180014", "0501110514"
 
@@ -26,7 +26,7 @@ CODE, OTHER = "0401180014", "0501110514"
 def provisioned(wiring, worker, code: str) -> str:
     app_id = ready_application(wiring, "A", code, new_account_name())
     use_cases.record_vendor_processing(
-        wiring.uow(), app_id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03"
+        wiring.uow(), app_id, caller=VENDOR, vendor_name="林工程師", processed_on="2025-05-03"
     )
     use_cases.approve(wiring.uow(), app_id, caller=REVIEWER)
     worker.run_until_idle()

@@ -13,7 +13,7 @@ from sync_service.adapters.crypto import PersonalDataCipher
 from sync_service.adapters.database import make_engine
 from sync_service.adapters.tables import applications, manager_seats, metadata
 from sync_service.services import applications as use_cases
-from tests.support.sync import REVIEWER, form, ready_application, receive_originals
+from tests.support.sync import REVIEWER, VENDOR, form, ready_application, receive_originals
 
 
 def test_migrations_build_the_schema_on_an_empty_database(database_url):
@@ -39,7 +39,7 @@ def test_an_application_round_trips_through_the_repository(wiring):
     )
     receive_originals(wiring, app.id)
     use_cases.record_vendor_processing(
-        wiring.uow(), app.id, caller=REVIEWER, vendor_name="林工程師", processed_on="2025-05-03", notes="已核對"
+        wiring.uow(), app.id, caller=VENDOR, vendor_name="林工程師", processed_on="2025-05-03", notes="已核對"
     )
     with wiring.uow() as uow:
         back = uow.applications.get(app.id)

@@ -6,10 +6,10 @@ import pytest
 
 from sync_service.bootstrap import bootstrap
 from sync_service.web import create_app
-from tests.support.sync import APPLICANT, REVIEWER, StaticTokens, settings_for_tests
+from tests.support.sync import APPLICANT, REVIEWER, VENDOR, StaticTokens, settings_for_tests
 from tests.unit.service.fake_directory import FakeKeycloak, FakeMailer
 
-TOKENS = {"reviewer": REVIEWER, "applicant": APPLICANT}
+TOKENS = {"reviewer": REVIEWER, "applicant": APPLICANT, "vendor": VENDOR}
 
 
 def make_app(tmp_path, **overrides):
@@ -35,3 +35,4 @@ def client(app):
 
 
 REVIEWER_HEADERS = {"Authorization": "Bearer reviewer"}
+VENDOR_HEADERS = {"Authorization": "Bearer vendor"}

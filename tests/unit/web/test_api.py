@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.support.personal_data import national_id_of
 from tests.support.sync import form, letter, new_account_name
 
-from .conftest import REVIEWER_HEADERS, make_app
+from .conftest import REVIEWER_HEADERS, VENDOR_HEADERS, make_app
 
 CODE = "0401180014"
 
@@ -67,7 +67,7 @@ def test_bad_requests_are_json_errors(client):
     assert client.get("/api/applications").status_code == 401
     assert client.get("/api/applications", headers={"Authorization": "Bearer nope"}).status_code == 401
     r = client.get("/api/applications", headers={"Authorization": "Bearer applicant"})
-    assert r.status_code == 403 and r.json["error"]["code"] == "auth.reviewer_required"
+    assert r.status_code == 403 and r.json["error"]["code"] == "auth.staff_required"
     r = client.get("/api/applications/nope", headers=REVIEWER_HEADERS)
     assert r.status_code == 404 and r.json["error"]["code"] == "application.not_found"
     assert client.get("/nowhere").json["error"]["code"] == "http.404"
@@ -75,7 +75,7 @@ def test_bad_requests_are_json_errors(client):
 
 
 def test_review_flow_through_the_api(client):
-    """Covers: R-DOC-4, R-MGR-1, R-FORM-6"""
+    """Covers: R-DOC-4, R-MGR-1, R-FORM-6, R-VEN-1"""
     app_id = submit_a(client).json["id"]
     r = client.post(f"/api/applications/{app_id}/approve", json={}, headers=REVIEWER_HEADERS)
     assert r.status_code == 409 and r.json["error"]["code"] == "approval.originals_missing"
@@ -96,12 +96,16 @@ def test_review_flow_through_the_api(client):
         "unit-affidavit",
         "confidentiality-consent",
     ]
-    r = client.post(
-        f"/api/applications/{app_id}/vendor-record",
-        json={"vendor_name": "林工程師", "processed_on": "2025-05-03"},
-        headers=REVIEWER_HEADERS,
-    )
+    vendor_record = {"vendor_name": "林工程師", "processed_on": "2025-05-03"}
+    r = client.post(f"/api/applications/{app_id}/vendor-record", json=vendor_record, headers=REVIEWER_HEADERS)
+    assert r.status_code == 403 and r.json["error"]["code"] == "auth.vendor_required"  # 由系統廠商填寫
+    r = client.post(f"/api/applications/{app_id}/vendor-record", json=vendor_record, headers=VENDOR_HEADERS)
     assert r.status_code == 200 and r.json["vendor_record"]["name"] == "林工程師"
+    # The vendor reads the file and records its processing; it decides nothing (R-VEN-1).
+    assert client.get(f"/api/applications/{app_id}", headers=VENDOR_HEADERS).status_code == 200
+    for action, body in (("approve", {}), ("reject", {"reason": "x"}), ("retry", {}), ("cancel", {"reason": "x"})):
+        r = client.post(f"/api/applications/{app_id}/{action}", json=body, headers=VENDOR_HEADERS)
+        assert r.status_code == 403 and r.json["error"]["code"] == "auth.reviewer_required", action
     r = client.post(f"/api/applications/{app_id}/approve", json={}, headers=REVIEWER_HEADERS)
     assert r.status_code == 200 and r.json["status"] == "approved"
     assert r.json["changes"][0]["kind"] == "grant" and r.json["changes"][0]["create_account"]

@@ -62,5 +62,43 @@ def test_reviewers_download_the_csv_and_the_bundle_and_others_are_refused(tmp_pa
     got = client.get(f"/review/audit-export/?format=bundle&{query}")
     assert got.status_code == 200 and got.mimetype == "application/zip"
     bundle = load_bundle(got.get_data())
-    assert problems(bundle) == [] and bundle["header"]["count"] == 1
+    # The manager's change, and the two downloads before this one: who audited, when (R-AUD-2).
+    assert problems(bundle) == [] and bundle["header"]["count"] == 3
+    opened = [e for e in bundle["entries"] if e["action"] == "audit.opened"]
+    assert len(opened) == 2 and '"kind":"unannounced"' in opened[0]["payload"].replace(" ", "")
+    assert bundle["header"]["accounts_and_grants"] == []  # nobody holds a grant there (fake Keycloak)
+    wiring.engine.dispose()
+
+
+def test_the_vendor_opens_an_audit_with_the_accounts_and_grants_held_now(tmp_path):
+    """Covers: R-AUD-2, R-VEN-1"""
+    from sync_service.domain import Grant, Level
+    from tests.support.sync import VENDOR
+
+    app = make_app(tmp_path)
+    wiring = app.extensions["sync"]
+    directory = wiring.directory()
+    kc = directory.kc
+    kc.add_account("id-1", "manager0401", "manager@clinic.example.tw", "A123456789")
+    kc.add_member("id-1", Grant(CODE, "CRC-COL", Level.MANAGER))
+    kc.add_account("id-2", "staff0401", "staff@clinic.example.tw", "B120863158")
+    kc.add_member("id-2", Grant(CODE, "CRC-COL", Level.USER))
+    client = app.test_client()
+    _signed_in(client, VENDOR)
+    today = datetime.now(TAIWAN).date().isoformat()
+    query = f"institution={CODE}&from={today}&to={today}&kind=periodic&reference=113年度第2次查核"
+    got = client.get(f"/review/audit-export/?format=accounts&{query}")
+    assert got.status_code == 200 and got.mimetype == "text/csv"
+    lines = got.get_data(as_text=True).splitlines()
+    assert lines[1:] == [
+        "CRC-COL,管理者 manager,manager0401,manager@clinic.example.tw,有效 active",
+        "CRC-COL,使用者 user,staff0401,staff@clinic.example.tw,有效 active",
+    ]
+    bundle = load_bundle(client.get(f"/review/audit-export/?format=bundle&{query}").get_data())
+    assert problems(bundle) == []
+    assert [g["username"] for g in bundle["header"]["accounts_and_grants"]] == ["manager0401", "staff0401"]
+    [first, _second] = [e for e in bundle["entries"] if e["action"] == "audit.opened"]
+    assert "113年度第2次查核" in first["payload"] and '"export":"accounts"' in first["payload"].replace(" ", "")
+    bad = client.get(f"/review/audit-export/?format=csv&institution={CODE}&from={today}&to={today}&kind=whenever")
+    assert bad.status_code == 422 and "定期或不定期" in bad.get_data(as_text=True)
     wiring.engine.dispose()

@@ -1,0 +1,81 @@
+"""The vendor (資拓宏宇) as its staff work (R-VEN-1, issue 22 point 1): a personal-data request
+received in writing, for a person without an account, registered and closed within its deadline;
+the vendor's processing recorded on an application, which HPA's reviewers see; and the vendor
+refused when it tries to approve."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from sync_service.domain import Status
+from sync_service.services import applications as use_cases
+from tests.pages.sync_pages import ReviewApplicationPage, ReviewPersonalDataPage, WrittenRequestPage
+from tests.support.sync import REVIEWER, TW, form, new_account_name, ready_application
+
+pytestmark = pytest.mark.browser
+
+NATIONAL_ID = "F131104093"  # the rejected applicant's, kept with the application
+
+
+def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_and_closes_it_in_time(
+    shoot, service, base_url, vendor, sign_in, page, institution, tmp_path
+):
+    """Covers: R-PD-2, R-VEN-1"""
+    rejected = use_cases.submit(
+        service.uow(), form("A", institution, new_account_name("w"), national_id=NATIONAL_ID), caller=None
+    ).id
+    use_cases.reject(service.uow(), rejected, caller=REVIEWER, reason="單位切結書未用印")
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(b"%PDF-1.4\n% a letter asking for a copy of my data\n")
+    received = datetime.now(TW).date() - timedelta(days=3)
+
+    sign_in(vendor, "/review/personal-data")
+    queue = ReviewPersonalDataPage(page, base_url)
+    page.click("#register-written")
+    written = WrittenRequestPage(page, base_url)
+    assert written.serious_accessibility_violations() == []
+    written.register("copy", letter=letter, national_id="B120863158", received_on=received.isoformat())
+    assert "查無" in written.error_beside("national_id") and "Nothing is held" in written.error_beside("national_id")
+    written.register("copy", letter=letter, national_id=NATIONAL_ID.lower(), received_on=received.isoformat(), fee="50")
+    assert "書面" in written.fact("channel") and vendor["username"] in written.fact("channel")
+    assert written.fact("received-on") == received.isoformat() and "50" in written.fact("fee")
+    deadline = (received + timedelta(days=15)).isoformat()
+    assert queue.deadline().startswith(deadline)
+    shoot(written, "review-written-request")
+
+    queue.approve()
+    assert queue.status() == "approved"
+    closed = written.fact("closed")
+    assert f"於期限 {deadline} 內" in closed and "within the deadline" in closed
+    copy = json.loads(written.download_copy(tmp_path).read_text(encoding="utf-8"))
+    assert [a["reference"] for a in copy["applications"]] == [rejected]
+    assert copy["applications"][0]["national_id"] == NATIONAL_ID
+
+
+def test_the_vendor_records_its_processing_and_is_refused_on_approve(
+    shoot, service, base_url, vendor, reviewer, sign_in, page, institution
+):
+    """Covers: R-VEN-1, R-FORM-6"""
+    reference = ready_application(service, "A", institution, new_account_name("v"))
+    sign_in(vendor, f"/review/{reference}")
+    file = ReviewApplicationPage(page, base_url)
+    assert page.locator("#approve").count() == 0 and page.locator("#reject").count() == 0
+    today = datetime.now(TW).date().isoformat()
+    file.record_vendor("吳工程師", today, "已核對帳號名稱")
+    assert "吳工程師" in page.locator("#vendor-record").inner_text()
+    token = page.locator('#vendor-form input[name="csrf_token"]').get_attribute("value")
+    refused = page.request.post(f"{base_url}/review/{reference}/approve", form={"csrf_token": token})
+    assert refused.status == 403 and "限國健署審核人員" in refused.text()
+    with service.uow() as uow:
+        assert uow.applications.get(reference).status is Status.ORIGINALS_RECEIVED
+
+    sign_in(reviewer, f"/review/{reference}")  # HPA sees the vendor's step on the application
+    assert "吳工程師" in page.locator("#vendor-record").inner_text()
+    assert any(vendor["username"] in row and "維護廠商登錄" in row for row in file.audit_actions())
+    assert page.locator("#vendor-form").count() == 0
+    shoot(file, "review-vendor-record")
+    file.approve()
+    assert "已核准" in file.status()
