@@ -63,6 +63,7 @@ def test_first_sign_in_pages_read_as_words(
     read = Reader(language, screenshots_dir, "1-first-sign-in")
     page = context_for(language)
     user = make_user(temporary=True, required_actions=None, locale=language, birthDate="1990-03-12")
+    read.allow(institution, user["username"])  # the institution's code and the account name are words here
     grant(user, institution, OWN_CAT)
     screening = ScreeningClientPage(page, screening_client)
 
@@ -116,10 +117,15 @@ def test_first_sign_in_pages_read_as_words(
             break
     assert screening.is_signed_in_as(user["username"]), page.url
 
-    read.page(page, "screening-signed-in")
+    # The screening system (the stand-in) greets the person by name, with their grants in words,
+    # in their language: no token claims, no category codes.
+    text = read.page(page, "screening-signed-in")
     assert screening.person_name() == "陳怡君"
     fn = policies.load().functions["eligibility-query"]
-    assert any(fn.zh in name and fn.en in name for name in screening.function_names())
+    assert (fn.zh if language == "zh-Hant" else fn.en) in screening.function_names()
+    category = policies.load().categories[OWN_CAT]
+    assert (category.zh if language == "zh-Hant" else category.en) in text, text
+    assert [(g["institution"], g["category"]) for g in screening.grants()] == [(institution, OWN_CAT)]
     assert screening.change_password_link().startswith(f"{keycloak.url}/realms/cancer-screening/account/")
 
     account = AccountConsole(page, keycloak.url)

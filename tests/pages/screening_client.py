@@ -31,14 +31,12 @@ class ScreeningClientPage:
         return notice.inner_text().strip() if notice.count() else ""
 
     def grants(self) -> list[dict]:
-        """Each grant row; functions by their ids (the page shows their names)."""
+        """Each grant row by its codes (the page shows names; the codes are the row's data)."""
         rows = []
         for row in self.page.locator("#grants tr.grant").all():
-            cells = [c.strip() for c in row.locator("td").all_inner_texts()]
             functions = [f.get_attribute("data-id") for f in row.locator(".function").all()]
-            rows.append(
-                {"institution": cells[0], "category": cells[1], "level": cells[2].split()[-1], "functions": functions}
-            )
+            rows.append({key: row.get_attribute(f"data-{key}") for key in ("institution", "category", "level")})
+            rows[-1]["functions"] = functions
         return rows
 
     def function_names(self) -> list[str]:

@@ -162,6 +162,10 @@ const ownText = (element) =>
     .trim();
 
 function decorate() {
+  // The page's title in the person's language (the theme's own is in both, until words come).
+  if (words && words.screeningConsoleTitle && document.title !== words.screeningConsoleTitle) {
+    document.title = words.screeningConsoleTitle;
+  }
   // Words whose element the console has since given other text (React reuses elements) go.
   for (const span of document.querySelectorAll(`span[${MARK}]`)) {
     if (span.parentElement && ownText(span.parentElement) !== span.getAttribute(MARK)) span.remove();
