@@ -19,7 +19,7 @@ from typing import Any
 
 import policies
 
-from ..domain import Grant, Level, fields
+from ..domain import Grant, Level, fields, words
 from ..domain.errors import FieldError, FormInvalid
 from ..domain.keycloak_events import SIGN_IN_ACTIONS
 from .applications import require_staff
@@ -42,29 +42,12 @@ CSV_COLUMNS = (
     "來源 IP address",
 )
 
-# What an action is, in words (the chain keeps codes). Codes not listed are shown as they are.
-ACTION_WORDS = {
-    "application.submitted": "送出申請 / application submitted",
-    "application.originals_received": "收到正本 / signed originals received",
-    "application.approved": "核准 / approved",
-    "application.rejected": "退件 / rejected",
-    "application.provisioned": "已開通 / provisioned",
-    "application.provisioning_failed": "開通失敗 / provisioning failed",
-    "application.cancelled": "取消 / cancelled",
-    "keycloak.grant": "授予權限 / grant given",
-    "keycloak.demote": "改為使用者層級 / changed to user level",
-    "keycloak.revoke": "撤銷權限 / grant removed",
-    "keycloak.admin.user.create": "管理者建立帳號 / account created in the console",
-    "keycloak.admin.user.update": "管理者修改帳號 / account changed in the console",
-    "keycloak.admin.user.delete": "管理者刪除帳號 / account deleted in the console",
-    "keycloak.admin.user.action": "管理者對帳號操作（如重設密碼） / console action on an account (e.g. password reset)",
-    "keycloak.admin.group_membership.create": "加入群組（權限） / joined a grant group",
-    "keycloak.admin.group_membership.delete": "退出群組（權限） / left a grant group",
-    "keycloak.user_disabled_by_permanent_lockout": "密碼錯誤達上限，帳號鎖定 / locked after wrong passwords",
-    "keycloak.reset_password": "重設密碼 / password reset",
-    "keycloak.send_reset_password": "寄出重設密碼信 / reset mail sent",
-    "keycloak.update_password": "變更密碼 / password changed",
-}
+
+def action_text(action: str) -> str:
+    """What an action is, in words, from the pages' one list (domain/words.py); an action it does
+    not know leaves the column empty (the code is in the column before)."""
+    zh, en = words.action_words(action)
+    return "" if zh == action else f"{zh} / {en}"
 
 
 def export_request(institution: str, start: str, end: str) -> ExportRequest:
@@ -143,7 +126,7 @@ def csv_text(rows: list[ChainRow]) -> str:
                     r.at.astimezone(TAIWAN).strftime("%Y-%m-%d %H:%M:%S"),
                     actor,
                     r.action,
-                    ACTION_WORDS.get(r.action, ""),
+                    action_text(r.action),
                     _account(r, details),
                     approved_by or "",
                     r.application_id or "",

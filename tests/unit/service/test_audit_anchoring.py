@@ -142,10 +142,7 @@ def test_a_checkpoint_not_signed_by_the_audit_key_is_reported(wiring, mailer):
 
 def test_one_checkpoint_a_period_and_only_when_the_chain_grew(wiring, mailer):
     """Two workers in one period mail one checkpoint; an idle chain mails none; a mail server that
-    is down leaves the period to the next run.
-
-    Covers: R-AUD-1
-    """
+    is down leaves the period to the next run. No rule id: the job's bookkeeping."""
     job = checkpoint_job(wiring, mailer)
     now = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
     assert job.run(now) == "no checkpoint due"  # nothing in the chain yet
@@ -184,9 +181,7 @@ def base64_key(value: str) -> bytes:
 def test_checkpoints_are_read_back_from_saved_mails_and_mailboxes(wiring, mailer, tmp_path):
     """What the agency's mailbox keeps: each mail as sent (base64 or quoted-printable body), or
     many in one mbox file; `audit verify --checkpoints` finds every checkpoint line in them.
-
-    Covers: R-AUD-1
-    """
+    No rule id: reading the evidence back."""
     import mailbox
     from email.message import EmailMessage
 

@@ -59,6 +59,7 @@ def exported(wiring, worker, today):
     provisioned(wiring, worker, OTHER)
     console_event(wiring, CODE)
     console_event(wiring, CODE, "keycloak.login")
+    console_event(wiring, CODE, "keycloak.custom_required_action")  # e.g. the national ID at first sign-in
     console_event(wiring, OTHER)
     console_event(wiring, CODE, '=HYPERLINK("http://evil.example")')
     return wiring.audit_export(), export_request(CODE, today, today)
@@ -84,6 +85,9 @@ def test_the_csv_names_who_what_whom_and_whose_approval_for_one_institution_only
     assert all(CODE in r[8].split() for r in body) and not any(OTHER in r[8] for r in body)
     console = body[actions.index("keycloak.admin.user.create")]
     assert console[2] == "mgr0401" and console[5] == "staff0401" and console[9] == "203.0.113.9"
+    assert console[4] == "管理主控台：新增使用者帳號 / admin console: user account made"
+    step = body[actions.index("keycloak.custom_required_action")]
+    assert step[4] == "完成登入前的必要步驟 / required step done", "the pages' words for every Keycloak event"
     assert any(r[3].startswith("'=") for r in body), "a formula is shown, never run"
     assert "A123456789" not in text
 

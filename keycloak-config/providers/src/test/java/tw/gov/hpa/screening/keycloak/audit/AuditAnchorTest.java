@@ -7,7 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The form of an audit anchor Keycloak records (decision 0136). Covers: R-AUD-1 */
+/** The form of an audit anchor Keycloak records (decision 0136). No rule id: a form check. */
 class AuditAnchorTest {
 
     private static final String HASH = "ab".repeat(32);

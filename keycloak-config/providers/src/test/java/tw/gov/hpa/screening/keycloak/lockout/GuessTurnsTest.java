@@ -19,7 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * One password evaluation per account at a time (decision 0135). Covers: R-LCK-1
+ * One password evaluation per account at a time (decision 0135). No rule id: the mechanism; the
+ * rule (R-LCK-1) is checked against the real server by the tests named below.
  *
  * <p>The store here is a set in memory; Keycloak's single-use object store, which the protector
  * uses, is exercised by tests/integration/test_password_guess_bound.py and, across two nodes, by
