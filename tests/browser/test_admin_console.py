@@ -18,6 +18,7 @@ from tests.integration.admin_console.world import (
     SAME_INSTITUTION_OTHER_CATEGORY,
     ManagerWorld,
 )
+from tests.pages.consoles import AdminConsole
 from tests.support.personal_data import national_id
 
 REALM = "cancer-screening"
@@ -117,6 +118,15 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     # The console keeps polling, so "network idle" never comes: wait for the tab itself.
     page.get_by_role("tab", name=re.compile("憑證"), selected=True).wait_for()
     shot(page, screenshots_dir, "manager-05-credentials.png")
+    # The set-password dialog with the realm's rules in it (the theme, decision 0150), and the
+    # set-up mail dialog, for the guide.
+    console = AdminConsole(page, keycloak.url)
+    console.open_password_dialog()
+    page.wait_for_selector("#screening-password-rules li")
+    shot(page, screenshots_dir, "manager-06-password-dialog.png")
+    page.keyboard.press("Escape")
+    console.open_setup_mail_dialog()
+    shot(page, screenshots_dir, "manager-07-setup-mail-dialog.png")
 
 
 def test_the_console_follows_the_managers_zh_hant_locale(browser, keycloak, world):
