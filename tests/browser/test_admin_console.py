@@ -18,7 +18,6 @@ from tests.integration.admin_console.world import (
     SAME_INSTITUTION_OTHER_CATEGORY,
     ManagerWorld,
 )
-from tests.pages.consoles import AdminConsole
 from tests.support.personal_data import national_id
 
 REALM = "cancer-screening"
@@ -120,12 +119,14 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     shot(page, screenshots_dir, "manager-05-credentials.png")
     # The set-password dialog with the realm's rules in it (the theme, decision 0150), and the
     # set-up mail dialog, for the guide.
-    console = AdminConsole(page, keycloak.url)
-    console.open_password_dialog()
+    # A new user has no password yet: the tab offers both as its empty state's actions.
+    page.locator(".pf-v5-c-empty-state .pf-m-primary").first.click()
     page.wait_for_selector("#screening-password-rules li")
     shot(page, screenshots_dir, "manager-06-password-dialog.png")
     page.keyboard.press("Escape")
-    console.open_setup_mail_dialog()
+    page.wait_for_selector("#screening-password-rules", state="detached")
+    page.locator(".pf-v5-c-empty-state .pf-m-link").first.click()
+    page.wait_for_selector("[data-testid=credential-reset-modal]")
     shot(page, screenshots_dir, "manager-07-setup-mail-dialog.png")
 
 

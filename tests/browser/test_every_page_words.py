@@ -229,7 +229,10 @@ def test_managers_console_reads_as_words(
     text = read.page(page, "console-new-user")
     assert ("姓" if zh else "Family name") in text
     console.open_group_picker("institutions", world.a, OWN_CAT)
+    # The names come as the script looks each group of the path up: wait for the last one.
     page.locator("[role=dialog]").get_by_text(world.names[world.a]).first.wait_for()
+    category = policies.load().categories[OWN_CAT]
+    page.locator("[role=dialog]").get_by_text(category.zh if zh else category.en).first.wait_for()
     text = read.page(page, "console-group-picker")
     assert "大腸癌—採檢機構" in text if zh else "Colorectal cancer" in text
     page.keyboard.press("Escape")
