@@ -1,5 +1,5 @@
 # The two commands of the README: `make up` and `make test`. Both install what they need.
-.PHONY: up down clean test check bootstrap realm lock
+.PHONY: up down clean test check bench-smoke bootstrap realm lock
 
 bootstrap:
 	@bash scripts/bootstrap.sh
@@ -17,14 +17,19 @@ down:
 clean: down
 	@rm -rf var/
 
-# Re-resolve requirements.lock after a change to pyproject.toml's dependencies
-# (pins already there stay unless pyproject.toml asks otherwise; for newer
-# versions of everything: `make lock LOCK_FLAGS=--upgrade`). bootstrap installs from it.
+# Re-resolve the locks after a change to pyproject.toml's dependencies (pins already there stay
+# unless pyproject.toml asks otherwise; for newer versions of everything: `make lock
+# LOCK_FLAGS=--upgrade`). Two locks by purpose: requirements.lock, what production installs
+# (the service's dependencies and the `prod` extra: gunicorn, redis; `make up PROFILE=prod` runs
+# from it alone); requirements-dev.lock, everything `make bootstrap` installs (the developer stack,
+# tests, ruff, mypy), held to the runtime lock's versions.
 lock:
 	@[ -x .venv/bin/python ] || python3 -m venv .venv
 	@.venv/bin/pip install -q uv
-	@.venv/bin/uv pip compile pyproject.toml --all-extras --python-version 3.11 --generate-hashes --quiet \
+	@.venv/bin/uv pip compile pyproject.toml --extra prod --python-version 3.11 --generate-hashes --quiet \
 		--custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
+	@.venv/bin/uv pip compile pyproject.toml --all-extras --constraint requirements.lock --python-version 3.11 \
+		--generate-hashes --quiet --custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements-dev.lock
 
 realm: bootstrap
 	@.venv/bin/python -m stack realm
@@ -40,6 +45,12 @@ check: bootstrap
 	wait $$types; typed=$$?; cat .mypy.out; rm -f .mypy.out; \
 	if [ $$typed -ne 0 ]; then echo "mypy: the types above need fixing"; fi; \
 	[ $$typed -eq 0 ] && [ $$tests -eq 0 ]
+
+# Each script in bench/ at its smallest size, on a Keycloak of its own run: that the benches
+# still run to their figures (never their timing). Not in `make test` (decision 0171); run it
+# between rounds and after changing what a bench drives.
+bench-smoke: bootstrap
+	@.venv/bin/python -m pytest -p no:cacheprovider --bench-smoke tests/benches
 
 # Java unit tests, then every Python test (unit, integration against a real
 # Keycloak the run starts once, browser). pytest's exit 5 ("no tests ran") fails make too.

@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,14 +30,27 @@ from stack.samples import StaticTokens, form, settings_for_tests  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import new_application  # noqa: E402
 from sync_service.domain.references import new_reference  # noqa: E402
+from sync_service.services.ports import Directory, SignInState  # noqa: E402
 from sync_service.services.printing import PRINTABLE  # noqa: E402
 from sync_service.web import create_app  # noqa: E402
 
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
 
+class BenchReviewerSignedIn:
+    """The realm's word on the bench's one reviewer, whom every page asks after (decision 0130):
+    still signed in, still a reviewer. The queue asks the directory nothing else."""
+
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        return SignInState(alive=True, roles=frozenset({"hpa-reviewer"}))
+
+
 def make_service(folder: Path, count: int):
-    wiring = bootstrap(settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder), token_verifier=StaticTokens({}))
+    wiring = bootstrap(
+        settings_for_tests(f"sqlite:///{folder / 'bench.db'}", folder),
+        directory_factory=lambda: cast(Directory, BenchReviewerSignedIn()),  # only sign_in_state is asked
+        token_verifier=StaticTokens({}),
+    )
     start = datetime(2026, 1, 1, tzinfo=UTC)
     with wiring.uow() as uow:
         for i in range(count):
@@ -57,12 +71,14 @@ def make_service(folder: Path, count: int):
         uow.commit()
     flask_app = create_app(wiring=wiring)
     client = flask_app.test_client()
-    with client.session_transaction() as session:
-        session["caller"] = {
+    with client.session_transaction() as session:  # signed in as the pages keep it (decision 0130)
+        session["signin"] = {
             "subject": "bench",
             "username": "bench-reviewer",
             "roles": ["hpa-reviewer"],
+            "sid": "bench-session",
             "until": time.time() + 86400,
+            "checked_at": 0,
         }
     return wiring, client
 

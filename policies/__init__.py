@@ -350,7 +350,6 @@ class LegacyImport:
     min_salt_bytes: int
     mail_batch: int
     mail_every_seconds: int
-    mail_link_lifetime_seconds: int
 
 
 @cache
@@ -363,7 +362,6 @@ def legacy_import() -> LegacyImport:
         min_salt_bytes=spec["password_hash"]["min_salt_bytes"],
         mail_batch=spec["mail"]["batch"],
         mail_every_seconds=spec["mail"]["every_seconds"],
-        mail_link_lifetime_seconds=spec["mail"]["link_lifetime_seconds"],
     )
 
 
@@ -389,3 +387,50 @@ def audit() -> AuditAnchoring:
     if rules.checkpoint_every_minutes <= 0 or rules.anchor_every_seconds <= 0 or "@" not in rules.checkpoint_mail_to:
         raise ValueError("audit.toml: periods must be positive and mail_to an address")
     return rules
+
+
+@dataclass(frozen=True)
+class Budgets:
+    """What anyone can make the public pages do in a time (budgets.toml, decision 0131)."""
+
+    type_a_tries_per_address_per_minute: int
+    type_a_accepted_per_address_per_hour: int
+    type_a_accepted_per_email_per_hour: int
+    type_a_accepted_per_account_name_per_day: int
+    type_a_accepted_everyone_per_hour: int
+    status_tries_per_address_per_hour: int
+    status_tries_per_reference_per_hour: int
+    status_tries_everyone_per_minute: int
+    scans_stored_per_document: int
+    scans_uploads_per_application_per_hour: int
+    scans_uploads_per_address_per_hour: int
+    scans_uploads_everyone_per_hour: int
+
+    def scaled(self, factor: int) -> Budgets:
+        """Every budget times `factor` (tests that share one service among many tests)."""
+        return Budgets(**{k: v * factor for k, v in self.__dict__.items()})
+
+
+@cache
+def budgets() -> Budgets:
+    spec = _read("budgets.toml")
+    return Budgets(**{f"{section}_{k}": int(v) for section, values in spec.items() for k, v in values.items()})
+
+
+@dataclass(frozen=True)
+class Duties:
+    """Separation of duties (duties.toml, decision 0132)."""
+
+    people_per_decision: int
+    dot_blind_domains: tuple[str, ...]
+
+
+@cache
+def duties() -> Duties:
+    spec = _read("duties.toml")
+    d = Duties(int(spec["people_per_decision"]), tuple(x.lower() for x in spec["dot_blind_domains"]))
+    if d.people_per_decision not in (2, 3):
+        raise ValueError(
+            "duties.toml: people_per_decision is 2 (the filer never decides) or 3 (nor the originals' recorder)"
+        )
+    return d

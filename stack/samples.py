@@ -8,8 +8,10 @@ import base64
 import secrets
 import string
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+import policies
 from sync_service.domain.fields import id_check_digit
 from sync_service.services import applications as use_cases
 from sync_service.services.ports import Caller, TokenInvalid
@@ -24,6 +26,11 @@ APPLICANT = Caller(subject="app-1", username="wang1234", roles=frozenset())
 TW = timezone(timedelta(hours=8))
 
 
+def budgets(**changes) -> policies.Budgets:
+    """policies/budgets.toml a thousand times over, but for the `changes` a test checks."""
+    return replace(policies.budgets().scaled(1000), **changes)
+
+
 def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
     values = dict(
         database_url=database_url,
@@ -33,8 +40,9 @@ def settings_for_tests(database_url: str, tmp_path, **overrides) -> Settings:
         audit_key_file=tmp_path / "audit-signing.key",
         national_id_key_file=tmp_path / "national-id-digest.key",
         audit_head_file=tmp_path / "audit-head.json",
-        submit_rate_per_hour=10_000,
-        submit_burst_per_minute=10_000,
+        # Many tests share a service and an address: budgets a thousand times policies/ (a test
+        # of one budget sets it with `budgets(...)`).
+        budgets=budgets(),
         worker_threads=1,
         # A test's own database copies Keycloak's events from its start, not the whole run's (decision 0090).
         keycloak_events_start="now",
@@ -139,3 +147,13 @@ class StaticTokens:
             return self.tokens[token]
         except KeyError:
             raise TokenInvalid("unknown token") from None
+
+    def verify_logout(self, token: str, client_id: str):
+        raise TokenInvalid("no logout tokens here")
+
+
+def with_captcha(wiring, body: dict) -> dict:
+    """An anonymous filing's JSON body with its captcha answered, as a perfect solver would
+    (the test seam; decision 0131)."""
+    challenge = wiring.challenges.issue()
+    return {**body, "challenge": challenge, "captcha": wiring.challenges.answer_for_tests(challenge)}

@@ -270,10 +270,26 @@ def pytest_addoption(parser):
         help="write the browser tests' screenshots into docs/screenshots/ (tracked files); "
         "also UPDATE_SCREENSHOTS=1. Without it they go to a temporary folder.",
     )
+    parser.addoption(
+        "--bench-smoke",
+        action="store_true",
+        help="collect tests/benches/: each bench at its smallest size (`make bench-smoke`, decision 0171)",
+    )
+
+
+BENCH_SMOKE = ROOT / "tests" / "benches"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Every test that drives chromium carries the `browser` marker (`-m "not browser"` skips them all)."""
+    """Every test that drives chromium carries the `browser` marker (`-m "not browser"` skips them all).
+
+    The benches' smoke runs (tests/benches/) stay out of `make test` (decision 0171: two minutes
+    of bench runs, and some benches want our realm's /institutions empty); `make bench-smoke` runs them."""
+    if not config.getoption("--bench-smoke"):
+        benches = [item for item in items if BENCH_SMOKE in item.path.parents]
+        if benches:
+            config.hook.pytest_deselected(items=benches)
+            items[:] = [item for item in items if item not in benches]
     for item in items:
         if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)

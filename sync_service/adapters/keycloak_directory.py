@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from keycloak import KeycloakAdmin
-from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError
+from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError, KeycloakGetError
 
 from ..domain import Grant, Level, national_id_digest
 from ..services.ports import (
@@ -29,6 +29,7 @@ from ..services.ports import (
     NewAccount,
     PairState,
     Profile,
+    SignInState,
 )
 from .keycloak_groups import (
     GROUP_OF_LEVEL,
@@ -193,6 +194,7 @@ class KeycloakDirectory:
             u.get("attributes") or {},
             national_id_key=self._national_id_key,
             created_at=datetime.fromtimestamp(created / 1000, UTC) if created is not None else None,
+            enabled=bool(u.get("enabled", True)),
         )
 
     @staticmethod
@@ -250,6 +252,24 @@ class KeycloakDirectory:
     @_keycloak_errors_as_ours
     def end_sessions(self, account_id: str) -> None:
         self.admin.user_logout(account_id)
+
+    @_keycloak_errors_as_ours
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        """Three reads, none of which changes anything (a refresh-token grant would say it
+        in one, but this realm revokes refresh tokens once used, and two page requests
+        refreshing at once would end the person's session: decision 0130)."""
+        try:
+            user = self.admin.get_user(account_id)
+        except KeycloakGetError as e:
+            if getattr(e, "response_code", None) == 404:
+                return SignInState(alive=False)
+            raise
+        if not user.get("enabled"):
+            return SignInState(alive=False)
+        if session_id not in {s.get("id") for s in self.admin.get_sessions(account_id)}:
+            return SignInState(alive=False)
+        roles = frozenset(r["name"] for r in self.admin.get_composite_realm_roles_of_user(account_id))
+        return SignInState(alive=True, roles=roles)
 
     # ---- a person's own data (R-PD-2, decision 0095) -----------------------
 

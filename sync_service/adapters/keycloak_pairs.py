@@ -28,12 +28,11 @@ from typing import Any
 
 from keycloak import KeycloakAdmin
 
-from policies import MANAGER_ROLE
-
 from ..services.ports import PairState
 from .keycloak_authz import AuthzClient
 from .keycloak_groups import ROOT_GROUP
 from .keycloak_permission_model import FoundPermission, ManagerAccess, managers_policy_name
+from .keycloak_permissions import role_ids
 
 PAGE = 1000  # objects per listing request: large pages, few requests, each well within the timeout
 MEMBERS_PAGE = 100  # a managers group holds one member; more is drift, read all of it anyway
@@ -55,13 +54,13 @@ class PairsReader:
         api = AuthzClient(self.admin)
         policies = {p["name"]: p for p in self._listing(api, "policy?permission=false") if p["name"].startswith("mgr-")}
         permissions = {p["name"]: p for p in self._listing(api, "permission?fields=*") if p["name"].startswith("mgr-")}
-        role_id = self.admin.get_realm_role(MANAGER_ROLE)["id"]
+        roles = role_ids(self.admin)
         local = threading.local()
 
         def one(pair: Pair) -> tuple[Pair, PairState]:
             if getattr(local, "admin", None) is None:
                 local.admin = self.admin_for_thread()
-            state = self._pair(local.admin, api.base, pair, groups, policies, permissions, role_id)
+            state = self._pair(local.admin, api.base, pair, groups, policies, permissions, roles)
             if progress:
                 progress(1)
             return pair, state
@@ -103,7 +102,7 @@ class PairsReader:
 
     # ---- one pair ---------------------------------------------------------------
 
-    def _pair(self, admin, base, pair, groups, policies, permissions, role_id) -> PairState:
+    def _pair(self, admin, base, pair, groups, policies, permissions, roles) -> PairState:
         code, cat = pair
         root = f"/{ROOT_GROUP}"
         paths = (
@@ -118,7 +117,19 @@ class PairsReader:
         members = _members(admin, managers_id) if managers_id else {}
         if missing:
             return PairState(members, tuple(f"group {p}: missing" for p in missing))
-        access = ManagerAccess(code, cat, role_id, *(groups[p] for p in paths))
+        manager_role, user_administrators_role = roles
+        root_id, institution_id, category_id, managers_group_id, users_id = (groups[p] for p in paths)
+        access = ManagerAccess(
+            code,
+            cat,
+            manager_role,
+            root_id,
+            institution_id,
+            category_id,
+            managers_group_id,
+            users_id,
+            user_administrators_role,
+        )
         api = AuthzClient(admin, base)
         pair_policy = managers_policy_name(code, cat)
 

@@ -13,9 +13,14 @@ get, through policies and scope permissions on the realm's `admin-permissions` c
   `/institutions/{code}/{CAT}`): view only, which the admin console needs to offer
   the `users` group in its group picker when a manager creates a user.
 
-Nothing is granted on any `managers` group, on the Users resource type, on roles or
-clients, and the manager's role holds only realm-management `query-users` and
-`query-groups`. Every object is named from the pair (`mgr-{code}-{CAT}-...`,
+Nothing is granted to a manager on any `managers` group, on the Users resource type, on
+roles or clients, and the manager's role holds only realm-management `query-users` and
+`query-groups`. Each `managers` group carries one permission all the same, on its members
+(manage-members, manage-membership-of-members) for those who administer every user
+(realm-management `manage-users`: the sync service, the realm's administrators, who have that
+right anyway): to every other admin it is a DENY, so a manager's user who also manages another
+pair is out of the first manager's reach, as a person in two users groups is (issue 18 item 4,
+docs/decisions/0127-people-with-grants-in-several-pairs.md). Every object is named from the pair (`mgr-{code}-{CAT}-...`,
 `mgr-{code}-...` for the institution, `mgr-all-managers`/`mgr-root-path` for all), so
 a re-run finds and reuses it, and the reconciler can ask what drifted.
 """
@@ -34,6 +39,11 @@ USERS_GROUP_SCOPES = ("view", "view-members", "manage-members", "manage-membersh
 PATH_GROUP_SCOPES = ("view",)
 
 ALL_MANAGERS_POLICY = "mgr-all-managers"
+USER_ADMINISTRATORS_POLICY = "mgr-user-administrators"
+# What only user administrators may do to the members of a managers group: its DENY to everyone
+# else protects them (Keycloak 26.7.3 then refuses their manager to open them too, as for a person
+# in two users groups: they show in the list only).
+MANAGERS_GROUP_SCOPES = ("manage-members", "manage-membership-of-members")
 ROOT_PATH_PERMISSION = "mgr-root-path"
 
 
@@ -47,6 +57,10 @@ def managers_policy_name(institution: str, category: str) -> str:
 
 def users_permission_name(institution: str, category: str) -> str:
     return f"{_prefix(institution, category)}-users"
+
+
+def managers_permission_name(institution: str, category: str) -> str:
+    return f"{_prefix(institution, category)}-managers-members"
 
 
 def path_permission_name(institution: str, category: str) -> str:
@@ -182,6 +196,7 @@ class ManagerAccess:
     category_group_id: str
     managers_group_id: str
     users_group_id: str
+    user_administrators_role_id: str  # realm-management manage-users
 
     def policies(self) -> list[WantedPolicy]:
         code, cat = self.institution, self.category
@@ -196,11 +211,16 @@ class ManagerAccess:
             WantedPolicy(
                 managers_policy_name(code, cat), f"Managers of {code} {cat}", group_ids=(self.managers_group_id,)
             ),
+            WantedPolicy(
+                USER_ADMINISTRATORS_POLICY,
+                "Those who administer every user (realm-management manage-users)",
+                role_id=self.user_administrators_role_id,
+            ),
         ]
 
     def permissions(self) -> list[WantedPermission]:
         code, cat = self.institution, self.category
-        every, institution, pair = self.policies()
+        every, institution, pair, user_administrators = self.policies()
         both = f"{code} {cat}"
         return [
             WantedPermission(
@@ -230,6 +250,14 @@ class ManagerAccess:
                 USERS_GROUP_SCOPES,
                 pair,
                 f"The managers of {both} administer the members of its users group",
+            ),
+            WantedPermission(
+                managers_permission_name(code, cat),
+                (self.managers_group_id,),
+                MANAGERS_GROUP_SCOPES,
+                user_administrators,
+                f"The managers of {both} are changed by user administrators only: a DENY to any other "
+                "manager whose users group they are also in",
             ),
         ]
 

@@ -46,7 +46,7 @@ class ManagerPermissions:
         self.groups = groups or GrantGroups()
         self._lock = threading.Lock()
         self._base: str | None = None
-        self._role_id: str | None = None
+        self._role_ids_known: tuple[str, str] | None = None
         self._policies: dict[str, tuple[str, frozenset]] = {}  # name -> (id, group ids held)
         self._permissions: dict[str, str] = {}  # name -> id
         self._name_locks: dict[str, threading.Lock] = {}
@@ -128,16 +128,26 @@ class ManagerPermissions:
             self.groups.id_of(admin, path)
             for path in (root, f"{root}/{institution}", f"{root}/{institution}/{category}")
         )
+        manager_role, user_administrators_role = self._role_ids(admin)
         return ManagerAccess(
-            institution, category, self._manager_role_id(admin), root_id, institution_id, category_id, managers, users
+            institution,
+            category,
+            manager_role,
+            root_id,
+            institution_id,
+            category_id,
+            managers,
+            users,
+            user_administrators_role,
         )
 
-    def _manager_role_id(self, admin: KeycloakAdmin) -> str:
-        if self._role_id is None:
-            role_id = admin.get_realm_role(MANAGER_ROLE)["id"]
+    def _role_ids(self, admin: KeycloakAdmin) -> tuple[str, str]:
+        """The institution-manager realm role's id and realm-management manage-users' id."""
+        if self._role_ids_known is None:
+            known = role_ids(admin)
             with self._lock:
-                self._role_id = role_id
-        return self._role_id
+                self._role_ids_known = known
+        return self._role_ids_known
 
     def _client(self, admin: KeycloakAdmin) -> AuthzClient:
         if self._base is None:
@@ -195,6 +205,15 @@ def _found_permission(api: AuthzClient, found: dict) -> FoundPermission:
         scopes=frozenset(api.scope_names(found["id"])),
         policy_ids=frozenset(api.policy_ids(found["id"])),
     )
+
+
+def role_ids(admin: KeycloakAdmin) -> tuple[str, str]:
+    """The ids of the roles the permissions' role policies name: the institution-manager realm
+    role and realm-management's manage-users."""
+    realm_management = admin.get_client_id("realm-management")
+    assert realm_management is not None
+    manage_users = admin.get_client_role(realm_management, "manage-users")["id"]
+    return admin.get_realm_role(MANAGER_ROLE)["id"], manage_users
 
 
 def ensure_manager_permissions(admin: KeycloakAdmin, institution: str, category: str) -> dict:

@@ -17,7 +17,7 @@ from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
 from ..services.ports import ConcurrentDecision, ImportedRowState, LeaseLost, MailDue, OutboxEntry, Scan
 from .crypto import PersonalDataCipher
-from .tables import applications, legacy_import_rows, manager_seats, outbox, receipt_mails, scans
+from .tables import applications, legacy_import_rows, manager_seats, outbox, receipt_mails, scans, suspensions
 
 
 class ApplicationRepository:
@@ -357,6 +357,15 @@ class OutboxRepository:
             or_(o.c.lease_until.is_(None), o.c.lease_until < now),
             or_(o.c.effective_on.is_(None), o.c.effective_on <= today),
         )
+        # An institution under suspension (R-SUS-1, decision 0163): its changes wait for the lifting.
+        # A suspended person's too: a grant given now would put them back in a manager's console.
+        suspended = exists().where(
+            or_(
+                and_(suspensions.c.scope == "institution", suspensions.c.institution_code == o.c.institution_code),
+                and_(suspensions.c.scope == "person", func.lower(suspensions.c.account) == func.lower(o.c.account)),
+            ),
+            suspensions.c.lifted_at.is_(None),
+        )
         earlier = exists().where(
             p.c.institution_code == o.c.institution_code,
             p.c.category == o.c.category,
@@ -364,7 +373,7 @@ class OutboxRepository:
             p.c.status == "pending",
             or_(p.c.effective_on.is_(None), p.c.effective_on <= today),
         )
-        query = select(o.c.id).where(due, ~earlier).order_by(o.c.id).limit(limit)
+        query = select(o.c.id).where(due, ~earlier, ~suspended).order_by(o.c.id).limit(limit)
         if self.conn.dialect.name == "postgresql":
             # Several workers claim at once: each skips the rows another is claiming instead of
             # queueing behind its lock and then finding them leased (SQLite: BEGIN IMMEDIATE

@@ -111,7 +111,7 @@ applications = Table(
     Index("ix_applications_category_queue", "category", "status", "submitted_at", "id"),
 )
 
-# Which applicants were mailed their application's reference (0013, issue 21 point 5).
+# Which applicants were mailed their application's reference (0016, issue 21 point 5).
 receipt_mails = Table(
     "receipt_mails",
     metadata,
@@ -365,6 +365,41 @@ access_review_items = Table(
     Column("decided_at", UtcDateTime()),
 )
 
+# Suspensions (停權, R-SUS-1; 0014, decision 0163): who was suspended, why, on what reference, and
+# what the suspension took away (each grant of an institution's people; a person's account state),
+# kept to give back exactly when it is lifted. Nothing here is deleted on lifting.
+suspensions = Table(
+    "suspensions",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("scope", String(12), nullable=False),  # institution, person
+    Column("institution_code", String(10)),
+    Column("account", String(40)),
+    Column("account_id", String(64)),
+    Column("reason", Text, nullable=False),
+    Column("reference", String(50), nullable=False),
+    Column("suspended_by", String(255), nullable=False),
+    Column("suspended_at", UtcDateTime(), nullable=False),
+    Column("person_state", JSON),  # {enabled, closed_on, closed_because} before a person's suspension
+    Column("lifted_by", String(255)),
+    Column("lifted_at", UtcDateTime()),
+    Column("lift_reason", Text),
+    Index("ix_suspensions_institution", "institution_code", "lifted_at"),
+    Index("ix_suspensions_account_id", "account_id", "lifted_at"),
+)
+
+suspended_grants = Table(
+    "suspended_grants",
+    metadata,
+    Column("suspension_id", String(32), ForeignKey("suspensions.id"), primary_key=True),
+    Column("account_id", String(64), primary_key=True),
+    Column("institution_code", String(10), primary_key=True),
+    Column("category", String(20), primary_key=True),
+    Column("level", String(10), primary_key=True),
+    Column("username", String(40), nullable=False, index=True),
+    Column("ended", Boolean, nullable=False, default=False),  # ended while suspended: not given back
+)
+
 # Grants a manager ends from a date (decision 0127): one pending ending per person and pair,
 # removed when applied (the audit chain keeps the record).
 grant_endings = Table(
@@ -378,4 +413,30 @@ grant_endings = Table(
     Column("set_by", String(255), nullable=False),
     Column("set_at", UtcDateTime(), nullable=False),
     Index("ix_grant_endings_due", "end_on"),
+)
+
+
+# The pages' sessions on the server (decision 0130): the browser's cookie holds only the id.
+# The data (who signed in, the CSRF token, remembered references) is encrypted with the
+# personal-data key, bound to the row's id; the identity provider's session id and subject are
+# kept beside it so that its back-channel logout finds the page sessions to end.
+page_sessions = Table(
+    "page_sessions",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
+    Column("keycloak_session", String(100), index=True),
+    Column("subject", String(100), index=True),
+)
+
+
+# The intake's captcha challenges not answered yet (decision 0133): every web process issues,
+# draws and checks them here. The answer is no personal data; a challenge lives ten minutes.
+captcha_challenges = Table(
+    "captcha_challenges",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("answer", String(16), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False, index=True),
 )

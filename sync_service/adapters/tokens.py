@@ -10,7 +10,7 @@ import time
 from jwcrypto import jwk
 from keycloak import KeycloakOpenID
 
-from ..services.ports import Caller, TokenInvalid, TokenNotForUs
+from ..services.ports import Caller, LogoutNotice, TokenInvalid, TokenNotForUs
 
 # The service's own clients in the realm: its service account, and the
 # reviewer pages people sign in through. A token is for us when one of them
@@ -18,6 +18,7 @@ from ..services.ports import Caller, TokenInvalid, TokenNotForUs
 # client (the screening system) got for a person is not a pass to our API.
 OWN_CLIENTS = ("sync-service", "reviewer-pages")
 AUDIENCE = "sync-service"
+BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 def is_for_us(claims: dict, own_clients=OWN_CLIENTS, audience: str = AUDIENCE) -> bool:
@@ -60,7 +61,7 @@ class RealmTokenVerifier:
                 self._keys, self._fetched = keys, time.monotonic()
             return self._keys
 
-    def verify(self, token: str) -> Caller:
+    def _claims(self, token: str) -> dict:
         claims = None
         for refresh in (False, True):
             try:
@@ -75,6 +76,10 @@ class RealmTokenVerifier:
                     raise TokenInvalid(f"{type(e).__name__}: {e}") from e
         if claims is None:
             raise TokenInvalid("no claims")
+        return claims
+
+    def verify(self, token: str) -> Caller:
+        claims = self._claims(token)
         if claims.get("typ") not in (None, "Bearer"):
             raise TokenInvalid("not an access token")
         if not is_for_us(claims, self.own_clients, self.audience):
@@ -85,4 +90,23 @@ class RealmTokenVerifier:
             username=claims.get("preferred_username") or claims.get("sub", ""),
             roles=roles,
             email=(claims.get("email") or "").lower() or None,
+            session_id=claims.get("sid") or None,
         )
+
+    def verify_logout(self, token: str, client_id: str) -> LogoutNotice:
+        """OIDC Back-Channel Logout 1.0, 2.6: signed by the realm, for this client, the
+        logout event, no nonce, and a subject or a session id."""
+        claims = self._claims(token)
+        aud = claims.get("aud") or []
+        if isinstance(aud, str):
+            aud = [aud]
+        events = claims.get("events")
+        if (
+            client_id not in aud
+            or not isinstance(events, dict)
+            or BACKCHANNEL_LOGOUT_EVENT not in events
+            or "nonce" in claims
+            or not (claims.get("sid") or claims.get("sub"))
+        ):
+            raise TokenInvalid("not a back-channel logout token for us")
+        return LogoutNotice(subject=claims.get("sub") or None, session_id=claims.get("sid") or None)

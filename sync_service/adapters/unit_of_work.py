@@ -26,6 +26,7 @@ from .repository import (
     SeatRepository,
 )
 from .review_repository import AccessReviewRepository, PasswordReminderRepository
+from .suspension_store import SuspensionRepository
 
 
 def audit_entry_of(event: Event, vendor_record=None) -> AuditEntry:
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
         self.access_reviews = AccessReviewRepository(self.conn)
         self.grant_endings = GrantEndingRepository(self.conn)
         self.audit_checkpoints = AuditCheckpointStore(self.conn, self.chain)
+        self.suspensions = SuspensionRepository(self.conn)
         self._extra: list[AuditEntry] = []
         self._erase: tuple[set[str], datetime] | None = None
         return self

@@ -18,8 +18,8 @@ from .grants import Grant
 # The reason a last grant's end writes; a later grant opens only what this reason closed
 # (a suspension, say, keeps its own key and is lifted its own way).
 LAST_GRANT_ENDED = "last-grant-ended"
-# Access that is no grant of an institution: HPA's reviewers keep their account without one.
-STAFF_ROLES = frozenset({policies.REVIEWER_ROLE})
+# Access that is no grant of an institution: HPA's reviewers and the vendor's staff keep their account without one.
+STAFF_ROLES = frozenset({policies.REVIEWER_ROLE, policies.VENDOR_ROLE})
 
 
 def holds_nothing(grants: Iterable[Grant], roles: Iterable[str]) -> bool:

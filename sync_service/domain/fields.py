@@ -509,6 +509,25 @@ def parse_email(value: object, field: str = "email") -> str:
     return f"{match.group(1)}@{match.group(2).lower()}"
 
 
+def same_mailbox(a: str | None, b: str | None, dot_blind_domains: tuple[str, ...] = ("gmail.com",)) -> bool:
+    """Do two addresses reach one mailbox, as far as a separation-of-duties check should assume?
+    Case ignored, "+tags" ignored, dots ignored where the domain ignores them (decision 0132).
+    It errs towards "the same": a false match only sends the decision to another reviewer."""
+    if not a or not b:
+        return False
+    return mailbox_of(a, dot_blind_domains) == mailbox_of(b, dot_blind_domains)
+
+
+def mailbox_of(address: str, dot_blind_domains: tuple[str, ...] = ("gmail.com",)) -> str:
+    local, _, domain = unicodedata.normalize("NFKC", address).strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain == "googlemail.com":
+        domain = "gmail.com"
+    if domain in dot_blind_domains:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
 # --------------------------------------------------------------------------
 # Dates
 # --------------------------------------------------------------------------
@@ -543,11 +562,23 @@ def parse_date(value: object, field: str, zh_label: str = "日期", en_label: st
     )
 
 
+# A form signed more than a year ago is a mistyped year (an application dated year 1 was
+# accepted: issue 19), and no office keeps one that long before sending it.
+MAX_APPLICATION_AGE = timedelta(days=366)
+
+
 def parse_application_date(value: object, today: date, field: str = "application_date") -> date:
-    """申請(註銷)日期: a real date, not after today (a form is dated when signed)."""
+    """申請(註銷)日期: a real date, not after today (a form is dated when signed), not over a year ago."""
     day = parse_date(value, field, "申請日期", "Application date")
     if day > today:
         raise _refused(field, "future", "申請日期不可晚於今天", "The application date cannot be later than today")
+    if day < today - MAX_APPLICATION_AGE:
+        raise _refused(
+            field,
+            "too_old",
+            "申請日期不可早於一年前，請確認年份",
+            "The application date cannot be more than a year ago; check the year",
+        )
     return day
 
 

@@ -129,6 +129,7 @@ class PersonalDataRequest:
                 "延長期限須說明原因（當事人會看到）",
                 "Say why the deadline is extended (the person will read it)",
             )
+        text = fields.refuse_markup(text, "extension_reason")
         self.extended_to = self.due_on + timedelta(days=self.rule.extension_days)
         self.extension_reason = text
 
@@ -148,6 +149,7 @@ class PersonalDataRequest:
                 "駁回須說明原因（當事人會看到）",
                 "Say why the request is refused (the person will read it)",
             )
+        text = fields.refuse_markup(text, "decision_reason")
         self.status, self.decided_by, self.decided_at, self.decision_reason = RequestStatus.REJECTED, by, at, text
 
 

@@ -62,6 +62,10 @@ ACTIONS: dict[str, Words] = {
     "access-review.answered": ("管理者完成使用者確認", "access review answered"),
     "access-review.removed": ("確認時移除使用者", "user removed in an access review"),
     "access-review.closed": ("使用者確認結案", "access review closed"),
+    # suspension (停權, R-SUS-1)
+    "suspension.suspended": ("停權", "suspended"),
+    "suspension.applied_again": ("再次執行停權", "suspension applied again"),
+    "suspension.lifted": ("解除停權，恢復權限", "suspension lifted, grants given back"),
     # audits of an institution (R-AUD-2): who looked at which institution's records, and why
     "audit.opened": (
         "查核機構（匯出帳號權限與異動紀錄）",
@@ -310,6 +314,12 @@ DETAIL_LABELS: dict[str, Words] = {
     "extended_to": ("延長至", "extended to"),
     "applied": ("執行結果", "carried out"),
     "channel": ("提出方式", "how it came"),
+    "suspension": ("停權編號", "suspension"),
+    "scope": ("停權對象", "suspended"),
+    "lift_reason": ("解除原因", "why lifted"),
+    "restored": ("恢復權限筆數", "grants given back"),
+    "gone": ("已不存在的帳號", "accounts gone meanwhile"),
+    "suspended_grants": ("停權中一併結束的權限", "grants held aside that ended too"),
     "institutions": ("機構", "institutions"),
     "reference": ("文號或說明", "reference"),
     "from": ("自", "from"),
@@ -325,6 +335,7 @@ DETAIL_VALUES: dict[str, dict[str, Words]] = {
         "own_filing": ("此審核人員代為提出的申請", "filed by this reviewer for someone else"),
     },
     "channel": {"online": ("線上", "online"), "written": ("書面（來函）", "in writing (a letter)")},
+    "scope": {"institution": ("機構", "an institution"), "person": ("人員", "a person")},
     "filed_for": {
         "person": ("當事人", "the person"),
         "institution": ("機構（依來函）", "the institution (its letter)"),

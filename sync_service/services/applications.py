@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+import policies
+
 from ..domain import (
     Application,
     ApplicationType,
@@ -19,6 +21,7 @@ from ..domain import (
     new_application,
     taiwan_date,
 )
+from ..domain.fields import same_mailbox
 from ..domain.references import new_reference
 from . import people
 from .clock import utcnow
@@ -62,9 +65,11 @@ def submit(
     """Applicants submit form 1. A (a new account) is open to anyone, since the
     applicant has no account to sign in with; B, C, D name an existing account
     and are filed by its holder, signed in, or by a reviewer on their behalf.
-    With a `directory`, an A naming an account that exists already is refused, and a B, C
-    or D is checked against the account it names: its holder must be the person on the
-    form (national ID and e-mail), answered at once rather than after the paper arrived."""
+    An A naming an account that exists already is taken like any other (decision 0131:
+    answering otherwise tells a stranger which names exist); the reviewer's file says so.
+    With a `directory`, a B, C or D is checked against the account it names: its holder must
+    be the person on the form (national ID and e-mail), answered at once rather than after
+    the paper arrived."""
     now = now or utcnow()
     app = new_application(
         id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
@@ -73,18 +78,17 @@ def submit(
         filer = _require_filer_of(app, caller)
         if directory is not None:
             _require_the_holder(app, filer, directory)
-    holds_name = app.type is ApplicationType.A and directory is not None
-    if holds_name:
-        assert directory is not None
-        holds_name = _require_a_free_name(uow, app, directory)
+    # A pending A holds its new name in Keycloak (decision 0121) when the name is free. A name an
+    # account has, or another pending A holds, is filed all the same and answered alike, without
+    # a hold: refusing it told a stranger which names exist (decision 0131); the reviewer's file says so.
+    holds_name = app.type is ApplicationType.A and directory is not None and directory.find_account(app.account) is None
     by = caller.username if caller else f"applicant:{app.form.email}"
     on_behalf_of = app.account if caller and caller.username.lower() != app.account.lower() else None
     for document in documents:
         app.declare_document(document, by=by, at=now)  # declared, not received (R-DOC-4)
     app.submit(by=by, at=now, on_behalf_of=on_behalf_of)
     if holds_name and directory is not None and not directory.reserve_name(app.account, app.id):
-        _require_a_free_name(uow, app, directory)  # taken since the look-up above: by another A, or an account
-        raise _name_exists(app.account)
+        holds_name = False  # taken since the look-up above (another A, an account): filed all the same
     try:
         _store_new(uow, app)
     except BaseException:
@@ -92,39 +96,6 @@ def submit(
             directory.release_name(app.account, app.id)
         raise
     return app
-
-
-def _require_a_free_name(uow: UnitOfWork, app: Application, directory: Directory) -> bool:
-    """A pending A holds its new name in Keycloak (decision 0121). A name an account has, or another
-    person's pending A holds, is refused; the same person filing again for the name their pending A
-    holds is taken as a duplicate the reviewer sees (it shares that hold: returns False)."""
-    held = directory.find_account(app.account)
-    if held is None:
-        return True
-    if held.reserved_for is None:
-        raise _name_exists(app.account)
-    with uow:
-        earlier = uow.applications.get(held.reserved_for)
-    if earlier is None or earlier.form.national_id.value != app.form.national_id.value:
-        raise _name_reserved(app.account)
-    return False
-
-
-def _name_exists(account: str) -> Conflict:
-    return Conflict(
-        "account.exists",
-        f"帳號名稱 {account} 已有人使用：A 類申請須另擇新帳號名稱；已有帳號者請以 C 類申請管理者權限",
-        f"The account name {account} exists already: an application A needs a new name; "
-        "someone who has an account applies with C for the manager level",
-    )
-
-
-def _name_reserved(account: str) -> Conflict:
-    return Conflict(
-        "account.reserved",
-        f"帳號名稱 {account} 已由另一件審核中的申請保留，請另擇新帳號名稱",
-        f"The account name {account} is held by another application under review; choose another name",
-    )
 
 
 def _store_new(uow: UnitOfWork, app: Application) -> None:
@@ -219,6 +190,12 @@ def file_for_institution(
     return app
 
 
+def check_form(form: dict[str, str | None], *, now: datetime | None = None) -> None:
+    """The form's field rules as `submit` applies them (its DomainError), filing nothing: an
+    anonymous filing hears what to correct before it spends a captcha on it."""
+    new_application(id="check", today=taiwan_date(now or utcnow()), **{k: form.get(k) for k in FORM_FIELDS})
+
+
 def _require_filer_of(app: Application, caller: Caller | None) -> Caller:
     """B, C and D change an existing account: its holder files them, or a
     reviewer on the holder's behalf (recorded as such). Returns who files it."""
@@ -311,29 +288,55 @@ def require_vendor(caller: Caller) -> None:
         raise Forbidden("auth.vendor_required", "此操作限維護廠商", "Only the vendor's staff may do this")
 
 
-def _own_link(app: Application, caller: Caller, directory: Directory | None) -> str | None:
-    """What ties the application to the deciding reviewer themselves, if anything."""
+def _own_link(
+    uow: UnitOfWork, app: Application, caller: Caller, directory: Directory | None, decision: str
+) -> str | None:
+    """What ties the application to the deciding reviewer, if anything (decision 0132): it names
+    their account, a mailbox of theirs (normalised: case, +tags, dots where the domain ignores
+    them) or their national ID (the realm's digest); or (with three people per decision in
+    policies/duties.toml) they recorded its originals. Filing it for someone else is
+    `_require_not_filer`'s (decision 0161)."""
+    duties = policies.duties()
     if app.account.lower() == caller.username.lower():
         return "account"
-    if caller.email and app.form.email.lower() == caller.email.lower():
+    if same_mailbox(app.form.email, caller.email, duties.dot_blind_domains):
         return "email"
-    account = directory.find_account(caller.username) if directory is not None else None
+    # The reviewer's own account, read live by the token's subject (the person, not a name).
+    account = people.signed_in_account(directory, caller) if directory is not None else None
     if account is not None:
-        if account.email and account.email.lower() == app.form.email.lower():
+        if same_mailbox(app.form.email, account.email, duties.dot_blind_domains):
             return "email"
-        if account.holds_national_id(app.form.national_id.value):
+        if people.is_holder(account, app):
             return "national_id"
+    if decision in ("approve", "reject"):
+        recorder = (app.originals_received_by or "").lower()
+        if duties.people_per_decision >= 3 and recorder == caller.username.lower():
+            return "originals"
     return None
+
+
+REFUSALS = {
+    "originals": (
+        "正本由您登錄收件，依規定須由另一位審核人員決定",
+        "You recorded this application's originals; policy asks another reviewer to decide it",
+    ),
+}
+OWN_APPLICATION = (
+    "不得審核自己的申請案（申請書上的帳號、電子郵件或身分證字號為您本人）；請由其他審核人員處理",
+    "You may not decide an application that names your own account, e-mail or national ID; "
+    "another reviewer must decide it",
+)
 
 
 def _require_independent(
     uow: UnitOfWork, app: Application, caller: Caller, decision: str, directory: Directory | None, now: datetime
 ) -> None:
-    """Separation of duties: nobody decides an application that names their own
-    account, e-mail or national ID. The refusal is audited."""
+    """Separation of duties (decisions 0132, 0161): nobody decides an application that names
+    them, that they filed for someone else, or (by policy) whose originals they recorded. The
+    refusal is audited."""
     if decision in ("approve", "reject"):
         _require_not_filer(uow, app, caller, decision, now)
-    link = _own_link(app, caller, directory)
+    link = _own_link(uow, app, caller, directory, decision)
     if link is None:
         return
     uow.record(
@@ -346,12 +349,8 @@ def _require_independent(
         )
     )
     uow.commit()
-    raise Forbidden(
-        "decision.own_application",
-        "不得審核自己的申請案（申請書上的帳號、電子郵件或身分證字號為您本人）；請由其他審核人員處理",
-        "You may not decide an application that names your own account, e-mail or national ID; "
-        "another reviewer must decide it",
-    )
+    zh, en = REFUSALS.get(link, OWN_APPLICATION)
+    raise Forbidden("decision.own_application", zh, en)
 
 
 def _require_not_filer(uow: UnitOfWork, app: Application, caller: Caller, decision: str, now: datetime) -> None:

@@ -52,6 +52,8 @@ class UsersLeaving:
             directory.end_sessions(person.account_id)  # at once, not at the next token refresh
             closed = closing.close_if_nothing_left(directory, person.account_id, now)  # R-ACC-2
             with self._uow() as uow:
+                # A user grant a suspension holds aside ended too: the lifting does not give it back.
+                held_aside = uow.suspensions.forget_grants(person.account_id, Level.USER)
                 uow.record(
                     AuditEntry(
                         actor=ACTOR,
@@ -61,6 +63,7 @@ class UsersLeaving:
                             "account": person.username,
                             "departure_date": str(person.departure_date),
                             "grants": [f"{g.institution_code}/{g.category}/{g.level.value}" for g in removed],
+                            "suspended_grants": held_aside or None,
                         },
                     )
                 )

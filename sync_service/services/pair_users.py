@@ -24,6 +24,7 @@ import policies
 
 from ..domain import FieldError, FormInvalid, Grant, Level, taiwan_date
 from ..domain.fields import parse_date, parse_existing_account_name, parse_personal_id
+from ..domain.suspensions import SUSPENDED
 from . import closing
 from .errors import Conflict, Forbidden, NotFound
 from .ports import Account, AuditEntry, Caller, DepartureDates, Directory, GrantEnding, Holder, UnitOfWork
@@ -242,6 +243,13 @@ def add_person(
     account = directory.account(account_id)
     if account is None:
         raise no_match()
+    if account.closed and account.closed[1] == SUSPENDED:
+        # A grant now would put them in this pair's console, where they could be enabled (R-SUS-1).
+        raise Conflict(
+            "pair_users.suspended",
+            "此人員已被停權，停權解除前不能加入；請洽國健署",
+            "This person is suspended and cannot be added until the suspension is lifted; please contact HPA",
+        )
     before = _require_addable(directory, caller, pair, account.id)
     endings = _pending_departure(account, before, now)
     directory.join(account.id, _user_grant(pair))
@@ -388,6 +396,8 @@ class GrantEndings:
             with self._uow() as u:
                 if not u.grant_endings.take(ending):
                     continue
+                # Held aside by a suspension? It ended all the same: the lifting does not give it back.
+                u.suspensions.forget_grant(ending.account_id, _user_grant(pair))
                 for entry in rows:
                     u.record(entry)
                 u.commit()

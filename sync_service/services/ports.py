@@ -11,14 +11,15 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, runtime_checkable
 
 import policies
 
-from ..domain import Application, Grant, GrantChange, ManagerSeat, national_id_digest
+from ..domain import Application, Grant, GrantChange, Level, ManagerSeat, national_id_digest
 from ..domain.keycloak_events import People
 from ..domain.legacy import PasswordHash
 from ..domain.personal_data import Letter, PersonalDataRequest
+from ..domain.suspensions import Suspension
 
 # ---- storage: repositories in one unit of work -----------------------------
 
@@ -401,6 +402,48 @@ class AccessReviewRepository(Protocol):
         """An unconfirmed item becomes removed; False if it is not (any more) unconfirmed."""
 
 
+class SuspensionRepository(Protocol):
+    """Suspensions (停權, R-SUS-1, decision 0163), with what each took away."""
+
+    def add(self, suspension: Suspension) -> None: ...
+
+    def save(self, suspension: Suspension) -> None: ...
+
+    def get(self, suspension_id: str) -> Suspension | None: ...
+
+    def active_for_institution(self, institution_code: str) -> Suspension | None: ...
+
+    def active_for_account(self, account_id: str, excluding: str | None = None) -> Suspension | None:
+        """The person's own suspension in force (not `excluding`)."""
+        ...
+
+    def holds_any(self, account_id: str, excluding: str | None = None) -> bool:
+        """Whether a suspension in force (not `excluding`) holds a grant of this account aside."""
+        ...
+
+    def suspended_accounts(self) -> set[str]:
+        """The account names (lower case) of the people suspended now."""
+        ...
+
+    def listed(self, limit: int = 200) -> list[Suspension]:
+        """Active first, newest first."""
+        ...
+
+    def suspended_institutions(self) -> set[str]: ...
+
+    def notices_for(self, username: str) -> list[Suspension]:
+        """Active suspensions of the institutions this person managed when they were suspended."""
+        ...
+
+    def forget_grants(self, account_id: str, level: Level) -> int:
+        """Grants of this account and level that ended during a suspension: not given back on lifting."""
+        ...
+
+    def forget_grant(self, account_id: str, grant: Grant) -> int:
+        """This grant of the account ended during a suspension: not given back on lifting."""
+        ...
+
+
 @dataclass(frozen=True)
 class GrantEnding:
     """A user-level grant a manager ends from a date (decision 0127): at 00:00 Taipei of `end_on`
@@ -429,6 +472,23 @@ class GrantEndingRepository(Protocol):
 
     def take(self, ending: GrantEnding) -> bool:
         """Remove the ending as applied; False when another worker took it (or it changed)."""
+
+
+class Telemetry(Protocol):
+    """What the operators' metrics count (adapters/metrics.py: Prometheus, docs/operations.md §8).
+    Counts and times only: never a name, an account or anything a person typed."""
+
+    def outbox_handled(self, done: int, retried: int, failed: int) -> None:
+        """A worker's batch: entries applied, put back for a retry, failed for good."""
+
+    def job_ran(self, name: str, ok: bool, at: datetime) -> None:
+        """A periodic job's run ended, well or with an error."""
+
+    def chain_verified(self, intact: bool, rows: int, at: datetime) -> None:
+        """The audit chain was verified: whole or broken, how many rows."""
+
+    def request_served(self, route: str, method: str, status: int, seconds: float) -> None:
+        """A page or API request was answered (a 429 is a budget's refusal)."""
 
 
 class UnitOfWork(Protocol):
@@ -471,6 +531,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit_checkpoints(self) -> AuditCheckpointRepository: ...
+
+    @property
+    def suspensions(self) -> SuspensionRepository: ...
 
     def __enter__(self) -> Self: ...
 
@@ -530,6 +593,8 @@ class MailUnavailable(Exception):
 # A name a pending application A holds in Keycloak: a disabled account without credentials, marked
 # with the application's reference (decision 0121). Keycloak itself then refuses the name to anyone.
 RESERVATION_ATTRIBUTE = "screening.reservedFor"
+# A closed account's marks (decision 0126; a suspended person's too, with their own key: decision 0163).
+CLOSED_AT_ATTRIBUTE, CLOSED_BECAUSE_ATTRIBUTE = "screening.closedAt", "screening.closedBecause"
 
 
 @dataclass(frozen=True)
@@ -542,6 +607,13 @@ class Account:
     # directory that read the account hands over the key to compare with.
     national_id_key: bytes | None = field(default=None, repr=False, compare=False)
     created_at: datetime | None = None
+    enabled: bool = True
+
+    @property
+    def closed(self) -> tuple[str, str] | None:
+        """(closedAt, closedBecause) when the account is closed (decision 0126), else None."""
+        at, because = self.attributes.get(CLOSED_AT_ATTRIBUTE), self.attributes.get(CLOSED_BECAUSE_ATTRIBUTE)
+        return (at[0], because[0] if because else "") if at else None
 
     @property
     def reserved_for(self) -> str | None:
@@ -744,7 +816,22 @@ class Roster(Protocol):
         password was set and their grants: what the reminders and reviews read."""
 
 
-class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, Protocol):
+@dataclass(frozen=True)
+class SignInState:
+    alive: bool
+    roles: frozenset[str] = frozenset()
+
+
+class SignInStates(Protocol):
+    """The live word on a page's sign-in (decision 0130)."""
+
+    def sign_in_state(self, account_id: str, session_id: str | None) -> SignInState:
+        """What the identity provider says now of one sign-in: is its session (Keycloak's
+        `sid`) still there, the account still there and enabled, and which realm roles does
+        the account hold now (composites and groups included)."""
+
+
+class Directory(Accounts, Memberships, Standing, ConsolePermissions, Profiles, Roster, SignInStates, Protocol):
     """The identity provider in every role (what the Keycloak adapter and the fake implement)."""
 
 
@@ -770,6 +857,8 @@ class Caller:
     username: str
     roles: frozenset[str] = frozenset()
     email: str | None = None
+    # The identity provider's session this caller signed in with (Keycloak's `sid`), if any.
+    session_id: str | None = None
 
     @property
     def is_reviewer(self) -> bool:
@@ -794,9 +883,54 @@ class TokenNotForUs(TokenInvalid):
     """Signed by the realm and valid, but issued for another client."""
 
 
+@dataclass(frozen=True)
+class LogoutNotice:
+    """The identity provider says a session ended (OIDC back-channel logout)."""
+
+    subject: str | None
+    session_id: str | None
+
+
 class TokenVerifier(Protocol):
     def verify(self, token: str) -> Caller:
         """TokenInvalid unless signed by the realm, unexpired and for us."""
+
+    def verify_logout(self, token: str, client_id: str) -> LogoutNotice:
+        """A back-channel logout token for `client_id`: TokenInvalid unless signed by the
+        realm, for that client, and a logout event (OIDC Back-Channel Logout 1.0, 2.6)."""
+
+
+@dataclass(frozen=True)
+class OpenChallenge:
+    """A captcha issued and not answered yet: the characters its picture shows, and until when."""
+
+    answer: str
+    expires_at: datetime
+
+
+class ChallengeStore(Protocol):
+    """The intake's open captcha challenges, one store every web process shares (decision 0133)."""
+
+    def put(self, challenge_id: str, challenge: OpenChallenge) -> None: ...
+
+    def peek(self, challenge_id: str) -> OpenChallenge | None:
+        """The open challenge, left open (to draw its picture)."""
+
+    def take(self, challenge_id: str) -> OpenChallenge | None:
+        """The open challenge, closed by this call: None when there is none or another request
+        (of any process) took it first."""
+
+    def sweep(self, now: datetime) -> int:
+        """Forget the challenges expired by `now`; how many."""
+
+
+@runtime_checkable
+class PageSessions(Protocol):
+    """The pages' sessions, kept on the server (decision 0130)."""
+
+    def end(self, *, session_id: str | None, subject: str | None) -> int:
+        """End the page sessions signed in with this identity-provider session (or, without
+        one, every page session of the subject); how many ended."""
 
 
 # ---- the periodic jobs' sources (services/schedule.py runs them) -------------

@@ -39,7 +39,13 @@ def reconcile(
     `progress(done, total)` as pairs are checked (counts only: no names)."""
     today = today or taiwan_date(datetime.now(UTC))
     with uow_factory() as uow:
-        seats = uow.seats.held()
+        # A suspended institution's grants are away on purpose (R-SUS-1): the lifting gives them back.
+        suspended, people = uow.suspensions.suspended_institutions(), uow.suspensions.suspended_accounts()
+        seats = [
+            s
+            for s in uow.seats.held()
+            if s.institution_code not in suspended and (s.manager or "").lower() not in people
+        ]
     pairs = list(dict.fromkeys((s.institution_code, s.category) for s in seats))
     done = 0
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from ..domain import Application, ManagerSeat, Status
+from ..domain import Application, ApplicationType, ManagerSeat, Status
 from ..domain.references import parse_reference
 from .applications import _require_reviewer, load_application, require_staff
 from .errors import NotFound, SignInRequired
-from .ports import Caller, UnitOfWork
+from .ports import Caller, Directory, UnitOfWork
 
 QUEUE_FILTERS = ("status", "type", "category", "institution_code")
 
@@ -84,22 +84,44 @@ def queue(
 
 
 @dataclass(frozen=True)
+class ExistingAccount:
+    """An application A names an account name that exists in the identity provider (decision
+    0131): the intake answered as for a new name; the reviewer is the one told."""
+
+    same_person: bool  # the account carries the national ID on the form
+    reserved: bool = False  # not an account yet: another pending A holds the name (decision 0121)
+
+
+@dataclass(frozen=True)
 class ReviewFile:
     application: Application
     seat: ManagerSeat
     provisioning: list[Any]
     audit_trail: list[Any]
     scans: list[Any]
+    existing_account: ExistingAccount | None = None
 
 
-def review_file(uow: UnitOfWork, application_id: str, *, caller: Caller) -> ReviewFile:
+def review_file(
+    uow: UnitOfWork, application_id: str, *, caller: Caller, directory: Directory | None = None
+) -> ReviewFile:
     require_staff(caller)
     with uow:
         app = load_application(uow, application_id)
-        return ReviewFile(
+        file = ReviewFile(
             app,
             uow.seats.get(app.institution.code, app.category),
             uow.outbox.of_application(app.id),
             uow.audit_trail(app.id),
             uow.scans.of_application(app.id),
         )
+    if (
+        directory is not None
+        and app.type is ApplicationType.A
+        and app.status in (Status.SUBMITTED, Status.ORIGINALS_RECEIVED)
+    ):
+        account = directory.find_account(app.account)
+        if account is not None and account.reserved_for != app.id:  # its own hold is no finding
+            same = account.holds_national_id(app.form.national_id.value)
+            file = replace(file, existing_account=ExistingAccount(same, reserved=account.reserved_for is not None))
+    return file

@@ -6,6 +6,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+import policies
+
 from ..domain import Application, FieldError, FormInvalid, Status
 from .applications import load_application
 from .clock import utcnow
@@ -41,6 +43,7 @@ def upload(
         if not may_see(app, viewer):
             raise NotFound("application.not_found", "找不到此申請案", "No such application")
         kind = _check(app, document, data)
+        _room_for(uow, app, document)
         name = "".join(c for c in filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] if c.isprintable())[:200] or "scan"
         scan = Scan(
             id=secrets.token_hex(16),
@@ -56,6 +59,19 @@ def upload(
         uow.scans.add(scan)
         uow.commit()
     return scan
+
+
+def _room_for(uow: UnitOfWork, app: Application, document: str) -> None:
+    """A bounded number of scans per document (policies/budgets.toml, decision 0131): a person
+    replacing a bad scan has room; a program uploading without end does not."""
+    most = policies.budgets().scans_stored_per_document
+    if sum(1 for s in uow.scans.of_application(app.id) if s.document == document) >= most:
+        raise FieldError(
+            "file.too_many",
+            "file",
+            f"這份文件已上傳 {most} 個掃描檔，不能再上傳；如需更換請洽審核人員",
+            f"This document has {most} scans already, the most kept; to replace one, ask the reviewer",
+        )
 
 
 def too_large() -> FieldError:

@@ -24,6 +24,8 @@ from . import (
     review,
     scans,
     signin,
+    suspensions,
+    timing,
 )
 from .headers import secure_headers
 
@@ -63,6 +65,8 @@ def create_app(wiring) -> Flask:
     """`wiring` is what `sync_service.bootstrap.bootstrap` returns: the web
     layer is handed its adapters, it never builds them (no import of them)."""
     settings = wiring.settings
+    if not 0 <= settings.page_session_check_seconds <= 60:
+        raise ValueError("SYNC_PAGE_SESSION_CHECK_SECONDS must be between 0 and 60 (decision 0130)")
     app = Flask(__name__)
     app.request_class = SizedRequest
     app.json = JsonProvider(app)
@@ -71,8 +75,17 @@ def create_app(wiring) -> Flask:
     # A form 1 is small; a scan (only on its upload route, SizedRequest) is bounded by the scans use case.
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     app.config["MAX_FORM_MEMORY_SIZE"] = FORM_LIMIT
+    if settings.proxy_hops:
+        # Behind nginx (or a load balancer and nginx): the client and scheme as the proxies saw them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
+    timing.register(app)
     limits.init_app(app, settings)
     secure_headers(app)
     errors.register(app)
@@ -91,6 +104,7 @@ def create_app(wiring) -> Flask:
         personal_data.blueprint,
         audit_export.blueprint,
         access_reviews.blueprint,
+        suspensions.blueprint,
         pair_users.blueprint,
     ):
         app.register_blueprint(blueprint)

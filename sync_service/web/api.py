@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..domain import STATUS_LABELS, Application, Status, taiwan_date
 from ..services import applications as use_cases
@@ -10,7 +10,7 @@ from ..services.clock import utcnow
 from ..services.ports import Caller
 from .api_error import ApiError
 from .auth import current_caller
-from .limits import intake_limits
+from .limits import captcha_limits, intake_limits
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -141,12 +141,38 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
     }
 
 
+@blueprint.post("/captcha")
+@captcha_limits
+def captcha():
+    """A captcha for an anonymous filing of an application A (decision 0131): its picture to
+    read, and the challenge to send back with the answer."""
+    challenge = _wiring().challenges.issue()
+    return jsonify({"challenge": challenge, "image": url_for("public.captcha_image", challenge_id=challenge)}), 201
+
+
+def _require_captcha(data: dict) -> None:
+    """An application A filed without a token answers a captcha, as the form does (issue 19)."""
+    if _wiring().challenges.check(_text(data, "challenge") or "", _text(data, "captcha") or ""):
+        return
+    raise ApiError(
+        400,
+        "captcha.required",
+        "未登入送件須附驗證碼：先 POST /api/captcha 取得圖片，再以 challenge 與 captcha 欄位送出答案",
+        "Filing without a token needs a captcha: POST /api/captcha for a picture, then send its "
+        "challenge and your answer as the fields challenge and captcha",
+        field="captcha",
+    )
+
+
 @blueprint.post("/applications")
 @intake_limits
 def submit():
     caller = _caller_if_any()
     data = _body()
     form = {name: _text(data, name) for name in use_cases.FORM_FIELDS}
+    if caller is None and (form["type"] or "").strip().upper() == "A":
+        use_cases.check_form(form)  # what to correct first, before the captcha is spent
+        _require_captcha(data)
     app = use_cases.submit(_wiring().uow(), form, caller=caller, documents=_documents(data), directory=_directory())
     response = jsonify(represent(app, use_cases.duplicates_of(_wiring().uow(), app)))
     response.status_code = 201

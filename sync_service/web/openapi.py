@@ -48,10 +48,12 @@ DOCUMENT = {
         "title": "癌症篩檢資訊整合系統 帳號申請同步服務 / Screening system account applications",
         "version": "1",
         "description": "Applications A–D (form 1) from intake to Keycloak. Errors are "
-        "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token; "
-        "B, C and D need the token of the account they name, or a reviewer's (filed on "
-        "the person's behalf). Submissions are limited per client address and per e-mail "
-        "(429 with Retry-After; reviewers are not limited). Reading needs the realm role "
+        "`{error: {code, zh, en, field?}}`. Type A may be submitted without a token, with "
+        "a captcha answered (POST /api/captcha, then `challenge` and `captcha` in the body; "
+        "400 captcha.required otherwise); B, C and D need the token of the account they name, "
+        "or a reviewer's (filed on the person's behalf). Submissions are limited per client "
+        "address, per e-mail, per account name and for everyone together (policies/budgets.toml; "
+        "429 with Retry-After; reviewers are not limited). Reading needs the realm role "
         "`hpa-reviewer` or the vendor's `maintenance-vendor`; deciding needs `hpa-reviewer` (the vendor "
         "decides nothing: 403 auth.reviewer_required), the vendor's record needs `maintenance-vendor`. "
         "Nobody decides an application naming their own account, national ID or e-mail (403 "
@@ -89,6 +91,15 @@ DOCUMENT = {
                     },
                     {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}},
                 ],
+            ),
+        },
+        "/api/captcha": {
+            "post": _op(
+                "A captcha for filing an application A without a token",
+                "Captcha",
+                public=True,
+                ok_status="201",
+                errors=("429",),
             ),
         },
         "/api/applications/{application_id}": {
@@ -196,6 +207,8 @@ DOCUMENT = {
                         "description": "the day the change takes effect, any type (R-MGR-6): A and C on approval "
                         "or on this day if later, B and D at 00:00 Taipei time",
                     },
+                    "challenge": _TEXT,
+                    "captcha": _TEXT,
                     "documents": {
                         "type": "array",
                         "items": {"type": "string"},
@@ -204,6 +217,10 @@ DOCUMENT = {
                         "never taken for the originals received (R-DOC-4)",
                     },
                 },
+            },
+            "Captcha": {
+                "type": "object",
+                "properties": {"challenge": {"type": "string"}, "image": {"type": "string"}},
             },
             "Originals": {
                 "type": "object",

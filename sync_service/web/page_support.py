@@ -4,9 +4,12 @@ security policy (R-PD-3: only 'self'), HTML error pages, and the help desk."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask_session.base import ServerSideSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 import policies
@@ -16,28 +19,87 @@ from ..domain.personal_data import STATUS_LABELS as REQUEST_LABELS
 from ..domain.personal_data import RequestStatus
 from ..services import lookup, people, review
 from ..services.errors import Forbidden, NotFound, SignInRequired
-from ..services.ports import Caller
+from ..services.ports import Caller, DirectoryUnavailable, PageSessions
+from ..services.signins import HeldSignIn, confirmed
 
 csrf = CSRFProtect()
 
 # Everything from this service, nothing else: no inline script or style, no
-# other origin, no framing, forms post only here.
+# other origin, no framing, forms post only here. The one exception is where a form's
+# answer leads: sign-out redirects to the realm's end-session endpoint (RP-initiated
+# logout, decision 0130), and browsers hold redirects after a form to form-action.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self' {realm}; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
 )
+
+
+def realm_origin(settings) -> str:
+    parts = urlsplit(settings.keycloak_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 # Applications an anonymous browser filed or proved (reference + e-mail): it may see those.
 MAX_REMEMBERED = 20
 
 
 def caller() -> Caller | None:
-    held = session.get("caller")
-    if not held or held.get("until", 0) < time.time():
+    """The signed-in person, as the identity provider sees them now (decision 0130): their
+    Keycloak session still there, their account enabled, with the roles they hold now;
+    asked again at most `page_session_check_seconds` after its last answer. None when not
+    signed in, or no longer. Once per request."""
+    if "who" not in g:
+        g.who = _confirmed_caller()
+    return g.who
+
+
+def _confirmed_caller() -> Caller | None:
+    held = session.get("signin")
+    if not held:
         return None
-    return Caller(
-        subject=held["subject"], username=held["username"], roles=frozenset(held["roles"]), email=held.get("email")
+    sign_in = HeldSignIn(
+        caller=Caller(
+            subject=held["subject"],
+            username=held["username"],
+            roles=frozenset(held["roles"]),
+            email=held.get("email"),
+            session_id=held.get("sid"),
+        ),
+        until=held["until"],
+        checked_at=held["checked_at"],
     )
+    try:
+        now = confirmed(
+            sign_in, wiring().directory(), now=time.time(), check_every=wiring().settings.page_session_check_seconds
+        )
+    except DirectoryUnavailable:
+        # Fail closed: not signed in for this request; the session stays, to be asked again.
+        current_app.logger.warning("page sign-in not confirmed: the identity provider did not answer")
+        return None
+    if now is None:
+        session.clear()  # ended: the row goes, and the browser's cookie with it
+        return None
+    if now is not sign_in:
+        held.update(roles=sorted(now.caller.roles), checked_at=now.checked_at)
+        session.modified = True
+    return now.caller
+
+
+def server_sessions() -> ServerSideSessionInterface:
+    """The pages' sessions on the server (Flask-Session's interface), as register() installed them."""
+    sessions = current_app.session_interface
+    if not isinstance(sessions, ServerSideSessionInterface):
+        raise RuntimeError("the pages' sessions are kept on the server (decision 0130)")
+    return sessions
+
+
+def page_sessions() -> PageSessions:
+    """The same, as the use cases know them (ending the sessions a logout names)."""
+    sessions = current_app.session_interface
+    if not isinstance(sessions, PageSessions):
+        raise RuntimeError("the pages' sessions are kept on the server (decision 0130)")
+    return sessions
 
 
 def signed_in_caller() -> Caller:
@@ -48,15 +110,30 @@ def signed_in_caller() -> Caller:
     return who
 
 
-def sign_in_as(c: Caller, until: float) -> None:
-    session.clear()  # a fresh session at sign-in: nothing carried over from before
-    session["caller"] = {
+def sign_in_as(c: Caller, until: float, id_token: str | None) -> None:
+    """A fresh session at sign-in (a new id: nothing carried over, no fixation)."""
+    session.clear()
+    server_sessions().regenerate(session)
+    session["signin"] = {
         "subject": c.subject,
         "username": c.username,
         "roles": sorted(c.roles),
         "email": c.email,
+        "sid": c.session_id,
         "until": until,
+        "checked_at": time.time(),
+        # For RP-initiated logout (id_token_hint); on the server, never in the cookie.
+        "id_token": id_token,
     }
+    g.who = c
+
+
+def sign_out() -> str | None:
+    """End the page session; the ID token to name at the realm's logout, if there was one."""
+    id_token = (session.get("signin") or {}).get("id_token")
+    session.clear()
+    g.who = None
+    return id_token
 
 
 def remembered_references() -> set[str]:
@@ -70,6 +147,10 @@ def remember_reference(reference: str) -> None:
 
 def wiring():
     return current_app.extensions["sync"]
+
+
+def wiring_of(app):
+    return app.extensions["sync"]
 
 
 def viewer() -> lookup.Viewer:
@@ -171,8 +252,18 @@ def use_page_errors(bp: Blueprint) -> None:
 
 def register(app) -> None:
     csrf.init_app(app)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    # The cookie holds the session's id only (decision 0130); Secure when served over TLS
+    # (adapters/page_sessions.py), a browser-session cookie, the row written when it changes.
+    # (Flask's defaults hold these keys already, so a setdefault would change nothing: it did
+    # not, and the cookie had no SameSite; issue 19.)
+    app.config.update(
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_REFRESH_EACH_REQUEST=False,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
+    )
+    app.session_interface = wiring_of(app).page_sessions(app)
+    csp = CONTENT_SECURITY_POLICY.format(realm=realm_origin(wiring_of(app).settings))
     # The form's CSRF token lives as long as the session; a long form must not expire under the typist.
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
 
@@ -199,11 +290,15 @@ def register(app) -> None:
         from ..services.clock import utcnow
         from ..services.printing import PRINTABLE
         from ..services.scans import MAX_SCAN_BYTES
+        from ..services.suspensions import notices_for
 
+        who = caller()
         return {
             "today": taiwan_date(utcnow()),  # Taipei's calendar day: notices count in it (R-MGR-6)
+            # R-SUS-1: a manager of a suspended institution is told on every page they open.
+            "suspension_notices": notices_for(wiring().uow(), who) if who and not who.is_staff else [],
             "desk": policies.load().help_desk,
-            "who": caller(),
+            "who": who,
             "status_label": status_label,
             "policies": policies.load(),
             "departures": policies.departures(),
@@ -215,12 +310,21 @@ def register(app) -> None:
     @app.after_request
     def headers(response):
         if response.mimetype == "text/html" or request.blueprint in PAGE_BLUEPRINTS:
-            response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+            response.headers["Content-Security-Policy"] = csp
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("Referrer-Policy", "same-origin")
-            if "caller" in session or request.blueprint in ("review", "signin", "personal_data"):
+            if "signin" in session or request.blueprint in ("review", "signin", "personal_data"):
                 response.headers["Cache-Control"] = "no-store"
         return response
 
 
-PAGE_BLUEPRINTS = {"public", "review", "signin", "scans", "personal_data", "access_reviews", "pair_users"}
+PAGE_BLUEPRINTS = {
+    "public",
+    "review",
+    "signin",
+    "scans",
+    "personal_data",
+    "access_reviews",
+    "pair_users",
+    "suspensions",
+}

@@ -73,8 +73,13 @@ def apply():
 
 @blueprint.errorhandler(429)
 def too_many(e):
-    """The intake's limits (web/limits.py) refused: the form comes back as typed, with when to try again."""
+    """A budget (web/limits.py) refused: the form comes back as typed, with when to try again."""
     seconds = limits.retry_after_seconds()
+    if request.endpoint == "public.status":
+        _, zh, en = limits.refusal_text(seconds, hourly=seconds > 60, what=("查詢", "look-ups"))
+        values = {k: (request.form.get(k) or "").strip() for k in ("reference", "email")}
+        page = render_template("status.html", values=values, errors={"reference": (zh, en)})
+        return page, 429, {"Retry-After": str(seconds)}
     _, zh, en = limits.refusal_text(seconds, hourly=seconds > 60)
     response, status = _render_apply(_form_from(request.form), {}, 429, notice=(zh, en))
     return response, status, {"Retry-After": str(seconds)}
@@ -136,6 +141,7 @@ def application(reference):
 
 
 @blueprint.route("/status", methods=["GET", "POST"])
+@limits.status_limits
 def status():
     values = {"reference": "", "email": ""}
     errors: dict = {}

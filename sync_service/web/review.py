@@ -104,7 +104,7 @@ def find():
 
 
 def _file_page(reference: str, errors: dict | None = None, values: dict | None = None, status: int = 200):
-    f = review.review_file(wiring().uow(), reference, caller=signed_in_caller())
+    f = review.review_file(wiring().uow(), reference, caller=signed_in_caller(), directory=wiring().directory())
     today = taiwan_date(utcnow()).isoformat()
     defaults = {
         "received_on": "",  # typed from the letter, never assumed

@@ -8,13 +8,27 @@ from ..domain import DomainError
 from ..services import lookup
 from ..services import scans as use_cases
 from ..services.errors import NotFound
+from . import limits
 from .page_support import field_errors, use_page_errors, viewer, wiring
 
 blueprint = Blueprint("scans", __name__)
 use_page_errors(blueprint)
 
 
+@blueprint.errorhandler(429)
+def too_many(e):
+    """A budget on uploads (web/limits.py) refused: the application's page says when to try again."""
+    seconds = limits.retry_after_seconds()
+    _, zh, en = limits.refusal_text(seconds, hourly=seconds > 60, what=("上傳", "uploads"))
+    page = lookup.application_page(wiring().uow(), (request.view_args or {}).get("reference", ""), viewer())
+    html = render_template(
+        "application.html", app=page.application, scans=page.scans, new=False, upload_errors={"file": (zh, en)}
+    )
+    return html, 429, {"Retry-After": str(seconds)}
+
+
 @blueprint.post("/applications/<reference>/scans")
+@limits.scan_limits
 def upload(reference):
     file = request.files.get("file")
     who = viewer()

@@ -1,7 +1,8 @@
 import pytest
 
+from stack.keycloak import CaptchaAnswers
 from sync_service.adapters.keycloak_groups import ensure_grant_group
-from tests.pages.keycloak import CaptchaAnswers, LoginPage
+from tests.pages.keycloak import LoginPage
 from tests.pages.screening_client import ScreeningClientPage
 
 

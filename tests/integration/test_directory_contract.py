@@ -6,6 +6,9 @@ The port's behaviour, not an agency rule: no rule ids here.
 
 from __future__ import annotations
 
+import base64
+import json
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -22,6 +25,7 @@ from sync_service.domain.passwords import generate_password
 from sync_service.services.ports import Directory, NewAccount
 from tests.support.personal_data import national_id, national_id_of
 from tests.support.sync import new_account_name
+from tests.support.tokens import token_response
 from tests.unit.service.fake_directory import FakeKeycloak
 
 CAT = "CRC-COL"
@@ -34,14 +38,34 @@ class Subject:
     break_manager_access: Callable[[str, str], None]
     # Whether an account is enabled, as the realm holds it (not through the port).
     enabled: Callable[[str], bool]
+    # A person signs in (account id, username, password): the session's id.
+    sign_in: Callable[[str, str, str], str]
+    # An administrator's changes behind the directory's back.
+    grant_role: Callable[[str, str], None]
+    disable: Callable[[str], None]
 
 
 def _fake() -> Subject:
     kc = FakeKeycloak()
+
+    def sign_in(account_id: str, username: str, password: str) -> str:
+        session_id = uuid.uuid4().hex
+        kc.sign_in(account_id, session_id, kc.sign_ins.get(account_id, {}).get("roles", frozenset()))
+        return session_id
+
+    def grant_role(account_id: str, role: str) -> None:
+        kc.sign_ins[account_id]["roles"] |= {role}
+
+    def disable(account_id: str) -> None:
+        kc.accounts[account_id]["enabled"] = False
+
     return Subject(
         kc.directory(),
         lambda institution, category: kc.manager_access.discard((institution, category)),
         lambda account_id: kc.accounts[account_id].get("enabled", True),
+        sign_in,
+        grant_role,
+        disable,
     )
 
 
@@ -61,7 +85,20 @@ def _keycloak(request) -> Subject:
         api = AuthzClient(admin)
         api.delete(api.find_by_name(users_permission_name(institution, category))["id"])
 
-    return Subject(directory, break_manager_access, lambda account_id: admin.get_user(account_id)["enabled"])
+    def sign_in(account_id: str, username: str, password: str) -> str:
+        admin.update_user(account_id, {"requiredActions": []})
+        token = token_response(keycloak.url, username, password).json()["access_token"]
+        payload = token.split(".")[1]
+        return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"]
+
+    return Subject(
+        directory,
+        break_manager_access,
+        lambda account_id: admin.get_user(account_id)["enabled"],
+        sign_in,
+        lambda account_id, role: admin.assign_realm_roles(account_id, [admin.get_realm_role(role)]),
+        lambda account_id: admin.update_user(account_id, {"enabled": False}),
+    )
 
 
 @pytest.fixture(params=["fake", "keycloak"])
@@ -190,6 +227,25 @@ def test_many_pairs_are_read_at_once_with_their_managers_and_drift(subject, inst
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift != ()
     assert d.repair_manager_access(institution, CAT) != []
     assert d.read_pairs([(institution, CAT)])[(institution, CAT)].drift == ()
+
+
+def test_a_sign_in_lives_while_its_session_and_its_account_do(subject):
+    """`sign_in_state` (decision 0130): the session there, the account there and enabled, and
+    the realm roles the account holds now, as an administrator changed them."""
+    d = subject.directory
+    account = new_account()
+    account_id = d.create_accounts([account])[account.username]
+    password = generate_password([account.username])  # not the made one: the realm keeps a history
+    d.set_password(account_id, password, temporary=False)
+    session_id = subject.sign_in(account_id, account.username, password)
+    state = d.sign_in_state(account_id, session_id)
+    assert state.alive and "hpa-reviewer" not in state.roles
+    assert not d.sign_in_state(account_id, "another-session").alive
+    subject.grant_role(account_id, "hpa-reviewer")
+    assert "hpa-reviewer" in d.sign_in_state(account_id, session_id).roles
+    subject.disable(account_id)
+    assert not d.sign_in_state(account_id, session_id).alive
+    assert not d.sign_in_state(str(uuid.uuid4()), session_id).alive  # no such account
 
 
 def test_an_account_closes_once_and_opens_again_for_its_reason(subject, institution):

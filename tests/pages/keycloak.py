@@ -7,8 +7,6 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page
 
-from tests.support.waiting import wait_until
-
 ERRORS = '[id^="input-error"], .kc-feedback-text'
 
 
@@ -171,22 +169,6 @@ def forgot_password(page: Page, start_url: str, user: dict, new_password: str, c
     update = UpdatePasswordPage(page)
     assert update.is_shown(), page.inner_text("body")
     update.set_password(new_password)
-
-
-class CaptchaAnswers:
-    """Reads the answers the reset step issued from Keycloak's log, written by the test-only seam jar."""
-
-    PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
-
-    def __init__(self, log_file):
-        self.log_file = log_file
-
-    def latest(self, tab_id: str, timeout: float = 10) -> str:
-        def issued() -> list[str]:
-            return [a for t, a in self.PATTERN.findall(self.log_file.read_text(errors="replace")) if t == tab_id]
-
-        # The log line is written as the page is served.
-        return wait_until(issued, timeout, f"a captcha issued for tab {tab_id}")[-1]
 
 
 class FirstSignInSteps:

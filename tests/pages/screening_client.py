@@ -34,9 +34,14 @@ class ScreeningClientPage:
         """Each grant row by its codes (the page shows names; the codes are the row's data)."""
         rows = []
         for row in self.page.locator("#grants tr.grant").all():
-            functions = [f.get_attribute("data-id") for f in row.locator(".function").all()]
-            rows.append({key: row.get_attribute(f"data-{key}") for key in ("institution", "category", "level")})
-            rows[-1]["functions"] = functions
+            rows.append(
+                {
+                    "institution": row.get_attribute("data-institution"),
+                    "category": row.get_attribute("data-category"),
+                    "level": row.get_attribute("data-level"),
+                    "functions": [f.get_attribute("data-id") for f in row.locator(".function").all()],
+                }
+            )
         return rows
 
     def function_names(self) -> list[str]:

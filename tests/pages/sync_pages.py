@@ -6,9 +6,10 @@ import json
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Cookie, Page
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
+SESSION_COOKIE = "session"  # Flask's name; the value is the server-side session's id (decision 0130)
 
 
 class ServicePage:
@@ -38,6 +39,22 @@ class ServicePage:
 
     def screenshot(self, path) -> None:
         self.page.screenshot(path=str(path), full_page=True)
+
+    def sign_out(self) -> None:
+        """The 登出 button: the page session ends, then the realm's session (RP-initiated
+        logout, decision 0130); the realm sends the browser back to /signed-out."""
+        self.page.click("#sign-out")
+        self.page.wait_for_selector("#signed-out")
+
+    def session_cookie(self) -> Cookie | None:
+        """The pages' session cookie as the browser holds it (None when there is none)."""
+        found = [c for c in self.page.context.cookies(self.base_url) if c["name"] == SESSION_COOKIE]
+        return found[0] if found else None
+
+    def answers(self, path: str) -> int:
+        """The status a page answers this browser now (its cookies, no redirect followed):
+        200 shown, 302 sent to sign in, 403 refused."""
+        return self.page.request.get(f"{self.base_url}{path}", max_redirects=0).status
 
 
 class ApplyPage(ServicePage):
@@ -371,6 +388,33 @@ class WrittenRequestPage(ServicePage):
         target = folder / "written-copy.json"
         download.value.save_as(target)
         return target
+
+
+class SuspensionsPage(ServicePage):
+    """停權 (R-SUS-1): suspend an institution or a person, lift a suspension."""
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/review/suspensions/")
+
+    def suspend_institution(self, code: str, reason: str, reference: str) -> None:
+        self.page.check("#scope-institution")
+        self.page.fill("#institution_code", code)
+        self.page.fill("#reason", reason)
+        self.page.fill("#reference", reference)
+        self.page.click("#suspend")
+        self.page.wait_for_load_state()
+
+    def row(self, target: str):
+        return self.page.locator(f'#suspensions tr[data-target="{target}"]').first
+
+    def lift(self, target: str, reason: str) -> None:
+        row = self.row(target)
+        row.locator('input[name="lift_reason"]').fill(reason)
+        row.locator("button.lift").click()
+        self.page.wait_for_load_state()
+
+    def done(self) -> str:
+        return self.page.locator("#done").inner_text().strip()
 
 
 def claims(page: Page) -> dict:

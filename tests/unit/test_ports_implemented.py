@@ -12,6 +12,7 @@ import pytest
 
 from sync_service.adapters.audit_bundle import AuditBundleWriter
 from sync_service.adapters.audit_checkpoints import AuditCheckpointStore
+from sync_service.adapters.challenge_store import DatabaseChallengeStore
 from sync_service.adapters.grant_endings import GrantEndingRepository
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.adapters.keycloak_departures import KeycloakDepartureDates
@@ -19,6 +20,8 @@ from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
+from sync_service.adapters.metrics import PrometheusTelemetry
+from sync_service.adapters.page_sessions import DatabasePageSessions
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
     ApplicationRepository,
@@ -28,6 +31,7 @@ from sync_service.adapters.repository import (
     SeatRepository,
 )
 from sync_service.adapters.review_repository import AccessReviewRepository, PasswordReminderRepository
+from sync_service.adapters.suspension_store import SuspensionRepository
 from sync_service.adapters.tokens import RealmTokenVerifier
 from sync_service.adapters.unit_of_work import SqlUnitOfWork
 from sync_service.services import ports
@@ -61,6 +65,10 @@ def _event_log(a: KeycloakEventLog) -> ports.KeycloakEventLog:
     return a
 
 
+def _challenges(a: DatabaseChallengeStore) -> ports.ChallengeStore:
+    return a
+
+
 def _legacy(a: LegacyImportRepository) -> ports.LegacyImportRepository:
     return a
 
@@ -78,6 +86,10 @@ def _password_reminders(a: PasswordReminderRepository) -> ports.PasswordReminder
 
 
 def _access_reviews(a: AccessReviewRepository) -> ports.AccessReviewRepository:
+    return a
+
+
+def _suspensions(a: SuspensionRepository) -> ports.SuspensionRepository:
     return a
 
 
@@ -133,6 +145,10 @@ def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
+def _telemetry(a: PrometheusTelemetry) -> ports.Telemetry:
+    return a
+
+
 # ---- at run time: every method of the port is there -----------------------------------
 
 IMPLEMENTATIONS = [
@@ -147,6 +163,7 @@ IMPLEMENTATIONS = [
     (PersonalRecords, ports.PersonalRecords),
     (PasswordReminderRepository, ports.PasswordReminderRepository),
     (AccessReviewRepository, ports.AccessReviewRepository),
+    (SuspensionRepository, ports.SuspensionRepository),
     (GrantEndingRepository, ports.GrantEndingRepository),
     (KeycloakDirectory, ports.Directory),
     (FakeDirectory, ports.Directory),
@@ -160,6 +177,9 @@ IMPLEMENTATIONS = [
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
+    (PrometheusTelemetry, ports.Telemetry),
+    (DatabasePageSessions, ports.PageSessions),
+    (DatabaseChallengeStore, ports.ChallengeStore),
 ]
 
 

@@ -10,6 +10,7 @@ from stack.credentials_file import WANTED, load_or_create
 from stack.mailsink import MailSink, body_text
 from stack.network import free_port
 from stack.paths import REALM_FILE
+from stack.prod import cluster_size
 from stack.realm import realm_env
 
 
@@ -43,3 +44,20 @@ def test_mail_sink_stores_each_message_for_reading(tmp_path):
         assert sink.messages("someone-else@example.tw") == []
     finally:
         sink.stop()
+
+
+def test_the_cluster_size_is_read_from_the_last_view_joined_or_merged():
+    """A node that made a cluster of its own at start (discovery answered late) joins the other
+    through a merge, which Infinispan logs as ISPN000093, its subgroups after its members."""
+    at = "2026-12-05 08:21:01,145 INFO  [org.infinispan.CLUSTER] (jgroups-5,vm-1(v=16.0.14)) "
+    alone = at + "ISPN000094: Received new cluster view for channel ISPN: [vm-1(v=16.0.14)|0] (1) [vm-1(v=16.0.14)]"
+    merged = (
+        at + "ISPN000093: Received new, MERGED cluster view for channel ISPN: MergeView::[vm-1(v=16.0.14)|2] (2) "
+        "[vm-1(v=16.0.14), vm-2(v=16.0.14)], 2 subgroups: [vm-1(v=16.0.14)|0] (1) [vm-1(v=16.0.14)], "
+        "[vm-2(v=16.0.14)|0] (1) [vm-2(v=16.0.14)]"
+    )
+    left = at + "ISPN000094: Received new cluster view for channel ISPN: [vm-2(v=16.0.14)|3] (1) [vm-2(v=16.0.14)]"
+    assert cluster_size("Keycloak starting\n") == 1
+    assert cluster_size(alone) == 1
+    assert cluster_size("\n".join([alone, merged])) == 2
+    assert cluster_size("\n".join([alone, merged, left])) == 1

@@ -21,6 +21,8 @@ from tests.pages.sync_pages import (
 )
 from tests.support.sync import settings_for_tests
 
+PAGE_SESSION_CHECK_SECONDS = 3
+
 
 @pytest.fixture(scope="session")
 def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_key_file):
@@ -41,8 +43,11 @@ def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_ke
         keycloak_timeout_seconds=10,
         screening_system_url=f"http://127.0.0.1:{ports['screening-client']}/",
         public_url=f"http://127.0.0.1:{ports['sync-service']}",
-        national_id_key_file=national_id_key_file,
-    )  # Keycloak's vault secret: the same digests
+        national_id_key_file=national_id_key_file,  # Keycloak's vault secret: the same digests
+        # The pages ask the realm again after 3 s (30 s in production, decision 0130), so the
+        # session tests see an ended sign-in refused within seconds.
+        page_session_check_seconds=PAGE_SESSION_CHECK_SECONDS,
+    )
     wiring = bootstrap(settings)
     app = create_app(wiring=wiring)
     server = make_server(app, "127.0.0.1", ports["sync-service"])

@@ -1,7 +1,8 @@
 """The vendor (資拓宏宇) as its staff work (R-VEN-1, issue 22 point 1): a personal-data request
 received in writing, for a person without an account, registered and closed within its deadline;
 the vendor's processing recorded on an application, which HPA's reviewers see; and the vendor
-refused when it tries to approve."""
+refused when it tries to approve; an institution suspended and lifted on the suspensions page
+(R-SUS-1)."""
 
 from __future__ import annotations
 
@@ -10,22 +11,23 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
-from tests.pages.sync_pages import ReviewApplicationPage, ReviewPersonalDataPage, WrittenRequestPage
+from tests.pages.sync_pages import ReviewApplicationPage, ReviewPersonalDataPage, SuspensionsPage, WrittenRequestPage
+from tests.support.personal_data import national_id
 from tests.support.sync import REVIEWER, TW, form, new_account_name, ready_application
 
 pytestmark = pytest.mark.browser
-
-NATIONAL_ID = "F131104093"  # the rejected applicant's, kept with the application
 
 
 def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_and_closes_it_in_time(
     shoot, service, base_url, vendor, sign_in, page, institution, tmp_path
 ):
     """Covers: R-PD-2, R-VEN-1"""
+    nobody, applicant_id = national_id(), national_id()  # the rejected applicant's is kept with the application
     rejected = use_cases.submit(
-        service.uow(), form("A", institution, new_account_name("w"), national_id=NATIONAL_ID), caller=None
+        service.uow(), form("A", institution, new_account_name("w"), national_id=applicant_id), caller=None
     ).id
     use_cases.reject(service.uow(), rejected, caller=REVIEWER, reason="單位切結書未用印")
     letter = tmp_path / "letter.pdf"
@@ -37,9 +39,11 @@ def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_a
     page.click("#register-written")
     written = WrittenRequestPage(page, base_url)
     assert written.serious_accessibility_violations() == []
-    written.register("copy", letter=letter, national_id="B120863158", received_on=received.isoformat())
+    written.register("copy", letter=letter, national_id=nobody, received_on=received.isoformat())
     assert "查無" in written.error_beside("national_id") and "Nothing is held" in written.error_beside("national_id")
-    written.register("copy", letter=letter, national_id=NATIONAL_ID.lower(), received_on=received.isoformat(), fee="50")
+    written.register(
+        "copy", letter=letter, national_id=applicant_id.lower(), received_on=received.isoformat(), fee="50"
+    )
     assert "書面" in written.fact("channel") and vendor["username"] in written.fact("channel")
     assert written.fact("received-on") == received.isoformat() and "50" in written.fact("fee")
     deadline = (received + timedelta(days=15)).isoformat()
@@ -52,7 +56,7 @@ def test_the_vendor_registers_a_written_request_of_a_person_without_an_account_a
     assert f"於期限 {deadline} 內" in closed and "within the deadline" in closed
     copy = json.loads(written.download_copy(tmp_path).read_text(encoding="utf-8"))
     assert [a["reference"] for a in copy["applications"]] == [rejected]
-    assert copy["applications"][0]["national_id"] == NATIONAL_ID
+    assert copy["applications"][0]["national_id"] == applicant_id
 
 
 def test_the_vendor_records_its_processing_and_is_refused_on_approve(
@@ -79,3 +83,37 @@ def test_the_vendor_records_its_processing_and_is_refused_on_approve(
     shoot(file, "review-vendor-record")
     file.approve()
     assert "已核准" in file.status()
+
+
+def test_the_vendor_suspends_an_institution_on_the_page_and_a_reviewer_lifts_it(
+    shoot, base_url, vendor, reviewer, sign_in, page, institution, make_user, admin
+):
+    """Covers: R-SUS-1, R-VEN-1"""
+    for level in ("manager", "user"):
+        ensure_grant_group(admin, institution, "CRC-COL", level)
+    manager = make_user(required_actions=[], groups=[grant_group_path(institution, "CRC-COL", "manager")])
+    before = {g["path"] for g in admin.get_user_groups(manager["id"])}
+    sign_in(vendor, "/review/suspensions/")
+    suspending = SuspensionsPage(page, base_url)
+    assert suspending.serious_accessibility_violations() == []
+    suspending.suspend_institution(institution, reason=" ", reference="")
+    assert "停權原因" in suspending.error_beside("reason") and "Reason" in suspending.error_beside("reason")
+    assert suspending.error_beside("reference")
+    suspending.suspend_institution(institution, reason="違反切結書第三點", reference="資字第115001號")
+    assert "已停權" in suspending.done() and "Suspended" in suspending.done()
+    row = suspending.row(institution)
+    assert row.get_attribute("data-active") == "yes" and "資字第115001號" in row.inner_text()
+    assert admin.get_user_groups(manager["id"]) == []
+    assert admin.get_user(manager["id"])["enabled"] is False
+    shoot(suspending, "suspensions")
+
+    sign_in(reviewer, "/review/suspensions/")
+    lifting = SuspensionsPage(page, base_url)
+    lifting.lift(institution, "")
+    assert "解除原因" in lifting.row(institution).inner_text()  # the note beside the field
+    assert lifting.row(institution).get_attribute("data-active") == "yes"
+    lifting.lift(institution, "已改善並函復")
+    assert "已解除停權" in lifting.done()
+    assert lifting.row(institution).get_attribute("data-active") == "no"
+    assert {g["path"] for g in admin.get_user_groups(manager["id"])} == before
+    assert admin.get_user(manager["id"])["enabled"] is True

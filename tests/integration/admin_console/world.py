@@ -28,13 +28,16 @@ OTHER_MANAGER = "other managers"
 THEMSELVES = "themselves"
 # In the manager's users group and in another manager's: a DENY keeps both managers out.
 SHARED_WITH_ANOTHER_MANAGER = "shared with another manager"
+# The manager's user who is also the manager of another pair (a C at another institution).
+MANAGER_ELSEWHERE = "own user, manager elsewhere"
+SHARED_KINDS = (SHARED_WITH_ANOTHER_MANAGER, MANAGER_ELSEWHERE)
 TARGET_KINDS = (
     OWN_USER,
     SAME_INSTITUTION_OTHER_CATEGORY,
     OTHER_INSTITUTION,
     OTHER_MANAGER,
     THEMSELVES,
-    SHARED_WITH_ANOTHER_MANAGER,
+    *SHARED_KINDS,
 )
 
 
@@ -95,12 +98,15 @@ class ManagerWorld:
             OTHER_MANAGER: self.group(self.a, OTHER_CAT, "manager"),
             THEMSELVES: self.own_managers_group,
             SHARED_WITH_ANOTHER_MANAGER: self.own_users_group,
+            MANAGER_ELSEWHERE: self.own_users_group,
         }[kind]
 
     def grant_groups_of(self, kind: str) -> list[dict]:
         """Every group a target of this kind belongs to."""
         if kind == SHARED_WITH_ANOTHER_MANAGER:
             return [self.own_users_group, self.group(self.b, OWN_CAT, "user")]
+        if kind == MANAGER_ELSEWHERE:
+            return [self.own_users_group, self.group(self.b, OWN_CAT, "manager")]
         return [self.grant_group_of(kind)]
 
     def admin_group(self) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from typing import Any
 
 import pytest
 import requests
@@ -191,6 +192,7 @@ class SyncApi:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.http = requests.Session()
+        self.wiring: Any = None  # the in-process wiring, where a test needs its captcha seam
 
     def call(self, method: str, path: str, token: str | None = None, **kw) -> requests.Response:
         headers = dict(kw.pop("headers", {}))
@@ -219,6 +221,8 @@ def sync_api(sync_app):
     server = make_server(sync_app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield SyncApi(f"http://127.0.0.1:{server.server_port}")
+    api = SyncApi(f"http://127.0.0.1:{server.server_port}")
+    api.wiring = sync_app.extensions["sync"]  # the captcha's test seam, for anonymous filings
+    yield api
     server.shutdown()
     thread.join()

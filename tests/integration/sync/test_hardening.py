@@ -15,7 +15,7 @@ from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.web import create_app
 from tests.support.personal_data import national_id
-from tests.support.sync import REVIEWER, form, letter, new_account_name, ready_application
+from tests.support.sync import REVIEWER, budgets, form, letter, new_account_name, ready_application, with_captcha
 
 CAT = "CRC-COL"
 ORIGINALS = {"A": ["unit-affidavit", "confidentiality-consent"]}
@@ -28,6 +28,8 @@ def audit_rows(wiring, application_id: str) -> list:
 
 
 def submit(sync_api, body: dict, token: str | None = None):
+    if token is None and body.get("type") == "A":  # anonymous: the captcha answered (decision 0131)
+        body = with_captcha(sync_api.wiring, body)
     return sync_api.post("/api/applications", token, json=body)
 
 
@@ -207,11 +209,11 @@ def test_failed_provisioning_releases_the_seat_and_a_reviewer_retries_or_cancels
     admin.delete_user(squatter)
 
 
-def test_intake_refuses_a_for_an_existing_account_and_flags_duplicates(sync_api, make_user, institution):
+def test_intake_takes_an_a_for_an_existing_name_like_a_new_one_and_flags_duplicates(sync_api, make_user, institution):
     """Covers: R-MGR-2, R-FORM-3"""
-    existing = make_user()
-    r = submit(sync_api, form("A", institution, existing["username"]))
-    assert r.status_code == 409 and r.json()["error"]["code"] == "account.exists", r.text
+    existing = make_user()  # the answer tells nobody the name exists (issue 19; decision 0131)
+    r = submit(sync_api, form("A", institution, existing["username"], national_id=national_id()))
+    assert r.status_code == 201 and r.json()["duplicates"] == [], r.text
     account = new_account_name()
     first = submit(sync_api, form("A", institution, account))
     assert first.status_code == 201 and first.json()["duplicates"] == []
@@ -228,7 +230,17 @@ def limited_app(keycloak, run_secrets, mail, tmp_path):
     from tests.integration.sync.conftest import sync_settings
 
     wiring = bootstrap(
-        sync_settings(keycloak, run_secrets, mail, tmp_path, submit_rate_per_hour=2, submit_burst_per_minute=6)
+        sync_settings(
+            keycloak,
+            run_secrets,
+            mail,
+            tmp_path,
+            budgets=budgets(
+                type_a_accepted_per_address_per_hour=2,
+                type_a_accepted_per_email_per_hour=2,
+                type_a_tries_per_address_per_minute=6,
+            ),
+        )
     )
     yield create_app(wiring=wiring)
     wiring.engine.dispose()
@@ -242,6 +254,8 @@ def test_intake_limits_count_accepted_submissions_per_address_and_e_mail(
 
     def post(body, address="10.1.0.1", token=None):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if not token and body.get("type") == "A":
+            body = with_captcha(limited_app.extensions["sync"], body)
         return client.post("/api/applications", json=body, headers=headers, environ_overrides={"REMOTE_ADDR": address})
 
     bad = {**form("A", institution, new_account_name()), "national_id": "A123456788"}

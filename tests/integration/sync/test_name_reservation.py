@@ -9,6 +9,7 @@ from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_grou
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
+from sync_service.services import review
 from tests.integration.admin_console.manager_api import AdminApiAs
 from tests.integration.admin_console.world import fresh_code, new_user_body
 from tests.support.personal_data import national_id, national_id_of
@@ -53,9 +54,12 @@ def test_a_pending_a_holds_its_name_against_a_manager_of_another_institution(
     [held] = admin.get_users({"username": account, "exact": True})
     assert held["enabled"] is False and held["attributes"]["screening.reservedFor"] == [reference]
     assert admin.get_credentials(held["id"]) == [], "nobody can sign in as a reservation"
-    # Another person asking for the same name meets the reservation.
-    r = wiring_submit_error(wiring, institution, account)
-    assert r.code == "account.reserved" and "保留" in r.zh and "held by another application" in r.en
+    # Another person asking for the same name is answered as anyone is (decision 0131: a refusal
+    # told strangers which names are taken); the hold stays the first applicant's, the reviewer is told.
+    second = another_persons_a(wiring, institution, account)
+    assert wiring.directory().find_account(account).reserved_for == reference
+    told = review.review_file(wiring.uow(), second, caller=REVIEWER, directory=wiring.directory())
+    assert told.existing_account is not None and told.existing_account.reserved
 
     use_cases.approve(wiring.uow(), reference, caller=REVIEWER)
     worker.run_until_idle()
@@ -67,15 +71,9 @@ def test_a_pending_a_holds_its_name_against_a_manager_of_another_institution(
     assert admin.get_user(made.id)["enabled"] is True
 
 
-def wiring_submit_error(wiring, institution: str, account: str):
-    from sync_service.services.errors import Conflict
-
-    try:
-        another_person = form("A", institution, account, national_id=national_id())
-        use_cases.submit(wiring.uow(), another_person, caller=None, directory=wiring.directory())
-    except Conflict as e:
-        return e
-    raise AssertionError("a second A for a held name was taken")
+def another_persons_a(wiring, institution: str, account: str) -> str:
+    another_person = form("A", institution, account, national_id=national_id())
+    return use_cases.submit(wiring.uow(), another_person, caller=None, directory=wiring.directory()).id
 
 
 def test_a_refused_a_gives_its_name_back(wiring, admin, institution):

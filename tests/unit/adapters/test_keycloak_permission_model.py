@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from sync_service.adapters.keycloak_permission_model import (
     ALL_MANAGERS_POLICY,
+    MANAGERS_GROUP_SCOPES,
     PATH_GROUP_SCOPES,
     ROOT_PATH_PERMISSION,
+    USER_ADMINISTRATORS_POLICY,
     FoundPermission,
     ManagerAccess,
     WantedPolicy,
@@ -25,14 +27,21 @@ ACCESS = ManagerAccess(
     category_group_id="cat",
     managers_group_id="mgrs",
     users_group_id="users",
+    user_administrators_role_id="manage-users",
 )
 
 
 def test_the_pair_acts_on_its_users_group_and_only_sees_the_groups_above():
     """Covers: R-USR-1, R-USR-4"""
     by_group = {p.group_ids: p for p in ACCESS.permissions()}
-    assert set(by_group) == {("root",), ("inst",), ("cat",), ("users",)}  # nothing on the managers group
+    assert set(by_group) == {("root",), ("inst",), ("cat",), ("users",), ("mgrs",)}
     assert "manage" not in by_group[("users",)].scopes and "manage-members" in by_group[("users",)].scopes
+    # The managers group: nothing for any manager; its members changed by user administrators only
+    # (to everyone else a DENY: a manager's user who manages another pair is out of reach).
+    on_managers = by_group[("mgrs",)]
+    assert on_managers.scopes == MANAGERS_GROUP_SCOPES
+    assert on_managers.policy.name == USER_ADMINISTRATORS_POLICY
+    assert on_managers.policy.role_id == "manage-users" and on_managers.policy.kind == "policy/role"
     for above in ("root", "inst", "cat"):
         assert by_group[(above,)].scopes == PATH_GROUP_SCOPES == ("view",)
 
@@ -45,8 +54,9 @@ def test_path_permissions_are_layered_by_who_shares_the_group():
         "inst": institution_policy_name("0401180014"),
         "cat": managers_policy_name("0401180014", "CRC-COL"),
         "users": managers_policy_name("0401180014", "CRC-COL"),
+        "mgrs": USER_ADMINISTRATORS_POLICY,
     }
-    every, institution, pair = ACCESS.policies()
+    every, institution, pair, _user_administrators = ACCESS.policies()
     assert every.role_id == "role" and every.kind == "policy/role"
     assert institution.open_ended and not pair.open_ended and pair.group_ids == ("mgrs",)
 

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 
 from sync_service.domain import Grant, Level
 from sync_service.services.ports import (
+    CLOSED_AT_ATTRIBUTE,
+    CLOSED_BECAUSE_ATTRIBUTE,
     RESERVATION_ATTRIBUTE,
     Account,
     DirectoryAccount,
@@ -18,6 +20,7 @@ from sync_service.services.ports import (
     OutgoingMail,
     PairState,
     Profile,
+    SignInState,
 )
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
@@ -37,6 +40,8 @@ class FakeKeycloak:
         self.set_password_mails: list[str] = []  # account ids mailed a set-a-password link
         self.institution_names: dict[str, str] = {}  # code -> name, as the console shows it
         self.creations = 0
+        # People signed in to the pages: account id -> their sessions, enabled, realm roles.
+        self.sign_ins: dict[str, dict] = {}
         self.down = False
         # Fail after this many more calls (a crash in the middle of an entry).
         self.fail_after: int | None = None
@@ -57,6 +62,13 @@ class FakeKeycloak:
     def managers_of(self, institution: str, category: str) -> set[str]:
         manager = Grant(institution, category, Level.MANAGER)
         return {self.accounts[a]["username"] for a, g in self.members if g == manager}
+
+    def sign_in(self, account_id: str, session_id: str, roles=frozenset()) -> None:
+        """A person signs in (a test's stand-in for the realm's login)."""
+        with self.lock:
+            held = self.sign_ins.setdefault(account_id, {"sessions": set(), "enabled": True, "roles": frozenset()})
+            held["sessions"].add(session_id)
+            held["roles"] = frozenset(roles)
 
     def add_account(
         self, account_id: str, username: str, email: str, national_id: str, created_at: datetime = LONG_AGO
@@ -105,12 +117,16 @@ class FakeDirectory:
 
     def _account(self, account_id):
         a = self.kc.accounts[account_id]
+        attributes = {k: [v] for k, v in a["attributes"].items()}
+        if a.get("closed"):  # the closing's marks, as Keycloak keeps them (decision 0126)
+            attributes[CLOSED_AT_ATTRIBUTE], attributes[CLOSED_BECAUSE_ATTRIBUTE] = [a["closed"][0]], [a["closed"][1]]
         return Account(
             account_id,
             a["username"],
             a["email"],
-            {k: [v] for k, v in a["attributes"].items()},
+            attributes,
             created_at=a.get("created_at"),
+            enabled=a.get("enabled", True),
         )
 
     def reserve_name(self, username, reference):
@@ -196,6 +212,16 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             self.kc.logouts.append(account_id)
+            self.kc.sign_ins.get(account_id, {}).get("sessions", set()).clear()
+
+    def sign_in_state(self, account_id, session_id):
+        with self.kc.lock:
+            self._call()
+            held = self.kc.sign_ins.get(account_id)
+            enabled = self.kc.accounts.get(account_id, {}).get("enabled", True)  # closed accounts are disabled
+            if held is None or not held["enabled"] or not enabled or session_id not in held["sessions"]:
+                return SignInState(alive=False)
+            return SignInState(alive=True, roles=held["roles"])
 
     def members(self, grant):
         with self.kc.lock:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from sync_service.adapters import migrations
+from sync_service.adapters.challenge_store import DatabaseChallengeStore
 from sync_service.adapters.crypto import PersonalDataCipher
 from sync_service.adapters.database import make_engine
-from sync_service.adapters.tables import applications, manager_seats, metadata
+from sync_service.adapters.tables import applications, captcha_challenges, manager_seats, metadata
 from sync_service.services import applications as use_cases
+from sync_service.services.challenges import Challenges
 from tests.support.sync import REVIEWER, VENDOR, form, ready_application, receive_originals
 
 
@@ -94,3 +98,33 @@ def test_key_file_is_made_once_with_owner_only_permissions(tmp_path):
     key = load_or_create_key("", path)
     assert len(key) == 32 and path.stat().st_mode & 0o777 == 0o600
     assert load_or_create_key("", path) == key
+
+
+def test_a_captcha_challenge_is_good_once_until_it_expires_in_any_process(database_url):
+    """The intake's challenges in the database (decision 0133): two web processes (two stores
+    over one database) share them; an answer, right or wrong, closes one; expired ones are
+    refused and swept."""
+    engine = make_engine(database_url)
+    migrations.upgrade(engine)
+    now = [datetime(2026, 12, 5, 1, 0, tzinfo=UTC)]
+
+    def process() -> Challenges:
+        return Challenges(
+            DatabaseChallengeStore(engine), lambda text: text.encode(), clock=lambda: now[0], sweep_every=4
+        )
+
+    issuing, checking = process(), process()
+    first = issuing.issue()
+    answer = issuing.answer_for_tests(first)
+    assert checking.image(first) == answer.encode()
+    assert not checking.check(first, "WRONG")
+    assert not issuing.check(first, answer)  # closed by the wrong answer
+    second = issuing.issue()
+    assert checking.check(second, issuing.answer_for_tests(second).lower()) and not checking.check(second, "")
+    late = issuing.issue()
+    now[0] += timedelta(minutes=10)
+    assert checking.image(late) is None and issuing.answer_for_tests(late) is None
+    issuing.issue()  # the fourth issue of this process sweeps the expired one
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(captcha_challenges)).scalar_one() == 1
+    engine.dispose()

@@ -26,9 +26,15 @@ class FakeDates:
             del self.dates[account_id]
 
 
+class NoSuspensions:
+    def forget_grants(self, account_id, level):
+        return 0
+
+
 class FakeUow:
     def __init__(self, log):
         self.log, self.pending = log, []
+        self.suspensions = NoSuspensions()
 
     def __enter__(self):
         return self

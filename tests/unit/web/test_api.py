@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from tests.support.personal_data import national_id_of
-from tests.support.sync import form, letter, new_account_name
+from tests.support.sync import budgets, form, letter, new_account_name, with_captcha
 
 from .conftest import REVIEWER_HEADERS, VENDOR_HEADERS, make_app
 
 CODE = "0401180014"
 
 
+def solved(client, body: dict) -> dict:
+    """The body of an anonymous A with its captcha answered (decision 0131)."""
+    return with_captcha(client.application.extensions["sync"], body)
+
+
 def submit_a(client, **extra):
     account = new_account_name()
     # One person (the same national ID) behind every type A of these tests.
     body = {**form("A", CODE, account), "national_id": "A123456789", "documents": ["form-1"], **extra}
-    return client.post("/api/applications", json=body)
+    return client.post("/api/applications", json=solved(client, body))
 
 
 def test_type_a_is_public_and_the_rest_need_a_token(client, app):
@@ -51,7 +56,8 @@ def test_type_a_is_public_and_the_rest_need_a_token(client, app):
 def test_every_field_error_comes_back_at_once_in_both_languages(client):
     """Covers: R-FORM-1, R-FORM-2, R-FORM-3"""
     r = client.post(
-        "/api/applications", json={**form("A", CODE, "abc"), "applicant_name": "臺大醫院", "national_id": "A123456788"}
+        "/api/applications",
+        json=solved(client, {**form("A", CODE, "abc"), "applicant_name": "臺大醫院", "national_id": "A123456788"}),
     )
     assert r.status_code == 422
     error = r.json["error"]
@@ -129,17 +135,39 @@ def test_review_flow_through_the_api(client):
 
 
 def test_public_intake_is_rate_limited_per_address(tmp_path):
-    app = make_app(tmp_path, submit_rate_per_hour=3)
+    app = make_app(
+        tmp_path, budgets=budgets(type_a_accepted_per_address_per_hour=3, type_a_accepted_per_email_per_hour=3)
+    )
     client = app.test_client()
     codes = [submit_a(client).status_code for _ in range(4)]
     assert codes == [201, 201, 201, 429]
     r = submit_a(client)
     assert r.json["error"]["code"] == "rate_limited.hourly" and int(r.headers["Retry-After"]) > 0
     other = client.post(
-        "/api/applications", json=form("A", CODE, new_account_name()), environ_overrides={"REMOTE_ADDR": "10.0.0.9"}
+        "/api/applications",
+        json=solved(client, form("A", CODE, new_account_name())),
+        environ_overrides={"REMOTE_ADDR": "10.0.0.9"},
     )
     assert other.status_code == 201
     app.extensions["sync"].engine.dispose()
+
+
+def test_a_captcha_issued_by_one_web_process_is_read_and_answered_at_another_once(tmp_path):
+    """The production shape serves the pages from two processes (gunicorn x2): the challenge,
+    its picture and the answer may each reach a different one (decision 0061 kept challenges
+    in one process's memory: the picture was a 404 and the answer refused there)."""
+    first = make_app(tmp_path / "one")
+    second = make_app(tmp_path / "two", database_url=f"sqlite:///{tmp_path / 'one' / 'api.db'}")
+    issued = first.test_client().post("/api/captcha").json
+    answer = first.extensions["sync"].challenges.answer_for_tests(issued["challenge"])
+    picture = second.test_client().get(issued["image"])
+    assert picture.status_code == 200 and picture.mimetype == "image/png"
+    body = {**form("A", CODE, new_account_name()), "challenge": issued["challenge"], "captcha": answer}
+    assert second.test_client().post("/api/applications", json=body).status_code == 201
+    again = first.test_client().post("/api/applications", json={**body, "account": new_account_name()})
+    assert again.status_code == 400 and again.json["error"]["code"] == "captcha.required"  # answered once, anywhere
+    for app in (first, second):
+        app.extensions["sync"].engine.dispose()
 
 
 def test_openapi_document_is_served(client):

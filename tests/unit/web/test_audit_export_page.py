@@ -3,7 +3,6 @@ answer for each bad field, the CSV and the signed bundle as downloads (decision 
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 from sync_service.adapters.audit_bundle_verify import load_bundle, problems
@@ -11,19 +10,9 @@ from sync_service.services.audit_export import TAIWAN
 from sync_service.services.ports import AuditEntry
 from tests.support.sync import APPLICANT, REVIEWER
 
-from .conftest import make_app
+from .conftest import make_app, sign_in
 
 CODE = "0401180014"
-
-
-def _signed_in(client, who) -> None:
-    with client.session_transaction() as session:
-        session["caller"] = {
-            "subject": who.subject,
-            "username": who.username,
-            "roles": sorted(who.roles),
-            "until": time.time() + 600,
-        }
 
 
 def test_reviewers_download_the_csv_and_the_bundle_and_others_are_refused(tmp_path):
@@ -42,9 +31,9 @@ def test_reviewers_download_the_csv_and_the_bundle_and_others_are_refused(tmp_pa
         uow.commit()
     client = app.test_client()
     assert client.get("/review/audit-export/").status_code == 302  # sign in first
-    _signed_in(client, APPLICANT)
+    sign_in(client, app, APPLICANT)
     assert client.get("/review/audit-export/").status_code == 403
-    _signed_in(client, REVIEWER)
+    sign_in(client, app, REVIEWER)
     page = client.get("/review/audit-export/").get_data(as_text=True)
     assert "稽核紀錄匯出" in page and "Audit export" in page and 'id="export-bundle"' in page
 
@@ -84,7 +73,7 @@ def test_the_vendor_opens_an_audit_with_the_accounts_and_grants_held_now(tmp_pat
     kc.add_account("id-2", "staff0401", "staff@clinic.example.tw", "B120863158")
     kc.add_member("id-2", Grant(CODE, "CRC-COL", Level.USER))
     client = app.test_client()
-    _signed_in(client, VENDOR)
+    sign_in(client, app, VENDOR)
     today = datetime.now(TAIWAN).date().isoformat()
     query = f"institution={CODE}&from={today}&to={today}&kind=periodic&reference=113年度第2次查核"
     got = client.get(f"/review/audit-export/?format=accounts&{query}")

@@ -9,9 +9,9 @@ import time
 from sync_service.domain import Status
 from sync_service.services import applications as use_cases
 from sync_service.services.clock import utcnow
-from tests.support.sync import REVIEWER, form, new_account_name, ready_application
+from tests.support.sync import REVIEWER, budgets, form, new_account_name, ready_application
 
-from .conftest import make_app
+from .conftest import make_app, sign_in
 
 CODE = "0401180014"
 
@@ -23,19 +23,9 @@ def _page_form(client, path="/apply?type=A"):
     return token, challenge.group(1) if challenge else None
 
 
-def _as_reviewer(client):
-    with client.session_transaction() as session:
-        session["caller"] = {
-            "subject": REVIEWER.subject,
-            "username": REVIEWER.username,
-            "roles": sorted(REVIEWER.roles),
-            "until": time.time() + 600,
-        }
-
-
 def test_the_form_is_throttled_like_the_api_and_keeps_what_was_typed(tmp_path):
     """The intake's throttle on the page as on the API; what was typed stays."""
-    app = make_app(tmp_path, submit_burst_per_minute=2)
+    app = make_app(tmp_path, budgets=budgets(type_a_tries_per_address_per_minute=2))
     client = app.test_client()
     wiring = app.extensions["sync"]
     statuses = []
@@ -88,7 +78,7 @@ def test_a_reviewer_retries_or_cancels_a_failed_provisioning_from_the_page(tmp_p
             uow.applications.save(application)
             uow.commit()
         failed.append(reference)
-    _as_reviewer(client)
+    sign_in(client, app, REVIEWER)
     page = client.get(f"/review/{failed[0]}").get_data(as_text=True)
     assert 'id="retry"' in page and 'id="cancel"' in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)

@@ -12,7 +12,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
-from tests.support.sync import form, new_account_name
+from tests.support.sync import budgets, form, new_account_name, with_captcha
 
 from .conftest import make_app
 
@@ -106,13 +106,21 @@ def test_crafted_input_gets_a_clear_client_error(name, tmp_path):
 
 def test_intake_limits_answer_429_with_when_to_retry(tmp_path):
     """No rule id: abuse of the public intake (issue 8, point 5)."""
-    app = make_app(tmp_path, submit_rate_per_hour=1, submit_burst_per_minute=3)
+    app = make_app(
+        tmp_path,
+        budgets=budgets(
+            type_a_accepted_per_address_per_hour=1,
+            type_a_accepted_per_email_per_hour=1,
+            type_a_tries_per_address_per_minute=3,
+        ),
+    )
     limited = schemathesis.openapi.from_wsgi("/openapi.json", app)["/api/applications"]["POST"]
     try:
         headers = {"REMOTE_ADDR": "10.9.0.1"}
-        first = limited.Case(**_json()).call(environ_overrides=headers)
+        wiring = app.extensions["sync"]
+        first = limited.Case(**{**_json(), "body": with_captcha(wiring, _form())}).call(environ_overrides=headers)
         assert first.status_code == 201, first.text
-        second = limited.Case(**_json())
+        second = limited.Case(**{**_json(), "body": with_captcha(wiring, _form())})
         response = second.call(environ_overrides=headers)
         assert response.status_code == 429 and int(response.headers["retry-after"][0]) > 0
         assert "分鐘" in response.json()["error"]["zh"] and "try again in" in response.json()["error"]["en"]

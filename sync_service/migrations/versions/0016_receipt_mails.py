@@ -1,8 +1,8 @@
 """Receipt mails (issue 21 point 5): which applications' applicants were mailed their reference.
 Applications filed before this revision count as mailed (nobody is mailed about an old one).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-05
 """
 
@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
