@@ -21,6 +21,20 @@ class AccountConsole:
         self.page.goto(self.url)
         self.page.wait_for_selector("#firstName")
 
+    def open_sign_in_page(self) -> None:
+        """The account console, signed out: Keycloak's sign-in page."""
+        self.page.goto(self.url)
+        self.page.wait_for_selector("#kc-login")
+
+    def sign_in(self, person: dict) -> None:
+        """Sign in with the person's own password; the page is then wherever Keycloak leads
+        (the console, or a step the person still has to take)."""
+        self.open_sign_in_page()
+        self.page.fill("#username", person["username"])
+        self.page.fill("#password", person["password"])
+        self.page.click("#kc-login")
+        self.page.wait_for_load_state()
+
     def open_signing_in(self) -> None:
         self.page.goto(self.url + "#/account-security/signing-in")
         self.page.wait_for_selector("[data-testid=page-heading], h1")
@@ -111,6 +125,19 @@ class AdminConsole:
     def open_password_dialog(self) -> None:
         self.page.click("[data-testid=resetPasswordBtn]")
         self.page.wait_for_selector("[role=dialog] [data-testid=passwordField]")
+
+    def send_actions_mail(self, action_name: str) -> str:
+        """The credentials tab's "credential reset": pick one required action by (part of) its
+        realm name, send the mail; returns the alert the console shows."""
+        self.open_tab("credentials", settle=False)
+        self.page.click("[data-testid=credentialResetBtn]")
+        dialog = self.page.locator("[data-testid=credential-reset-modal]")
+        dialog.locator("input").first.click()
+        self.page.get_by_role("option", name=re.compile(action_name)).click()
+        self.page.locator("[role=dialog] footer button").first.click()
+        alert = self.page.locator(".pf-v5-c-alert").first
+        alert.wait_for()
+        return alert.inner_text()
 
     def reset_password(self, password: str) -> str:
         """Set a password in the credentials tab; returns the alert the console shows."""
