@@ -437,6 +437,8 @@ http {{
         return {
             "KEYCLOAK_URL": self.url,
             "SYNC_SERVICE_CLIENT_SECRET": self.secrets["SYNC_SERVICE_CLIENT_SECRET"],
+            # The pages' own client (reviewer-pages): without it nobody could sign in to them.
+            "REVIEWER_CLIENT_SECRET": self.secrets["REVIEWER_CLIENT_SECRET"],
             "SYNC_DATABASE_URL": self.database_url("sync"),
             "SMTP_PORT": str(self.ports["smtp"]),
             "SYNC_DATA_KEY_FILE": str(self.home / "sync-data.key"),

@@ -8,8 +8,9 @@ recorded in docs/bench.md). No rule id: this keeps the benches alive.
 Not run here, for their cost (each starts a Keycloak, a PostgreSQL cluster or the whole
 production-shaped stack of its own, which is what it measures): bench/startup.py,
 bench/keycloak_on_postgres.py, bench/manager_console_scale.py, bench/legacy_import.py,
-bench/prod_cluster.py. `make check` still type-checks them (mypy covers bench/), which is
-how their broken imports of stack/__main__ were found."""
+bench/prod_cluster.py, and bench/perfect_solver.py's reset mails (`--skip-reset`). `make check`
+still type-checks them (mypy covers bench/), which is how their broken imports of stack/__main__
+were found."""
 
 from __future__ import annotations
 
@@ -59,6 +60,13 @@ def test_pages():
 def test_captcha_solver():
     out = run_bench("captcha_solver.py", "--train", "10", "--test", "10")
     assert "%" in out
+
+
+def test_perfect_solver():
+    """The budgets against a perfect captcha solver, in-process; the script exits 1 when a
+    solver achieved more than a budget allows."""
+    out = run_bench("perfect_solver.py", "--seconds", "1", "--skip-reset")
+    assert "intake   many-addresses" in out and "status   one" in out
 
 
 def test_event_polling(shared, run_secrets):
