@@ -17,14 +17,19 @@ down:
 clean: down
 	@rm -rf var/
 
-# Re-resolve requirements.lock after a change to pyproject.toml's dependencies
-# (pins already there stay unless pyproject.toml asks otherwise; for newer
-# versions of everything: `make lock LOCK_FLAGS=--upgrade`). bootstrap installs from it.
+# Re-resolve the locks after a change to pyproject.toml's dependencies (pins already there stay
+# unless pyproject.toml asks otherwise; for newer versions of everything: `make lock
+# LOCK_FLAGS=--upgrade`). Two locks by purpose: requirements.lock, what production installs
+# (the service's dependencies and the `prod` extra: gunicorn, redis; `make up PROFILE=prod` runs
+# from it alone); requirements-dev.lock, everything `make bootstrap` installs (the developer stack,
+# tests, ruff, mypy), held to the runtime lock's versions.
 lock:
 	@[ -x .venv/bin/python ] || python3 -m venv .venv
 	@.venv/bin/pip install -q uv
-	@.venv/bin/uv pip compile pyproject.toml --all-extras --python-version 3.11 --generate-hashes --quiet \
+	@.venv/bin/uv pip compile pyproject.toml --extra prod --python-version 3.11 --generate-hashes --quiet \
 		--custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements.lock
+	@.venv/bin/uv pip compile pyproject.toml --all-extras --constraint requirements.lock --python-version 3.11 \
+		--generate-hashes --quiet --custom-compile-command "make lock" $(LOCK_FLAGS) -o requirements-dev.lock
 
 realm: bootstrap
 	@.venv/bin/python -m stack realm

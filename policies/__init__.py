@@ -348,7 +348,6 @@ class LegacyImport:
     min_salt_bytes: int
     mail_batch: int
     mail_every_seconds: int
-    mail_link_lifetime_seconds: int
 
 
 @cache
@@ -361,7 +360,6 @@ def legacy_import() -> LegacyImport:
         min_salt_bytes=spec["password_hash"]["min_salt_bytes"],
         mail_batch=spec["mail"]["batch"],
         mail_every_seconds=spec["mail"]["every_seconds"],
-        mail_link_lifetime_seconds=spec["mail"]["link_lifetime_seconds"],
     )
 
 

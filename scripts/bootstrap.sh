@@ -17,6 +17,10 @@ command -v javac >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 command -v nginx >/dev/null 2>&1 || need_apt+=(nginx-light)
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+# The operators' view: Prometheus (its promtool checks the alert rules in `make check`) and the
+# blackbox exporter that reads the certificates' expiry.
+command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
+command -v prometheus-blackbox-exporter >/dev/null 2>&1 || need_apt+=(prometheus-blackbox-exporter)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   apt-get update -qq
@@ -28,13 +32,15 @@ if [ ! -x .venv/bin/python ]; then
   echo "creating the Python venv (.venv)"
   python3 -m venv .venv
 fi
-# The exact versions of requirements.lock (hash-checked), then our own code on
-# top without resolving anything again: two fresh machines get the same set.
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements.lock -nt "$stamp" ]; then
-  echo "installing Python packages into .venv (requirements.lock)"
+# The exact versions of requirements-dev.lock (hash-checked: the service's runtime lock plus the
+# developer stack, tests and tools), then our own code on top without resolving anything again:
+# two fresh machines get the same set. (`make up PROFILE=prod` runs the service from
+# requirements.lock alone, in a venv of its own: stack/runtime_venv.py.)
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ requirements-dev.lock -nt "$stamp" ]; then
+  echo "installing Python packages into .venv (requirements-dev.lock)"
   {
     .venv/bin/pip install -q -U pip &&
-    .venv/bin/pip install -q --require-hashes -r requirements.lock &&
+    .venv/bin/pip install -q --require-hashes -r requirements-dev.lock &&
     .venv/bin/pip install -q --no-deps -e . &&
     .venv/bin/pip check
   } > .venv/pip.log 2>&1 || { cat .venv/pip.log; exit 1; }

@@ -48,7 +48,7 @@ def _keycloak(secrets: dict):
 
 def up() -> int:
     from . import demo, keycloak
-    from .credentials_file import load_or_create
+    from .credentials_file import ensure_key_file, load_or_create, write_env_file
 
     t0 = time.monotonic()
     secrets = load_or_create()
@@ -87,15 +87,19 @@ def up() -> int:
         "KEYCLOAK_URL": kc.url,
         "SYNC_SERVICE_CLIENT_SECRET": secrets["SYNC_SERVICE_CLIENT_SECRET"],
         "SYNC_DATABASE_URL": f"sqlite:///{VAR / 'sync-service.db'}",
+        "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(PORTS["smtp"]),
-        "SYNC_DATA_KEY_FILE": str(VAR / "sync-data.key"),
-        "SYNC_AUDIT_SIGNING_KEY_FILE": str(VAR / "audit-signing.key"),
+        "SYNC_DATA_KEY_FILE": str(ensure_key_file(VAR / "sync-data.key")),
+        "SYNC_AUDIT_SIGNING_KEY_FILE": str(ensure_key_file(VAR / "audit-signing.key")),
+        "SYNC_AUDIT_HEAD_FILE": str(VAR / "audit-head.json"),
         "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(keycloak.ensure_national_id_key(VAR / "vault")),
         "FLASK_SECRET_KEY": secrets["FLASK_SECRET_KEY"],
         # The pages sign people in as the realm's client reviewer-pages.
         "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
+        "SYNC_PUBLIC_URL": f"http://127.0.0.1:{PORTS['sync-service']}",
         "SCREENING_SYSTEM_URL": f"http://127.0.0.1:{PORTS['screening-client']}/",
     }
+    write_env_file(VAR / "sync-service.env", sync_env)  # for `python -m sync_service ...` by hand (README)
     processes.start("sync-service", ["-m", "sync_service", "serve", "--port", str(PORTS["sync-service"])], sync_env)
     # The worker applies approved decisions to Keycloak (the outbox); it retries while Keycloak is away.
     processes.start("sync-worker", ["-m", "sync_service", "worker"], sync_env)

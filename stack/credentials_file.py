@@ -48,3 +48,21 @@ def load_or_create(path: Path = SECRETS_FILE, wanted: dict[str, int] = WANTED) -
         path.write_text(body)
         path.chmod(0o600)
     return values
+
+
+def ensure_key_file(path: Path) -> Path:
+    """A sync service key file (a ring of one base64 key), made once; the service itself never
+    makes one (a missing key is a setting missing: it refuses to start)."""
+    from sync_service.adapters.keys import load_key_ring
+
+    load_key_ring("", path)
+    return path
+
+
+def write_env_file(path: Path, env: dict[str, str]) -> Path:
+    """The environment a stack's sync service processes run with, for the operator's commands
+    (`set -a; . var/sync-service.env; set +a`); 0600, holds secrets, ignored by git."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("# Written by `make up`; never commit.\n" + "".join(f"{k}={v}\n" for k, v in env.items()))
+    path.chmod(0o600)
+    return path

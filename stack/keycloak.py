@@ -8,6 +8,7 @@ dev-mode rebuild of one never races the other.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -49,30 +50,43 @@ class KeycloakError(RuntimeError):
     pass
 
 
+_SIGN_IN_FORM = re.compile(r'<form id="kc-form-login"[^>]*\saction="([^"]+)"')
+
+
+def sign_in_form_action(page: str) -> str:
+    """Where the sign-in page posts the account name and password (the benches' scripted sign-ins)."""
+    found = _SIGN_IN_FORM.search(page)
+    if found is None:
+        raise KeycloakError(f"no sign-in form in the page: {page[:300]!r}")
+    return html.unescape(found.group(1))
+
+
 def _run(cmd: list[str], **kw) -> None:
     result = subprocess.run(cmd, capture_output=True, text=True, **kw)
     if result.returncode != 0:
         raise KeycloakError(f"{' '.join(cmd)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
-def ensure_distribution(log=print) -> Path:
-    """The unpacked distribution, fetched through Maven on first use only."""
-    pristine = DIST_DIR / f"keycloak-{VERSION}"
+def ensure_distribution(log=print, version: str = VERSION) -> Path:
+    """The unpacked distribution, fetched through Maven on first use only (another `version`:
+    the upgrade rehearsal's older one, bench/rolling_upgrade.py)."""
+    pristine = DIST_DIR / f"keycloak-{version}"
     if (pristine / "bin" / "kc.sh").exists():
         return pristine
     DIST_DIR.mkdir(parents=True, exist_ok=True)
-    archive = DIST_DIR / f"keycloak-quarkus-dist-{VERSION}.zip"
+    archive = DIST_DIR / f"keycloak-quarkus-dist-{version}.zip"
     if not archive.exists():
-        log(f"  fetching {ARTIFACT} through Maven (once) ...")
-        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={ARTIFACT}", f"-DoutputDirectory={DIST_DIR}"])
+        artifact = f"org.keycloak:keycloak-quarkus-dist:{version}:zip"
+        log(f"  fetching {artifact} through Maven (once) ...")
+        _run(["mvn", "-B", "-q", "dependency:copy", f"-Dartifact={artifact}", f"-DoutputDirectory={DIST_DIR}"])
     log("  unpacking the distribution ...")
-    staging = DIST_DIR / "unpacking"
+    staging = DIST_DIR / f"unpacking-{version}"
     shutil.rmtree(staging, ignore_errors=True)
     with zipfile.ZipFile(archive) as z:
         z.extractall(staging)
-    for script in (staging / f"keycloak-{VERSION}" / "bin").glob("*.sh"):
+    for script in (staging / f"keycloak-{version}" / "bin").glob("*.sh"):
         script.chmod(0o755)
-    (staging / f"keycloak-{VERSION}").rename(pristine)  # atomic: no half-unpacked dist
+    (staging / f"keycloak-{version}").rename(pristine)  # atomic: no half-unpacked dist
     staging.rmdir()
     return pristine
 
@@ -94,17 +108,29 @@ def test_seam_jars() -> list[Path]:
 
 
 class CaptchaAnswers:
-    """TEST ONLY: reads the answers the reset step issued from Keycloak's log, written by the
-    test-only seam jar (test_seam_jars); the browser tests and bench/perfect_solver.py type them."""
+    """TEST ONLY: reads the answers the reset step issued from Keycloak's logs, written by the
+    test-only seam jar (test_seam_jars); the browser tests and bench/perfect_solver.py type them.
+    Several logs: a cluster's nodes, whichever served the page (tests/prod/journeys)."""
 
-    PATTERN = re.compile(r"captcha issued: session=\S+ tab=(\S+) answer=(\S+)")
+    # The line's time first (Keycloak's "2025-12-05 05:40:01,123 INFO ..."): several nodes' logs
+    # read in the order the answers were issued.
+    PATTERN = re.compile(r"^(\S+ \S+).*captcha issued: session=\S+ tab=(\S+) answer=(\S+)", re.MULTILINE)
 
-    def __init__(self, log_file):
-        self.log_file = log_file
+    def __init__(self, *log_files: Path) -> None:
+        self.log_files = log_files
+
+    def _issued(self) -> list[tuple[str, str]]:
+        found = [
+            hit
+            for log in self.log_files
+            if log.exists()
+            for hit in self.PATTERN.findall(log.read_text(errors="replace"))
+        ]
+        return [(tab, answer) for _, tab, answer in sorted(found)]
 
     def latest(self, tab_id: str, timeout: float = 10) -> str:
         def issued() -> list[str]:
-            return [a for t, a in self.PATTERN.findall(self.log_file.read_text(errors="replace")) if t == tab_id]
+            return [a for t, a in self._issued() if t == tab_id]
 
         # The log line is written as the page is served.
         return wait_until(issued, timeout, f"a captcha issued for tab {tab_id}")[-1]

@@ -94,9 +94,14 @@ def generated(
     rng = random.Random(seed)
     codes = [f"{rng.randrange(10**10):010d}" for _ in range(institutions)]
     rows = []
+    people: set[str] = set()  # one person, one account: at 100,000 random IDs some would repeat
     for i in range(count):
         code = codes[i % institutions]
         first = i < institutions
+        nid = national_id(rng)
+        while nid in people:
+            nid = national_id(rng)
+        people.add(nid)
         rows.append(
             row(
                 f"{prefix}{i:07d}",
@@ -106,6 +111,7 @@ def generated(
                 category="CRC-COL" if first else rng.choice(CATEGORIES),
                 password_hash=password_hash,
                 email=f"{prefix}{i:07d}@clinic{code}.example.tw",
+                national_id=nid,
             )
         )
     return rows

@@ -22,15 +22,18 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
 
-from . import policy_index, tls
-from .credentials_file import WANTED, load_or_create
+from . import monitoring, policy_index, runtime_venv, tls
+from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
+from .keycloak import VERSION as KEYCLOAK_VERSION
 from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 from .postgres import Postgres
@@ -44,6 +47,7 @@ BUILD_CACHE = VAR / "keycloak-optimized"  # the optimized server (kc.sh build), 
 # Fixed ports of `make up PROFILE=prod`; beside the dev stack's, so both can run.
 PORTS = {
     "nginx": 8443,
+    "nginx-sync": 8444,  # the sync service's pages and API through nginx (TLS)
     "kc1": 8543,
     "kc1-management": 9001,
     "kc1-cluster": 7810,
@@ -56,10 +60,22 @@ PORTS = {
     "smtp": 2526,
     "mail-web": 8026,
     "screening-client": 5081,
+    "sync-metrics": 9101,  # the sync service's management port (/metrics)
+    "prometheus": 9095,
+    "blackbox": 9116,
 }
 SECRETS = {**WANTED, "KEYCLOAK_DB_PASSWORD": 24, "SYNC_DB_PASSWORD": 24, "REDIS_PASSWORD": 24}
 # Keycloak's build-time options: fixed into the optimized server by `kc.sh build`.
-BUILD_OPTIONS = ["--db=postgres", "--health-enabled=true", "--metrics-enabled=true", "--cache=ispn", "--vault=file"]
+BUILD_OPTIONS = [
+    "--db=postgres",
+    "--health-enabled=true",
+    "--metrics-enabled=true",
+    # Sign-ins, failures and the reset step's refusals (its `throttled` error) counted by Keycloak
+    # itself: keycloak_user_events_total{event, error} on the management port.
+    "--event-metrics-user-enabled=true",
+    "--cache=ispn",
+    "--vault=file",
+]
 NODES = ("kc1", "kc2")
 
 # Infinispan's log line for each cluster view a node receives: ISPN000094 for a join or a leave,
@@ -88,9 +104,15 @@ class ProdStack:
     sync_overrides: dict[str, str] = field(default_factory=dict)  # e.g. a short lease for the tests
     heap: str = "-Xms256m -Xmx1g"
     log: Callable[[str], None] = print
+    # More jars for both nodes' build (the test run adds its captcha-answer seam; `make up` never does).
+    extra_providers: list[Path] = field(default_factory=list)
+    # The Keycloak release the nodes run (the upgrade rehearsal starts on an older one).
+    keycloak_version: str = KEYCLOAK_VERSION
 
     def __post_init__(self) -> None:
         self.build_dir: Path | None = None  # the optimized server, set by build_keycloak()
+        # The sync service's interpreter: the runtime lock's venv alone (stack/runtime_venv.py), set by up().
+        self.python = sys.executable
         # Where each node's log began at its last start: cluster views before it are a former run's.
         self.log_start: dict[str, int] = {}
         self.sup = Supervisor(self.home)
@@ -106,7 +128,17 @@ class ProdStack:
 
     @property
     def sync_url(self) -> str:
+        """The sync service's pages and API as everyone reaches them: through nginx, TLS."""
+        return f"https://127.0.0.1:{self.ports['nginx-sync']}"
+
+    @property
+    def sync_direct_url(self) -> str:
+        """gunicorn itself, on loopback behind nginx (the stack's own readiness checks)."""
         return f"http://127.0.0.1:{self.ports['sync-service']}"
+
+    @property
+    def screening_client_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['screening-client']}"
 
     @property
     def tls(self) -> tls.TlsFiles:
@@ -141,11 +173,11 @@ class ProdStack:
         t0 = time.monotonic()
         self.home.mkdir(parents=True, exist_ok=True)
         _ = self.tls  # made on first use
-        self.log("1/6 PostgreSQL (Debian): one cluster, databases keycloak and sync")
+        self.log("1/7 PostgreSQL (Debian): one cluster, databases keycloak and sync")
         self.pg.start()
         self.pg.ensure_database("keycloak", self.secrets["KEYCLOAK_DB_PASSWORD"])
         self.pg.ensure_database("sync", self.secrets["SYNC_DB_PASSWORD"])
-        self.log("2/6 redis (shared rate limit) and the mail sink")
+        self.log("2/7 redis (shared rate limit) and the mail sink")
         self._start_redis()
         self.sup.start(
             "mailsink",
@@ -163,9 +195,9 @@ class ProdStack:
             ],
             {},
         )
-        self.log("3/6 Keycloak: optimized build (PostgreSQL, health, metrics, our providers)")
+        self.log("3/7 Keycloak: optimized build (PostgreSQL, health, metrics, our providers)")
         self.build_keycloak()
-        self.log("4/6 Keycloak: two nodes, one cluster; nginx in front")
+        self.log("4/7 Keycloak: two nodes, one cluster; nginx in front")
         self._start_nginx()
         for node in NODES:
             self.start_node(node)
@@ -174,12 +206,15 @@ class ProdStack:
         self._wait_nginx()
         # After Keycloak made or migrated its schema: our index on its policy configuration (decision 0100).
         policy_index.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
-        self.log("5/6 demo institution and user")
+        self.log("5/7 demo institution and user")
         from .demo import ensure_demo_data
 
         self.demo = ensure_demo_data(self, self.secrets)
-        self.log("6/6 sync service (gunicorn, two processes), two outbox workers, the stand-in screening system")
+        self.log("6/7 sync service (gunicorn, two processes), two outbox workers, the stand-in screening system")
+        self.python = str(runtime_venv.python(log=self.log))
         self.start_sync()
+        self.log("7/7 Prometheus (both nodes, the sync service, the certificates) and its alert rules")
+        self.start_monitoring()
         return time.monotonic() - t0
 
     def _start_redis(self) -> None:
@@ -201,22 +236,30 @@ class ProdStack:
 
     # ---- Keycloak ---------------------------------------------------------
 
-    def build_keycloak(self) -> None:
-        """`kc.sh build` once per set of providers, theme and build options. The optimized server
-        is kept in var/keycloak-optimized/ with that set's fingerprint and shared by the stacks of
-        this checkout (make up, the tests): a build takes a minute or more; each node then gets
-        a hard-linked copy of its own."""
-        jars = build_providers(log=self.log)
-        stamp = hashlib.sha256("\n".join(BUILD_OPTIONS).encode())
+    def build_keycloak(self, version: str | None = None) -> Path:
+        """`kc.sh build` once per Keycloak version, set of providers, theme and build options. The
+        optimized server is kept in var/keycloak-optimized/ with that set's fingerprint and shared
+        by the stacks of this checkout (make up, the tests): a build takes a minute or more; each
+        node then gets a hard-linked copy of its own. Another `version` (the upgrade rehearsal's)
+        is built beside it and returned; the stack's own version becomes `build_dir`."""
+        version = version or self.keycloak_version
+        jars = build_providers(log=self.log) + list(self.extra_providers)
+        stamp = hashlib.sha256("\n".join([version, *BUILD_OPTIONS]).encode())
         for path in [*jars, *sorted(p for p in THEMES.rglob("*") if p.is_file())]:
             stamp.update(path.name.encode())
             stamp.update(path.read_bytes())
-        self.build_dir = BUILD_CACHE
-        done = self.build_dir / "build.done"
+        # The test run's build (with its seam) is kept apart, so `make up` and the tests do not
+        # rebuild each other's server in turn.
+        build_dir = BUILD_CACHE.with_name(
+            BUILD_CACHE.name
+            + (f"-{version}" if version != KEYCLOAK_VERSION else "")
+            + ("-with-test-seams" if self.extra_providers else "")
+        )
+        done = build_dir / "build.done"
         if not done.exists() or done.read_text() != stamp.hexdigest():
-            staging = self.build_dir.with_name(f"{self.build_dir.name}.{os.getpid()}")
+            staging = build_dir.with_name(f"{build_dir.name}.{os.getpid()}")
             shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(ensure_distribution(), staging, symlinks=True)
+            shutil.copytree(ensure_distribution(self.log, version), staging, symlinks=True)
             for jar in jars:
                 shutil.copy2(jar, staging / "providers" / jar.name)
             for theme in THEMES.iterdir():
@@ -228,11 +271,14 @@ class ProdStack:
                 raise KeycloakError(f"kc.sh build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
             (staging / "build.done").write_text(stamp.hexdigest())
             # Swap by renames: the nodes' hard-linked copies keep their files whatever happens here.
-            old = self.build_dir.with_name(f"{self.build_dir.name}.old.{os.getpid()}")
-            if self.build_dir.exists():
-                self.build_dir.rename(old)
-            staging.rename(self.build_dir)
+            old = build_dir.with_name(f"{build_dir.name}.old.{os.getpid()}")
+            if build_dir.exists():
+                build_dir.rename(old)
+            staging.rename(build_dir)
             shutil.rmtree(old, ignore_errors=True)
+        if version != self.keycloak_version:
+            return build_dir
+        self.build_dir = build_dir
         for node in NODES:
             built_from = self.node_dir(node) / "build.done"
             if (
@@ -243,6 +289,18 @@ class ProdStack:
                 shutil.rmtree(self.node_dir(node))  # made from an older build
             elif self.sup.pid(node) and built_from.exists() and built_from.read_text() != stamp.hexdigest():
                 self.log(f"  providers or theme changed, but {node} runs: `make down` first to rebuild")
+        return build_dir
+
+    def replace_node(self, node: str, build_dir: Path) -> float:
+        """A node stopped (gracefully: it leaves the cluster), its copy replaced by one of
+        `build_dir` (another Keycloak version), started again and ready; seconds it took."""
+        t0 = time.monotonic()
+        self.sup.stop(node)
+        shutil.rmtree(self.node_dir(node), ignore_errors=True)
+        self.build_dir = build_dir
+        self.start_node(node)
+        self.wait_node(node)
+        return time.monotonic() - t0
 
     @property
     def vault_dir(self) -> Path:
@@ -250,6 +308,37 @@ class ProdStack:
 
     def node_dir(self, node: str) -> Path:
         return self.home / f"keycloak-{node}"
+
+    def node_env(self) -> dict[str, str]:
+        """A node's environment: the realm file's placeholders, the database password, the first admin."""
+        return {
+            **realm_env(self.secrets, self.ports, sync_url=self.sync_url),
+            "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
+            "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user,
+            "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
+            "JAVA_OPTS_KC_HEAP": self.heap,
+        }
+
+    def node_options(self, node: str) -> list[str]:
+        """A node's runtime options (`kc.sh start --optimized ...`; the upgrade's compatibility
+        commands take the same)."""
+        t = self.tls
+        return [
+            f"--vault-dir={self.vault_dir}",
+            f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak",
+            "--db-username=keycloak",
+            "--http-enabled=false",
+            "--http-host=127.0.0.1",
+            f"--https-port={self.ports[node]}",
+            f"--https-certificate-file={t.cert}",
+            f"--https-certificate-key-file={t.key}",
+            f"--http-management-port={self.ports[node + '-management']}",
+            f"--hostname={self.url}",
+            "--proxy-headers=xforwarded",
+            "--cache-embedded-network-bind-address=127.0.0.1",
+            f"--cache-embedded-network-bind-port={self.ports[node + '-cluster']}",
+            *self.keycloak_args,
+        ]
 
     def start_node(self, node: str) -> None:
         if self.sup.pid(node):
@@ -264,36 +353,16 @@ class ProdStack:
         # Unlink first: never write through a hard link into the shared build.
         (imports / "realm-export.json").unlink(missing_ok=True)
         shutil.copy2(REALM_FILE, imports / "realm-export.json")
-        env = {
-            **realm_env(self.secrets, self.ports),
-            "KC_DB_PASSWORD": self.secrets["KEYCLOAK_DB_PASSWORD"],
-            "KC_BOOTSTRAP_ADMIN_USERNAME": self.admin_user,
-            "KC_BOOTSTRAP_ADMIN_PASSWORD": self.admin_password,
-            "JAVA_OPTS_KC_HEAP": self.heap,
-        }
-        t = self.tls
         ensure_national_id_key(self.vault_dir)  # Keycloak's vault secret, shared with the sync service
         cmd = [
             str(home / "bin" / "kc.sh"),
             "start",
             "--optimized",
-            f"--vault-dir={self.vault_dir}",
-            f"--db-url=jdbc:postgresql://127.0.0.1:{self.ports['postgres']}/keycloak",
-            "--db-username=keycloak",
-            "--http-enabled=false",
-            "--http-host=127.0.0.1",
-            f"--https-port={self.ports[node]}",
-            f"--https-certificate-file={t.cert}",
-            f"--https-certificate-key-file={t.key}",
-            f"--http-management-port={self.ports[node + '-management']}",
-            f"--hostname={self.url}",
-            "--proxy-headers=xforwarded",
-            "--cache-embedded-network-bind-address=127.0.0.1",
-            f"--cache-embedded-network-bind-port={self.ports[node + '-cluster']}",
+            *self.node_options(node),
             # The first node imports the realm; Keycloak skips a realm the database already has.
             *(["--import-realm"] if node == NODES[0] else []),
-            *self.keycloak_args,
         ]
+        env = self.node_env()
         log = self.sup.logs / f"{node}.log"
         self.log_start[node] = log.stat().st_size if log.exists() else 0
         self.sup.start(node, cmd, env, cwd=home)
@@ -381,6 +450,11 @@ http {{
     fastcgi_temp_path {folder}/tmp/fastcgi;
     uwsgi_temp_path {folder}/tmp/uwsgi;
     scgi_temp_path {folder}/tmp/scgi;
+    # Request bodies (up to the largest allowed, a scan) and answers stay in memory: nginx's
+    # workers (www-data) need not write temporary files under the stack's folder, which they may
+    # not be able to enter (it answered 500 to any body over 16 KB then).
+    client_body_buffer_size 6m;
+    proxy_max_temp_file_size 0;
     upstream keycloak {{
 {upstream}
         keepalive 32;
@@ -412,6 +486,31 @@ http {{
             proxy_next_upstream_tries 2;
         }}
     }}
+    # The sync service's pages and API: gunicorn on loopback, TLS here. It trusts one proxy hop
+    # (SYNC_PROXY_HOPS=1): the client address is the last one nginx appends to X-Forwarded-For,
+    # whatever a caller put there before.
+    upstream sync_service {{
+        server 127.0.0.1:{self.ports["sync-service"]};
+        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{self.ports["nginx-sync"]} ssl;
+        ssl_certificate {t.cert};
+        ssl_certificate_key {t.key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        client_max_body_size 6m;  # a scan (5 MB, sync_service/services/scans.py) and its form
+        location / {{
+            proxy_pass http://sync_service;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host:$server_port;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host;
+            proxy_set_header X-Forwarded-Port $server_port;
+            proxy_read_timeout 120s;  # a printed form or an audit export can take a while
+        }}
+    }}
 }}
 """)
 
@@ -437,17 +536,25 @@ http {{
         return {
             "KEYCLOAK_URL": self.url,
             "SYNC_SERVICE_CLIENT_SECRET": self.secrets["SYNC_SERVICE_CLIENT_SECRET"],
-            # The pages' own client (reviewer-pages): without it nobody could sign in to them.
+            # The pages sign people in as the realm's client reviewer-pages.
             "REVIEWER_CLIENT_SECRET": self.secrets["REVIEWER_CLIENT_SECRET"],
+            "SYNC_PUBLIC_URL": self.sync_url,
+            "SYNC_PROXY_HOPS": "1",  # nginx, the one proxy in front of gunicorn
+            "SCREENING_SYSTEM_URL": f"{self.screening_client_url}/",
             "SYNC_DATABASE_URL": self.database_url("sync"),
+            "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(self.ports["smtp"]),
-            "SYNC_DATA_KEY_FILE": str(self.home / "sync-data.key"),
-            "SYNC_AUDIT_SIGNING_KEY_FILE": str(self.home / "audit-signing.key"),
+            "SYNC_DATA_KEY_FILE": str(ensure_key_file(self.home / "sync-data.key")),
+            "SYNC_AUDIT_SIGNING_KEY_FILE": str(ensure_key_file(self.home / "audit-signing.key")),
             # The audit chain's signed head, outside the database (decision 0010): one file every
             # process of this host shares. Several hosts need a shared, append-only place instead.
             "SYNC_AUDIT_HEAD_FILE": str(self.home / "audit-head.json"),
             "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(ensure_national_id_key(self.vault_dir)),
             "SYNC_RATELIMIT_STORAGE_URI": self.redis_url,
+            # The management port (/metrics), served by gunicorn's arbiter; every process of this
+            # host (web and workers) counts into one folder (adapters/metrics.py).
+            "SYNC_METRICS_ADDRESS": f"127.0.0.1:{self.ports['sync-metrics']}",
+            "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir),
             "FLASK_SECRET_KEY": self.secrets["FLASK_SECRET_KEY"],
             # Our CA, for requests (python-keycloak, authlib) in every process that talks to Keycloak.
             "REQUESTS_CA_BUNDLE": str(self.ca_file),
@@ -455,10 +562,18 @@ http {{
             **self.sync_overrides,
         }
 
+    @property
+    def metrics_dir(self) -> Path:
+        return self.home / "metrics"
+
     def start_sync(self) -> None:
+        # The processes' counts start afresh with them (prometheus-client's multiprocess folder).
+        shutil.rmtree(self.metrics_dir, ignore_errors=True)
+        self.metrics_dir.mkdir(parents=True)
         env = self.sync_env()
+        write_env_file(self.home / "sync-service.env", env)  # for the operator's commands (operations.md)
         upgrade = subprocess.run(
-            [sys.executable, "-m", "sync_service", "db", "upgrade"],
+            [self.python, "-m", "sync_service", "db", "upgrade"],
             cwd=ROOT,
             env={**os.environ, **env},
             capture_output=True,
@@ -480,16 +595,18 @@ http {{
                 "SSL_CERT_FILE": str(self.ca_file),
             },
         )
-        wait_http(f"http://127.0.0.1:{self.ports['screening-client']}/", 60, "screening client")
+        wait_http(f"{self.screening_client_url}/", 60, "screening client")
 
     def start_web(self) -> None:
         env_web = {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
         self.sup.start(
             "sync-web",
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "gunicorn",
+                "-c",
+                "python:sync_service.gunicorn_conf",  # the management port in gunicorn's arbiter
                 "--workers",
                 "2",
                 "--bind",
@@ -500,16 +617,60 @@ http {{
             ],
             env_web,
         )
-        wait_http(f"{self.sync_url}/health", 120, "sync service")
+        wait_http(f"{self.sync_direct_url}/health", 120, "sync service")
 
     def start_worker(self, name: str) -> None:
         self.sup.start(
-            name, [sys.executable, "-m", "sync_service", "worker"], {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
+            name, [self.python, "-m", "sync_service", "worker"], {**self.sync_env(), "SYNC_AUTO_MIGRATE": "0"}
         )
+
+    # ---- the operators' view -------------------------------------------------
+
+    @property
+    def prometheus_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports['prometheus']}"
+
+    def start_monitoring(self) -> None:
+        folder = self.home / "monitoring"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "blackbox.yml").write_text(monitoring.blackbox_config(self.ca_file))
+        blackbox = f"127.0.0.1:{self.ports['blackbox']}"
+        (folder / "prometheus.yml").write_text(
+            monitoring.prometheus_config(
+                keycloak_nodes=[f"127.0.0.1:{self.ports[n + '-management']}" for n in NODES],
+                sync_metrics=[f"127.0.0.1:{self.ports['sync-metrics']}"],
+                tls_endpoints=[f"127.0.0.1:{self.ports['nginx']}", f"127.0.0.1:{self.ports['nginx-sync']}"],
+                blackbox=blackbox,
+                ca_file=self.ca_file,
+            )
+        )
+        self.sup.start(
+            "blackbox",
+            [
+                "prometheus-blackbox-exporter",
+                f"--config.file={folder / 'blackbox.yml'}",
+                f"--web.listen-address={blackbox}",
+            ],
+            {},
+        )
+        self.sup.start(
+            "prometheus",
+            [
+                "prometheus",
+                f"--config.file={folder / 'prometheus.yml'}",
+                f"--storage.tsdb.path={folder / 'data'}",
+                f"--web.listen-address=127.0.0.1:{self.ports['prometheus']}",
+                "--storage.tsdb.retention.time=2d",
+            ],
+            {},
+        )
+        wait_http(f"{self.prometheus_url}/-/ready", 120, "Prometheus")
 
     # ---- down ----------------------------------------------------------------
 
     ORDER = (
+        "prometheus",
+        "blackbox",
         "screening-client",
         "sync-worker-1",
         "sync-worker-2",
@@ -532,6 +693,27 @@ http {{
         return [name for name in self.ORDER if self.sup.pid(name)]
 
 
+@contextmanager
+def temporary_stack(home: Path | None = None, **options) -> Iterator[ProdStack]:
+    """A production-shaped stack on free loopback ports in temporary folders (the tests, the
+    benches), up for the block, down and its database folder gone after it."""
+    from .network import free_cluster_port, free_port
+
+    ports = {name: (free_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
+    own_home = home is None
+    home = home or Path(tempfile.mkdtemp(prefix="prod-"))
+    pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user
+    stack = ProdStack(home=home, ports=ports, pg_folder=pg_folder, **options)
+    try:
+        stack.up()
+        yield stack
+    finally:
+        stack.down()
+        shutil.rmtree(pg_folder, ignore_errors=True)
+        if own_home:
+            shutil.rmtree(home, ignore_errors=True)
+
+
 def up() -> int:
     stack = ProdStack()
     seconds = stack.up()
@@ -547,7 +729,9 @@ def up() -> int:
       trust the local CA: {stack.ca_file}   (curl --cacert {stack.ca_file} ...)
   Node health and metrics (management port)  https://127.0.0.1:{p["kc1-management"]}/health/ready  /metrics
                                              https://127.0.0.1:{p["kc2-management"]}/health/ready  /metrics
-  同步服務 Sync service (gunicorn ×2)         {stack.sync_url}/openapi.json   (two outbox workers)
+  Sync service metrics (management port)     http://127.0.0.1:{p["sync-metrics"]}/metrics   health {stack.sync_url}/health
+  Prometheus (alerts: monitoring/)           {stack.prometheus_url}/alerts
+  同步服務 Sync service (nginx, gunicorn ×2)  {stack.sync_url}/   API {stack.sync_url}/openapi.json   (two outbox workers)
   PostgreSQL                                 127.0.0.1:{p["postgres"]}  databases keycloak, sync
   測試郵件匣 Mail sink                        http://127.0.0.1:{p["mail-web"]}/
   Logs: {stack.sup.logs}.  Stop everything: make down

@@ -98,6 +98,8 @@ def derived(p: Policies) -> dict:
         # during a temporary lockout are not counted: the third failure must lock for good.
         "quickLoginCheckMilliSeconds": 0,
         f"attributes.{RESET_LIFESPAN_KEY}": str(p.reset_link_lifetime_seconds),
+        # The console's set-password mail (execute-actions) takes this as its link's lifetime (R-LCK-4).
+        "actionTokenGeneratedByAdminLifespan": p.reset_link_lifetime_seconds,
         f"attributes.{RESET_MAIL_INTERVAL_KEY}": str(p.reset_mail_interval_seconds),
         # Keycloak's own record, read by the sync service's poller (policies/events.toml, decision 0090).
         "eventsEnabled": True,
@@ -165,13 +167,14 @@ def regenerate(path: Path = REALM_FILE) -> list[str]:
     return changes
 
 
-def realm_env(secrets: dict, ports: dict) -> dict[str, str]:
-    """Values for the ${...} placeholders of realm-export.json."""
+def realm_env(secrets: dict, ports: dict, sync_url: str | None = None) -> dict[str, str]:
+    """Values for the ${...} placeholders of realm-export.json. `sync_url`: where people reach
+    the sync service's pages (the reviewer-pages client's redirects), when not straight at its port."""
     return {
         "SCREENING_SMTP_PORT": str(ports["smtp"]),
         "SCREENING_CLIENT_SECRET": secrets["SCREENING_CLIENT_SECRET"],
         "SYNC_SERVICE_CLIENT_SECRET": secrets["SYNC_SERVICE_CLIENT_SECRET"],
         "REVIEWER_CLIENT_SECRET": secrets["REVIEWER_CLIENT_SECRET"],
         "SCREENING_RP_URL": f"http://127.0.0.1:{ports['screening-client']}",
-        "SYNC_SERVICE_URL": f"http://127.0.0.1:{ports['sync-service']}",
+        "SYNC_SERVICE_URL": sync_url or f"http://127.0.0.1:{ports['sync-service']}",
     }

@@ -76,32 +76,62 @@ def main(argv: list[str] | None = None) -> int:
         from .adapters.audit_bundle_verify import main as verify_bundle
 
         return verify_bundle([args.file or ""] + (["--public-key", args.public_key] if args.public_key else []))
+    from .settings import Settings, SettingsMissing
+
+    try:
+        # Before anything is imported or logged: a missing setting is the one line this prints.
+        settings = Settings().require(_process(args))
+    except SettingsMissing as missing:
+        print(missing, file=sys.stderr)
+        return 78  # EX_CONFIG: the process was not started
     if args.command == "login":  # a terminal tool: no service logging, nothing but the token on stdout
         from .adapters.device_login import main as login
-        from .settings import Settings as LoginSettings
 
-        return login(LoginSettings())
+        return login(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return run(args, settings)
 
+
+# What each command cannot start without (settings.PROCESSES).
+NEEDS = {
+    "serve": "web",
+    "worker": "worker",
+    "jobs": "worker",
+    "reconcile": "keycloak commands",
+    "import-legacy": "keycloak commands",
+    "audit": "records",
+    "keys": "keys",
+    "db": "migrations",
+    "login": "login",
+}
+
+
+def _process(args) -> str:
+    if args.command == "audit" and args.action == "verify" and not args.without_keycloak:
+        return "records and Keycloak's anchors"
+    return NEEDS[args.command]
+
+
+def run(args, settings) -> int:
     from .bootstrap import bootstrap
-    from .settings import Settings
 
     if args.command == "serve":
         from .bootstrap import web_app
         from .web.serving import serve
 
-        serve(web_app(), args.host, args.port)
+        serve(web_app(settings), args.host, args.port)
         return 0
-    if args.command == "db":
+    if args.command == "db":  # the schema alone: no keys needed
         from .adapters import migrations
+        from .adapters.database import make_engine
 
-        wiring = bootstrap(Settings(), migrate=False)
-        migrations.upgrade(wiring.engine)
-        print(f"database at revision {migrations.current(wiring.engine)}")
+        engine = make_engine(settings.database_url)
+        migrations.upgrade(engine)
+        print(f"database at revision {migrations.current(engine)}")
         return 0
     if args.command == "keys":
-        return rotate_key(Settings(), args.which)
-    wiring = bootstrap(Settings())
+        return rotate_key(settings, args.which)
+    wiring = bootstrap(settings)
     if args.command == "audit" and args.action == "export":
         return export_audit(wiring, args)
     if args.command == "audit":
@@ -185,6 +215,10 @@ def verify_audit(wiring, args) -> int:
             anchors.append(Anchor(a.seq, a.hash, where, Head(a.seq, a.hash).signed_text(), a.signature))
     with wiring.engine.connect() as conn:
         report = wiring.chain.verify(conn, anchors=anchors)
+    if wiring.telemetry is not None:  # seen on the management port when run with the host's folder
+        from .services.clock import utcnow
+
+        wiring.telemetry.chain_verified(report.ok, report.rows, utcnow())
     checked = (
         f"against the head file, {len(stored)} stored and {mailed} mailed checkpoints, "
         f"{in_keycloak} anchors in Keycloak / 已比對簽署之結尾、查核點 {len(stored)}+{mailed} 個、Keycloak 錨點 {in_keycloak} 個"

@@ -8,6 +8,7 @@ start on a ready schema; production can switch it off and run
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,9 +25,18 @@ from .adapters.database import make_engine
 from .adapters.keys import load_key_ring, load_or_create_key
 from .adapters.unit_of_work import SqlUnitOfWork
 from .services.challenges import Challenges
-from .services.ports import AuditAnchors, DepartureDates, Directory, EventSource, Mailer, Renderer, TokenVerifier
+from .services.ports import (
+    AuditAnchors,
+    DepartureDates,
+    Directory,
+    EventSource,
+    Mailer,
+    Renderer,
+    Telemetry,
+    TokenVerifier,
+)
 from .services.retention import RetentionJob
-from .settings import Settings
+from .settings import Settings, SettingsMissing
 
 
 @dataclass
@@ -44,6 +54,10 @@ class Wiring:
     # Keycloak's admin events as the audit chain's second anchor (decision 0136); None likewise.
     audit_anchors_factory: Callable[[], AuditAnchors] | None = None
     printer: Renderer | None = None
+    # What the operators watch (adapters/metrics.py); None: nobody counts.
+    telemetry: Telemetry | None = None
+    # Whether Keycloak answers (the health check); None: a stand-in directory, always there.
+    keycloak_check: Callable[[], bool] | None = None
     _directories: threading.local = field(default_factory=threading.local, repr=False)
 
     def directory(self) -> Directory:
@@ -70,6 +84,19 @@ class Wiring:
         except Exception:  # health reports, it does not raise
             return False
 
+    def keycloak_ok(self) -> bool:
+        return self.keycloak_check is None or self.keycloak_check()
+
+    def verify_chain(self) -> tuple[bool, int]:
+        """The whole audit chain checked: (intact, rows read); the operators' metrics see it."""
+        from .services.clock import utcnow
+
+        with self.engine.connect() as conn:
+            report = self.chain.verify(conn)
+        if self.telemetry is not None:
+            self.telemetry.chain_verified(report.ok, report.rows, utcnow())
+        return report.ok, report.rows
+
     def scheduled_jobs(self) -> list:
         """The periodic jobs (services/schedule.py), each built here from its adapters."""
         jobs: list = []
@@ -78,6 +105,9 @@ class Wiring:
         jobs.append(self.users_leaving())
         jobs.append(self.grant_endings())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
+        from .services.audit_verification import ChainVerification
+
+        jobs.append(ChainVerification(self.verify_chain))
         from .services.legacy_import import LegacyImportMail
 
         jobs.append(LegacyImportMail.from_policies(self.uow, self.directory_factory))
@@ -185,7 +215,7 @@ class Wiring:
         from .services.clock import utcnow
         from .services.schedule import Schedule
 
-        return Schedule(self.scheduled_jobs(), utcnow)
+        return Schedule(self.scheduled_jobs(), utcnow, telemetry=self.telemetry)
 
     def worker(self, **overrides):
         from .services.worker import Worker
@@ -203,6 +233,7 @@ class Wiring:
             ),
             schedule=self.schedule() if s.worker_runs_jobs else None,
             request_seconds=s.keycloak_timeout_seconds / 4,
+            telemetry=self.telemetry,
         )
         options.update(overrides)
         return Worker(self.uow, self.directory_factory, self.mailer, **options)
@@ -216,6 +247,7 @@ def bootstrap(
     token_verifier: TokenVerifier | None = None,
     migrate: bool | None = None,
     event_source_factory: Callable[[], EventSource] | None = None,
+    keycloak_check: Callable[[], bool] | None = None,
 ) -> Wiring:
     engine = make_engine(settings.database_url)
     if settings.auto_migrate if migrate is None else migrate:
@@ -243,19 +275,27 @@ def bootstrap(
         # Its admin events are also where the audit chain's end is anchored (decision 0136).
         event_source_factory = audit_anchors_factory = keycloak_events
 
+    if directory_factory is None and keycloak_check is None:
+        from .adapters.keycloak_health import realm_answers
+
+        def keycloak_check() -> bool:
+            return realm_answers(settings.keycloak_url, settings.realm)
+
     if directory_factory is None:
         from .adapters.keycloak_directory import KeycloakDirectory
 
-        national_id_key = load_or_create_key(settings.national_id_key, settings.national_id_key_file)
+        national_id_key: list[bytes] = []  # read on first use: the audit commands never need it
 
         def directory_factory() -> Directory:
+            if not national_id_key:
+                national_id_key.append(load_or_create_key(settings.national_id_key, settings.national_id_key_file))
             return KeycloakDirectory(
                 settings.keycloak_url,
                 settings.realm,
                 settings.client_id,
                 settings.client_secret,
                 timeout=settings.keycloak_timeout_seconds,
-                national_id_key=national_id_key,
+                national_id_key=national_id_key[0],
             )
 
     if mailer is None:
@@ -270,6 +310,7 @@ def bootstrap(
     from .adapters.captcha_image import draw
     from .adapters.challenge_store import DatabaseChallengeStore
     from .adapters.html_pdf import HtmlPdfForms
+    from .adapters.metrics import PrometheusTelemetry
 
     return Wiring(
         settings=settings,
@@ -283,13 +324,25 @@ def bootstrap(
         audit_anchors_factory=audit_anchors_factory,
         challenges=Challenges(DatabaseChallengeStore(engine), draw),
         printer=HtmlPdfForms(),
+        telemetry=PrometheusTelemetry(),
+        keycloak_check=keycloak_check,
     )
 
 
 def web_app(settings: Settings | None = None):
     """The Flask application wired for `settings` (the environment's by default):
     the entry for a WSGI server, e.g. gunicorn 'sync_service.bootstrap:web_app()'.
-    The web layer itself never builds its adapters (decision 0040)."""
+    The web layer itself never builds its adapters (decision 0040).
+
+    Without a setting it needs it does not start: one line on stderr, exit status 4, which
+    gunicorn takes as "the application failed to load" and stops (any other status and it
+    would start the process again and again)."""
     from .web import create_app
 
-    return create_app(bootstrap(settings or Settings()))
+    settings = settings or Settings()
+    try:
+        settings.require("web")
+    except SettingsMissing as missing:
+        print(missing, file=sys.stderr, flush=True)
+        raise SystemExit(4) from None
+    return create_app(bootstrap(settings))

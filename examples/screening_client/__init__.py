@@ -108,16 +108,24 @@ def still_signed_in(metadata: dict, token: dict, client_id: str, client_secret: 
     return refreshed.json() if refreshed.ok else None
 
 
+# What the stand-in cannot start without: where the realm is, its client secret, its session key.
+NEEDED = ("OIDC_ISSUER", "SCREENING_CLIENT_SECRET", "FLASK_SECRET_KEY")
+
+
+def missing_settings() -> list[str]:
+    return [name for name in NEEDED if not os.environ.get(name)]
+
+
 def create_app() -> Flask:
     app = Flask(__name__)
     tokens = TokenStore()
-    app.secret_key = os.environ.get("FLASK_SECRET_KEY") or os.urandom(24)
+    app.secret_key = os.environ["FLASK_SECRET_KEY"]
     secure_headers(app, PAGES)
-    issuer = os.environ.get("OIDC_ISSUER", "http://127.0.0.1:8080/realms/cancer-screening")
+    issuer = os.environ["OIDC_ISSUER"]
     # Where a person changes their password: Keycloak's account console of the realm.
     account_console = f"{issuer}/account/"
     client_id = os.environ.get("SCREENING_CLIENT_ID", "screening-system")
-    client_secret = os.environ.get("SCREENING_CLIENT_SECRET", "")
+    client_secret = os.environ["SCREENING_CLIENT_SECRET"]
     oauth = OAuth(app)
     oauth.register(
         "keycloak",

@@ -15,6 +15,8 @@ def make_engine(url: str, **kw) -> Engine:
     kw.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kw)
+    if "poolclass" in kw:  # e.g. NullPool: a connection per use (the metrics' scrapes)
+        return create_engine(url, **kw)
     # READ COMMITTED plus optimistic versions, unique keys and an advisory lock
     # on the audit head: enough, and no serialisation failures to retry.
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kw)

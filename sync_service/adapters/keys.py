@@ -22,10 +22,12 @@ def _decode(text: str) -> list[bytes]:
     return [base64.b64decode(part) for part in text.replace(",", " ").split()]
 
 
-def load_key_ring(env_value: str, path: Path, size: int = 32) -> list[bytes]:
+def load_key_ring(env_value: str, path: Path | None, size: int = 32) -> list[bytes]:
     """Every key, oldest first; the last is the current one. Made on first use."""
     if env_value:
         keys = _decode(env_value)
+    elif path is None:  # Settings.require refuses to start a process before it gets here
+        raise ValueError("no key: neither its value nor its file is set")
     elif path.exists():
         keys = _decode(path.read_text())
     else:
@@ -44,7 +46,7 @@ def load_key_ring(env_value: str, path: Path, size: int = 32) -> list[bytes]:
     return keys
 
 
-def load_or_create_key(env_value: str, path: Path, size: int = 32) -> bytes:
+def load_or_create_key(env_value: str, path: Path | None, size: int = 32) -> bytes:
     """The current key alone."""
     return load_key_ring(env_value, path, size)[-1]
 

@@ -307,7 +307,7 @@ class LegacyImportMail:
             directory_factory,
             rules.mail_batch,
             timedelta(seconds=rules.mail_every_seconds),
-            rules.mail_link_lifetime_seconds,
+            policies.load().reset_link_lifetime_seconds,  # R-LCK-4: one hour, as every change-password link
         )
 
     def run(self, now: datetime) -> str:

@@ -466,6 +466,23 @@ class GrantEndingRepository(Protocol):
         """Remove the ending as applied; False when another worker took it (or it changed)."""
 
 
+class Telemetry(Protocol):
+    """What the operators' metrics count (adapters/metrics.py: Prometheus, docs/operations.md §8).
+    Counts and times only: never a name, an account or anything a person typed."""
+
+    def outbox_handled(self, done: int, retried: int, failed: int) -> None:
+        """A worker's batch: entries applied, put back for a retry, failed for good."""
+
+    def job_ran(self, name: str, ok: bool, at: datetime) -> None:
+        """A periodic job's run ended, well or with an error."""
+
+    def chain_verified(self, intact: bool, rows: int, at: datetime) -> None:
+        """The audit chain was verified: whole or broken, how many rows."""
+
+    def request_served(self, route: str, method: str, status: int, seconds: float) -> None:
+        """A page or API request was answered (a 429 is a budget's refusal)."""
+
+
 class UnitOfWork(Protocol):
     """One transaction per use case: `with uow: ...; uow.commit()`. Leaving the
     block without a commit writes nothing. The domain events of every

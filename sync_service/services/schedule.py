@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .ports import ScheduledJob
+from .ports import ScheduledJob, Telemetry
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 class Schedule:
     jobs: Sequence[ScheduledJob]
     clock: Callable[[], datetime]
+    telemetry: Telemetry | None = None  # each run's end, for the operators (the event poll's lag)
 
     def __post_init__(self) -> None:
         self._next_at: dict[str, datetime] = {}
@@ -44,7 +45,11 @@ class Schedule:
             except Exception:  # Keycloak or the database away: the next period tries again
                 log.exception("scheduled job %s failed", job.name)
                 self._last_summary.pop(job.name, None)  # the first run after is news again
+                if self.telemetry is not None:
+                    self.telemetry.job_ran(job.name, False, now)
                 continue
+            if self.telemetry is not None:
+                self.telemetry.job_ran(job.name, True, now)
             if self._last_summary.get(job.name) != summary:
                 summaries.append(f"{job.name}: {summary}")
             self._last_summary[job.name] = summary

@@ -51,6 +51,7 @@ from .ports import (
     MailUnavailable,
     NewAccount,
     OutboxEntry,
+    Telemetry,
     UnitOfWork,
 )
 from .provisioning import GrantApplier, MadeAccount, change_details, planned_account
@@ -101,8 +102,10 @@ class Worker:
         sign_in_places: SignInPlaces | None = None,
         schedule: Schedule | None = None,
         request_seconds: float = 2.5,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.uow_factory = uow_factory
+        self.telemetry = telemetry  # each batch's outcome, for the operators (docs/operations.md §8)
         self.schedule = schedule  # the periodic jobs run between batches (services/schedule.py)
         self.sign_in_places = sign_in_places
         self.directory_factory = directory_factory
@@ -159,6 +162,8 @@ class Worker:
         bulk = {e.id for e in _one_per_name([e for e in entries if _makes_new_account(e)])}
         for result in self._map(lambda part: self._work_slice(part, bulk), _split(entries, self.threads)):
             outcome.add(result)
+        if self.telemetry is not None:
+            self.telemetry.outbox_handled(outcome.done, outcome.retried, outcome.failed)
         return outcome
 
     def _work_slice(self, entries: Sequence[OutboxEntry], bulk: set[int]) -> Outcome:

@@ -25,6 +25,7 @@ from . import (
     scans,
     signin,
     suspensions,
+    timing,
 )
 from .headers import secure_headers
 
@@ -74,8 +75,17 @@ def create_app(wiring) -> Flask:
     # A form 1 is small; a scan (only on its upload route, SizedRequest) is bounded by the scans use case.
     app.config["MAX_CONTENT_LENGTH"] = FORM_LIMIT
     app.config["MAX_FORM_MEMORY_SIZE"] = FORM_LIMIT
+    if settings.proxy_hops:
+        # Behind nginx (or a load balancer and nginx): the client and scheme as the proxies saw them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
     # One bootstrap wired the adapters; nothing connects until a request needs it.
     app.extensions["sync"] = wiring
+    timing.register(app)
     limits.init_app(app, settings)
     secure_headers(app)
     errors.register(app)

@@ -4,15 +4,12 @@ gunicorn, two outbox workers, redis. Tests here may stop and kill its parts."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import os
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
 
-from stack.network import free_cluster_port, free_port
 from sync_service.bootstrap import bootstrap
 from sync_service.settings import Settings
 from tests.support.sync import budgets
@@ -24,18 +21,18 @@ INTAKE_LIMIT = 5
 
 @pytest.fixture(scope="session")
 def prod_stack(tmp_path_factory):
-    from stack.prod import PORTS, ProdStack
+    from stack.keycloak import test_seam_jars
+    from stack.prod import temporary_stack
 
-    ports = {name: (free_cluster_port() if name.endswith("-cluster") else free_port()) for name in PORTS}
-    pg_folder = Path(tempfile.mkdtemp(prefix="prod-pg-"))  # reachable by the postgres user, unlike pytest's tmp
-    stack = ProdStack(
-        home=tmp_path_factory.mktemp("prod"),
-        ports=ports,
-        pg_folder=pg_folder,
+    options = dict(
         durable=False,
         heap="-Xms128m -Xmx768m",
         log=lambda *_: None,
+        # The reset step's captcha answers in the nodes' logs, for the journeys (tests/prod/journeys).
+        extra_providers=test_seam_jars(),
         sync_overrides={
+            # As on the developer stack's test run: a test runs a periodic job when it means to.
+            "SYNC_WORKER_RUNS_JOBS": "0",
             # A killed worker's entries come back after 10 s, not a minute.
             "SYNC_WORKER_LEASE_SECONDS": "10",
             "SYNC_WORKER_POLL_SECONDS": "0.2",
@@ -43,12 +40,18 @@ def prod_stack(tmp_path_factory):
             "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
         },
     )
+    # This process's own calls to the stack (use cases run here, python-keycloak) trust its CA,
+    # as the stack's processes do (REQUESTS_CA_BUNDLE in their environment).
+    trusted = os.environ.get("REQUESTS_CA_BUNDLE")
     try:
-        stack.up()
-        yield stack
+        with temporary_stack(tmp_path_factory.mktemp("prod"), **options) as stack:
+            os.environ["REQUESTS_CA_BUNDLE"] = str(stack.ca_file)
+            yield stack
     finally:
-        stack.down()
-        shutil.rmtree(pg_folder, ignore_errors=True)
+        if trusted is None:
+            os.environ.pop("REQUESTS_CA_BUNDLE", None)
+        else:
+            os.environ["REQUESTS_CA_BUNDLE"] = trusted
 
 
 @pytest.fixture(scope="session")
@@ -59,19 +62,9 @@ def prod_admin(prod_stack):
 
 
 def prod_settings(stack) -> Settings:
-    env = stack.sync_env()
-    return Settings(
-        database_url=env["SYNC_DATABASE_URL"],
-        auto_migrate=False,
-        keycloak_url=stack.url,
-        client_secret=env["SYNC_SERVICE_CLIENT_SECRET"],
-        data_key_file=Path(env["SYNC_DATA_KEY_FILE"]),
-        audit_key_file=Path(env["SYNC_AUDIT_SIGNING_KEY_FILE"]),
-        audit_head_file=Path(env["SYNC_AUDIT_HEAD_FILE"]),
-        national_id_key_file=Path(env["SYNC_NATIONAL_ID_DIGEST_KEY_FILE"]),
-        smtp_port=stack.ports["smtp"],
-        budgets=budgets(),
-    )
+    """The settings the stack's own web processes and workers read, for use cases run in this process
+    (budgets a thousand times policies/: the tests share one client address)."""
+    return Settings.from_env(stack.sync_env(), auto_migrate=False, budgets=budgets())
 
 
 @pytest.fixture

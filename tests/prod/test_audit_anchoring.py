@@ -1,6 +1,7 @@
 """The audit chain's end kept in Keycloak and mailed to the agency on the production shape too
-(issue 19 item 5, decision 0136): the two workers anchor it on their own, the checkpoint goes out
-through SMTP, and `audit verify` reads both through nginx."""
+(issue 19 item 5, decision 0136): the workers' anchor job records it in Keycloak through nginx,
+the checkpoint goes out through SMTP, and `audit verify` reads both through nginx. (The test run's
+stack runs no periodic jobs on its own, decision 0140: the test runs each job as a worker would.)"""
 
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def test_the_workers_anchor_the_chain_in_keycloak_and_mail_its_checkpoint(
         ).json()
         return any(int(e["resourcePath"].split("/")[1]) >= end.seq for e in events)
 
-    wait_until(anchored, 120, "a worker to anchor the chain's end in Keycloak")
+    anchor = sync_command(prod_stack, "jobs", "run", "audit-anchor")
+    assert anchor.returncode == 0, anchor.stderr
+    wait_until(anchored, 120, "the chain's end anchored in Keycloak")
 
     ran = sync_command(prod_stack, "jobs", "run", "audit-checkpoint")  # or this hour's is made already
     assert ran.returncode == 0, ran.stderr

@@ -53,6 +53,34 @@ def only_the_event_poll(wiring):
     return Schedule([job for job in wiring.scheduled_jobs() if job.name == JOB_NAME], utcnow)
 
 
+def process_env(tmp_path, **overrides: str) -> dict[str, str]:
+    """Every setting a sync service process can need (sync_service/settings.py, PROCESSES), its keys
+    made in `tmp_path`: a process started with it starts; a test leaves one out to see it refuse."""
+    from sync_service.adapters.keys import load_key_ring
+
+    keys = {}
+    for name, file in (
+        ("SYNC_DATA_KEY_FILE", "sync-data.key"),
+        ("SYNC_AUDIT_SIGNING_KEY_FILE", "audit-signing.key"),
+        ("SYNC_NATIONAL_ID_DIGEST_KEY_FILE", "national-id-digest.key"),
+    ):
+        load_key_ring("", tmp_path / file)
+        keys[name] = str(tmp_path / file)
+    return {
+        "SYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
+        **keys,
+        "SYNC_AUDIT_HEAD_FILE": str(tmp_path / "audit-head.json"),
+        "KEYCLOAK_URL": "http://127.0.0.1:9",  # the discard port: nothing answers
+        "SYNC_SERVICE_CLIENT_SECRET": "test-client-secret",
+        "REVIEWER_CLIENT_SECRET": "test-pages-secret",
+        "FLASK_SECRET_KEY": "test-session-key",
+        "SMTP_HOST": "127.0.0.1",
+        "SYNC_PUBLIC_URL": "http://127.0.0.1:5000",
+        "SCREENING_SYSTEM_URL": "http://127.0.0.1:5080/",
+        **overrides,
+    }
+
+
 def cli_env(settings) -> dict:
     """The environment of `python -m sync_service ...` run against a test's settings."""
     env = dict(os.environ)
@@ -69,6 +97,9 @@ def cli_env(settings) -> dict:
             "SMTP_HOST": settings.smtp_host,
             "SMTP_PORT": str(settings.smtp_port),
             "KEYCLOAK_TIMEOUT": "30",
+            # A worker (`jobs run ...`) links to the pages and names the screening system in its mails.
+            "SYNC_PUBLIC_URL": settings.public_url or "http://127.0.0.1:5000",
+            "SCREENING_SYSTEM_URL": settings.screening_system_url or "http://127.0.0.1:5080/",
         }
     )
     return env

@@ -205,7 +205,7 @@ def test_the_legacy_import_reads_its_numbers_from_policies():
     assert (job.batch, job.every.total_seconds(), job.link_lifetime_seconds) == (
         spec["mail"]["batch"],
         spec["mail"]["every_seconds"],
-        spec["mail"]["link_lifetime_seconds"],
+        policies.load().reset_link_lifetime_seconds,  # R-LCK-4: one hour, one source
     )
 
 

@@ -20,6 +20,7 @@ from sync_service.adapters.keycloak_directory import KeycloakDirectory
 from sync_service.adapters.keycloak_event_log import KeycloakEventLog
 from sync_service.adapters.keycloak_events import KeycloakEventSource
 from sync_service.adapters.mail import SmtpMailer
+from sync_service.adapters.metrics import PrometheusTelemetry
 from sync_service.adapters.page_sessions import DatabasePageSessions
 from sync_service.adapters.personal_data_store import PersonalDataRequestRepository, PersonalRecords
 from sync_service.adapters.repository import (
@@ -144,6 +145,10 @@ def _renderer(a: HtmlPdfForms) -> ports.Renderer:
     return a
 
 
+def _telemetry(a: PrometheusTelemetry) -> ports.Telemetry:
+    return a
+
+
 # ---- at run time: every method of the port is there -----------------------------------
 
 IMPLEMENTATIONS = [
@@ -172,6 +177,7 @@ IMPLEMENTATIONS = [
     (AuditCheckpointStore, ports.AuditCheckpointRepository),
     (AuditBundleWriter, ports.BundleWriter),
     (HtmlPdfForms, ports.Renderer),
+    (PrometheusTelemetry, ports.Telemetry),
     (DatabasePageSessions, ports.PageSessions),
     (DatabaseChallengeStore, ports.ChallengeStore),
 ]

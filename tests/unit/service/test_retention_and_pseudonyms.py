@@ -120,14 +120,9 @@ def test_retention_removes_old_records_keeps_young_ones_and_records_counts_only(
 def test_the_retention_job_is_on_the_schedule_and_runs_from_the_command_line(tmp_path, monkeypatch, capsys):
     """The job is wired where the worker and an operator find it."""
     from sync_service.__main__ import main
+    from tests.support.sync import process_env
 
-    for name, value in {
-        "SYNC_DATABASE_URL": f"sqlite:///{tmp_path / 'sync.db'}",
-        "SYNC_DATA_KEY_FILE": str(tmp_path / "data.key"),
-        "SYNC_AUDIT_SIGNING_KEY_FILE": str(tmp_path / "audit.key"),
-        "SYNC_AUDIT_HEAD_FILE": str(tmp_path / "head.json"),
-        "SYNC_NATIONAL_ID_DIGEST_KEY_FILE": str(tmp_path / "nid.key"),
-    }.items():
+    for name, value in process_env(tmp_path).items():
         monkeypatch.setenv(name, value)
     assert main(["jobs", "list"]) == 0
     assert "retention\tevery 1 day" in capsys.readouterr().out

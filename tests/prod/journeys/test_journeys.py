@@ -1,0 +1,51 @@
+"""The people's journeys of the developer stack, run on the production shape (conftest.py here
+says how). Each import below is a browser journey that `make test` also runs on the developer
+stack; the test is the same function, only the stack under it differs.
+
+- a new manager: type A from the form through the reviewer's queue, the originals and the
+  approval to the mailed password and the first sign-in at the screening system; a manager in
+  Keycloak's admin console (test_applicant_to_approval, test_admin_console);
+- a user's first sign-in through the stand-in screening system (test_first_sign_in);
+- a reviewer's decisions, C and D filed signed in, a B flagged and approved
+  (test_review_decisions, test_departure_notice);
+- /my-data and /access-reviews (test_personal_data_pages, test_access_review_pages);
+- a scan uploaded and read back (test_scans);
+- lockout and the self-service reset (test_lockout_and_reset).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.sync_pages.test_access_review_pages import (  # noqa: F401
+    test_a_manager_confirms_users_and_hpa_sees_who_has_not_answered,
+)
+from tests.browser.sync_pages.test_applicant_to_approval import (  # noqa: F401
+    test_type_a_from_the_form_to_the_managers_first_sign_in,
+)
+from tests.browser.sync_pages.test_departure_notice import (  # noqa: F401
+    test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve,
+)
+from tests.browser.sync_pages.test_personal_data_pages import (  # noqa: F401
+    test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides,
+)
+from tests.browser.sync_pages.test_review_decisions import (  # noqa: F401
+    test_a_rejected_application_shows_its_reason_on_the_status_page,
+    test_c_and_d_filed_signed_in_and_a_manager_replaced_in_one_decision,
+)
+from tests.browser.sync_pages.test_scans import (  # noqa: F401
+    test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read,
+)
+from tests.browser.test_admin_console import (  # noqa: F401
+    test_a_manager_sees_only_their_users_and_creates_one,
+    world,
+)
+from tests.browser.test_first_sign_in import (  # noqa: F401
+    test_new_account_changes_password_confirms_profile_and_accepts_terms,
+)
+from tests.browser.test_lockout_and_reset import (  # noqa: F401
+    test_locked_out_person_resets_and_signs_in_again,
+    test_three_wrong_passwords_lock_the_account,
+)
+
+pytestmark = pytest.mark.browser
