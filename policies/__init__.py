@@ -65,6 +65,8 @@ class LockoutRules:
     permanent: bool
     notice_zh: str
     notice_en: str
+    # Wrong passwords after the lock for which the right one is still told "locked" (issue 21 point 6).
+    holder_told_wrong_passwords: int
 
     def notice(self, language: str) -> str:
         """The rule as the sign-in page says it, with the number filled in."""

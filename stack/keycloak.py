@@ -107,6 +107,12 @@ def test_seam_jars() -> list[Path]:
     return sorted((PROVIDERS_MODULE / "target" / "test-seam").glob("*.jar"))
 
 
+# Keycloak features switched off (build-time options, same on the optimized production build):
+# Workflows, on by default in 26.7.3, are not used (departures and reminders run in our worker,
+# decisions 0080 and 0085), and their console tab only ever showed managers a dead end (0150).
+FEATURES = ["--features-disabled=workflows"]
+
+
 class CaptchaAnswers:
     """TEST ONLY: reads the answers the reset step issued from Keycloak's logs, written by the
     test-only seam jar (test_seam_jars); the browser tests and bench/perfect_solver.py type them.
@@ -193,6 +199,7 @@ class KeycloakInstance:
             f"--http-port={self.http_port}",
             f"--http-management-port={self.management_port}",
             "--health-enabled=true",
+            *FEATURES,
             "--import-realm",
             *self.extra_args,
         ]

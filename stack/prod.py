@@ -33,8 +33,8 @@ import requests
 
 from . import monitoring, policy_index, runtime_venv, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
+from .keycloak import FEATURES, KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .keycloak import VERSION as KEYCLOAK_VERSION
-from .keycloak import KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .paths import REALM_FILE, REALM_NAME, ROOT, THEMES, VAR
 from .postgres import Postgres
 from .processes import Supervisor
@@ -75,6 +75,7 @@ BUILD_OPTIONS = [
     "--event-metrics-user-enabled=true",
     "--cache=ispn",
     "--vault=file",
+    *FEATURES,
 ]
 NODES = ("kc1", "kc2")
 

@@ -17,6 +17,11 @@ from .paths import REALM_FILE
 RESET_LIFESPAN_KEY = "actionTokenGeneratedByUserLifespan.reset-credentials"
 # Read by the reset step's mail job (ResetMail.INTERVAL_ATTRIBUTE in keycloak-config/providers).
 RESET_MAIL_INTERVAL_KEY = "screeningResetMailIntervalSeconds"
+# Read by the sign-in form (HolderToldForm in keycloak-config/providers): how long a locked
+# account's right password is still told "locked", and whom the holder of a closed account calls.
+LOCKED_PASSWORD_LOOKS_KEY = "screeningLockedPasswordLooks"
+HELP_DESK_PHONE_KEY = "screeningHelpDeskPhone"
+HELP_DESK_EMAIL_KEY = "screeningHelpDeskEmail"
 # Admin events' expiry (seconds) is a realm attribute, not a field of the representation.
 ADMIN_EVENTS_EXPIRATION_KEY = "adminEventsExpiration"
 GENERATED = "generated from policies/; edit policies/ and run `python -m stack realm`"
@@ -101,6 +106,9 @@ def derived(p: Policies) -> dict:
         # The console's set-password mail (execute-actions) takes this as its link's lifetime (R-LCK-4).
         "actionTokenGeneratedByAdminLifespan": p.reset_link_lifetime_seconds,
         f"attributes.{RESET_MAIL_INTERVAL_KEY}": str(p.reset_mail_interval_seconds),
+        f"attributes.{LOCKED_PASSWORD_LOOKS_KEY}": str(p.lockout.holder_told_wrong_passwords),
+        f"attributes.{HELP_DESK_PHONE_KEY}": p.help_desk.phone,
+        f"attributes.{HELP_DESK_EMAIL_KEY}": p.help_desk.email,
         # Keycloak's own record, read by the sync service's poller (policies/events.toml, decision 0090).
         "eventsEnabled": True,
         "eventsExpiration": p.events.expiry_seconds,

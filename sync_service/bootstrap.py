@@ -105,6 +105,11 @@ class Wiring:
         jobs.append(self.users_leaving())
         jobs.append(self.grant_endings())
         jobs.append(RetentionJob(self.uow))  # records kept as policies/retention.toml says (decision 0096)
+        from .services.receipts import ReceiptMails
+
+        # Each applicant mailed the reference (issue 21 point 5).
+        status_page = f"{self.settings.public_url.rstrip('/')}/status" if self.settings.public_url else None
+        jobs.append(ReceiptMails(self.uow, self.mailer, status_page))
         from .services.audit_verification import ChainVerification
 
         jobs.append(ChainVerification(self.verify_chain))

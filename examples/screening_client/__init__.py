@@ -1,5 +1,6 @@
 """A stand-in for the screening system: signs in through the realm (OIDC code flow
-with PKCE, via Authlib) and shows the claims the screening system would receive.
+with PKCE, via Authlib) and shows, in words, who signed in and the grants the screening
+system would receive (the token contract's `grants` claim, docs/token-contract.md).
 
 Like a real resource server it checks the person's token with Keycloak on every
 page (userinfo; a refresh when the access token has run out): a person whose
@@ -23,7 +24,45 @@ from flask import Flask, redirect, request, session, url_for
 import policies
 from sync_service.web.headers import PAGES, secure_headers
 
-LEVEL_ZH = {"manager": "管理者", "user": "使用者"}
+# The stand-in speaks the person's language (their Keycloak locale once signed in, the browser's
+# before): a page in one language reads as words to its reader (issue 21 point 9).
+WORDS = {
+    "zh-Hant": {
+        "title": "癌症篩檢系統（示範）",
+        "sign-in": "登入",
+        "who": "已登入：{name}（帳號 {account}）",
+        "change-password": "變更密碼",
+        "grants": "您的權限",
+        "institution": "醫事機構代碼",
+        "category": "業務類別",
+        "level": "層級",
+        "functions": "可用功能",
+        "no-grant": "您目前沒有任何權限。",
+        "sign-out": "登出",
+        "manager": "管理者",
+        "user": "使用者",
+    },
+    "en": {
+        "title": "Cancer screening system (stand-in)",
+        "sign-in": "Sign in",
+        "who": "Signed in: {name} (account {account})",
+        "change-password": "Change password",
+        "grants": "Your access",
+        "institution": "Institution code",
+        "category": "Business category",
+        "level": "Level",
+        "functions": "Functions",
+        "no-grant": "You hold no access at present.",
+        "sign-out": "Sign out",
+        "manager": "Manager",
+        "user": "User",
+    },
+}
+
+
+def language_of(locale: str | None) -> str:
+    """zh-Hant or en: the person's Keycloak locale, or the browser's first language."""
+    return "en" if (locale or "zh").lower().startswith("en") else "zh-Hant"
 
 
 def grants_from_claims(claims: dict) -> list[dict]:
@@ -48,16 +87,34 @@ def person_name(claims: dict) -> str:
     return f"{family}{given}" if family or given else claims.get("name", "")
 
 
-def function_label(function_id: str) -> str:
-    """A function's name from policies/ (zh-Hant with English beside), not its id."""
+def function_label(function_id: str, language: str = "zh-Hant") -> str:
+    """A function's name from policies/ in the reader's language, not its id."""
     fn = policies.load().functions.get(function_id)
-    return f"{fn.zh} {fn.en}" if fn else function_id
+    return (fn.en if language == "en" else fn.zh) if fn else function_id
 
 
-def _function_cell(function_id: str) -> str:
-    return (
-        f'<span class="function" data-id="{html.escape(function_id)}">{html.escape(function_label(function_id))}</span>'
-    )
+def category_label(category: str, language: str = "zh-Hant") -> str:
+    """A business category's name from policies/ in the reader's language, not its code."""
+    c = policies.load().categories.get(category)
+    return (c.en if language == "en" else c.zh) if c else category
+
+
+def grant_rows(grants: list[dict], language: str) -> str:
+    """One row per grant, in words; the codes the token carries stay in data attributes."""
+    words = WORDS[language]
+    rows = []
+    for g in grants:
+        functions = "<br>".join(
+            f'<span class="function" data-id="{html.escape(f)}">{html.escape(function_label(f, language))}</span>'
+            for f in g["functions"]
+        )
+        rows.append(
+            f'<tr class="grant" data-institution="{html.escape(g["institution"])}" '
+            f'data-category="{html.escape(g["category"])}" data-level="{html.escape(g["level"])}">'
+            f"<td>{html.escape(g['institution'])}</td><td>{html.escape(category_label(g['category'], language))}</td>"
+            f"<td>{html.escape(words.get(g['level'], g['level']))}</td><td>{functions or '—'}</td></tr>"
+        )
+    return "".join(rows)
 
 
 class TokenStore:
@@ -135,51 +192,66 @@ def create_app() -> Flask:
         client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
     )
 
-    def page(body: str) -> str:
+    def browser_language() -> str:
+        return language_of(request.accept_languages.best_match(["zh-TW", "zh-Hant", "zh", "en"]))
+
+    def page(body: str, language: str = "zh-Hant") -> str:
+        title = WORDS[language]["title"]
         return (
-            '<!doctype html><html lang="zh-Hant"><meta charset="utf-8">'
-            "<title>癌症篩檢系統（示範）Screening system (stand-in)</title>"
+            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
+            f"<title>{title}</title>"
             "<style>body{font-family:sans-serif;margin:2em}td,th{border:1px solid #999;padding:4px 8px}"
             "table{border-collapse:collapse}</style>"
-            f"<h1>癌症篩檢系統（示範）<br><small>Screening system (stand-in)</small></h1>{body}</html>"
+            f"<h1>{title}</h1>{body}</html>"
         )
+
+    def sign_in_link(language: str) -> str:
+        return f'<p><a id="sign-in" href="{url_for("login")}">{WORDS[language]["sign-in"]}</a></p>'
 
     @app.get("/")
     def index():
         claims = session.get("claims")
         if not claims:
-            return page(f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>')
+            language = browser_language()
+            return page(sign_in_link(language), language)
         key = str(session.get("token_key") or "")
         token = tokens.get(key)
         checked = token and still_signed_in(oauth.keycloak.load_server_metadata(), token, client_id, client_secret)
         if not checked:
             tokens.drop(key)
             session.clear()
+            # Said in both languages: the person's own is no longer known for sure.
             return page(
                 '<p id="session-ended">您的登入已結束（帳號權限已變更或已登出），請重新登入。<br>'
-                "Your session has ended (your access changed, or you were signed out); please sign in again.</p>"
-                f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'
+                '<span lang="en">Your session has ended (your access changed, or you were signed out); '
+                "please sign in again.</span></p>"
+                f'<p><a id="sign-in" href="{url_for("login")}">登入 <span lang="en">Sign in</span></a></p>'
             ), 401
         if checked is not token:  # refreshed: the grants shown are the new token's
             tokens.replace(key, checked)
             claims = {**claims, **_access_claims(checked["access_token"])}
             session["claims"] = claims
-        rows = "".join(
-            f'<tr class="grant"><td>{g["institution"]}</td><td>{g["category"]}</td>'
-            f"<td>{LEVEL_ZH[g['level']]} {g['level']}</td>"
-            f"<td>{'<br>'.join(_function_cell(f) for f in g['functions']) or '—'}</td></tr>"
-            for g in grants_from_claims(claims)
+        language = language_of(claims.get("locale") or browser_language())
+        words = WORDS[language]
+        grants = grants_from_claims(claims)
+        table = (
+            f'<table id="grants"><tr><th>{words["institution"]}</th><th>{words["category"]}</th>'
+            f"<th>{words['level']}</th><th>{words['functions']}</th></tr>{grant_rows(grants, language)}</table>"
+            if grants
+            else f'<p id="no-grant">{words["no-grant"]}</p>'
         )
         return page(
-            f'<p id="who">已登入 / Signed in: <b>{html.escape(claims.get("preferred_username", ""))}</b> '
-            f'<span id="name">{html.escape(person_name(claims))}</span></p>'
+            '<p id="who">'
+            + words["who"].format(
+                name=f'<b id="name">{html.escape(person_name(claims))}</b>',
+                account=f'<span id="account">{html.escape(claims.get("preferred_username", ""))}</span>',
+            )
+            + "</p>"
             f'<p><a id="change-password" href="{html.escape(account_console)}#/account-security/signing-in">'
-            "變更密碼 / Change password</a></p>"
-            '<h2>權限 / Grants</h2><table id="grants"><tr><th>機構代碼 Institution</th>'
-            "<th>業務類別 Category</th><th>層級 Level</th><th>功能 Functions</th></tr>"
-            f"{rows}</table><h2>收到的權杖內容 / Claims received</h2>"
-            f'<pre id="claims">{html.escape(json.dumps(claims, ensure_ascii=False, indent=2))}</pre>'
-            f'<p><a href="{url_for("logout")}">登出 / Sign out</a></p>'
+            f"{words['change-password']}</a></p>"
+            f"<h2>{words['grants']}</h2>{table}"
+            f'<p><a id="sign-out" href="{url_for("logout")}">{words["sign-out"]}</a></p>',
+            language,
         )
 
     @app.get("/login")
@@ -195,10 +267,11 @@ def create_app() -> Flask:
                 raise OAuthError(error=request.args["error"])
             token = oauth.keycloak.authorize_access_token()
         except OAuthError:
-            return page(
-                '<p id="error">登入未完成，請重新登入。<br>Sign-in did not complete; please sign in again.</p>'
-                f'<p><a id="sign-in" href="{url_for("login")}">登入 / Sign in</a></p>'
-            ), 400
+            language = browser_language()
+            message = (
+                "Sign-in did not complete; please sign in again." if language == "en" else "登入未完成，請重新登入。"
+            )
+            return page(f'<p id="error">{message}</p>{sign_in_link(language)}', language), 400
         # The access token carries the grants the screening system acts on (the token contract).
         claims = dict(token.get("userinfo") or {})
         claims.update(_access_claims(token["access_token"]))
@@ -224,4 +297,4 @@ def _access_claims(access_token: str) -> dict:
     payload = access_token.split(".")[1]
     payload += "=" * (-len(payload) % 4)
     data = json.loads(base64.urlsafe_b64decode(payload))
-    return {k: data[k] for k in ("grants", "realm_access", "groups", "preferred_username") if k in data}
+    return {k: data[k] for k in ("grants", "preferred_username", "locale") if k in data}

@@ -31,7 +31,14 @@ from ..services.ports import (
     Profile,
     SignInState,
 )
-from .keycloak_groups import GROUP_OF_LEVEL, ROOT_GROUP, GrantGroups, find_group, grant_group_path
+from .keycloak_groups import (
+    GROUP_OF_LEVEL,
+    ROOT_GROUP,
+    GrantGroups,
+    describe_institution,
+    find_group,
+    grant_group_path,
+)
 from .keycloak_pairs import PairsReader
 from .keycloak_permissions import ManagerPermissions
 
@@ -353,6 +360,10 @@ class KeycloakDirectory:
 
         if not self._on_group(grant, add, create=True):
             self._on_group(grant, add, create=True)  # made again after a removal by hand, once
+
+    @_keycloak_errors_as_ours
+    def describe_institution(self, code: str, name: str) -> None:
+        describe_institution(self.admin, code, name)
 
     @_keycloak_errors_as_ours
     def leave(self, account_id: str, grant: Grant) -> None:

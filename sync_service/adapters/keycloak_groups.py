@@ -10,12 +10,40 @@ import threading
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakError, KeycloakGetError
 
+import policies
 from policies import MANAGER_ROLE, category_role
 
 from ..domain import Level
 
 GROUP_OF_LEVEL = {Level.MANAGER: "managers", Level.USER: "users"}
 ROOT_GROUP = "institutions"
+# What the admin console shows beside a group's name (its description, "中文 / English"; the
+# console script shows the reader's half, decision 0150). An institution's group is described by
+# the institution's name (`describe_institution`), known from the application that made it.
+LEVEL_WORDS = {"managers": "管理者 / Managers", "users": "使用者 / Users"}
+ROOT_WORDS = "機構 / Institutions"
+
+
+def group_description(path: str) -> str | None:
+    """The description of a grant group or a group above it, from policies/ (None: an institution)."""
+    parts = path.strip("/").split("/")
+    if parts == [ROOT_GROUP]:
+        return ROOT_WORDS
+    if len(parts) == 3:
+        c = policies.load().categories.get(parts[2])
+        return f"{c.zh} / {c.en}" if c else None
+    if len(parts) == 4:
+        return LEVEL_WORDS.get(parts[3])
+    return None
+
+
+def describe_institution(admin: KeycloakAdmin, code: str, name: str) -> None:
+    """The institution's group carries its name, for the console (decision 0150); nothing when
+    the group does not exist or says it already."""
+    group = find_group(admin, f"/{ROOT_GROUP}/{code}")
+    if group is None or not name or group.get("description") == name:
+        return
+    admin.update_group(group["id"], {"name": group["name"], "description": name})
 
 
 def grant_group_path(institution: str, category: str, level: Level | str) -> str:
@@ -105,7 +133,7 @@ class GrantGroups:
     def _make_or_find(admin: KeycloakAdmin, parent_id: str | None, name: str, path: str) -> tuple[str, bool]:
         """(id, made now?)"""
         try:
-            group_id = admin.create_group({"name": name}, parent=parent_id)
+            group_id = admin.create_group({"name": name, **_described(path)}, parent=parent_id)
         except KeycloakError as e:
             if getattr(e, "response_code", None) != 409:
                 raise
@@ -132,3 +160,8 @@ class GrantGroups:
             with self._lock:
                 self._roles[name] = role
         return role
+
+
+def _described(path: str) -> dict:
+    description = group_description(path)
+    return {"description": description} if description else {}

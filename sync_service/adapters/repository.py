@@ -17,7 +17,7 @@ from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
 from ..services.ports import ConcurrentDecision, ImportedRowState, LeaseLost, MailDue, OutboxEntry, Scan
 from .crypto import PersonalDataCipher
-from .tables import applications, legacy_import_rows, manager_seats, outbox, scans, suspensions
+from .tables import applications, legacy_import_rows, manager_seats, outbox, receipt_mails, scans, suspensions
 
 
 class ApplicationRepository:
@@ -75,32 +75,33 @@ class ApplicationRepository:
     def queue(
         self,
         *,
-        status: str | None = None,
+        statuses: Sequence[str] | None = None,
         type: str | None = None,
         institution_code: str | None = None,
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        newest_first: bool = False,
     ) -> tuple[builtins.list[Application], int]:
-        """The reviewers' queue: oldest first, and how many match in all."""
+        """The reviewers' queue, oldest (or newest) first, and how many match in all."""
         where = [
             column == value
             for column, value in (
-                (applications.c.status, status),
                 (applications.c.type, type),
                 (applications.c.institution_code, institution_code),
                 (applications.c.category, category),
             )
             if value is not None
         ]
+        if statuses is not None:
+            where.append(applications.c.status.in_(list(statuses)))
         total = self.conn.execute(select(func.count()).select_from(applications).where(*where)).scalar_one()
-        query = (
-            select(applications)
-            .where(*where)
-            .order_by(applications.c.submitted_at, applications.c.id)
-            .limit(limit)
-            .offset(offset)
+        order = (
+            (applications.c.submitted_at.desc(), applications.c.id.desc())
+            if newest_first
+            else (applications.c.submitted_at, applications.c.id)
         )
+        query = select(applications).where(*where).order_by(*order).limit(limit).offset(offset)
         return [self._application(r) for r in self.conn.execute(query)], total
 
     def counts_by_status(
@@ -119,6 +120,19 @@ class ApplicationRepository:
             select(applications.c.status, func.count()).where(*where).group_by(applications.c.status)
         )
         return dict(rows.all())
+
+    def awaiting_receipt(self, limit: int) -> builtins.list[Application]:
+        mailed = exists().where(receipt_mails.c.application_id == applications.c.id)
+        query = (
+            select(applications)
+            .where(applications.c.submitted_at.is_not(None), ~mailed)
+            .order_by(applications.c.submitted_at, applications.c.id)
+            .limit(limit)
+        )
+        return [self._application(r) for r in self.conn.execute(query)]
+
+    def receipt_mailed(self, application_id: str, at: datetime) -> None:
+        self.conn.execute(insert(receipt_mails).values(application_id=application_id, sent_at=at))
 
     def open_like(self, app: Application) -> builtins.list[Application]:
         """Applications still open (not decided, or decided and not yet through)

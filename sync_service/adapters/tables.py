@@ -111,6 +111,14 @@ applications = Table(
     Index("ix_applications_category_queue", "category", "status", "submitted_at", "id"),
 )
 
+# Which applicants were mailed their application's reference (0016, issue 21 point 5).
+receipt_mails = Table(
+    "receipt_mails",
+    metadata,
+    Column("application_id", String(40), ForeignKey("applications.id"), primary_key=True),
+    Column("sent_at", UtcDateTime(), nullable=False),
+)
+
 # Scans of the signed documents an applicant uploads (0002): encrypted with the
 # personal-data key, bound to the application (AES-GCM associated data).
 scans = Table(

@@ -108,8 +108,27 @@ def _store_new(uow: UnitOfWork, app: Application) -> None:
                 "The holder of this account asked to stop the processing of their personal data; "
                 "no application is taken for it",
             )
+        _require_no_open_change(uow, app)
         uow.applications.add(app)
         uow.commit()
+
+
+def _require_no_open_change(uow: UnitOfWork, app: Application) -> None:
+    """One B or D open at a time for a manager's seat (issue 21 point 8): a revocation and a change
+    to user of the same account at the same institution and category contradict each other."""
+    if app.type not in NOTICE_TYPES:
+        return
+    for other in uow.applications.open_like(app):
+        same_seat = (other.institution.code, other.category) == (app.institution.code, app.category)
+        if other.type in NOTICE_TYPES and same_seat and other.account.lower() == app.account.lower():
+            raise Conflict(
+                "application.change_open",
+                f"帳號 {app.account} 在此機構與業務類別已有一件處理中的 {other.type.value} 類申請"
+                f"（{other.id}）：B 或 D 一次只能有一件，請等候其結果，或請國健署撤回後再申請",
+                f"The account {app.account} already has an open application {other.type.value} ({other.id}) "
+                "at this institution and category: one B or D at a time; wait for its decision, or ask HPA "
+                "to withdraw it first",
+            )
 
 
 # The types an institution's representative gives notice of by letter (附件2-1 四): a manager's

@@ -19,7 +19,7 @@ from .applications import FORM_FIELDS
 from .clock import utcnow
 from .errors import NotFound
 from .people import is_holder
-from .ports import Account, Caller, Scan, UnitOfWork
+from .ports import Account, Caller, Directory, Scan, UnitOfWork
 
 
 def _not_found() -> NotFound:
@@ -135,3 +135,39 @@ def form_findings(form: dict[str, Any], *, now: datetime | None = None) -> dict[
     except FormInvalid as e:
         return {err.field: (err.zh, err.en) for err in e.errors}
     return {}
+
+
+def prefill(uow: UnitOfWork, directory: Directory, caller: Caller, type_: str) -> dict[str, str]:
+    """What a signed-in person's form B, C or D starts with (issue 21 point 8): what the system
+    holds of them, never the national ID (typed each time: it is what proves the person). The
+    institution and category are filled when the person holds exactly one grant of the level the
+    type is about (a manager's for B and D, a user's for C)."""
+    from ..domain import Level
+
+    account = directory.find_account(caller.username)
+    if account is None:
+        return {"account": caller.username}
+    profile = directory.profile_of(account.id)
+
+    def first(name: str) -> str:
+        return (profile.attributes.get(name) or [""])[0]
+
+    values = {
+        "account": caller.username,
+        "applicant_name": f"{profile.last_name or ''}{profile.first_name or ''}",
+        "email": profile.email or "",
+        "phone": first("phone"),
+        "department": first("department"),
+    }
+    level = Level.MANAGER if type_ in ("B", "D") else Level.USER
+    grants = [g for g in directory.grants_of(account.id) if g.level is level]
+    if len(grants) == 1:
+        grant = grants[0]
+        with uow:
+            named = uow.applications.list(institution_code=grant.institution_code, limit=1)
+        values.update(
+            category=grant.category,
+            institution_code=grant.institution_code,
+            institution_name=named[0].institution.name if named else "",
+        )
+    return {k: v for k, v in values.items() if v}

@@ -1,13 +1,15 @@
-"""The one mail the sync service sends itself: the default password of a new
-manager account (R-MGR-2, R-PWD-6). zh-Hant first, English beside it."""
+"""The mails the sync service writes itself: the default password of a new manager account
+(R-MGR-2, R-PWD-6) and the applicant's receipt (issue 21 point 5). zh-Hant first, English beside it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import policies
 
 from ..domain import Application
+from ..domain.words import taipei_text
 from .ports import OutgoingMail
 
 
@@ -93,6 +95,59 @@ and contact the Health Promotion Administration.
     return OutgoingMail(
         to=app.form.email,
         subject="癌症篩檢資訊整合系統管理者帳號開通通知 / Your screening system manager account",
+        body=body,
+        message_id=message_id,
+    )
+
+
+def receipt_mail(app: Application, status_page: str | None, message_id: str) -> OutgoingMail:
+    """The applicant's receipt (issue 21 point 5): the reference, what was filed, what comes next
+    and where to look it up; zh-Hant first, English beside it."""
+    p = policies.load()
+    category = p.categories[app.category]
+    desk = p.help_desk
+    where = f"{app.institution.name}（{app.institution.code}）"
+    sent = app.submitted_at or app.form.application_date
+    look_zh = f"\n查詢進度（申請編號加申請時的電子郵件）：{status_page}\n" if status_page else ""
+    look_en = f"\nSee where it stands (the reference and this e-mail address): {status_page}\n" if status_page else ""
+    when = taipei_text(sent) if isinstance(sent, datetime) else str(sent)
+    body = f"""{app.form.applicant_name} 您好：
+
+我們已收到您的「癌症篩檢與追蹤管理資訊整合系統」帳號申請，請記下申請編號：
+
+  申請編號：{app.id}
+  申請作業：{app.type.value}. {app.type.zh}
+  機構：{where}
+  業務類別：{category.zh}
+  帳號：{app.account}
+  送出時間：{when} 臺北時間
+
+下一步：請列印申請頁上的表單，簽名並蓋章後，以公文將正本寄至{desk.mail_originals_to_zh}。國民健康署收到正本後審核。
+{look_zh}
+如非您本人申請，請與系統客服聯絡：{desk.phone}（{desk.email}）。
+
+----------------------------------------------------------------
+Dear {app.form.applicant_name},
+
+Your application for an account of the Cancer Screening and Follow-up Management Information
+System is in. Keep its reference:
+
+  Reference: {app.id}
+  Application: {app.type.value}. {app.type.en}
+  Institution: {app.institution.name} ({app.institution.code})
+  Business category: {category.en}
+  Account: {app.account}
+  Sent: {when} (Taipei time, UTC+8)
+
+Next: print the forms on the application's page, sign and stamp them, and mail the originals by
+official letter to {desk.mail_originals_to_en}. The Health Promotion Administration reviews the
+application once the originals are in.
+{look_en}
+If you did not apply, contact the help desk: {desk.phone} ({desk.email}).
+"""
+    return OutgoingMail(
+        to=app.form.email,
+        subject=f"癌症篩檢系統 已收到您的申請 {app.id} / Application received",
         body=body,
         message_id=message_id,
     )

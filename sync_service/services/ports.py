@@ -105,18 +105,26 @@ class ApplicationRepository(Protocol):
     def queue(
         self,
         *,
-        status: str | None = None,
+        statuses: Sequence[str] | None = None,
         type: str | None = None,
         institution_code: str | None = None,
         category: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        newest_first: bool = False,
     ) -> tuple[builtins.list[Application], int]:
-        """The reviewers' queue, oldest first, and how many match in all."""
+        """The reviewers' queue (any of `statuses`; None: all), oldest or newest first, and how many match in all."""
 
     def counts_by_status(
         self, *, type: str | None = None, institution_code: str | None = None, category: str | None = None
     ) -> dict[str, int]: ...
+
+    def awaiting_receipt(self, limit: int) -> builtins.list[Application]:
+        """Submitted applications whose applicant was not mailed the reference yet, oldest first."""
+        ...
+
+    def receipt_mailed(self, application_id: str, at: datetime) -> None:
+        """The applicant of this application was mailed its reference."""
 
 
 @dataclass(frozen=True)
@@ -752,6 +760,10 @@ class Memberships(Protocol):
 
     def grants_of(self, account_id: str) -> set[Grant]:
         """Every grant the account holds."""
+
+    def describe_institution(self, code: str, name: str) -> None:
+        """The institution's group carries its name (what a manager reads in the console beside
+        the code, decision 0150); nothing when there is no such group yet."""
 
 
 class ConsolePermissions(Protocol):

@@ -88,6 +88,7 @@ class GrantApplier:
         if change.kind is ChangeKind.GRANT and made is not None:
             # Made in the managers group and in no other: only the password mail is left.
             self.checkpoint(entry, account_id=made.account_id)
+            self._name_institution(entry, made)
             self.notify(entry, made.app, made.password)
         elif change.kind is ChangeKind.GRANT:
             account_id = self._account_for_grant(entry)
@@ -95,6 +96,7 @@ class GrantApplier:
                 self._require_applicant(entry)
             directory.join(account_id, manager)
             directory.leave(account_id, user)  # R-MGR-4: the manager level replaces the user level
+            self._name_institution(entry, None)
             if closing.reopen(directory, account_id):  # a later grant opens a closed account (R-ACC-2)
                 return AccountChange.REOPENED
         elif change.kind is ChangeKind.DEMOTE:
@@ -115,6 +117,11 @@ class GrantApplier:
                 if closing.close_if_nothing_left(directory, account.id, self.clock()):
                     return AccountChange.CLOSED
         return None
+
+    def _name_institution(self, entry: OutboxEntry, made: MadeAccount | None) -> None:
+        """The institution's group, made by now, carries the name the console shows beside its code (0150)."""
+        app = made.app if made is not None else self.load(entry.change.application_id)
+        self.directory.describe_institution(entry.change.institution_code, app.institution.name)
 
     def _require_applicant(self, entry: OutboxEntry, account: Account | None = None) -> None:
         """C and D: the account named must still be the person on the application

@@ -51,13 +51,35 @@ class Queue:
     counts: dict[str, int]  # by status, under the other filters
 
 
-def queue(uow: UnitOfWork, *, caller: Caller, limit: int = 50, offset: int = 0, **filters: str | None) -> Queue:
+# What the queue opens on (issue 21 point 8): the applications waiting for a reviewer, the one
+# waiting longest first; "all" lists every application, newest first.
+WAITING = "waiting"
+ALL = "all"
+WAITING_STATUSES = (Status.SUBMITTED.value, Status.ORIGINALS_RECEIVED.value, Status.FAILED.value)
+
+
+def queue(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    limit: int = 50,
+    offset: int = 0,
+    newest_first: bool | None = None,
+    **filters: str | None,
+) -> Queue:
+    """`status`: one status, WAITING (the default: submitted, originals received, failed) or ALL.
+    `newest_first`: None for the status's own order (waiting: oldest first; anything else: newest)."""
     require_staff(caller)
     filters = {k: v for k, v in filters.items() if k in QUEUE_FILTERS and v}
+    status = filters.pop("status", None) or WAITING
+    statuses: tuple[str, ...] | None = WAITING_STATUSES if status == WAITING else None if status == ALL else (status,)
+    if newest_first is None:
+        newest_first = status != WAITING
     with uow:
-        apps, total = uow.applications.queue(limit=limit, offset=offset, **filters)
-        others = {k: v for k, v in filters.items() if k != "status"}
-        counts = uow.applications.counts_by_status(**others)
+        apps, total = uow.applications.queue(
+            limit=limit, offset=offset, statuses=statuses, newest_first=newest_first, **filters
+        )
+        counts = uow.applications.counts_by_status(**filters)
     return Queue(apps, total, counts)
 
 

@@ -65,6 +65,8 @@ def apply():
     form = _form_from({"type": request.args.get("type", "A")})
     form["application_date"] = taiwan_date(utcnow()).isoformat()
     if who is not None and form["type"] != "A":
+        # What the system holds of the person, as they would type it (issue 21 point 8).
+        form.update(lookup.prefill(wiring().uow(), wiring().directory(), who, form["type"]))
         form["account"] = who.username
     return _render_apply(form, {})
 

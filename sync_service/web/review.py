@@ -26,10 +26,21 @@ PAGE = 50
 @staff_only
 def queue():
     filters = {k: (request.args.get(k) or "").strip() or None for k in review.QUEUE_FILTERS}
-    if filters["status"] not in (None, *[s.value for s in Status]):
-        filters["status"] = None
+    if filters["status"] not in (review.WAITING, review.ALL, *[s.value for s in Status]):
+        filters["status"] = review.WAITING  # what the queue opens on: what waits for a reviewer
+    order = request.args.get("order")
+    newest_first = {"newest": True, "oldest": False}.get(order or "")
     page = max(int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1, 1)
-    q = review.queue(wiring().uow(), caller=signed_in_caller(), limit=PAGE, offset=(page - 1) * PAGE, **filters)
+    q = review.queue(
+        wiring().uow(),
+        caller=signed_in_caller(),
+        limit=PAGE,
+        offset=(page - 1) * PAGE,
+        newest_first=newest_first,
+        **filters,
+    )
+    if newest_first is None:
+        newest_first = filters["status"] != review.WAITING
     p = policies.load()
     return render_template(
         "review_queue.html",
@@ -38,6 +49,8 @@ def queue():
         page=page,
         page_size=PAGE,
         statuses=list(STATUS_LABELS.items()),
+        waiting_count=sum(q.counts.get(status, 0) for status in review.WAITING_STATUSES),
+        newest_first=newest_first,
         types=[ApplicationType(t) for t in p.application_types],
         categories=p.categories.values(),
     )

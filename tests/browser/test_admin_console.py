@@ -85,11 +85,15 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     page.click("#kc-join-groups-button")
     dialog = page.locator("[role=dialog]")
     for step in ("institutions", world.a, OWN_CAT):
-        dialog.get_by_text(step, exact=True).click()
-    dialog.locator("tr, li").filter(has_text=re.compile(r"^\s*users\s*$")).locator("input[type=checkbox]").check()
+        dialog.locator(f'[data-testid="{step}"]').click()
+    dialog.locator('[data-testid="users-check"]').check()
+    # The picker names what the codes stand for (the theme, decision 0150): institution, category, level.
+    dialog.get_by_text(world.names[world.a]).first.wait_for()
+    assert "大腸癌—採檢機構" in dialog.inner_text() and "使用者" in dialog.inner_text()
     shot(page, screenshots_dir, "manager-02-group-picker.png")
     dialog.get_by_role("button", name="加入").click()
-    page.locator("form").get_by_text("users").first.wait_for()
+    page.locator("form").get_by_text(f"/{OWN_CAT}/users").first.wait_for()
+    page.locator("form").get_by_text(world.names[world.a]).first.wait_for()
     shot(page, screenshots_dir, "manager-03-new-user.png")
     # Without the person's national ID the account is not made, and the form says why (R-ACC-1).
     page.click("[data-testid=user-creation-save]")
@@ -113,6 +117,17 @@ def test_a_manager_sees_only_their_users_and_creates_one(page, keycloak, world, 
     # The console keeps polling, so "network idle" never comes: wait for the tab itself.
     page.get_by_role("tab", name=re.compile("憑證"), selected=True).wait_for()
     shot(page, screenshots_dir, "manager-05-credentials.png")
+    # The set-password dialog with the realm's rules in it (the theme, decision 0150), and the
+    # set-up mail dialog, for the guide.
+    # A new user has no password yet: the tab offers both as its empty state's actions.
+    page.locator(".pf-v5-c-empty-state .pf-m-primary").first.click()
+    page.wait_for_selector("#screening-password-rules li")
+    shot(page, screenshots_dir, "manager-06-password-dialog.png")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("#screening-password-rules", state="detached")
+    page.locator(".pf-v5-c-empty-state .pf-m-link").first.click()
+    page.wait_for_selector("[data-testid=credential-reset-modal]")
+    shot(page, screenshots_dir, "manager-07-setup-mail-dialog.png")
 
 
 def test_the_console_follows_the_managers_zh_hant_locale(browser, keycloak, world):

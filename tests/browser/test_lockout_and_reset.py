@@ -74,15 +74,15 @@ def test_locked_out_person_resets_and_signs_in_again(
     # second boundary exp - iat reads 3599; measured from the request it is 3600.
     assert token["exp"] - token["iat"] in (3599, 3600), token
     assert requested_at + 3600 <= token["exp"] <= requested_at + 3602, "the link lives one hour (R-LCK-4)"
-    # Still locked until the reset is complete.
-    assert "無效" in _attempt_sign_in(browser, screening_client, user["username"], user["password"])
+    # Still locked until the reset is complete: with the right password, the holder is told so (issue 21 point 6).
+    assert "而鎖定" in _attempt_sign_in(browser, screening_client, user["username"], user["password"])
 
     page.goto(link)
     update = UpdatePasswordPage(page)
     assert update.is_shown(), page.inner_text("body")
     assert "~ ! # ^ *" in update.rules_text()
     assert update.meter_after_typing("qwerty123") == "weak"
-    assert "弱" in update.meter_text()
+    assert "不可使用" in update.meter_text()  # refused: one red bar and the verdict, whatever the reason
     new_password = good_password()
     assert update.meter_after_typing(new_password) in ("medium", "strong")
     update.screenshot(screenshots_dir / "update-password-meter.zh-Hant.png")

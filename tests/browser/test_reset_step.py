@@ -130,8 +130,15 @@ def test_new_image_replaces_the_challenge_and_an_alternative_is_offered(make_use
     _page, reset = open_reset()
     first_image, first = reset.captcha_image(), captcha_answers.latest(reset.tab_id())
     assert "管理者" in reset.alternative_text() and "help desk" in reset.alternative_text()
+    # What was typed stays when the person asks for another image (issue 21 point 8).
+    _page.fill("#username", user["username"])
+    _page.fill("#email", user["email"])
     reset.new_image()
     assert reset.captcha_shown() and reset.captcha_image() != first_image
+    assert _page.input_value("#username") == user["username"] and _page.input_value("#email") == user["email"]
+    assert _page.locator("#input-error-captcha, .kc-feedback-text").count() == 0 or "驗證碼錯誤" not in (
+        _page.inner_text("body")
+    ), "a new image is no wrong answer"
     second = captcha_answers.latest(reset.tab_id())
     if first != second:  # the old answer is void once a new image is shown
         reset.request(user["username"], user["email"], first)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 import policies
+from stack.keycloak import national_id_key_file
+from stack.paths import REALM_NAME
 from stack.realm import password_policy
 from tests.pages.keycloak import LoginPage, UpdatePasswordPage
 
@@ -34,8 +36,12 @@ SCORE_ALL = """async ([endpoint, tabId, passwords]) => {
 
 @pytest.fixture
 def corpus_realm(admin, keycloak):
-    """A realm with our realm's whole password policy (from policies/) and our themes."""
+    """A realm with our realm's whole password policy (from policies/) and our themes, and the
+    national ID digest key in the vault under its name (accounts keep no national ID without it)."""
     name = f"corpus-{uuid.uuid4().hex[:8]}"
+    key = national_id_key_file(keycloak.vault_dir)
+    realm_key = key.with_name(key.name.replace(REALM_NAME, name, 1))
+    realm_key.write_bytes(key.read_bytes())
     admin.connection.raw_post(
         "admin/realms",
         data=json.dumps(
@@ -53,6 +59,7 @@ def corpus_realm(admin, keycloak):
     admin.connection.raw_put(f"admin/realms/{name}/users/profile", data=json.dumps(profile))
     yield name
     admin.connection.raw_delete(f"admin/realms/{name}")
+    realm_key.unlink()
 
 
 def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus_realm, page):
@@ -61,7 +68,7 @@ def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus
     assert len(passwords) >= 350
     username = f"yjchen{secrets.token_hex(3)}"
     temporary = f"Tmp~{secrets.token_hex(8)}A1"
-    admin.connection.raw_post(
+    created = admin.connection.raw_post(
         f"admin/realms/{corpus_realm}/users",
         data=json.dumps(
             {
@@ -80,6 +87,7 @@ def test_meter_and_policy_agree_on_every_corpus_password(admin, keycloak, corpus
             }
         ),
     )
+    assert created.status_code == 201, created.text
     user_id = admin.connection.raw_get(f"admin/realms/{corpus_realm}/users", username=username, exact="true").json()[0][
         "id"
     ]

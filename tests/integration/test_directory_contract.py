@@ -189,6 +189,16 @@ def test_join_and_leave_are_idempotent(subject, institution):
     d.end_sessions(account_id)  # no sessions: nothing to end, no error
 
 
+def test_an_institution_is_named_once_its_group_exists_and_naming_is_idempotent(subject, institution):
+    """The console shows the institution's name beside its code (decision 0150)."""
+    d = subject.directory
+    d.describe_institution(institution, "臺北市立聯合醫院")  # no group yet: nothing happens
+    account_id = d.create_accounts([account := new_account()])[account.username]
+    d.join(account_id, Grant(institution, CAT, Level.USER))
+    d.describe_institution(institution, "臺北市立聯合醫院")
+    d.describe_institution(institution, "臺北市立聯合醫院")
+
+
 def test_the_pair_manager_access_is_made_with_the_first_manager_and_repaired(subject, institution):
     """Made with the pair's first manager; drift is reported once, and repaired."""
     d = subject.directory

@@ -49,6 +49,22 @@ class UpdatePasswordPage(KeycloakPage):
         self.page.wait_for_function("() => document.getElementById('password-strength-level').dataset.level")
         return self.page.get_attribute("#password-strength-level", "data-level") or ""
 
+    def meter_bars(self) -> list[str]:
+        """The meter's three bars, each "grey", "red", "amber" or "green", as a person sees them."""
+        names = {
+            "rgb(210, 210, 210)": "grey",
+            "rgb(201, 25, 11)": "red",
+            "rgb(240, 171, 0)": "amber",
+            "rgb(62, 134, 53)": "green",
+        }
+        colours = self.page.eval_on_selector_all(
+            ".password-strength-bar", "bars => bars.map(b => getComputedStyle(b).backgroundColor)"
+        )
+        return [names.get(c, c) for c in colours]
+
+    def meter_level_shown(self) -> str:
+        return self.page.locator("#password-strength-level").inner_text().strip()
+
     def meter_text(self) -> str:
         return self.page.locator("#password-strength").inner_text()
 

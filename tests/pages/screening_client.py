@@ -31,13 +31,16 @@ class ScreeningClientPage:
         return notice.inner_text().strip() if notice.count() else ""
 
     def grants(self) -> list[dict]:
-        """Each grant row; functions by their ids (the page shows their names)."""
+        """Each grant row by its codes (the page shows names; the codes are the row's data)."""
         rows = []
         for row in self.page.locator("#grants tr.grant").all():
-            cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-            functions = [f.get_attribute("data-id") for f in row.locator(".function").all()]
             rows.append(
-                {"institution": cells[0], "category": cells[1], "level": cells[2].split()[-1], "functions": functions}
+                {
+                    "institution": row.get_attribute("data-institution"),
+                    "category": row.get_attribute("data-category"),
+                    "level": row.get_attribute("data-level"),
+                    "functions": [f.get_attribute("data-id") for f in row.locator(".function").all()],
+                }
             )
         return rows
 

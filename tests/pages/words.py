@@ -91,11 +91,11 @@ ADDRESS = re.compile(r"\S+@\S+|https?://\S+|[\w-]+(?:\.[\w-]+)+\.(?:tw|com|org|n
 
 
 @cache
-def _policy_codes() -> tuple[dict[str, str], frozenset[str]]:
+def _policy_codes() -> tuple[dict[str, tuple[str, str]], frozenset[str]]:
     import policies
 
     p = policies.load()
-    return {c.id: c.zh for c in p.categories.values()}, frozenset(p.documents)
+    return {c.id: (c.zh, c.en) for c in p.categories.values()}, frozenset(p.documents)
 
 
 def codes(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
@@ -103,7 +103,12 @@ def codes(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
     words here (its institution codes, account names)."""
     found = []
     categories, documents = _policy_codes()
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        # The console script's 「（name）」 beside a code may be the next line of the text (a flex
+        # row's items are blocks in innerText): on the screen it is beside it.
+        after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        beside = f"{line} {after}" if after.startswith(("（", "(")) else line
         bare = ADDRESS.sub(" ", line)
         for word in allowed:
             bare = bare.replace(word, " ")
@@ -112,8 +117,9 @@ def codes(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
                 found.append(f"{what}: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")
         for m in EPOCH_SECONDS.finditer(bare):
             found.append(f"an epoch number: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")
-        for code, zh in categories.items():
-            if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", bare) and zh not in line:
+        for code, names in categories.items():
+            # Its name beside it, in either language (an English screen names it in English).
+            if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", bare) and not any(n in beside for n in names):
                 found.append(f"a category code without its name: {line.strip()[:80]!r}")
         for document in documents:
             if re.search(rf"(?<![\w-]){re.escape(document)}(?![\w-])", bare):

@@ -75,5 +75,20 @@ def test_english_messages_hold_no_chinese_outside_bilingual_labels():
     for path in THEMES.rglob("messages_en.properties"):
         for key, value in read_properties(path).items():
             if han.search(value):
-                # The lockout mail is bilingual by design (sent in the realm's default language).
-                assert key.startswith("screeningLockout") or "轉" in value, (path.name, key, value)
+                # The lockout mail and the old address's notice of a changed address are bilingual
+                # by design (sent in the realm's default language); the language menu names each
+                # language in its own words.
+                bilingual_mail = key.startswith(("screeningLockout", "screeningAddressChanged", "locale_"))
+                assert bilingual_mail or "轉" in value, (path.name, key, value)
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "en"])
+def test_a_locked_account_reads_as_a_wrong_password(language):
+    """The sign-in page says the same for a wrong password, an account that does not exist and a
+    locked one (only the holder, with the right password, is told: HolderToldForm). Covers: R-LCK-1"""
+    login = read_properties(THEMES / "screening" / "login" / "messages" / f"messages_{language}.properties")
+    said = {
+        login[k]
+        for k in ("invalidUserMessage", "accountTemporarilyDisabledMessage", "accountPermanentlyDisabledMessage")
+    }
+    assert len(said) == 1, said

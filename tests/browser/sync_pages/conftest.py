@@ -42,6 +42,7 @@ def service(keycloak, run_secrets, mail, ports, tmp_path_factory, national_id_ke
         smtp_port=mail.port,
         keycloak_timeout_seconds=10,
         screening_system_url=f"http://127.0.0.1:{ports['screening-client']}/",
+        public_url=f"http://127.0.0.1:{ports['sync-service']}",
         national_id_key_file=national_id_key_file,  # Keycloak's vault secret: the same digests
         # The pages ask the realm again after 3 s (30 s in production, decision 0130), so the
         # session tests see an ended sign-in refused within seconds.

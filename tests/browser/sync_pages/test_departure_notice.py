@@ -42,6 +42,7 @@ def test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve(
         manager["username"],
         email=manager["email"],
         effective_date=(today + timedelta(days=notice)).isoformat(),
+        category="CER-COL",  # another seat: one B or D is open at a time for a seat (issue 21 point 8)
     )
 
     sign_in(reviewer, f"/review/?institution_code={institution}")

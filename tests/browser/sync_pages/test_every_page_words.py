@@ -50,6 +50,11 @@ def test_the_service_pages_read_as_words(
     reference = application_page.reference()
     read.allow(reference, values["email"])
     read.page(page, "application-sent", bilingual_page=True)
+    # The receipt (issue 21 point 5): the reference, by mail, soon after (the worker's job).
+    service.schedule().run_one("application-receipts")
+    [receipt] = mail.wait_for(values["email"], count=1)
+    text = read.mail(page, receipt, "mail-receipt")
+    assert reference in receipt["Subject"] and reference in text and _taipei_now_shown(text)
     application_page.upload_scan("form-1", _scan_of(tmp_path / "signed-form.pdf", MAX_SCAN_BYTES - 1024))
     assert [s for s in application_page.scans() if "signed-form.pdf" in s], "a scan under the documented size"
     read.page(page, "application-with-scan", bilingual_page=True)
@@ -69,7 +74,7 @@ def test_the_service_pages_read_as_words(
     review.open(reference)
     text = read.page(page, "review-file-provisioned", bilingual_page=True)
     assert _taipei_now_shown(text), "the audit trail's times in Taipei"
-    [password_mail] = mail.wait_for(values["email"], count=1, timeout=60)
+    password_mail = mail.wait_for(values["email"], count=2, timeout=60)[-1]
     read.mail(page, password_mail, "mail-new-manager")
 
     # A person's own data: profile attributes Keycloak keeps as epoch numbers, a grant, an

@@ -63,6 +63,13 @@ class AdminApiAs:
     def send_actions_mail(self, user_id: str, actions: list[str]) -> int:
         return self._do("PUT", f"/users/{user_id}/execute-actions-email", json=actions).status_code
 
+    def actions_mail(self, user_id: str, actions: list[str]) -> requests.Response:
+        """The set-password / actions mail, with the answer's body (the reason of a refusal)."""
+        return self._do("PUT", f"/users/{user_id}/execute-actions-email", json=actions)
+
+    def verify_mail(self, user_id: str) -> requests.Response:
+        return self._do("PUT", f"/users/{user_id}/send-verify-email")
+
     def add_to_group(self, user_id: str, group_id: str) -> int:
         return self._do("PUT", f"/users/{user_id}/groups/{group_id}").status_code
 

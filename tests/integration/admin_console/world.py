@@ -11,7 +11,7 @@ from typing import Any
 
 from keycloak import KeycloakAdmin
 
-from sync_service.adapters.keycloak_groups import ensure_grant_group, grant_group_path
+from sync_service.adapters.keycloak_groups import describe_institution, ensure_grant_group, grant_group_path
 from sync_service.adapters.keycloak_permissions import ensure_manager_permissions
 from tests.conftest import unique
 from tests.integration.admin_console.manager_api import AdminApiAs
@@ -56,6 +56,12 @@ class ManagerWorld:
     a: str = field(default_factory=fresh_code)
     b: str = field(default_factory=fresh_code)
     groups: dict = field(default_factory=dict)  # (code, cat, level) -> group
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The institutions' names, as their applications give them."""
+        return {self.a: "臺北市立聯合醫院", self.b: "高雄榮民總醫院"}
+
     manager: dict | None = None
 
     def provision(self) -> None:
@@ -64,6 +70,8 @@ class ManagerWorld:
                 for level in ("manager", "user"):
                     self.groups[(code, cat, level)] = ensure_grant_group(self.admin, code, cat, level)
                 ensure_manager_permissions(self.admin, code, cat)
+            # As the sync service names an institution when it grants its manager (decision 0150).
+            describe_institution(self.admin, code, self.names[code])
         self.manager = self.person_in(self.a, OWN_CAT, "manager")
 
     def group(self, code: str, cat: str, level: str) -> dict:

@@ -38,6 +38,7 @@ class FakeKeycloak:
         self.manager_access: set[tuple[str, str]] = set()
         self.logouts: list[str] = []
         self.set_password_mails: list[str] = []  # account ids mailed a set-a-password link
+        self.institution_names: dict[str, str] = {}  # code -> name, as the console shows it
         self.creations = 0
         # People signed in to the pages: account id -> their sessions, enabled, realm roles.
         self.sign_ins: dict[str, dict] = {}
@@ -196,6 +197,11 @@ class FakeDirectory:
         with self.kc.lock:
             self._call()
             self.kc.add_member(account_id, grant)
+
+    def describe_institution(self, code, name):
+        with self.kc.lock:
+            self._call()
+            self.kc.institution_names[code] = name
 
     def leave(self, account_id, grant):
         with self.kc.lock:

@@ -19,7 +19,10 @@
                 <#if captchaImage??>
                     <div class="pf-v5-u-mb-sm">
                         <img id="captcha-image" src="${captchaImage}" width="200" height="64" alt="${msg('screeningCaptchaAlt')}" style="border:1px solid var(--pf-v5-global--BorderColor--100, #d2d2d2); border-radius:3px; vertical-align:middle;"/>
-                        <#-- A new challenge: the step shown afresh (what is typed is not kept). -->
+                        <#-- A new challenge, what was typed kept: the form is sent with captchaNewImage
+                             (resources/js/captcha-refresh.js) and the step answers with a new image and
+                             the same account and e-mail. A button of type "button", so Enter still sends the
+                             form; without script, the link opens the step afresh. -->
                         <a id="captcha-refresh" href="${url.loginResetCredentialsUrl}" class="pf-v5-u-ml-sm">${msg("screeningCaptchaRefresh")}</a>
                     </div>
                 </#if>
@@ -44,6 +47,7 @@
               <@buttons.buttonLink href=url.loginUrl label="backToLogin"/>
             </@buttons.actionGroup>
         </form>
+        <script type="module" src="${url.resourcesPath}/js/captcha-refresh.js"></script>
     <#elseif section = "info" >
         <span class="${properties.kcLoginMainFooterHelperText!}">
             ${msg("screeningResetInstruction")}

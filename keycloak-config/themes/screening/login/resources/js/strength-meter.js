@@ -17,14 +17,23 @@ if (meter && input) {
   let timer = null;
   let seq = 0;
 
-  const show = (level, accepted, reason) => {
+  // The bars and the words say the verdict (issue 21 point 7): an accepted password shows its
+  // strength; a refused one shows one red bar, and its strength only when strength is the reason
+  // (「強」 with three green bars beside 「不可使用」 contradicted itself).
+  const show = (level, accepted, reason, rule) => {
+    const byStrength = rule === "invalidPasswordStrengthMessage";
+    const levelWord = level ? meter.dataset["label" + level[0].toUpperCase() + level.slice(1)] : "\u2014";
     reasonEl.textContent = level && !accepted ? reason || "" : "";
     levelEl.dataset.level = level || "";
-    levelEl.textContent = level ? meter.dataset["label" + level[0].toUpperCase() + level.slice(1)] : "\u2014";
-    verdictEl.textContent = level ? "(" + (accepted ? meter.dataset.labelAccepted : meter.dataset.labelRefused) + ")" : "";
+    levelEl.textContent = !level || accepted || byStrength ? levelWord : meter.dataset.labelRefused;
+    verdictEl.textContent =
+      level && (accepted || byStrength)
+        ? "(" + (accepted ? meter.dataset.labelAccepted : meter.dataset.labelRefused) + ")"
+        : "";
     meter.dataset.accepted = level ? String(accepted) : "";
     bars.forEach((bar, i) => {
-      bar.style.background = level && i < filled[level] ? colours[level] : "#d2d2d2";
+      const lit = level && (accepted ? i < filled[level] : i === 0);
+      bar.style.background = lit ? (accepted ? colours[level] : colours.weak) : "#d2d2d2";
     });
   };
 
@@ -55,7 +64,7 @@ if (meter && input) {
       const mine = ++seq;
       try {
         const result = await score(password, mine);
-        if (result && mine === seq) show(result.level, result.accepted, result.message);
+        if (result && mine === seq) show(result.level, result.accepted, result.message, result.rule);
       } catch (e) {
         if (mine === seq) {
           levelEl.dataset.level = "";

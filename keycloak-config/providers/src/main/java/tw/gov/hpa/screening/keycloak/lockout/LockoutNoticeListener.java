@@ -16,6 +16,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.theme.Theme;
+import tw.gov.hpa.screening.keycloak.address.ChangedAddress;
 
 /**
  * Tells the person, by mail, that three wrong passwords have locked the account and how to
@@ -48,8 +49,8 @@ public class LockoutNoticeListener implements EventListenerProvider {
         }
         RealmModel realm = session.realms().getRealm(event.getRealmId());
         UserModel user = realm == null ? null : session.users().getUserById(realm, event.getUserId());
-        if (user == null || user.getEmail() == null) {
-            return;
+        if (user == null || user.getEmail() == null || ChangedAddress.awaits(user)) {
+            return; // nowhere to tell, or an address the person has not confirmed (decision 0123)
         }
         try {
             Properties messages = session.theme().getTheme(Theme.Type.EMAIL).getMessages(locale(realm));

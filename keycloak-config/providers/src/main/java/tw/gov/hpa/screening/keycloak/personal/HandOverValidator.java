@@ -3,13 +3,8 @@ package tw.gov.hpa.screening.keycloak.personal;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.keycloak.models.ClientModel;
-import org.keycloak.models.Constants;
 import org.keycloak.models.KeycloakSession;
-import org.keycloak.models.RealmModel;
-import org.keycloak.models.RoleModel;
 import org.keycloak.models.UserModel;
-import org.keycloak.models.AdminRoles;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.userprofile.AttributeContext;
 import org.keycloak.userprofile.UserProfileAttributeValidationContext;
@@ -46,7 +41,7 @@ public class HandOverValidator implements SimpleValidator {
             return context; // a new account, or the person's own profile
         }
         String stored = person.getFirstAttribute(attribute.getMetadata().getName());
-        if (!HandOverGuard.changes(stored, first(input)) || !byManagerAlone(session)) {
+        if (!HandOverGuard.changes(stored, first(input)) || !Callers.byManagerAlone(session)) {
             return context;
         }
         Set<String> managed = HandOverGuard.pairsManaged(paths(session.getContext().getUser()));
@@ -54,18 +49,6 @@ public class HandOverValidator implements SimpleValidator {
             context.addError(new ValidationError(ID, inputHint, HandOverGuard.REFUSED));
         }
         return context;
-    }
-
-    /** A caller whose rights are fine-grained permissions only: no manage-users, not the server's admin. */
-    private static boolean byManagerAlone(KeycloakSession session) {
-        UserModel caller = session.getContext().getUser();
-        RealmModel realm = session.getContext().getRealm();
-        if (caller == null || realm == null || NationalIdHolders.byServerAdmin(session)) {
-            return false;
-        }
-        ClientModel management = realm.getClientByClientId(Constants.REALM_MANAGEMENT_CLIENT_ID);
-        RoleModel manageUsers = management == null ? null : management.getRole(AdminRoles.MANAGE_USERS);
-        return manageUsers != null && !caller.hasRole(manageUsers);
     }
 
     private static Set<String> paths(UserModel user) {

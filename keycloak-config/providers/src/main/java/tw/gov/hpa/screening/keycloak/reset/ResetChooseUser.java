@@ -25,7 +25,8 @@ import org.keycloak.sessions.AuthenticationSessionModel;
  * "reset-credentials-choose-user": asks for account, e-mail and an image captcha (R-LCK-2).
  *
  * <p>A wrong or missing captcha shows the form again with a new image and sends nothing. The
- * page's "new image" link opens the step afresh (a new challenge replaces the pending one). With the captcha right, a mail is
+ * page's "new image" button shows it again with a new challenge (replacing the pending one) and what
+ * was typed. With the captcha right, a mail is
  * due only when account and e-mail both match and the account may reset (see
  * {@link ResetEligibility}); it is sent after the response by {@link ResetMail}. The step never
  * sets a user on this path, so Keycloak's "reset-credential-email" always shows its one "you
@@ -36,6 +37,8 @@ public class ResetChooseUser implements Authenticator {
     static final String FIELD_USERNAME = "username";
     static final String FIELD_EMAIL = "email";
     static final String FIELD_CAPTCHA = "captcha";
+    /** The "new image" button: another challenge, what was typed kept, no answer judged. */
+    static final String FIELD_NEW_IMAGE = "captchaNewImage";
 
     /** Form attributes read by login-reset-password.ftl. */
     static final String ATTR_CAPTCHA_IMAGE = "captchaImage";
@@ -86,6 +89,11 @@ public class ResetChooseUser implements Authenticator {
         String username = trim(form.getFirst(FIELD_USERNAME));
         String email = trim(form.getFirst(FIELD_EMAIL));
 
+        if (form.containsKey(FIELD_NEW_IMAGE)) {
+            // The pending challenge is replaced by a new one: its answer is void, nothing is looked up.
+            challenge(context, username, email, null);
+            return;
+        }
         // The captcha first, and consumed whatever follows: nothing is looked up without it.
         if (!captcha(context).check(form.getFirst(FIELD_CAPTCHA))) {
             event.clone().detail(Details.USERNAME, username).error(ERROR_CAPTCHA);
@@ -114,7 +122,8 @@ public class ResetChooseUser implements Authenticator {
         ResetEligibility.Decision decision = ResetEligibility.decide(user != null,
                 user == null ? null : user.getEmail(), email,
                 user != null && user.isEnabled(),
-                user == null ? null : user.getFirstAttribute(ResetEligibility.DISABLED_REASON));
+                user == null ? null : user.getFirstAttribute(ResetEligibility.DISABLED_REASON),
+                user == null ? null : user.getFirstAttribute(ResetEligibility.CLOSED_AT));
         boolean send = decision != ResetEligibility.Decision.PRETEND;
         String error = send ? null
                 : user == null ? Errors.USER_NOT_FOUND : user.isEnabled() ? Errors.INVALID_EMAIL : Errors.USER_DISABLED;

@@ -23,6 +23,7 @@ import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.models.utils.KeycloakModelUtils;
 import org.keycloak.theme.Theme;
+import tw.gov.hpa.screening.keycloak.address.ChangedAddress;
 
 /**
  * The outcome of a "forgot password" request with the captcha right, carried out after the
@@ -43,6 +44,8 @@ public final class ResetMail {
     /** Stands in the link until the job signs the token (URL-safe: letters only). */
     public static final String TOKEN_PLACEHOLDER = "SCREENINGRESETTOKEN";
     public static final String ERROR_THROTTLED = "reset_mail_throttled";
+    /** The address is one a manager gave and the person has not confirmed (decision 0123). */
+    public static final String ERROR_UNCONFIRMED = "address_not_confirmed";
     /** Realm attribute written from policies/security.toml ([reset] mail_interval_seconds). */
     public static final String INTERVAL_ATTRIBUTE = "screeningResetMailIntervalSeconds";
     static final int DEFAULT_INTERVAL_SECONDS = 300;
@@ -104,6 +107,12 @@ public final class ResetMail {
             return;
         }
         event.user(user).detail(Details.EMAIL, user.getEmail());
+        if (ChangedAddress.awaits(user)) {
+            // A reset link to an address the person has not confirmed would hand the account to
+            // whoever reads that mailbox. The page said the same as always; the event says why.
+            event.error(ERROR_UNCONFIRMED);
+            return;
+        }
         ResetMailThrottle throttle = new ResetMailThrottle(
                 (key, seconds) -> session.singleUseObjects().putIfAbsent(key, seconds), interval(realm));
         if (!throttle.mayMail(user.getId(), user.getEmail())) {

@@ -4,6 +4,7 @@ import org.keycloak.models.KeycloakSession;
 import org.keycloak.models.RealmModel;
 import org.keycloak.models.UserModel;
 import org.keycloak.services.managers.BruteForceProtector;
+import tw.gov.hpa.screening.keycloak.signin.AccountStanding;
 
 /** Clears every lock once a reset has set a new password (R-LCK-3; Keycloak issue 45388). */
 public final class ResetUnlock {
@@ -24,7 +25,9 @@ public final class ResetUnlock {
                 .equals(user.getFirstAttribute(ResetEligibility.DISABLED_REASON));
         boolean failures = session.loginFailures().getUserLoginFailure(realm, user.getId()) != null;
         if (permanent) {
-            user.setEnabled(true);
+            // A closed account stays closed (R-ACC-2): the lock goes, the account stays disabled.
+            user.setEnabled(user.getFirstAttribute(ResetEligibility.CLOSED_AT) == null);
+            user.removeAttribute(AccountStanding.WRONG_SINCE_LOCK);
             BruteForceProtector protector = session.getProvider(BruteForceProtector.class);
             // Keycloak's own clean-up: drops disabledReason (and failures, unless temporarily locked).
             protector.cleanUpPermanentLockout(session, realm, user);

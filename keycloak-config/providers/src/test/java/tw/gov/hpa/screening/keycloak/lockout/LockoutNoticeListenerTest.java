@@ -20,6 +20,7 @@ import org.keycloak.models.UserModel;
 import org.keycloak.models.UserProvider;
 import org.keycloak.theme.Theme;
 import tw.gov.hpa.screening.keycloak.Fake;
+import tw.gov.hpa.screening.keycloak.address.ChangedAddress;
 
 /** The mail that tells a locked-out person how to unlock. Covers: R-LCK-1 */
 class LockoutNoticeListenerTest {
@@ -28,6 +29,7 @@ class LockoutNoticeListenerTest {
     private final List<Object[]> sent = new ArrayList<>();
     private String email = "yijun.chen@clinic.example.tw";
     private boolean mailServerDown;
+    private String addressToConfirm;
 
     private KeycloakSession session() {
         Properties messages = new Properties();
@@ -37,7 +39,9 @@ class LockoutNoticeListenerTest {
         RealmModel realm = fake.of(RealmModel.class, Map.of(
                 "getDefaultLocale", args -> "zh-TW", "getSmtpConfig", args -> Map.of(), "getName", args -> "r"));
         UserModel user = fake.of(UserModel.class, Map.of(
-                "getEmail", args -> email, "getUsername", args -> "chenyj01", "getId", args -> "user-1"));
+                "getEmail", args -> email, "getUsername", args -> "chenyj01", "getId", args -> "user-1",
+                "isEmailVerified", args -> addressToConfirm == null,
+                "getFirstAttribute", args -> ChangedAddress.MARK.equals(args[0]) ? addressToConfirm : null));
         Theme theme = fake.of(Theme.class, Map.of("getMessages", args -> messages));
         EmailSenderProvider mailer = fake.of(EmailSenderProvider.class, Map.of("send", args -> {
             if (mailServerDown) {
@@ -87,6 +91,14 @@ class LockoutNoticeListenerTest {
         new LockoutNoticeListener(session()).onEvent(event(EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT));
         email = "yijun.chen@clinic.example.tw";
         mailServerDown = true;
+        new LockoutNoticeListener(session()).onEvent(event(EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT));
+        assertTrue(sent.isEmpty());
+    }
+
+    /** An address a manager gave that the person has not confirmed gets no notice (decision 0123). Covers: R-CONF-2 */
+    @Test
+    void anUnconfirmedChangedAddressIsNotTold() {
+        addressToConfirm = email;
         new LockoutNoticeListener(session()).onEvent(event(EventType.USER_DISABLED_BY_PERMANENT_LOCKOUT));
         assertTrue(sent.isEmpty());
     }

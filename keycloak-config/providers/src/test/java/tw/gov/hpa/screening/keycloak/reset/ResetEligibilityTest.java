@@ -14,26 +14,28 @@ class ResetEligibilityTest {
 
     @Test
     void matchOnAnEnabledAccountSends() {
-        assertEquals(SEND, ResetEligibility.decide(true, MAIL, "WANG@Hospital.example.tw ", true, null));
+        assertEquals(SEND, ResetEligibility.decide(true, MAIL, "WANG@Hospital.example.tw ", true, null, null));
     }
 
     @Test
     void noAccountOrOtherEmailSendsNothing() {
-        assertEquals(PRETEND, ResetEligibility.decide(false, null, MAIL, false, null));
-        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "other@hospital.example.tw", true, null));
-        assertEquals(PRETEND, ResetEligibility.decide(true, null, MAIL, true, null));
-        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "", true, null));
+        assertEquals(PRETEND, ResetEligibility.decide(false, null, MAIL, false, null, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "other@hospital.example.tw", true, null, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, null, MAIL, true, null, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "", true, null, null));
     }
 
     @Test
     void permanentLockoutMayResetAdminDisabledMayNot() {
-        assertEquals(SEND_TO_LOCKED_OUT, ResetEligibility.decide(true, MAIL, MAIL, false, "permanentLockout"));
-        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, null));
-        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, "adminDecision"));
+        assertEquals(SEND_TO_LOCKED_OUT, ResetEligibility.decide(true, MAIL, MAIL, false, "permanentLockout", null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, null, null));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, "adminDecision", null));
+        // A closed account that was also locked: the reset would open it, so no mail.
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, MAIL, false, "permanentLockout", "2026-12-01"));
     }
 
     @Test
     void lockedOutWithWrongEmailStillGetsNothing() {
-        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "x@y.tw", false, "permanentLockout"));
+        assertEquals(PRETEND, ResetEligibility.decide(true, MAIL, "x@y.tw", false, "permanentLockout", null));
     }
 }

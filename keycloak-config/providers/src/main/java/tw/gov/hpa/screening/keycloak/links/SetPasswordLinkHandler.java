@@ -1,0 +1,41 @@
+package tw.gov.hpa.screening.keycloak.links;
+
+import java.util.Arrays;
+import org.keycloak.TokenVerifier.Predicate;
+import org.keycloak.authentication.actiontoken.ActionTokenContext;
+import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionToken;
+import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionTokenHandler;
+import org.keycloak.common.util.Time;
+import org.keycloak.exceptions.TokenNotActiveException;
+
+/**
+ * Keycloak's own handler of the set-password link (execute-actions: a manager's mail from the
+ * console, the legacy import's mails), with one more check: the link is refused once the realm's
+ * admin action lifespan (policies/security.toml [reset], one hour) has passed since it was issued,
+ * even when the sender asked for longer ({@link LinkAge}). Keycloak then shows its own "link
+ * expired" page. Registered under Keycloak's id with a higher order, so it replaces the built-in
+ * handler (ProviderManager.compareFactories, 26.7.3).
+ */
+public class SetPasswordLinkHandler extends ExecuteActionsActionTokenHandler {
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Predicate<? super ExecuteActionsActionToken>[] getVerifiers(
+            ActionTokenContext<ExecuteActionsActionToken> tokenContext) {
+        Predicate<? super ExecuteActionsActionToken>[] keycloaks = super.getVerifiers(tokenContext);
+        Predicate<? super ExecuteActionsActionToken>[] all = Arrays.copyOf(keycloaks, keycloaks.length + 1);
+        int lifetime = tokenContext.getRealm().getActionTokenGeneratedByAdminLifespan();
+        all[keycloaks.length] = (Predicate<ExecuteActionsActionToken>) token -> {
+            if (LinkAge.tooOld(token.getIat(), Time.currentTime(), lifetime)) {
+                throw new TokenNotActiveException(token, "The link is older than the realm allows (R-LCK-4)");
+            }
+            return true;
+        };
+        return all;
+    }
+
+    @Override
+    public int order() {
+        return 1;
+    }
+}
