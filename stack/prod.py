@@ -333,6 +333,9 @@ class ProdStack:
             f"--https-port={self.ports[node]}",
             f"--https-certificate-file={t.cert}",
             f"--https-certificate-key-file={t.key}",
+            # Keycloak calls the sync service too (back-channel logout, decision 0130) through
+            # nginx's TLS: it trusts the stack's CA as every other process of the stack does.
+            f"--truststore-paths={self.ca_file}",
             f"--http-management-port={self.ports[node + '-management']}",
             f"--hostname={self.url}",
             "--proxy-headers=xforwarded",

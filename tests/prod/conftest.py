@@ -38,6 +38,9 @@ def prod_stack(tmp_path_factory):
             "SYNC_WORKER_POLL_SECONDS": "0.2",
             "SYNC_WORKER_MAX_BACKOFF": "2",
             "SYNC_SUBMIT_BURST_PER_MINUTE": str(INTAKE_LIMIT),
+            # As on the developer stack's test run: the pages ask the realm again after 3 s (30 s
+            # in production, decision 0130), so the session journeys see an ended sign-in refused.
+            "SYNC_PAGE_SESSION_CHECK_SECONDS": "3",
         },
     )
     # This process's own calls to the stack (use cases run here, python-keycloak) trust its CA,

@@ -10,7 +10,9 @@ stack; the test is the same function, only the stack under it differs.
   (test_review_decisions, test_departure_notice);
 - /my-data and /access-reviews (test_personal_data_pages, test_access_review_pages);
 - a scan uploaded and read back (test_scans);
-- lockout and the self-service reset (test_lockout_and_reset).
+- lockout and the self-service reset (test_lockout_and_reset);
+- page sessions that end with sign-out, a removed role, a disabled account and Keycloak's
+  back-channel logout, and the pages' cookie (test_sessions_end).
 """
 
 from __future__ import annotations
@@ -35,6 +37,12 @@ from tests.browser.sync_pages.test_review_decisions import (  # noqa: F401
 )
 from tests.browser.sync_pages.test_scans import (  # noqa: F401
     test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read,
+)
+from tests.browser.sync_pages.test_sessions_end import (  # noqa: F401
+    test_a_disabled_ex_reviewer_cannot_reject_an_application,
+    test_a_reviewer_whose_role_is_removed_is_refused_within_the_check_time,
+    test_a_session_ended_in_keycloak_ends_the_page_session_at_once,
+    test_sign_out_ends_the_page_session_and_the_realm_session_and_the_cookie_is_worth_nothing,
 )
 from tests.browser.test_admin_console import (  # noqa: F401
     test_a_manager_sees_only_their_users_and_creates_one,
