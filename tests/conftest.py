@@ -241,13 +241,55 @@ def institution() -> str:
     return f"{secrets.randbelow(10**10):010d}"
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
+class PlaywrightDriver:
+    """The run's one Playwright driver. Playwright's sync API refuses a second driver in the same
+    thread while one runs, and one `make test` runs the developer stack's browser tests and then
+    the production journeys, whose driver must trust the production stack's CA (Node.js reads
+    NODE_EXTRA_CA_CERTS once, as the driver starts): asked for another CA, the driver starts
+    again, and browsers of the one before end with it."""
 
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
+    def __init__(self) -> None:
+        self.playwright = None
+        self.ca_file: str | None = None
+
+    def start(self, ca_file: str | None = None):
+        if self.playwright is not None and (ca_file is None or ca_file == self.ca_file):
+            return self.playwright
+        self.stop()
+        from playwright.sync_api import sync_playwright
+
+        before = os.environ.get("NODE_EXTRA_CA_CERTS")
+        if ca_file is not None:
+            os.environ["NODE_EXTRA_CA_CERTS"] = ca_file
+        try:
+            self.playwright = sync_playwright().start()
+            self.ca_file = ca_file
+        finally:
+            if before is None:
+                os.environ.pop("NODE_EXTRA_CA_CERTS", None)
+            else:
+                os.environ["NODE_EXTRA_CA_CERTS"] = before
+        return self.playwright
+
+    def stop(self) -> None:
+        if self.playwright is not None:
+            self.playwright.stop()
+            self.playwright = None
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    driver = PlaywrightDriver()
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    driver = playwright_driver.start()
+    b = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield b
+    if playwright_driver.playwright is driver:  # not ended with a driver started since
         b.close()
 
 

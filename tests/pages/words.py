@@ -85,6 +85,7 @@ CODES = [
     (re.compile(r"\bUTC\b(?!\s*\+\s*8)|\+00:00"), "a UTC time"),
 ]
 EPOCH_SECONDS = re.compile(r"(?<![\d-])1[6-9]\d{8}(?![\d-])")
+INSTITUTION_CODE_BESIDE_NAME = re.compile(r"(?<=[^\s\d(（])[（(]\d{10}[）)]")
 TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}")
 TIME_LABELS = ("臺北時間", "Taipei time", "UTC+8")
 ADDRESS = re.compile(r"\S+@\S+|https?://\S+|[\w-]+(?:\.[\w-]+)+\.(?:tw|com|org|net|example|local)\b")
@@ -115,7 +116,9 @@ def codes(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
         for pattern, what in CODES:
             for m in pattern.finditer(bare):
                 found.append(f"{what}: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")
-        for m in EPOCH_SECONDS.finditer(bare):
+        # An institution's 10-digit code in brackets after its name (「醫院（1723607481）」) is the
+        # name's code, however much it looks like seconds since 1970.
+        for m in EPOCH_SECONDS.finditer(INSTITUTION_CODE_BESIDE_NAME.sub(" ", bare)):
             found.append(f"an epoch number: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")
         for code, names in categories.items():
             # Its name beside it, in either language (an English screen names it in English).

@@ -366,9 +366,13 @@ def test_the_stand_in_client_sends_security_headers_and_handles_an_error_callbac
     import requests
 
     assert_security_headers(requests.get(screening_client + "/", timeout=30))
+    # The stand-in speaks the browser's language before anyone has signed in (issue 21 point 9).
     r = requests.get(screening_client + "/callback", params={"error": "x"}, timeout=30)
-    assert r.status_code == 400 and "登入" in r.text and "Sign-in" in r.text, r.text
+    assert r.status_code == 400 and "登入" in r.text, r.text
     assert_security_headers(r)
+    english = {"Accept-Language": "en"}
+    r = requests.get(screening_client + "/callback", params={"error": "x"}, headers=english, timeout=30)
+    assert r.status_code == 400 and "Sign in" in r.text, r.text
     r = requests.get(screening_client + "/callback", params={"code": "x", "state": "y"}, timeout=30)
     assert r.status_code == 400, r.text
 

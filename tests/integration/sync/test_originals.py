@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.support.sync import TW, form, new_account_name
+from tests.support.sync import TW, form, new_account_name, with_captcha
 
 A_DOCUMENTS = ["form-1", "unit-affidavit", "confidentiality-consent"]
 
@@ -23,9 +23,8 @@ def test_documents_an_applicant_lists_are_declared_not_received(sync_api, servic
 
     An anonymous intake naming every document is what the applicant *declares*: the file
     shows them as declared, none as received, and the approval waits for the letter."""
-    r = sync_api.post(
-        "/api/applications", json={**form("A", institution, new_account_name()), "documents": A_DOCUMENTS}
-    )
+    body = {**form("A", institution, new_account_name()), "documents": A_DOCUMENTS}
+    r = sync_api.post("/api/applications", json=with_captcha(sync_api.wiring, body))
     assert r.status_code == 201, r.text
     reference = r.json()["id"]
     reviewer = service_tokens.for_service(make_reviewer())
@@ -45,7 +44,10 @@ def test_originals_need_their_letter_and_a_true_date(sync_api, service_tokens, m
     Recording originals without the letter's number and date is refused (it was taken, and
     the approval went through); so are a number not in the agency's format, a date in the
     future and one before the application. With a real letter, every document is received."""
-    r = sync_api.post("/api/applications", json=form("A", institution, new_account_name()))
+    r = sync_api.post(
+        "/api/applications", json=with_captcha(sync_api.wiring, form("A", institution, new_account_name()))
+    )
+    assert r.status_code == 201, r.text
     reference = r.json()["id"]
     reviewer = service_tokens.for_service(make_reviewer())
     originals = f"/api/applications/{reference}/originals"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 
 import pytest
 from cryptography import x509
@@ -30,29 +29,21 @@ from ..conftest import prod_settings
 
 
 @pytest.fixture(scope="session")
-def browser(prod_stack):
+def browser(prod_stack, playwright_driver):
     """Chromium that trusts the stack's certificate, by its key alone (the local CA is not the
     system's): every page goes over the stack's real TLS, and any other certificate still fails.
-    Playwright's own requests (`page.request`, made by its Node.js driver) trust the stack's CA."""
-    from playwright.sync_api import sync_playwright
-
+    Playwright's own requests (`page.request`, made by its Node.js driver) trust the stack's CA:
+    the run's one driver starts again with it (tests/conftest.py, PlaywrightDriver)."""
     cert = x509.load_pem_x509_certificate(prod_stack.tls.cert.read_bytes())
     spki = cert.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     pin = base64.b64encode(hashlib.sha256(spki).digest()).decode()
-    before = os.environ.get("NODE_EXTRA_CA_CERTS")
-    os.environ["NODE_EXTRA_CA_CERTS"] = str(prod_stack.ca_file)  # read by the driver as it starts
-    try:
-        with sync_playwright() as pw:
-            b = pw.chromium.launch(
-                executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"]
-            )
-            yield b
-            b.close()
-    finally:
-        if before is None:
-            os.environ.pop("NODE_EXTRA_CA_CERTS", None)
-        else:
-            os.environ["NODE_EXTRA_CA_CERTS"] = before
+    driver = playwright_driver.start(ca_file=str(prod_stack.ca_file))
+    b = driver.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, f"--ignore-certificate-errors-spki-list={pin}"]
+    )
+    yield b
+    if playwright_driver.playwright is driver:
+        b.close()
 
 
 @pytest.fixture(scope="session")
