@@ -11,6 +11,7 @@ import threading
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -249,7 +250,7 @@ class PlaywrightDriver:
     again, and browsers of the one before end with it."""
 
     def __init__(self) -> None:
-        self.playwright = None
+        self.playwright: Any = None  # playwright.sync_api.Playwright, imported when first started
         self.ca_file: str | None = None
 
     def start(self, ca_file: str | None = None):
