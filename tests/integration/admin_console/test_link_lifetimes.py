@@ -11,13 +11,24 @@ import re
 import time
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 import requests
 
 import policies
 from stack.mailsink import body_text
 from stack.paths import REALM_NAME
+from tests.support.waiting import wait_until
 
 from .world import OWN_USER, ManagerWorld
+
+# Keycloak's own page for a refused link (expiredActionTokenNoSessionMessage, the realm's zh-Hant).
+EXPIRED_LINK = "動作逾時。"
+
+
+def _link(message) -> str:
+    link = re.search(r"https?://\S+action-token\S+", body_text(message))
+    assert link, "no action-token link in the mail"
+    return link.group(0)
 
 
 def _link_expiry(message) -> int:
@@ -50,7 +61,7 @@ def test_a_link_asked_for_longer_is_keycloaks_own_handler_with_the_hour_on_top(a
     The console's dialog lets the sender pick a longer lifetime (12 hours here); our handler of the
     set-password link (SetPasswordLinkHandler, Keycloak's own plus LinkAge) is the one Keycloak uses
     and lets the link work within its first hour. The refusal after the hour is LinkAgeTest's (the
-    rule, in Java): no test here can get a link Keycloak signed an hour ago."""
+    rule, in Java); test_a_link_is_refused_once_the_realms_lifespan_has_passed drives a real link past it."""
     spis = admin.connection.raw_get("admin/serverinfo").json()["providers"]
     (handlers,) = [
         v["providers"] for v in spis.values() if {"execute-actions", "reset-credentials"} <= set(v["providers"])
@@ -69,3 +80,46 @@ def test_a_link_asked_for_longer_is_keycloaks_own_handler_with_the_hour_on_top(a
     link = re.search(r"https?://\S+action-token\S+", body_text(message)).group(0)
     page = requests.get(link, timeout=30)
     assert page.status_code == 200 and "kc-error-message" not in page.text  # ... and it works in its first hour
+
+
+def _refused(link: str) -> str | None:
+    """The page Keycloak shows for `link` once it refuses it; None while the link works."""
+    page = requests.get(link, timeout=30)
+    return page.text if page.status_code == 400 and "kc-error-message" in page.text else None
+
+
+@pytest.fixture
+def short_admin_lifespan(admin):
+    """The realm's admin action lifespan shortened to 2 seconds for one test and put back after,
+    so that a link can outlive it without the test waiting an hour."""
+    hour = admin.get_realm(REALM_NAME)["actionTokenGeneratedByAdminLifespan"]
+    try:
+        yield lambda: admin.update_realm(REALM_NAME, {"actionTokenGeneratedByAdminLifespan": 2})
+    finally:
+        admin.update_realm(REALM_NAME, {"actionTokenGeneratedByAdminLifespan": hour})
+        assert admin.get_realm(REALM_NAME)["actionTokenGeneratedByAdminLifespan"] == hour
+
+
+def test_a_link_is_refused_once_the_realms_lifespan_has_passed(world, keycloak, mail, short_admin_lifespan):
+    """Covers: R-LCK-4
+
+    A manager sends the set-password mail asking for 12 hours; the link works while it is younger
+    than the realm's admin action lifespan, and once it is older (the lifespan shortened to
+    2 seconds, so the test need not wait an hour) Keycloak shows its own expired-link page though
+    the link's own expiry is still 12 hours away."""
+    person = world.target(OWN_USER)
+    sent = int(time.time())
+    r = world.manager_api()._do(
+        "PUT", f"/users/{person['id']}/execute-actions-email", params={"lifespan": 12 * 3600}, json=["UPDATE_PASSWORD"]
+    )
+    assert r.status_code == 204
+    (message,) = mail.wait_for(person["email"])
+    assert _link_expiry(message) >= sent + 12 * 3600 - 5
+    link = _link(message)
+    page = requests.get(link, timeout=30)
+    assert page.status_code == 200 and "kc-error-message" not in page.text  # within its lifetime (the hour)
+
+    short_admin_lifespan()
+    refused = wait_until(lambda: _refused(link), timeout=120, what="the link refused as expired", interval=1)
+    assert EXPIRED_LINK in refused, refused
+    assert int(time.time()) < _link_expiry(message)  # refused by the realm's lifespan, not the asked-for 12 hours

@@ -3,10 +3,12 @@ package tw.gov.hpa.screening.keycloak.links;
 import java.util.Arrays;
 import org.keycloak.TokenVerifier.Predicate;
 import org.keycloak.authentication.actiontoken.ActionTokenContext;
+import org.keycloak.authentication.actiontoken.ExplainedTokenVerificationException;
 import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionToken;
 import org.keycloak.authentication.actiontoken.execactions.ExecuteActionsActionTokenHandler;
 import org.keycloak.common.util.Time;
-import org.keycloak.exceptions.TokenNotActiveException;
+import org.keycloak.events.Errors;
+import org.keycloak.services.messages.Messages;
 
 /**
  * Keycloak's own handler of the set-password link (execute-actions: a manager's mail from the
@@ -27,7 +29,11 @@ public class SetPasswordLinkHandler extends ExecuteActionsActionTokenHandler {
         int lifetime = tokenContext.getRealm().getActionTokenGeneratedByAdminLifespan();
         all[keycloaks.length] = (Predicate<ExecuteActionsActionToken>) token -> {
             if (LinkAge.tooOld(token.getIat(), Time.currentTime(), lifetime)) {
-                throw new TokenNotActiveException(token, "The link is older than the realm allows (R-LCK-4)");
+                // Explained, not TokenNotActiveException: Keycloak (26.7.3 LoginActionsService.handleActionToken)
+                // catches the handler's verifiers' exceptions as this or as a bare VerificationException, which
+                // shows "an error occurred" (invalidCodeMessage) instead of the expired-link page.
+                throw new ExplainedTokenVerificationException(
+                        token, Errors.EXPIRED_CODE, Messages.EXPIRED_ACTION_TOKEN_NO_SESSION);
             }
             return true;
         };
