@@ -61,6 +61,7 @@ def realm_variant(base: dict, name: str, with_extensions: bool) -> dict:
         terms = [t for t in realm["passwordPolicy"].split(" and ") if t.split("(")[0] not in OUR_POLICIES]
         realm["passwordPolicy"] = " and ".join(terms)
         realm.pop("resetCredentialsFlow", None)
+        realm.pop("browserFlow", None)  # the screening browser flow (locked and closed accounts told so) is ours
         realm["authenticationFlows"] = [
             f for f in realm.get("authenticationFlows", []) if not f["alias"].startswith("screening")
         ]
