@@ -71,7 +71,11 @@ def test_the_vendor_records_its_processing_and_is_refused_on_approve(
     file.record_vendor("吳工程師", today, "已核對帳號名稱")
     assert "吳工程師" in page.locator("#vendor-record").inner_text()
     token = page.locator('#vendor-form input[name="csrf_token"]').get_attribute("value")
-    refused = page.request.post(f"{base_url}/review/{reference}/approve", form={"csrf_token": token})
+    # A browser's own POST carries its page as the referrer; over TLS (the production shape) the
+    # CSRF check asks for it, and without it the refusal would be the CSRF's 400, not the role's.
+    refused = page.request.post(
+        f"{base_url}/review/{reference}/approve", form={"csrf_token": token}, headers={"Referer": page.url}
+    )
     assert refused.status == 403 and "限國健署審核人員" in refused.text()
     with service.uow() as uow:
         assert uow.applications.get(reference).status is Status.ORIGINALS_RECEIVED

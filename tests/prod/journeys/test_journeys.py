@@ -12,7 +12,12 @@ stack; the test is the same function, only the stack under it differs.
 - a scan uploaded and read back (test_scans);
 - lockout and the self-service reset (test_lockout_and_reset);
 - page sessions that end with sign-out, a removed role, a disabled account and Keycloak's
-  back-channel logout, and the pages' cookie (test_sessions_end).
+  back-channel logout, and the pages' cookie (test_sessions_end);
+- the vendor: a written request of a person without an account, its processing recorded and
+  approval refused, an institution suspended and lifted (test_vendor);
+- the managers' page: two managers of one person, each ending only their own grant, and an
+  existing account added by national ID (test_managers_page);
+- the holder of a locked or closed account told so at sign-in (test_locked_and_closed_sign_in).
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from tests.browser.sync_pages.test_applicant_to_approval import (  # noqa: F401
 )
 from tests.browser.sync_pages.test_departure_notice import (  # noqa: F401
     test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve,
+)
+from tests.browser.sync_pages.test_managers_page import (  # noqa: F401
+    test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_national_id,
 )
 from tests.browser.sync_pages.test_personal_data_pages import (  # noqa: F401
     test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides,
@@ -44,12 +52,21 @@ from tests.browser.sync_pages.test_sessions_end import (  # noqa: F401
     test_a_session_ended_in_keycloak_ends_the_page_session_at_once,
     test_sign_out_ends_the_page_session_and_the_realm_session_and_the_cookie_is_worth_nothing,
 )
+from tests.browser.sync_pages.test_vendor import (  # noqa: F401
+    test_the_vendor_records_its_processing_and_is_refused_on_approve,
+    test_the_vendor_registers_a_written_request_of_a_person_without_an_account_and_closes_it_in_time,
+    test_the_vendor_suspends_an_institution_on_the_page_and_a_reviewer_lifts_it,
+)
 from tests.browser.test_admin_console import (  # noqa: F401
     test_a_manager_sees_only_their_users_and_creates_one,
     world,
 )
 from tests.browser.test_first_sign_in import (  # noqa: F401
     test_new_account_changes_password_confirms_profile_and_accepts_terms,
+)
+from tests.browser.test_locked_and_closed_sign_in import (  # noqa: F401
+    test_the_holder_of_a_closed_account_is_told_when_why_and_whom_to_call,
+    test_the_holder_of_a_locked_account_is_told_it_is_locked_and_how_to_unlock_it,
 )
 from tests.browser.test_lockout_and_reset import (  # noqa: F401
     test_locked_out_person_resets_and_signs_in_again,
