@@ -46,7 +46,7 @@ from stack.demo import admin_client  # noqa: E402
 from stack.keycloak import sign_in_form_action  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.prod import NODES, ProdStack, temporary_stack  # noqa: E402
-from stack.samples import national_id  # noqa: E402
+from stack.samples import sign_in_ready_people  # noqa: E402
 
 PASSWORD = "Bench~Peak2026x"
 REDIRECT = "https://bench.invalid/callback"  # never followed: the code is read from the Location header
@@ -56,35 +56,7 @@ REDIRECT = "https://bench.invalid/callback"  # never followed: the code is read 
 
 
 def make_people(admin, n: int) -> list[str]:
-    people = [f"peak{uuid.uuid4().hex[:10]}" for _ in range(n)]
-    admin.partial_import_realm(
-        REALM_NAME,
-        {
-            "ifResourceExists": "SKIP",
-            "users": [
-                {
-                    "username": u,
-                    "email": f"{u}@bench.example.tw",
-                    "enabled": True,
-                    "emailVerified": True,
-                    "firstName": "測",
-                    "lastName": "試",
-                    "requiredActions": [],
-                    # Each its own person: an account without a national ID is asked for one at sign-in (0120).
-                    "attributes": {
-                        "department": ["檢驗科"],
-                        "phone": ["(02)2559-1969#116"],
-                        "nationalId": [national_id()],
-                    },
-                    "credentials": [{"type": "password", "value": PASSWORD, "temporary": False}],
-                }
-                for u in people
-            ],
-        },
-    )
-    for u in people:  # a password someone else sets is temporary (decision 0031): cleared for the bench
-        admin.update_user(admin.get_user_id(u), {"requiredActions": []})
-    return people
+    return sign_in_ready_people(admin, n, PASSWORD, prefix="peak")
 
 
 def make_client(admin) -> tuple[str, str]:

@@ -36,7 +36,7 @@ from sqlalchemy import func, select  # noqa: E402
 from stack.demo import admin_client  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.prod import NODES, ProdStack  # noqa: E402
-from stack.samples import REVIEWER, new_account_name, ready_application  # noqa: E402
+from stack.samples import REVIEWER, new_account_name, ready_application, sign_in_ready_people  # noqa: E402
 from sync_service.adapters.tables import outbox  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
@@ -82,27 +82,7 @@ def bench_sign_in(stack: ProdStack, threads: int, seconds: float, rounds: int) -
         {"clientId": client_id, "publicClient": True, "directAccessGrantsEnabled": True, "standardFlowEnabled": False}
     )
     password = "Bench~Pass2026x"
-    people = [(f"bench{uuid.uuid4().hex[:10]}", password) for _ in range(threads)]
-    admin.partial_import_realm(
-        REALM_NAME,
-        {
-            "ifResourceExists": "SKIP",
-            "users": [
-                {
-                    "username": u,
-                    "email": f"{u}@bench.example.tw",
-                    "enabled": True,
-                    "emailVerified": True,
-                    "firstName": "測",
-                    "lastName": "試",
-                    "requiredActions": [],
-                    "attributes": {"department": ["檢驗科"], "phone": ["(02)2559-1969#116"]},
-                    "credentials": [{"type": "password", "value": p, "temporary": False}],
-                }
-                for u, p in people
-            ],
-        },
-    )
+    people = [(u, password) for u in sign_in_ready_people(admin, threads, password, prefix="bench")]
     rates: dict[str, list[float]] = {"two nodes": [], "one node": []}
     try:
         sign_in_rate(stack, client_id, people, 10)  # warm-up, both nodes

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import policies
+from stack.paths import REALM_NAME
 from sync_service.domain.fields import id_check_digit
 from sync_service.services import applications as use_cases
 from sync_service.services.ports import Caller, TokenInvalid
@@ -68,6 +69,41 @@ def national_id(letter: str | None = None, second: str = "12") -> str:
         if value not in ISSUED_NATIONAL_IDS:
             ISSUED_NATIONAL_IDS.add(value)
             return value
+
+
+def sign_in_ready_people(admin, n: int, password: str, prefix: str) -> list[str]:
+    """n accounts that sign in with this password at once (the benches' load): each its own
+    person (a national ID, else the first sign-in asks for one, decision 0120), made in one
+    partial import, with the change a password someone else sets must have (decision 0031)
+    cleared afterwards. `admin`: stack.demo.admin_client."""
+    people = [f"{prefix}{uuid.uuid4().hex[:10]}" for _ in range(n)]
+    admin.partial_import_realm(
+        REALM_NAME,
+        {
+            "ifResourceExists": "SKIP",
+            "users": [
+                {
+                    "username": u,
+                    "email": f"{u}@bench.example.tw",
+                    "enabled": True,
+                    "emailVerified": True,
+                    "firstName": "測",
+                    "lastName": "試",
+                    "requiredActions": [],
+                    "attributes": {
+                        "department": ["檢驗科"],
+                        "phone": ["(02)2559-1969#116"],
+                        "nationalId": [national_id()],
+                    },
+                    "credentials": [{"type": "password", "value": password, "temporary": False}],
+                }
+                for u in people
+            ],
+        },
+    )
+    for u in people:
+        admin.update_user(admin.get_user_id(u), {"requiredActions": []})
+    return people
 
 
 def national_id_of(account: str) -> str:
