@@ -29,16 +29,19 @@ def test_a_national_id_or_a_phone_in_a_log_is_found_and_not_repeated(tmp_path):
 
 
 def test_digits_inside_a_hex_identifier_are_no_phone_and_no_national_id(tmp_path):
-    """A UUID in the proxy's log whose last group holds a test phone's digits (as in a CI run of
-    723e02a) or a lower-cased national ID is not personal data; the same values standing alone are.
-    Covers: R-PD-1"""
+    """A UUID in the proxy's log whose last group holds a test phone's digits or a lower-cased
+    national ID is not personal data, nor is a bad phone the tests type ("12345", as a UUID held
+    in a CI run of 723e02a); the same full values standing alone are. Covers: R-PD-1"""
     started = time.time() - 1
     national_id = sorted(NATIONAL_IDS)[0].lower()
     log = tmp_path / "nginx-access.log"
     log.write_text(
         'POST /admin/realms/r/groups/350d1cb7-16e0-4622-b0b7-4d0e0225591969/children HTTP/1.1" 201\n'
         f"GET /users/0c{national_id}ab 200\n"
+        "POST /groups/350d1cb7-16e0-4622-b0b7-4d0e12345750/children 201\n"
+        "import: row 14, phone 12345 refused\n"
     )
+    PHONES.add("12345")
     assert log_check.hits(log_check.log_files([tmp_path], since=started)) == []
     log.write_text(f'GET /x?phone=0225591969 200\n"{national_id}"\n')
     found = log_check.hits(log_check.log_files([tmp_path], since=started))
