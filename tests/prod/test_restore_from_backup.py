@@ -55,10 +55,9 @@ def test_drop_both_databases_and_restore_them_from_the_backup(
 
     for database in ("keycloak", "sync"):
         prod_stack.pg.restore(database, backups / f"{database}.dump")
-    for node in nodes:
-        prod_stack.start_node(node)
-    for node in nodes:
-        prod_stack.wait_node(node)
+    # Both nodes started, ready and in one cluster view again, before anyone signs in: the tests
+    # after this one find the stack as they expect it.
+    prod_stack.ensure_cluster()
     prod_stack.start_web()
     for name in ("sync-worker-1", "sync-worker-2"):
         prod_stack.start_worker(name)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
-import re
 import threading
 import uuid
 from collections import Counter
@@ -19,11 +17,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import requests
 
+from stack.keycloak import sign_in_form_action
 from stack.paths import REALM_NAME
 from tests.support.waiting import wait_until
 
 EVALUATED_WRONG = "invalid_user_credentials"
-_FORM_ACTION = re.compile(r'<form id="kc-form-login"[^>]*\saction="([^"]+)"')
 
 
 @dataclass
@@ -71,9 +69,7 @@ def open_sign_in_form(base_url: str, redirect_uri: str, verify: bool | str = Tru
     assert r.status_code == 200, (r.status_code, r.headers.get("Location"))
     for cookie in session.cookies:  # Keycloak marks them Secure; a browser sends them to 127.0.0.1 over http too
         cookie.secure = False
-    found = _FORM_ACTION.search(r.text)
-    assert found, r.text[:500]
-    return SignInForm(session, html.unescape(found.group(1)), verify)
+    return SignInForm(session, sign_in_form_action(r.text), verify)
 
 
 def redirect_uri_of(admin) -> str:
