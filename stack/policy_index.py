@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import postgres
+
 TABLE, COLUMN = "policy_config", "value"
 INDEX = "policy_config_value_trgm"
 
@@ -34,45 +36,22 @@ WANTED_DEFINITION = f"USING gin ({COLUMN} gin_trgm_ops)"
 
 
 def ensure(psql) -> None:
-    """Make the index if it is missing. `psql(sql)` runs SQL in Keycloak's database as its owner or a
-    superuser. An index left invalid (a build interrupted) is made again."""
-    invalid = psql(
-        f"SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        f"WHERE c.relname = '{INDEX}' AND NOT i.indisvalid"
-    ).strip()
-    if invalid:
-        psql(f"DROP INDEX {INDEX}")
-    psql(ENSURE_SQL)
+    """Make the index if it is missing (`postgres.ensure_index`)."""
+    postgres.ensure_index(psql, INDEX, ENSURE_SQL)
 
 
-# Hibernate's SQL for `findDependentPolicyByResourceTypeAndConfig`, as PostgreSQL logs it with
-# log_min_duration_statement = 0: "... execute <name>: select ... from resource_server_policy ...
-# join policy_config ... value like $n ..." then "DETAIL:  Parameters: $1 = '...', ...".
+# Hibernate's SQL for `findDependentPolicyByResourceTypeAndConfig`, as PostgreSQL logs it.
 _STATEMENT = re.compile(
     r"execute [^:]*: (select .*from resource_server_policy .*policy_config.*"
     r"\bvalue like \$\d+.*)$",
     re.IGNORECASE,
 )
-_PARAMETERS = re.compile(r"DETAIL:\s+parameters: (.*)$", re.IGNORECASE)
 
 
 def dependent_policy_statement(log: Path, start: int = 0) -> tuple[str, dict[int, str]] | None:
     """(statement, {n: quoted value}) of the first dependent-policy lookup PostgreSQL logged after
     byte `start` of its log; None if there is none yet."""
-    with open(log, encoding="utf-8", errors="replace") as f:
-        f.seek(start)
-        lines = f.read().splitlines()
-    for i, line in enumerate(lines):
-        found = _STATEMENT.search(line)
-        if found and i + 1 < len(lines):
-            detail = _PARAMETERS.search(lines[i + 1])
-            if detail:
-                values = re.findall(r"\$(\d+) = ('(?:[^']|'')*'|NULL)", detail.group(1))
-                return found.group(1), {int(n): v for n, v in values}
-    return None
+    return postgres.logged_statement(log, _STATEMENT, start)
 
 
-def explain(statement: str, parameters: dict[int, str], options: str = "") -> str:
-    """SQL that has PostgreSQL plan the logged statement with its logged parameters."""
-    values = ", ".join(parameters[n] for n in sorted(parameters))
-    return f"PREPARE dependent AS {statement}; EXPLAIN {options} EXECUTE dependent({values}); DEALLOCATE dependent;"
+explain = postgres.explain

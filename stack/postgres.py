@@ -10,6 +10,7 @@ launcher of the production-shaped stack, the tests and the benches.
 from __future__ import annotations
 
 import glob
+import re
 import shutil
 import subprocess
 import tempfile
@@ -185,3 +186,45 @@ class Postgres:
             "--exit-on-error",
             str(source),
         )
+
+
+# ---- our indexes on Keycloak's tables (stack/policy_index.py, stack/attribute_index.py) -------
+
+
+def ensure_index(psql, index: str, create_sql: str) -> None:
+    """Make an index of ours if it is missing: `create_sql` is idempotent (IF NOT EXISTS) and
+    analyses the table after. An index left invalid (its build interrupted) is made again.
+    `psql(sql)` runs SQL in Keycloak's database as its owner or a superuser."""
+    invalid = psql(
+        f"SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = '{index}' AND NOT i.indisvalid"
+    ).strip()
+    if invalid:
+        psql(f"DROP INDEX {index}")
+    psql(create_sql)
+
+
+_PARAMETERS = re.compile(r"DETAIL:\s+parameters: (.*)$", re.IGNORECASE)
+
+
+def logged_statement(log: Path, statement: re.Pattern, start: int = 0) -> tuple[str, dict[int, str]] | None:
+    """(statement, {n: quoted value}) of the first statement matching `statement` (its group 1 is
+    the SQL) that PostgreSQL logged after byte `start` of its log, with log_min_duration_statement
+    = 0: "... execute <name>: select ..." then "DETAIL:  Parameters: $1 = '...', ..."; None if
+    there is none yet."""
+    with open(log, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines):
+        found = statement.search(line)
+        if found and i + 1 < len(lines):
+            detail = _PARAMETERS.search(lines[i + 1])
+            if detail:
+                values = re.findall(r"\$(\d+) = ('(?:[^']|'')*'|NULL)", detail.group(1))
+                return found.group(1), {int(n): v for n, v in values}
+    return None
+
+
+def explain(statement: str, parameters: dict[int, str], options: str = "") -> str:
+    """SQL that has PostgreSQL plan a logged statement with its logged parameters."""
+    values = ", ".join(parameters[n] for n in sorted(parameters))
+    return f"PREPARE logged AS {statement}; EXPLAIN {options} EXECUTE logged({values}); DEALLOCATE logged;"
