@@ -191,14 +191,24 @@ class Postgres:
 # ---- our indexes on Keycloak's tables (stack/policy_index.py, stack/attribute_index.py) -------
 
 
+def index_state(psql, index: str) -> tuple[str, bool] | None:
+    """(definition as pg_indexes gives it, valid) of an index; None when there is none.
+    `psql(sql)` runs SQL in Keycloak's database as its owner or a superuser."""
+    row = psql(
+        "SELECT x.indexdef || '|' || i.indisvalid::text FROM pg_indexes x JOIN pg_class c ON c.relname = x.indexname "
+        f"JOIN pg_index i ON i.indexrelid = c.oid WHERE x.indexname = '{index}'"
+    ).strip()
+    if not row:
+        return None
+    definition, valid = row.rsplit("|", 1)
+    return definition, valid == "true"
+
+
 def ensure_index(psql, index: str, create_sql: str) -> None:
     """Make an index of ours if it is missing: `create_sql` is idempotent (IF NOT EXISTS) and
-    analyses the table after. An index left invalid (its build interrupted) is made again.
-    `psql(sql)` runs SQL in Keycloak's database as its owner or a superuser."""
-    invalid = psql(
-        f"SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = '{index}' AND NOT i.indisvalid"
-    ).strip()
-    if invalid:
+    analyses the table after. An index left invalid (its build interrupted) is made again."""
+    state = index_state(psql, index)
+    if state is not None and not state[1]:
         psql(f"DROP INDEX {index}")
     psql(create_sql)
 

@@ -18,15 +18,9 @@ def test_the_index_is_there_and_serves_the_lookup_of_a_person(prod_stack, prod_w
     """Covers: R-ACC-1"""
     psql = lambda sql: prod_stack.pg.psql(sql, database="keycloak")  # noqa: E731
 
-    definition = psql(f"SELECT indexdef FROM pg_indexes WHERE indexname = '{attribute_index.INDEX}'").strip()
+    definition, valid = postgres.index_state(psql, attribute_index.INDEX) or ("", False)
     assert attribute_index.WANTED_DEFINITION in definition, definition or "index missing"
-    assert (
-        psql(
-            f"SELECT indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            f"WHERE c.relname = '{attribute_index.INDEX}'"
-        ).strip()
-        == "t"
-    )
+    assert valid
 
     ((username, _),) = make_people(1)
     log = prod_stack.pg.folder / "postgres.log"

@@ -59,9 +59,8 @@ def standing_alone(value: str, text: str) -> int | None:
     """Where value first stands alone in text: not inside a longer run of letters and digits.
     A hex identifier (a UUID, a hash) holds runs of digits by chance, and they are no phone.
     A value logged as `phone=0912...`, in quotes or after a space still stands alone."""
-    for match in re.finditer(rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", text):
-        return match.start()
-    return None
+    found = re.search(rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", text)
+    return found.start() if found else None
 
 
 def hits(files: list[Path]) -> list[str]:
