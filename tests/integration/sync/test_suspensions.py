@@ -92,6 +92,10 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
         lambda: [m for m in mail.messages(world.manager["email"]) if "停權通知" in m["subject"]], 30, "the notice"
     )
     assert "資字第1號" in body_text(notice)
+    # The institution by its name beside its code (the name its group carries, decision 0150).
+    assert f"臺北市立聯合醫院（{world.a}）" in notice["subject"] and f"臺北市立聯合醫院 ({world.a})" in body_text(
+        notice
+    )
 
     suspensions.lift(wiring.uow(), wiring.directory(), wiring.mailer, REVIEWER, s.id, "已改善並函復")
 
@@ -113,13 +117,14 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
 
 
 def test_a_person_suspended_is_out_of_every_managers_console_and_comes_back_as_they_were(
-    wiring, admin, make_user, keycloak
+    wiring, admin, make_user, keycloak, mail
 ):
     """Covers: R-SUS-1, R-ACC-2
 
     A reviewer suspends one person: every grant is held aside and the account closed with the key
-    `suspended`; their manager can neither open them in the console, enable them nor add them back;
-    lifting gives back the same groups and an open account."""
+    `suspended`; their manager can neither open them in the console, enable them nor add them back,
+    and is told by mail who, where and why; lifting gives back the same groups and an open account,
+    and the manager is told again."""
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     person = world.target(OWN_USER)
@@ -143,6 +148,11 @@ def test_a_person_suspended_is_out_of_every_managers_console_and_comes_back_as_t
     assert console.update_user(person["id"], {"enabled": True}) in (403, 404)
     assert console.add_to_group(person["id"], world.own_users_group["id"]) in (403, 404)
     assert token_response(keycloak.url, person["username"], person["password"]).status_code in (400, 401)
+    (notice,) = wait_until(
+        lambda: [m for m in mail.messages(world.manager["email"]) if "停權通知" in m["subject"]], 30, "the notice"
+    )
+    assert person["username"] in notice["subject"]
+    assert f"臺北市立聯合醫院（{world.a}）・大腸癌" in body_text(notice) and "案號115-7" in body_text(notice)
 
     suspensions.lift(wiring.uow(), wiring.directory(), wiring.mailer, REVIEWER, s.id, "已查明")
 
@@ -150,3 +160,6 @@ def test_a_person_suspended_is_out_of_every_managers_console_and_comes_back_as_t
     assert closed_mark(admin, person["id"]) == (True, [], [])
     assert {g["institution"] for g in claims_of(_signed_in(keycloak, person)["access_token"])["grants"]} == {world.a}
     assert console.read_user(person["id"])[0] == 200
+    wait_until(
+        lambda: [m for m in mail.messages(world.manager["email"]) if "解除停權" in m["subject"]], 30, "the lifting"
+    )
