@@ -67,7 +67,8 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
 ):
     """Good rows become accounts with their grants, manager seats and manager permissions, each
     audited as imported with the file's digest; every bad row is in the report with its reason in
-    zh-Hant and English; a second run changes nothing; an imported hash signs in.
+    zh-Hant and English; each institution's group carries its name from the file; a second run
+    changes nothing; an imported hash signs in.
 
     Covers: R-FORM-4, R-MGR-1, R-AUD-1
     """
@@ -136,6 +137,10 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
     # imported data is tests/integration/sync/test_imported_managers.py.
     assert check_manager_permissions(admin, a, "CRC-COL") == []
     assert "nationalId" not in (mgr1.get("attributes") or {})  # kept as digests (decision 0030)
+    # Each institution's group carries the export's name: the console shows it beside the code (0150).
+    for code in (a, b):
+        [name_in_file] = {r["institution_name"] for r in rows if r["institution_code"] == code}
+        assert admin.get_group_by_path(f"/institutions/{code}")["description"] == name_in_file
     with wiring.engine.connect() as conn:
         seats = {(s.institution_code, s.category): s.manager for s in conn.execute(select(manager_seats))}
     assert seats == {(a, "CRC-COL"): name("mgr1")}
