@@ -54,6 +54,7 @@ def log(text: str) -> None:
 
 
 def own_keycloak(pg: Postgres):
+    from stack import keycloak_indexes
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.network import free_port
@@ -83,6 +84,7 @@ def own_keycloak(pg: Postgres):
     log(f"  starting Keycloak on PostgreSQL at {kc.url} (log {kc.log_file}) ...")
     kc.start()
     kc.wait_ready(progress=log)
+    keycloak_indexes.ensure(lambda sql: pg.psql(sql, database=db))  # as production (decisions 0100, 0143)
     return kc, values
 
 
