@@ -337,7 +337,7 @@ def _person_mails(
         for code, category in pairs:
             if code not in names:
                 names[code] = named_institution(uow, directory, code)
-            zh, en = category_words(category)
+            zh, en = category_words(category, policies.load().categories)
             where.append((f"{names[code][0]}・{zh}", f"{names[code][1]}, {en}"))
         mails.append((account_id, person_suspension_mail(s, full_name, where, lifted=lifted)))
     return mails
