@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
+import policies  # noqa: E402
 from stack import legacy_export as export  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.postgres import Postgres  # noqa: E402
@@ -106,7 +107,7 @@ class TimedDirectory:
 
 
 def ours(wiring, rows: list[dict], per_request: int) -> float:
-    checked = plan(list(enumerate(rows, start=2)))
+    checked = plan(list(enumerate(rows, start=2)), policies.load().categories, policies.legacy_import())
     assert not checked.refusals, checked.refusals[:3]
     now = lambda: datetime.now(UTC)  # noqa: E731
     directory = TimedDirectory(wiring.directory_factory())
