@@ -31,7 +31,7 @@ from pathlib import Path
 
 import requests
 
-from . import attribute_index, monitoring, policy_index, runtime_venv, tls
+from . import keycloak_indexes, monitoring, runtime_venv, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
 from .keycloak import FEATURES, KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .keycloak import VERSION as KEYCLOAK_VERSION
@@ -205,11 +205,8 @@ class ProdStack:
             self.wait_node(node)
         self.wait_cluster()
         self._wait_nginx()
-        # After Keycloak made or migrated its schema: our indexes on its policy configuration
-        # (decision 0100) and on its user attributes, for finding a person (decision 0143).
-        keycloak_sql = lambda sql: self.pg.psql(sql, database="keycloak")  # noqa: E731
-        policy_index.ensure(keycloak_sql)
-        attribute_index.ensure(keycloak_sql)
+        # After Keycloak made or migrated its schema: our indexes on its tables (decisions 0100, 0143).
+        keycloak_indexes.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
         self.log("5/7 demo institution and user")
         from .demo import ensure_demo_data
 

@@ -181,7 +181,7 @@ def parse_level(value: object) -> Level:
     )
 
 
-def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
+def parse_row(row: int, raw: Mapping[str, object], categories: Mapping[str, policies.Category]) -> LegacyRow:
     """One row, every field by the applications' own rule; FieldError at the first bad one."""
     account = fields.parse_existing_account_name(raw.get("account"))
     name = fields.parse_person_name(raw.get("name"), "name")
@@ -190,7 +190,7 @@ def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
     phone = fields.parse_phone(raw.get("phone"))
     institution_code = fields.parse_institution_code(raw.get("institution_code"))
     institution_name = fields.parse_institution_name(raw.get("institution_name"))
-    category = fields.parse_category(raw.get("category"))
+    category = fields.parse_category(raw.get("category"), categories)
     level = parse_level(raw.get("level"))
     department = fields.parse_department(raw["department"]) if fields.clean(raw.get("department")) else None
     password_hash, note = parse_password_hash(str(raw.get("password_hash") or ""))
@@ -211,15 +211,16 @@ def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
     )
 
 
-def plan(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Plan:
-    """Every row checked on its own, then across the file; the accounts to make in file order."""
+def plan(rows: Iterable[tuple[int, Mapping[str, object]]], categories: Mapping[str, policies.Category]) -> Plan:
+    """Every row checked on its own, then across the file; the accounts to make in file order.
+    `categories`: the business categories a row may name (policies/categories.toml)."""
     good: list[LegacyRow] = []
     refusals: list[Refusal] = []
     count = 0
     for number, raw in rows:
         count += 1
         try:
-            good.append(parse_row(number, raw))
+            good.append(parse_row(number, raw, categories))
         except FieldError as e:
             refusals.append(_refusal(number, _shown_account(raw), e.code, e.zh, e.en))
     kept, more = _across_rows(good)
