@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_c_for_an_account_a_manager_made_in_the_console(
-    service, page, keycloak, world, admin, mail, reviewer, sign_in, review_page
+    service, browser, keycloak, world, admin, mail, reviewer, sign_in, review_page
 ):
     """The manager creates the user in the console's create form (the national ID is required
     there, decision 0120) into their users group. A C for that account, with the national ID and
@@ -32,12 +32,17 @@ def test_a_c_for_an_account_a_manager_made_in_the_console(
     Covers: R-ACC-1, R-USR-1, R-MGR-4
     """
     world.target(OWN_USER)  # the console's user list shows its toolbar only when it lists someone
-    page.set_default_timeout(60_000)  # a loaded machine: the manager's console takes its time (decision 0005)
-    console = AdminConsole(page, keycloak.url)
-    console.sign_in(world.manager)
     name = unique("c")
     new = {"username": name, "email": f"{name}@clinic.example.tw", "nationalId": national_id()}
-    made = console.create_user(new, world.a, OWN_CAT)
+    managers_browser = browser.new_context(locale="zh-TW", viewport={"width": 1100, "height": 900})
+    try:
+        console_page = managers_browser.new_page()
+        console_page.set_default_timeout(60_000)  # a loaded machine: the console takes its time (decision 0005)
+        console = AdminConsole(console_page, keycloak.url)
+        console.sign_in(world.manager)
+        made = console.create_user(new, world.a, OWN_CAT)
+    finally:
+        managers_browser.close()  # the console keeps polling while open
     assert {g["path"] for g in admin.get_user_groups(made)} == {grant_group_path(world.a, OWN_CAT, "user")}
     assert "nationalId" not in (admin.get_user(made).get("attributes") or {})  # the digest only, decision 0030
 
