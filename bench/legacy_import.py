@@ -107,7 +107,7 @@ class TimedDirectory:
 
 
 def ours(wiring, rows: list[dict], per_request: int) -> float:
-    checked = plan(list(enumerate(rows, start=2)), policies.load().categories)
+    checked = plan(list(enumerate(rows, start=2)), policies.load().categories, policies.legacy_import())
     assert not checked.refusals, checked.refusals[:3]
     now = lambda: datetime.now(UTC)  # noqa: E731
     directory = TimedDirectory(wiring.directory_factory())

@@ -96,7 +96,7 @@ def run(wiring, file: str, *, dry_run: bool, report: str | None, per_request: in
         )
         return 2
     digest = file_digest(path)
-    checked = plan(rows, policies.load().categories)
+    checked = plan(rows, policies.load().categories, policies.legacy_import())
     log.info(
         "legacy import of file %s: %d rows, %d accounts, %d rows refused by the checks%s",
         digest[:12],

@@ -290,7 +290,6 @@ def policy_reads(path: Path, loaders: set[str]) -> list[str]:
 # Loaders the domain still calls, to be handed in like `load` was; this list only shrinks.
 STILL_READ_BY_THE_DOMAIN = {
     f"{PACKAGE}.domain.fields": {"letters"},
-    f"{PACKAGE}.domain.legacy": {"legacy_import"},
     f"{PACKAGE}.domain.personal_data": {"personal_data"},
 }
 

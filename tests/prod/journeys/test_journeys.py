@@ -11,7 +11,8 @@ stack; the test is the same function, only the stack under it differs.
   national ID refused on the form (test_applications_belong_to_a_person); a C for an account a
   manager made in the console (test_console_account_becomes_manager);
 - /my-data and /access-reviews (test_personal_data_pages, test_access_review_pages);
-- a scan uploaded and read back (test_scans);
+- a scan uploaded and read back, scans up to the documented size through nginx and a refusal
+  over it that leads back (test_scans);
 - lockout and the self-service reset (test_lockout_and_reset);
 - page sessions that end with sign-out, a removed role, a disabled account and Keycloak's
   back-channel logout, and the pages' cookie (test_sessions_end);
@@ -53,6 +54,7 @@ from tests.browser.sync_pages.test_review_decisions import (  # noqa: F401
 )
 from tests.browser.sync_pages.test_scans import (  # noqa: F401
     test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read,
+    test_scans_up_to_the_documented_size_upload_and_a_refusal_leads_back,
 )
 from tests.browser.sync_pages.test_sessions_end import (  # noqa: F401
     test_a_disabled_ex_reviewer_cannot_reject_an_application,

@@ -19,7 +19,7 @@ TODAY = date(2026, 11, 29)
 
 
 def checked(*rows):
-    return plan(list(enumerate(rows, start=2)), policies.load().categories)
+    return plan(list(enumerate(rows, start=2)), policies.load().categories, policies.legacy_import())
 
 
 def run(wiring, fake_keycloak, the_plan, digest="f" * 64, **kw):
