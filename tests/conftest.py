@@ -316,7 +316,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--bench-smoke",
         action="store_true",
-        help="collect tests/benches/: each bench at its smallest size (`make bench-smoke`, decision 0171)",
+        help="collect tests/benches/: each bench at its smallest size (`make bench-smoke`, the last step of `make test`; decision 0171)",
     )
 
 
@@ -326,8 +326,9 @@ BENCH_SMOKE = ROOT / "tests" / "benches"
 def pytest_collection_modifyitems(config, items):
     """Every test that drives chromium carries the `browser` marker (`-m "not browser"` skips them all).
 
-    The benches' smoke runs (tests/benches/) stay out of `make test` (decision 0171: two minutes
-    of bench runs, and some benches want our realm's /institutions empty); `make bench-smoke` runs them."""
+    The benches' smoke runs (tests/benches/) are collected only with --bench-smoke, in a pytest
+    session of their own with its own Keycloak (`make bench-smoke`, the last step of `make test`):
+    reconcile and provision want our realm's /institutions empty (decision 0171)."""
     if not config.getoption("--bench-smoke"):
         benches = [item for item in items if BENCH_SMOKE in item.path.parents]
         if benches:
@@ -336,6 +337,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if {"page", "browser"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The words walks' reach (issue 21): how many screens and how many mails they read, in which
+    languages. Here, in the one conftest every run loads once (a hook in tests/browser/conftest.py
+    was registered again by the production journeys' star import, and printed twice)."""
+    from tests.pages.words import WALKED
+
+    if WALKED["screens"] or WALKED["mails"]:
+        languages = sorted({name.split("/")[0] for kind in WALKED.values() for name in kind})
+        terminalreporter.write_line(
+            f"every-page walk: {len(WALKED['screens'])} screens and {len(WALKED['mails'])} mails read "
+            f"({', '.join(languages)})"
+        )
 
 
 @pytest.fixture(scope="session")
