@@ -2,6 +2,7 @@ import pytest
 
 from stack.keycloak import CaptchaAnswers
 from sync_service.adapters.keycloak_groups import ensure_grant_group
+from tests.integration.admin_console.world import ManagerWorld
 from tests.pages.keycloak import LoginPage
 from tests.pages.screening_client import ScreeningClientPage
 
@@ -27,18 +28,15 @@ def grant(admin):
     return give
 
 
+@pytest.fixture
+def world(admin, make_user, keycloak) -> ManagerWorld:
+    """Two institutions' pairs with their console permissions, and the manager of one
+    (institution a, CRC-COL): the console tests' manager."""
+    w = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
+    w.provision()
+    return w
+
+
 @pytest.fixture(scope="session")
 def captcha_answers(keycloak) -> CaptchaAnswers:
     return CaptchaAnswers(keycloak.log_file)
-
-
-def pytest_terminal_summary(terminalreporter):
-    """The walks' reach (issue 21 point 9): how many screens and mails they read, in which languages."""
-    from tests.pages.words import WALKED
-
-    if WALKED["screens"] or WALKED["mails"]:
-        languages = sorted({name.split("/")[0] for kind in WALKED.values() for name in kind})
-        terminalreporter.write_line(
-            f"every-page walk: {len(WALKED['screens'])} screens and {len(WALKED['mails'])} mails read "
-            f"({', '.join(languages)})"
-        )

@@ -7,9 +7,12 @@ stack; the test is the same function, only the stack under it differs.
   Keycloak's admin console (test_applicant_to_approval, test_admin_console);
 - a user's first sign-in through the stand-in screening system (test_first_sign_in);
 - a reviewer's decisions, C and D filed signed in, a B flagged and approved
-  (test_review_decisions, test_departure_notice);
+  (test_review_decisions, test_departure_notice); a C or D filed signed in with another person's
+  national ID refused on the form (test_applications_belong_to_a_person); a C for an account a
+  manager made in the console (test_console_account_becomes_manager);
 - /my-data and /access-reviews (test_personal_data_pages, test_access_review_pages);
-- a scan uploaded and read back (test_scans);
+- a scan uploaded and read back, scans up to the documented size through nginx and a refusal
+  over it that leads back (test_scans);
 - lockout and the self-service reset (test_lockout_and_reset);
 - page sessions that end with sign-out, a removed role, a disabled account and Keycloak's
   back-channel logout, and the pages' cookie (test_sessions_end);
@@ -17,7 +20,14 @@ stack; the test is the same function, only the stack under it differs.
   approval refused, an institution suspended and lifted (test_vendor);
 - the managers' page: two managers of one person, each ending only their own grant, and an
   existing account added by national ID (test_managers_page);
-- the holder of a locked or closed account told so at sign-in (test_locked_and_closed_sign_in).
+- the holder of a locked or closed account told so at sign-in (test_locked_and_closed_sign_in);
+- originals recorded letter by letter, a future date refused (test_originals_received);
+- a dated D taking effect at 00:00 Taipei (a worker of this process with its clock injected, beside
+  the stack's own, which leave the change to its real day), a B filed from the institution's letter
+  and decided by another reviewer (test_dated_changes);
+- an institution suspended: its user out of the stand-in screening system on the next request,
+  its manager out of the admin console on the next step, and the lifting giving every grant back
+  (tests/integration/sync/test_suspensions).
 """
 
 from __future__ import annotations
@@ -30,11 +40,24 @@ from tests.browser.sync_pages.test_access_review_pages import (  # noqa: F401
 from tests.browser.sync_pages.test_applicant_to_approval import (  # noqa: F401
     test_type_a_from_the_form_to_the_managers_first_sign_in,
 )
+from tests.browser.sync_pages.test_applications_belong_to_a_person import (  # noqa: F401
+    test_a_c_or_d_filed_signed_in_is_checked_against_the_account_at_once,
+)
+from tests.browser.sync_pages.test_console_account_becomes_manager import (  # noqa: F401
+    test_a_c_for_an_account_a_manager_made_in_the_console,
+)
+from tests.browser.sync_pages.test_dated_changes import (  # noqa: F401
+    test_a_b_filed_from_the_institutions_letter_is_decided_by_another_reviewer,
+    test_a_dated_d_takes_effect_at_midnight,
+)
 from tests.browser.sync_pages.test_departure_notice import (  # noqa: F401
     test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve,
 )
 from tests.browser.sync_pages.test_managers_page import (  # noqa: F401
     test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_national_id,
+)
+from tests.browser.sync_pages.test_originals_received import (  # noqa: F401
+    test_originals_recorded_letter_by_letter_and_a_future_date_refused,
 )
 from tests.browser.sync_pages.test_personal_data_pages import (  # noqa: F401
     test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides,
@@ -45,6 +68,7 @@ from tests.browser.sync_pages.test_review_decisions import (  # noqa: F401
 )
 from tests.browser.sync_pages.test_scans import (  # noqa: F401
     test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read,
+    test_scans_up_to_the_documented_size_upload_and_a_refusal_leads_back,
 )
 from tests.browser.sync_pages.test_sessions_end import (  # noqa: F401
     test_a_disabled_ex_reviewer_cannot_reject_an_application,
@@ -59,7 +83,6 @@ from tests.browser.sync_pages.test_vendor import (  # noqa: F401
 )
 from tests.browser.test_admin_console import (  # noqa: F401
     test_a_manager_sees_only_their_users_and_creates_one,
-    world,
 )
 from tests.browser.test_first_sign_in import (  # noqa: F401
     test_new_account_changes_password_confirms_profile_and_accepts_terms,
@@ -71,6 +94,9 @@ from tests.browser.test_locked_and_closed_sign_in import (  # noqa: F401
 from tests.browser.test_lockout_and_reset import (  # noqa: F401
     test_locked_out_person_resets_and_signs_in_again,
     test_three_wrong_passwords_lock_the_account,
+)
+from tests.integration.sync.test_suspensions import (  # noqa: F401
+    test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_everything_back,
 )
 
 pytestmark = pytest.mark.browser
