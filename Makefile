@@ -47,13 +47,16 @@ check: bootstrap
 	[ $$typed -eq 0 ] && [ $$tests -eq 0 ]
 
 # Each script in bench/ at its smallest size, on a Keycloak of its own run: that the benches
-# still run to their figures (never their timing). Not in `make test` (decision 0171); run it
-# between rounds and after changing what a bench drives.
+# still run to their figures (never their timing). `make test` runs it last (decision 0171);
+# alone, after changing what a bench drives.
 bench-smoke: bootstrap
 	@.venv/bin/python -m pytest -p no:cacheprovider --bench-smoke tests/benches
 
 # Java unit tests, then every Python test (unit, integration against a real
-# Keycloak the run starts once, browser). pytest's exit 5 ("no tests ran") fails make too.
+# Keycloak the run starts once, browser), then the benches' smoke runs in a pytest session of
+# their own (some benches want a realm no other test has touched). pytest's exit 5 ("no tests
+# ran") fails make too.
 test: check
 	@if [ -f keycloak-config/providers/pom.xml ]; then mvn -B -q -f keycloak-config/providers/pom.xml test; fi
 	@.venv/bin/python -m pytest
+	@$(MAKE) --no-print-directory bench-smoke

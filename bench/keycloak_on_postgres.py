@@ -35,6 +35,7 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
     (for the sync service's own) and returns its SQLAlchemy URL."""
     from sqlalchemy import create_engine, text
 
+    from stack import keycloak_indexes
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.postgres import Postgres
@@ -81,6 +82,7 @@ def started(smtp_port: int, workdir: Path | None = None, databases: list | None 
         kc.start()
         print(f"starting Keycloak on PostgreSQL (port {cluster.port}) ...", file=sys.stderr, flush=True)
         kc.wait_ready(timeout=1200, progress=lambda m: print(m, file=sys.stderr, flush=True))
+        keycloak_indexes.ensure(lambda sql: cluster.psql(sql, database="keycloak"))
         try:
             yield kc.url, values["KC_BOOTSTRAP_ADMIN_PASSWORD"]
         except BaseException:

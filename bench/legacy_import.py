@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
+import policies  # noqa: E402
 from stack import legacy_export as export  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
 from stack.postgres import Postgres  # noqa: E402
@@ -54,6 +55,7 @@ def log(text: str) -> None:
 
 
 def own_keycloak(pg: Postgres):
+    from stack import keycloak_indexes
     from stack.credentials_file import WANTED, demo_password
     from stack.keycloak import KeycloakInstance, build_providers
     from stack.network import free_port
@@ -83,6 +85,7 @@ def own_keycloak(pg: Postgres):
     log(f"  starting Keycloak on PostgreSQL at {kc.url} (log {kc.log_file}) ...")
     kc.start()
     kc.wait_ready(progress=log)
+    keycloak_indexes.ensure(lambda sql: pg.psql(sql, database=db))  # as production (decisions 0100, 0143)
     return kc, values
 
 
@@ -104,7 +107,7 @@ class TimedDirectory:
 
 
 def ours(wiring, rows: list[dict], per_request: int) -> float:
-    checked = plan(list(enumerate(rows, start=2)))
+    checked = plan(list(enumerate(rows, start=2)), policies.load().categories, policies.legacy_import())
     assert not checked.refusals, checked.refusals[:3]
     now = lambda: datetime.now(UTC)  # noqa: E731
     directory = TimedDirectory(wiring.directory_factory())

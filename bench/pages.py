@@ -26,6 +26,7 @@ from typing import cast
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import policies  # noqa: E402
 from stack.samples import StaticTokens, form, settings_for_tests  # noqa: E402
 from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain import new_application  # noqa: E402
@@ -55,6 +56,7 @@ def make_service(folder: Path, count: int):
     with wiring.uow() as uow:
         for i in range(count):
             app = new_application(
+                catalogue=policies.load(),
                 id=new_reference(),
                 today=start.date(),
                 **form(

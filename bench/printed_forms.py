@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(f"load average at start: {os.getloadavg()[0]:.1f}", flush=True)
     app = new_application(
+        catalogue=policies.load(),
         id="K7Q3MX9P2F4D",
         today=date.today(),
         **{**form("A", "3502990011", "wang1234", phone="(03)932-1234#21"), "applicant_name": "王小堃"},

@@ -59,6 +59,7 @@ sys.path.insert(0, str(ROOT))
 
 from keycloak import KeycloakAdmin  # noqa: E402
 
+import policies  # noqa: E402
 from bench.keycloak_on_postgres import started  # noqa: E402
 from stack.network import free_port  # noqa: E402
 from stack.paths import REALM_NAME  # noqa: E402
@@ -70,6 +71,7 @@ from sync_service.bootstrap import bootstrap  # noqa: E402
 from sync_service.domain.passwords import generate_password  # noqa: E402
 from sync_service.services import applications as use_cases  # noqa: E402
 
+PASSWORD_RULES = policies.load().password
 CATEGORIES = ("CRC-COL", "CER-COL", "HPV-COL", "GAS-COL", "GAS-LAB")
 
 
@@ -161,7 +163,7 @@ def naive(url, password, n) -> float:
                     "phone": ["02 2559 1969#116"],
                     "nationalId": [national_id()],
                 },
-                "credentials": [{"type": "password", "value": generate_password(), "temporary": True}],
+                "credentials": [{"type": "password", "value": generate_password(PASSWORD_RULES), "temporary": True}],
                 "requiredActions": ["UPDATE_PASSWORD", "UPDATE_PROFILE", "TERMS_AND_CONDITIONS"],
             }
         )
@@ -189,7 +191,7 @@ def imported_user(prefix: str, group_path: str | None, with_password: bool = Tru
         "realmRoles": [f"default-roles-{REALM_NAME}"],
     }
     if with_password:
-        user["credentials"] = [{"type": "password", "value": generate_password(), "temporary": True}]
+        user["credentials"] = [{"type": "password", "value": generate_password(PASSWORD_RULES), "temporary": True}]
     if group_path:
         user["groups"] = [group_path]
     return user

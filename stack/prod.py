@@ -31,7 +31,7 @@ from pathlib import Path
 
 import requests
 
-from . import attribute_index, monitoring, policy_index, runtime_venv, tls
+from . import keycloak_indexes, monitoring, runtime_venv, tls
 from .credentials_file import WANTED, ensure_key_file, load_or_create, write_env_file
 from .keycloak import FEATURES, KeycloakError, build_providers, ensure_distribution, ensure_national_id_key
 from .keycloak import VERSION as KEYCLOAK_VERSION
@@ -79,6 +79,11 @@ BUILD_OPTIONS = [
 ]
 NODES = ("kc1", "kc2")
 
+# The largest request body nginx passes to the sync service or Keycloak: well above the largest
+# the service takes (a scan), so a phone's photo of 10 or 20 MB is refused by the service on the
+# application's own page; a body beyond this gets too_large_page() from nginx.
+PROXY_BODY_LIMIT_MB = 32
+
 # Infinispan's log line for each cluster view a node receives: ISPN000094 for a join or a leave,
 # ISPN000093 after two clusters merged. "[coordinator|view id] (member count) [members]"; a merged
 # view lists its subgroups after its own members, so the count is read, not the last list.
@@ -89,6 +94,21 @@ def cluster_size(log: str) -> int:
     """The member count of the last cluster view in a Keycloak node's log (1 before any)."""
     views = CLUSTER_VIEW.findall(log)
     return int(views[-1]) if views else 1
+
+
+def too_large_page() -> str:
+    """nginx's answer to a body over PROXY_BODY_LIMIT_MB, in the service's words (zh-Hant first,
+    English beside it), one line without quotes for nginx's `return`."""
+    from sync_service.services.scans import MAX_SCAN_BYTES
+
+    mb = MAX_SCAN_BYTES // 1024 // 1024
+    return (
+        '<!doctype html><html lang="zh-Hant"><meta charset="utf-8"><title>檔案過大 File too large</title>'
+        f"<h1>檔案過大 <span lang=en>File too large</span></h1>"
+        f"<p>掃描檔最大 {mb} MB：請縮小後，按瀏覽器的「上一頁」回到申請書重新上傳。</p>"
+        f"<p lang=en>A scan may be at most {mb} MB: make it smaller, then use your browser's Back button "
+        "to return to the application and upload it again.</p></html>"
+    ).replace("'", "&#39;")
 
 
 class StackError(RuntimeError):
@@ -205,11 +225,8 @@ class ProdStack:
             self.wait_node(node)
         self.wait_cluster()
         self._wait_nginx()
-        # After Keycloak made or migrated its schema: our indexes on its policy configuration
-        # (decision 0100) and on its user attributes, for finding a person (decision 0143).
-        keycloak_sql = lambda sql: self.pg.psql(sql, database="keycloak")  # noqa: E731
-        policy_index.ensure(keycloak_sql)
-        attribute_index.ensure(keycloak_sql)
+        # After Keycloak made or migrated its schema: our indexes on its tables (decisions 0100, 0143).
+        keycloak_indexes.ensure(lambda sql: self.pg.psql(sql, database="keycloak"))
         self.log("5/7 demo institution and user")
         from .demo import ensure_demo_data
 
@@ -433,6 +450,7 @@ class ProdStack:
 
     def _write_nginx_conf(self, nodes: tuple[str, ...]) -> None:
         folder = self.home / "nginx"
+        too_large = too_large_page()
         for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (folder / "tmp" / sub).mkdir(parents=True, exist_ok=True)
             shutil.chown(folder / "tmp" / sub, "www-data", "www-data")
@@ -457,10 +475,10 @@ http {{
     fastcgi_temp_path {folder}/tmp/fastcgi;
     uwsgi_temp_path {folder}/tmp/uwsgi;
     scgi_temp_path {folder}/tmp/scgi;
-    # Request bodies (up to the largest allowed, a scan) and answers stay in memory: nginx's
+    # Request bodies (up to the largest nginx takes) and answers stay in memory: nginx's
     # workers (www-data) need not write temporary files under the stack's folder, which they may
     # not be able to enter (it answered 500 to any body over 16 KB then).
-    client_body_buffer_size 6m;
+    client_body_buffer_size {PROXY_BODY_LIMIT_MB}m;
     proxy_max_temp_file_size 0;
     upstream keycloak {{
 {upstream}
@@ -505,7 +523,16 @@ http {{
         ssl_certificate {t.cert};
         ssl_certificate_key {t.key};
         ssl_protocols TLSv1.2 TLSv1.3;
-        client_max_body_size 6m;  # a scan (5 MB, sync_service/services/scans.py) and its form
+        # Larger than any body the service takes (a scan: 5 MB, sync_service/services/scans.py), so
+        # an oversized scan reaches the service, which says so beside the field on the
+        # application's page; only a body beyond this gets nginx's answer, in our words.
+        client_max_body_size {PROXY_BODY_LIMIT_MB}m;
+        error_page 413 /errors/too-large;
+        location = /errors/too-large {{
+            internal;
+            default_type "text/html; charset=utf-8";
+            return 413 '{too_large}';
+        }}
         location / {{
             proxy_pass http://sync_service;
             proxy_http_version 1.1;

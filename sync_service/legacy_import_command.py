@@ -28,6 +28,8 @@ from rich.progress import (
 )
 from rich.text import Text
 
+import policies
+
 from .domain import taiwan_date
 from .domain.legacy import COLUMNS, HASH_NOTES, REQUIRED_COLUMNS, plan
 
@@ -94,7 +96,7 @@ def run(wiring, file: str, *, dry_run: bool, report: str | None, per_request: in
         )
         return 2
     digest = file_digest(path)
-    checked = plan(rows)
+    checked = plan(rows, policies.load().categories, policies.legacy_import())
     log.info(
         "legacy import of file %s: %d rows, %d accounts, %d rows refused by the checks%s",
         digest[:12],

@@ -316,7 +316,7 @@ def pytest_addoption(parser):
     parser.addoption(
         "--bench-smoke",
         action="store_true",
-        help="collect tests/benches/: each bench at its smallest size (`make bench-smoke`, decision 0171)",
+        help="collect tests/benches/: each bench at its smallest size (`make bench-smoke`, the last step of `make test`; decision 0171)",
     )
 
 
@@ -326,8 +326,9 @@ BENCH_SMOKE = ROOT / "tests" / "benches"
 def pytest_collection_modifyitems(config, items):
     """Every test that drives chromium carries the `browser` marker (`-m "not browser"` skips them all).
 
-    The benches' smoke runs (tests/benches/) stay out of `make test` (decision 0171: two minutes
-    of bench runs, and some benches want our realm's /institutions empty); `make bench-smoke` runs them."""
+    The benches' smoke runs (tests/benches/) are collected only with --bench-smoke, in a pytest
+    session of their own with its own Keycloak (`make bench-smoke`, the last step of `make test`):
+    reconcile and provision want our realm's /institutions empty (decision 0171)."""
     if not config.getoption("--bench-smoke"):
         benches = [item for item in items if BENCH_SMOKE in item.path.parents]
         if benches:

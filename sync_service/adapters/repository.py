@@ -12,6 +12,8 @@ from sqlalchemy import and_, exists, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
+import policies
+
 from ..domain import Application, ApplicationType, Form1, Institution, ManagerSeat, Receipt, Status, VendorRecord
 from ..domain.fields import IdKind, PersonalId, Phone
 from ..domain.grants import ChangeKind, GrantChange
@@ -226,6 +228,7 @@ class ApplicationRepository:
             institution=Institution(r.institution_code, r.institution_name),
             category=r.category,
             form=form,
+            catalogue=policies.load(),
             status=Status(r.status),
             declared_documents=r.documents,
             receipts=[

@@ -65,14 +65,6 @@ class ApplicationType(StrEnum):
     def appoints_manager(self) -> bool:
         return self in (ApplicationType.A, ApplicationType.C)
 
-    @property
-    def zh(self) -> str:
-        return policies.load().application_types[self.value].zh
-
-    @property
-    def en(self) -> str:
-        return policies.load().application_types[self.value].en
-
 
 class Status(StrEnum):
     DRAFT = "draft"
@@ -216,11 +208,13 @@ def new_application(
     reason: object = None,
     effective_date: object = None,
     today: date,
+    catalogue: policies.Policies,
 ) -> Application:
     """A draft application from what the applicant typed (R-FORM-1, R-FORM-2, R-FORM-3, R-FORM-4, R-FORM-5).
 
     Every field is checked and all mistakes are raised together as
-    `FormInvalid`, so a form is corrected in one pass.
+    `FormInvalid`, so a form is corrected in one pass. `catalogue`: the agency's categories
+    and documents (policies/), which the caller hands in.
     """
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
@@ -232,7 +226,7 @@ def new_application(
             errors.append(e)
 
     take("type", parse_application_type, type)
-    take("category", fields.parse_category, category)
+    take("category", fields.parse_category, category, catalogue.categories)
     take("institution_code", fields.parse_institution_code, institution_code)
     take("institution_name", fields.parse_institution_name, institution_name)
     take("department", fields.parse_department, department)
@@ -290,6 +284,7 @@ def new_application(
         institution=Institution(values["institution_code"], values["institution_name"]),
         category=values["category"],
         form=form,
+        catalogue=catalogue,
     )
 
 
@@ -324,6 +319,7 @@ class Application:
         institution: Institution,
         category: str,
         form: Form1,
+        catalogue: policies.Policies,
         status: Status = Status.DRAFT,
         declared_documents: Iterable[str] = (),
         receipts: Iterable[Receipt] = (),
@@ -345,6 +341,9 @@ class Application:
         self.institution = institution
         self.category = category
         self.form = form
+        # The documents this type and category asks for, and their names (policies/documents.toml):
+        # handed in by whoever makes or loads the application, never read here.
+        self.catalogue = catalogue
         self.status = Status(status)
         # What the applicant says the file holds (the intake's `documents`): shown as
         # declared, never taken for received.
@@ -380,7 +379,7 @@ class Application:
     def required_documents(self) -> tuple[str, ...]:
         """From policies: form 1 always; affidavit and consent for A and C;
         the two licences for GAS-LAB's A and C (R-DOC-1, R-DOC-2, R-DOC-3)."""
-        return policies.load().required_documents(self.type.value, self.category)
+        return self.catalogue.required_documents(self.type.value, self.category)
 
     @property
     def received_documents(self) -> tuple[str, ...]:
@@ -410,11 +409,11 @@ class Application:
             return None
         return (self.form.takes_effect_on - (self.form_received_on or today)).days
 
-    def late_notice(self, today: date) -> bool:
-        """Less notice than policies/departures.toml asks (15 days). It does not stop the change
+    def late_notice(self, today: date, days_asked: int) -> bool:
+        """Less notice than `days_asked` (policies/departures.toml: 15). It does not stop the change
         (refusing would leave a departed person's access open); the reviewer is told."""
         days = self.notice_days(today)
-        return days is not None and days < policies.departures().notice_days
+        return days is not None and days < days_asked
 
     @property
     def approved_by(self) -> str | None:
@@ -473,7 +472,7 @@ class Application:
 
     def _check_document(self, document: str) -> None:
         if document not in self.required_documents:
-            known = policies.load().documents
+            known = self.catalogue.documents
             asked = "、".join(known[d].zh for d in self.required_documents)
             raise FieldError(
                 "documents.not_required",
@@ -530,7 +529,7 @@ class Application:
                         FieldError(
                             "documents.already_received",
                             "documents",
-                            f"「{policies.load().documents[document].zh}」已於 {r.received_on} 以 {r.letter_number} 收件",
+                            f"「{self.catalogue.documents[document].zh}」已於 {r.received_on} 以 {r.letter_number} 收件",
                             f"{document} was received already, on {r.received_on} by letter {r.letter_number}",
                         )
                     )
@@ -552,7 +551,7 @@ class Application:
         """Raise unless `approve` would succeed: the state machine, the paper
         originals (R-DOC-4), every required document (R-DOC-1, R-DOC-2, R-DOC-3)."""
         if self.status is Status.SUBMITTED:
-            known = policies.load().documents
+            known = self.catalogue.documents
             missing = self.missing_documents
             raise ApprovalRefused(
                 "approval.originals_missing",
@@ -564,7 +563,7 @@ class Application:
         self._check_transition("approve")
         missing = self.missing_documents
         if missing:
-            known = policies.load().documents
+            known = self.catalogue.documents
             raise ApprovalRefused(
                 "approval.documents_missing",
                 "缺少文件，不能核准：" + "、".join(known[d].zh for d in missing),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -390,10 +391,9 @@ def parse_reason(value: object, field: str = "reason") -> str:
     return parse_text(value, field, "註銷原因", "Reason for revoking", 500)
 
 
-def parse_category(value: object, field: str = "category") -> str:
-    """業務類別, one of those in policies/categories.toml."""
+def parse_category(value: object, known: Mapping[str, policies.Category], field: str = "category") -> str:
+    """業務類別, one of the `known` categories (policies/categories.toml, handed in by the caller)."""
     text = _required(value, field, "業務類別", "Business category").upper()
-    known = policies.load().categories
     if text not in known:
         raise _refused(
             field,

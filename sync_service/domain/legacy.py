@@ -132,13 +132,13 @@ def _refusal(row: int, account: str, code: str, zh: str, en: str) -> Refusal:
     return Refusal(row, account, code, zh, en)
 
 
-def parse_password_hash(text: str) -> tuple[PasswordHash | None, str | None]:
-    """`ALGORITHM$ITERATIONS$SALT_BASE64$HASH_BASE64` -> (hash, None), or (None, why it is not usable).
-    An empty cell is (None, None): no hash, the account gets the set-a-password mail."""
+def parse_password_hash(text: str, rules: policies.LegacyImport) -> tuple[PasswordHash | None, str | None]:
+    """`ALGORITHM$ITERATIONS$SALT_BASE64$HASH_BASE64` -> (hash, None), or (None, why it is not usable
+    by `rules`' algorithms, iterations and salt). An empty cell is (None, None): no hash, the
+    account gets the set-a-password mail."""
     text = (text or "").strip()
     if not text:
         return None, None
-    rules = policies.legacy_import()
     parts = text.split("$")
     if len(parts) != 4 or parts[0] not in rules.hash_algorithms or not parts[1].isdigit():
         return None, "password_hash.format"
@@ -181,7 +181,9 @@ def parse_level(value: object) -> Level:
     )
 
 
-def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
+def parse_row(
+    row: int, raw: Mapping[str, object], categories: Mapping[str, policies.Category], rules: policies.LegacyImport
+) -> LegacyRow:
     """One row, every field by the applications' own rule; FieldError at the first bad one."""
     account = fields.parse_existing_account_name(raw.get("account"))
     name = fields.parse_person_name(raw.get("name"), "name")
@@ -190,10 +192,10 @@ def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
     phone = fields.parse_phone(raw.get("phone"))
     institution_code = fields.parse_institution_code(raw.get("institution_code"))
     institution_name = fields.parse_institution_name(raw.get("institution_name"))
-    category = fields.parse_category(raw.get("category"))
+    category = fields.parse_category(raw.get("category"), categories)
     level = parse_level(raw.get("level"))
     department = fields.parse_department(raw["department"]) if fields.clean(raw.get("department")) else None
-    password_hash, note = parse_password_hash(str(raw.get("password_hash") or ""))
+    password_hash, note = parse_password_hash(str(raw.get("password_hash") or ""), rules)
     return LegacyRow(
         row,
         account,
@@ -211,15 +213,21 @@ def parse_row(row: int, raw: Mapping[str, object]) -> LegacyRow:
     )
 
 
-def plan(rows: Iterable[tuple[int, Mapping[str, object]]]) -> Plan:
-    """Every row checked on its own, then across the file; the accounts to make in file order."""
+def plan(
+    rows: Iterable[tuple[int, Mapping[str, object]]],
+    categories: Mapping[str, policies.Category],
+    rules: policies.LegacyImport,
+) -> Plan:
+    """Every row checked on its own, then across the file; the accounts to make in file order.
+    `categories`: the business categories a row may name (policies/categories.toml); `rules`: the
+    password hashes Keycloak takes (policies/legacy_import.toml)."""
     good: list[LegacyRow] = []
     refusals: list[Refusal] = []
     count = 0
     for number, raw in rows:
         count += 1
         try:
-            good.append(parse_row(number, raw))
+            good.append(parse_row(number, raw, categories, rules))
         except FieldError as e:
             refusals.append(_refusal(number, _shown_account(raw), e.code, e.zh, e.en))
     kept, more = _across_rows(good)

@@ -8,7 +8,7 @@ import secrets
 import string
 from collections.abc import Iterable
 
-import policies
+from policies import PasswordRules
 
 DEFAULT_LENGTH = 16  # above the minimum: a random 16 of ~67 symbols is ~97 bits
 
@@ -24,8 +24,8 @@ def _personal_fragments(personal: Iterable[str]) -> set[str]:
     return pieces
 
 
-def generate_password(personal: Iterable[str] = (), length: int = DEFAULT_LENGTH) -> str:
-    rules = policies.load().password
+def generate_password(rules: PasswordRules, personal: Iterable[str] = (), length: int = DEFAULT_LENGTH) -> str:
+    """A password the realm's `rules` accept (policies/security.toml, handed in by the caller)."""
     length = max(length, rules.min_length)
     alphabet = string.ascii_letters + string.digits + rules.symbols
     avoid = _personal_fragments(personal)

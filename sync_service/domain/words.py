@@ -176,13 +176,13 @@ OUTBOX_STATES: dict[str, Words] = {
 }
 
 
-def category_words(category: str | None) -> Words:
-    c = policies.load().categories.get(category or "")
+def category_words(category: str | None, categories: Mapping[str, policies.Category]) -> Words:
+    c = categories.get(category or "")
     return (c.zh, c.en) if c else (category or "", category or "")
 
 
-def document_words(document: str) -> Words:
-    d = policies.load().documents.get(document)
+def document_words(document: str, documents: Mapping[str, policies.Document]) -> Words:
+    d = documents.get(document)
     return (d.zh, d.en) if d else (document, document)
 
 
@@ -362,14 +362,14 @@ DETAIL_VALUES: dict[str, dict[str, Words]] = {
 HIDDEN_DETAILS = frozenset({"vendor_record", "changes", "outbox_id", "event_id"})
 
 
-def _value(key: str, value: object) -> Words:
+def _value(key: str, value: object, catalogue: policies.Policies) -> Words:
     if key in ("document", "documents"):
         ids = [value] if isinstance(value, str) else list(value) if isinstance(value, Sequence) else []
-        names = [document_words(str(d)) for d in ids]
+        names = [document_words(str(d), catalogue.documents) for d in ids]
         return "、".join(n[0] for n in names), "; ".join(n[1] for n in names)
     if key == "change" and isinstance(value, Mapping):
         kind = CHANGE_KINDS.get(str(value.get("kind")), (str(value.get("kind")), str(value.get("kind"))))
-        cat = category_words(value.get("category"))
+        cat = category_words(value.get("category"), catalogue.categories)
         code, account = value.get("institution_code", ""), value.get("account", "")
         new = ("（新建帳號）", " (new account)") if value.get("create_account") else ("", "")
         return (
@@ -386,19 +386,22 @@ def _value(key: str, value: object) -> Words:
     if isinstance(value, date):
         return value.isoformat(), value.isoformat()
     if isinstance(value, Mapping):
-        parts = [(DETAIL_LABELS.get(k, (k, k)), _value(k, v)) for k, v in value.items() if v not in (None, "", [])]
+        parts = [
+            (DETAIL_LABELS.get(k, (k, k)), _value(k, v, catalogue)) for k, v in value.items() if v not in (None, "", [])
+        ]
         return "；".join(f"{lab[0]}：{v[0]}" for lab, v in parts), "; ".join(f"{lab[1]}: {v[1]}" for lab, v in parts)
     if isinstance(value, (list, tuple)):
-        shown = [_value(key, v) for v in value]
+        shown = [_value(key, v, catalogue) for v in value]
         return "、".join(s[0] for s in shown), "; ".join(s[1] for s in shown)
     return str(value), str(value)
 
 
-def detail_items(details: Mapping[str, object] | None) -> list[Item]:
-    """An audit entry's details as a person reads them: named, values in words, nothing empty."""
+def detail_items(details: Mapping[str, object] | None, catalogue: policies.Policies) -> list[Item]:
+    """An audit entry's details as a person reads them: named, values in words, nothing empty.
+    `catalogue` names the documents and categories they mention (policies/)."""
     items = []
     for key, value in (details or {}).items():
         if key in HIDDEN_DETAILS or value in (None, "", [], (), {}):
             continue
-        items.append(Item(key, DETAIL_LABELS.get(key, (key, key)), _value(key, value)))
+        items.append(Item(key, DETAIL_LABELS.get(key, (key, key)), _value(key, value, catalogue)))
     return items

@@ -72,7 +72,10 @@ def submit(
     the paper arrived."""
     now = now or utcnow()
     app = new_application(
-        id=application_id or new_application_id(), today=taiwan_date(now), **{k: form.get(k) for k in FORM_FIELDS}
+        id=application_id or new_application_id(),
+        today=taiwan_date(now),
+        catalogue=policies.load(),
+        **{k: form.get(k) for k in FORM_FIELDS},
     )
     if app.type is not ApplicationType.A:
         filer = _require_filer_of(app, caller)
@@ -156,7 +159,9 @@ def file_for_institution(
     errors: list[FieldError] = []
     app: Application | None = None
     try:
-        app = new_application(id=new_application_id(), today=today, **{k: form.get(k) for k in FORM_FIELDS})
+        app = new_application(
+            id=new_application_id(), today=today, catalogue=policies.load(), **{k: form.get(k) for k in FORM_FIELDS}
+        )
     except FormInvalid as e:
         errors += e.errors
     if app is not None and app.type not in NOTICE_TYPES:
@@ -193,7 +198,12 @@ def file_for_institution(
 def check_form(form: dict[str, str | None], *, now: datetime | None = None) -> None:
     """The form's field rules as `submit` applies them (its DomainError), filing nothing: an
     anonymous filing hears what to correct before it spends a captcha on it."""
-    new_application(id="check", today=taiwan_date(now or utcnow()), **{k: form.get(k) for k in FORM_FIELDS})
+    new_application(
+        id="check",
+        today=taiwan_date(now or utcnow()),
+        catalogue=policies.load(),
+        **{k: form.get(k) for k in FORM_FIELDS},
+    )
 
 
 def _require_filer_of(app: Application, caller: Caller | None) -> Caller:

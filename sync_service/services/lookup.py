@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import policies
+
 from ..domain import Application, DomainError, FieldError, FormInvalid
 from ..domain.fields import clean, parse_email
 from ..domain.references import parse_reference
@@ -130,7 +132,10 @@ def form_findings(form: dict[str, Any], *, now: datetime | None = None) -> dict[
 
     try:
         new_application(
-            id="check", today=taiwan_date(now or utcnow()), **{k: clean(form.get(k)) or None for k in FORM_FIELDS}
+            id="check",
+            today=taiwan_date(now or utcnow()),
+            catalogue=policies.load(),
+            **{k: clean(form.get(k)) or None for k in FORM_FIELDS},
         )
     except FormInvalid as e:
         return {err.field: (err.zh, err.en) for err in e.errors}

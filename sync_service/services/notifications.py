@@ -104,6 +104,7 @@ def receipt_mail(app: Application, status_page: str | None, message_id: str) -> 
     """The applicant's receipt (issue 21 point 5): the reference, what was filed, what comes next
     and where to look it up; zh-Hant first, English beside it."""
     p = policies.load()
+    kind = p.application_types[app.type.value]
     category = p.categories[app.category]
     desk = p.help_desk
     where = f"{app.institution.name}（{app.institution.code}）"
@@ -116,7 +117,7 @@ def receipt_mail(app: Application, status_page: str | None, message_id: str) -> 
 我們已收到您的「癌症篩檢與追蹤管理資訊整合系統」帳號申請，請記下申請編號：
 
   申請編號：{app.id}
-  申請作業：{app.type.value}. {app.type.zh}
+  申請作業：{app.type.value}. {kind.zh}
   機構：{where}
   業務類別：{category.zh}
   帳號：{app.account}
@@ -133,7 +134,7 @@ Your application for an account of the Cancer Screening and Follow-up Management
 System is in. Keep its reference:
 
   Reference: {app.id}
-  Application: {app.type.value}. {app.type.en}
+  Application: {app.type.value}. {kind.en}
   Institution: {app.institution.name} ({app.institution.code})
   Business category: {category.en}
   Account: {app.account}

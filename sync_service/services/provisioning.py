@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import policies
+
 from ..domain import Application, ApplicationType, ChangeKind, GrantChange, Level
 from ..domain.passwords import generate_password
 from . import accounts, closing, people
@@ -48,6 +50,11 @@ def personal_data(app: Application) -> list[str]:
     ]
 
 
+def temporary_password(app: Application) -> str:
+    """A fresh temporary password for a type A account, by the realm's rules (R-PWD-3, R-PWD-6)."""
+    return generate_password(policies.load().password, personal_data(app))
+
+
 def account_of(app: Application, change: GrantChange, password: str) -> NewAccount:
     """The account of a type A application, made with the manager grant it was approved for."""
     form = app.form
@@ -65,7 +72,7 @@ def account_of(app: Application, change: GrantChange, password: str) -> NewAccou
 
 def planned_account(app: Application, change: GrantChange) -> NewAccount:
     """A type A application's account with a fresh temporary password."""
-    return account_of(app, change, generate_password(personal_data(app)))
+    return account_of(app, change, temporary_password(app))
 
 
 class GrantApplier:
@@ -179,7 +186,7 @@ class GrantApplier:
                 return account_id
             # Made by an earlier attempt that died before the mail went out:
             # nobody knows that password, so a fresh one is set and mailed.
-            password = generate_password(personal_data(app))
+            password = temporary_password(app)
             directory.set_password(account_id, password, temporary=True)
         assert password is not None  # a type A account is made with a temporary password
         self.notify(entry, app, password)

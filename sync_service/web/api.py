@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
+import policies
+
 from ..domain import STATUS_LABELS, Application, Status, taiwan_date
 from ..services import applications as use_cases
 from ..services.clock import utcnow
@@ -108,7 +110,7 @@ def represent(app: Application, duplicates: list[str] | None = None) -> dict:
         "takes_effect_on": iso(f.takes_effect_on),
         "notice_days": app.notice_days(today),
         "notice_counted_from": iso(app.form_received_on),
-        "late_notice": app.late_notice(today),
+        "late_notice": app.late_notice(today, policies.departures().notice_days),
         "filed_by": app.filed_by,
         "filed_for": app.filed_for,
         "status": app.status.value,

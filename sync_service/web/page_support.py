@@ -269,14 +269,15 @@ def register(app) -> None:
 
     app.jinja_env.globals["status_label"] = status_label
     # Names instead of codes, Taipei time instead of UTC (domain/words.py, issue 21 points 3, 4).
+    catalogue = policies.load()
     app.jinja_env.filters.update(
         taipei=words.taipei_text,
         taipei_iso=lambda at: (t := words.taipei(at)) and t.isoformat(),
         action_words=words.action_words,
         actor_words=words.actor_words,
-        detail_items=words.detail_items,
+        detail_items=lambda details: words.detail_items(details, catalogue),
         profile_items=words.profile_items,
-        category_words=words.category_words,
+        category_words=lambda category: words.category_words(category, catalogue.categories),
         level_words=words.level_words,
         change_words=lambda kind: words.CHANGE_KINDS.get(str(kind), (str(kind), str(kind))),
         outbox_state=lambda state: words.OUTBOX_STATES.get(state, (state, state)),

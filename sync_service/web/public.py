@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, redirect, render_templ
 
 import policies
 
-from ..domain import ApplicationType, DomainError, taiwan_date
+from ..domain import DomainError, taiwan_date
 from ..services import applications as use_cases
 from ..services import lookup
 from ..services.clock import utcnow
@@ -54,7 +54,7 @@ def _render_apply(form: dict, errors: dict, status: int = 200, notice: tuple[str
         errors=errors,
         challenge=challenge,
         notice=notice,
-        types=[ApplicationType(t) for t in p.application_types],
+        types=list(p.application_types.values()),
         documents=documents,
     ), status
 

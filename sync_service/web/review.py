@@ -9,7 +9,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 import policies
 
-from ..domain import STATUS_LABELS, ApplicationType, DomainError, Status, taiwan_date
+from ..domain import STATUS_LABELS, DomainError, Status, taiwan_date
 from ..services import applications as use_cases
 from ..services import personal_data, review
 from ..services.clock import utcnow
@@ -51,7 +51,7 @@ def queue():
         statuses=list(STATUS_LABELS.items()),
         waiting_count=sum(q.counts.get(status, 0) for status in review.WAITING_STATUSES),
         newest_first=newest_first,
-        types=[ApplicationType(t) for t in p.application_types],
+        types=list(p.application_types.values()),
         categories=p.categories.values(),
     )
 
@@ -60,7 +60,7 @@ LETTER_FORM = (*use_cases.FORM_FIELDS, "letter_number", "received_on")
 
 
 def _letter_page(form: dict, errors: dict | None = None, status: int = 200):
-    types = [ApplicationType(t.value) for t in use_cases.NOTICE_TYPES]
+    types = [policies.load().application_types[t.value] for t in use_cases.NOTICE_TYPES]
     return render_template("review_file_letter.html", form=form, errors=errors or {}, types=types), status
 
 

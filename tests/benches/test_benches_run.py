@@ -3,7 +3,8 @@ on the run's own Keycloak where the bench can take one, checked to run to its fi
 for its timing (benchmarks are not tests: their numbers are measured on a quiet machine and
 recorded in docs/bench.md). No rule id: this keeps the benches alive.
 
-`make bench-smoke` runs them (about four minutes); `make test` leaves them out (decision 0171).
+`make bench-smoke` runs them, in a pytest session of their own (its own Keycloak: reconcile and
+provision want a realm no other test has touched); `make test` runs it last (decision 0171).
 
 Not run here, for their cost (each starts a Keycloak, a PostgreSQL cluster or the whole
 production-shaped stack of its own, which is what it measures): bench/startup.py,

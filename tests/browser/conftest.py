@@ -2,6 +2,7 @@ import pytest
 
 from stack.keycloak import CaptchaAnswers
 from sync_service.adapters.keycloak_groups import ensure_grant_group
+from tests.integration.admin_console.world import ManagerWorld
 from tests.pages.keycloak import LoginPage
 from tests.pages.screening_client import ScreeningClientPage
 
@@ -25,6 +26,15 @@ def grant(admin):
         admin.group_user_add(user["id"], group["id"])
 
     return give
+
+
+@pytest.fixture
+def world(admin, make_user, keycloak) -> ManagerWorld:
+    """Two institutions' pairs with their console permissions, and the manager of one
+    (institution a, CRC-COL): the console tests' manager."""
+    w = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
+    w.provision()
+    return w
 
 
 @pytest.fixture(scope="session")

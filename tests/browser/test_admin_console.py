@@ -8,26 +8,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.integration.admin_console.world import (
     OTHER_INSTITUTION,
     OTHER_MANAGER,
     OWN_CAT,
     OWN_USER,
     SAME_INSTITUTION_OTHER_CATEGORY,
-    ManagerWorld,
 )
 from tests.support.personal_data import national_id
 
 REALM = "cancer-screening"
-
-
-@pytest.fixture
-def world(admin, make_user, keycloak) -> ManagerWorld:
-    w = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
-    w.provision()
-    return w
 
 
 def set_locale(admin, user_id: str, locale: str) -> None:

@@ -1,7 +1,8 @@
 """The token contract (issue 18 item 6, docs/token-contract.md): every relying party reads a
 person's grants - institution, category, level, functions - from the claim `grants`, which the
 realm's default client scope `screening-grants` puts in the token. Shown with an OIDC client not
-written here: oauth2-proxy v7.15.6, built from its Go module."""
+written here, oauth2-proxy v7.15.6 built from its Go module, and with the stand-in screening system
+(examples/screening_client), for the same person."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from tests.pages.keycloak import LoginPage
 from tests.support.oauth2_proxy import OAuth2Proxy
 
 
-def test_oauth2_proxy_reads_both_grants_of_a_person_at_two_institutions(
-    admin, keycloak, make_user, grant, institution, page, tmp_path
+def test_oauth2_proxy_and_the_stand_in_read_both_grants_of_a_person_at_two_institutions(
+    admin, keycloak, make_user, grant, institution, page, screening, tmp_path
 ):
     """Covers: R-CAT-1, R-CAT-2, R-ACC-1
 
     A client added to the realm with nothing but a redirect URI gets the contract (the scope is a
     realm default; the client carries no mapper). oauth2-proxy signs the person in through the real
-    login page and reads the claim as its groups: both grants, each with its institution."""
+    login page and reads the claim as its groups: both grants, each with its institution. The
+    stand-in screening system, in the same browser (the realm's single sign-on), shows the same two
+    grants: each institution, category and level, in words on its page."""
     other_institution = f"{int(institution) ^ 7:010d}"
     person = make_user(required_actions=[])
     grant(person, institution, "CRC-COL", "user")
@@ -62,7 +65,7 @@ def test_oauth2_proxy_reads_both_grants_of_a_person_at_two_institutions(
             grants = sorted((json.loads(g) for g in seen["groups"]), key=lambda g: g["institution"])
     finally:
         admin.delete_client(client_uuid)
-    assert grants == sorted(
+    both = sorted(
         [
             {
                 "institution": institution,
@@ -78,4 +81,12 @@ def test_oauth2_proxy_reads_both_grants_of_a_person_at_two_institutions(
             },
         ],
         key=lambda g: g["institution"],
+    )
+    assert grants == both
+
+    screening.start_sign_in()  # signed in to the realm already: no login form this time
+    assert screening.is_signed_in_as(person["username"]), page.url
+    assert sorted(screening.grants(), key=lambda g: g["institution"]) == both
+    assert sorted(screening.grant_texts()) == sorted(
+        [f"{institution} 大腸癌—採檢機構 使用者", f"{other_institution} HPV 檢測—採檢機構 管理者"]
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import pytest
 
+import policies
 from policies import REVIEWER_ROLE
 from stack.paths import REALM_NAME
 from sync_service.adapters.keycloak_authz import AuthzClient
@@ -27,6 +28,8 @@ from tests.support.personal_data import national_id, national_id_of
 from tests.support.sync import new_account_name
 from tests.support.tokens import token_response
 from tests.unit.service.fake_directory import FakeKeycloak
+
+PASSWORD_RULES = policies.load().password
 
 CAT = "CRC-COL"
 
@@ -115,7 +118,7 @@ def new_account(*grants: Grant) -> NewAccount:
         first_name="怡君",
         last_name="陳",
         attributes={"department": "檢驗科", "phone": "(02)2559-1969", "nationalId": national_id},
-        password=generate_password([name, national_id]),
+        password=generate_password(PASSWORD_RULES, [name, national_id]),
         required_actions=("UPDATE_PASSWORD",),
         grants=grants,
     )
@@ -185,7 +188,7 @@ def test_join_and_leave_are_idempotent(subject, institution):
     d.leave(account_id, user)
     d.leave(account_id, user)
     assert d.grants_of(account_id) == {manager} and d.members(user) == {}
-    d.set_password(account_id, generate_password([account.username]), temporary=True)
+    d.set_password(account_id, generate_password(PASSWORD_RULES, [account.username]), temporary=True)
     d.end_sessions(account_id)  # no sessions: nothing to end, no error
 
 
@@ -235,7 +238,7 @@ def test_a_sign_in_lives_while_its_session_and_its_account_do(subject):
     d = subject.directory
     account = new_account()
     account_id = d.create_accounts([account])[account.username]
-    password = generate_password([account.username])  # not the made one: the realm keeps a history
+    password = generate_password(PASSWORD_RULES, [account.username])  # not the made one: the realm keeps a history
     d.set_password(account_id, password, temporary=False)
     session_id = subject.sign_in(account_id, account.username, password)
     state = d.sign_in_state(account_id, session_id)

@@ -44,6 +44,13 @@ class ScreeningClientPage:
             )
         return rows
 
+    def grant_texts(self) -> list[str]:
+        """Each grant row as a person reads it: institution, category, level (the functions left out)."""
+        return [
+            " ".join(cell.inner_text().strip() for cell in row.locator("td").all()[:3])
+            for row in self.page.locator("#grants tr.grant").all()
+        ]
+
     def function_names(self) -> list[str]:
         return [t.strip() for t in self.page.locator("#grants .function").all_inner_texts()]
 

@@ -42,3 +42,23 @@ def test_a_body_too_large_for_the_service_is_answered_by_the_service(prod_stack)
     )
     assert answer.status_code == 413, (answer.status_code, answer.text[:300])
     assert answer.headers["Content-Type"].startswith("application/json")
+
+
+def test_a_body_beyond_the_proxy_limit_is_refused_in_our_words(prod_stack):
+    """Issue 21 point 1 on the production shape, not a catalogue rule: a scan of 10 or 20 MB
+    reaches the service, which refuses it on the application's own page (the scans journey);
+    only a body beyond nginx's limit is answered by nginx, in the service's words and both
+    languages, not nginx's bare English 413."""
+    from stack.prod import PROXY_BODY_LIMIT_MB
+
+    answer = requests.post(
+        f"{prod_stack.sync_url}/applications/A-0000-0000/scans",
+        data=b"0" * ((PROXY_BODY_LIMIT_MB + 1) * 1024 * 1024),
+        headers={"Content-Type": "application/octet-stream"},
+        verify=str(prod_stack.ca_file),
+        timeout=120,
+    )
+    assert answer.status_code == 413, (answer.status_code, answer.text[:300])
+    assert answer.headers["Content-Type"].startswith("text/html"), answer.headers
+    assert "檔案過大" in answer.text and "File too large" in answer.text, answer.text
+    assert "5 MB" in answer.text and "nginx" not in answer.text, answer.text

@@ -257,3 +257,62 @@ def test_the_circle_check_sees_a_circle():
         ["b", "c", "a", "b"],
         ["c", "a", "b", "c"],
     ]
+
+
+def policy_loaders() -> set[str]:
+    """The functions of `policies` that read its TOML files (each cached: `@cache def load()`)."""
+    tree = ast.parse((ROOT / "policies" / "__init__.py").read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(isinstance(d, ast.Name) and d.id == "cache" for d in node.decorator_list)
+    }
+
+
+def policy_reads(path: Path, loaders: set[str]) -> list[str]:
+    """Where one module reads the agency's rules itself: `policies.load()` (any loader of
+    `policies`, called or passed on) or `from policies import load`."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr in loaders
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "policies"
+        ):
+            found.append(f"line {node.lineno}: policies.{node.attr}")
+        elif isinstance(node, ast.ImportFrom) and node.module == "policies":
+            found += [f"line {node.lineno}: imports {a.name}" for a in node.names if a.name in loaders]
+    return found
+
+
+# Loaders the domain still calls, to be handed in like `load` was; this list only shrinks.
+STILL_READ_BY_THE_DOMAIN = {
+    f"{PACKAGE}.domain.fields": {"letters"},
+    f"{PACKAGE}.domain.personal_data": {"personal_data"},
+}
+
+
+def test_the_domain_reads_no_policy_itself():
+    """Issue 23: the domain is handed the rules it applies (the catalogue, the category table,
+    the password rules) by the service or page that calls it; it never loads them as a hidden
+    global. It may name the rules' types (`policies.PasswordRules`), which are plain dataclasses."""
+    loaders = policy_loaders()
+    reads = {
+        module_name(p): policy_reads(p, loaders - STILL_READ_BY_THE_DOMAIN.get(module_name(p), set()))
+        for p in (ROOT / PACKAGE / "domain").rglob("*.py")
+    }
+    assert {m: r for m, r in reads.items() if r} == {}
+
+
+def test_the_policy_check_sees_a_read(tmp_path):
+    assert {"load", "letters", "departures"} <= policy_loaders()
+    module = tmp_path / "rules.py"
+    module.write_text(
+        "import policies\n"
+        "from policies import load, PasswordRules\n"
+        "def length(rules: policies.PasswordRules) -> int:\n"
+        "    return policies.load().password.min_length + rules.min_length\n"
+    )
+    assert policy_reads(module, {"load"}) == ["line 2: imports load", "line 4: policies.load"]

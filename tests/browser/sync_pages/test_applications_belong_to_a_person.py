@@ -1,5 +1,6 @@
 """An application, its printed forms and its scans belong to the person on the form (their
-national ID), not to whoever holds an account of the name the form names (issue 18 item 2)."""
+national ID), not to whoever holds an account of the name the form names; and a B, C or D filed
+signed in is checked against the account at filing (issue 18 item 2)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,56 @@ def test_an_account_of_the_same_name_does_not_make_its_holder_the_applicant(
     context.close()
     # The applicant, in the browser that filed it, still has it.
     assert application_page.page.goto(own).status == 200
+
+
+def test_a_c_or_d_filed_signed_in_is_checked_against_the_account_at_once(
+    service, apply_page, application_page, sign_in, make_user, grant, institution
+):
+    """A person signed in with their own account files a C on form 1 with a national ID that is
+    not theirs (someone else's, valid): the form comes back at once with the refusal beside the
+    field, in zh-Hant with English beside it, and nothing is filed. With their own national ID the
+    same form is filed. A D with another person's national ID and e-mail is refused the same way,
+    both fields named (decision 0125, "checked at filing").
+
+    Covers: R-ACC-1
+    """
+    person, someone_else = make_user(), make_user()
+    grant(person, institution, CAT)  # a user of one pair, applying to become its manager (C)
+    values = {
+        "type": "C",
+        "category": CAT,
+        "institution_name": "國立臺灣大學醫學院附設醫院",
+        "institution_code": institution,
+        "department": "家庭醫學部",
+        "applicant_name": "林美玲",
+        "phone": "02-2559-1969轉117",
+        "national_id": someone_else["national_id"],
+        "email": person["email"],
+    }
+
+    def filed() -> list[str]:
+        with service.uow() as uow:
+            return [a.id for a in uow.applications.list(institution_code=institution)]
+
+    sign_in(person, "/apply?type=C")
+    apply_page.fill(values)
+    apply_page.send()
+    refusal = apply_page.error_beside("national_id")
+    assert f"身分證字號與您登入的帳號（{person['username']}）的持有人不符" in refusal, refusal
+    assert "is not that of the holder of the account you signed in with" in refusal, refusal
+    assert apply_page.error_beside("email") == ""
+    assert apply_page.value("national_id") == someone_else["national_id"]  # the form as typed, to correct
+    assert filed() == []
+
+    apply_page.fill({"national_id": person["national_id"]})
+    apply_page.send()
+    reference = application_page.reference()
+    assert "已送件" in application_page.status()
+    assert filed() == [reference]
+
+    apply_page.open("D")
+    apply_page.fill({**values, "type": "D", "email": someone_else["email"]})
+    apply_page.send()
+    assert "持有人不符" in apply_page.error_beside("national_id")
+    assert "E-mail 與帳號" in apply_page.error_beside("email") and "differs" in apply_page.error_beside("email")
+    assert filed() == [reference]

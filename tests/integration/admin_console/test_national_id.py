@@ -73,7 +73,11 @@ def test_without_the_digest_key_nothing_is_saved(world, admin, national_id_key_f
 
 
 def test_a_manager_must_give_a_valid_national_id(world, admin):
-    """Covers: R-ACC-1, R-PWD-5"""
+    """Every account holds its person's national ID: a manager's create without one, or with a
+    wrong check digit, is refused with the field named in both languages.
+
+    Covers: R-ACC-1
+    """
     api = world.manager_api()
     without = new_user_body([world.own_users_group["path"]])
     del without["attributes"]["nationalId"]
@@ -93,7 +97,7 @@ def test_no_two_accounts_share_a_national_id(world, admin, make_user):
     """One person, one account: the person of another institution's account cannot be given a
     second account, not by a manager, not by a realm administrator, not by partialImport.
 
-    Covers: R-ACC-1, R-CONF-2
+    Covers: R-ACC-1
     """
     elsewhere = make_user(groups=[world.group(world.b, "CRC-COL", "user")["path"]])
     again = new_user_body([world.own_users_group["path"]])

@@ -100,34 +100,6 @@ def test_c_existing_user_becomes_manager_without_mail(
     assert mail.messages(person["email"]) == []
 
 
-def test_c_for_an_account_a_manager_made_in_the_console(wiring, worker, admin, make_user, keycloak, mail):
-    """The usual way a user becomes a manager: the account a manager made (the console's create,
-    with the person's national ID, now required) is named by a C with that national ID; the
-    worker finds the form's person in it and gives the manager grant (issue 18 item 1: before,
-    such accounts held no national ID and every such C failed 「身分證字號與申請書不符」).
-
-    Covers: R-ACC-1, R-MGR-4
-    """
-    from tests.integration.admin_console.world import ManagerWorld, new_user_body
-
-    world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
-    world.provision()
-    body = new_user_body([world.own_users_group["path"]])
-    status, _ = world.manager_api().create_user(body)
-    assert status == 201
-    made = admin.get_user_id(body["username"])
-    [national_id] = body["attributes"]["nationalId"]
-    app = approve_and_apply(
-        wiring,
-        worker,
-        ready_application(wiring, "C", world.a, body["username"], email=body["email"], national_id=national_id),
-    )
-    assert app.status is Status.PROVISIONED
-    assert {g["path"] for g in admin.get_user_groups(made)} == {group(world.a, "manager")}
-    assert "nationalId" not in (admin.get_user(made).get("attributes") or {})  # the digest only, decision 0030
-    assert mail.messages(body["email"]) == []
-
-
 def test_d_manager_becomes_user_without_mail(wiring, worker, admin, mail, make_user, institution, direct_login):
     """Covers: R-MGR-5, R-CAT-2"""
     person = make_user()

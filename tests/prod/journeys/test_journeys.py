@@ -7,9 +7,12 @@ stack; the test is the same function, only the stack under it differs.
   Keycloak's admin console (test_applicant_to_approval, test_admin_console);
 - a user's first sign-in through the stand-in screening system (test_first_sign_in);
 - a reviewer's decisions, C and D filed signed in, a B flagged and approved
-  (test_review_decisions, test_departure_notice);
+  (test_review_decisions, test_departure_notice); a C or D filed signed in with another person's
+  national ID refused on the form (test_applications_belong_to_a_person); a C for an account a
+  manager made in the console (test_console_account_becomes_manager);
 - /my-data and /access-reviews (test_personal_data_pages, test_access_review_pages);
-- a scan uploaded and read back (test_scans);
+- a scan uploaded and read back, scans up to the documented size through nginx and a refusal
+  over it that leads back (test_scans);
 - lockout and the self-service reset (test_lockout_and_reset);
 - page sessions that end with sign-out, a removed role, a disabled account and Keycloak's
   back-channel logout, and the pages' cookie (test_sessions_end);
@@ -30,6 +33,12 @@ from tests.browser.sync_pages.test_access_review_pages import (  # noqa: F401
 from tests.browser.sync_pages.test_applicant_to_approval import (  # noqa: F401
     test_type_a_from_the_form_to_the_managers_first_sign_in,
 )
+from tests.browser.sync_pages.test_applications_belong_to_a_person import (  # noqa: F401
+    test_a_c_or_d_filed_signed_in_is_checked_against_the_account_at_once,
+)
+from tests.browser.sync_pages.test_console_account_becomes_manager import (  # noqa: F401
+    test_a_c_for_an_account_a_manager_made_in_the_console,
+)
 from tests.browser.sync_pages.test_departure_notice import (  # noqa: F401
     test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve,
 )
@@ -45,6 +54,7 @@ from tests.browser.sync_pages.test_review_decisions import (  # noqa: F401
 )
 from tests.browser.sync_pages.test_scans import (  # noqa: F401
     test_an_applicant_uploads_a_scan_that_only_they_and_reviewers_can_read,
+    test_scans_up_to_the_documented_size_upload_and_a_refusal_leads_back,
 )
 from tests.browser.sync_pages.test_sessions_end import (  # noqa: F401
     test_a_disabled_ex_reviewer_cannot_reject_an_application,
@@ -59,7 +69,6 @@ from tests.browser.sync_pages.test_vendor import (  # noqa: F401
 )
 from tests.browser.test_admin_console import (  # noqa: F401
     test_a_manager_sees_only_their_users_and_creates_one,
-    world,
 )
 from tests.browser.test_first_sign_in import (  # noqa: F401
     test_new_account_changes_password_confirms_profile_and_accepts_terms,

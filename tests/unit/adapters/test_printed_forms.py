@@ -11,6 +11,7 @@ from datetime import date
 
 import pytest
 
+import policies
 from sync_service.adapters.html_pdf import HtmlPdfForms
 from sync_service.domain import new_application
 from sync_service.domain.references import new_reference
@@ -31,6 +32,7 @@ def renderer():
 def application():
     # 堃: a name character outside the forms' fixed texts. The phone as the person typed it.
     return new_application(
+        catalogue=policies.load(),
         id=new_reference(),
         today=date(2026, 1, 5),
         **form(

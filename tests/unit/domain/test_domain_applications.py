@@ -39,6 +39,7 @@ FORM = dict(
     email="wang.xiaoming@ntuh.gov.tw",
     application_date="2025-05-01",
 )
+NOTICE_DAYS = policies.departures().notice_days  # a B or D with less is flagged (R-MGR-6)
 
 
 def seat_for(app):
@@ -61,7 +62,7 @@ def make(type_="A", status=None, documents=None, **overrides):
     values = {**FORM, **overrides}
     if type_ == "B":
         values.setdefault("reason", "離職")
-    app = new_application(id="app-1", type=type_, today=TODAY, **values)
+    app = new_application(catalogue=policies.load(), id="app-1", type=type_, today=TODAY, **values)
     if documents is None:
         early = status in (None, Status.DRAFT, Status.SUBMITTED)
         documents = () if early else app.required_documents
@@ -93,6 +94,7 @@ def test_all_field_errors_are_reported_together():
     """Covers: R-FORM-1, R-FORM-2, R-FORM-3"""
     with pytest.raises(FormInvalid) as e:
         new_application(
+            catalogue=policies.load(),
             id="x",
             type="A",
             category="LUNG",
@@ -179,17 +181,17 @@ def test_notice_counts_from_the_day_hpa_received_the_letter():
     附件2-1 四: 15 days before the effective date. The form's own date can be typed back;
     the notice counts from the day form 1's letter reached HPA, and before that from today."""
     b = make("B", status=Status.SUBMITTED, effective_date="2025-05-20", application_date="2025-04-01")
-    assert b.notice_days(TODAY) == 18 and not b.late_notice(TODAY)  # not in yet: from today
-    assert b.late_notice(date(2025, 5, 6))  # 14 days left and still no letter
+    assert b.notice_days(TODAY) == 18 and not b.late_notice(TODAY, NOTICE_DAYS)  # not in yet: from today
+    assert b.late_notice(date(2025, 5, 6), NOTICE_DAYS)  # 14 days left and still no letter
     b.record_originals_received(
         by="clerk-chen", at=AT, documents=["form-1"], letter_number="國健癌字第1140000456號", received_on="2025-05-02"
     )
     assert b.form_received_on == TODAY and b.notice_days(date(2025, 6, 1)) == 18
     d = make("D", status=Status.SUBMITTED, effective_date="2025-05-10")
-    assert d.notice_days(TODAY) == 8 and d.late_notice(TODAY)
+    assert d.notice_days(TODAY) == 8 and d.late_notice(TODAY, NOTICE_DAYS)
     for type_ in "AC":  # appointments give no notice
         assert make(type_, effective_date="2025-05-03").notice_days(TODAY) is None
-        assert not make(type_, effective_date="2025-05-03").late_notice(TODAY)
+        assert not make(type_, effective_date="2025-05-03").late_notice(TODAY, NOTICE_DAYS)
 
 
 def test_reason_belongs_to_b_only():
@@ -202,9 +204,10 @@ def test_reason_belongs_to_b_only():
 
 def test_type_labels_come_from_policies():
     """Covers: R-FORM-1"""
-    assert {t.value for t in ApplicationType} == set(policies.load().application_types)
-    assert ApplicationType.A.zh == "管理者新申請"
-    assert ApplicationType.D.en == "Manager becomes user"
+    names = policies.load().application_types
+    assert {t.value for t in ApplicationType} == set(names)
+    assert names[ApplicationType.A].zh == "管理者新申請"
+    assert names[ApplicationType.D].en == "Manager becomes user"
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+import policies
 from sync_service.domain import fields
 from sync_service.domain.errors import FieldError
 from sync_service.domain.fields import IdKind
@@ -382,14 +383,15 @@ def test_department_and_institution_name_are_required_and_bounded():
 
 def test_category_comes_from_policies():
     """Covers: R-FORM-1, R-CAT-1"""
-    assert fields.parse_category("CRC-COL") == "CRC-COL"
-    assert fields.parse_category(" gas-lab ") == "GAS-LAB"
+    known = policies.load().categories
+    assert fields.parse_category("CRC-COL", known) == "CRC-COL"
+    assert fields.parse_category(" gas-lab ", known) == "GAS-LAB"
     for bad in ("LUNG-COL", ""):
         with pytest.raises(FieldError) as e:
-            fields.parse_category(bad)
+            fields.parse_category(bad, known)
         assert e.value.field == "category"
     with pytest.raises(FieldError) as e:
-        fields.parse_category("LUNG-COL")
+        fields.parse_category("LUNG-COL", known)
     assert "CRC-COL" in e.value.en and "大腸癌" in e.value.zh
 
 

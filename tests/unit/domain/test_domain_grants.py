@@ -35,6 +35,7 @@ def ready(type_, account, *, app_id=None, category=CAT, code=CODE, today=TODAY, 
     if type_ == "B":
         extra.setdefault("reason", "離職")
     app = new_application(
+        catalogue=policies.load(),
         id=app_id or f"{type_}-{account}",
         type=type_,
         category=category,

@@ -6,10 +6,13 @@ import random
 
 import pytest
 
+import policies
 from stack import legacy_export as export
 from sync_service.domain.grants import Level
 from sync_service.domain.legacy import parse_password_hash, plan
 
+CATEGORIES = policies.load().categories
+RULES = policies.legacy_import()
 A, B = "0401180014", "1101020018"
 
 
@@ -21,7 +24,7 @@ def test_good_rows_of_one_account_become_one_account_with_every_grant():
     rng = random.Random(1)
     first = export.row("wang1234", A, rng=rng, level="管理者")
     second = {**first, "category": "CER-COL", "level": "user"}
-    checked = plan(rows_of(first, second))
+    checked = plan(rows_of(first, second), CATEGORIES, RULES)
     assert checked.refusals == []
     [account] = checked.accounts
     assert account.account == "wang1234" and account.row_numbers == (2, 3)
@@ -45,7 +48,7 @@ def test_good_rows_of_one_account_become_one_account_with_every_grant():
 def test_a_bad_field_refuses_the_row_with_the_applications_rule(change, code):
     """Covers: R-FORM-4"""
     row = {**export.row("wang1234", A, rng=random.Random(2)), **change}
-    checked = plan(rows_of(row))
+    checked = plan(rows_of(row), CATEGORIES, RULES)
     [refusal] = checked.refusals
     assert (refusal.row, refusal.code) == (2, code)
     assert refusal.zh and refusal.en and checked.accounts == []
@@ -62,7 +65,7 @@ def test_across_rows_duplicates_and_two_managers_are_refused():
     same_mail = export.row("huang345", A, rng=rng, email=wang["email"])
     both = {**wang, "level": "manager", "category": "HPV-COL"}
     user_too = {**wang, "level": "user", "category": "HPV-COL"}
-    checked = plan(rows_of(wang, someone_else, again, chen, lin, same_mail, both, user_too))
+    checked = plan(rows_of(wang, someone_else, again, chen, lin, same_mail, both, user_too), CATEGORIES, RULES)
     assert {(r.row, r.code) for r in checked.refusals} == {
         (3, "account.duplicate"),
         (4, "row.duplicate"),
@@ -81,7 +84,7 @@ def test_two_old_accounts_of_one_person_are_refused_naming_both_never_merged():
     second = export.row("wangxm88", B, rng=rng, national_id=wang["national_id"])  # the same person
     second_grant = {**second, "category": "HPV-COL"}
     chen = export.row("chen5678", B, rng=rng)
-    checked = plan(rows_of(wang, second, second_grant, chen))
+    checked = plan(rows_of(wang, second, second_grant, chen), CATEGORIES, RULES)
     assert {(r.row, r.code) for r in checked.refusals} == {
         (2, "person.two_accounts"),
         (3, "person.two_accounts"),
@@ -95,14 +98,14 @@ def test_two_old_accounts_of_one_person_are_refused_naming_both_never_merged():
 
 def test_a_password_hash_is_usable_only_in_a_format_keycloak_verifies():
     good = export.pbkdf2_hash("x", algorithm="pbkdf2-sha512", iterations=210000)
-    parsed, note = parse_password_hash(good)
+    parsed, note = parse_password_hash(good, RULES)
     assert note is None and parsed.algorithm == "pbkdf2-sha512" and parsed.iterations == 210000
-    assert parse_password_hash("") == (None, None)
-    assert parse_password_hash(export.pbkdf2_hash("x", iterations=1000)) == (None, "password_hash.weak")
+    assert parse_password_hash("", RULES) == (None, None)
+    assert parse_password_hash(export.pbkdf2_hash("x", iterations=1000), RULES) == (None, "password_hash.weak")
     for bad in (
         "md5$1$abc$def",
         "pbkdf2-sha256$many$c2FsdA==$aGFzaA==",
         "bcrypt:$2a$10$abc",
         "pbkdf2-sha256$27500$not base64$aGFzaA==",
     ):
-        assert parse_password_hash(bad) == (None, "password_hash.format")
+        assert parse_password_hash(bad, RULES) == (None, "password_hash.format")

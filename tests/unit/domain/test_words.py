@@ -93,7 +93,8 @@ def test_details_read_as_words_not_python():
             "change": {"kind": "grant", "institution_code": "3502990011", "category": "CRC-COL", "account": "nurse01"},
             "vendor_record": {"name": "x"},
             "reason": None,
-        }
+        },
+        policies.load(),
     )
     text = " ".join(f"{i.label[0]}：{i.value[0]} ({i.label[1]}: {i.value[1]})" for i in items)
     for raw in ("[", "{", "'", "form-1", "CRC-COL", "None", "vendor_record", "grant"):

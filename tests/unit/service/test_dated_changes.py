@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 
+import policies
 from sync_service.domain import FormInvalid, Grant, Level, Status, taiwan_date
 from sync_service.services import applications as use_cases
 from sync_service.services.errors import Forbidden
@@ -16,6 +17,7 @@ from tests.support.personal_data import national_id_of
 from tests.support.sync import FILER, REVIEWER, TW, form, letter, new_account_name, ready_application
 
 CODE, CAT = "0401180014", "CRC-COL"
+NOTICE_DAYS = policies.departures().notice_days  # a B or D with less is flagged (R-MGR-6)
 
 
 def _status(wiring, reference):
@@ -111,7 +113,7 @@ def test_a_reviewer_files_b_from_the_institutions_letter_and_another_decides(wir
     )
     assert app.filed_by == FILER.username and app.filed_for == "institution"
     assert app.status is Status.ORIGINALS_RECEIVED and app.form_received_on == received
-    assert app.notice_days(today) == 10 and app.late_notice(today)  # counted from the letter, not today
+    assert app.notice_days(today) == 10 and app.late_notice(today, NOTICE_DAYS)  # counted from the letter, not today
     with pytest.raises(Forbidden) as e:
         use_cases.approve(wiring.uow(), app.id, caller=FILER)
     assert e.value.code == "decision.own_filing"

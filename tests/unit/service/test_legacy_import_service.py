@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+import policies
 from stack import legacy_export as export
 from sync_service.adapters.tables import audit_log, manager_seats
 from sync_service.domain.legacy import plan
@@ -18,7 +19,7 @@ TODAY = date(2026, 11, 29)
 
 
 def checked(*rows):
-    return plan(list(enumerate(rows, start=2)))
+    return plan(list(enumerate(rows, start=2)), policies.load().categories, policies.legacy_import())
 
 
 def run(wiring, fake_keycloak, the_plan, digest="f" * 64, **kw):

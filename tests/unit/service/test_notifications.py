@@ -30,6 +30,7 @@ def test_the_password_mail_reads_the_rules_from_policies(monkeypatch):
 def test_the_mail_names_the_screening_system_the_realms_console_and_the_category_in_words():
     """Covers: R-MGR-2"""
     app = new_application(
+        catalogue=policies.load(),
         id="K7Q3-MX9P-2F4D",
         today=date(2026, 11, 29),
         **form("A", "0401180014", "wang12345", category="GAS-LAB", application_date="2026-11-28"),
