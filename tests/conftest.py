@@ -339,6 +339,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The words walks' reach (issue 21): how many screens and how many mails they read, in which
+    languages. Here, in the one conftest every run loads once (a hook in tests/browser/conftest.py
+    was registered again by the production journeys' star import, and printed twice)."""
+    from tests.pages.words import WALKED
+
+    if WALKED["screens"] or WALKED["mails"]:
+        languages = sorted({name.split("/")[0] for kind in WALKED.values() for name in kind})
+        terminalreporter.write_line(
+            f"every-page walk: {len(WALKED['screens'])} screens and {len(WALKED['mails'])} mails read "
+            f"({', '.join(languages)})"
+        )
+
+
 @pytest.fixture(scope="session")
 def screenshots_dir(request, tmp_path_factory) -> Path:
     """Where the browser tests put their pictures: the tracked docs/screenshots/

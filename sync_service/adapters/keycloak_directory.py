@@ -38,6 +38,7 @@ from .keycloak_groups import (
     describe_institution,
     find_group,
     grant_group_path,
+    institution_description,
 )
 from .keycloak_pairs import PairsReader
 from .keycloak_permissions import ManagerPermissions
@@ -364,6 +365,10 @@ class KeycloakDirectory:
     @_keycloak_errors_as_ours
     def describe_institution(self, code: str, name: str) -> None:
         describe_institution(self.admin, code, name)
+
+    @_keycloak_errors_as_ours
+    def institution_name(self, code: str) -> str | None:
+        return institution_description(self.admin, code)
 
     @_keycloak_errors_as_ours
     def leave(self, account_id: str, grant: Grant) -> None:

@@ -46,6 +46,12 @@ def describe_institution(admin: KeycloakAdmin, code: str, name: str) -> None:
     admin.update_group(group["id"], {"name": group["name"], "description": name})
 
 
+def institution_description(admin: KeycloakAdmin, code: str) -> str | None:
+    """The name `describe_institution` gave the institution's group (None: no group, or none given)."""
+    group = find_group(admin, f"/{ROOT_GROUP}/{code}")
+    return (group or {}).get("description") or None
+
+
 def grant_group_path(institution: str, category: str, level: Level | str) -> str:
     return f"/{ROOT_GROUP}/{institution}/{category}/{GROUP_OF_LEVEL[Level(level)]}"
 

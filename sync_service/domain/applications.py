@@ -490,9 +490,10 @@ class Application:
         documents: Iterable[str],
         letter_number: object = None,
         received_on: object = None,
+        letter_rules: policies.Letters,
     ) -> None:
         """Signed paper originals arrived by official letter (R-DOC-4): the reviewer names each
-        document the letter held, the letter's number (文號, the agency's format) and the day HPA
+        document the letter held, the letter's number (文號, in `letter_rules`' format) and the day HPA
         received it (not in the future, not before the form's date). All or nothing; once every
         required original is in, the application is ready to decide."""
         require_actor(by, at)
@@ -505,7 +506,7 @@ class Application:
             errors.append(e)
             day = None
         try:
-            number = fields.parse_letter_number(letter_number, received_on=day)
+            number = fields.parse_letter_number(letter_number, received_on=day, rules=letter_rules)
         except FieldError as e:
             errors.append(e)
         if not documents:

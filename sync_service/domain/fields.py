@@ -626,11 +626,12 @@ def parse_received_on(value: object, *, earliest: date, today: date, field: str 
     return day
 
 
-def parse_letter_number(value: object, *, received_on: date | None, field: str = "letter_number") -> str:
-    """公文文號 in the form official letters carry it (policies/documents.toml [letters]):
+def parse_letter_number(
+    value: object, *, received_on: date | None, rules: policies.Letters, field: str = "letter_number"
+) -> str:
+    """公文文號 in the form official letters carry it (`rules`: policies/documents.toml [letters]):
     「國健癌字第1140000456號」, whose year (the first three digits) is the letter's, at most
     `year_lag_max` before the year it was received and never after."""
-    rules = policies.letters()
     text = re.sub(r"\s+", "", _required(value, field, "公文文號", "Letter number"))
     pattern = rf"^[\u3400-\u9fff]{{1,15}}字第(\d{{3}})\d{{{rules.serial_digits_min},{rules.serial_digits_max}}}號$"
     m = re.match(pattern, text)

@@ -9,6 +9,7 @@ does to Keycloak and to the service's records is the service layer's.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -34,9 +35,9 @@ STATUS_LABELS = {
 }
 
 
-def parse_correction(field_name: object, value: object) -> dict[str, str]:
-    """What a correction asks: one field the person may have corrected, and its right value."""
-    correctable = policies.personal_data().correctable
+def parse_correction(field_name: object, value: object, correctable: Mapping[str, policies.Named]) -> dict[str, str]:
+    """What a correction asks: one of the fields a person may have `correctable` (policies/
+    personal_data.toml), and its right value."""
     name = fields.clean(field_name)
     if name not in correctable:
         raise FieldError(
@@ -99,10 +100,6 @@ class PersonalDataRequest:
     def overdue(self, today: date) -> bool:
         return self.status is RequestStatus.OPEN and today > self.deadline
 
-    @property
-    def rule(self) -> policies.RequestKind:
-        return policies.personal_data().kinds[self.kind]
-
     def _open(self) -> None:
         if self.status is not RequestStatus.OPEN:
             raise DomainError("request.decided", "此請求已處理完畢", "This request has been decided already")
@@ -115,8 +112,9 @@ class PersonalDataRequest:
                 "A reviewer may not decide their own personal-data request",
             )
 
-    def extend(self, reason: object, *, by: str) -> None:
-        """Art. 13: once, by as much again, with the reason told to the person."""
+    def extend(self, reason: object, *, by: str, rules: policies.PersonalDataRules) -> None:
+        """Art. 13: once, by as much again (`rules`: this kind's extension_days), with the reason
+        told to the person."""
         self._open()
         self._not_own(by)
         if self.extended_to is not None:
@@ -130,7 +128,7 @@ class PersonalDataRequest:
                 "Say why the deadline is extended (the person will read it)",
             )
         text = fields.refuse_markup(text, "extension_reason")
-        self.extended_to = self.due_on + timedelta(days=self.rule.extension_days)
+        self.extended_to = self.due_on + timedelta(days=rules.kinds[self.kind].extension_days)
         self.extension_reason = text
 
     def approve(self, *, by: str, at: datetime) -> None:
@@ -178,8 +176,9 @@ def new_request(
     value: object = None,
     reason: object = None,
     received_on: date | None = None,
+    rules: policies.PersonalDataRules,
 ) -> PersonalDataRequest:
-    rules = policies.personal_data()
+    """A request of one of `rules`' kinds (policies/personal_data.toml), due by its deadline."""
     kind = fields.clean(kind)
     if kind not in rules.kinds:
         raise FieldError("request.kind", "kind", "請選擇請求類別", "Choose what you ask for")
@@ -187,7 +186,7 @@ def new_request(
     if kind == "correct":
         errors = []
         try:
-            details = parse_correction(field_name, value)
+            details = parse_correction(field_name, value, rules.correctable)
         except FieldError as e:
             errors.append(e)
         if errors:

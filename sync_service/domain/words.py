@@ -190,6 +190,13 @@ def level_words(level: str) -> Words:
     return LEVELS.get(level, (level, level))
 
 
+def institution_words(code: str, name: str | None) -> Words:
+    """An institution as a person reads it: its name, then its code (the code alone when no name is known)."""
+    if not name or name == code:
+        return code, code
+    return f"{name}（{code}）", f"{name} ({code})"
+
+
 # ---- times ----------------------------------------------------------------------------
 
 

@@ -180,7 +180,7 @@ def file_for_institution(
     except FieldError as e:
         errors.append(e)
     try:
-        fields.parse_letter_number(letter_number, received_on=day)
+        fields.parse_letter_number(letter_number, received_on=day, rules=policies.letters())
     except FieldError as e:
         errors.append(e)
     if errors or app is None:
@@ -189,7 +189,12 @@ def file_for_institution(
         _require_the_holder(app, caller, directory)
     app.submit(by=caller.username, at=now, on_behalf_of=app.account, for_institution=True)
     app.record_originals_received(
-        by=caller.username, at=now, documents=["form-1"], letter_number=letter_number, received_on=received_on
+        by=caller.username,
+        at=now,
+        documents=["form-1"],
+        letter_number=letter_number,
+        received_on=received_on,
+        letter_rules=policies.letters(),
     )
     _store_new(uow, app)
     return app
@@ -437,6 +442,7 @@ def record_originals_received(
             documents=documents,
             letter_number=letter_number,
             received_on=received_on,
+            letter_rules=policies.letters(),
         ),
     )
 

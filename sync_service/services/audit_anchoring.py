@@ -75,7 +75,7 @@ def checkpoint_mail(to: str, checkpoint: AuditCheckpoint) -> OutgoingMail:
 本信為「癌症篩檢與追蹤管理資訊整合系統」登入與帳號管理之稽核紀錄查核點，由系統自動寄出，
 請原封保存（建議以規則自動歸檔），勿回覆。
 
-  時間（臺灣）：{when}
+  時間：{when} 臺北時間
   稽核紀錄至第 {checkpoint.seq} 筆
   第 {checkpoint.seq} 筆之雜湊：{checkpoint.hash}
 
@@ -90,12 +90,12 @@ This is a checkpoint of the audit chain of the Cancer Screening Information Inte
 System's sign-on and account administration, sent automatically. Please keep it unchanged
 (an automatic filing rule is best); do not reply.
 
-  Time (Taiwan): {when}
+  Time: {when} (Taipei time, UTC+8)
   The audit chain up to row {checkpoint.seq}
   Hash of row {checkpoint.seq}: {checkpoint.hash}
 
 When auditing, give this mail (or the line below) to
-  python -m sync_service audit verify --checkpoints THIS_MAIL_FILE
+  python -m sync_service audit verify --checkpoints this-mail.eml
 If the chain is cut or rewritten after this mail was sent (even re-signed with the signing
 key), the check fails and names the row.
 

@@ -8,6 +8,8 @@ database in step. The state of every row is stored under the file's digest and r
 - per chunk: (1) the manager seats are reserved (one transaction), (2) the accounts are made in
   Keycloak (one request; SKIP leaves an existing name as it is), (3) the rows are recorded as
   imported or refused, with one audit row per account (one transaction);
+- each institution of the rows made is named in Keycloak (its group's description, as the worker
+  names it from an application: decision 0150), once per run, before its rows are recorded;
 - killed anywhere, a run again skips the recorded rows; an account that Keycloak made before the
   kill but the database never heard of is recognised as ours (same e-mail and national ID) and
   recorded, not refused; a seat reserved for it is already its own.
@@ -92,9 +94,10 @@ def import_legacy(
         summary.accounts = len(pending)
         summary.mails = sum(1 for a in pending if a.first.password_hash is None)
         return summary
+    described: set[str] = set()  # institutions named by this run: once each, however many rows
     for start in range(0, len(pending), per_request):
         chunk = _Chunk(pending[start : start + per_request])
-        _import_chunk(chunk, file_sha256, uow_factory, directory, today, clock)
+        _import_chunk(chunk, file_sha256, uow_factory, directory, today, clock, described)
         for state in chunk.states:
             if state.status == "imported":
                 summary.imported += 1
@@ -125,6 +128,7 @@ def _import_chunk(
     directory: Directory,
     today: date,
     clock: Callable[[], datetime],
+    described: set[str],
 ) -> None:
     refused = _reserve_seats(chunk, uow_factory, today)
     chunk.states += refused.values()
@@ -147,6 +151,9 @@ def _import_chunk(
                 continue
             account_id = existing_id
         outcomes.append((account, account_id))
+    # Before the rows are recorded: a run killed after this chunk's accounts were made names
+    # their institutions when it is run again (naming twice changes nothing).
+    _name_institutions([row for account, _ in outcomes for row in account.rows], directory, described)
     now = clock()
     with uow_factory() as uow:
         given_back = {s.row for s in chunk.states if s.status == "refused"} - set(refused)
@@ -187,6 +194,16 @@ def _import_chunk(
             )
         uow.legacy.record(file_sha256, chunk.states, now)
         uow.commit()
+
+
+def _name_institutions(rows: Sequence[LegacyRow], directory: Directory, described: set[str]) -> None:
+    """Each institution's group carries the export's name for it, as the worker names an
+    institution when it grants its manager: the console and the mails show it beside the code
+    (decision 0150). The first row of an institution names it."""
+    for row in rows:
+        if row.institution_code not in described:
+            directory.describe_institution(row.institution_code, row.institution_name)
+            described.add(row.institution_code)
 
 
 def _reserve_seats(chunk: _Chunk, uow_factory: Callable[[], UnitOfWork], today: date) -> dict[int, ImportedRowState]:

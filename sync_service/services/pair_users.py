@@ -27,6 +27,7 @@ from ..domain.fields import parse_date, parse_existing_account_name, parse_perso
 from ..domain.suspensions import SUSPENDED
 from . import closing
 from .errors import Conflict, Forbidden, NotFound
+from .institutions import institution_name
 from .ports import Account, AuditEntry, Caller, DepartureDates, Directory, GrantEnding, Holder, UnitOfWork
 
 JOB = "sync-service"  # the audit chain's actor for a dated ending applied on its day
@@ -89,13 +90,6 @@ def _user_grant(pair: Pair) -> Grant:
     return Grant(pair[0], pair[1], Level.USER)
 
 
-def institution_name(uow: UnitOfWork, code: str) -> str:
-    """The institution's name as its latest application gave it (Keycloak keeps only the code)."""
-    with uow:
-        apps = uow.applications.list(institution_code=code, limit=1)
-    return apps[0].institution.name if apps else code
-
-
 def pages_of(uow: Callable[[], UnitOfWork], directory: Directory, caller: Caller) -> list[PairPage]:
     """Every pair the caller manages, with everyone holding its user grant."""
     pages = []
@@ -107,7 +101,7 @@ def pages_of(uow: Callable[[], UnitOfWork], directory: Directory, caller: Caller
             PairPerson(h, bool(directory.grants_of(h.id) - {grant}), e.end_on if (e := endings.get(h.id)) else None)
             for h in directory.holders(grant)
         ]
-        pages.append(PairPage(pair[0], institution_name(uow(), pair[0]), pair[1], people))
+        pages.append(PairPage(pair[0], institution_name(uow(), directory, pair[0]), pair[1], people))
     return pages
 
 
@@ -180,7 +174,7 @@ def candidate(
         raise no_match()
     profile = directory.profile_of(account.id)
     name = f"{profile.last_name or ''}{profile.first_name or ''}" or account.username
-    return Candidate(account.id, account.username, name, institution_name(uow(), pair[0]))
+    return Candidate(account.id, account.username, name, institution_name(uow(), directory, pair[0]))
 
 
 def _require_addable(directory: Directory, caller: Caller, pair: Pair, account_id: str) -> set[Grant]:

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+import policies
+
 from ..domain import Application, FieldError, FormInvalid, fields, taiwan_date
 from ..domain.personal_data import WRITTEN, Letter, PersonalDataRequest, RequestStatus, new_request, parse_fee
 from . import people
@@ -208,6 +210,7 @@ def file_request(
         field_name=form.get("field"),
         value=form.get("value"),
         reason=form.get("reason"),
+        rules=policies.personal_data(),
     )
     with uow:
         open_same = [
@@ -307,6 +310,7 @@ def register_written(
             value=form.get("value"),
             reason=form.get("reason"),
             received_on=received_on,
+            rules=policies.personal_data(),
         )
     )
     if errors or draft is None or national_id is None:
@@ -474,7 +478,7 @@ def extend(uow: UnitOfWork, request_id: str, caller: Caller, reason: object, *, 
     now = now or utcnow()
 
     def act(uow: UnitOfWork, request: PersonalDataRequest) -> None:
-        request.extend(reason, by=caller.username)
+        request.extend(reason, by=caller.username, rules=policies.personal_data())
         uow.record(_entry("extended", caller.username, now, request, extended_to=str(request.extended_to)))
 
     _decide(uow, request_id, caller, act, now)

@@ -765,6 +765,10 @@ class Memberships(Protocol):
         """The institution's group carries its name (what a manager reads in the console beside
         the code, decision 0150); nothing when there is no such group yet."""
 
+    def institution_name(self, code: str) -> str | None:
+        """The name the institution's group carries (`describe_institution`), None when none."""
+        ...
+
 
 class ConsolePermissions(Protocol):
     """A pair's managers group and its admin-console permissions, as the reconciler reads and repairs them."""

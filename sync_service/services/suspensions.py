@@ -9,14 +9,16 @@ closed account with its own key (`screening.closedBecause = suspended`). Nothing
 the grants taken away are kept with the suspension, and lifting it gives exactly those back.
 While an institution is suspended, the worker holds its decided changes (the outbox claim skips
 it) and the reconciler leaves it alone; both go on after the lifting. Both steps are audited,
-and the institution's managers are told, by mail and on the service's pages.
+and the managers are told: an institution's by mail and on the service's pages, the managers of
+a suspended person's pairs by mail.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import policies
@@ -24,11 +26,13 @@ import policies
 from ..domain import FieldError, FormInvalid, Grant, Level, taiwan_date
 from ..domain.closing import LAST_GRANT_ENDED, holds_nothing
 from ..domain.suspensions import INSTITUTION, PERSON, SUSPENDED, HeldGrant, PersonState, Suspension, new_suspension
+from ..domain.words import Words, category_words
 from .applications import require_staff
 from .clock import utcnow
 from .closing import AccountChange
 from .closing import audit_entry as closing_audit
 from .errors import Conflict, NotFound
+from .institutions import named_institution
 from .ports import AuditEntry, Caller, Directory, Mailer, MailUnavailable, OutgoingMail, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -92,7 +96,7 @@ def suspend(
         account=form.get("account"),
     )
     if s.scope == PERSON:
-        return _suspend_person(uow, directory, caller, s, now)
+        return _suspend_person(uow, directory, mailer, caller, s, now)
     return _suspend_institution(uow, directory, mailer, caller, s, now)
 
 
@@ -119,11 +123,13 @@ def _suspend_institution(
         uow.commit()
     _take_away(directory, s, now)
     if existing is None:
-        _tell_managers(directory, mailer, s, lifted=False)
+        _tell_managers(uow, directory, mailer, s, lifted=False)
     return s
 
 
-def _suspend_person(uow: UnitOfWork, directory: Directory, caller: Caller, s: Suspension, now: datetime) -> Suspension:
+def _suspend_person(
+    uow: UnitOfWork, directory: Directory, mailer: Mailer | None, caller: Caller, s: Suspension, now: datetime
+) -> Suspension:
     assert s.account is not None
     account = directory.find_account(s.account)
     if account is None:
@@ -146,6 +152,7 @@ def _suspend_person(uow: UnitOfWork, directory: Directory, caller: Caller, s: Su
     if closed and closed[1] == LAST_GRANT_ENDED:
         directory.reopen_account(account.id, LAST_GRANT_ENDED)
     _take_away(directory, s, now, close_anyway=frozenset({account.id}))
+    _tell_managers(uow, directory, mailer, s, lifted=False)
     return s
 
 
@@ -220,8 +227,7 @@ def lift(
                 )
             )
         uow.commit()
-    if s.scope == INSTITUTION:
-        _tell_managers(directory, mailer, s, lifted=True)
+    _tell_managers(uow, directory, mailer, s, lifted=True)
     return s
 
 
@@ -260,57 +266,140 @@ def get(uow: UnitOfWork, suspension_id: str, caller: Caller) -> Suspension:
     return s
 
 
-def notices_for(uow: UnitOfWork, caller: Caller | None) -> list[Suspension]:
+@dataclass(frozen=True)
+class Notice:
+    """A suspension as a manager reads it on every page: the institution by name and code."""
+
+    suspension: Suspension
+    where: Words
+
+
+def notices_for(uow: UnitOfWork, directory: Callable[[], Directory], caller: Caller | None) -> list[Notice]:
     """What a signed-in manager is told on every page: their institution is suspended."""
     if caller is None:
         return []
     with uow:
-        return uow.suspensions.notices_for(caller.username)
+        found = uow.suspensions.notices_for(caller.username)
+    return [Notice(s, named_institution(uow, directory(), s.institution_code or "")) for s in found]
 
 
-# ---- telling the institution's managers ----------------------------------------------------
+# ---- telling the managers -------------------------------------------------------------------
 
 
-def _tell_managers(directory: Directory, mailer: Mailer | None, s: Suspension, *, lifted: bool) -> None:
+def _tell_managers(
+    uow: UnitOfWork, directory: Directory, mailer: Mailer | None, s: Suspension, *, lifted: bool
+) -> None:
+    """An institution's: its managers when it was suspended. A person's: the managers of every pair
+    where the person held a grant (the person drops out of their lists, so they are told why)."""
     if mailer is None:
         return
-    for h in s.managers:
-        account = directory.account(h.account_id)
+    if s.scope == INSTITUTION:
+        assert s.institution_code is not None
+        where = named_institution(uow, directory, s.institution_code)
+        mails = [
+            (account_id, suspension_mail(s, where, lifted=lifted))
+            for account_id in dict.fromkeys(h.account_id for h in s.managers)
+        ]
+    else:
+        mails = _person_mails(uow, directory, s, lifted=lifted)
+    for account_id, (subject, body) in mails:
+        account = directory.account(account_id)
         if account is None or not account.email:
             continue
+        mail = OutgoingMail(
+            to=account.email,
+            subject=subject,
+            body=body,
+            message_id=f"<suspension-{s.id}-{'lifted' if lifted else 'on'}-{account_id}@sync-service>",
+        )
         try:
-            mailer.send(suspension_mail(s, account.email, lifted=lifted))
+            mailer.send(mail)
         except MailUnavailable:
-            # The notice also waits on every page they open; the suspension itself stands.
+            # An institution's managers also find the notice on every page; the suspension itself stands.
             log.warning("suspension %s: the notice to a manager did not go out", s.id)
 
 
-def suspension_mail(s: Suspension, to: str, *, lifted: bool) -> OutgoingMail:
+def _person_mails(
+    uow: UnitOfWork, directory: Directory, s: Suspension, *, lifted: bool
+) -> list[tuple[str, tuple[str, str]]]:
+    """One mail per manager, naming every pair of theirs where the suspended person held a grant."""
+    profile = directory.profile_of(s.account_id) if s.account_id else None
+    full_name = f"{profile.last_name or ''}{profile.first_name or ''}" if profile else ""
+    pairs_of: dict[str, list[tuple[str, str]]] = {}
+    for pair in dict.fromkeys((h.grant.institution_code, h.grant.category) for h in s.held):
+        for account_id in directory.members(Grant(*pair, Level.MANAGER)).values():
+            if account_id != s.account_id:
+                pairs_of.setdefault(account_id, []).append(pair)
+    names: dict[str, Words] = {}
+    mails = []
+    for account_id, pairs in pairs_of.items():
+        where = []
+        for code, category in pairs:
+            if code not in names:
+                names[code] = named_institution(uow, directory, code)
+            zh, en = category_words(category, policies.load().categories)
+            where.append((f"{names[code][0]}・{zh}", f"{names[code][1]}, {en}"))
+        mails.append((account_id, person_suspension_mail(s, full_name, where, lifted=lifted)))
+    return mails
+
+
+def _signature() -> str:
     desk = policies.load().help_desk
-    where = s.institution_code or ""
+    return f"{desk.zh}：{desk.phone}　{desk.email}\n{desk.en}: {desk.phone}  {desk.email}\n"
+
+
+def suspension_mail(s: Suspension, where: Words, *, lifted: bool) -> tuple[str, str]:
+    """The subject and body of an institution's suspension or lifting, to its managers."""
+    on = taiwan_date(s.suspended_at)
     if lifted:
-        subject = f"【解除停權】機構 {where} 之帳號權限已恢復 / Suspension lifted"
-        zh = (
-            f"機構 {where} 於 {taiwan_date(s.suspended_at)} 之停權（文號 {s.reference}）已解除，"
-            "停權前之各項帳號權限均已恢復，請重新登入。"
-        )
+        subject = f"【解除停權】機構 {where[0]} 之帳號權限已恢復 / Suspension of {where[1]} lifted"
+        zh = f"機構 {where[0]} 於 {on} 之停權（文號 {s.reference}）已解除，停權前之各項帳號權限均已恢復，請重新登入。"
         en = (
-            f"The suspension of institution {where} of {taiwan_date(s.suspended_at)} (reference {s.reference}) "
-            "has been lifted; every grant held before it is back. Please sign in again."
+            f"The suspension of institution {where[1]} of {on} (reference {s.reference}) has been lifted; "
+            "every grant held before it is back. Please sign in again."
         )
     else:
-        subject = f"【停權通知】機構 {where} 之帳號權限已暫停 / Institution suspended"
+        subject = f"【停權通知】機構 {where[0]} 之帳號權限已暫停 / Institution {where[1]} suspended"
         zh = (
-            f"依單位切結書第九點，機構 {where} 自 {taiwan_date(s.suspended_at)} 起停權（文號 {s.reference}）。\n"
+            f"依單位切結書第九點，機構 {where[0]} 自 {on} 起停權（文號 {s.reference}）。\n"
             f"停權原因：{s.reason}\n停權期間，貴機構所有人員（含管理者）之本系統權限均暫停，資料均予保留；解除後即恢復。"
         )
         en = (
-            f"Under point 9 of the unit affidavit, institution {where} is suspended from "
-            f"{taiwan_date(s.suspended_at)} (reference {s.reference}).\nReason: {s.reason}\n"
+            f"Under point 9 of the unit affidavit, institution {where[1]} is suspended from {on} "
+            f"(reference {s.reference}).\nReason: {s.reason}\n"
             "While it lasts, every grant of the institution's people (its managers too) is paused and "
             "nothing is deleted; everything comes back when it is lifted."
         )
-    body = f"{zh}\n\n{en}\n\n{desk.zh}：{desk.phone}　{desk.email}\n{desk.en}: {desk.phone}  {desk.email}\n"
-    return OutgoingMail(
-        to=to, subject=subject, body=body, message_id=f"<suspension-{s.id}-{'lifted' if lifted else 'on'}@sync-service>"
-    )
+    return subject, f"{zh}\n\n{en}\n\n{_signature()}"
+
+
+def person_suspension_mail(s: Suspension, full_name: str, where: list[Words], *, lifted: bool) -> tuple[str, str]:
+    """The subject and body of a person's suspension or lifting, to a manager of a pair where they held a grant."""
+    on = taiwan_date(s.suspended_at)
+    who_zh = f"{full_name}（帳號 {s.account}）" if full_name else f"帳號 {s.account}"
+    who_en = f"{full_name} (account {s.account})" if full_name else f"account {s.account}"
+    pairs_zh, pairs_en = "、".join(w[0] for w in where), "; ".join(w[1] for w in where)
+    if lifted:
+        subject = f"【解除停權】{who_zh} 之權限已恢復 / Suspension of {who_en} lifted"
+        zh = (
+            f"{pairs_zh} 之人員 {who_zh} 於 {on} 之停權（文號 {s.reference}）已解除，"
+            "停權前之權限均已恢復，此人已重新出現於您的使用者清單。"
+        )
+        en = (
+            f"The suspension of {who_en} of {on} (reference {s.reference}), a person of {pairs_en}, "
+            "has been lifted; the grants held before it are back and the person is in your users list again."
+        )
+    else:
+        subject = f"【停權通知】{who_zh} 之權限已暫停 / {who_en} suspended"
+        zh = (
+            f"依切結書第九點，{pairs_zh} 之人員 {who_zh} 自 {on} 起停權（文號 {s.reference}）。\n"
+            f"停權原因：{s.reason}\n停權期間，此人之本系統權限均暫停、帳號停用，資料均予保留；"
+            "此人暫不列於您的使用者清單，亦無法加入或啟用，解除後即恢復。"
+        )
+        en = (
+            f"Under point 9 of the affidavit, {who_en}, a person of {pairs_en}, is suspended from {on} "
+            f"(reference {s.reference}).\nReason: {s.reason}\n"
+            "While it lasts the person's grants are paused and the account disabled, and nothing is deleted; "
+            "the person is not in your users list and cannot be added or enabled until it is lifted."
+        )
+    return subject, f"{zh}\n\n{en}\n\n{_signature()}"

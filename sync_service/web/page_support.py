@@ -297,7 +297,9 @@ def register(app) -> None:
         return {
             "today": taiwan_date(utcnow()),  # Taipei's calendar day: notices count in it (R-MGR-6)
             # R-SUS-1: a manager of a suspended institution is told on every page they open.
-            "suspension_notices": notices_for(wiring().uow(), who) if who and not who.is_staff else [],
+            "suspension_notices": notices_for(wiring().uow(), wiring().directory, who)
+            if who and not who.is_staff
+            else [],
             "desk": policies.load().help_desk,
             "who": who,
             "status_label": status_label,

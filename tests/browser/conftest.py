@@ -40,15 +40,3 @@ def world(admin, make_user, keycloak) -> ManagerWorld:
 @pytest.fixture(scope="session")
 def captcha_answers(keycloak) -> CaptchaAnswers:
     return CaptchaAnswers(keycloak.log_file)
-
-
-def pytest_terminal_summary(terminalreporter):
-    """The walks' reach (issue 21 point 9): how many screens and mails they read, in which languages."""
-    from tests.pages.words import WALKED
-
-    if WALKED["screens"] or WALKED["mails"]:
-        languages = sorted({name.split("/")[0] for kind in WALKED.values() for name in kind})
-        terminalreporter.write_line(
-            f"every-page walk: {len(WALKED['screens'])} screens and {len(WALKED['mails'])} mails read "
-            f"({', '.join(languages)})"
-        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import datetime
 
 import pytest
 
@@ -30,6 +31,9 @@ from tests.pages.keycloak import (
 )
 from tests.pages.screening_client import ScreeningClientPage
 from tests.pages.words import Reader
+from tests.support.sync import TW
+
+from .test_changed_address import change_address
 
 LANGUAGES = {"zh-Hant": "zh-TW", "en": "en-US"}  # Keycloak locale -> the browser's language
 WRONG = "Wrong~Password1"
@@ -212,11 +216,14 @@ def test_managers_console_reads_as_words(
     credentials, the set-password dialog with its rules and a refused password (kept), the set-up
     mail dialog, the user's groups, the group's members; and the page the console shows a person
     it refuses. Covers: R-USR-1, R-USR-4, R-PWD-3"""
-    read = Reader(language, screenshots_dir, "3-manager-console")
+    # The console prints times in the browser's zone, unlabelled (decision 0150, Limits): read in a
+    # browser in Taipei, as a manager's is, and the hour checked against Taipei's.
+    read = Reader(language, screenshots_dir, "3-manager-console", browser_times=True)
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     target = world.target(OWN_USER)
-    read.allow(world.a, world.b, world.manager["username"], target["username"], target["email"])
+    # The console's user page shows the account's ID in its ID field: there, an id is what it says.
+    read.allow(world.a, world.b, world.manager["username"], target["username"], target["email"], target["id"])
     _set_locale(admin, world.manager["id"], language)
     _set_locale(admin, target["id"], language)  # the mails a user gets speak their language
     page = context_for(language)
@@ -253,6 +260,10 @@ def test_managers_console_reads_as_words(
     # Required actions carry the realm's bilingual names (the console shows names untranslated).
     page.get_by_text("更新密碼 Update password").first.wait_for()
     read.page(page, "console-user-details")
+    created = datetime.fromtimestamp(admin.get_user(target["id"])["createdTimestamp"] / 1000, TW)
+    shown = page.input_value("#kc-created-at")
+    half = ("上午", "下午") if zh else ("AM", "PM")
+    assert f"{created:%-I:%M}" in shown and half[created.hour >= 12] in shown, (f"Taipei: {created}", shown)
     tabs = [t.inner_text() for t in page.locator("[role=tab]").all() if t.is_visible()]
     assert not {"角色映射", "Role mapping", "身分提供者連結", "Identity provider links", "工作流程", "Workflows"} & set(
         tabs
@@ -289,9 +300,23 @@ def test_managers_console_reads_as_words(
     person = context_for(language)
     person.goto(link)
     read.page(person, "set-up-link")  # Keycloak's page before the actions, in a browser of its own
-    assert "password" in FirstSignInSteps(person).complete(good_password())
+    own_password = good_password()
+    assert "password" in FirstSignInSteps(person).complete(own_password)
     read.page(person, "set-up-done")
     assert person.locator("#screening-sign-in").get_attribute("href").rstrip("/") == screening_client.rstrip("/")
+
+    # The manager changes the user's address: the old address is told (Keycloak's
+    # OldAddressNotice), and the new one gets the confirming link once the user signs in.
+    old_address = target["email"]
+    new_address = change_address(world, target)
+    read.allow(new_address, f"m***@{new_address.split('@')[1]}")
+    [notice] = mail.wait_for(old_address, count=2)[1:]
+    read.mail(page, notice, "mail-address-changed")
+    confirming = context_for(language)
+    AccountConsole(confirming, keycloak.url).sign_in({**target, "password": own_password})
+    read.page(confirming, "verify-address")
+    [verification] = mail.wait_for(new_address)
+    read.mail(page, verification, "mail-verify-address")
     console.open_tab("user-groups-tab")
     page.get_by_text(world.names[world.a]).first.wait_for()
     read.page(page, "console-user-groups")

@@ -200,6 +200,8 @@ def test_an_institution_is_named_once_its_group_exists_and_naming_is_idempotent(
     d.join(account_id, Grant(institution, CAT, Level.USER))
     d.describe_institution(institution, "臺北市立聯合醫院")
     d.describe_institution(institution, "臺北市立聯合醫院")
+    assert d.institution_name(institution) == "臺北市立聯合醫院"
+    assert d.institution_name(f"9{institution[1:]}") is None  # no such group
 
 
 def test_the_pair_manager_access_is_made_with_the_first_manager_and_repaired(subject, institution):

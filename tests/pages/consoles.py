@@ -66,6 +66,22 @@ class AdminConsole:
         self.page.click("#kc-login")
         self.page.wait_for_selector("#app .pf-v5-c-alert")
 
+    def load_again(self) -> None:
+        """The console loaded again (the refusal's 重新載入, or the browser's): without a session,
+        Keycloak's sign-in page."""
+        self.page.reload()
+        self.page.wait_for_selector("#kc-login")
+
+    def refusal(self) -> str:
+        """The console's page for a person it does not (or no longer) serve: its words."""
+        alert = self.page.locator("#app .pf-v5-c-alert")
+        alert.wait_for()
+        return alert.inner_text()
+
+    def open_listed_user(self, username: str) -> None:
+        """A step in the console: the user list's link to one user (then whatever the console shows)."""
+        self.page.locator("table").get_by_text(username, exact=True).click()
+
     def open_new_user_form(self) -> None:
         self.page.click("[data-testid=add-user]")
         self.page.wait_for_selector("#lastName")

@@ -430,13 +430,18 @@ class AuditExportPage(ServicePage):
     def heading(self) -> str:
         return self.page.locator("h1").inner_text().strip()
 
-    def ask(self, institution: str, start: str, end: str) -> None:
+    def ask(self, institution: str, start: str, end: str, kind: str | None = None, reference: str = "") -> None:
+        """kind: "periodic" or "unannounced" (the vendor's audit, R-AUD-2), or None to leave it."""
         self.page.fill("#institution", institution)
         self.page.fill("#from", start)
         self.page.fill("#to", end)
+        if kind:
+            self.page.check(f"#kind-{kind}")
+        if reference:
+            self.page.fill("#reference", reference)
 
     def download(self, kind: str, folder: Path) -> Path:
-        """kind: "csv" or "bundle"; the file as the browser saved it."""
+        """kind: "csv", "accounts" or "bundle"; the file as the browser saved it."""
         with self.page.expect_download() as download:
             self.page.click(f"#export-{kind}")
         target = folder / download.value.suggested_filename

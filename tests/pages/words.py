@@ -86,8 +86,16 @@ CODES = [
 ]
 EPOCH_SECONDS = re.compile(r"(?<![\d-])1[6-9]\d{8}(?![\d-])")
 INSTITUTION_CODE_BESIDE_NAME = re.compile(r"(?<=[^\s\d(（])[（(]\d{10}[）)]")
-TIME = re.compile(r"\d{4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}")
+# A date with an hour, as our pages print it (2026-12-05 11:56) and as a browser's toLocaleString
+# prints it (the console: 「2026/12/5 下午5:20:54」, 「2026年12月5日 下午5:20」, "12/5/2026, 5:20:54 PM",
+# "December 5, 2026 at 5:20 PM").
+TIME = re.compile(
+    r"\d{4}[-/年]\d{1,2}[-/月]\d{1,2}日?[\s,]*(?:[上下]午|中午|凌晨|早上|晚上)?\s*\d{1,2}:\d{2}"
+    r"|\d{1,2}/\d{1,2}/\d{4},?\s+\d{1,2}:\d{2}"
+    r"|\b[A-Z][a-z]+ \d{1,2}, \d{4},?(?: at)? \d{1,2}:\d{2}"
+)
 TIME_LABELS = ("臺北時間", "Taipei time", "UTC+8")
+TAIPEI = "Asia/Taipei"
 ADDRESS = re.compile(r"\S+@\S+|https?://\S+|[\w-]+(?:\.[\w-]+)+\.(?:tw|com|org|net|example|local)\b")
 
 
@@ -99,10 +107,17 @@ def _policy_codes() -> tuple[dict[str, tuple[str, str]], frozenset[str]]:
     return {c.id: (c.zh, c.en) for c in p.categories.values()}, frozenset(p.documents)
 
 
-def codes(text: str, allowed: frozenset[str] = frozenset()) -> list[str]:
+def codes(text: str, allowed: frozenset[str] = frozenset(), institutions: dict[str, str] | None = None) -> list[str]:
     """Codes where a person expects names. `allowed`: numbers and names the walk made that are
-    words here (its institution codes, account names)."""
+    words here (its institution codes, account names). `institutions`: the walk's institutions
+    that have a name (code -> name): their code is shown beside the name, never alone."""
     found = []
+    for code, name in (institutions or {}).items():
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            near = " ".join(lines[max(0, i - 1) : i + 2])  # a name in the cell or line beside it
+            if re.search(rf"(?<!\d){code}(?!\d)", ADDRESS.sub(" ", line)) and name not in near:
+                found.append(f"an institution's code without its name ({name}): {line.strip()[:100]!r}")
     categories, documents = _policy_codes()
     lines = text.splitlines()
     for i, line in enumerate(lines):
@@ -194,8 +209,18 @@ def problems(text: str) -> list[str]:
 
 
 def visible_text(page: Page) -> str:
-    """The text a person sees: the body's rendered text, plus the page title."""
-    return page.title() + "\n" + page.locator("body").inner_text()
+    """The text a person sees: the body's rendered text, the page title, and what the page shows
+    in read-only fields (the console prints a user's creation time in one: not in innerText)."""
+    shown = page.evaluate(
+        """() => [...document.querySelectorAll('input[readonly], textarea[readonly]')]
+            .filter(e => e.offsetParent !== null && e.value).map(e => e.value)"""
+    )
+    return "\n".join([page.title(), page.locator("body").inner_text(), *shown])
+
+
+def browser_zone(page: Page) -> str:
+    """The time zone the browser prints local times in (the console's, unlabelled)."""
+    return page.evaluate("() => Intl.DateTimeFormat().resolvedOptions().timeZone")
 
 
 def screenshot(page: Page, folder: Path, name: str) -> None:
@@ -215,35 +240,57 @@ class Reader:
     is wrong instead of stopping at the first. `allowed`: what the walk made that may show as it
     is (its account names, institution codes)."""
 
-    def __init__(self, language: str, shots, walk: str, allowed=()):
+    def __init__(self, language: str, shots, walk: str, allowed=(), browser_times: bool = False):
         self.language = language
+        # Screens that print times in the browser's zone (Keycloak's consoles), not the server's.
+        self.browser_times = browser_times
         self.shots = shots
         self.walk = walk
         self.allowed = frozenset(allowed)
+        self.institutions: dict[str, str] = {}
         self.found: dict[str, list[str]] = {}
         self.seen: list[str] = []
 
     def allow(self, *words: str) -> None:
         self.allowed = self.allowed | {w for w in words if w}
 
-    def page(self, page: Page, name: str, bilingual_page: bool = False) -> str:
+    def institution(self, code: str, name: str) -> None:
+        """An institution the walk named: its code may show, beside its name only."""
+        self.allow(code)
+        self.institutions[code] = name
+
+    def page(
+        self, page: Page, name: str, bilingual_page: bool = False, mail: bool = False, codes_listed: str = ""
+    ) -> str:
         """A Keycloak page or console screen; `bilingual_page`: the sync service's own pages,
-        zh-Hant with the English in lang="en" elements."""
+        zh-Hant with the English in lang="en" elements; `mail`: a mail's HTML part, shown in the
+        browser (counted as the mail, not as a screen); `codes_listed`: why this page may list the
+        walk's institutions by code alone (a list of every institution, for the agency's staff)."""
         # The consoles poll, so "network idle" never comes; each step waits for its own content.
         page.wait_for_load_state("load")
         text = visible_text(page)
         extra = english_outside_english(page, self.allowed) if bilingual_page else []
-        self.text(text, name, extra=extra, bilingual_page=bilingual_page)
+        read = text
+        if self.browser_times and not mail and browser_zone(page) == TAIPEI:
+            # Keycloak's console prints times in the browser's zone and cannot label it (decision
+            # 0150, Limits): a browser in Taipei, as a manager's is, shows Taipei's hour. In any
+            # other zone (UTC) the unlabelled time still fails.
+            read = TIME.sub("臺北時間", text)
+        self.text(read, name, extra=extra, mail=mail, bilingual_page=bilingual_page, named=not codes_listed)
         self.picture(page, name)
         return text
 
     def picture(self, page: Page, name: str) -> None:
         screenshot(page, self.shots, f"words/{self.language}/{self.walk}-{len(self.seen):02d}-{name}")
 
-    def text(self, text: str, name: str, extra=(), mail: bool = False, bilingual_page: bool = False) -> None:
+    def text(
+        self, text: str, name: str, extra=(), mail: bool = False, bilingual_page: bool = False, named: bool = True
+    ) -> None:
         self.seen.append(name)
-        WALKED["mails" if mail else "screens"].add(f"{self.language}/{self.walk}/{name}")
-        found = problems(text) + codes(text, self.allowed) + list(extra)
+        # A mail counts once, its plain text and its HTML part together.
+        counted = name.removesuffix("-text") if mail else name
+        WALKED["mails" if mail else "screens"].add(f"{self.language}/{self.walk}/{counted}")
+        found = problems(text) + codes(text, self.allowed, self.institutions if named else {}) + list(extra)
         if self.language == "zh-Hant" and not bilingual_page:
             # In a zh-Hant mail, the Chinese comes first: the English after its ---- line is beside it.
             chinese = text.split("\n----")[0] if mail else text
@@ -262,7 +309,7 @@ class Reader:
         if html is not None:
             viewer = page.context.new_page()
             viewer.set_content(html.get_content())
-            self.page(viewer, name, bilingual_page=self.language == "zh-Hant")
+            self.page(viewer, name, bilingual_page=self.language == "zh-Hant", mail=True)
             viewer.close()
         return text
 

@@ -287,22 +287,12 @@ def policy_reads(path: Path, loaders: set[str]) -> list[str]:
     return found
 
 
-# Loaders the domain still calls, to be handed in like `load` was; this list only shrinks.
-STILL_READ_BY_THE_DOMAIN = {
-    f"{PACKAGE}.domain.fields": {"letters"},
-    f"{PACKAGE}.domain.personal_data": {"personal_data"},
-}
-
-
 def test_the_domain_reads_no_policy_itself():
     """Issue 23: the domain is handed the rules it applies (the catalogue, the category table,
     the password rules) by the service or page that calls it; it never loads them as a hidden
     global. It may name the rules' types (`policies.PasswordRules`), which are plain dataclasses."""
     loaders = policy_loaders()
-    reads = {
-        module_name(p): policy_reads(p, loaders - STILL_READ_BY_THE_DOMAIN.get(module_name(p), set()))
-        for p in (ROOT / PACKAGE / "domain").rglob("*.py")
-    }
+    reads = {module_name(p): policy_reads(p, loaders) for p in (ROOT / PACKAGE / "domain").rglob("*.py")}
     assert {m: r for m, r in reads.items() if r} == {}
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import policies
 from sync_service.domain import IllegalTransition, Status
 from sync_service.domain.fields import zh_spaced
 from tests.conftest import ROOT
@@ -18,6 +19,7 @@ HAN = r"[\u4e00-\u9fff]"
 # An ASCII comma, semicolon or colon written right after Chinese: 「已存在, 請」 should be 「已存在，請」.
 ASCII_PUNCT_IN_CHINESE = re.compile(rf"{HAN}[,;:](?!//)|[,;:]\s*{HAN}")
 SOURCES = sorted((ROOT / "sync_service").rglob("*.py")) + sorted((ROOT / "examples").rglob("*.py"))
+LETTER_RULES = policies.letters()  # the official letter's number format (R-DOC-4)
 
 
 def _texts(path: Path):
@@ -55,7 +57,7 @@ def test_a_refused_transition_reads_as_a_sentence():
     No rule id: what people read (issue 11)."""
     app = make("A", status=Status.ORIGINALS_RECEIVED)
     with pytest.raises(IllegalTransition) as e:
-        app.record_originals_received(by="reviewer-lin", at=AT, documents=["form-1"])
+        app.record_originals_received(letter_rules=LETTER_RULES, by="reviewer-lin", at=AT, documents=["form-1"])
     assert e.value.en == (
         "The application's status is “originals received”, so recording receipt of its originals is not possible"
     )

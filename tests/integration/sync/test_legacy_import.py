@@ -10,9 +10,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 from sqlalchemy import func, select
 
+import policies
 from stack import legacy_export as export
 from stack.mailsink import body_text
 from sync_service.adapters.keycloak_groups import grant_group_path
@@ -20,9 +22,12 @@ from sync_service.adapters.keycloak_permissions import check_manager_permissions
 from sync_service.adapters.tables import audit_log, legacy_import_rows, manager_seats
 from sync_service.legacy_import_command import file_digest
 from tests.conftest import unique
+from tests.pages.keycloak import mailed_link
 from tests.support.personal_data import remember
 from tests.support.sync import cli_env
 from tests.support.waiting import wait_until
+
+from .conftest import claims_of
 
 ROOT = Path(__file__).resolve().parents[3]
 OLD_PASSWORD = "Old-system-pass1"  # what people typed in the old system (its rules were weaker)
@@ -67,7 +72,8 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
 ):
     """Good rows become accounts with their grants, manager seats and manager permissions, each
     audited as imported with the file's digest; every bad row is in the report with its reason in
-    zh-Hant and English; a second run changes nothing; an imported hash signs in.
+    zh-Hant and English; each institution's group carries its name from the file; a second run
+    changes nothing; an imported hash signs in.
 
     Covers: R-FORM-4, R-MGR-1, R-AUD-1
     """
@@ -136,6 +142,10 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
     # imported data is tests/integration/sync/test_imported_managers.py.
     assert check_manager_permissions(admin, a, "CRC-COL") == []
     assert "nationalId" not in (mgr1.get("attributes") or {})  # kept as digests (decision 0030)
+    # Each institution's group carries the export's name: the console shows it beside the code (0150).
+    for code in (a, b):
+        [name_in_file] = {r["institution_name"] for r in rows if r["institution_code"] == code}
+        assert admin.get_group_by_path(f"/institutions/{code}")["description"] == name_in_file
     with wiring.engine.connect() as conn:
         seats = {(s.institution_code, s.category): s.manager for s in conn.execute(select(manager_seats))}
     assert seats == {(a, "CRC-COL"): name("mgr1")}
@@ -158,7 +168,11 @@ def test_an_export_of_good_and_bad_rows_is_imported_once_and_every_refusal_repor
 
 def test_accounts_without_a_usable_hash_are_mailed_a_link_in_batches(wiring, settings, admin, mail, tmp_path):
     """Accounts imported without a usable hash have no password and get Keycloak's
-    set-a-password mail, at most a batch per run of the job; each only once.
+    set-a-password mail, at most a batch per run of the job; each only once. The mail's link lasts
+    the hour of every change-password link (policies/security.toml [reset]: the token's exp - iat),
+    and the mail tells people to use 「忘記密碼？」 once the hour has passed.
+
+    Covers: R-LCK-4
     """
     rng = random.Random()
     tag = unique("m")[-6:]
@@ -176,9 +190,13 @@ def test_accounts_without_a_usable_hash_are_mailed_a_link_in_batches(wiring, set
     job.batch = 2
     assert job.run(utcnow()).startswith("sent 2, failed 0, waiting 1")
     run_cli(settings, "jobs", "run", "legacy-import-mail")
+    hour = policies.load().reset_link_lifetime_seconds
     for r in rows:
         message = mail.wait_for(r["email"])[0]
-        assert "execute-actions" in body_text(message) or "action-token" in body_text(message)
+        link = claims_of(parse_qs(urlparse(mailed_link(message)).query)["key"][0])
+        assert link["exp"] - link["iat"] == hour, link
+        told = body_text(message)
+        assert "1 小時" in told and "「忘記密碼？」" in told and "帳號管理者重新寄送" in told, told
     assert job.run(utcnow()).startswith("sent 0, failed 0, waiting 0")
     assert all(len(mail.messages(r["email"])) == 1 for r in rows)
 

@@ -10,7 +10,9 @@ import requests
 
 from stack.mailsink import body_text
 from sync_service.services import suspensions
+from tests.browser.test_admin_console import set_locale
 from tests.integration.admin_console.world import OWN_USER, SHARED_WITH_ANOTHER_MANAGER, ManagerWorld
+from tests.pages.consoles import AdminConsole
 from tests.pages.keycloak import LoginPage
 from tests.pages.screening_client import ScreeningClientPage
 from tests.support.sync import REVIEWER, VENDOR
@@ -41,7 +43,7 @@ def _refresh(keycloak, tokens) -> int:
 
 
 def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_everything_back(
-    wiring, admin, make_user, keycloak, mail, page, screening_client
+    wiring, admin, make_user, keycloak, mail, page, browser, screening_client, request
 ):
     """Covers: R-SUS-1, R-VEN-1, R-ACC-2
 
@@ -49,7 +51,9 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
     with the key `suspended`, their sessions end, the manager's console calls are refused; a
     person also at institution B signs in with B's grant alone. A reviewer lifts it: every group
     membership and account state is back as it was, and the chain holds both steps. The user signed
-    in to the stand-in screening system is out on their next request, and in again after it."""
+    in to the stand-in screening system is out on their next request, and in again after it; the
+    manager at work in the admin console meets the console's refusal on their next step, and the
+    sign-in page's word that the account is suspended; after the lifting the console is theirs again."""
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     user, shared = world.target(OWN_USER), world.target(SHARED_WITH_ANOTHER_MANAGER)
@@ -62,6 +66,15 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
     screening.start_sign_in()
     LoginPage(page).sign_in(user["username"], user["password"])
     assert screening.is_signed_in_as(user["username"])
+    # The manager at work in the admin console, in their own browser.
+    set_locale(admin, world.manager["id"], "zh-Hant")
+    managers_browser = browser.new_context(locale="zh-TW", viewport={"width": 1100, "height": 900})
+    request.addfinalizer(managers_browser.close)
+    desk = managers_browser.new_page()
+    desk.set_default_timeout(20_000)
+    managers_console = AdminConsole(desk, keycloak.url)
+    managers_console.sign_in(world.manager)
+    desk.locator("table").get_by_text(user["username"], exact=True).wait_for()
 
     s = suspensions.suspend(
         wiring.uow(),
@@ -73,6 +86,13 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
 
     screening.reload()  # the user's next request in the screening system
     assert "登入已結束" in screening.session_ended()
+    # The manager's next step in the console (opening a user from the list) meets the console's
+    # refusal in zh-Hant; signing in again, the sign-in page says the account is suspended.
+    managers_console.open_listed_user(user["username"])
+    assert "沒有使用管理主控台的權限" in managers_console.refusal()
+    managers_console.load_again()
+    LoginPage(desk).sign_in(world.manager["username"], world.manager["password"])
+    assert "停權" in LoginPage(desk).messages(), LoginPage(desk).messages()
     for p in people:
         assert admin.get_sessions(p["id"]) == [], p["username"]
         assert _refresh(keycloak, held[p["id"]]) == 400  # the session ended: its refresh token is refused
@@ -92,6 +112,10 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
         lambda: [m for m in mail.messages(world.manager["email"]) if "停權通知" in m["subject"]], 30, "the notice"
     )
     assert "資字第1號" in body_text(notice)
+    # The institution by its name beside its code (the name its group carries, decision 0150).
+    assert f"臺北市立聯合醫院（{world.a}）" in notice["subject"] and f"臺北市立聯合醫院 ({world.a})" in body_text(
+        notice
+    )
 
     suspensions.lift(wiring.uow(), wiring.directory(), wiring.mailer, REVIEWER, s.id, "已改善並函復")
 
@@ -104,7 +128,10 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
     screening.start_sign_in()
     LoginPage(page).sign_in(user["username"], user["password"])
     assert [g["institution"] for g in screening.grants()] == [world.a]
-    rows = [r for r in chain_rows(wiring) if r["action"].startswith("suspension.")]
+    managers_console.sign_in(world.manager)  # the console again, with the manager's users
+    managers_console.open_listed_user(user["username"])
+    desk.wait_for_selector("[data-testid=user-details-tab]")
+    rows = [r for r in chain_rows(wiring) if r.get("suspension") == s.id]  # this one (a stack's chain holds others)
     assert [(r["action"], r["actor"]) for r in rows] == [
         ("suspension.suspended", VENDOR.username),
         ("suspension.lifted", REVIEWER.username),
@@ -113,13 +140,14 @@ def test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_every
 
 
 def test_a_person_suspended_is_out_of_every_managers_console_and_comes_back_as_they_were(
-    wiring, admin, make_user, keycloak
+    wiring, admin, make_user, keycloak, mail
 ):
     """Covers: R-SUS-1, R-ACC-2
 
     A reviewer suspends one person: every grant is held aside and the account closed with the key
-    `suspended`; their manager can neither open them in the console, enable them nor add them back;
-    lifting gives back the same groups and an open account."""
+    `suspended`; their manager can neither open them in the console, enable them nor add them back,
+    and is told by mail who, where and why; lifting gives back the same groups and an open account,
+    and the manager is told again."""
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     person = world.target(OWN_USER)
@@ -143,6 +171,11 @@ def test_a_person_suspended_is_out_of_every_managers_console_and_comes_back_as_t
     assert console.update_user(person["id"], {"enabled": True}) in (403, 404)
     assert console.add_to_group(person["id"], world.own_users_group["id"]) in (403, 404)
     assert token_response(keycloak.url, person["username"], person["password"]).status_code in (400, 401)
+    (notice,) = wait_until(
+        lambda: [m for m in mail.messages(world.manager["email"]) if "停權通知" in m["subject"]], 30, "the notice"
+    )
+    assert person["username"] in notice["subject"]
+    assert f"臺北市立聯合醫院（{world.a}）・大腸癌" in body_text(notice) and "案號115-7" in body_text(notice)
 
     suspensions.lift(wiring.uow(), wiring.directory(), wiring.mailer, REVIEWER, s.id, "已查明")
 
@@ -150,3 +183,6 @@ def test_a_person_suspended_is_out_of_every_managers_console_and_comes_back_as_t
     assert closed_mark(admin, person["id"]) == (True, [], [])
     assert {g["institution"] for g in claims_of(_signed_in(keycloak, person)["access_token"])["grants"]} == {world.a}
     assert console.read_user(person["id"])[0] == 200
+    wait_until(
+        lambda: [m for m in mail.messages(world.manager["email"]) if "解除停權" in m["subject"]], 30, "the lifting"
+    )

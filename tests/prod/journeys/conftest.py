@@ -102,3 +102,10 @@ def service(prod_stack):
     wiring.base_url = prod_stack.sync_url  # type: ignore[attr-defined]  # the pages through nginx
     yield wiring
     wiring.engine.dispose()
+
+
+@pytest.fixture
+def wiring(service):
+    """The use cases the integration journeys call by this name (tests/integration/sync), here the
+    stack's: its database, keys and Keycloak, in this process."""
+    return service

@@ -20,7 +20,14 @@ stack; the test is the same function, only the stack under it differs.
   approval refused, an institution suspended and lifted (test_vendor);
 - the managers' page: two managers of one person, each ending only their own grant, and an
   existing account added by national ID (test_managers_page);
-- the holder of a locked or closed account told so at sign-in (test_locked_and_closed_sign_in).
+- the holder of a locked or closed account told so at sign-in (test_locked_and_closed_sign_in);
+- originals recorded letter by letter, a future date refused (test_originals_received);
+- a dated D taking effect at 00:00 Taipei (a worker of this process with its clock injected, beside
+  the stack's own, which leave the change to its real day), a B filed from the institution's letter
+  and decided by another reviewer (test_dated_changes);
+- an institution suspended: its user out of the stand-in screening system on the next request,
+  its manager out of the admin console on the next step, and the lifting giving every grant back
+  (tests/integration/sync/test_suspensions).
 """
 
 from __future__ import annotations
@@ -39,11 +46,18 @@ from tests.browser.sync_pages.test_applications_belong_to_a_person import (  # n
 from tests.browser.sync_pages.test_console_account_becomes_manager import (  # noqa: F401
     test_a_c_for_an_account_a_manager_made_in_the_console,
 )
+from tests.browser.sync_pages.test_dated_changes import (  # noqa: F401
+    test_a_b_filed_from_the_institutions_letter_is_decided_by_another_reviewer,
+    test_a_dated_d_takes_effect_at_midnight,
+)
 from tests.browser.sync_pages.test_departure_notice import (  # noqa: F401
     test_short_notice_is_flagged_to_the_reviewer_who_may_still_approve,
 )
 from tests.browser.sync_pages.test_managers_page import (  # noqa: F401
     test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_national_id,
+)
+from tests.browser.sync_pages.test_originals_received import (  # noqa: F401
+    test_originals_recorded_letter_by_letter_and_a_future_date_refused,
 )
 from tests.browser.sync_pages.test_personal_data_pages import (  # noqa: F401
     test_a_person_asks_for_a_copy_a_correction_and_deletion_and_a_reviewer_decides,
@@ -80,6 +94,9 @@ from tests.browser.test_locked_and_closed_sign_in import (  # noqa: F401
 from tests.browser.test_lockout_and_reset import (  # noqa: F401
     test_locked_out_person_resets_and_signs_in_again,
     test_three_wrong_passwords_lock_the_account,
+)
+from tests.integration.sync.test_suspensions import (  # noqa: F401
+    test_an_institution_suspended_signs_nobody_in_for_it_and_lifting_gives_everything_back,
 )
 
 pytestmark = pytest.mark.browser

@@ -40,6 +40,7 @@ FORM = dict(
     application_date="2025-05-01",
 )
 NOTICE_DAYS = policies.departures().notice_days  # a B or D with less is flagged (R-MGR-6)
+LETTER_RULES = policies.letters()  # the official letter's number format (R-DOC-4)
 
 
 def seat_for(app):
@@ -184,7 +185,12 @@ def test_notice_counts_from_the_day_hpa_received_the_letter():
     assert b.notice_days(TODAY) == 18 and not b.late_notice(TODAY, NOTICE_DAYS)  # not in yet: from today
     assert b.late_notice(date(2025, 5, 6), NOTICE_DAYS)  # 14 days left and still no letter
     b.record_originals_received(
-        by="clerk-chen", at=AT, documents=["form-1"], letter_number="國健癌字第1140000456號", received_on="2025-05-02"
+        letter_rules=LETTER_RULES,
+        by="clerk-chen",
+        at=AT,
+        documents=["form-1"],
+        letter_number="國健癌字第1140000456號",
+        received_on="2025-05-02",
     )
     assert b.form_received_on == TODAY and b.notice_days(date(2025, 6, 1)) == 18
     d = make("D", status=Status.SUBMITTED, effective_date="2025-05-10")
@@ -258,19 +264,24 @@ def test_originals_are_recorded_letter_by_letter_all_or_nothing():
     """Covers: R-DOC-4"""
     app = make("C", category="GAS-LAB", status=Status.SUBMITTED)
     with pytest.raises(FormInvalid):
-        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "bogus"], **LETTER)
+        app.record_originals_received(
+            letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=["form-1", "bogus"], **LETTER
+        )
     assert app.status is Status.SUBMITTED and app.receipts == {} and app.events == []
-    app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1", "unit-affidavit", "form-1"], **LETTER)
+    app.record_originals_received(
+        letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=["form-1", "unit-affidavit", "form-1"], **LETTER
+    )
     assert app.status is Status.SUBMITTED  # three originals still to come
     assert set(app.receipts) == {"form-1", "unit-affidavit"}
     assert app.receipts["form-1"] == Receipt("form-1", "國健癌字第1140000456號", TODAY, "clerk-chen", AT)
     assert app.events[-1].documents == ("form-1", "unit-affidavit")
     assert app.events[-1].letter_number == "國健癌字第1140000456號" and app.events[-1].received_on == TODAY
     with pytest.raises(FormInvalid) as e:  # a document is received once
-        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1"], **LETTER)
+        app.record_originals_received(letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=["form-1"], **LETTER)
     assert e.value.errors[0].code == "documents.already_received"
     later = {"letter_number": "臺大醫字第114001234號", "received_on": "114/05/02"}
     app.record_originals_received(
+        letter_rules=LETTER_RULES,
         by="clerk-wu",
         at=AT,
         documents=["confidentiality-consent", "lab-opening-licence", "technologist-licence"],
@@ -297,7 +308,7 @@ def test_a_letter_needs_its_number_and_a_true_date(letter, fields):
     """Covers: R-DOC-4"""
     app = make("A", status=Status.SUBMITTED)
     with pytest.raises(FormInvalid) as e:
-        app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1"], **letter)
+        app.record_originals_received(letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=["form-1"], **letter)
     assert {err.field for err in e.value.errors} == fields
     assert all(err.zh and err.en for err in e.value.errors)
     assert app.receipts == {} and app.events == []
@@ -307,7 +318,7 @@ def test_a_letter_names_at_least_one_original():
     """Covers: R-DOC-4"""
     app = make("A", status=Status.SUBMITTED)
     with pytest.raises(FormInvalid) as e:
-        app.record_originals_received(by="clerk-chen", at=AT, documents=[], **LETTER)
+        app.record_originals_received(letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=[], **LETTER)
     assert [err.code for err in e.value.errors] == ["documents.required"]
 
 
@@ -394,7 +405,7 @@ EVENT_OF = {
 ACTIONS = {
     "submit": lambda a: a.submit(by="applicant:wang1234", at=AT),
     "record_originals_received": lambda a: a.record_originals_received(
-        by="clerk-chen", at=AT, documents=a.required_documents, **LETTER
+        letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=a.required_documents, **LETTER
     ),
     "approve": lambda a: a.approve(seat_for(a), by="reviewer-lin", at=AT),
     "reject": lambda a: a.reject(by="reviewer-lin", at=AT, reason="切結書未蓋章"),
@@ -447,8 +458,9 @@ def test_full_happy_path_records_who_what_when_and_whose_approval():
     app = make("A", documents=())
     app.submit(by="applicant:wang1234", at=AT)
     app.declare_document("form-1", by="applicant:wang1234", at=AT)
-    app.record_originals_received(by="clerk-chen", at=AT, documents=["form-1"], **LETTER)
+    app.record_originals_received(letter_rules=LETTER_RULES, by="clerk-chen", at=AT, documents=["form-1"], **LETTER)
     app.record_originals_received(
+        letter_rules=LETTER_RULES,
         by="clerk-chen",
         at=AT + timedelta(days=3),
         documents=["unit-affidavit", "confidentiality-consent"],

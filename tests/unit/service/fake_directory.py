@@ -203,6 +203,11 @@ class FakeDirectory:
             self._call()
             self.kc.institution_names[code] = name
 
+    def institution_name(self, code):
+        with self.kc.lock:
+            self._call()
+            return self.kc.institution_names.get(code)
+
     def leave(self, account_id, grant):
         with self.kc.lock:
             self._call()

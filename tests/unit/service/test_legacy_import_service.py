@@ -101,3 +101,30 @@ def test_set_password_mails_go_a_batch_at_a_time_and_once(wiring, fake_keycloak)
     for _ in range(3):
         job.run(NOW)
     assert sorted(fake_keycloak.set_password_mails) == sorted(fake_keycloak.id_of(f"user{i}abc") for i in range(5))
+
+
+def test_each_institution_is_named_once_and_again_after_a_kill(wiring, fake_keycloak):
+    """The console, the managers' pages and the mails show an imported institution's name beside
+    its code (decision 0150): the export's name goes on its group once per run, however many rows
+    and chunks name it; a run killed before it recorded a chunk names that chunk's institutions again."""
+    rng = random.Random(11)
+    rows = [export.row(f"user{i}abc", code, rng=rng) for i, code in enumerate(["0401180014"] * 3 + ["0501110514"])]
+    named: list[str] = []
+    directory = fake_keycloak.directory()
+    describe = directory.describe_institution
+
+    def counted(code: str, name: str) -> None:
+        named.append(code)
+        describe(code, name)
+
+    directory.describe_institution = counted
+    import_legacy(checked(*rows), "e" * 64, wiring.uow, directory, today=TODAY, clock=lambda: NOW, per_request=1)
+    assert named == ["0401180014", "0501110514"]
+    assert fake_keycloak.institution_names == {"0401180014": "示範診所0014", "0501110514": "示範診所0514"}
+
+    # Killed after Keycloak made the accounts, before the rows were recorded: named when run again.
+    fake_keycloak.institution_names.clear()
+    again = checked(export.row("late1abc", "0601120014", rng=rng))
+    fake_keycloak.directory().create_accounts([new_account(again.accounts[0])])
+    run(wiring, fake_keycloak, again, digest="9" * 64)
+    assert fake_keycloak.institution_names == {"0601120014": "示範診所0014"}

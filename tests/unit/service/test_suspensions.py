@@ -44,12 +44,15 @@ def _suspend(wiring, fake_keycloak, mailer, **form):
 def test_an_institution_suspended_and_lifted_gets_exactly_its_grants_back(wiring, fake_keycloak, mailer):
     """Covers: R-SUS-1, R-VEN-1"""
     before = _institution(fake_keycloak)
+    fake_keycloak.institution_names[CODE] = "宜蘭縣大同鄉衛生所"
     s = _suspend(wiring, fake_keycloak, mailer)
     assert {(a, g) for a, g in fake_keycloak.members} == {("id-staff2", Grant(OTHER, "CRC-COL", Level.USER))}
     assert set(fake_keycloak.logouts) == {"id-mgr1", "id-staff1", "id-staff2"}
     assert set(fake_keycloak.accounts) == {"id-mgr1", "id-staff1", "id-staff2"}  # nothing deleted
     [notice] = mailer.to("mgr1@clinic.example.tw")
     assert "停權" in notice.subject and "國健癌字第1150000001號" in notice.body
+    # Named as every mail names an institution: its name beside its code, zh-Hant and English.
+    assert f"宜蘭縣大同鄉衛生所（{CODE}）" in notice.subject and f"宜蘭縣大同鄉衛生所 ({CODE})" in notice.body
     with wiring.uow() as uow:
         assert [n.id for n in uow.suspensions.notices_for("MGR1")] == [s.id]
         assert uow.suspensions.notices_for("staff1") == []  # users are not managers: no notice for them
@@ -123,6 +126,28 @@ def test_a_person_suspended_is_closed_with_its_own_key_and_given_back_as_they_we
     suspensions.lift(wiring.uow(), kc.directory(), mailer, VENDOR, s.id, "已查明")
     assert kc.accounts["id-mgr1"]["closed"] == ("2026-01-05", "last-grant-ended")
     assert kc.accounts["id-mgr1"]["enabled"] is False
+
+
+def test_the_managers_of_a_suspended_persons_pairs_are_told_by_mail(wiring, fake_keycloak, mailer):
+    """The person drops out of their manager's list: the manager is told who, where and why, and
+    told again on the lifting; nobody else is mailed (the person's other pairs have no manager).
+
+    Covers: R-SUS-1"""
+    _institution(fake_keycloak)
+    kc = fake_keycloak
+    kc.institution_names[CODE] = "宜蘭縣大同鄉衛生所"
+    form = {"scope": "person", "reason": "帳號借他人使用", "reference": "案號 115-01"}
+    s = suspensions.suspend(wiring.uow(), kc.directory(), mailer, REVIEWER, {**form, "account": "staff1"})
+    [notice] = mailer.to("mgr1@clinic.example.tw")
+    assert "停權通知" in notice.subject and "staff1" in notice.subject
+    assert f"宜蘭縣大同鄉衛生所（{CODE}）・大腸癌" in notice.body and "帳號借他人使用" in notice.body
+    assert f"宜蘭縣大同鄉衛生所 ({CODE}), Colorectal" in notice.body and "案號 115-01" in notice.body
+    assert [m.to for m in mailer.sent] == ["mgr1@clinic.example.tw"]
+    suspensions.lift(wiring.uow(), kc.directory(), mailer, REVIEWER, s.id, "已查明")
+    assert "解除停權" in mailer.to("mgr1@clinic.example.tw")[1].subject
+
+    suspensions.suspend(wiring.uow(), kc.directory(), mailer, REVIEWER, {**form, "account": "staff2"})
+    assert len(mailer.sent) == 2  # staff2's pairs have no manager: nobody to tell
 
 
 def test_a_person_left_with_nothing_by_an_institutions_suspension_is_closed_for_it_and_opened_on_lifting(

@@ -27,6 +27,7 @@ def test_staff_suspend_and_lift_on_the_page_and_others_are_refused(tmp_path):
     kc.add_account("id-mgr", "mgr0401", "mgr@clinic.example.tw", national_id_of("mgr0401"))
     kc.add_member("id-mgr", Grant(CODE, "CRC-COL", Level.MANAGER))
     kc.add_member("id-mgr", Grant("0501110514", "CRC-COL", Level.USER))  # still signs in elsewhere
+    kc.institution_names[CODE] = "宜蘭縣大同鄉衛生所"
     client = app.test_client()
     assert client.get("/review/suspensions/").status_code == 302  # sign in first
     sign_in(client, app, APPLICANT)
@@ -69,6 +70,7 @@ def test_staff_suspend_and_lift_on_the_page_and_others_are_refused(tmp_path):
     sign_in(client, app, manager)
     notice = client.get("/my-data").get_data(as_text=True)
     assert f'id="suspension-notice-{CODE}"' in notice and "資字第1號" in notice
+    assert f"貴機構 宜蘭縣大同鄉衛生所（{CODE}）" in notice  # by its name, as its group carries it
 
     sign_in(client, app, REVIEWER)
     page = client.get("/review/suspensions/").get_data(as_text=True)
