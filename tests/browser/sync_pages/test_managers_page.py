@@ -30,10 +30,11 @@ def test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_nat
     world.provision()
     a, b = world.a, world.b
     manager_a, manager_b = world.manager, world.person_in(b, OWN_CAT, "manager")
-    # A user at both institutions, one of A's only, an account with no access here.
-    shared = make_user(nationalId="B120863158", groups=[g["path"] for g in world.grant_groups_of(SHARED)])
-    only = make_user(nationalId="A223456781", groups=[world.own_users_group["path"]])
-    newcomer = make_user(nationalId="F126458799")
+    # A user at both institutions, one of A's only, an account with no access here: each with
+    # a national ID of their own (make_user), so no account left from another run holds it.
+    shared = make_user(groups=[g["path"] for g in world.grant_groups_of(SHARED)])
+    only = make_user(groups=[world.own_users_group["path"]])
+    newcomer = make_user()
     manage = ManagersPage(page, base_url)
 
     # Manager A sees both their users; the console cannot open the shared one, the page can end its grant.
@@ -49,14 +50,14 @@ def test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_nat
     # Adding by account name and national ID: either wrong gets the answer no account gets.
     refusals = []
     for account, national_id in (
-        (newcomer["username"], "A123456789"),  # the right account, someone else's number
-        ("nobody" + newcomer["username"][1:], "F126458799"),  # no such account, the right number
+        (newcomer["username"], only["national_id"]),  # the right account, someone else's number
+        ("nobody" + newcomer["username"][1:], newcomer["national_id"]),  # no such account, the right number
     ):
         manage.find(account, national_id)
         refusals.append(manage.error_beside("account"))
         assert manage.found() == ""
     assert refusals[0] == refusals[1] and "查無帳號與身分證字號相符" in refusals[0]
-    manage.find(newcomer["username"], "F126458799")
+    manage.find(newcomer["username"], newcomer["national_id"])
     assert "陳怡君" in manage.found() and newcomer["username"] in manage.found()
     shoot(manage, "manage-add-found")
     consent = pdf_text(manage.download_consent(tmp_path))
@@ -87,7 +88,7 @@ def test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_nat
 
     # A later grant opens it again: manager A adds the person back (their account and national ID).
     sign_in(manager_a, "/manage")
-    manage.find(shared["username"], "B120863158")
+    manage.find(shared["username"], shared["national_id"])
     manage.confirm(TW_TODAY.isoformat())
     assert closed_mark(admin, shared["id"]) == (True, [], [])
     assert csp_violations == []

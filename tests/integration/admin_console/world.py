@@ -4,6 +4,7 @@ Shared by the integration and browser tests."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,8 @@ THEMSELVES = "themselves"
 # In the manager's users group and in another manager's: a DENY keeps both managers out.
 SHARED_WITH_ANOTHER_MANAGER = "shared with another manager"
 # The manager's user who is also the manager of another pair (a C at another institution).
+# Seen by the manager of (institution B, CRC-COL) (ManagerWorld.seen_by_the_other_manager) the
+# same two kinds are: a user of both pairs, and B's user who also manages (institution A, CRC-COL).
 MANAGER_ELSEWHERE = "own user, manager elsewhere"
 SHARED_KINDS = (SHARED_WITH_ANOTHER_MANAGER, MANAGER_ELSEWHERE)
 TARGET_KINDS = (
@@ -48,7 +51,7 @@ def fresh_code() -> str:
 @dataclass
 class ManagerWorld:
     """Two institutions x two categories, their groups and permissions, and one manager:
-    the manager of (institution A, CRC-COL)."""
+    the manager of (institution A, CRC-COL) (seen_by_the_other_manager: the manager of B's)."""
 
     admin: KeycloakAdmin
     make_user: Callable[..., dict[str, Any]]
@@ -56,13 +59,12 @@ class ManagerWorld:
     a: str = field(default_factory=fresh_code)
     b: str = field(default_factory=fresh_code)
     groups: dict = field(default_factory=dict)  # (code, cat, level) -> group
-
-    @property
-    def names(self) -> dict[str, str]:
-        """The institutions' names, as their applications give them."""
-        return {self.a: "臺北市立聯合醫院", self.b: "高雄榮民總醫院"}
-
+    names: dict[str, str] = field(default_factory=dict)  # code -> the institution's name
     manager: dict | None = None
+
+    def __post_init__(self) -> None:
+        # The institutions' names, as their applications give them.
+        self.names = self.names or {self.a: "臺北市立聯合醫院", self.b: "高雄榮民總醫院"}
 
     def provision(self) -> None:
         for code in (self.a, self.b):
@@ -73,6 +75,13 @@ class ManagerWorld:
             # As the sync service names an institution when it grants its manager (decision 0150).
             describe_institution(self.admin, code, self.names[code])
         self.manager = self.person_in(self.a, OWN_CAT, "manager")
+
+    def seen_by_the_other_manager(self) -> ManagerWorld:
+        """The same world from the other seat: its manager is the manager of (institution B,
+        CRC-COL), made now, and "own" means B's pair. The groups, permissions and names are
+        the ones provision made (nothing is made twice)."""
+        other = self.person_in(self.b, OWN_CAT, "manager")
+        return dataclasses.replace(self, a=self.b, b=self.a, manager=other)
 
     def group(self, code: str, cat: str, level: str) -> dict:
         return self.groups[(code, cat, level)]
