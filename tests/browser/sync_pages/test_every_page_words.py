@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 
 import pytest
 
@@ -117,7 +118,7 @@ def _job(service, name: str, people: list[dict]):
     return replace(job, accounts=TheWalksPeople(service.directory_factory, ids=frozenset(p["id"] for p in people)))
 
 
-def _mailed(mail, to: str, trigger) -> object:
+def _mailed(mail, to: str, trigger) -> EmailMessage:
     """The mail `trigger` sends to `to` (counted before, as it may arrive before we look)."""
     before = len(mail.messages(to))
     trigger()
