@@ -1,7 +1,9 @@
 """Every page a person meets, in zh-Hant and in English, read as the person reads it: sign-in,
 terms, password change with the meter, profile, the stand-in screening system, the account
 console, forgot-password steps and their mails (a used link, a link finished in another browser),
-the lockout mail, and the manager's console (users, new user, credentials, groups). Each page
+the lockout mail, and the manager's console (users, new user, credentials, groups), the set-up
+mail, the changed-address notice and the verify-address page and mail (times in the console are
+the browser's, read in Asia/Taipei: decision 0150, Limits). Each page
 fails the test when its visible text holds a raw message key, an unfilled placeholder, or English
 with an eaten apostrophe (tests/pages/words.py). Pictures go to docs/screenshots/words/ only
 when asked (--update-screenshots or UPDATE_SCREENSHOTS=1, tests/conftest.py).

@@ -404,6 +404,14 @@ class SuspensionsPage(ServicePage):
         self.page.click("#suspend")
         self.page.wait_for_load_state()
 
+    def suspend_person(self, account: str, reason: str, reference: str) -> None:
+        self.page.check("#scope-person")
+        self.page.fill("#account", account)
+        self.page.fill("#reason", reason)
+        self.page.fill("#reference", reference)
+        self.page.click("#suspend")
+        self.page.wait_for_load_state()
+
     def row(self, target: str):
         return self.page.locator(f'#suspensions tr[data-target="{target}"]').first
 

@@ -96,7 +96,9 @@ TIME = re.compile(
 )
 TIME_LABELS = ("臺北時間", "Taipei time", "UTC+8")
 TAIPEI = "Asia/Taipei"
-ADDRESS = re.compile(r"\S+@\S+|https?://\S+|[\w-]+(?:\.[\w-]+)+\.(?:tw|com|org|net|example|local)\b")
+# Addresses, and hashes (a checkpoint's SHA-256, which auditors compare as it is: its digits are no
+# epoch number, however they fall).
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+|[\w-]+(?:\.[\w-]+)+\.(?:tw|com|org|net|example|local)\b|\b[0-9a-f]{32,}\b")
 
 
 @cache
@@ -125,9 +127,10 @@ def codes(text: str, allowed: frozenset[str] = frozenset(), institutions: dict[s
         # row's items are blocks in innerText): on the screen it is beside it.
         after = lines[i + 1].strip() if i + 1 < len(lines) else ""
         beside = f"{line} {after}" if after.startswith(("（", "(")) else line
-        bare = ADDRESS.sub(" ", line)
-        for word in allowed:
+        bare = line
+        for word in allowed:  # before the addresses and hashes go: an allowed line may hold them
             bare = bare.replace(word, " ")
+        bare = ADDRESS.sub(" ", bare)
         for pattern, what in CODES:
             for m in pattern.finditer(bare):
                 found.append(f"{what}: {bare[max(0, m.start() - 30) : m.end() + 30].strip()!r}")

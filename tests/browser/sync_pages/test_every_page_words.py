@@ -131,7 +131,8 @@ def test_the_reviewers_vendors_and_managers_pages_and_every_job_mail_read_as_wor
     """The pages behind the reviewer's, the vendor's and the manager's doors (access reviews, the
     managers' page, personal-data requests and the written one, a B filed from a letter, the audit
     export, suspensions, the page that refuses) and every mail the worker's jobs send (access review
-    and its reminder, the password falling due, suspension and its lifting, the audit checkpoint).
+    and its reminder, the password falling due, an institution's and a person's suspension and its
+    lifting, the audit checkpoint).
 
     Covers: R-USR-2, R-PWD-2, R-SUS-1, R-AUD-1"""
     read = Reader("zh-Hant", screenshots_dir, "5-service-doors")
@@ -201,6 +202,13 @@ def test_the_reviewers_vendors_and_managers_pages_and_every_job_mail_read_as_wor
     lifted = _mailed(mail, to, lambda: SuspensionsPage(page, base_url).lift(institution, "已改善並函復"))
     read.page(page, "review-suspension-lifted", bilingual_page=True)
     read.mail(page, lifted, "mail-suspension-lifted")
+    # A person suspended and lifted: their manager is told both times.
+    suspending = SuspensionsPage(page, base_url)
+    suspended = _mailed(mail, to, lambda: suspending.suspend_person(staff["username"], "帳號借他人使用", "案號 115-01"))
+    read.page(page, "review-person-suspended", bilingual_page=True)
+    read.mail(page, suspended, "mail-person-suspended")
+    lifted = _mailed(mail, to, lambda: suspending.lift(staff["username"], "已查明"))
+    read.mail(page, lifted, "mail-person-suspension-lifted")
 
     # The audit chain's checkpoint to the agency's auditors (the chain grew: a period of its own).
     [checkpoints] = [j for j in service.scheduled_jobs() if j.name == "audit-checkpoint"]
