@@ -8,6 +8,7 @@ from datetime import date, datetime
 import policies
 
 from ..domain import taiwan_date
+from ..domain.words import Words
 from .ports import AccessReview, OutgoingMail
 
 
@@ -47,18 +48,19 @@ changed it already, please ignore this mail.
     )
 
 
-def _pair(review: AccessReview) -> tuple[str, str]:
+def _pair(review: AccessReview, institution: Words) -> tuple[str, str]:
+    """The pair in words: the institution by its name beside its code, the category by its name."""
     category = policies.load().categories[review.category]
     return (
-        f"機構代碼 {review.institution_code}，業務類別「{category.zh}」",
-        f"institution {review.institution_code}, category {category.en}",
+        f"機構 {institution[0]}，業務類別「{category.zh}」",
+        f"{institution[1]}, category {category.en}",
     )
 
 
 def review_opened(
-    to: str, review: AccessReview, users: int, last_day: date, page: str, message_id: str
+    to: str, review: AccessReview, institution: Words, users: int, last_day: date, page: str, message_id: str
 ) -> OutgoingMail:
-    zh_pair, en_pair = _pair(review)
+    zh_pair, en_pair = _pair(review, institution)
     body = f"""{review.manager_username} 您好：
 
 國民健康署每季請各機構管理者確認使用者名單。請確認下列帳號的使用者仍在貴機構任職：
@@ -89,9 +91,9 @@ Users not confirmed by then lose their access to this category.
 
 
 def review_reminder(
-    to: str, review: AccessReview, pending: int, last_day: date, page: str, message_id: str
+    to: str, review: AccessReview, institution: Words, pending: int, last_day: date, page: str, message_id: str
 ) -> OutgoingMail:
-    zh_pair, en_pair = _pair(review)
+    zh_pair, en_pair = _pair(review, institution)
     body = f"""{review.manager_username} 您好：
 
 提醒您：{zh_pair} 尚有 {pending} 個使用者帳號未確認。

@@ -18,7 +18,9 @@ import policies
 
 from ..domain import Grant, Level, taiwan_date
 from ..domain.reminders import ItemState, PasswordCycle, ReviewRound, review_round
+from ..domain.words import Words
 from . import closing, reminder_mails
+from .institutions import named_institution
 from .ports import (
     AccessReview,
     AuditEntry,
@@ -201,6 +203,10 @@ class AccessReviews:
             uow.commit()
         return opened
 
+    def _institution(self, review: AccessReview, directory: Directory) -> Words:
+        """The institution as the mail names it: its name beside its code (issue 21 point 3)."""
+        return named_institution(self.uow(), directory, review.institution_code)
+
     def _email_of(self, review: AccessReview, now: datetime) -> str | None:
         known = self.accounts.email_of(review.manager_username, now)  # the opening run read them all
         if not isinstance(known, bool):
@@ -228,13 +234,23 @@ class AccessReviews:
                 for r in uow.access_reviews.unclosed()
                 if r.opening_mailed_at is None
             ]
+        if not waiting:
+            return 0
+        directory = self.directory()  # one, for the names of the institutions
         for review, users in waiting:
             last_day = taiwan_date(review.deadline - timedelta(seconds=1))
             mailed += self._mail_step(
                 review,
                 "opening_mailed",
                 now,
-                functools.partial(_opened_mail, review=review, users=users, last_day=last_day, page=self.page),
+                functools.partial(
+                    _opened_mail,
+                    review=review,
+                    institution=self._institution(review, directory),
+                    users=users,
+                    last_day=last_day,
+                    page=self.page,
+                ),
             )
         return mailed
 
@@ -247,6 +263,9 @@ class AccessReviews:
                 if r.answered_at is None and r.reminded_at is None and now >= r.deadline - timedelta(days=days_before)
             ]
             pending = {r.id: sum(i.state == ItemState.PENDING for i in uow.access_reviews.items(r.id)) for r in owed}
+        if not owed:
+            return 0
+        directory = self.directory()
         for review in owed:
             last_day = taiwan_date(max(review.deadline, now + timedelta(days=days_before)) - timedelta(seconds=1))
             reminded += self._mail_step(
@@ -254,7 +273,12 @@ class AccessReviews:
                 "reminded",
                 now,
                 functools.partial(
-                    _reminder_mail, review=review, pending=pending[review.id], last_day=last_day, page=self.page
+                    _reminder_mail,
+                    review=review,
+                    institution=self._institution(review, directory),
+                    pending=pending[review.id],
+                    last_day=last_day,
+                    page=self.page,
                 ),
             )
         return reminded
@@ -388,12 +412,12 @@ def overview(uow: UnitOfWork, now: datetime) -> list[AccessReview]:
 
 
 def _opened_mail(
-    to: str, message_id: str, *, review: AccessReview, users: int, last_day: date, page: str
+    to: str, message_id: str, *, review: AccessReview, institution: Words, users: int, last_day: date, page: str
 ) -> OutgoingMail:
-    return reminder_mails.review_opened(to, review, users, last_day, page, message_id)
+    return reminder_mails.review_opened(to, review, institution, users, last_day, page, message_id)
 
 
 def _reminder_mail(
-    to: str, message_id: str, *, review: AccessReview, pending: int, last_day: date, page: str
+    to: str, message_id: str, *, review: AccessReview, institution: Words, pending: int, last_day: date, page: str
 ) -> OutgoingMail:
-    return reminder_mails.review_reminder(to, review, pending, last_day, page, message_id)
+    return reminder_mails.review_reminder(to, review, institution, pending, last_day, page, message_id)

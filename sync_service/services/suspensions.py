@@ -343,9 +343,12 @@ def _person_mails(
     return mails
 
 
-def _signature() -> str:
+def _body(zh: str, en: str) -> str:
+    """zh-Hant first with the help desk, then the English under its line, as every mail of ours."""
     desk = policies.load().help_desk
-    return f"{desk.zh}：{desk.phone}　{desk.email}\n{desk.en}: {desk.phone}  {desk.email}\n"
+    return (
+        f"{zh}\n\n{desk.zh}：{desk.phone}　{desk.email}\n\n{'-' * 64}\n{en}\n\n{desk.en}: {desk.phone}  {desk.email}\n"
+    )
 
 
 def suspension_mail(s: Suspension, where: Words, *, lifted: bool) -> tuple[str, str]:
@@ -370,7 +373,7 @@ def suspension_mail(s: Suspension, where: Words, *, lifted: bool) -> tuple[str, 
             "While it lasts, every grant of the institution's people (its managers too) is paused and "
             "nothing is deleted; everything comes back when it is lifted."
         )
-    return subject, f"{zh}\n\n{en}\n\n{_signature()}"
+    return subject, _body(zh, en)
 
 
 def person_suspension_mail(s: Suspension, full_name: str, where: list[Words], *, lifted: bool) -> tuple[str, str]:
@@ -402,4 +405,4 @@ def person_suspension_mail(s: Suspension, full_name: str, where: list[Words], *,
             "While it lasts the person's grants are paused and the account disabled, and nothing is deleted; "
             "the person is not in your users list and cannot be added or enabled until it is lifted."
         )
-    return subject, f"{zh}\n\n{en}\n\n{_signature()}"
+    return subject, _body(zh, en)

@@ -9,6 +9,7 @@ from ..domain import taiwan_date
 from ..services import reminders as use_cases
 from ..services.clock import utcnow
 from ..services.errors import Forbidden
+from ..services.institutions import named_institution
 from .page_support import reviewer_only, signed_in, signed_in_caller, use_page_errors, wiring
 
 blueprint = Blueprint("access_reviews", __name__)
@@ -28,8 +29,10 @@ def mine():
     who = signed_in_caller()
     grants = wiring().directory().grants_of(who.subject)
     reviews = use_cases.reviews_of_manager(wiring().uow(), grants)
+    directory = wiring().directory()
+    names = {r.institution_code: named_institution(wiring().uow(), directory, r.institution_code) for r, _ in reviews}
     return render_template(
-        "access_reviews.html", reviews=reviews, last_day=last_day, answered=request.args.get("answered")
+        "access_reviews.html", reviews=reviews, names=names, last_day=last_day, answered=request.args.get("answered")
     )
 
 

@@ -7,6 +7,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..domain import DomainError
 from ..services import suspensions as use_cases
+from ..services.institutions import named_institution
 from ..services.ports import DirectoryError
 from .page_support import field_errors, signed_in_caller, staff_only, use_page_errors, wiring
 
@@ -17,9 +18,13 @@ FIELDS = ("scope", "institution_code", "account", "reason", "reference")
 
 def _page(values: dict | None = None, errors: dict | None = None, status: int = 200, lift_errors=None):
     listed = use_cases.listed(wiring().uow(), signed_in_caller())
+    directory = wiring().directory()
+    codes = {s.institution_code for s in listed if s.institution_code}
+    names = {code: named_institution(wiring().uow(), directory, code) for code in codes}
     return render_template(
         "review_suspensions.html",
         suspensions=listed,
+        names=names,
         values=values or {"scope": "institution"},
         errors=errors or {},
         lift_errors=lift_errors or {},
