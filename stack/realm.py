@@ -80,14 +80,22 @@ def realm_roles(p: Policies) -> list[dict]:
     return roles
 
 
-# Realm texts whose words or numbers come from policies/ (the sign-in page shows them).
-GENERATED_TEXTS = ("screeningLockoutRule",)
+# Realm texts whose words or numbers come from policies/ (the sign-in page shows the lockout rule;
+# the admin console's denial page the help desk, decision 0150).
+GENERATED_TEXTS = ("screeningLockoutRule", "screeningHelpDesk")
 
 
 def localization_texts(p: Policies) -> dict[str, dict[str, str]]:
+    desk = p.help_desk
     return {
-        "zh-Hant": {"screeningLockoutRule": p.lockout.notice("zh")},
-        "en": {"screeningLockoutRule": p.lockout.notice("en")},
+        "zh-Hant": {
+            "screeningLockoutRule": p.lockout.notice("zh"),
+            "screeningHelpDesk": f"有疑問請洽{desk.zh}：電話 {desk.phone}，電子郵件 {desk.email}。",
+        },
+        "en": {
+            "screeningLockoutRule": p.lockout.notice("en"),
+            "screeningHelpDesk": f"Questions: {desk.en}, phone {desk.phone}, e-mail {desk.email}.",
+        },
     }
 
 

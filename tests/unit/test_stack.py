@@ -2,6 +2,7 @@
 
 import re
 import smtplib
+import socket
 import stat
 from email.message import EmailMessage
 
@@ -61,3 +62,15 @@ def test_the_cluster_size_is_read_from_the_last_view_joined_or_merged():
     assert cluster_size(alone) == 1
     assert cluster_size("\n".join([alone, merged])) == 2
     assert cluster_size("\n".join([alone, merged, left])) == 1
+
+
+def test_a_free_port_is_outside_the_ports_outgoing_connections_take():
+    """A port the kernel may give an outgoing connection could be taken before our server binds it."""
+    from stack.network import ephemeral_ports
+
+    ports = {free_port() for _ in range(50)}
+    assert not ports & set(ephemeral_ports()), sorted(ports)
+    assert len(ports) > 40  # drawn at random, not one port again and again
+    for port in ports:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", port))

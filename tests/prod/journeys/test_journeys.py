@@ -4,7 +4,8 @@ stack; the test is the same function, only the stack under it differs.
 
 - a new manager: type A from the form through the reviewer's queue, the originals and the
   approval to the mailed password and the first sign-in at the screening system; a manager in
-  Keycloak's admin console (test_applicant_to_approval, test_admin_console);
+  Keycloak's admin console (test_applicant_to_approval, test_admin_console), and the console's
+  refusals saying why in the manager's language (test_console_refusals);
 - a user's first sign-in through the stand-in screening system (test_first_sign_in);
 - a reviewer's decisions, C and D filed signed in, a B flagged and approved
   (test_review_decisions, test_departure_notice); a C or D filed signed in with another person's
@@ -83,6 +84,10 @@ from tests.browser.sync_pages.test_vendor import (  # noqa: F401
 )
 from tests.browser.test_admin_console import (  # noqa: F401
     test_a_manager_sees_only_their_users_and_creates_one,
+)
+from tests.browser.test_console_refusals import (  # noqa: F401
+    test_the_consoles_refusals_say_why_in_english,
+    test_the_consoles_refusals_say_why_in_zh_hant,
 )
 from tests.browser.test_first_sign_in import (  # noqa: F401
     test_new_account_changes_password_confirms_profile_and_accepts_terms,

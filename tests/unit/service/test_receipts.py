@@ -13,7 +13,9 @@ from tests.support.sync import form
 
 def test_each_applicant_is_mailed_the_reference_once(wiring, mailer):
     at = datetime(2026, 12, 5, 3, 56, tzinfo=UTC)  # 11:56 in Taipei
-    app = use_cases.submit(wiring.uow(), form("A", "3502990011", "wang12345"), caller=None, now=at)
+    app = use_cases.submit(
+        wiring.uow(), form("A", "3502990011", "wang12345", application_date="2026-12-05"), caller=None, now=at
+    )
     job = ReceiptMails(wiring.uow, mailer, "https://pages.example.tw/status")
     assert job.run(at).startswith("sent 1,")
     [mail] = mailer.sent

@@ -275,6 +275,13 @@ function deniedPage() {
   ours.className = "pf-v5-c-alert__title";
   ours.textContent = say("screeningConsoleForbidden");
   title.after(ours);
+  const desk = say("screeningHelpDesk"); // whom to call (policies/helpdesk.toml, a realm text)
+  if (desk) {
+    const call = document.createElement("p");
+    call.id = "screening-help-desk";
+    call.textContent = desk;
+    ours.after(call);
+  }
   const url = say("screeningSystemUrl");
   if (url) {
     const back = document.createElement("p");
