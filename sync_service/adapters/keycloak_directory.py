@@ -11,9 +11,10 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from keycloak import KeycloakAdmin
 from keycloak.exceptions import KeycloakAuthenticationError, KeycloakConnectionError, KeycloakError, KeycloakGetError
@@ -98,8 +99,11 @@ class KeycloakDirectory:
     # Group ids are stable and groups are never deleted by us: one cache for
     # all threads of the process spares a lookup per change. The same for the
     # managers' permissions (each pair's made once per process, issue 5).
-    _groups = GrantGroups()
-    _permissions = ManagerPermissions(_groups)
+    # One per Keycloak and realm: a process that speaks to two (the test run:
+    # the developer stack's, then the production shape's) must not hand one's
+    # group ids to the other (its Keycloak answered 404 "Could not find group").
+    _caches: ClassVar[dict[tuple[str, str], tuple[GrantGroups, ManagerPermissions]]] = {}
+    _caches_lock = threading.Lock()
 
     def __init__(
         self,
@@ -123,9 +127,18 @@ class KeycloakDirectory:
         self._admin = admin
         self._given_admin = admin is not None
         self.realm = realm
+        self._groups, self._permissions = self._caches_of(self._args["server_url"], realm)
         # Keycloak keeps keyed digests of the national ID, not the number (decision 0030).
         self._national_id_key = national_id_key
         self.reading_threads = reading_threads
+
+    @classmethod
+    def _caches_of(cls, server_url: str, realm: str) -> tuple[GrantGroups, ManagerPermissions]:
+        with cls._caches_lock:
+            if (server_url, realm) not in cls._caches:
+                groups = GrantGroups()
+                cls._caches[server_url, realm] = (groups, ManagerPermissions(groups))
+            return cls._caches[server_url, realm]
 
     @property
     def admin(self) -> KeycloakAdmin:

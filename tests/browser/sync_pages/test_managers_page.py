@@ -19,13 +19,15 @@ from tests.pages.sync_pages import ManagersPage
 from .test_applicant_to_approval import pdf_text
 
 pytestmark = pytest.mark.browser
-TW_TODAY = (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
 def test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_national_id(
     service, page, base_url, sign_in, admin, make_user, keycloak, shoot, tmp_path, csp_violations
 ):
     """Covers: R-USR-1, R-USR-2, R-USR-3, R-USR-4, R-ACC-1, R-ACC-2, R-AUD-1"""
+    # Taipei's day when the test starts, not when the module was imported: a run that crosses
+    # 00:00 Taipei (16:00 UTC) took a module constant's "tomorrow" for today.
+    tw_today = (datetime.now(UTC) + timedelta(hours=8)).date()
     world = ManagerWorld(admin=admin, make_user=make_user, base_url=keycloak.url)
     world.provision()
     a, b = world.a, world.b
@@ -62,7 +64,7 @@ def test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_nat
     shoot(manage, "manage-add-found")
     consent = pdf_text(manage.download_consent(tmp_path))
     assert "保密同意暨個人資料提供同意書" in consent and "陳怡君" in consent
-    manage.confirm((TW_TODAY - timedelta(days=1)).isoformat())
+    manage.confirm((tw_today - timedelta(days=1)).isoformat())
     assert newcomer["username"] in manage.notice()
     assert newcomer["username"] in manage.people(a, OWN_CAT)
     assert {g["path"] for g in admin.get_user_groups(newcomer["id"])} == {world.own_users_group["path"]}
@@ -75,21 +77,21 @@ def test_two_managers_of_one_person_each_end_only_their_own_grant_and_add_by_nat
 
     # Manager B ends their grant from a date; on that day the account, with nothing left, closes.
     sign_in(manager_b, "/manage")
-    tomorrow = (TW_TODAY + timedelta(days=1)).isoformat()
+    tomorrow = (tw_today + timedelta(days=1)).isoformat()
     manage.end(b, OWN_CAT, shared["username"], on=tomorrow)
     assert tomorrow in manage.people(b, OWN_CAT)[shared["username"]]
     shoot(manage, "manage-ending-set")
     job = service.grant_endings()
     job.run(utcnow())
     assert closed_mark(admin, shared["id"])[0] is True  # not before its day
-    job.run(datetime.combine(TW_TODAY + timedelta(days=1), datetime.min.time(), tzinfo=UTC) - timedelta(hours=8))
+    job.run(datetime.combine(tw_today + timedelta(days=1), datetime.min.time(), tzinfo=UTC) - timedelta(hours=8))
     assert admin.get_user_groups(shared["id"]) == []
     assert closed_mark(admin, shared["id"]) == (False, [tomorrow], ["last-grant-ended"])
 
     # A later grant opens it again: manager A adds the person back (their account and national ID).
     sign_in(manager_a, "/manage")
     manage.find(shared["username"], shared["national_id"])
-    manage.confirm(TW_TODAY.isoformat())
+    manage.confirm(tw_today.isoformat())
     assert closed_mark(admin, shared["id"]) == (True, [], [])
     assert csp_violations == []
 
