@@ -17,7 +17,7 @@ import os
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import policies  # noqa: E402
 from stack.samples import form  # noqa: E402
-from sync_service.domain import new_application  # noqa: E402
+from sync_service.domain import new_application, taiwan_date  # noqa: E402
 from sync_service.services import printing  # noqa: E402
 from sync_service.services.ports import Renderer  # noqa: E402
 
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     app = new_application(
         catalogue=policies.load(),
         id="K7Q3MX9P2F4D",
-        today=date.today(),
+        today=taiwan_date(datetime.now(UTC)),  # the form's date is Taipei's: after 16:00 UTC, UTC's day is a day behind
         **{**form("A", "3502990011", "wang1234", phone="(03)932-1234#21"), "applicant_name": "王小堃"},
     )
     forms = {d: printing.printed_form(app, d, base_url="https://sync.example.tw") for d in printing.PRINTABLE}
