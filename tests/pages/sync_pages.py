@@ -397,16 +397,14 @@ class SuspensionsPage(ServicePage):
         self.page.goto(f"{self.base_url}/review/suspensions/")
 
     def suspend_institution(self, code: str, reason: str, reference: str) -> None:
-        self.page.check("#scope-institution")
-        self.page.fill("#institution_code", code)
-        self.page.fill("#reason", reason)
-        self.page.fill("#reference", reference)
-        self.page.click("#suspend")
-        self.page.wait_for_load_state()
+        self._suspend("institution", "#institution_code", code, reason, reference)
 
     def suspend_person(self, account: str, reason: str, reference: str) -> None:
-        self.page.check("#scope-person")
-        self.page.fill("#account", account)
+        self._suspend("person", "#account", account, reason, reference)
+
+    def _suspend(self, scope: str, field: str, value: str, reason: str, reference: str) -> None:
+        self.page.check(f"#scope-{scope}")
+        self.page.fill(field, value)
         self.page.fill("#reason", reason)
         self.page.fill("#reference", reference)
         self.page.click("#suspend")
